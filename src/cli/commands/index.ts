@@ -1,0 +1,11 @@
+/**
+ * Every subcommand registers itself here, one line each, in the order `--help`
+ * lists them. A command module exports `register(program, ctx)` and keeps its
+ * action thin: parse options, call library functions, format their data.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

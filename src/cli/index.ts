@@ -1,0 +1,62 @@
+/**
+ * The `entropy-bench` command line: commander wiring only. Each subcommand
+ * lives in ./commands/ and calls library functions; errors that users cause
+ * (InputError, commander usage errors) become one line on stderr and exit 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { isInputError } from '../errors.ts';
+import { COMMANDS } from './commands/index.ts';
+import { EXIT_USAGE, type CliContext } from './context.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+export const VERSION: string = pkg.version;
+
+/** Builds the program; `ctx` receives output and the exit status. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('entropy-bench');
+  program
+    .description(
+      'Measure whether privileged VM firmware gets good entropy under attack: NIST SP 800-22 and\n' +
+        'SP 800-90B tests for any RNG output, SP 800-90A DRBGs, and a deterministic model of the\n' +
+        'QEMU/KVM/edk2 entropy stack with adversarial workloads.',
+    )
+    .version(VERSION, '-V, --version', 'print the version and exit')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
+    .addHelpText(
+      'after',
+      '\nExit status: 0 = ran and everything passed, 1 = ran and something failed its criterion,\n' +
+        '2 = bad usage or bad input.\n\nRun `entropy-bench <command> --help` for the options of each command.',
+    );
+  for (const register of COMMANDS) register(program, ctx);
+  // commander's own usage errors (unknown option, missing argument) must exit 2, not 1.
+  program.exitOverride();
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI on `argv` (process.argv layout) and returns the exit status. */
+export async function main(argv: string[], ctx?: Partial<CliContext>): Promise<number> {
+  const context: CliContext = {
+    out: ctx?.out ?? ((s) => process.stdout.write(s)),
+    err: ctx?.err ?? ((s) => process.stderr.write(s)),
+    isTTY: ctx?.isTTY ?? Boolean(process.stderr.isTTY),
+    exitCode: 0,
+  };
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end with a CommanderError whose exitCode is 0.
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    if (isInputError(e)) {
+      context.err(`entropy-bench: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  return context.exitCode;
+}
