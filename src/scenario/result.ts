@@ -1,0 +1,121 @@
+/**
+ * What a scenario run produces: the contract between the scenario runner
+ * (src/scenario), the report (src/report, which embeds a RunResult in its
+ * ReportDocument) and CI gates. Every number is finite (no NaN/Infinity) and
+ * the whole object is deterministic for a given scenario file + seed: cells are
+ * in expansion order, keys are written in a fixed order, and nothing here reads
+ * the wall clock.
+ */
+import type { CellMetrics } from '../metrics/types.ts';
+import type { DesignName, PlatformRunResult } from '../designs/platform.ts';
+import type { ParamValues } from '../devices/params.ts';
+
+export type CellVerdict = 'ok' | 'degraded' | 'starved' | 'broken' | 'insecure';
+
+export interface RunResult {
+  scenario: { name: string; file: string; sha256: string; seed: number };
+  cells: CellResult[];
+  /** Every expectation of every cell, passed or not, in cell order then file order. */
+  expectations: ExpectationOutcome[];
+  /** Present when only a deterministic slice (`--shard k/n`, 1-based k) of the cells ran. */
+  shard?: { index: number; count: number };
+  /** Number of cells in the full (unsharded) expansion. */
+  totalCells?: number;
+  /** 'default' or 'quick' (the scenario's smaller CI scale). */
+  scale?: 'default' | 'quick';
+}
+
+export interface CellResult {
+  /** Deterministic id, e.g. 'smm-device/virtio-drain/seed=1' (plus parameter tags when a matrix varies them). */
+  id: string;
+  design: DesignName;
+  workloads: Array<{ name: string; params: ParamValues }>;
+  seed: number;
+  /** Virtual length of the OS-runtime phase. */
+  runtimeNs?: number;
+  vcpus?: number;
+  /** Component parameter overrides the cell ran with (keyed by COMPONENT_PARAMS component). */
+  overrides?: Record<string, ParamValues>;
+  /** True for the no-adversary cell the runner adds so baselineRatio has a denominator. */
+  baseline?: boolean;
+  metrics: CellMetrics;
+  /** SetVariable/s relative to the same design's no-adversary cell (absent when that rate is 0). */
+  baselineRatio?: number;
+  verdict: CellVerdict;
+  verdictReasons: string[];
+  /** Per tap: SP 800-22 P-values and verdict, SP 800-90B estimates, health alarms. */
+  quality: QualityResult[];
+  parametersUsed: PlatformRunResult['parametersUsed'];
+  timeline: PlatformRunResult['timeline'];
+  series?: PlatformRunResult['series'];
+}
+
+/** SP 800-22 side of a conditioned tap. */
+export interface StsSummary {
+  /** Bits tested. */
+  n: number;
+  alpha: number;
+  /** One row per test that ran (multi-P-value tests report their smallest P-value and counts). */
+  tests: Array<{
+    test: string;
+    status: 'ok' | 'not-applicable';
+    /** Smallest P-value of the test (0 ≤ p ≤ 1); absent when not applicable. */
+    minPValue?: number;
+    pValues: number;
+    passed: number;
+    reason?: string;
+  }>;
+  /** Tests applicable / tests that passed every P-value at alpha. */
+  applicable: number;
+  passed: number;
+  verdict: 'pass' | 'fail' | 'insufficient-data';
+}
+
+/** SP 800-90B side of a raw tap. */
+export interface EntropySummary {
+  /** Samples assessed (a bounded prefix of the tap). */
+  samples: number;
+  bitsPerSample: number;
+  /** Final min-entropy estimate per sample (minimum over estimators), bits. */
+  minEntropyPerSample: number;
+  /** Each estimator's min-entropy per sample. */
+  estimators: Array<{ name: string; minEntropyPerSample: number }>;
+}
+
+/** SP 800-90B §4.4 continuous health tests run over a raw tap at the claimed entropy. */
+export interface HealthSummary {
+  /** Entropy per sample the cutoffs assume (the claim, else the estimate, else bitsPerSample). */
+  entropyPerSample: number;
+  rct: { cutoff: number; alarms: number; firstAlarmAtSample?: number };
+  apt: { window: number; cutoff: number; alarms: number; firstAlarmAtSample?: number };
+}
+
+export interface QualityResult {
+  tap: string;
+  kind: 'raw' | 'conditioned';
+  consumer?: string;
+  source?: string;
+  /** Bytes the tap recorded (may be capped) and bytes that flowed in total. */
+  bytes: number;
+  totalBytes?: number;
+  sts?: StsSummary;
+  entropy?: EntropySummary;
+  health?: HealthSummary;
+  claimedEntropyPerSample?: number;
+  verdict: 'pass' | 'fail' | 'insufficient-data';
+  reasons: string[];
+}
+
+export interface ExpectationOutcome {
+  cell: string;
+  /** The expectation as written in the scenario file. */
+  expression: string;
+  /** Metric path, e.g. 'setvariable.p99'. */
+  metric: string;
+  /** Observed value in the metric's base unit (ns for times, 1 for counts and ratios). */
+  actual: number;
+  op: string;
+  /** Limit in the same base unit as `actual`. */
+  limit: number;
+  passed: boolean;
+}
