@@ -1,0 +1,136 @@
+/**
+ * The SP 800-90B §4.4 continuous health tests run together over one sample stream: the
+ * Repetition Count Test (§4.4.1) and the Adaptive Proportion Test (§4.4.2), both set up
+ * from the same claimed min-entropy per sample H. Samples go in as bytes (one sample per
+ * byte, as a device model or a sample file delivers them); alarms come out with the
+ * global sample index at which they were raised and the test that raised them.
+ *
+ * @example
+ * const m = new HealthMonitor({ entropyPerSample: 1, binary: true });
+ * m.feedAll(new Uint8Array(100));   // 20: the RCT (cutoff 21) alarms at sample 20
+ * m.report().alarms[0]              // { test: 'rct', index: 20 }
+ */
+import { AdaptiveProportionTest } from './adaptive-proportion.ts';
+import { RepetitionCountTest } from './repetition-count.ts';
+
+export interface HealthMonitorOptions {
+  /** Claimed min-entropy per sample H in bits (0 < H ≤ 32). */
+  entropyPerSample: number;
+  /** α = 2^−alphaExponent for both tests (default 20). */
+  alphaExponent?: number;
+  /** Binary source: APT window 1024 instead of 512. */
+  binary?: boolean;
+  /** Alarm indices kept per test (default 1000); the counts are always complete. */
+  maxRecordedAlarms?: number;
+}
+
+export type HealthTestName = 'rct' | 'apt';
+
+export interface HealthAlarm {
+  test: HealthTestName;
+  /** Global index (0-based) of the sample that raised the alarm. */
+  index: number;
+}
+
+export interface HealthTestSummary {
+  cutoff: number;
+  alarms: number;
+  /** −1 when the test never alarmed. */
+  firstAlarmIndex: number;
+  /** The first `maxRecordedAlarms` alarm indices. */
+  alarmIndices: number[];
+}
+
+export interface HealthReport {
+  entropyPerSample: number;
+  alphaExponent: number;
+  samples: number;
+  rct: HealthTestSummary;
+  apt: HealthTestSummary & { window: number };
+  /** Both tests' recorded alarms merged in sample order (RCT first on a tie). */
+  alarms: HealthAlarm[];
+  /** True when a test raised more alarms than it recorded. */
+  truncated: boolean;
+  /** Index of the first alarm of either test, −1 if none. */
+  firstAlarmIndex: number;
+  pass: boolean;
+}
+
+export class HealthMonitor {
+  readonly rct: RepetitionCountTest;
+  readonly apt: AdaptiveProportionTest;
+
+  constructor(opts: HealthMonitorOptions) {
+    const common = {
+      entropyPerSample: opts.entropyPerSample,
+      ...(opts.alphaExponent !== undefined ? { alphaExponent: opts.alphaExponent } : {}),
+      ...(opts.maxRecordedAlarms !== undefined ? { maxRecordedAlarms: opts.maxRecordedAlarms } : {}),
+    };
+    this.rct = new RepetitionCountTest(common);
+    this.apt = new AdaptiveProportionTest({ ...common, binary: opts.binary === true });
+  }
+
+  /** Feeds one sample; returns which test alarmed on it ('both' if both did), or null. */
+  feed(sample: number): HealthTestName | 'both' | null {
+    const r = this.rct.feed(sample);
+    const a = this.apt.feed(sample);
+    return r ? (a ? 'both' : 'rct') : a ? 'apt' : null;
+  }
+
+  /** Feeds a buffer; returns the index in `samples` of the first alarm of either test, or −1. */
+  feedAll(samples: Uint8Array): number {
+    const r = this.rct.feedAll(samples);
+    const a = this.apt.feedAll(samples);
+    return r < 0 ? a : a < 0 ? r : Math.min(r, a);
+  }
+
+  get samplesSeen(): number {
+    return this.rct.samplesSeen;
+  }
+
+  get alarms(): number {
+    return this.rct.alarms + this.apt.alarms;
+  }
+
+  get firstAlarmIndex(): number {
+    const r = this.rct.firstAlarmIndex;
+    const a = this.apt.firstAlarmIndex;
+    return r < 0 ? a : a < 0 ? r : Math.min(r, a);
+  }
+
+  /** Everything the two tests found so far, as data. */
+  report(): HealthReport {
+    const alarms: HealthAlarm[] = [
+      ...this.rct.alarmIndices.map((index) => ({ test: 'rct' as const, index })),
+      ...this.apt.alarmIndices.map((index) => ({ test: 'apt' as const, index })),
+    ].sort((x, y) => x.index - y.index || (x.test === y.test ? 0 : x.test === 'rct' ? -1 : 1));
+    return {
+      entropyPerSample: this.rct.entropyPerSample,
+      alphaExponent: this.rct.alphaExponent,
+      samples: this.samplesSeen,
+      rct: {
+        cutoff: this.rct.cutoff,
+        alarms: this.rct.alarms,
+        firstAlarmIndex: this.rct.firstAlarmIndex,
+        alarmIndices: [...this.rct.alarmIndices],
+      },
+      apt: {
+        cutoff: this.apt.cutoff,
+        window: this.apt.window,
+        alarms: this.apt.alarms,
+        firstAlarmIndex: this.apt.firstAlarmIndex,
+        alarmIndices: [...this.apt.alarmIndices],
+      },
+      alarms,
+      truncated:
+        this.rct.alarms > this.rct.alarmIndices.length || this.apt.alarms > this.apt.alarmIndices.length,
+      firstAlarmIndex: this.firstAlarmIndex,
+      pass: this.alarms === 0,
+    };
+  }
+
+  reset(): void {
+    this.rct.reset();
+    this.apt.reset();
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Repetition Count Test, SP 800-90B §4.4.1, as a streaming object a device model can embed.
+ *
+ * The test keeps the last sample A and how many times in a row it has been seen (B). A
+ * sample equal to A increments B; when B reaches the cutoff C = 1 + ⌈20/H⌉ (α = 2^−20)
+ * the test raises an alarm. Any other sample becomes the new A with B = 1.
+ *
+ * After an alarm the run counter starts again from zero, so a source stuck for longer
+ * raises one alarm per further C identical samples (a stuck source of n samples raises
+ * ⌊n / C⌋ alarms, the first at sample index C − 1). The standard only says that an
+ * alarm is a failure; restarting the count keeps `alarms` meaningful as a count of
+ * distinct events rather than one per sample.
+ *
+ * @example
+ * const rct = new RepetitionCountTest({ entropyPerSample: 1 });   // cutoff 21
+ * rct.feedAll(new Uint8Array(100));   // 20: the 21st identical sample alarms
+ * rct.alarms                          // 4 (indices 20, 41, 62, 83)
+ */
+import { DEFAULT_ALPHA_EXPONENT, rctCutoff } from './cutoffs.ts';
+
+export interface RepetitionCountOptions {
+  /** Claimed min-entropy per sample H in bits (0 < H ≤ 32). */
+  entropyPerSample: number;
+  /** α = 2^−alphaExponent (default 20, as in SP 800-90B §4.4). */
+  alphaExponent?: number;
+  /** How many alarm indices to keep in `alarmIndices` (default 1000; `alarms` counts all). */
+  maxRecordedAlarms?: number;
+}
+
+export class RepetitionCountTest {
+  /** C: the number of identical consecutive samples that raises an alarm. */
+  readonly cutoff: number;
+  readonly entropyPerSample: number;
+  readonly alphaExponent: number;
+  /** Alarms raised so far. */
+  alarms = 0;
+  /** Samples fed so far (the global index of the next sample). */
+  samplesSeen = 0;
+  /** Global index of the first sample that raised an alarm, −1 if none. */
+  firstAlarmIndex = -1;
+  /** Global indices of the first `maxRecordedAlarms` alarms, in order. */
+  readonly alarmIndices: number[] = [];
+  private readonly maxRecorded: number;
+  /** A: the value of the current run (−1 before the first sample). */
+  private last = -1;
+  /** B: the length of the current run. */
+  private run = 0;
+
+  constructor(opts: RepetitionCountOptions) {
+    this.entropyPerSample = opts.entropyPerSample;
+    this.alphaExponent = opts.alphaExponent ?? DEFAULT_ALPHA_EXPONENT;
+    this.cutoff = rctCutoff(this.entropyPerSample, this.alphaExponent);
+    this.maxRecorded = opts.maxRecordedAlarms ?? 1000;
+  }
+
+  /** Feeds one sample; true when this sample raises an alarm. */
+  feed(sample: number): boolean {
+    const index = this.samplesSeen++;
+    if (sample === this.last) {
+      if (++this.run >= this.cutoff) {
+        this.run = 0;
+        this.alarms++;
+        if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
+        if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
+        return true;
+      }
+      return false;
+    }
+    this.last = sample;
+    this.run = 1;
+    return false;
+  }
+
+  /**
+   * Feeds a buffer of samples (one per byte) and returns the index in `samples` of the
+   * first alarm raised during this call, or −1. State carries over between calls.
+   */
+  feedAll(samples: Uint8Array): number {
+    // Locals instead of fields inside the loop: this is the hot path (≥ 100 M samples/s).
+    const cutoff = this.cutoff;
+    let last = this.last;
+    let run = this.run;
+    let alarms = 0;
+    let first = -1;
+    const n = samples.length;
+    for (let i = 0; i < n; i++) {
+      const s = samples[i]!;
+      // Branch-free run update: run + 1 when s repeats A, else 1. Random binary data makes
+      // an `if` here mispredict half the time (≈ 4× slower).
+      run = run * +(s === last) + 1;
+      last = s;
+      if (run >= cutoff) {
+        run = 0;
+        if (alarms++ === 0) first = i;
+        if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(this.samplesSeen + i);
+      }
+    }
+    if (first >= 0 && this.firstAlarmIndex < 0) this.firstAlarmIndex = this.samplesSeen + first;
+    this.last = last;
+    this.run = run;
+    this.alarms += alarms;
+    this.samplesSeen += n;
+    return first;
+  }
+
+  /** Forgets all state (as after a power-on restart); cutoff and options stay. */
+  reset(): void {
+    this.alarms = 0;
+    this.samplesSeen = 0;
+    this.firstAlarmIndex = -1;
+    this.alarmIndices.length = 0;
+    this.last = -1;
+    this.run = 0;
+  }
+}
