@@ -1,0 +1,138 @@
+/**
+ * Non-overlapping Template Matching test, SP 800-22 Rev 1a §2.7 (sts-2.1.2
+ * `NonOverlappingTemplateMatchings`).
+ *
+ * The sequence is cut into N = 8 blocks of M = ⌊n/N⌋ bits. For each aperiodic
+ * m-bit template B, W_j counts the occurrences of B in block j, scanning an
+ * m-bit window and jumping past a match (so matches do not overlap). Under
+ * randomness W_j has mean μ = (M−m+1)/2^m and variance
+ * σ² = M(1/2^m − (2m−1)/2^{2m}); χ² = Σ_j (W_j − μ)²/σ² and
+ * P = igamc(N/2, χ²/2). One P-value per template, in the reference's order
+ * (labels are the template bit strings). For m = 9 that is all 148 aperiodic
+ * templates; for m ≥ 10 the reference's selection (see `referenceTemplates`).
+ *
+ * Speed: one pass per block serves all templates. The m-bit window value
+ * indexes a table of template ids (aperiodic templates are distinct, so a
+ * window matches at most one), and the non-overlapping skip is a per-template
+ * "next allowed position" instead of a jump of the scan.
+ *
+ * Minimum n: SP 800-22 recommends N ≤ 100 and M > 0.01·n; the test is defined
+ * when M ≥ m (μ > 0), as in the reference, which does no other check.
+ *
+ * Worked example (§2.7.4): ε = 10100100101110010110, m = 3, B = 001, N = 2,
+ * M = 10: W = (2, 1), μ = 1, σ² = 0.46875, χ² = 2.133333, P = 0.344154.
+ */
+import { InputError } from '../errors.ts';
+import type { BitSequence } from '../bits/bit-sequence.ts';
+import { igamc } from '../special/igamc.ts';
+import { notApplicable, type TestResult } from './types.ts';
+import { referenceTemplates, templateLabel } from './templates.ts';
+
+const SECTION = 'SP 800-22 Rev 1a §2.7';
+
+export interface NonOverlappingTemplateParams {
+  /** Template length (default 9, the reference's default). */
+  m?: number;
+  /** Number of blocks N (default 8, fixed in the reference). */
+  blocks?: number;
+  /**
+   * Templates to test as m-bit values (MSB = first bit); default: the
+   * reference's list for m. They must be aperiodic for the statistic's model to hold.
+   */
+  templates?: ArrayLike<number>;
+}
+
+const tableCache = new Map<string, Int32Array>();
+
+/** Window value → index into `templates`, or −1. */
+function templateTable(templates: ArrayLike<number>, m: number): Int32Array {
+  const table = new Int32Array(1 << m).fill(-1);
+  for (let t = 0; t < templates.length; t++) {
+    const v = templates[t]!;
+    if (!Number.isInteger(v) || v < 0 || v >= 1 << m) {
+      throw new InputError(`templates[${t}] = ${v}: expected an integer in 0..${(1 << m) - 1} (an m = ${m} bit template)`);
+    }
+    if (table[v] !== -1) throw new InputError(`templates[${t}] = ${templateLabel(v, m)} appears twice`);
+    table[v] = t;
+  }
+  return table;
+}
+
+export function nonOverlappingTemplate(bits: BitSequence, params: NonOverlappingTemplateParams = {}): TestResult {
+  const m = params.m ?? 9;
+  const N = params.blocks ?? 8;
+  if (!Number.isInteger(N) || N < 1) throw new InputError(`NonOverlappingTemplate blocks = ${N}: expected a positive integer`);
+  const templates = params.templates ?? referenceTemplates(m); // validates m
+  if (params.templates !== undefined && (!Number.isInteger(m) || m < 2 || m > 21)) {
+    throw new InputError(`NonOverlappingTemplate m = ${m}: expected an integer in 2..21`);
+  }
+  const n = bits.length;
+  const M = Math.floor(n / N);
+  const used = { m, N, M, templates: templates.length };
+  if (M < m) {
+    return notApplicable('NonOverlappingTemplate', SECTION, n, used, `block length M = ⌊${n}/${N}⌋ = ${M} is shorter than the template (m = ${m})`);
+  }
+
+  let table: Int32Array;
+  if (params.templates === undefined) {
+    const key = `ref${m}`;
+    table = tableCache.get(key) ?? templateTable(templates, m);
+    tableCache.set(key, table);
+  } else {
+    table = templateTable(templates, m);
+  }
+
+  const T = templates.length;
+  // W[t * N + i]: non-overlapping occurrences of template t in block i.
+  const W = new Int32Array(T * N);
+  const next = new Int32Array(T);
+  // One spare word so the two-word window read never leaves the array.
+  const words = new Uint32Array(bits.words.length + 1);
+  words.set(bits.words);
+  const out = 32 - m;
+  const last = M - m; // last window start in a block
+  for (let i = 0; i < N; i++) {
+    next.fill(0);
+    const base = i * M;
+    for (let j = 0; j <= last; j++) {
+      const p = base + j;
+      const k = p >>> 5;
+      const sh = p & 31;
+      // m bits starting at p (>>> 1 >>> (31 − sh) is lo >>> (32 − sh) that stays right for sh = 0).
+      const v = (((words[k]! << sh) | ((words[k + 1]! >>> 1) >>> (31 - sh))) >>> out);
+      const t = table[v]!;
+      if (t >= 0 && j >= next[t]!) {
+        W[t * N + i]!++;
+        next[t] = j + m;
+      }
+    }
+  }
+
+  // Same expressions as the reference so the P-values agree to the last digits.
+  const lambda = (M - m + 1) / Math.pow(2, m);
+  const varW = M * (1.0 / Math.pow(2.0, m) - (2.0 * m - 1.0) / Math.pow(2.0, 2.0 * m));
+  const sd = Math.sqrt(varW);
+  const pValues: number[] = [];
+  const chi2s: number[] = [];
+  const labels: string[] = [];
+  for (let t = 0; t < T; t++) {
+    let chi2 = 0;
+    for (let i = 0; i < N; i++) {
+      const d = (W[t * N + i]! - lambda) / sd;
+      chi2 += d * d;
+    }
+    chi2s.push(chi2);
+    pValues.push(igamc(N / 2.0, chi2 / 2.0));
+    labels.push(templateLabel(templates[t]!, m));
+  }
+  return {
+    test: 'NonOverlappingTemplate',
+    section: SECTION,
+    n,
+    params: used,
+    status: 'ok',
+    pValues,
+    labels,
+    statistics: { lambda, varW, chiSquared: chi2s, W: Array.from(W) },
+  };
+}
