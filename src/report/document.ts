@@ -1,0 +1,295 @@
+/**
+ * The report document: one versioned JSON object that is the single source of
+ * truth for a run. Markdown, HTML, JUnit, the benchmark export and the gate all
+ * read it; nothing renders from anything else.
+ *
+ * Layout (schema in ./schema.ts, published as reports/report.schema.json):
+ * - `schemaVersion`, `tool`, `environment` (Node version, platform, CPU model);
+ * - `run`: the scenario run (scenario name, file, sha256 digest and seed; per
+ *   cell: design, workloads, every parameter used with its source, metrics,
+ *   quality verdicts with P-values and estimates; every expectation outcome).
+ *   Deterministic for a scenario + seed;
+ * - `benchmarks`: wall-clock figures (tinybench suites plus the calibration tasks
+ *   measured in the same run). Kept apart, like `generatedAt`, so that
+ *   `deterministicPart()` can drop both and compare the rest byte for byte.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { InputError } from '../errors.ts';
+import type { RunResult, CellResult } from '../scenario/result.ts';
+import type { SuiteResult } from '../../bench/suite.ts';
+import { REPORT_SCHEMA_VERSION, ReportDocumentSchema, reportJsonSchema, type RunShape } from './schema.ts';
+
+export { REPORT_SCHEMA_VERSION } from './schema.ts';
+
+export interface BenchmarkSection {
+  wallClock: true;
+  /** True for the reduced (`--quick`) run CI does. */
+  quick: boolean;
+  /** Calibration tasks: the machine's measured limits, the denominators of gated ratios. */
+  calibration?: SuiteResult;
+  suites: SuiteResult[];
+}
+
+export interface ReportDocument {
+  $schema?: string;
+  schemaVersion: string;
+  tool: { name: string; version: string };
+  environment: { node: string; platform: string; cpuModel: string; cpus: number };
+  /** Wall clock; excluded from determinism checks. */
+  generatedAt?: string;
+  run?: RunResult;
+  benchmarks?: BenchmarkSection;
+}
+
+// Compile-time check that the schema's shape accepts every RunResult the
+// scenario runner can produce (the schema never rejects a real run).
+type Assignable<T extends U, U> = T;
+export type RunResultFitsSchema = Assignable<RunResult, RunShape>;
+
+const TOOL_NAME = 'entropy-bench';
+
+function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Where the document was produced (same machine → same values). */
+export function describeEnvironment(): ReportDocument['environment'] {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpuModel: (cpus[0]?.model ?? 'unknown').trim().replace(/\s+/g, ' '),
+    cpus: cpus.length,
+  };
+}
+
+/**
+ * Builds a document. Deterministic: it never reads the clock; pass
+ * `generatedAt` to stamp one. A suite named 'calibration' among `benchmarks`
+ * becomes the calibration section when `calibration` is not given.
+ * Throws (a programming error, not user input) when any number is NaN or
+ * infinite, naming the path: no output ever carries one.
+ */
+export function createReportDocument(input: {
+  run?: RunResult;
+  benchmarks?: SuiteResult[];
+  calibration?: SuiteResult;
+  quick?: boolean;
+  generatedAt?: string;
+}): ReportDocument {
+  const doc: ReportDocument = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: toolVersion() },
+    environment: describeEnvironment(),
+  };
+  if (input.generatedAt !== undefined) doc.generatedAt = input.generatedAt;
+  if (input.run !== undefined) doc.run = input.run;
+  if (input.benchmarks !== undefined || input.calibration !== undefined) {
+    const suites = (input.benchmarks ?? []).filter((s) => !(input.calibration === undefined && s.name === 'calibration'));
+    const calibration = input.calibration ?? input.benchmarks?.find((s) => s.name === 'calibration');
+    doc.benchmarks = {
+      wallClock: true,
+      quick: input.quick ?? false,
+      ...(calibration !== undefined ? { calibration } : {}),
+      suites,
+    };
+  }
+  assertFinite(doc, '');
+  return doc;
+}
+
+function assertFinite(v: unknown, path: string): void {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`report document: ${path || '/'} is ${v}; every number must be finite`);
+  } else if (Array.isArray(v)) {
+    v.forEach((x, i) => assertFinite(x, `${path}/${i}`));
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) assertFinite(x, `${path}/${k}`);
+  }
+}
+
+/** The document as written to disk: 2-space JSON with a trailing newline. */
+export function serializeReportDocument(doc: ReportDocument): string {
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** The document without its wall-clock parts (generatedAt, benchmarks): byte-identical for the same scenario + seed. */
+export function deterministicPart(doc: ReportDocument): ReportDocument {
+  const { generatedAt: _g, benchmarks: _b, ...rest } = doc;
+  return rest;
+}
+
+let validator: ValidateFunction | undefined;
+function validate(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ strict: false, allErrors: true, verbose: true });
+    validator = ajv.compile(reportJsonSchema());
+  }
+  return validator;
+}
+
+function parseVersion(v: string): [number, number, number] | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+/** One line for the most useful ajv error: `<json path>: expected …`. */
+export function describeSchemaError(errors: ErrorObject[]): string {
+  if (errors.length === 0) return '/: does not match the report schema';
+  // The deepest path is the most specific complaint (a union's branches report at the same path).
+  const depth = (e: ErrorObject) => e.instancePath.split('/').length;
+  const deepest = Math.max(...errors.map(depth));
+  const first = errors.find((e) => depth(e) === deepest)!;
+  const at = errors.filter((e) => e.instancePath === first.instancePath);
+  const where = first.instancePath === '' ? '/' : first.instancePath;
+  const consts = at.filter((e) => e.keyword === 'const').map((e) => JSON.stringify(e.params.allowedValue));
+  if (consts.length > 0) return `${where}: expected one of ${consts.join(', ')}`;
+  switch (first.keyword) {
+    case 'required':
+      return `${where}: missing required property '${String(first.params.missingProperty)}'`;
+    case 'additionalProperties':
+      return `${where}: unexpected property '${String(first.params.additionalProperty)}'`;
+    case 'type':
+      return `${where}: expected ${String(first.params.type)}, found ${describeValue(first.data)}`;
+    case 'minimum':
+    case 'maximum':
+      return `${where}: expected a number ${first.keyword === 'minimum' ? '≥' : '≤'} ${String(first.params.limit)}, found ${describeValue(first.data)}`;
+    default:
+      return `${where}: ${first.message ?? 'does not match the report schema'}`;
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const s = JSON.stringify(v);
+  return `${typeof v} ${s.length > 40 ? s.slice(0, 37) + '...' : s}`;
+}
+
+/**
+ * Validates parsed JSON as a report document. `file` names the source in
+ * messages. Throws InputError for: a document from a newer schema (major or
+ * minor), an older incompatible major, or anything the schema rejects (the
+ * message names the JSON path and what was expected).
+ */
+export function checkReportDocument(data: unknown, file: string): ReportDocument {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError(`${file}: expected a report document (a JSON object), found ${describeValue(data)}`);
+  }
+  const version = (data as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version !== 'string') {
+    throw new InputError(`${file}: /schemaVersion: missing; expected an entropy-bench report document (schema ${REPORT_SCHEMA_VERSION})`);
+  }
+  const theirs = parseVersion(version);
+  const ours = parseVersion(REPORT_SCHEMA_VERSION)!;
+  if (!theirs) throw new InputError(`${file}: /schemaVersion: expected MAJOR.MINOR.PATCH, found ${JSON.stringify(version)}`);
+  if (theirs[0] > ours[0] || (theirs[0] === ours[0] && theirs[1] > ours[1])) {
+    throw new InputError(
+      `${file}: written with report schema ${version}, newer than this entropy-bench reads (${ours[0]}.${ours[1]}.x); upgrade entropy-bench`,
+    );
+  }
+  if (theirs[0] < ours[0]) {
+    throw new InputError(`${file}: report schema ${version} is an older major version; this entropy-bench reads ${ours[0]}.x`);
+  }
+  const v = validate();
+  if (!v(data)) throw new InputError(`${file}: not a valid report document: ${describeSchemaError(v.errors ?? [])}`);
+  return data as ReportDocument;
+}
+
+/** Parses report JSON text (see checkReportDocument). Truncated or malformed JSON → InputError with the offset. */
+export function parseReportDocument(text: string, file: string): ReportDocument {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const trimmed = text.trimEnd();
+    const truncated = /Unexpected end of JSON input/.test(msg) || (pos !== null && Number(pos[1]) >= trimmed.length);
+    throw new InputError(
+      `${file}: ${truncated ? 'truncated JSON (the file ends early' : 'not valid JSON (' + (pos ? `byte offset ${pos[1]}` : msg)}${truncated ? ` at byte ${trimmed.length}` : ''}); expected a complete report document`,
+    );
+  }
+  return checkReportDocument(data, file);
+}
+
+/** Reads and validates a report document from disk. */
+export function readReportDocument(path: string): ReportDocument {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: cannot read (${code ?? (e as Error).message}); expected a report.json file`);
+  }
+  return parseReportDocument(text, path);
+}
+
+/**
+ * Joins shard documents of one scenario run into one document. Requires the
+ * same scenario digest, name and seed (else InputError naming the mismatch).
+ * Cells are de-duplicated by id and put back in expansion order: shard k of n
+ * ran the cells whose expansion index i has i mod n = k - 1, so the j-th cell of
+ * shard k is cell (j·n + k − 1); documents without shard info keep their order.
+ * Benchmarks: the first document's section is kept (shards do not usually run them).
+ */
+export function mergeReports(docs: Array<{ doc: ReportDocument; file: string }>): ReportDocument {
+  if (docs.length === 0) throw new InputError('report merge: expected at least one report document');
+  const withRun = docs.filter((d) => d.doc.run !== undefined);
+  if (withRun.length === 0) throw new InputError(`report merge: ${docs[0]!.file}: has no run section to merge`);
+  const first = withRun[0]!;
+  const s0 = first.doc.run!.scenario;
+  for (const d of withRun.slice(1)) {
+    const s = d.doc.run!.scenario;
+    if (s.sha256 !== s0.sha256 || s.name !== s0.name) {
+      throw new InputError(
+        `report merge: ${d.file}: scenario '${s.name}' (sha256 ${s.sha256.slice(0, 12)}…) differs from ${first.file}: '${s0.name}' (sha256 ${s0.sha256.slice(0, 12)}…); expected shards of one scenario file`,
+      );
+    }
+    if (s.seed !== s0.seed) {
+      throw new InputError(`report merge: ${d.file}: seed ${s.seed} differs from ${first.file}: seed ${s0.seed}; expected shards of one run`);
+    }
+  }
+  const indexed: Array<{ key: number; sub: number; cell: CellResult }> = [];
+  let unsharded = 0;
+  for (const d of withRun) {
+    const run = d.doc.run!;
+    run.cells.forEach((cell, j) => {
+      if (run.shard) indexed.push({ key: j * run.shard.count + run.shard.index - 1, sub: 0, cell });
+      else indexed.push({ key: j, sub: unsharded, cell });
+    });
+    if (!run.shard) unsharded++;
+  }
+  indexed.sort((a, b) => a.key - b.key || a.sub - b.sub);
+  const seen = new Set<string>();
+  const cells: CellResult[] = [];
+  for (const { cell } of indexed) {
+    if (seen.has(cell.id)) continue;
+    seen.add(cell.id);
+    cells.push(cell);
+  }
+  const order = new Map(cells.map((c, i) => [c.id, i]));
+  const expSeen = new Set<string>();
+  const expectations = withRun
+    .flatMap((d) => d.doc.run!.expectations)
+    .filter((e) => {
+      const k = `${e.cell}\u0000${e.expression}\u0000${e.metric}`;
+      if (expSeen.has(k)) return false;
+      expSeen.add(k);
+      return true;
+    })
+    // Stable sort keeps each cell's expectations in file order.
+    .sort((a, b) => (order.get(a.cell) ?? cells.length) - (order.get(b.cell) ?? cells.length));
+  const { shard: _shard, ...runRest } = first.doc.run!;
+  const run: RunResult = { ...runRest, cells, expectations };
+  const merged: ReportDocument = { ...first.doc, run };
+  const bench = docs.find((d) => d.doc.benchmarks !== undefined)?.doc.benchmarks;
+  if (bench) merged.benchmarks = bench;
+  else delete merged.benchmarks;
+  return merged;
+}

@@ -1,0 +1,252 @@
+/**
+ * The report document's JSON Schema, written once as @sinclair/typebox
+ * definitions: the TypeScript types, the validator (ajv) and the published
+ * `reports/report.schema.json` all come from here, so they cannot disagree
+ * (a test asserts the committed schema file equals `reportJsonSchema()`).
+ *
+ * Objects inside `run` accept additional properties: the scenario runner and the
+ * platform model may add fields (the platform contract says "extend, do not
+ * rename"), and an older reader should still read a newer minor version's
+ * document. The top level and the benchmark section are closed.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** Major.minor.patch. A reader accepts its own major and any minor up to its own. */
+export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_ID = 'https://entropy-bench.invalid/schemas/report-1.json';
+
+const Num = Type.Number();
+const NonNeg = Type.Number({ minimum: 0 });
+const Count = Type.Integer({ minimum: 0 });
+const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String()]);
+const ParamValues = Type.Record(Type.String(), Scalar);
+
+export const LatencySummarySchema = Type.Object({
+  count: Count,
+  meanNs: NonNeg,
+  p50Ns: NonNeg,
+  p99Ns: NonNeg,
+  maxNs: NonNeg,
+});
+
+/** Mirrors src/metrics/types.ts CellMetrics. */
+export const CellMetricsSchema = Type.Object({
+  virtualDurationNs: NonNeg,
+  setVariable: Type.Object({
+    completed: Count,
+    failed: Count,
+    perVirtualSecond: NonNeg,
+    latency: LatencySummarySchema,
+  }),
+  starvation: Type.Object({ totalNs: NonNeg, longestNs: NonNeg }),
+  quotaExhaustionEvents: Count,
+  bytesByConsumer: Type.Record(Type.String(), NonNeg),
+  isolation: Type.Object({ violations: Count, blockedAttempts: Count }),
+  udFaults: Type.Object({ nonSmm: Count, smm: Count }),
+  tls: Type.Object({ done: Count, denied: Count, degraded: Count }),
+  variables: Type.Object({ checked: Count, ok: Count, lost: Count }),
+  healthAlarms: Type.Object({ rct: Count, apt: Count }),
+  events: Count,
+});
+
+const PValue = Type.Number({ minimum: 0, maximum: 1 });
+
+export const StsSummarySchema = Type.Object({
+  n: Count,
+  alpha: PValue,
+  tests: Type.Array(
+    Type.Object({
+      test: Type.String(),
+      status: Type.Union([Type.Literal('ok'), Type.Literal('not-applicable')]),
+      minPValue: Type.Optional(PValue),
+      pValues: Count,
+      passed: Count,
+      reason: Type.Optional(Type.String()),
+    }),
+  ),
+  applicable: Count,
+  passed: Count,
+  verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('insufficient-data')]),
+});
+
+export const EntropySummarySchema = Type.Object({
+  samples: Count,
+  bitsPerSample: NonNeg,
+  minEntropyPerSample: NonNeg,
+  estimators: Type.Array(Type.Object({ name: Type.String(), minEntropyPerSample: NonNeg })),
+});
+
+export const HealthSummarySchema = Type.Object({
+  entropyPerSample: NonNeg,
+  rct: Type.Object({ cutoff: NonNeg, alarms: Count, firstAlarmAtSample: Type.Optional(Count) }),
+  apt: Type.Object({ window: Count, cutoff: NonNeg, alarms: Count, firstAlarmAtSample: Type.Optional(Count) }),
+});
+
+const Verdict3 = Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('insufficient-data')]);
+
+export const QualityResultSchema = Type.Object({
+  tap: Type.String(),
+  kind: Type.Union([Type.Literal('raw'), Type.Literal('conditioned')]),
+  consumer: Type.Optional(Type.String()),
+  source: Type.Optional(Type.String()),
+  bytes: Count,
+  totalBytes: Type.Optional(Count),
+  sts: Type.Optional(StsSummarySchema),
+  entropy: Type.Optional(EntropySummarySchema),
+  health: Type.Optional(HealthSummarySchema),
+  claimedEntropyPerSample: Type.Optional(NonNeg),
+  verdict: Verdict3,
+  reasons: Type.Array(Type.String()),
+});
+
+export const CellVerdictSchema = Type.Union([
+  Type.Literal('ok'),
+  Type.Literal('degraded'),
+  Type.Literal('starved'),
+  Type.Literal('broken'),
+  Type.Literal('insecure'),
+]);
+
+export const CellResultSchema = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  design: Type.String({ minLength: 1 }),
+  workloads: Type.Array(Type.Object({ name: Type.String(), params: ParamValues })),
+  seed: Num,
+  runtimeNs: Type.Optional(NonNeg),
+  vcpus: Type.Optional(Count),
+  overrides: Type.Optional(Type.Record(Type.String(), ParamValues)),
+  baseline: Type.Optional(Type.Boolean()),
+  metrics: CellMetricsSchema,
+  baselineRatio: Type.Optional(NonNeg),
+  verdict: CellVerdictSchema,
+  verdictReasons: Type.Array(Type.String()),
+  quality: Type.Array(QualityResultSchema),
+  parametersUsed: Type.Array(
+    Type.Object({
+      component: Type.String(),
+      name: Type.String(),
+      value: Scalar,
+      unit: Type.Optional(Type.String()),
+      source: Type.String(),
+      overridden: Type.Boolean(),
+    }),
+  ),
+  timeline: Type.Array(Type.Object({ phase: Type.String(), atNs: NonNeg })),
+  series: Type.Optional(
+    Type.Array(
+      Type.Object({
+        name: Type.String(),
+        points: Type.Array(Type.Tuple([Num, Num])),
+      }),
+    ),
+  ),
+});
+
+export const ExpectationOutcomeSchema = Type.Object({
+  cell: Type.String(),
+  expression: Type.String(),
+  metric: Type.String(),
+  actual: Num,
+  op: Type.String(),
+  limit: Num,
+  passed: Type.Boolean(),
+});
+
+export const RunSchema = Type.Object({
+  scenario: Type.Object({
+    name: Type.String(),
+    file: Type.String(),
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    seed: Num,
+  }),
+  cells: Type.Array(CellResultSchema),
+  expectations: Type.Array(ExpectationOutcomeSchema),
+  shard: Type.Optional(Type.Object({ index: Type.Integer({ minimum: 1 }), count: Type.Integer({ minimum: 1 }) })),
+  totalCells: Type.Optional(Count),
+  scale: Type.Optional(Type.Union([Type.Literal('default'), Type.Literal('quick')])),
+});
+
+/** Mirrors bench/suite.ts TaskResult. */
+export const TaskResultSchema = Type.Object(
+  {
+    name: Type.String(),
+    throughput: NonNeg,
+    meanMs: NonNeg,
+    rmePercent: NonNeg,
+    samples: Count,
+    sampleMs: Type.Array(NonNeg),
+  },
+  { additionalProperties: false },
+);
+
+/** Mirrors bench/suite.ts SuiteResult. */
+export const SuiteResultSchema = Type.Object(
+  {
+    name: Type.String(),
+    unit: Type.String(),
+    tasks: Type.Array(TaskResultSchema),
+    ratios: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          numerator: Type.String(),
+          denominator: Type.String(),
+          atLeast: Type.Optional(NonNeg),
+          value: NonNeg,
+          pass: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const BenchmarksSchema = Type.Object(
+  {
+    /** Marks the section as wall-clock: determinism checks drop it (with generatedAt). */
+    wallClock: Type.Literal(true),
+    quick: Type.Boolean(),
+    /** The machine's measured limits (raw AES-CTR/GCM, SHA-256, a plain JS loop) in the same run. */
+    calibration: Type.Optional(SuiteResultSchema),
+    suites: Type.Array(SuiteResultSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const ReportDocumentSchema = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    schemaVersion: Type.String({ pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$' }),
+    tool: Type.Object({ name: Type.String(), version: Type.String() }, { additionalProperties: false }),
+    environment: Type.Object(
+      { node: Type.String(), platform: Type.String(), cpuModel: Type.String(), cpus: Count },
+      { additionalProperties: false },
+    ),
+    generatedAt: Type.Optional(Type.String()),
+    run: Type.Optional(RunSchema),
+    benchmarks: Type.Optional(BenchmarksSchema),
+  },
+  { additionalProperties: false },
+);
+
+export type ReportDocumentShape = Static<typeof ReportDocumentSchema>;
+export type RunShape = Static<typeof RunSchema>;
+export type BenchmarksShape = Static<typeof BenchmarksSchema>;
+
+/** The published JSON Schema (what reports/report.schema.json holds). */
+export function reportJsonSchema(): Record<string, unknown> {
+  // JSON round trip drops TypeBox's symbol-keyed metadata and leaves plain JSON Schema.
+  const plain = JSON.parse(JSON.stringify(ReportDocumentSchema as TSchema)) as Record<string, unknown>;
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: REPORT_SCHEMA_ID,
+    title: `entropy-bench report document, schema ${REPORT_SCHEMA_VERSION}`,
+    ...plain,
+  };
+}
+
+/** The text of reports/report.schema.json. */
+export function reportJsonSchemaText(): string {
+  return JSON.stringify(reportJsonSchema(), null, 2) + '\n';
+}

@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createReportDocument,
+  deterministicPart,
+  mergeReports,
+  parseReportDocument,
+  readReportDocument,
+  serializeReportDocument,
+  REPORT_SCHEMA_VERSION,
+} from '../../src/report/document.ts';
+import { reportJsonSchemaText } from '../../src/report/schema.ts';
+import { InputError } from '../../src/errors.ts';
+import { fixtureDocument, fixtureRun } from './fixtures.ts';
+
+test('the committed reports/report.schema.json equals the schema generated from the TypeBox definitions', () => {
+  const committed = readFileSync(new URL('../../reports/report.schema.json', import.meta.url), 'utf8');
+  assert.equal(committed, reportJsonSchemaText(), 'regenerate with: node --import tsx -e "import(\'./src/report/schema.ts\').then(m=>process.stdout.write(m.reportJsonSchemaText()))" > reports/report.schema.json');
+});
+
+test('a created document round-trips through serialize + read unchanged', () => {
+  const doc = fixtureDocument();
+  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  const file = join(dir, 'report.json');
+  writeFileSync(file, serializeReportDocument(doc));
+  const back = readReportDocument(file);
+  assert.deepEqual(back, doc);
+  assert.equal(back.schemaVersion, REPORT_SCHEMA_VERSION);
+  assert.equal(back.environment.node, process.version);
+  assert.equal(back.benchmarks?.wallClock, true);
+  assert.equal(back.benchmarks?.calibration?.name, 'calibration');
+});
+
+test('deterministic part: same run → byte-identical even when wall-clock parts differ', () => {
+  const a = fixtureDocument({ speed: 1 });
+  const b = fixtureDocument({ speed: 0.5 });
+  b.generatedAt = '2030-01-01T00:00:00.000Z';
+  assert.notEqual(serializeReportDocument(a), serializeReportDocument(b));
+  assert.equal(serializeReportDocument(deterministicPart(a)), serializeReportDocument(deterministicPart(b)));
+  // createReportDocument reads no clock: without generatedAt there is none.
+  assert.equal(createReportDocument({ run: fixtureRun() }).generatedAt, undefined);
+});
+
+test('createReportDocument refuses NaN/Infinity, naming the path', () => {
+  const run = fixtureRun();
+  run.cells[2]!.metrics.setVariable.perVirtualSecond = Number.NaN;
+  assert.throws(() => createReportDocument({ run }), /\/run\/cells\/2\/metrics\/setVariable\/perVirtualSecond is NaN/);
+});
+
+function inputError(fn: () => unknown, re: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof InputError, `expected InputError, got ${String(e)}`);
+    assert.match(e.message, re);
+    return true;
+  });
+}
+
+test('readReportDocument: truncated JSON → InputError saying truncated', () => {
+  const text = serializeReportDocument(fixtureDocument());
+  inputError(() => parseReportDocument(text.slice(0, 500), 'r.json'), /^r\.json: truncated JSON/);
+  inputError(() => parseReportDocument('{"a": 1,, }', 'r.json'), /^r\.json: not valid JSON/);
+  inputError(() => parseReportDocument('[1,2]', 'r.json'), /expected a report document \(a JSON object\), found an array/);
+});
+
+test('readReportDocument: newer schema major or minor → InputError asking to upgrade', () => {
+  const doc = fixtureDocument() as unknown as Record<string, unknown>;
+  for (const v of ['1.1.0', '2.0.0']) {
+    inputError(() => parseReportDocument(JSON.stringify({ ...doc, schemaVersion: v }), 'r.json'), new RegExp(`schema ${v.replace(/\./g, '\\.')}, newer .*upgrade`));
+  }
+  // A newer patch of the same minor is readable.
+  assert.equal(parseReportDocument(JSON.stringify({ ...doc, schemaVersion: '1.0.9' }), 'r.json').schemaVersion, '1.0.9');
+  inputError(() => parseReportDocument(JSON.stringify({ ...doc, schemaVersion: 'v1' }), 'r.json'), /\/schemaVersion: expected MAJOR\.MINOR\.PATCH/);
+  const { schemaVersion: _s, ...noVersion } = doc;
+  inputError(() => parseReportDocument(JSON.stringify(noVersion), 'r.json'), /\/schemaVersion: missing/);
+});
+
+test('readReportDocument: hand-edited documents → InputError naming the JSON path and the expectation', () => {
+  const base = () => JSON.parse(serializeReportDocument(fixtureDocument())) as any;
+  let d = base();
+  d.run.cells[3].metrics.setVariable.perVirtualSecond = 'fast';
+  inputError(() => parseReportDocument(JSON.stringify(d), 'r.json'), /\/run\/cells\/3\/metrics\/setVariable\/perVirtualSecond: expected number, found string "fast"/);
+  d = base();
+  delete d.run.cells[0].metrics;
+  inputError(() => parseReportDocument(JSON.stringify(d), 'r.json'), /\/run\/cells\/0: missing required property 'metrics'/);
+  d = base();
+  d.run.cells[1].verdict = 'fine';
+  inputError(() => parseReportDocument(JSON.stringify(d), 'r.json'), /\/run\/cells\/1\/verdict: expected one of "ok", "degraded", "starved", "broken", "insecure"/);
+  d = base();
+  d.run.cells[0].quality[0].sts.tests[0].minPValue = 1.5;
+  inputError(() => parseReportDocument(JSON.stringify(d), 'r.json'), /minPValue: expected a number ≤ 1, found number 1\.5/);
+  d = base();
+  d.benchmarks.extra = 1;
+  inputError(() => parseReportDocument(JSON.stringify(d), 'r.json'), /\/benchmarks: unexpected property 'extra'/);
+  d = base();
+  d.run.scenario.sha256 = 'xyz';
+  inputError(() => parseReportDocument(JSON.stringify(d), 'r.json'), /\/run\/scenario\/sha256: must match pattern/);
+  // NaN cannot be written as JSON; a hand-written null in its place is caught.
+  d = base();
+  d.run.cells[0].metrics.starvation.totalNs = null;
+  inputError(() => parseReportDocument(JSON.stringify(d), 'r.json'), /starvation\/totalNs: expected number, found null/);
+});
+
+test('readReportDocument: a missing file → InputError', () => {
+  inputError(() => readReportDocument('/nonexistent/report.json'), /\/nonexistent\/report\.json: cannot read \(ENOENT\)/);
+});
+
+function shard(index: number, count: number) {
+  const run = fixtureRun();
+  const cells = run.cells.filter((_, i) => i % count === index - 1);
+  const ids = new Set(cells.map((c) => c.id));
+  return createReportDocument({
+    run: { ...run, cells, expectations: run.expectations.filter((e) => ids.has(e.cell)), shard: { index, count } },
+  });
+}
+
+test('mergeReports: shards join back into the full run, in expansion order, duplicates dropped', () => {
+  const full = createReportDocument({ run: fixtureRun() });
+  const s1 = shard(1, 3);
+  const s2 = shard(2, 3);
+  const s3 = shard(3, 3);
+  // Order of arguments does not matter; a repeated shard is de-duplicated.
+  const merged = mergeReports([
+    { doc: s3, file: 's3' },
+    { doc: s1, file: 's1' },
+    { doc: s2, file: 's2' },
+    { doc: s1, file: 's1-again' },
+  ]);
+  assert.deepEqual(merged.run!.cells.map((c) => c.id), full.run!.cells.map((c) => c.id));
+  assert.deepEqual(merged.run!.expectations, full.run!.expectations);
+  assert.equal(merged.run!.shard, undefined);
+  assert.deepEqual(deterministicPart(merged), deterministicPart(full));
+});
+
+test('mergeReports: different scenario digest or seed → InputError', () => {
+  const a = shard(1, 2);
+  const b = shard(2, 2);
+  b.run!.scenario.sha256 = 'b'.repeat(64);
+  inputError(() => mergeReports([{ doc: a, file: 'a.json' }, { doc: b, file: 'b.json' }]), /b\.json: scenario 'fixture-matrix' \(sha256 bbbbbbbbbbbb…\) differs from a\.json/);
+  const c = shard(2, 2);
+  c.run!.scenario.seed = 7;
+  inputError(() => mergeReports([{ doc: a, file: 'a.json' }, { doc: c, file: 'c.json' }]), /c\.json: seed 7 differs from a\.json: seed 1/);
+});

@@ -1,0 +1,164 @@
+/**
+ * Small, hand-built RunResult / SuiteResult values for the report tests, so the
+ * renderers and the gate are tested independently of the platform model. The
+ * numbers are made up but consistent (completed / runtime = perVirtualSecond,
+ * ratios = numerator / denominator throughput).
+ */
+import type { CellResult, RunResult } from '../../src/scenario/result.ts';
+import type { SuiteResult, TaskResult } from '../../bench/suite.ts';
+import type { CellMetrics } from '../../src/metrics/types.ts';
+import { createReportDocument, type ReportDocument } from '../../src/report/document.ts';
+
+export const FIXTURE_SHA = 'a'.repeat(64);
+
+export function metrics(completed: number, p99Ns: number, starvationNs: number): CellMetrics {
+  const runtimeNs = 2e9;
+  return {
+    virtualDurationNs: 3e9,
+    setVariable: {
+      completed,
+      failed: 0,
+      perVirtualSecond: completed / (runtimeNs / 1e9),
+      latency: { count: completed, meanNs: p99Ns / 2, p50Ns: p99Ns / 3, p99Ns, maxNs: p99Ns * 1.5 },
+    },
+    starvation: { totalNs: starvationNs, longestNs: starvationNs / 4 },
+    quotaExhaustionEvents: starvationNs > 0 ? 7 : 0,
+    bytesByConsumer: { 'smm-variable': completed * 32, drainer: starvationNs > 0 ? 1 << 20 : 0 },
+    isolation: { violations: 0, blockedAttempts: 3 },
+    udFaults: { nonSmm: 0, smm: 0 },
+    tls: { done: 4, denied: 0, degraded: 0 },
+    variables: { checked: completed, ok: completed, lost: 0 },
+    healthAlarms: { rct: 0, apt: 0 },
+    events: 1000 + completed * 10,
+  };
+}
+
+function cell(design: string, adversary: string | undefined, completed: number, p99: number, starv: number, seed = 1): CellResult {
+  const workloads = adversary ? [{ name: adversary, params: { rate: 1000 } }] : [];
+  const verdict: CellResult['verdict'] = starv > 1e8 ? 'starved' : starv > 0 ? 'degraded' : 'ok';
+  return {
+    id: `${design}/${adversary ?? 'none'}/seed=${seed}`,
+    design: design as CellResult['design'],
+    workloads,
+    seed,
+    ...(adversary ? {} : { baseline: true }),
+    metrics: metrics(completed, p99, starv),
+    baselineRatio: completed / 200,
+    verdict,
+    verdictReasons: verdict === 'ok' ? [] : [`SMM waited ${starv / 1e6} ms for entropy`],
+    quality: [
+      {
+        tap: 'smm-variable/key-material',
+        kind: 'conditioned',
+        bytes: 4096,
+        sts: {
+          n: 32768,
+          alpha: 0.01,
+          tests: [
+            { test: 'Frequency', status: 'ok', minPValue: 0.4, pValues: 1, passed: 1 },
+            { test: 'Runs', status: 'ok', minPValue: 0.07, pValues: 1, passed: 1 },
+            { test: 'CumulativeSums', status: 'ok', minPValue: 0.21, pValues: 2, passed: 2 },
+            { test: 'FFT', status: 'not-applicable', pValues: 0, passed: 0, reason: 'n < 1000' },
+          ],
+          applicable: 3,
+          passed: 3,
+          verdict: 'pass',
+        },
+        verdict: 'pass',
+        reasons: [],
+      },
+      {
+        tap: 'counter-rnglib/raw',
+        kind: 'raw',
+        bytes: 2048,
+        entropy: {
+          samples: 2048,
+          bitsPerSample: 8,
+          minEntropyPerSample: 0.9,
+          estimators: [
+            { name: 'MCV', minEntropyPerSample: 6.1 },
+            { name: 'Collision', minEntropyPerSample: 2.5 },
+            { name: 'Markov', minEntropyPerSample: 0.9 },
+          ],
+        },
+        health: { entropyPerSample: 8, rct: { cutoff: 5, alarms: 2, firstAlarmAtSample: 17 }, apt: { window: 512, cutoff: 13, alarms: 0 } },
+        claimedEntropyPerSample: 8,
+        verdict: 'fail',
+        reasons: ['claimed 8 bits/sample, estimated 0.9'],
+      },
+    ],
+    parametersUsed: [
+      { component: 'virtio-rng', name: 'max-bytes', value: 1024, unit: 'bytes', source: 'DOMAIN.md §0 (QEMU hw/virtio/virtio-rng.c)', overridden: false },
+      { component: 'virtio-rng', name: 'period', value: 1000, unit: 'ms', source: 'DOMAIN.md §0', overridden: true },
+    ],
+    timeline: [
+      { phase: 'sec-pei', atNs: 0 },
+      { phase: 'runtime', atNs: 1e9 },
+    ],
+    series: [{ name: 'starvation', points: [[0, 0], [1e9, starv / 2], [3e9, starv]] }],
+  };
+}
+
+/** A 2 designs × 2 adversaries (+ baseline) run with one failed expectation. */
+export function fixtureRun(): RunResult {
+  const cells = [
+    cell('shared-virtio', undefined, 200, 2e5, 0),
+    cell('shared-virtio', 'virtio-drain', 20, 9e8, 5e8),
+    cell('shared-virtio', 'rdrand-hammer', 190, 3e5, 0),
+    cell('smm-device', undefined, 200, 1.5e5, 0),
+    cell('smm-device', 'virtio-drain', 198, 1.6e5, 0),
+    cell('smm-device', 'rdrand-hammer', 196, 1.7e5, 1e6),
+  ];
+  return {
+    scenario: { name: 'fixture-matrix', file: 'scenarios/fixture.yaml', sha256: FIXTURE_SHA, seed: 1 },
+    cells,
+    expectations: [
+      { cell: cells[1]!.id, expression: 'setvariable.rate >= 50/s', metric: 'setvariable.rate', actual: 10, op: '>=', limit: 50, passed: false },
+      { cell: cells[4]!.id, expression: 'setvariable.rate >= 50/s', metric: 'setvariable.rate', actual: 99, op: '>=', limit: 50, passed: true },
+      { cell: cells[4]!.id, expression: 'isolation.violations == 0', metric: 'isolation.violations', actual: 0, op: '==', limit: 0, passed: true },
+    ],
+    totalCells: 6,
+    scale: 'quick',
+  };
+}
+
+function task(name: string, throughput: number, rmePercent = 1, meanMs = 1): TaskResult {
+  return { name, throughput, meanMs, rmePercent, samples: 100, sampleMs: [meanMs * 0.98, meanMs, meanMs * 1.02] };
+}
+
+/** Calibration + two suites; `speed` scales every wall-clock figure (a slower machine). */
+export function fixtureBench(speed = 1, overrides: Record<string, number> = {}): { calibration: SuiteResult; suites: SuiteResult[] } {
+  const f = (suite: string, name: string, v: number) => (overrides[`${suite}/${name}`] ?? 1) * v * speed;
+  const mk = (suite: string, unit: SuiteResult['unit'], tasks: Array<[string, number]>, ratios: SuiteResult['ratios'] = []): SuiteResult => {
+    const ts = tasks.map(([n, v]) => task(n, f(suite, n, v), 1, 1 / speed));
+    const by = new Map(ts.map((t) => [t.name, t.throughput]));
+    return {
+      name: suite,
+      unit,
+      tasks: ts,
+      ratios: ratios.map((r) => {
+        const value = by.get(r.numerator)! / by.get(r.denominator)!;
+        return { ...r, value, ...(r.atLeast !== undefined ? { pass: value >= r.atLeast } : {}) };
+      }),
+    };
+  };
+  return {
+    calibration: mk('calibration', 'MB/s', [
+      ['js-scan', 800],
+      ['aes-256-ctr', 2400],
+      ['aes-256-gcm', 1900],
+      ['sha-256', 1300],
+    ]),
+    suites: [
+      mk('drbg', 'MB/s', [['ctr-drbg', 1500], ['aes-256-ctr raw', 2300]], [
+        { name: 'ctr-drbg/raw-aes-ctr', numerator: 'ctr-drbg', denominator: 'aes-256-ctr raw', atLeast: 0.5, value: 0 },
+      ] as SuiteResult['ratios']),
+      mk('sts', 'Mbit/s', [['frequency', 3000], ['battery', 40]]),
+    ],
+  };
+}
+
+export function fixtureDocument(opts: { speed?: number; overrides?: Record<string, number>; run?: RunResult } = {}): ReportDocument {
+  const b = fixtureBench(opts.speed ?? 1, opts.overrides ?? {});
+  return createReportDocument({ run: opts.run ?? fixtureRun(), benchmarks: b.suites, calibration: b.calibration, quick: true, generatedAt: '2026-11-25T00:00:00.000Z' });
+}
