@@ -5,7 +5,10 @@
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { register as registerDrbg } from './drbg.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  registerDrbg,
+];
