@@ -53,13 +53,6 @@ function bitrev32(x: number): number {
   return ((x >>> 16) | (x << 16)) >>> 0;
 }
 
-function parity32(x: number): number {
-  x ^= x >>> 16;
-  x ^= x >>> 8;
-  x ^= x >>> 4;
-  return (0x6996 >>> (x & 15)) & 1;
-}
-
 /**
  * Reusable Berlekamp–Massey over GF(2) for blocks of M bits taken from a word
  * array (MSB first). `complexity(words, start)` returns the linear complexity
@@ -71,15 +64,17 @@ export class BerlekampMassey {
   private readonly fw: number; // words per forward block
   private readonly pad: number; // zero bits before the reversed block
   private readonly R: Uint32Array;
-  private C: Uint32Array;
-  private B: Uint32Array;
-  private T: Uint32Array;
+  private readonly RS: Uint32Array;
+  private readonly C: Uint32Array;
+  private readonly B: Uint32Array;
+  private readonly T: Uint32Array; // the old C while C is updated
 
   constructor(M: number) {
     this.M = M;
     this.fw = (M + 31) >>> 5;
     this.pad = this.fw * 32 - M;
     this.R = new Uint32Array(this.fw + 1);
+    this.RS = new Uint32Array(32 * (this.fw + 1));
     const cw = ((M + 1 + 31) >>> 5) + 2;
     this.C = new Uint32Array(cw);
     this.B = new Uint32Array(cw);
@@ -87,7 +82,7 @@ export class BerlekampMassey {
   }
 
   complexity(words: Uint32Array, start: number): number {
-    const { M, fw, pad, R } = this;
+    const { M, fw, pad, R, RS } = this;
     // Reversed block: R bit (pad + j) = block bit M − 1 − j.
     for (let w = 0; w < fw; w++) {
       const p = start + 32 * w;
@@ -96,9 +91,14 @@ export class BerlekampMassey {
       const f = ((words[k]! << sh) | ((words[k + 1]! >>> 1) >>> (31 - sh))) >>> 0;
       R[fw - 1 - w] = bitrev32(f);
     }
-    let C = this.C;
-    let B = this.B;
-    let T = this.T;
+    // RS[sh·(fw+1) + k] = the 32 bits of R from bit 32k + sh: every alignment the
+    // discrepancy needs becomes one load.
+    const stride = fw + 1;
+    for (let sh = 0; sh < 32; sh++) {
+      const b = sh * stride;
+      for (let k = 0; k < fw; k++) RS[b + k] = (R[k]! << sh) | ((R[k + 1]! >>> 1) >>> (31 - sh));
+    }
+    const { C, B, T } = this;
     C.fill(0);
     B.fill(0);
     C[0] = 0x80000000; // c_0 = 1
@@ -109,45 +109,38 @@ export class BerlekampMassey {
     for (let N = 0; N < M; N++) {
       // d = Σ_{i=0..L} c_i s_{N−i} = Σ c_i R[pad + M − 1 − N + i]
       const o = pad + M - 1 - N;
+      const base = (o & 31) * stride + (o >>> 5);
       const nw = (L + 32) >>> 5; // ⌈(L+1)/32⌉
       let acc = 0;
-      for (let w = 0; w < nw; w++) {
-        const q = o + 32 * w;
-        const k = q >>> 5;
-        const sh = q & 31;
-        acc ^= C[w]! & ((R[k]! << sh) | ((R[k + 1]! >>> 1) >>> (31 - sh)));
-      }
-      if (parity32(acc) === 0) continue;
+      for (let w = 0; w < nw; w++) acc ^= C[w]! & RS[base + w]!;
+      acc ^= acc >>> 16;
+      acc ^= acc >>> 8;
+      acc ^= acc >>> 4;
+      if (((0x6996 >>> (acc & 15)) & 1) === 0) continue;
       const grow = L <= N >>> 1;
-      if (grow) T.set(C.subarray(0, nw)); // T's other words are already zero (older, shorter B)
+      if (grow) for (let w = 0; w < nw; w++) T[w] = C[w]!;
       // C ^= B · x^{N−m}
       const shift = N - m;
       const ws = shift >>> 5;
       const bs = shift & 31;
       const nb = (LB + 32) >>> 5;
-      if (bs === 0) {
-        for (let j = 0; j < nb; j++) C[j + ws]! ^= B[j]!;
-      } else {
-        for (let j = 0; j < nb; j++) {
-          const v = B[j]!;
-          C[j + ws]! ^= v >>> bs;
-          C[j + ws + 1]! ^= v << (32 - bs);
-        }
+      const cs = 31 - bs; // (v << 1) << cs = v << (32 − bs), and 0 when bs = 0
+      let carry = 0;
+      for (let j = 0; j < nb; j++) {
+        const v = B[j]!;
+        C[j + ws]! ^= (v >>> bs) | carry;
+        carry = (v << 1) << cs;
       }
+      C[nb + ws]! ^= carry;
       if (grow) {
-        const t = B;
-        B = T;
-        T = t;
+        // B ← old C (saved in T).
+        // (B's older words beyond nw are zero: its degree LB ≤ L.)
+        for (let w = 0; w < nw; w++) B[w] = T[w]!;
         LB = L;
         L = N + 1 - L;
         m = N;
       }
     }
-    // T may hold words of an old B beyond what the next block overwrites: clear it.
-    T.fill(0);
-    this.C = C;
-    this.B = B;
-    this.T = T;
     return L;
   }
 }

@@ -85,27 +85,36 @@ export function nonOverlappingTemplate(bits: BitSequence, params: NonOverlapping
   const T = templates.length;
   // W[t * N + i]: non-overlapping occurrences of template t in block i.
   const W = new Int32Array(T * N);
-  const next = new Int32Array(T);
+  // Per block, slot t + 1 for template t; slot 0 collects windows that match no
+  // template and can never count (its next allowed position is out of reach).
+  const count = new Int32Array(T + 1);
+  const next = new Int32Array(T + 1);
+  const slot = new Int32Array(table.length);
+  for (let v = 0; v < table.length; v++) slot[v] = table[v]! + 1;
   // One spare word so the two-word window read never leaves the array.
   const words = new Uint32Array(bits.words.length + 1);
   words.set(bits.words);
   const out = 32 - m;
   const last = M - m; // last window start in a block
   for (let i = 0; i < N; i++) {
+    count.fill(0);
     next.fill(0);
+    next[0] = 0x40000000;
     const base = i * M;
     for (let j = 0; j <= last; j++) {
       const p = base + j;
       const k = p >>> 5;
       const sh = p & 31;
       // m bits starting at p (>>> 1 >>> (31 − sh) is lo >>> (32 − sh) that stays right for sh = 0).
-      const v = (((words[k]! << sh) | ((words[k + 1]! >>> 1) >>> (31 - sh))) >>> out);
-      const t = table[v]!;
-      if (t >= 0 && j >= next[t]!) {
-        W[t * N + i]!++;
-        next[t] = j + m;
-      }
+      const v = ((words[k]! << sh) | ((words[k + 1]! >>> 1) >>> (31 - sh))) >>> out;
+      const t = slot[v]!;
+      // Branch-free (matches are data-dependent coin flips): ok = 1 when j ≥ next[t].
+      const nx = next[t]!;
+      const ok = ((j - nx) >>> 31) ^ 1;
+      count[t]! += ok;
+      next[t] = nx + ((j + m - nx) & -ok);
     }
+    for (let t = 0; t < T; t++) W[t * N + i] = count[t + 1]!;
   }
 
   // Same expressions as the reference so the P-values agree to the last digits.
