@@ -100,6 +100,7 @@ interface GenerateOpts {
   out?: string;
   entropy: string;
   reseedInterval?: string;
+  requestBytes?: string;
   hex?: boolean;
 }
 
@@ -127,6 +128,7 @@ function registerGenerate(drbg: Command, ctx: CliContext): void {
     .option('--personalization-hex <hex>', 'personalization string')
     .option('--entropy <seed|os>', "where entropy comes from: 'seed' (--seed-hex) or 'os'", 'seed')
     .option('--reseed-interval <n>', 'generate requests between reseeds (1 .. 2^48; default 2^48)')
+    .option('--request-bytes <n>', 'bytes per generate request (1 .. 65536; default 65536)')
     .option('--out <file>', "write to FILE, or '-' for stdout even if it is a terminal")
     .option('--hex', 'write lowercase hex text instead of binary')
     .addHelpText(
@@ -146,6 +148,8 @@ function registerGenerate(drbg: Command, ctx: CliContext): void {
       if (opts.bytes === undefined) throw new InputError('--bytes is required (number of output bytes)');
       const total = parseCount(opts.bytes, '--bytes', 0);
       const reseedInterval = opts.reseedInterval === undefined ? undefined : parseCount(opts.reseedInterval, '--reseed-interval', 1);
+      const requestBytes = opts.requestBytes === undefined ? undefined : parseCount(opts.requestBytes, '--request-bytes', 1);
+      if (requestBytes !== undefined && requestBytes > 65536) throw new InputError(`--request-bytes: at most 65536 (2^19 bits per request), found ${requestBytes}`);
       let seed: Uint8Array | null;
       let source: EntropySource;
       if (opts.entropy === 'os') {
@@ -198,7 +202,7 @@ function registerGenerate(drbg: Command, ctx: CliContext): void {
         }
       };
       try {
-        generateStream(d, total, write);
+        generateStream(d, total, write, requestBytes !== undefined ? { requestBytes } : {});
         if (opts.hex) {
           if (fd !== undefined) writeSync(fd, '\n');
           else ctx.out('\n');
