@@ -1,0 +1,171 @@
+/**
+ * Compression estimate (Maurer universal statistic), SP 800-90B §6.3.4, for
+ * binary data only.
+ *
+ * The bits are cut into 6-bit blocks; the first d = 1000 blocks fill a
+ * dictionary of last positions, and each of the remaining v blocks adds
+ * log2(distance to its previous occurrence) to X. X-bar' = X-bar -
+ * 2.576 sigma-hat/sqrt(v) with sigma-hat = 0.5907 sqrt(var). The p solving
+ * X-bar' = G(p) + 63 G((1-p)/63) (§6.3.4 step 7) is found by binary search as
+ * ea_non_iid 1.1.7 does (cpp/non_iid/compression_test.h, including UL's
+ * recurrence for G); H = -log2(p)/6, or 1 when no solution exists.
+ * Needs more than 1000 blocks (at least 6006 bits).
+ *
+ * Worked example (ea_non_iid 1.1.7 on data.pi.bin): X-bar = 5.1280437523324389,
+ * sigma-hat = 1.0483049347003059, p = 0.081936203422937059,
+ * H = 0.60155919063219654.
+ */
+import { ITERMAX, ZALPHA, inClosed, inOpen, relEpsilonEqual } from './common.ts';
+import type { EntropyEstimate } from '../types.ts';
+
+export interface CompressionEstimate extends EntropyEstimate {
+  xBar: number;
+  sigmaHat: number;
+  xBarPrime: number;
+  p: number;
+  foundP: boolean;
+}
+
+const B = 6;
+const D = 1000;
+const ALPH = 1 << B;
+
+/** Kahan-compensated accumulator, as the reference sums. */
+class KahanSum {
+  sum = 0;
+  private comp = 0;
+  add(x: number): void {
+    const y = x - this.comp;
+    const t = this.sum + y;
+    this.comp = t - this.sum - y;
+    this.sum = t;
+  }
+}
+
+/** G(z) of §6.3.4 step 7, by the reference's recurrence (A_i, B_i terms). */
+function G(z: number, numBlocks: number, log2Table: Float64Array): number {
+  const v = numBlocks - D;
+  const Ai = new KahanSum();
+  const firstSum = new KahanSum();
+  const bTerm = 1 - z;
+  let Bi = bTerm;
+  for (let i = 2; i <= D; i++) {
+    Ai.add(log2Table[i]! * Bi);
+    Bi *= bTerm;
+  }
+  const Ad1 = Ai.sum;
+  let underflowTruncate = false;
+  for (let i = D + 1; i <= numBlocks - 1; i++) {
+    const ai = log2Table[i]! * Bi;
+    Ai.add(ai);
+    const aiScaled = (numBlocks - i) * ai;
+    if (aiScaled > 0) firstSum.add(aiScaled);
+    else {
+      underflowTruncate = true;
+      break;
+    }
+    Bi *= bTerm;
+  }
+  firstSum.add((numBlocks - D) * Ad1);
+  if (!underflowTruncate) Ai.add(log2Table[numBlocks]! * Bi);
+  return (1 / v) * z * (z * firstSum.sum + (Ai.sum - Ad1));
+}
+
+function expected(p: number, numBlocks: number, log2Table: Float64Array): number {
+  const q = (1 - p) / (ALPH - 1);
+  return G(p, numBlocks, log2Table) + (ALPH - 1) * G(q, numBlocks, log2Table);
+}
+
+/** `bits` holds one bit (0 or 1) per byte. */
+export function compressionEstimate(bits: Uint8Array): CompressionEstimate {
+  const numBlocks = Math.floor(bits.length / B);
+  if (numBlocks <= D) {
+    return {
+      name: 'Compression', section: '6.3.4', hMin: null,
+      note: `needs more than ${D} blocks of ${B} bits (at least ${(D + 1) * B} bits)`,
+      xBar: 0, sigmaHat: 0, xBarPrime: 0, p: 0, foundP: false,
+    };
+  }
+  const log2Table = new Float64Array(numBlocks + 1);
+  for (let i = 1; i <= numBlocks; i++) log2Table[i] = Math.log2(i);
+  const block = (i: number): number => {
+    let b = 0;
+    const o = i * B;
+    for (let j = 0; j < B; j++) b = (b << 1) | (bits[o + j]! & 1);
+    return b;
+  };
+  const dict = new Int32Array(ALPH);
+  for (let i = 0; i < D; i++) dict[block(i)] = i + 1;
+  const v = numBlocks - D;
+  const X = new KahanSum();
+  const sigma = new KahanSum();
+  for (let i = D; i < numBlocks; i++) {
+    const b = block(i);
+    const l = log2Table[i + 1 - dict[b]!]!;
+    X.add(l);
+    sigma.add(l * l);
+    dict[b] = i + 1;
+  }
+  const xBar = X.sum / v;
+  const sigmaHat = 0.5907 * Math.sqrt(Math.max(0, sigma.sum / (v - 1) - xBar * xBar));
+  const target = xBar - (ZALPHA * sigmaHat) / Math.sqrt(v);
+
+  let p: number;
+  if (expected(1 / ALPH, numBlocks, log2Table) > target) {
+    const lDomain = 1 / ALPH;
+    const hDomain = 1;
+    let lBound = lDomain;
+    let hBound = hDomain;
+    let lValue = Infinity;
+    let hValue = -Infinity;
+    p = (lBound + hBound) / 2;
+    let pVal = expected(p, numBlocks, log2Table);
+    for (let j = 0; j < ITERMAX; j++) {
+      if (relEpsilonEqual(pVal, target)) break;
+      if (target < pVal) {
+        lBound = p;
+        lValue = pVal;
+      } else {
+        hBound = p;
+        hValue = pVal;
+      }
+      if (lBound >= hBound) {
+        p = Math.min(Math.max(lBound, hBound), hDomain);
+        break;
+      }
+      if (!(inClosed(lBound, lDomain, hDomain) && inClosed(hBound, lDomain, hDomain))) {
+        p = lDomain;
+        break;
+      }
+      if (!inClosed(target, lValue, hValue)) {
+        p = lDomain;
+        break;
+      }
+      const lastP = p;
+      p = (lBound + hBound) / 2;
+      if (!inOpen(p, lBound, hBound)) {
+        p = hBound;
+        break;
+      }
+      if (lastP === p) {
+        p = hBound;
+        break;
+      }
+      pVal = expected(p, numBlocks, log2Table);
+      if (!inClosed(pVal, lValue, hValue)) {
+        p = hBound;
+        break;
+      }
+    }
+  } else {
+    p = -1;
+  }
+  let hMin: number;
+  const foundP = p > 1 / ALPH;
+  if (foundP) hMin = -Math.log2(p) / B;
+  else {
+    p = 1 / ALPH;
+    hMin = 1;
+  }
+  return { name: 'Compression', section: '6.3.4', hMin: hMin === 0 ? 0 : hMin, xBar, sigmaHat, xBarPrime: target, p, foundP };
+}

@@ -1,0 +1,105 @@
+/**
+ * Turning raw sample bytes into the symbol sequences SP 800-90B's estimators
+ * read, exactly as NIST's ea_non_iid 1.1.7 does (cpp/shared/utils.h
+ * read_file_subset):
+ *
+ * - one sample per byte; the symbol is its low `bitsPerSymbol` bits. With no
+ *   width given the width is the position of the highest bit set in any byte;
+ *   a byte with a bit above a declared width is an input error;
+ * - the distinct values present are renumbered 0..k-1 in increasing order, so
+ *   the alphabet size k the estimators use is the number of values seen;
+ * - the bitstring is built from the masked (not renumbered) values,
+ *   `bitsPerSymbol` bits per sample, most significant bit first.
+ */
+import { InputError } from '../errors.ts';
+
+/** Symbols ready for the estimators. */
+export interface PreparedSamples {
+  bitsPerSymbol: number;
+  /** Masked sample values (0 .. 2^bits - 1). */
+  masked: Uint8Array;
+  /** Renumbered symbols 0 .. k-1. */
+  symbols: Uint8Array;
+  /** Distinct values present (the alphabet size the estimators use). */
+  k: number;
+  /** symbolValue[j] = the masked value renumbered to j. */
+  symbolValue: number[];
+}
+
+/** Width (1..8) of the widest byte: the position of the highest bit set anywhere; 0 for all-zero data. */
+export function inferBitsPerSymbol(data: Uint8Array): number {
+  let or = 0;
+  for (let i = 0; i < data.length; i++) or |= data[i]!;
+  let w = 0;
+  while (or >> w) w++;
+  return w;
+}
+
+/**
+ * Checks that every byte fits in `bitsPerSymbol` bits (the reference refuses
+ * such data: "Data does not fit within described bit width").
+ * @throws InputError naming the first offending byte offset and its value.
+ */
+export function checkWidth(data: Uint8Array, bitsPerSymbol: number, source = 'input'): void {
+  if (!Number.isInteger(bitsPerSymbol) || bitsPerSymbol < 1 || bitsPerSymbol > 8) {
+    throw new InputError(`${source}: bits per symbol is ${bitsPerSymbol}, expected an integer 1..8`);
+  }
+  const limit = 1 << bitsPerSymbol;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i]! >= limit) {
+      throw new InputError(
+        `${source}: byte ${i} is ${data[i]} (0x${data[i]!.toString(16).padStart(2, '0')}), ` +
+          `expected a value below ${limit} for ${bitsPerSymbol}-bit samples`,
+      );
+    }
+  }
+}
+
+/** Masks to `bitsPerSymbol` bits and renumbers the distinct values 0..k-1 in increasing order. */
+export function prepareSamples(data: Uint8Array, bitsPerSymbol: number): PreparedSamples {
+  const mask = (1 << bitsPerSymbol) - 1;
+  const masked = new Uint8Array(data.length);
+  const seen = new Uint8Array(256);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]! & mask;
+    masked[i] = v;
+    seen[v] = 1;
+  }
+  const map = new Uint8Array(256);
+  const symbolValue: number[] = [];
+  for (let v = 0; v <= mask; v++) {
+    if (seen[v]) {
+      map[v] = symbolValue.length;
+      symbolValue.push(v);
+    }
+  }
+  const symbols = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) symbols[i] = map[masked[i]!]!;
+  return { bitsPerSymbol, masked, symbols, k: symbolValue.length, symbolValue };
+}
+
+/**
+ * The bitstring of SP 800-90B §6.3 / ea_non_iid: each masked value as
+ * `bitsPerSymbol` bits, most significant first, one bit per byte; only the
+ * first `maxBits` bits when given (the reference's truncate mode keeps 10^6).
+ */
+export function toBitstring(masked: Uint8Array, bitsPerSymbol: number, maxBits = Infinity): Uint8Array {
+  const total = Math.min(masked.length * bitsPerSymbol, maxBits);
+  const bits = new Uint8Array(total);
+  let o = 0;
+  for (let i = 0; i < masked.length && o < total; i++) {
+    const v = masked[i]!;
+    for (let b = bitsPerSymbol - 1; b >= 0 && o < total; b--) bits[o++] = (v >> b) & 1;
+  }
+  return bits;
+}
+
+/** Unpacks bytes holding bits MSB-first into one bit per byte (a 1-bit source stored packed). */
+export function unpackBits(packed: Uint8Array): Uint8Array {
+  const out = new Uint8Array(packed.length * 8);
+  for (let i = 0; i < packed.length; i++) {
+    const v = packed[i]!;
+    for (let b = 0; b < 8; b++) out[i * 8 + b] = (v >> (7 - b)) & 1;
+  }
+  return out;
+}

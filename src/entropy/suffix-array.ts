@@ -1,0 +1,211 @@
+/**
+ * Suffix array and LCP array for the t-Tuple (SP 800-90B §6.3.5) and LRS
+ * (§6.3.6) estimators, which need the number of occurrences of every tuple.
+ *
+ * The suffix array is built with SA-IS (Nong, Zhang & Chan, "Two Efficient
+ * Algorithms for Linear Time Suffix Array Construction", IEEE TC 2011): linear
+ * time, typed arrays only, no string comparisons. The LCP array follows Kasai
+ * et al. ("Linear-Time Longest-Common-Prefix Computation in Suffix Arrays and
+ * Its Applications", CPM 2001), as the reference (cpp/shared/lrs_test.h) does.
+ */
+
+type IntText = Uint8Array | Int32Array;
+
+/**
+ * Suffix array of `text` whose values are in 0..upper: sa[r] is the start of
+ * the r-th smallest suffix (a proper prefix sorts before its extensions).
+ */
+export function suffixArray(text: IntText, upper?: number): Int32Array {
+  let up = upper ?? 0;
+  if (upper === undefined) for (let i = 0; i < text.length; i++) if (text[i]! > up) up = text[i]!;
+  return saIs(text, up);
+}
+
+function saIs(s: IntText, upper: number): Int32Array {
+  const n = s.length;
+  const sa = new Int32Array(n);
+  if (n === 0) return sa;
+  if (n === 1) return sa;
+  if (n === 2) {
+    if (s[0]! < s[1]!) {
+      sa[0] = 0;
+      sa[1] = 1;
+    } else {
+      sa[0] = 1;
+      sa[1] = 0;
+    }
+    return sa;
+  }
+  // Type of each suffix: 1 = S-type (smaller than its successor), 0 = L-type.
+  const ls = new Uint8Array(n);
+  for (let i = n - 2; i >= 0; i--) {
+    ls[i] = s[i] === s[i + 1] ? ls[i + 1]! : s[i]! < s[i + 1]! ? 1 : 0;
+  }
+  // Bucket boundaries: sumL[c] = start of bucket c (its L part), sumS[c] = start of c's S part.
+  const sumL = new Int32Array(upper + 2);
+  const sumS = new Int32Array(upper + 2);
+  for (let i = 0; i < n; i++) {
+    if (!ls[i]) sumS[s[i]!]!++;
+    else sumL[s[i]! + 1]!++;
+  }
+  for (let c = 0; c <= upper; c++) {
+    sumS[c]! += sumL[c]!;
+    if (c < upper) sumL[c + 1]! += sumS[c]!;
+  }
+  const buf = new Int32Array(upper + 2);
+
+  // Induced sorting from a given order of the LMS suffixes.
+  const induce = (lms: Int32Array): void => {
+    sa.fill(-1);
+    buf.set(sumS);
+    for (let j = 0; j < lms.length; j++) {
+      const d = lms[j]!;
+      if (d === n) continue;
+      sa[buf[s[d]!]!++] = d;
+    }
+    buf.set(sumL);
+    sa[buf[s[n - 1]!]!++] = n - 1;
+    for (let i = 0; i < n; i++) {
+      const v = sa[i]!;
+      if (v >= 1 && !ls[v - 1]) sa[buf[s[v - 1]!]!++] = v - 1;
+    }
+    buf.set(sumL);
+    for (let i = n - 1; i >= 0; i--) {
+      const v = sa[i]!;
+      if (v >= 1 && ls[v - 1]) sa[--buf[s[v - 1]! + 1]!] = v - 1;
+    }
+  };
+
+  // LMS positions (S-type preceded by L-type), numbered in text order.
+  const lmsMap = new Int32Array(n + 1).fill(-1);
+  let m = 0;
+  for (let i = 1; i < n; i++) if (!ls[i - 1] && ls[i]) lmsMap[i] = m++;
+  const lms = new Int32Array(m);
+  for (let i = 1, j = 0; i < n; i++) if (!ls[i - 1] && ls[i]) lms[j++] = i;
+  induce(lms);
+
+  if (m > 0) {
+    const sortedLms = new Int32Array(m);
+    for (let i = 0, j = 0; i < n; i++) {
+      const v = sa[i]!;
+      if (lmsMap[v] !== -1) sortedLms[j++] = v;
+    }
+    // Name the LMS substrings; equal substrings get equal names.
+    const recS = new Int32Array(m);
+    let recUpper = 0;
+    recS[lmsMap[sortedLms[0]!]!] = 0;
+    for (let i = 1; i < m; i++) {
+      let l = sortedLms[i - 1]!;
+      let r = sortedLms[i]!;
+      const endL = lmsMap[l]! + 1 < m ? lms[lmsMap[l]! + 1]! : n;
+      const endR = lmsMap[r]! + 1 < m ? lms[lmsMap[r]! + 1]! : n;
+      let same = true;
+      if (endL - l !== endR - r) same = false;
+      else {
+        while (l < endL) {
+          if (s[l] !== s[r]) break;
+          l++;
+          r++;
+        }
+        if (l === n || s[l] !== s[r]) same = false;
+      }
+      if (!same) recUpper++;
+      recS[lmsMap[sortedLms[i]!]!] = recUpper;
+    }
+    const recSa = saIs(recS, recUpper);
+    for (let i = 0; i < m; i++) sortedLms[i] = lms[recSa[i]!]!;
+    induce(sortedLms);
+  }
+  return sa;
+}
+
+/**
+ * Kasai's LCP array: lcp[r] = length of the longest common prefix of the
+ * suffixes sa[r-1] and sa[r]; lcp[0] = 0.
+ */
+export function lcpArray(text: IntText, sa: Int32Array): Int32Array {
+  const n = text.length;
+  const rank = new Int32Array(n);
+  for (let r = 0; r < n; r++) rank[sa[r]!] = r;
+  const lcp = new Int32Array(n);
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rank[i]!;
+    if (r > 0) {
+      const j = sa[r - 1]!;
+      while (i + h < n && j + h < n && text[i + h] === text[j + h]) h++;
+      lcp[r] = h;
+      if (h > 0) h--;
+    } else {
+      h = 0;
+    }
+  }
+  return lcp;
+}
+
+/**
+ * Tuple statistics from one bottom-up pass over the LCP intervals
+ * (Abouelhoda, Kurtz & Ohlebusch 2004): every interval of lcp value l, size c
+ * and parent lcp p stands for one t-tuple occurring c times for each t in
+ * (p, l]. This is what the reference computes with Kaufer's algorithm.
+ *
+ * - `maxCount[t]` (t = 1..v) = the most occurrences of any t-tuple (Q[t] of
+ *   §6.3.5), at least 1;
+ * - `pairSum[t]` (t = 1..v) = sum over distinct t-tuples of C(count, 2)
+ *   (the numerator of P_W in §6.3.6);
+ * - `v` = the length of the longest repeated substring (max LCP).
+ */
+export interface TupleStats {
+  n: number;
+  v: number;
+  maxCount: Float64Array;
+  pairSum: Float64Array;
+}
+
+export function tupleStats(text: IntText, upper?: number): TupleStats {
+  const sa = suffixArray(text, upper);
+  const lcp = lcpArray(text, sa);
+  return tupleStatsFromLcp(text.length, lcp);
+}
+
+export function tupleStatsFromLcp(n: number, lcp: Int32Array): TupleStats {
+  let v = 0;
+  for (let i = 0; i < n; i++) if (lcp[i]! > v) v = lcp[i]!;
+  const maxCount = new Float64Array(v + 2).fill(1);
+  const diff = new Float64Array(v + 2);
+  // Stack of open intervals: (lcp value, left bound).
+  const stLcp = new Int32Array(v + 2);
+  const stLb = new Int32Array(v + 2);
+  let top = 0;
+  stLcp[0] = 0;
+  stLb[0] = 0;
+  for (let i = 1; i <= n; i++) {
+    const cur = i < n ? lcp[i]! : 0;
+    let lb = i - 1;
+    while (cur < stLcp[top]!) {
+      const l = stLcp[top]!;
+      lb = stLb[top]!;
+      top--;
+      const size = i - lb; // suffixes lb .. i-1
+      const parent = cur > stLcp[top]! ? cur : stLcp[top]!;
+      if (size > maxCount[l]!) maxCount[l] = size;
+      const pairs = (size * (size - 1)) / 2;
+      diff[parent + 1]! += pairs;
+      diff[l + 1]! -= pairs;
+    }
+    if (cur > stLcp[top]!) {
+      top++;
+      stLcp[top] = cur;
+      stLb[top] = lb;
+    }
+  }
+  // A t-tuple occurring c times has a (t-1)-prefix occurring at least c times.
+  for (let t = v - 1; t >= 1; t--) if (maxCount[t + 1]! > maxCount[t]!) maxCount[t] = maxCount[t + 1]!;
+  const pairSum = new Float64Array(v + 1);
+  let acc = 0;
+  for (let t = 1; t <= v; t++) {
+    acc += diff[t]!;
+    pairSum[t] = acc;
+  }
+  return { n, v, maxCount, pairSum };
+}
