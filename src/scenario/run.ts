@@ -1,0 +1,114 @@
+/**
+ * Running a scenario: load → expand the matrix → (shard) → run every cell, in
+ * worker threads when `jobs > 1` → baseline ratios, verdicts, expectations.
+ * The result depends only on the file and the seed: cells keep expansion order
+ * whatever thread finished first, and nothing reads the wall clock, so the same
+ * scenario + seed gives byte-identical JSON for any `jobs`.
+ */
+import { InputError } from '../errors.ts';
+import { runCell, type CellRun } from './cell.ts';
+import { evaluateExpectation } from './expectation.ts';
+import { loadScenario, type LoadedScenario } from './load.ts';
+import { expandCells, shardCells, DEFAULT_SEED, type CellPlan } from './matrix.ts';
+import type { CellResult, ExpectationOutcome, RunResult } from './result.ts';
+import { cellVerdict } from './verdict.ts';
+
+export interface RunOptions {
+  seed?: number;
+  jobs?: number;
+  /** 1-based index of `count` deterministic slices. */
+  shard?: { index: number; count: number };
+  onProgress?: (done: number, total: number, cell: string) => void;
+  scale?: 'default' | 'quick';
+}
+
+export async function runScenarioFile(path: string, opts: RunOptions = {}): Promise<RunResult> {
+  return runLoadedScenario(loadScenario(path), opts);
+}
+
+export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions = {}): Promise<RunResult> {
+  const seed = opts.seed ?? loaded.spec.seed ?? DEFAULT_SEED;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new InputError(`--seed: expected an integer 0…4294967295, found ${seed}`);
+  const scale = opts.scale ?? 'default';
+  const all = expandCells(loaded, { seed, scale });
+  let plans = all;
+  if (opts.shard) {
+    const { index, count } = opts.shard;
+    if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
+      throw new InputError(`--shard: expected k/n with 1 ≤ k ≤ n, found ${index}/${count}`);
+    }
+    plans = shardCells(all, opts.shard);
+  }
+  const runs = await runPlans(plans, opts.jobs ?? 1, opts.onProgress);
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const cells: CellResult[] = [];
+  const expectations: ExpectationOutcome[] = [];
+  plans.forEach((plan, i) => {
+    const run = runs[i]!;
+    const base = byId.get(plan.baselineId);
+    const baseRate = base?.metrics.setVariable.perVirtualSecond ?? 0;
+    const baselineRatio = base && baseRate > 0 ? run.metrics.setVariable.perVirtualSecond / baseRate : undefined;
+    const { verdict, reasons } = cellVerdict(run.metrics, baselineRatio, run.quality);
+    const cell: CellResult = {
+      id: run.id,
+      design: run.design,
+      workloads: run.workloads,
+      seed: run.seed,
+      ...(run.runtimeNs !== undefined ? { runtimeNs: run.runtimeNs } : {}),
+      ...(run.vcpus !== undefined ? { vcpus: run.vcpus } : {}),
+      ...(run.overrides !== undefined ? { overrides: run.overrides } : {}),
+      ...(run.baseline ? { baseline: true } : {}),
+      metrics: run.metrics,
+      ...(baselineRatio !== undefined ? { baselineRatio } : {}),
+      verdict,
+      verdictReasons: reasons,
+      quality: run.quality,
+      parametersUsed: run.parametersUsed,
+      timeline: run.timeline,
+      ...(run.series ? { series: run.series } : {}),
+    };
+    cells.push(cell);
+    for (const e of plan.expectations) {
+      expectations.push(evaluateExpectation(e, cell.id, { metrics: cell.metrics, quality: cell.quality, ...(baselineRatio !== undefined ? { baselineRatio } : {}) }));
+    }
+  });
+  return {
+    scenario: { name: loaded.spec.name, file: loaded.file, sha256: loaded.sha256, seed },
+    cells,
+    expectations,
+    ...(opts.shard ? { shard: { index: opts.shard.index, count: opts.shard.count } } : {}),
+    totalCells: all.length,
+    scale,
+  };
+}
+
+async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions['onProgress']): Promise<CellRun[]> {
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${jobs}`);
+  const total = plans.length;
+  let done = 0;
+  if (jobs === 1 || total <= 1) {
+    return plans.map((p) => {
+      const r = runCell(p);
+      onProgress?.(++done, total, p.id);
+      return r;
+    });
+  }
+  const { Piscina } = await import('piscina');
+  const pool = new Piscina({
+    filename: new URL('./worker.ts', import.meta.url).href,
+    execArgv: ['--import', 'tsx'],
+    minThreads: Math.min(jobs, total),
+    maxThreads: Math.min(jobs, total),
+  });
+  try {
+    return await Promise.all(
+      plans.map(async (p) => {
+        const r = (await pool.run(p)) as CellRun;
+        onProgress?.(++done, total, p.id);
+        return r;
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * A cell's verdict, from its metrics, its throughput ratio to the same design's
+ * no-adversary cell and the quality of its tapped streams. Worst first:
+ *
+ * - insecure: a non-SMM actor got SMM-only data or wrote pflash
+ *   (isolation violations), or a conditioned stream SMM relies on fails SP 800-22;
+ * - broken: something stopped working: variables lost, SetVariable failing,
+ *   TLS denied, #UD faults outside SMM (e.g. RDRAND trapped for the OS);
+ * - starved: SMM throughput collapsed (ratio below `starvedRatio`) or SMM
+ *   waited at least `starvedWaitNs` at once for entropy;
+ * - degraded: a smaller throughput loss (ratio below `okRatio`), a raw source whose
+ *   SP 800-90B estimate is below what the design credits it with, a source in
+ *   health alarm, or TLS seeded from a degraded source;
+ * - ok otherwise.
+ * Every reason found is listed, not only those of the worst class.
+ */
+import type { CellMetrics } from '../metrics/types.ts';
+import type { CellVerdict, QualityResult } from './result.ts';
+import { formatDuration } from './units.ts';
+
+export interface VerdictThresholds {
+  /** ratio ≥ okRatio counts as unaffected (the brief's 99 % bar). */
+  okRatio: number;
+  /** ratio < starvedRatio counts as starved. */
+  starvedRatio: number;
+  /** A single entropy wait at least this long counts as starved (ns). */
+  starvedWaitNs: number;
+}
+
+export const DEFAULT_THRESHOLDS: VerdictThresholds = { okRatio: 0.99, starvedRatio: 0.5, starvedWaitNs: 100_000_000 };
+
+const RANK: Record<CellVerdict, number> = { ok: 0, degraded: 1, starved: 2, broken: 3, insecure: 4 };
+
+export function cellVerdict(
+  m: CellMetrics,
+  baselineRatio: number | undefined,
+  quality: QualityResult[],
+  t: VerdictThresholds = DEFAULT_THRESHOLDS,
+): { verdict: CellVerdict; reasons: string[] } {
+  let verdict: CellVerdict = 'ok';
+  const reasons: string[] = [];
+  const flag = (v: CellVerdict, reason: string): void => {
+    if (RANK[v] > RANK[verdict]) verdict = v;
+    reasons.push(`${v}: ${reason}`);
+  };
+  if (m.isolation.violations > 0) flag('insecure', `${m.isolation.violations} isolation violation(s) by non-SMM actors`);
+  for (const q of quality) {
+    if (q.kind === 'conditioned' && q.sts?.verdict === 'fail') {
+      flag('insecure', `conditioned stream ${q.tap} fails SP 800-22 (${q.sts.passed}/${q.sts.applicable} tests pass)`);
+    }
+  }
+  if (m.variables.lost > 0) flag('broken', `${m.variables.lost} of ${m.variables.checked} variable(s) did not read back`);
+  if (m.setVariable.failed > 0) flag('broken', `${m.setVariable.failed} SetVariable call(s) failed`);
+  if (m.tls.denied > 0) flag('broken', `${m.tls.denied} TLS handshake(s) denied for lack of entropy`);
+  if (m.udFaults.nonSmm > 0) flag('broken', `${m.udFaults.nonSmm} #UD fault(s) on RDRAND/RDSEED outside SMM`);
+  if (baselineRatio !== undefined && baselineRatio < t.starvedRatio) {
+    flag('starved', `SetVariable throughput at ${(baselineRatio * 100).toFixed(1)} % of the no-adversary baseline`);
+  } else if (baselineRatio !== undefined && baselineRatio < t.okRatio) {
+    flag('degraded', `SetVariable throughput at ${(baselineRatio * 100).toFixed(1)} % of the no-adversary baseline`);
+  }
+  if (m.starvation.longestNs >= t.starvedWaitNs) flag('starved', `SMM waited ${formatDuration(m.starvation.longestNs)} at once for entropy`);
+  for (const q of quality) {
+    if (q.kind !== 'raw') continue;
+    const claim = q.claimedEntropyPerSample;
+    if (q.entropy && claim !== undefined && q.verdict === 'fail' && q.entropy.minEntropyPerSample < claim) {
+      flag('degraded', `raw source ${q.tap}: SP 800-90B estimate ${q.entropy.minEntropyPerSample.toFixed(3)} bits/sample, design credits ${claim}`);
+    }
+    if (q.health && q.health.rct.alarms + q.health.apt.alarms > 0) {
+      flag('degraded', `raw source ${q.tap}: ${q.health.rct.alarms} RCT and ${q.health.apt.alarms} APT alarm(s) at H = ${q.health.entropyPerSample}`);
+    }
+  }
+  const alarms = m.healthAlarms.rct + m.healthAlarms.apt;
+  if (alarms > 0) flag('degraded', `devices raised ${alarms} health-test alarm(s) (RCT ${m.healthAlarms.rct}, APT ${m.healthAlarms.apt})`);
+  if (m.tls.degraded > 0) flag('degraded', `${m.tls.degraded} TLS handshake(s) seeded from a degraded source`);
+  return { verdict, reasons };
+}
