@@ -23,7 +23,9 @@
  * Minimum n: 10^6 recommended (§2.14.7).
  *
  * Worked example (§2.14.4): ε = 0110110101 (J = 3): state +1 has
- * ν = (0, 2, 0, 1, 0, 0), χ² = 4.333033, P = 0.502529 (with minCycles ≤ 3).
+ * ν = (1, 1, 0, 1, 0, 0), so χ² = 13/3 = 4.333333 and P = 0.502488 (the
+ * document prints χ² = 4.333033 and P = 0.502529: an arithmetic slip, one of
+ * its errata). Run with minCycles ≤ 3.
  */
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
@@ -105,17 +107,21 @@ export function randomExcursions(bits: BitSequence, params: RandomExcursionsPara
 
   const pValues: number[] = [];
   const chi2s: number[] = [];
+  const nuOut: number[] = [];
   for (const x of EXCURSION_STATES) {
     const pi = PI[Math.abs(x)]!;
     let chi2 = 0.0;
     for (let k = 0; k < 6; k++) {
       const e = J * pi[k]!;
+      nuOut.push(nu[k * 9 + x + 4]!);
       chi2 += Math.pow(nu[k * 9 + x + 4]! - e, 2) / e;
     }
     chi2s.push(chi2);
     pValues.push(igamc(2.5, chi2 / 2.0));
   }
   statistics.chiSquared = chi2s;
+  // ν_k(x) for k = 0..5, state after state (8 × 6 values, states as in `labels`).
+  statistics.nu = nuOut;
   return {
     test: 'RandomExcursions',
     section: SECTION,
