@@ -1,0 +1,66 @@
+/**
+ * virtio-drain: a 3rd-party UEFI driver (less privileged than the platform
+ * firmware, DOMAIN.md §2.1) draining entropy in a loop.
+ *
+ * - mode 'protocol': calls EFI_RNG_PROTOCOL.GetRNG (RAW) during DXE and BDS. It
+ *   can only drain virtio-rng once VirtioRngDxe is connected in BDS, after
+ *   EndOfDxe (§3.1, §0 row 12); before that the protocol (if any) is RngDxe over
+ *   RDRAND. Boot services end at ExitBootServices, and so does this loop.
+ * - mode 'device': talks to the virtio-rng device directly (its own virtqueue
+ *   buffers, no protocol), and keeps going at runtime as an OS agent
+ *   (privilege 'os' after ExitBootServices): firmware and OS share one QEMU
+ *   rate-limit window (§1.2, §8).
+ * Requests of `request-bytes`, at `rate` requests/s or flat out (rate 0).
+ */
+import type { Platform } from '../designs/platform.ts';
+import type { ParamValues } from '../devices/params.ts';
+import { ctxOf, intervalNs } from './common.ts';
+import type { WorkloadDef } from './types.ts';
+
+export const VIRTIO_DRAIN: WorkloadDef = {
+  name: 'virtio-drain',
+  description: '3rd-party UEFI driver draining EFI_RNG_PROTOCOL (DXE/BDS) or the virtio-rng device directly (through runtime).',
+  role: 'adversary',
+  params: [
+    { name: 'mode', type: 'string', enum: ['protocol', 'device'], default: 'protocol', description: "'protocol' = EFI_RNG_PROTOCOL.GetRNG until ExitBootServices; 'device' = virtio-rng buffers directly, into runtime.", source: 'DOMAIN.md §3.1, §1.4' },
+    { name: 'request-bytes', type: 'integer', unit: 'bytes', min: 1, max: 1048576, default: 256, description: 'Bytes per request.', source: 'our choice' },
+    { name: 'rate', type: 'number', unit: 'requests/s', min: 0, default: 0, description: 'Requests per virtual second; 0 = flat out.', source: 'our choice' },
+    { name: 'cpu', type: 'integer', min: 0, max: 63, default: 1, description: 'vCPU the drainer runs on.', source: 'our choice' },
+  ],
+  create(v: ParamValues) {
+    return {
+      name: 'virtio-drain',
+      start(p: Platform): void {
+        const cpu = Math.min(v.cpu as number, p.config.vcpus - 1);
+        const n = v['request-bytes'] as number;
+        const step = intervalNs(v.rate as number);
+        // A flat-out loop still costs the guest something per call; never spin at zero virtual time.
+        const minGapNs = 1000;
+        if (v.mode === 'protocol') {
+          const ctx = ctxOf('third-party', cpu, 'virtio-drain');
+          p.sim.spawn('virtio-drain', (function* () {
+            yield* p.phases.waitFor('dxe');
+            while (p.phases.current() !== 'exit-boot-services' && p.phases.current() !== 'runtime') {
+              const proto = p.firmware.rngProtocol;
+              if (proto) yield* proto.getRng(ctx, n);
+              yield Math.max(step, minGapNs);
+            }
+          })());
+        } else {
+          const dev = p.devices.virtioRng;
+          if (!dev) return;
+          p.sim.spawn('virtio-drain', (function* () {
+            yield* p.phases.waitFor('dxe');
+            for (;;) {
+              const runtime = p.phases.current() === 'runtime';
+              const ctx = ctxOf(runtime ? 'os' : 'third-party', cpu, 'virtio-drain');
+              const bytes = yield* dev.read(ctx, n);
+              // Not ready (before BDS connects it, or across the reset at ExitBootServices): retry later.
+              yield Math.max(step, bytes === null ? 100_000 : minGapNs);
+            }
+          })());
+        }
+      },
+    };
+  },
+};
