@@ -73,3 +73,12 @@ export function bitsOf(s: string): BitSequence {
   if (!/^[01]*$/.test(clean)) throw new Error(`bitsOf: not a bit string: ${s.slice(0, 40)}`);
   return BitSequence.fromBitArray(Array.from(clean, (c) => (c === '1' ? 1 : 0)));
 }
+
+/** The 100-bit ε used by the worked examples of SP 800-22 §2.1.8, §2.2.8, §2.3.8, §2.6.8, §2.13.8 (π's expansion). */
+export const EXAMPLE_100 =
+  '1100100100001111110110101010001000100001011010001100001000110100110001001100011001100010100010111000';
+
+/** |actual − expected| ≤ tol, with a readable message. */
+export function assertClose(actual: number, expected: number, tol: number, label: string): void {
+  assert.ok(Math.abs(actual - expected) <= tol, `${label}: got ${actual}, expected ${expected} ± ${tol}`);
+}

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ComplexFFT, RealFFT, realFFT } from '../../src/sts/fft.ts';
+
+/** Direct O(n²) DFT with exact angle reduction (jk mod n). */
+function naive(re: ArrayLike<number>, im: ArrayLike<number>): [Float64Array, Float64Array] {
+  const n = re.length;
+  const R = new Float64Array(n);
+  const I = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let sr = 0;
+    let si = 0;
+    for (let j = 0; j < n; j++) {
+      const a = (-2 * Math.PI * ((j * k) % n)) / n;
+      sr += re[j]! * Math.cos(a) - im[j]! * Math.sin(a);
+      si += re[j]! * Math.sin(a) + im[j]! * Math.cos(a);
+    }
+    R[k] = sr;
+    I[k] = si;
+  }
+  return [R, I];
+}
+
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => ((s = (s * 48271) % 2147483647) / 2147483647) * 2 - 1;
+}
+
+test('complex FFT equals the direct DFT for radix 2/3/4/5, other small primes, and Bluestein lengths', () => {
+  const rnd = lcg(1);
+  for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16, 25, 30, 49, 64, 97, 100, 101, 127, 243, 250, 256, 1000, 1009, 1001]) {
+    const re = Array.from({ length: n }, rnd);
+    const im = Array.from({ length: n }, rnd);
+    const [R, I] = naive(re, im);
+    const a = Float64Array.from(re);
+    const b = Float64Array.from(im);
+    new ComplexFFT(n).transform(a, b);
+    let err = 0;
+    for (let k = 0; k < n; k++) err = Math.max(err, Math.hypot(a[k]! - R[k]!, b[k]! - I[k]!));
+    // The direct sum itself carries ~n·ε error; the FFT must be at least that good.
+    assert.ok(err <= 4e-16 * n + 1e-15, `n = ${n}: max error ${err}`);
+  }
+});
+
+test('real FFT equals the direct DFT (even and odd n) and X_{n-k} symmetry is not needed', () => {
+  const rnd = lcg(2);
+  for (const n of [2, 3, 10, 11, 100, 202, 1000, 1002]) {
+    const x = Array.from({ length: n }, rnd);
+    const [R, I] = naive(x, new Array<number>(n).fill(0));
+    const { re, im } = realFFT(x);
+    assert.equal(re.length, Math.floor(n / 2) + 1);
+    for (let k = 0; k < re.length; k++) {
+      assert.ok(Math.hypot(re[k]! - R[k]!, im[k]! - I[k]!) <= 4e-16 * n + 1e-15, `n = ${n}, k = ${k}`);
+    }
+  }
+});
+
+test('n = 10^6 (2^6·5^6): Parseval holds to 1e-13 and the spectrum of a pure tone is exact', () => {
+  const n = 1_000_000;
+  const plan = new RealFFT(n);
+  const re = new Float64Array(plan.bins);
+  const im = new Float64Array(plan.bins);
+  const rnd = lcg(3);
+  const x = Float64Array.from({ length: n }, () => (rnd() > 0 ? 1 : -1));
+  plan.transform(x, re, im);
+  // Σ|x|² = (1/n)·(|X_0|² + 2Σ_{0<k<n/2}|X_k|² + |X_{n/2}|²)
+  let e = re[0]! ** 2 + re[n / 2]! ** 2;
+  for (let k = 1; k < n / 2; k++) e += 2 * (re[k]! ** 2 + im[k]! ** 2);
+  assert.ok(Math.abs(e / n - n) <= 1e-13 * n, `Parseval: ${e / n} vs ${n}`);
+  // cos(2π·f·j/n) → X_f = n/2, all other bins ~0.
+  const f = 12345;
+  const tone = Float64Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * ((f * j) % n)) / n));
+  plan.transform(tone, re, im);
+  let off = 0;
+  for (let k = 0; k < plan.bins; k++) if (k !== f) off = Math.max(off, Math.hypot(re[k]!, im[k]!));
+  assert.ok(Math.abs(re[f]! - n / 2) <= 1e-15 * n * 10, `peak ${re[f]}`);
+  assert.ok(off <= 1e-15 * Math.sqrt(n) * 1000, `leakage ${off}`);
+});
