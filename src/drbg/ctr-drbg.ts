@@ -39,18 +39,16 @@ export interface CtrDrbgOptions extends DrbgCommonOptions {
 }
 
 /** Zeros that the keystream is computed over; never written (cipher.update does not modify its input). */
-const ZEROS = Buffer.alloc(MAX_REQUEST_BYTES + 3 * BLOCK + BLOCK);
-
-/** (V + n) mod 2^128, big-endian, into a new buffer. */
-function addToBlock(v: Uint8Array, n: number): Buffer {
-  const out = Buffer.from(v);
-  let carry = n;
-  for (let i = BLOCK - 1; i >= 0 && carry > 0; i--) {
-    const s = out[i]! + (carry % 256);
-    out[i] = s & 0xff;
-    carry = Math.floor(carry / 256) + (s >> 8);
+const ZEROS = new Uint8Array(MAX_REQUEST_BYTES + 3 * BLOCK + BLOCK);
+/** Views of ZEROS by length, so a request does not pay for Buffer#subarray. */
+const zeroViews = new Map<number, Uint8Array>();
+function zeros(n: number): Uint8Array {
+  let z = zeroViews.get(n);
+  if (z === undefined) {
+    z = new Uint8Array(ZEROS.buffer, 0, n);
+    if (zeroViews.size < 4096) zeroViews.set(n, z);
   }
-  return out;
+  return z;
 }
 
 /**
@@ -104,7 +102,7 @@ export function blockCipherDf(keyBytes: number, input: Uint8Array, seedBytes: nu
   const k = temp.subarray(0, keyBytes);
   const x = temp.subarray(keyBytes, keyBytes + BLOCK);
   const outBlocks = Math.ceil(seedBytes / BLOCK);
-  const out = createCipheriv(alg, k, x).setAutoPadding(false).update(ZEROS.subarray(0, outBlocks * BLOCK));
+  const out = createCipheriv(alg, k, x).setAutoPadding(false).update(zeros(outBlocks * BLOCK));
   temp.fill(0);
   return out.subarray(0, seedBytes);
 }
@@ -119,8 +117,10 @@ export class CtrDrbg extends DrbgFunctions {
   protected readonly limits: MechanismLimits;
   private readonly keyBytes: number;
   private readonly ctrAlg: string;
-  private key: Buffer;
-  private v: Buffer;
+  private readonly key: Buffer;
+  private readonly v: Buffer;
+  /** Scratch for V+1, the counter block the CTR cipher starts at. */
+  private readonly iv = Buffer.alloc(BLOCK);
 
   constructor(opts: CtrDrbgOptions) {
     super(opts);
@@ -157,15 +157,24 @@ export class CtrDrbg extends DrbgFunctions {
 
   /** CTR_DRBG_Update (§10.2.1.2): temp = keystream from V+1 (seedlen bytes) ⊕ provided_data; Key ‖ V = temp. */
   private update(provided: Uint8Array): void {
-    const temp = createCipheriv(this.ctrAlg, this.key, addToBlock(this.v, 1)).update(provided);
+    const temp = createCipheriv(this.ctrAlg, this.key, this.nextCounterBlock()).update(provided);
     this.setState(temp);
   }
 
-  private setState(temp: Buffer): void {
-    this.key.fill(0);
-    this.key = Buffer.from(temp.subarray(0, this.keyBytes));
-    this.v = Buffer.from(temp.subarray(this.keyBytes, this.seedBytes));
-    temp.fill(0);
+  /** V + 1 mod 2^128 (ctr_len = blocklen) into a scratch block; node:crypto copies the IV at cipher creation. */
+  private nextCounterBlock(): Buffer {
+    const iv = this.iv;
+    iv.set(this.v);
+    for (let i = BLOCK - 1; i >= 0 && ++iv[i]! === 256; i--) iv[i] = 0;
+    return iv;
+  }
+
+  /** Key ‖ V = temp[at .. at + seedlen), copied into the state buffers; that part of temp is then zeroed. */
+  private setState(temp: Uint8Array, at = 0): void {
+    const { key, v, keyBytes, seedBytes } = this;
+    for (let i = 0; i < keyBytes; i++) key[i] = temp[at + i]!;
+    for (let i = 0; i < BLOCK; i++) v[i] = temp[at + keyBytes + i]!;
+    temp.fill(0, at, at + seedBytes);
   }
 
   /**
@@ -183,8 +192,8 @@ export class CtrDrbg extends DrbgFunctions {
   /** §10.2.1.3.1 (no df) / §10.2.1.3.2 (df): Key = 0, V = 0, then Update(seed_material). */
   protected instantiateAlgorithm(entropy: Uint8Array, nonce: Uint8Array, personalization: Uint8Array): void {
     const seed = this.derivationFunction ? this.seedMaterial([entropy, nonce, personalization]) : this.seedMaterial([entropy, personalization]);
-    this.key = Buffer.alloc(this.keyBytes);
-    this.v = Buffer.alloc(BLOCK);
+    this.key.fill(0);
+    this.v.fill(0);
     this.update(seed);
     seed.fill(0);
   }
@@ -208,18 +217,19 @@ export class CtrDrbg extends DrbgFunctions {
     // keystream: Update's temp = E(Key, V+m+1) ‖ … (seedlen bytes) ⊕ additional_input.
     const m = Math.ceil(bytes / BLOCK);
     const outLen = m * BLOCK;
-    const stream = createCipheriv(this.ctrAlg, this.key, addToBlock(this.v, 1)).update(ZEROS.subarray(0, outLen + this.seedBytes));
-    const tail = stream.subarray(outLen, outLen + this.seedBytes);
+    const stream = createCipheriv(this.ctrAlg, this.key, this.nextCounterBlock()).update(zeros(outLen + this.seedBytes));
     if (addl !== null) {
-      for (let i = 0; i < this.seedBytes; i++) tail[i]! ^= addl[i]!;
+      for (let i = 0; i < this.seedBytes; i++) stream[outLen + i]! ^= addl[i]!;
       addl.fill(0);
     }
-    this.setState(tail);
-    return stream.subarray(0, bytes);
+    this.setState(stream, outLen);
+    // A plain view (cheaper than Buffer#subarray); the state bytes after it are zeroed.
+    return new Uint8Array(stream.buffer, stream.byteOffset, bytes);
   }
 
   protected zeroize(): void {
     this.key.fill(0);
     this.v.fill(0);
+    this.iv.fill(0);
   }
 }
