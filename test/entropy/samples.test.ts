@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkWidth, inferBitsPerSymbol, prepareSamples, toBitstring, unpackBits } from '../../src/entropy/samples.ts';
+import { InputError } from '../../src/errors.ts';
+import { SAMPLE_NAMES, loadSample } from './estimators/reference.ts';
+
+test('width is inferred from the highest bit set, as ea_non_iid does', () => {
+  assert.equal(inferBitsPerSymbol(Uint8Array.of(0, 1, 1, 0)), 1);
+  assert.equal(inferBitsPerSymbol(Uint8Array.of(3, 9, 2)), 4);
+  assert.equal(inferBitsPerSymbol(Uint8Array.of(0x80)), 8);
+  assert.equal(inferBitsPerSymbol(Uint8Array.of(0, 0)), 0);
+});
+
+test('inferred widths and distinct-symbol counts agree with the reference on every sample', () => {
+  for (const name of SAMPLE_NAMES) {
+    const s = loadSample(name);
+    assert.ok(inferBitsPerSymbol(s.data) <= s.bits, name);
+    assert.equal(prepareSamples(s.data, s.bits).k, s.json.distinct_symbols, name);
+  }
+});
+
+test('a byte wider than the declared width is an InputError naming offset and value', () => {
+  assert.throws(
+    () => checkWidth(Uint8Array.of(1, 0, 5, 1), 2, 'x.bin'),
+    (e: unknown) => e instanceof InputError && /x\.bin: byte 2 is 5 \(0x05\)/.test(e.message) && /below 4/.test(e.message),
+  );
+  assert.doesNotThrow(() => checkWidth(Uint8Array.of(3, 0, 1), 2));
+  assert.throws(() => checkWidth(Uint8Array.of(0), 9), InputError);
+});
+
+test('masking and renumbering: distinct masked values become 0..k-1 in increasing order', () => {
+  const p = prepareSamples(Uint8Array.of(7, 2, 7, 9, 2), 4);
+  assert.deepEqual([...p.masked], [7, 2, 7, 9, 2]);
+  assert.deepEqual([...p.symbols], [1, 0, 1, 2, 0]);
+  assert.deepEqual(p.symbolValue, [2, 7, 9]);
+  assert.equal(p.k, 3);
+  const q = prepareSamples(Uint8Array.of(0x13, 0x05), 4);
+  assert.deepEqual([...q.masked], [3, 5]);
+});
+
+test('bitstring: masked (not renumbered) values, MSB first, optionally truncated', () => {
+  const p = prepareSamples(Uint8Array.of(2, 7, 9), 4);
+  assert.deepEqual([...toBitstring(p.masked, 4)], [0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1]);
+  assert.deepEqual([...toBitstring(p.masked, 4, 5)], [0, 0, 1, 0, 0]);
+});
+
+test('packed bits unpack MSB first', () => {
+  assert.deepEqual([...unpackBits(Uint8Array.of(0xa1))], [1, 0, 1, 0, 0, 0, 0, 1]);
+});

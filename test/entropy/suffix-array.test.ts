@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lcpArray, suffixArray, tupleStats } from '../../src/entropy/suffix-array.ts';
+
+/** Deterministic xorshift32 for test inputs. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
+
+function naiveSa(t: Uint8Array): number[] {
+  const idx = [...t.keys()];
+  const cmp = (a: number, b: number): number => {
+    while (a < t.length && b < t.length) {
+      if (t[a] !== t[b]) return t[a]! - t[b]!;
+      a++;
+      b++;
+    }
+    return a === t.length ? -1 : 1;
+  };
+  return idx.sort(cmp);
+}
+
+test('SA-IS and Kasai agree with a naive sort on random and repetitive strings', () => {
+  const r = rng(42);
+  for (let trial = 0; trial < 300; trial++) {
+    const n = 1 + (r() % 200);
+    const alpha = 1 + (r() % (trial % 3 === 0 ? 2 : 20));
+    const t = new Uint8Array(n);
+    const period = 1 + (r() % 7);
+    for (let i = 0; i < n; i++) t[i] = trial % 5 === 0 ? (i % period) % alpha : r() % alpha;
+    const sa = suffixArray(t);
+    const want = naiveSa(t);
+    assert.deepEqual([...sa], want, `trial ${trial}`);
+    const lcp = lcpArray(t, sa);
+    for (let i = 1; i < n; i++) {
+      let h = 0;
+      while (sa[i]! + h < n && sa[i - 1]! + h < n && t[sa[i]! + h] === t[sa[i - 1]! + h]) h++;
+      assert.equal(lcp[i], h);
+    }
+  }
+});
+
+test('tuple statistics equal brute-force counts of every tuple', () => {
+  const r = rng(7);
+  for (let trial = 0; trial < 60; trial++) {
+    const n = 2 + (r() % 150);
+    const alpha = 2 + (r() % 4);
+    const t = new Uint8Array(n);
+    for (let i = 0; i < n; i++) t[i] = r() % alpha;
+    const st = tupleStats(t);
+    for (let len = 1; len <= st.v; len++) {
+      const counts = new Map<string, number>();
+      for (let i = 0; i + len <= n; i++) {
+        const key = t.subarray(i, i + len).join(',');
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      let max = 0;
+      let pairs = 0;
+      for (const c of counts.values()) {
+        max = Math.max(max, c);
+        pairs += (c * (c - 1)) / 2;
+      }
+      assert.equal(st.maxCount[len], max, `trial ${trial} len ${len}`);
+      assert.equal(st.pairSum[len], pairs, `trial ${trial} len ${len}`);
+    }
+    // v is the longest repeated substring: no tuple of length v+1 repeats.
+    const seen = new Set<string>();
+    let repeats = false;
+    for (let i = 0; i + st.v + 1 <= n; i++) {
+      const key = t.subarray(i, i + st.v + 1).join(',');
+      if (seen.has(key)) repeats = true;
+      seen.add(key);
+    }
+    assert.equal(repeats, false);
+  }
+});
