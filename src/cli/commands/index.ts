@@ -6,9 +6,11 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { register as registerDrbg } from './drbg.ts';
+import { register as registerEstimate } from './estimate.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerDrbg,
+  registerEstimate,
 ];
