@@ -28,14 +28,16 @@ let modulePromise: Promise<Bz2Module> | null = null;
 export function loadBzip2(): Promise<Bz2Module> {
   if (modulePromise) return modulePromise;
   modulePromise = new Promise<Bz2Module>((resolve, reject) => {
-    const events = ['uncaughtException', 'unhandledRejection'] as const;
-    const before = events.map((e) => new Set(process.listeners(e)));
+    const events = ['uncaughtException', 'unhandledRejection'];
+    const before = events.map((e) => new Set<unknown>(process.listeners(e as 'uncaughtException')));
     try {
       const require = createRequire(import.meta.url);
       const factory = require('libbzip2-wasm') as () => { then: (f: (m: Bz2Module & { then?: unknown }) => void) => void };
       const inst = factory();
       events.forEach((e, i) => {
-        for (const l of process.listeners(e)) if (!before[i]!.has(l)) process.removeListener(e, l as never);
+        for (const l of process.listeners(e as 'uncaughtException')) {
+          if (!before[i]!.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+        }
       });
       // The module object is itself a "thenable"; resolve with it only after removing `then`,
       // or the promise machinery would keep unwrapping it.

@@ -1,0 +1,130 @@
+/**
+ * Runs the SP 800-90B §5.1 permutation tests: the statistics of the data, then shuffles
+ * until every statistic is settled or `shuffles` rounds have run (10,000 as in ea_iid).
+ *
+ * Determinism: round i shuffles the original data with a generator seeded from (seed, i)
+ * (shuffle.ts), and rounds are counted strictly in round order, so the result depends only
+ * on (data, seed, shuffles), never on `jobs` or on thread scheduling. With jobs > 1, rounds
+ * are computed in small batches on piscina worker threads; each batch computes the
+ * statistics still open when it was sent (a superset of those open at its rounds, since
+ * statistics only ever close), and the results are merged in round order. Batches beyond
+ * the round where everything settled are discarded.
+ */
+import { Piscina } from 'piscina';
+import { roundGenerator, shuffleInPlace } from './shuffle.ts';
+import {
+  NUM_STATISTICS,
+  PermutationRanking,
+  createStatisticsComputer,
+  type PermutationInput,
+  type PermutationStatisticResult,
+} from './permutation.ts';
+import type { PermutationTask } from './permutation-worker.ts';
+
+export interface PermutationOptions {
+  seed?: number;
+  /** Maximum permutation rounds (default 10,000, the standard's count). */
+  shuffles?: number;
+  /** Worker threads (default 1 = in this thread). */
+  jobs?: number;
+}
+
+export interface PermutationTestsResult {
+  statistics: PermutationStatisticResult[];
+  /** Rounds counted before every statistic settled (≤ shuffles). */
+  rounds: number;
+  shuffles: number;
+  seed: number;
+  pass: boolean;
+}
+
+export const DEFAULT_SHUFFLES = 10_000;
+export const DEFAULT_SEED = 0x5eed5;
+const BATCH = 4;
+
+let jobCounter = 0;
+
+export async function runPermutationTests(
+  input: PermutationInput,
+  opts: PermutationOptions = {},
+): Promise<PermutationTestsResult> {
+  const seed = (opts.seed ?? DEFAULT_SEED) >>> 0;
+  const shuffles = opts.shuffles ?? DEFAULT_SHUFFLES;
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
+  const computer = await createStatisticsComputer(input);
+  const original = new Float64Array(NUM_STATISTICS);
+  computer.compute(input.symbols, new Uint8Array(NUM_STATISTICS).fill(1), original);
+  const ranking = new PermutationRanking(original);
+
+  if (jobs === 1 || shuffles <= BATCH) {
+    const work = new Uint8Array(input.symbols.length);
+    const tp = new Float64Array(NUM_STATISTICS);
+    for (let round = 0; round < shuffles && !ranking.settled; round++) {
+      work.set(input.symbols);
+      shuffleInPlace(work, roundGenerator(seed, round));
+      tp.fill(Number.NaN);
+      computer.compute(work, ranking.open, tp);
+      ranking.add(tp);
+    }
+  } else {
+    await runOnWorkers(input, ranking, seed, shuffles, jobs);
+  }
+  const statistics = ranking.results();
+  return { statistics, rounds: ranking.rounds, shuffles, seed, pass: statistics.every((s) => s.pass) };
+}
+
+async function runOnWorkers(
+  input: PermutationInput,
+  ranking: PermutationRanking,
+  seed: number,
+  shuffles: number,
+  jobs: number,
+): Promise<void> {
+  const shared = new Uint8Array(new SharedArrayBuffer(input.symbols.length));
+  shared.set(input.symbols);
+  const pool = new Piscina({
+    filename: new URL('./permutation-worker.ts', import.meta.url).href,
+    execArgv: ['--import', 'tsx'],
+    minThreads: jobs,
+    maxThreads: jobs,
+  });
+  const jobKey = `${process.pid}-${++jobCounter}`;
+  const pending = new Map<number, Promise<Float64Array>>();
+  let nextStart = 0;
+  let merged = 0;
+  const send = (): void => {
+    const count = Math.min(BATCH, shuffles - nextStart);
+    const task: PermutationTask = {
+      jobKey,
+      symbols: shared,
+      values: input.values,
+      k: input.k,
+      rawMean: input.rawMean,
+      median: input.median,
+      seed,
+      start: nextStart,
+      count,
+      need: Uint8Array.from(ranking.open),
+    };
+    pending.set(nextStart, pool.run(task) as Promise<Float64Array>);
+    nextStart += count;
+  };
+  try {
+    // Keep every thread busy with one batch queued behind it.
+    while (merged < shuffles && !ranking.settled) {
+      while (nextStart < shuffles && pending.size < 2 * jobs) send();
+      const batch = pending.get(merged);
+      if (!batch) break;
+      const stats = await batch;
+      pending.delete(merged);
+      const count = stats.length / NUM_STATISTICS;
+      for (let r = 0; r < count && !ranking.settled; r++) {
+        ranking.add(stats.subarray(r * NUM_STATISTICS, (r + 1) * NUM_STATISTICS));
+      }
+      merged += count;
+    }
+    await Promise.allSettled(pending.values());
+  } finally {
+    await pool.destroy();
+  }
+}

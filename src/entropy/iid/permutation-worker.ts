@@ -1,0 +1,47 @@
+/**
+ * Worker-thread task for the SP 800-90B §5.1 permutation tests (run by piscina, see
+ * permutation-runner.ts): computes the statistics of a fixed range of permutation rounds.
+ * Round i's shuffle depends only on (seed, i), so the answer does not depend on which
+ * worker runs it or when.
+ */
+import { roundGenerator, shuffleInPlace } from './shuffle.ts';
+import { NUM_STATISTICS, createStatisticsComputer, type StatisticsComputer } from './permutation.ts';
+
+export interface PermutationTask {
+  /** Identifies the input so a worker builds its buffers once per input. */
+  jobKey: string;
+  /** The symbols in original order, in shared memory (not copied per task). */
+  symbols: Uint8Array;
+  values: number[];
+  k: number;
+  rawMean: number;
+  median: number;
+  seed: number;
+  start: number;
+  count: number;
+  /** 1 for the statistics to compute (those still open when the task was sent). */
+  need: Uint8Array;
+}
+
+let cached: { key: string; computer: Promise<StatisticsComputer>; work: Uint8Array } | null = null;
+
+/** Returns count × 19 statistics, round by round (NaN where not computed). */
+export default async function runRounds(task: PermutationTask): Promise<Float64Array> {
+  if (!cached || cached.key !== task.jobKey) {
+    const { symbols, values, k, rawMean, median } = task;
+    cached = {
+      key: task.jobKey,
+      computer: createStatisticsComputer({ symbols, values, k, rawMean, median }),
+      work: new Uint8Array(symbols.length),
+    };
+  }
+  const computer = await cached.computer;
+  const work = cached.work;
+  const out = new Float64Array(task.count * NUM_STATISTICS).fill(Number.NaN);
+  for (let r = 0; r < task.count; r++) {
+    work.set(task.symbols);
+    shuffleInPlace(work, roundGenerator(task.seed, task.start + r));
+    computer.compute(work, task.need, out.subarray(r * NUM_STATISTICS, (r + 1) * NUM_STATISTICS));
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Xoshiro128, roundGenerator, shuffleInPlace } from '../../../src/entropy/iid/shuffle.ts';
+import { chiSquarePValue } from '../../../src/entropy/iid/chi-square.ts';
+
+test('a round is a permutation and depends only on (seed, round)', () => {
+  const base = Uint8Array.from({ length: 200 }, (_, i) => i);
+  const a = base.slice();
+  const b = base.slice();
+  shuffleInPlace(a, roundGenerator(7, 3));
+  shuffleInPlace(b, roundGenerator(7, 3));
+  assert.deepEqual(a, b);
+  assert.deepEqual([...a].sort((x, y) => x - y), [...base]);
+  const c = base.slice();
+  shuffleInPlace(c, roundGenerator(7, 4));
+  assert.notDeepEqual(c, a);
+  const d = base.slice();
+  shuffleInPlace(d, roundGenerator(8, 3));
+  assert.notDeepEqual(d, a);
+});
+
+test('all 24 orders of 4 items are equally likely (chi-square over 48,000 shuffles)', () => {
+  const counts = new Map<string, number>();
+  const n = 48_000;
+  for (let r = 0; r < n; r++) {
+    const a = Uint8Array.from([0, 1, 2, 3]);
+    shuffleInPlace(a, roundGenerator(2024, r));
+    const key = a.join('');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  assert.equal(counts.size, 24);
+  const e = n / 24;
+  let T = 0;
+  for (const c of counts.values()) T += ((c - e) * (c - e)) / e;
+  // 23 degrees of freedom; a biased shuffle (e.g. j drawn from [0, n) instead of [0, i]) gives T in the thousands.
+  assert.ok(chiSquarePValue(T, 23) > 1e-4, `T = ${T}`);
+});
+
+test('below(bound) stays in [0, bound] and reaches both ends', () => {
+  const g = new Xoshiro128(1);
+  let lo = false;
+  let hi = false;
+  for (let i = 0; i < 10_000; i++) {
+    const v = g.below(5);
+    assert.ok(v >= 0 && v <= 5 && Number.isInteger(v));
+    if (v === 0) lo = true;
+    if (v === 5) hi = true;
+  }
+  assert.ok(lo && hi);
+});
