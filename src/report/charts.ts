@@ -1,0 +1,296 @@
+/**
+ * The report's charts as vega-lite specifications, rendered to SVG at build
+ * time (vega-lite → vega → `View.toSVG()`, headless, no canvas, no browser), so
+ * the HTML report needs no script and no network. Each builder returns
+ * undefined when the document has no data for it (a chart with no marks is
+ * never emitted).
+ */
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { ReportDocument } from './document.ts';
+import { DEFAULT_GATE_CONFIG } from './gate.ts';
+import { adversaryOf } from './format.ts';
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  /** One sentence: what to look for. */
+  caption: string;
+  spec: Record<string, unknown>;
+}
+
+export interface RenderedChart extends ChartSpec {
+  svg: string;
+}
+
+const WIDTH = 640;
+const CONFIG = {
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  view: { stroke: '#ddd' },
+  axis: { labelLimit: 260 },
+};
+
+function vlSpec(s: Record<string, unknown>): Record<string, unknown> {
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: CONFIG, ...s };
+}
+
+/** At most `max` points of a series, evenly thinned, first and last kept. */
+function thin<T>(points: readonly T[], max: number): T[] {
+  if (points.length <= max) return [...points];
+  const out: T[] = [];
+  const step = (points.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(points[Math.round(i * step)]!);
+  return out;
+}
+
+export function buildCharts(doc: ReportDocument): ChartSpec[] {
+  const charts: ChartSpec[] = [];
+  const run = doc.run;
+  if (run && run.cells.length) {
+    charts.push({
+      id: 'setvariable-throughput',
+      title: 'SMM SetVariable throughput per design × adversary',
+      caption: 'Variables encrypted and written per virtual second of the runtime phase; a design that keeps its bar height under every adversary is robust.',
+      spec: vlSpec({
+        width: WIDTH,
+        height: 260,
+        data: { values: run.cells.map((c) => ({ design: c.design, adversary: adversaryOf(c), cell: c.id, rate: c.metrics.setVariable.perVirtualSecond, verdict: c.verdict })) },
+        mark: { type: 'bar', tooltip: true },
+        encoding: {
+          x: { field: 'adversary', type: 'nominal', title: 'adversary', axis: { labelAngle: -20 } },
+          xOffset: { field: 'design', type: 'nominal' },
+          y: { field: 'rate', type: 'quantitative', aggregate: 'min', title: 'SetVariable / virtual s (min over seeds)' },
+          color: { field: 'design', type: 'nominal', title: 'design' },
+        },
+      }),
+    });
+
+    const lat = run.cells.flatMap((c) => {
+      const l = c.metrics.setVariable.latency;
+      if (l.count === 0) return [];
+      return [
+        { cell: c.id, stat: 'p50', us: l.p50Ns / 1e3 },
+        { cell: c.id, stat: 'p99', us: l.p99Ns / 1e3 },
+        { cell: c.id, stat: 'max', us: l.maxNs / 1e3 },
+      ].filter((d) => d.us > 0);
+    });
+    if (lat.length) {
+      charts.push({
+        id: 'setvariable-latency',
+        title: 'SetVariable latency distribution (p50 / p99 / max)',
+        caption: 'Virtual time from the SetVariable call to completion, log scale; a long p99–max whisker is entropy starvation showing through.',
+        spec: vlSpec({
+          width: WIDTH,
+          data: { values: lat },
+          layer: [
+            {
+              mark: { type: 'rule', color: '#999' },
+              encoding: {
+                y: { field: 'cell', type: 'nominal', title: null },
+                x: { field: 'us', type: 'quantitative', aggregate: 'min', scale: { type: 'log' }, title: 'latency (µs, virtual)' },
+                x2: { field: 'us', aggregate: 'max' },
+              },
+            },
+            {
+              mark: { type: 'point', filled: true, size: 60, tooltip: true },
+              encoding: {
+                y: { field: 'cell', type: 'nominal', title: null },
+                x: { field: 'us', type: 'quantitative', scale: { type: 'log' } },
+                color: { field: 'stat', type: 'nominal', sort: ['p50', 'p99', 'max'], title: 'statistic' },
+                shape: { field: 'stat', type: 'nominal', sort: ['p50', 'p99', 'max'] },
+              },
+            },
+          ],
+        }),
+      });
+    }
+
+    type Series = { name: string; points: Array<[number, number]> };
+    const series = run.cells.flatMap((c) => ((c.series ?? []) as Series[]).map((s) => ({ cell: c.id, s })));
+    const starvSeries = series.filter(({ s }) => /starv/i.test(s.name) && s.points.length > 0);
+    if (starvSeries.length) {
+      charts.push({
+        id: 'starvation-over-time',
+        title: 'SMM starvation over virtual time',
+        caption: 'Cumulative time SMM waited for entropy as the run progresses; a rising line is an adversary winning.',
+        spec: vlSpec({
+          width: WIDTH,
+          height: 260,
+          data: {
+            values: starvSeries.flatMap(({ cell, s }) => thin(s.points, 400).map(([t, v]) => ({ cell, series: s.name, ms: t / 1e6, value: v }))),
+          },
+          mark: { type: 'line', interpolate: 'step-after', tooltip: true },
+          encoding: {
+            x: { field: 'ms', type: 'quantitative', title: 'virtual time (ms)' },
+            y: { field: 'value', type: 'quantitative', title: starvSeries.length && /ns/i.test(starvSeries[0]!.s.name) ? 'starvation (ns)' : 'starvation' },
+            color: { field: 'cell', type: 'nominal', title: 'cell' },
+            strokeDash: { field: 'series', type: 'nominal' },
+          },
+        }),
+      });
+    } else {
+      const starv = run.cells.map((c) => ({ cell: c.id, ms: c.metrics.starvation.totalNs / 1e6, longest: c.metrics.starvation.longestNs / 1e6 }));
+      if (starv.some((d) => d.ms > 0)) {
+        charts.push({
+          id: 'starvation-total',
+          title: 'SMM starvation per cell',
+          caption: 'Total virtual time SMM waited for entropy (the run recorded no time series).',
+          spec: vlSpec({
+            width: WIDTH,
+            data: { values: starv },
+            mark: { type: 'bar', tooltip: true },
+            encoding: { y: { field: 'cell', type: 'nominal', title: null }, x: { field: 'ms', type: 'quantitative', title: 'starvation (virtual ms)' } },
+          }),
+        });
+      }
+    }
+
+    const sts = run.cells.flatMap((c) => c.quality.filter((q) => q.sts).map((q) => ({ c, q, s: q.sts! })));
+    const pvals = sts.flatMap(({ c, q, s }) => s.tests.filter((t) => t.minPValue !== undefined).map((t) => ({ cell: c.id, tap: q.tap, test: t.test, p: t.minPValue! })));
+    if (pvals.length) {
+      charts.push({
+        id: 'sts-pvalue-histogram',
+        title: 'SP 800-22 P-values (smallest per test and tap)',
+        caption: 'Ten bins over [0, 1] as in SP 800-22 §4.2.2; a pile-up in the first bin means tests rejecting the stream.',
+        spec: vlSpec({
+          width: WIDTH,
+          height: 200,
+          data: { values: pvals },
+          mark: { type: 'bar', tooltip: true },
+          encoding: {
+            x: { field: 'p', type: 'quantitative', bin: { extent: [0, 1], step: 0.1 }, title: 'P-value' },
+            y: { aggregate: 'count', type: 'quantitative', title: 'tests' },
+            color: { field: 'tap', type: 'nominal', title: 'tap' },
+          },
+        }),
+      });
+      // SP 800-22 §4.2.1: the proportion passing should exceed p̂ − 3·√(p̂(1 − p̂)/m), p̂ = 1 − α.
+      const byTest = new Map<string, { passed: number; m: number; alpha: number }>();
+      for (const { s } of sts) {
+        for (const t of s.tests) {
+          if (t.status !== 'ok' || t.pValues === 0) continue;
+          const e = byTest.get(t.test) ?? { passed: 0, m: 0, alpha: s.alpha };
+          e.passed += t.passed;
+          e.m += t.pValues;
+          byTest.set(t.test, e);
+        }
+      }
+      const props = [...byTest].map(([test, e]) => {
+        const p = 1 - e.alpha;
+        return { test, proportion: e.passed / e.m, bound: Math.max(0, p - 3 * Math.sqrt((p * (1 - p)) / e.m)), m: e.m };
+      });
+      if (props.length) {
+        charts.push({
+          id: 'sts-proportions',
+          title: 'SP 800-22 proportion of P-values ≥ α per test',
+          caption: 'Bars: proportion passing across every conditioned tap; ticks: the §4.2.1 acceptance bound p̂ − 3√(p̂(1−p̂)/m).',
+          spec: vlSpec({
+            width: WIDTH,
+            data: { values: props },
+            layer: [
+              {
+                mark: { type: 'bar', tooltip: true },
+                encoding: {
+                  y: { field: 'test', type: 'nominal', title: null },
+                  x: { field: 'proportion', type: 'quantitative', scale: { domain: [0, 1] }, title: 'proportion passing' },
+                },
+              },
+              { mark: { type: 'tick', color: '#c00', thickness: 2 }, encoding: { y: { field: 'test', type: 'nominal' }, x: { field: 'bound', type: 'quantitative' } } },
+            ],
+          }),
+        });
+      }
+    }
+
+    const ent = run.cells.flatMap((c) => c.quality.filter((q) => q.entropy).map((q) => ({ c, q, e: q.entropy! })));
+    const est = ent.flatMap(({ c, q, e }) => e.estimators.map((x) => ({ stream: `${c.id} · ${q.tap}`, estimator: x.name, h: x.minEntropyPerSample })));
+    if (est.length) {
+      const claims = ent.map(({ c, q, e }) => ({ stream: `${c.id} · ${q.tap}`, claimed: q.claimedEntropyPerSample ?? e.bitsPerSample, final: e.minEntropyPerSample }));
+      charts.push({
+        id: 'entropy-estimates',
+        title: 'SP 800-90B min-entropy per estimator against the claim',
+        caption: 'Points: each estimator’s H_min (bits per sample); red tick: the entropy the design credits; black bar: the final (minimum) estimate. A claim far right of the bar is an overclaim.',
+        spec: vlSpec({
+          width: WIDTH,
+          layer: [
+            {
+              data: { values: claims },
+              mark: { type: 'bar', color: '#333', height: 3 },
+              encoding: { y: { field: 'stream', type: 'nominal', title: null }, x: { field: 'final', type: 'quantitative', title: 'min-entropy (bits / sample)' } },
+            },
+            {
+              data: { values: est },
+              mark: { type: 'point', filled: true, size: 50, tooltip: true },
+              encoding: { y: { field: 'stream', type: 'nominal' }, x: { field: 'h', type: 'quantitative' }, color: { field: 'estimator', type: 'nominal', title: 'estimator' } },
+            },
+            {
+              data: { values: claims },
+              mark: { type: 'tick', color: '#c00', thickness: 3, tooltip: true },
+              encoding: { y: { field: 'stream', type: 'nominal' }, x: { field: 'claimed', type: 'quantitative' } },
+            },
+          ],
+        }),
+      });
+    }
+  }
+
+  const b = doc.benchmarks;
+  if (b && b.calibration && b.suites.length) {
+    const cal = new Map(b.calibration.tasks.map((t) => [t.name, t]));
+    const rows = b.suites.flatMap((s) => {
+      const refName = DEFAULT_GATE_CONFIG.wallClock.references[s.name] ?? DEFAULT_GATE_CONFIG.wallClock.defaultReference;
+      const ref = cal.get(refName);
+      if (!ref) return [];
+      // Throughput in bytes/s on both sides where the units allow, else the raw quotient.
+      const toBytes = s.unit === 'Mbit/s' ? 1e6 / 8 : s.unit === 'MB/s' ? 1e6 : s.unit === 'MiB/s' ? 2 ** 20 : undefined;
+      return s.tasks.map((t) => ({
+        task: `${s.name}/${t.name}`,
+        reference: `${refName} (${ref.throughput.toPrecision(4)} ${b.calibration!.unit})`,
+        ratio: toBytes !== undefined ? (t.throughput * toBytes) / (ref.throughput * 1e6) : t.throughput / ref.throughput,
+        unitsComparable: toBytes !== undefined,
+      }));
+    });
+    if (rows.length) {
+      charts.push({
+        id: 'bench-vs-calibration',
+        title: 'Benchmark throughput relative to the machine’s measured limits',
+        caption:
+          'Each task’s throughput divided by a calibration task of the same run (raw AES-256-CTR for DRBGs, AES-256-GCM for SMM encryption, a plain JS scan otherwise), log scale; byte-rate units are converted so 1.0 means “as fast as the limit”.',
+        spec: vlSpec({
+          width: WIDTH,
+          // Points, not bars: a bar has no baseline on a log scale.
+          layer: [
+            {
+              data: { values: rows.filter((r) => r.ratio > 0) },
+              mark: { type: 'point', filled: true, size: 80, tooltip: true },
+              encoding: {
+                y: { field: 'task', type: 'nominal', title: null, sort: null },
+                x: { field: 'ratio', type: 'quantitative', scale: { type: 'log' }, title: 'throughput / calibration (1 = the machine’s limit)' },
+                color: { field: 'reference', type: 'nominal', title: 'calibration task' },
+              },
+            },
+            { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#c00', strokeDash: [4, 3] }, encoding: { x: { field: 'one', type: 'quantitative' } } },
+          ],
+        }),
+      });
+    }
+  }
+  return charts;
+}
+
+/** Compiles vega-lite → vega and renders SVG headlessly. */
+export async function renderChartSvg(spec: Record<string, unknown>): Promise<string> {
+  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Warn });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export async function renderCharts(doc: ReportDocument): Promise<RenderedChart[]> {
+  const out: RenderedChart[] = [];
+  for (const c of buildCharts(doc)) out.push({ ...c, svg: await renderChartSvg(c.spec) });
+  return out;
+}

@@ -1,0 +1,192 @@
+/**
+ * The HTML report: ONE self-contained file. Inline CSS, charts as inline SVG
+ * rendered at build time (./charts.ts: vega-lite → vega View.toSVG()), no
+ * script, no external resource, so it opens offline and in CI artifact viewers.
+ * Each chart sits in `<figure class="chart" data-chart="<id>">`; the browser
+ * test checks every one of them rendered marks.
+ */
+import type { ReportDocument } from './document.ts';
+import { renderCharts, type RenderedChart } from './charts.ts';
+import { designMatrix, fmt, fmtNs, matrixKey, VERDICT_GLYPH, xmlEscape as esc } from './format.ts';
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;background:#fff}
+h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+.meta{color:#555}.summary{font-size:1.05rem;margin:1rem 0}
+table{border-collapse:collapse;margin:.6rem 0;font-size:13px}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.v-ok{background:#e7f6e7}.v-degraded{background:#fff4d6}.v-starved,.v-broken{background:#fde2e2}.v-insecure{background:#f3d9fa}
+.fail{color:#b00;font-weight:600}.pass{color:#070}
+figure.chart{margin:1rem 0;padding:.5rem;border:1px solid #eee;overflow-x:auto}figcaption{color:#555;margin-bottom:.4rem}
+figcaption b{color:#222;display:block;font-size:1rem}details{margin:.5rem 0}code{background:#f3f3f3;padding:0 .2rem}
+`;
+
+function table(head: string[], rows: Array<Array<string | { html: string; cls?: string }>>, numeric: number[] = []): string {
+  const cell = (c: string | { html: string; cls?: string }, i: number) => {
+    const cls = [numeric.includes(i) ? 'n' : '', typeof c === 'object' ? (c.cls ?? '') : ''].filter(Boolean).join(' ');
+    return `<td${cls ? ` class="${cls}"` : ''}>${typeof c === 'string' ? esc(c) : c.html}</td>`;
+  };
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map(cell).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+function figure(c: RenderedChart): string {
+  return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption><b>${esc(c.title)}</b>${esc(c.caption)}</figcaption>${c.svg}</figure>`;
+}
+
+export async function renderHtml(doc: ReportDocument): Promise<string> {
+  const charts = await renderCharts(doc);
+  const byId = new Map(charts.map((c) => [c.id, c]));
+  const take = (...ids: string[]) => ids.map((id) => byId.get(id)).filter((c): c is RenderedChart => c !== undefined).map(figure).join('\n');
+  const run = doc.run;
+  const parts: string[] = [];
+  const title = `entropy-bench report${run ? `: ${run.scenario.name}` : ''}`;
+  const env = doc.environment;
+  parts.push(`<h1>${esc(title)}</h1>`);
+  parts.push(
+    `<p class="meta">entropy-bench ${esc(doc.tool.version)} · Node ${esc(env.node)} · ${esc(env.cpuModel)} × ${env.cpus} · ${esc(env.platform)}${doc.generatedAt ? ` · generated ${esc(doc.generatedAt)}` : ''} · report schema ${esc(doc.schemaVersion)}</p>`,
+  );
+  if (run) {
+    const failed = run.expectations.filter((e) => !e.passed);
+    const s = run.scenario;
+    parts.push(
+      `<p class="summary">Scenario <code>${esc(s.file)}</code> (sha256 <code>${esc(s.sha256.slice(0, 16))}…</code>), seed ${esc(String(s.seed))}${run.scale ? `, scale ${esc(run.scale)}` : ''}: <b>${run.cells.length} cells, ${run.expectations.length} expectations, ${
+        failed.length ? `<span class="fail">${failed.length} FAILED</span>` : '<span class="pass">all passed</span>'
+      }</b>.</p>`,
+    );
+    if (failed.length) {
+      parts.push(`<h2>Failed expectations (${failed.length})</h2>`);
+      parts.push(table(['cell', 'expectation', 'actual', 'limit'], failed.map((e) => [e.cell, e.expression, fmt(e.actual, 4), `${e.op} ${fmt(e.limit, 4)}`]), [2]));
+    }
+    const m = designMatrix(run.cells);
+    parts.push('<h2>Design × adversary</h2><p>Worst verdict of the cell(s) and SetVariable throughput relative to the same design with no adversary.</p>');
+    parts.push(
+      table(
+        ['design ╲ adversary', ...m.adversaries],
+        m.designs.map((d) => [
+          { html: `<b>${esc(d)}</b>` },
+          ...m.adversaries.map((a) => {
+            const g = m.groups.get(matrixKey(d, a));
+            if (!g) return '';
+            const ratio = g.minRatio === undefined ? '' : g.minRatio === g.maxRatio ? ` · ${fmt(g.minRatio)}×` : ` · ${fmt(g.minRatio)}–${fmt(g.maxRatio)}×`;
+            return { html: `${VERDICT_GLYPH[g.verdict]} ${esc(g.verdict)}${esc(ratio)}${g.cells.length > 1 ? ` <small>(${g.cells.length} cells)</small>` : ''}`, cls: `v-${g.verdict}` };
+          }),
+        ]),
+      ),
+    );
+    parts.push('<h2>SMM under attack</h2>', take('setvariable-throughput', 'setvariable-latency', 'starvation-over-time', 'starvation-total'));
+    parts.push('<h2>Cells</h2>');
+    parts.push(
+      table(
+        ['cell', 'verdict', 'SetVariable/s', 'ratio', 'p50', 'p99', 'max', 'starvation', 'quota exh.', 'violations', '#UD non-SMM', 'lost vars', 'reasons'],
+        run.cells.map((c) => {
+          const x = c.metrics;
+          return [
+            c.id,
+            { html: `${VERDICT_GLYPH[c.verdict]} ${esc(c.verdict)}`, cls: `v-${c.verdict}` },
+            fmt(x.setVariable.perVirtualSecond, 4),
+            c.baselineRatio === undefined ? '—' : `${fmt(c.baselineRatio)}×`,
+            fmtNs(x.setVariable.latency.p50Ns),
+            fmtNs(x.setVariable.latency.p99Ns),
+            fmtNs(x.setVariable.latency.maxNs),
+            fmtNs(x.starvation.totalNs),
+            String(x.quotaExhaustionEvents),
+            String(x.isolation.violations),
+            String(x.udFaults.nonSmm),
+            String(x.variables.lost),
+            c.verdictReasons.join('; '),
+          ];
+        }),
+        [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+      ),
+    );
+    const q = run.cells.flatMap((c) => c.quality.map((r) => ({ c, r })));
+    if (q.length) {
+      parts.push('<h2>Quality of what the consumers got</h2>', take('sts-pvalue-histogram', 'sts-proportions', 'entropy-estimates'));
+      parts.push(
+        table(
+          ['cell', 'tap', 'kind', 'bytes', 'verdict', 'SP 800-22 passed / applicable', 'SP 800-90B H_min / claimed', 'RCT / APT alarms', 'reasons'],
+          q.map(({ c, r }) => [
+            c.id,
+            r.tap,
+            r.kind,
+            String(r.bytes),
+            { html: esc(r.verdict), cls: r.verdict === 'fail' ? 'fail' : r.verdict === 'pass' ? 'pass' : '' },
+            r.sts ? `${r.sts.passed} / ${r.sts.applicable}` : '—',
+            r.entropy ? `${fmt(r.entropy.minEntropyPerSample, 4)} / ${r.claimedEntropyPerSample === undefined ? '—' : fmt(r.claimedEntropyPerSample)}` : '—',
+            r.health ? `${r.health.rct.alarms} / ${r.health.apt.alarms}` : '—',
+            r.reasons.join('; '),
+          ]),
+          [3],
+        ),
+      );
+    }
+    const params = new Map<string, { p: (typeof run.cells)[number]['parametersUsed'][number]; cells: number }>();
+    for (const c of run.cells) {
+      for (const p of c.parametersUsed) {
+        const k = `${p.component}\u0000${p.name}\u0000${String(p.value)}`;
+        const e = params.get(k);
+        if (e) e.cells++;
+        else params.set(k, { p, cells: 1 });
+      }
+    }
+    if (params.size) {
+      parts.push(`<h2>Parameters used</h2><details><summary>${params.size} distinct parameter values, with the source of each default</summary>`);
+      parts.push(
+        table(
+          ['component', 'parameter', 'value', 'source', 'cells'],
+          [...params.values()].map(({ p, cells }) => [
+            p.component,
+            p.name,
+            `${String(p.value)}${p.unit ? ` ${p.unit}` : ''}${p.overridden ? ' (set by scenario)' : ''}`,
+            p.source,
+            cells === run.cells.length ? 'all' : String(cells),
+          ]),
+        ),
+        '</details>',
+      );
+    }
+  }
+  const b = doc.benchmarks;
+  if (b) {
+    parts.push(`<h2>Benchmarks (wall clock${b.quick ? ', quick run' : ''})</h2><p>Absolute figures depend on the machine; the gate compares ratios to calibration tasks measured in the same run.</p>`);
+    parts.push(take('bench-vs-calibration'));
+    const suites = [...(b.calibration ? [b.calibration] : []), ...b.suites];
+    parts.push(
+      table(
+        ['suite', 'task', 'throughput', '± rme', 'samples'],
+        suites.flatMap((s) => s.tasks.map((t) => [s.name, t.name, `${fmt(t.throughput, 4)} ${s.unit}`, `${t.rmePercent.toFixed(1)} %`, String(t.samples)])),
+        [2, 3, 4],
+      ),
+    );
+    const ratios = b.suites.flatMap((s) => s.ratios.map((r) => ({ s, r })));
+    if (ratios.length) {
+      parts.push(
+        table(
+          ['suite', 'ratio', 'value', 'bar'],
+          ratios.map(({ s, r }) => [
+            s.name,
+            `${r.name} (${r.numerator} / ${r.denominator})`,
+            fmt(r.value, 4),
+            r.atLeast === undefined ? '' : { html: `≥ ${esc(String(r.atLeast))} ${r.pass ? '✓' : '✗'}`, cls: r.pass ? 'pass' : 'fail' },
+          ]),
+          [2],
+        ),
+      );
+    }
+  }
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+${parts.join('\n')}
+</body>
+</html>
+`;
+}

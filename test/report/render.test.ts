@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { renderJUnit } from '../../src/report/junit.ts';
+import { renderGithubBenchmark } from '../../src/report/github-benchmark.ts';
+import { renderHtml } from '../../src/report/html.ts';
+import { compareReports } from '../../src/report/gate.ts';
+import { xmlEscape } from '../../src/report/format.ts';
+import { fixtureDocument, fixtureRun } from './fixtures.ts';
+
+test('markdown: failed expectations come before the design × adversary table, then details', () => {
+  const md = renderMarkdown(fixtureDocument());
+  const failed = md.indexOf('## ❌ Failed expectations (1)');
+  const matrix = md.indexOf('## Design × adversary');
+  assert.ok(failed > 0 && matrix > failed, 'failed expectations first');
+  assert.ok(md.indexOf('## Quality verdicts') > matrix);
+  assert.ok(md.indexOf('## Benchmarks') > md.indexOf('## Quality verdicts'));
+  assert.match(md, /\| shared-virtio\/virtio-drain\/seed=1 \| setvariable\.rate >= 50\/s \| 10 \| >= 50 \|/);
+  // The matrix row: worst verdict and the SetVariable ratio to the no-adversary cell (20/200 = 0.1).
+  assert.match(md, /\| shared-virtio \| ✅ ok 1× \| ❌ starved 0\.1× \| ✅ ok 0\.95× \|/);
+  assert.match(md, /\*\*6 cells, 3 expectations, 1 FAILED\*\*/);
+  // Parameters with their source; P-values and estimates in details.
+  assert.match(md, /\| virtio-rng \| period \| 1000 ms \(set by scenario\) \| DOMAIN\.md §0 \| all \|/);
+  assert.match(md, /\| Markov \| 0\.9 \|/);
+  assert.match(md, /\| drbg \| ctr-drbg\/raw-aes-ctr \(ctr-drbg \/ aes-256-ctr raw\) \| 0\.6522 \| ≥ 0\.5 \| ✅ \|/);
+  assert.doesNotMatch(md, /NaN|Infinity|undefined/);
+});
+
+test('markdown: several seeds of one design × adversary show the worst verdict and the ratio range', () => {
+  const run = fixtureRun();
+  const extra = structuredClone(run.cells[2]!);
+  extra.id = 'shared-virtio/rdrand-hammer/seed=2';
+  extra.seed = 2;
+  extra.verdict = 'broken';
+  extra.baselineRatio = 0.5;
+  run.cells.push(extra);
+  const md = renderMarkdown(fixtureDocument({ run }));
+  assert.match(md, /\| shared-virtio \| ✅ ok 1× \| ❌ starved 0\.1× \| ❌ broken 0\.5–0\.95× \(2 cells\) \|/);
+});
+
+test('junit: one testcase per expectation and per gate check, failures carry the message', () => {
+  const doc = fixtureDocument();
+  const gate = compareReports(doc, fixtureDocument({ overrides: { 'sts/battery': 0.5 } }));
+  const xml = renderJUnit(doc, gate);
+  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="entropy-bench" tests="(\d+)" failures="2" errors="0">/);
+  const total = Number(/tests="(\d+)"/.exec(xml)![1]);
+  assert.equal(total, 3 + gate.checks.length);
+  assert.equal((xml.match(/<testcase /g) ?? []).length, total);
+  // Expression characters are escaped: '>=' in a name and a message.
+  assert.match(xml, /name="setvariable\.rate &gt;= 50\/s"/);
+  assert.match(xml, /<failure message="shared-virtio\/virtio-drain\/seed=1: expected setvariable\.rate &gt;= 50, got 10 \(setvariable\.rate &gt;= 50\/s\)"/);
+  assert.match(xml, /<testcase classname="gate" name="sts\/battery ÷ calibration\/js-scan" time="0">\n\s+<failure message="sts\/battery ÷ calibration\/js-scan: ratio fell 50\.0 %/);
+  assert.equal(xmlEscape('a<b>&"c\'\u0001'), 'a&lt;b&gt;&amp;&quot;c&apos;');
+});
+
+test('github-benchmark: customBiggerIsBetter entries for tasks, ratios and virtual SetVariable/s', () => {
+  const entries = renderGithubBenchmark(fixtureDocument());
+  for (const e of entries) {
+    assert.deepEqual(Object.keys(e).filter((k) => !['name', 'unit', 'value', 'extra'].includes(k)), []);
+    assert.equal(typeof e.name, 'string');
+    assert.ok(Number.isFinite(e.value));
+  }
+  const by = new Map(entries.map((e) => [e.name, e]));
+  assert.equal(by.get('calibration/aes-256-ctr')!.value, 2400);
+  assert.equal(by.get('calibration/aes-256-ctr')!.unit, 'MB/s');
+  assert.equal(by.get('sts/battery')!.unit, 'Mbit/s');
+  assert.equal(by.get('drbg/ctr-drbg/raw-aes-ctr')!.value, 1500 / 2300);
+  assert.equal(by.get('virtual/shared-virtio/virtio-drain/seed=1/setvariable')!.value, 10);
+  assert.equal(entries.length, 4 + 4 + 1 + 6);
+});
+
+test('html: one self-contained file with every section and a figure per chart', async () => {
+  const html = await renderHtml(fixtureDocument());
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.doesNotMatch(html, /<script|<link |src="http|href="http/i);
+  assert.equal((html.match(/<figure class="chart"/g) ?? []).length, 7);
+  assert.equal((html.match(/<svg /g) ?? []).length, 7);
+  for (const h of ['Failed expectations (1)', 'Design × adversary', 'SMM under attack', 'Cells', 'Quality of what the consumers got', 'Parameters used', 'Benchmarks (wall clock, quick run)']) {
+    assert.ok(html.includes(`<h2>${h}</h2>`) || html.includes(`<h2>${h}`), `missing section ${h}`);
+  }
+  assert.match(html, /<td class="v-starved">✗ starved · 0\.1×<\/td>/);
+  assert.doesNotMatch(html, /NaN|Infinity/);
+});
