@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import erfc from '@stdlib/math-base-special-erfc';
+import { binomialUpperTail, decileHistogram, secondLevel, uniformityPValue } from '../../src/sts/second-level.ts';
+import { notApplicable, type StsTestName, type TestResult } from '../../src/sts/types.ts';
+import { InputError } from '../../src/errors.ts';
+
+function result(test: StsTestName, pValues: number[], labels?: string[]): TestResult {
+  return { test, section: '', n: 1_000_000, params: {}, status: 'ok', pValues, ...(labels ? { labels } : {}), statistics: {} };
+}
+
+test('§4.2.1 example: α = 0.01, m = 1000 sequences → interval 0.99 ± 0.0094392', () => {
+  const results = Array.from({ length: 1000 }, (_, i) => result('Frequency', [(i + 0.5) / 1000]));
+  const [e] = secondLevel(results);
+  assert.ok(Math.abs(e!.proportionInterval[0] - 0.9805608) < 1e-7, String(e!.proportionInterval[0]));
+  assert.ok(Math.abs(e!.proportionInterval[1] - 0.9994392) < 1e-7);
+  // P-values 0.0005, 0.0015, …: exactly 10 are below 0.01.
+  assert.equal(e!.passed, 990);
+  assert.equal(e!.proportionPass, true);
+  assert.deepEqual(e!.histogram, new Array(10).fill(100));
+  assert.equal(e!.uniformityP, 1);
+});
+
+test('binomial upper tail: exact small cases, and 1 − 0.99^188 for P(X ≥ 1)', () => {
+  assert.ok(Math.abs(binomialUpperTail(10, 0.5, 8) - 56 / 1024) < 1e-15);
+  assert.equal(binomialUpperTail(10, 0.5, 0), 1);
+  assert.equal(binomialUpperTail(10, 0.5, 11), 0);
+  assert.ok(Math.abs(binomialUpperTail(188, 0.01, 1) - (1 - Math.pow(0.99, 188))) < 1e-12);
+  // Far tail stays relative-accurate: P(X = n) = p^n.
+  assert.ok(Math.abs(binomialUpperTail(50, 0.01, 50) / 1e-100 - 1) < 1e-10);
+});
+
+test('uniformity: χ² = 5 over 10 bins → P_T = igamc(9/2, 5/2) in closed form', () => {
+  const h = [15, 5, 10, 10, 10, 10, 10, 10, 10, 10];
+  // Q(9/2, x) = erfc(√x) + e^(−x) Σ_{k=1..4} x^(k−1/2)/Γ(k+1/2)
+  const x = 2.5;
+  const gammas = [Math.sqrt(Math.PI) / 2, (3 * Math.sqrt(Math.PI)) / 4, (15 * Math.sqrt(Math.PI)) / 8, (105 * Math.sqrt(Math.PI)) / 16];
+  const q = erfc(Math.sqrt(x)) + Math.exp(-x) * gammas.reduce((s, g, k) => s + Math.pow(x, k + 0.5) / g, 0);
+  assert.ok(Math.abs(uniformityPValue(h) - q) < 1e-13);
+  assert.deepEqual(decileHistogram([0, 0.0999, 0.1, 0.55, 0.9, 1]), [2, 1, 0, 0, 0, 1, 0, 0, 0, 2]);
+});
+
+test('not-applicable results are excluded and counted, not treated as P = 0', () => {
+  const results: TestResult[] = [
+    ...Array.from({ length: 60 }, (_, i) => result('RandomExcursions', [0.05 + i / 70, 0.5], ['-4', '-3'])),
+    ...Array.from({ length: 5 }, () => notApplicable('RandomExcursions', '', 1_000_000, {}, 'J < 500')),
+  ];
+  const entries = secondLevel(results);
+  assert.equal(entries.length, 2);
+  for (const e of entries) {
+    assert.equal(e.sampleSize, 60);
+    assert.equal(e.notApplicable, 5);
+    assert.equal(e.passed, 60);
+    assert.equal(e.uniformityStatus, 'ok');
+  }
+  assert.equal(entries[0]!.label, '-4');
+  assert.equal(entries[1]!.label, '-3');
+  assert.equal(entries[1]!.uniformityPass, false); // all 60 in one bin
+});
+
+test('fewer than 55 values: uniformity reported as insufficient, not computed', () => {
+  const [e] = secondLevel(Array.from({ length: 54 }, (_, i) => result('Runs', [(i + 0.5) / 54])));
+  assert.equal(e!.uniformityStatus, 'insufficient-data');
+  assert.equal(e!.uniformityP, undefined);
+});
+
+test('a proportion far below the interval fails; mixing tests is an InputError', () => {
+  const results = Array.from({ length: 100 }, (_, i) => result('Frequency', [i < 10 ? 0.001 : 0.5]));
+  const [e] = secondLevel(results);
+  assert.equal(e!.passed, 90);
+  assert.equal(e!.proportionPass, false);
+  assert.ok(e!.failureTailP < 1e-4);
+  assert.throws(() => secondLevel([result('Frequency', [0.5]), result('Runs', [0.5])]), InputError);
+});
