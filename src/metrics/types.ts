@@ -46,4 +46,10 @@ export interface CellMetrics {
   healthAlarms: { rct: number; apt: number };
   /** Simulation events processed (for events/s in bench/). */
   events: number;
+  /**
+   * SMM accounting (platform extension): SMIs taken, total virtual time all vCPUs spent in SMM,
+   * SetVariable calls served from the counter fallback (policy 'degrade') and refused because
+   * the source's health tests were in alarm (fail closed).
+   */
+  smm?: { smis: number; timeNs: number; degradedSetVariables: number; failClosed: number };
 }

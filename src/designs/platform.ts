@@ -1,0 +1,116 @@
+/**
+ * The platform contract between the model (PLATFORM) and workloads/scenarios (SCENARIO):
+ * a design name, a config, the `Platform` object workloads act on, and what a run returns.
+ * The wiring of each design lives in ./designs.ts, the run loop in ./run.ts.
+ */
+import type { HostSource } from '../devices/host-source.ts';
+import type { ParamValues } from '../devices/params.ts';
+import type { Pflash } from '../devices/pflash.ts';
+import type { RdrandUnit } from '../devices/rdrand.ts';
+import type { SmiController } from '../devices/smi.ts';
+import type { SmmEntropyDevice } from '../devices/smm-entropy-device.ts';
+import type { Smram } from '../devices/smram.ts';
+import type { VirtioRng } from '../devices/virtio-rng.ts';
+import type { BootPhases } from '../firmware/boot.ts';
+import type { CounterRngLib } from '../firmware/counter-rnglib.ts';
+import type { PrivilegedSource } from '../firmware/privileged-source.ts';
+import type { EfiRngProtocol } from '../firmware/rng-protocol.ts';
+import type { SmmVariableDriver } from '../firmware/smm-variable.ts';
+import type { TlsClient } from '../firmware/tls-client.ts';
+import type { MetricsCollector } from '../metrics/collector.ts';
+import type { CellMetrics } from '../metrics/types.ts';
+import type { Prng } from '../sim/prng.ts';
+import type { Sim } from '../sim/sim.ts';
+import type { Vcpus } from '../sim/vcpus.ts';
+import type { TapData, TapRegistry } from '../taps/tap.ts';
+
+export type { TapData } from '../taps/tap.ts';
+export type { AccessContext, Privilege } from '../devices/access.ts';
+export { runPlatform, buildPlatform } from './run.ts';
+
+export type DesignName = 'shared-virtio' | 'smm-device' | 'smm-device-shared-backend' | 'rdrand-passthrough' | 'rdrand-smm-only' | 'counter-fallback';
+
+export const DESIGNS: readonly { name: DesignName; description: string }[] = [
+  {
+    name: 'shared-virtio',
+    description: 'SMM draws from the same virtio-rng device (and quota window) as firmware and OS, OVMF-style (VirtioFlush, no timeout).',
+  },
+  {
+    name: 'smm-device',
+    description: 'A dedicated SMM-only platform entropy device (fixed I/O port, own host backend); non-SMM reads get all-ones.',
+  },
+  {
+    name: 'smm-device-shared-backend',
+    description: "The SMM-only device, but backed by virtio-rng's host backend and quota (isolated access, shared availability).",
+  },
+  {
+    name: 'rdrand-passthrough',
+    description: 'SMM uses RDRAND through BaseRngLib; RDRAND exposed natively to everyone (KVM default).',
+  },
+  {
+    name: 'rdrand-smm-only',
+    description: 'RDRAND trapped by the hypervisor: host randomness in SMM, #UD outside SMM (Ersek option; breaks non-SMM users).',
+  },
+  {
+    name: 'counter-fallback',
+    description: 'Nothing else exists: no virtio-rng, RDRAND hidden; SMM mixes PM-timer readings through SHA-256.',
+  },
+];
+
+export interface PlatformConfig {
+  design: DesignName;
+  /** One seeded PRNG drives all randomness in the run. */
+  seed: number;
+  vcpus: number;
+  /** Overrides keyed by component name (COMPONENT_PARAMS keys). */
+  params: Record<string, ParamValues>;
+  /** Length of the OS-runtime phase after ExitBootServices. */
+  runtimeNs: number;
+}
+
+/** What a workload gets to act on. */
+export interface Platform {
+  sim: Sim;
+  /** Seeded, deterministic; workloads should `rng.fork(name)` for their own stream. */
+  rng: Prng;
+  config: PlatformConfig;
+  vcpus: Vcpus;
+  /** Resolved parameters per component (defaults + design + scenario overrides). */
+  params: Record<string, ParamValues>;
+  devices: {
+    hostSource: HostSource;
+    virtioRng?: VirtioRng;
+    rdrand: RdrandUnit;
+    smmDevice?: SmmEntropyDevice;
+    pflash: Pflash;
+    smram: Smram;
+    smi: SmiController;
+  };
+  firmware: {
+    /** The EFI_RNG_PROTOCOL a boot-time caller would locate now (undefined before it is installed/connected, after ExitBootServices). */
+    rngProtocol?: EfiRngProtocol;
+    smmVariable: SmmVariableDriver;
+    tls: TlsClient;
+    counterRngLib: CounterRngLib;
+    /** The SMM variable driver's privileged source in this design. */
+    privilegedSource: PrivilegedSource;
+  };
+  phases: BootPhases;
+  taps: TapRegistry;
+  metrics: MetricsCollector;
+}
+
+/** Spawns its processes into p.sim. */
+export interface Workload {
+  name: string;
+  start(p: Platform): void;
+}
+
+export interface PlatformRunResult {
+  metrics: CellMetrics;
+  taps: TapData[];
+  parametersUsed: Array<{ component: string; name: string; value: number | boolean | string; unit?: string; source: string; overridden: boolean }>;
+  timeline: Array<{ phase: string; atNs: number }>;
+  /** e.g. SMM entropy waits and SetVariable latency over virtual time, for charts. */
+  series?: Array<{ name: string; points: Array<[number, number]> }>;
+}

@@ -1,0 +1,254 @@
+/**
+ * Builds a platform for a design, runs boot + OS runtime with the given workloads, verifies
+ * every variable, and returns the metrics, taps, parameters used and the boot timeline.
+ * Same config (incl. seed) ⇒ same events ⇒ identical result.
+ */
+import type { AccessContext } from '../devices/access.ts';
+import { HostSource } from '../devices/host-source.ts';
+import { bool, num, str } from '../devices/param-get.ts';
+import { COMPONENT_PARAMS, resolveParams, type ParamValues } from '../devices/params.ts';
+import { Pflash } from '../devices/pflash.ts';
+import { RdrandUnit } from '../devices/rdrand.ts';
+import { SmiController } from '../devices/smi.ts';
+import { SmmEntropyDevice, type SmmDeviceBackend } from '../devices/smm-entropy-device.ts';
+import { Smram } from '../devices/smram.ts';
+import { VirtioRng } from '../devices/virtio-rng.ts';
+import { InputError } from '../errors.ts';
+import { BaseRngLib } from '../firmware/base-rnglib.ts';
+import { BootPhases, type PhaseName } from '../firmware/boot.ts';
+import { CounterRngLib } from '../firmware/counter-rnglib.ts';
+import { CounterSource, RdrandSource, SmmDeviceSource, VirtioSmmSource, type PrivilegedSource } from '../firmware/privileged-source.ts';
+import { RngDxe } from '../firmware/rng-dxe.ts';
+import type { EfiRngProtocol } from '../firmware/rng-protocol.ts';
+import { SmmVariableDriver } from '../firmware/smm-variable.ts';
+import { TlsClient } from '../firmware/tls-client.ts';
+import { VirtioRngClient, VirtioRngDxe } from '../firmware/virtio-rng-dxe.ts';
+import { MetricsCollector } from '../metrics/collector.ts';
+import { Prng } from '../sim/prng.ts';
+import { Sim, type Proc } from '../sim/sim.ts';
+import { Vcpus } from '../sim/vcpus.ts';
+import { TapRegistry } from '../taps/tap.ts';
+import { WIRING } from './designs.ts';
+import { DESIGNS, type Platform, type PlatformConfig, type PlatformRunResult, type Workload } from './platform.ts';
+
+/** A built platform plus the pieces the run loop drives. */
+export interface BuiltPlatform {
+  platform: Platform;
+  rngDxe: RngDxe | null;
+  virtioDxe: VirtioRngDxe | null;
+  /** The boot process body (phases in order, then runtime). */
+  boot(): Proc<void>;
+  /** Virtual time of the nominal boot (sum of phase durations). */
+  nominalBootNs: number;
+}
+
+function checkConfig(config: PlatformConfig): void {
+  if (!DESIGNS.some((d) => d.name === config.design)) {
+    throw new InputError(`design: unknown '${String(config.design)}', expected one of ${DESIGNS.map((d) => d.name).join(', ')}`);
+  }
+  if (!Number.isSafeInteger(config.seed)) throw new InputError(`seed: expected a safe integer, got ${String(config.seed)}`);
+  if (!Number.isInteger(config.vcpus) || config.vcpus < 1 || config.vcpus > 1024) {
+    throw new InputError(`vcpus: expected an integer in [1, 1024], got ${String(config.vcpus)}`);
+  }
+  if (!Number.isFinite(config.runtimeNs) || config.runtimeNs < 0) {
+    throw new InputError(`runtimeNs: expected a finite number ≥ 0 of virtual ns, got ${String(config.runtimeNs)}`);
+  }
+}
+
+/** Resolves every component: table defaults ← design defaults ← scenario overrides. */
+export function resolveAll(config: PlatformConfig): Record<string, ParamValues> {
+  const wiring = WIRING[config.design];
+  for (const c of Object.keys(config.params ?? {})) {
+    if (COMPONENT_PARAMS[c] === undefined) {
+      throw new InputError(`params: unknown component '${c}', expected one of ${Object.keys(COMPONENT_PARAMS).join(', ')}`);
+    }
+  }
+  const out: Record<string, ParamValues> = {};
+  for (const c of Object.keys(COMPONENT_PARAMS)) {
+    out[c] = resolveParams(c, { ...(wiring.defaults[c] ?? {}), ...(config.params?.[c] ?? {}) });
+  }
+  return out;
+}
+
+export function buildPlatform(config: PlatformConfig): BuiltPlatform {
+  checkConfig(config);
+  const params = resolveAll(config);
+  const wiring = WIRING[config.design];
+  const sim = new Sim();
+  const rng = new Prng(config.seed);
+  const metrics = new MetricsCollector();
+  const taps = new TapRegistry(num(params['taps']!, 'max-bytes'));
+  const vcpus = new Vcpus(sim, config.vcpus);
+  const phases = new BootPhases(sim);
+
+  const hostSource = new HostSource(sim, params['host-source']!, rng.fork('host-source'), metrics, taps, 'host-source');
+  const virtioRng = new VirtioRng(sim, params['virtio-rng']!, hostSource, vcpus, metrics, taps);
+  const rdrand = new RdrandUnit(sim, params['rdrand']!, rng.fork('rdrand'), vcpus, metrics, taps);
+  const pflash = new Pflash(params['pflash']!, vcpus, metrics);
+  const smram = new Smram(params['smram']!, metrics);
+  const smi = new SmiController(sim, params['smi']!, vcpus, metrics);
+  const counterRngLib = new CounterRngLib(sim, params['counter-rnglib']!, rng.fork('pm-timer'), vcpus, metrics, taps);
+
+  let smmDevice: SmmEntropyDevice | undefined;
+  if (wiring.smmDevice) {
+    const devParams = params['smm-device']!;
+    let backend: SmmDeviceBackend;
+    if (str(devParams, 'backend') === 'shared') {
+      backend = { name: 'virtio-rng-shared', fill: (n) => virtioRng.sharedDraw(n) };
+    } else {
+      const own = new HostSource(sim, params['host-source']!, rng.fork('smm-device-host'), metrics, taps, 'smm-device-host');
+      backend = { name: 'smm-device-host', fill: (n) => own.read(n) };
+    }
+    smmDevice = new SmmEntropyDevice(sim, devParams, backend, vcpus, metrics, taps);
+  }
+
+  const rngDxe = wiring.rngProducers.includes('RngDxe') ? new RngDxe(params['rng-dxe']!, rdrand, vcpus) : null;
+  const virtioDxe =
+    wiring.rngProducers.includes('VirtioRngDxe') && virtioRng.present ? new VirtioRngDxe(sim, virtioRng, vcpus, params['virtio-rng-dxe']!) : null;
+  const producers: EfiRngProtocol[] = [];
+  for (const name of wiring.rngProducers) {
+    if (name === 'RngDxe' && rngDxe !== null) producers.push(rngDxe);
+    if (name === 'VirtioRngDxe' && virtioDxe !== null) producers.push(virtioDxe);
+  }
+  const locateProtocol = (): EfiRngProtocol | undefined => producers.find((p) => p.available());
+
+  let privilegedSource: PrivilegedSource;
+  switch (wiring.smmSource) {
+    case 'virtio':
+      privilegedSource = new VirtioSmmSource(new VirtioRngClient(sim, virtioRng, vcpus, params['virtio-rng-dxe']!));
+      break;
+    case 'smm-device':
+      privilegedSource = new SmmDeviceSource(sim, smmDevice!);
+      break;
+    case 'rdrand': {
+      const p = params['rng-dxe']!;
+      privilegedSource = new RdrandSource(
+        new BaseRngLib(rdrand, vcpus, {
+          cpuidExitNs: num(p, 'cpuid-exit-ns'),
+          selfTestSamples: num(p, 'self-test-samples'),
+          selfTestChanges: num(p, 'self-test-changes'),
+        }),
+      );
+      break;
+    }
+    case 'counter':
+      privilegedSource = new CounterSource(counterRngLib);
+      break;
+  }
+  const fallback = new CounterSource(counterRngLib);
+  const smmVariable = new SmmVariableDriver(
+    sim,
+    params['smm-variable']!,
+    smi,
+    smram,
+    pflash,
+    privilegedSource,
+    privilegedSource.unsafe ? null : fallback,
+    metrics,
+    taps,
+    () => phases.current() === 'runtime',
+  );
+  const tls = new TlsClient(sim, params['tls']!, locateProtocol, counterRngLib, vcpus, metrics, taps);
+
+  const devices: Platform['devices'] = { hostSource, rdrand, pflash, smram, smi };
+  if (virtioRng.present) devices.virtioRng = virtioRng;
+  if (smmDevice !== undefined) devices.smmDevice = smmDevice;
+  const firmware: Platform['firmware'] = {
+    get rngProtocol(): EfiRngProtocol | undefined {
+      return locateProtocol();
+    },
+    smmVariable,
+    tls,
+    counterRngLib,
+    privilegedSource,
+  };
+  const platform: Platform = { sim, rng, config, vcpus, params, devices, firmware, phases, taps, metrics };
+
+  const t = params['timeline']!;
+  const dur = (p: PhaseName): number => (p === 'runtime' ? 0 : num(t, `${p}-ns`));
+  const nominalBootNs = (['sec-pei', 'dxe', 'end-of-dxe', 'bds', 'https-boot', 'exit-boot-services'] as const).reduce((s, p) => s + dur(p), 0);
+  const fw = (actor: string): AccessContext => ({ privilege: 'firmware', cpu: 0, actor });
+  const bootVarRng = rng.fork('boot-variables');
+
+  function* phase(name: PhaseName, action?: () => Proc<unknown>): Proc<void> {
+    phases.enter(name);
+    const t0 = sim.now;
+    if (action !== undefined) yield* action();
+    const rest = t0 + dur(name) - sim.now;
+    if (rest > 0) yield rest;
+  }
+
+  function* boot(): Proc<void> {
+    yield* phase('sec-pei');
+    yield* phase('dxe', function* () {
+      if (rngDxe !== null) yield* rngDxe.entry(fw('RngDxe'));
+    });
+    yield* phase('end-of-dxe', () => smmVariable.endOfDxe(fw('smm-variable')));
+    yield* phase('bds', function* () {
+      virtioDxe?.connect();
+      const names = ['BootOrder', 'Boot0000', 'Boot0001', 'ConOut', 'ConIn', 'ErrOut', 'Timeout', 'PlatformLang'];
+      const n = num(params['smm-variable']!, 'boot-variable-writes');
+      const size = num(params['smm-variable']!, 'boot-variable-bytes');
+      for (let i = 0; i < n; i++) {
+        const name = i < names.length ? names[i]! : `Boot${(i - names.length + 2).toString(16).toUpperCase().padStart(4, '0')}`;
+        yield* smmVariable.setVariable(fw('bds'), name, bootVarRng.bytes(size));
+      }
+    });
+    yield* phase('https-boot', () => tls.httpsBoot(fw('tls')));
+    yield* phase('exit-boot-services', function* () {
+      virtioDxe?.exitBootServices();
+      if (rngDxe !== null) rngDxe.bootServices = false;
+    });
+    phases.enter('runtime');
+    if (virtioRng.present && bool(params['virtio-rng']!, 'os-driver')) virtioRng.setDriverOk(true);
+  }
+
+  return { platform, rngDxe, virtioDxe, boot, nominalBootNs };
+}
+
+/** Parameters used, in table order, flagged when they differ from the table default. */
+export function parametersUsed(params: Record<string, ParamValues>): PlatformRunResult['parametersUsed'] {
+  const out: PlatformRunResult['parametersUsed'] = [];
+  for (const [component, table] of Object.entries(COMPONENT_PARAMS)) {
+    for (const spec of table) {
+      const value = params[component]![spec.name]!;
+      const row: PlatformRunResult['parametersUsed'][number] = { component, name: spec.name, value, source: spec.source, overridden: value !== spec.default };
+      if (spec.unit !== undefined) row.unit = spec.unit;
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+export function runPlatform(config: PlatformConfig, workloads: Workload[]): PlatformRunResult {
+  const built = buildPlatform(config);
+  const { platform } = built;
+  const { sim, phases, metrics } = platform;
+  sim.spawn('boot', built.boot());
+  let runtimeStart = -1;
+  phases.waitFor('runtime');
+  sim.spawn(
+    'runtime-clock',
+    (function* () {
+      yield* phases.waitFor('runtime');
+      runtimeStart = sim.now;
+      yield config.runtimeNs;
+      sim.stop();
+    })(),
+  );
+  for (const w of workloads) w.start(platform);
+  const stallBudget = num(platform.params['timeline']!, 'boot-stall-budget-ns');
+  sim.run(built.nominalBootNs + stallBudget + config.runtimeNs);
+  platform.firmware.smmVariable.finalize();
+  platform.firmware.smmVariable.verifyAll();
+  const runtimeNs = runtimeStart >= 0 ? sim.now - runtimeStart : 0;
+  const result: PlatformRunResult = {
+    metrics: metrics.finish({ virtualDurationNs: sim.now, runtimeNs, events: sim.events }),
+    taps: platform.taps.data(),
+    parametersUsed: parametersUsed(platform.params),
+    timeline: phases.timeline.map((t) => ({ phase: t.phase, atNs: t.atNs })),
+  };
+  const series = metrics.seriesData();
+  if (series.length > 0) result.series = series;
+  return result;
+}

@@ -1,0 +1,149 @@
+/**
+ * The variable-store flash: QEMU `cfi.pflash01` with `secure=on` (DOMAIN.md §1.5, §0 row 40).
+ *
+ * - Writes whose transaction is not "secure" (CPU not in SMM) return MEMTX_ERROR: nothing
+ *   changes; we count them as blocked attempts. With `secure=off` a non-SMM write lands and
+ *   counts as an isolation violation (the store is then writable by the OS).
+ * - Reads are served as plain array reads for everyone (no status/CFI leakage).
+ * - NOR semantics: programming can only clear bits (new = old AND data); erasing a block sets
+ *   it to 0xFF. The SMM variable driver therefore appends records and reclaims by erasing.
+ * - Every MMIO write exits to QEMU userspace; a program operation is `writes-per-byte`
+ *   writes per byte (command + data), an erase a few writes per block.
+ */
+import type { MetricsCollector } from '../metrics/collector.ts';
+import type { Proc } from '../sim/sim.ts';
+import type { Vcpus } from '../sim/vcpus.ts';
+import type { AccessContext } from './access.ts';
+import { bool, num } from './param-get.ts';
+import type { ParamTable, ParamValues } from './params.ts';
+
+export const PFLASH_PARAMS: ParamTable = [
+  {
+    name: 'secure',
+    type: 'boolean',
+    default: true,
+    description: 'cfi.pflash01 property secure: refuse writes from outside SMM.',
+    source: 'DOMAIN.md §1.5 (OVMF README SMM command line: -global driver=cfi.pflash01,property=secure,value=on), §0 row 40',
+  },
+  {
+    name: 'size-bytes',
+    type: 'integer',
+    unit: 'bytes',
+    default: 262144,
+    min: 4096,
+    max: 64 * 1024 * 1024,
+    description: 'Size of the variable store region.',
+    source: 'estimate: OVMF variable store of a 4 MiB build (≈256 KiB); not in DOMAIN.md',
+  },
+  {
+    name: 'block-bytes',
+    type: 'integer',
+    unit: 'bytes',
+    default: 4096,
+    min: 512,
+    description: 'Erase block size.',
+    source: 'estimate: OVMF flash block size 4 KiB; not in DOMAIN.md',
+  },
+  {
+    name: 'mmio-exit-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 10000,
+    min: 0,
+    description: 'One MMIO write to the flash (userspace exit to QEMU).',
+    source: 'estimate: DOMAIN.md §0 row 24 (userspace exit ≈5–15 µs), §4.3',
+  },
+  {
+    name: 'writes-per-byte',
+    type: 'number',
+    default: 2,
+    min: 0,
+    description: 'MMIO writes per programmed byte (CFI program command + data).',
+    source: 'estimate: byte-wise CFI programming (command, data); not in DOMAIN.md',
+  },
+];
+
+export class Pflash {
+  readonly secure: boolean;
+  readonly bytes: Uint8Array;
+  readonly blockBytes: number;
+  /** Non-SMM writes refused (MEMTX_ERROR). */
+  blockedWrites = 0;
+  /** MMIO writes performed (program + erase). */
+  mmioWrites = 0;
+  private readonly exitNs: number;
+  private readonly writesPerByte: number;
+
+  constructor(
+    readonly params: ParamValues,
+    private readonly vcpus: Vcpus,
+    private readonly metrics: MetricsCollector,
+  ) {
+    this.secure = bool(params, 'secure');
+    this.bytes = new Uint8Array(num(params, 'size-bytes')).fill(0xff); // erased flash
+    this.blockBytes = num(params, 'block-bytes');
+    this.exitNs = num(params, 'mmio-exit-ns');
+    this.writesPerByte = num(params, 'writes-per-byte');
+  }
+
+  get size(): number {
+    return this.bytes.length;
+  }
+
+  private check(offset: number, n: number): void {
+    if (!Number.isInteger(offset) || offset < 0 || n < 0 || offset + n > this.bytes.length) {
+      throw new RangeError(`pflash access [${offset}, ${offset + n}) outside ${this.bytes.length} bytes`);
+    }
+  }
+
+  /** Array read (allowed for every privilege, §1.5). Instant: reads are ROMD, no exit. */
+  read(_ctx: AccessContext, offset: number, n: number): Uint8Array {
+    this.check(offset, n);
+    return this.bytes.slice(offset, offset + n);
+  }
+
+  /** Whether ctx may write; counts refusals and (with secure=off) violations. */
+  private admit(ctx: AccessContext): boolean {
+    if (ctx.privilege === 'smm') return true;
+    if (this.secure) {
+      this.blockedWrites++;
+      this.metrics.blockedAttempts++;
+      return false;
+    }
+    this.metrics.isolationViolations++;
+    return true;
+  }
+
+  /** Programs bytes at offset (bits can only go 1 → 0). Returns false on MEMTX_ERROR. */
+  *program(ctx: AccessContext, offset: number, data: Uint8Array): Proc<boolean> {
+    this.check(offset, data.length);
+    // The first MMIO write exits either way; a refused transaction stops there.
+    if (!this.admit(ctx)) {
+      this.mmioWrites++;
+      yield* this.vcpus.execute(ctx, this.exitNs);
+      return false;
+    }
+    const writes = Math.ceil(data.length * this.writesPerByte);
+    this.mmioWrites += writes;
+    yield* this.vcpus.execute(ctx, writes * this.exitNs);
+    for (let i = 0; i < data.length; i++) this.bytes[offset + i]! &= data[i]!;
+    return true;
+  }
+
+  /** Erases the blocks covering [offset, offset + n) to 0xFF. */
+  *erase(ctx: AccessContext, offset: number, n: number): Proc<boolean> {
+    this.check(offset, n);
+    if (!this.admit(ctx)) {
+      this.mmioWrites++;
+      yield* this.vcpus.execute(ctx, this.exitNs);
+      return false;
+    }
+    const first = Math.floor(offset / this.blockBytes);
+    const last = Math.floor((offset + Math.max(n, 1) - 1) / this.blockBytes);
+    const blocks = last - first + 1;
+    this.mmioWrites += 2 * blocks; // erase setup + confirm per block
+    yield* this.vcpus.execute(ctx, 2 * blocks * this.exitNs);
+    this.bytes.fill(0xff, first * this.blockBytes, Math.min(this.bytes.length, (last + 1) * this.blockBytes));
+    return true;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * SMI cost model: an SMM entry from guest code (DOMAIN.md §4.4, §1.6, §3.7).
+ *
+ * SetVariable reaches SMM by writing APM_CNT (I/O port 0xB2): a userspace exit to QEMU,
+ * which raises a *broadcast* SMI (every vCPU is kicked, KVM writes each state-save area and
+ * switches it to SMM), the vCPUs rendezvous, the handler runs on one of them, and each vCPU
+ * leaves with an emulated RSM. While the handler runs, every vCPU is in SMM (src/sim/vcpus.ts):
+ * SMM time is stolen from all of them. One SMI is handled at a time.
+ *
+ * Cost (estimate, §4.4: "≈20–100 µs for ≤4 vCPUs, growing roughly linearly with vCPU count
+ * through the rendezvous; no source found"):
+ *   apm-exit-ns + vcpus × (entry-per-vcpu-ns + rendezvous-per-vcpu-ns) + handler + rsm-ns
+ * = 10 + 4 × (5 + 5) + 5 = 55 µs plus the handler for 4 vCPUs with the defaults.
+ */
+import type { MetricsCollector } from '../metrics/collector.ts';
+import type { Proc, Sim } from '../sim/sim.ts';
+import type { Vcpus } from '../sim/vcpus.ts';
+import type { AccessContext } from './access.ts';
+import { num } from './param-get.ts';
+import type { ParamTable, ParamValues } from './params.ts';
+
+export const APM_CNT_PORT = 0xb2;
+
+export const SMI_PARAMS: ParamTable = [
+  {
+    name: 'apm-exit-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 10000,
+    min: 0,
+    description: 'OUT 0xB2 (APM_CNT): userspace exit to QEMU on the calling vCPU.',
+    source: 'estimate: DOMAIN.md §0 row 24 (userspace exit ≈5–15 µs), §1.6',
+  },
+  {
+    name: 'entry-per-vcpu-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 5000,
+    min: 0,
+    description: 'KVM_SMI injection, kick and emulated SMM entry (state-save write), per vCPU.',
+    source: 'estimate: DOMAIN.md §4.4 (per-SMI ≈20–100 µs for ≤4 vCPUs; no source found)',
+  },
+  {
+    name: 'rendezvous-per-vcpu-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 5000,
+    min: 0,
+    description: 'SMM rendezvous (all processors check in), per vCPU.',
+    source: 'estimate: DOMAIN.md §4.4 (grows roughly linearly with vCPU count)',
+  },
+  {
+    name: 'rsm-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 5000,
+    min: 0,
+    description: 'Emulated RSM back to the interrupted code.',
+    source: 'estimate: DOMAIN.md §4.4',
+  },
+];
+
+export class SmiController {
+  /** SMIs handled. */
+  smis = 0;
+  private readonly apmExitNs: number;
+  private readonly entryNs: number;
+  private readonly rsmNs: number;
+
+  constructor(
+    private readonly sim: Sim,
+    readonly params: ParamValues,
+    private readonly vcpus: Vcpus,
+    private readonly metrics: MetricsCollector,
+  ) {
+    this.apmExitNs = num(params, 'apm-exit-ns');
+    this.entryNs = vcpus.count * (num(params, 'entry-per-vcpu-ns') + num(params, 'rendezvous-per-vcpu-ns'));
+    this.rsmNs = num(params, 'rsm-ns');
+  }
+
+  /** Fixed cost of one SMI with an empty handler (ns). */
+  get overheadNs(): number {
+    return this.apmExitNs + this.entryNs + this.rsmNs;
+  }
+
+  /**
+   * `const r = yield* smi.trigger(ctx, function* (smm) { ... })`: the caller writes 0xB2,
+   * every vCPU enters SMM, `handler` runs with an SMM AccessContext, then RSM.
+   */
+  *trigger<T>(ctx: AccessContext, handler: (smm: AccessContext) => Proc<T>): Proc<T> {
+    if (ctx.privilege === 'smm') {
+      // Already in SMM (an SMM driver calling another): no new SMI.
+      return yield* handler(ctx);
+    }
+    yield* this.vcpus.execute(ctx, this.apmExitNs);
+    yield* this.vcpus.smmLock.acquire();
+    const t0 = this.sim.now;
+    this.vcpus.enterSmm();
+    try {
+      yield this.entryNs;
+      const r = yield* handler({ privilege: 'smm', cpu: ctx.cpu, actor: ctx.actor });
+      yield this.rsmNs;
+      return r;
+    } finally {
+      this.vcpus.exitSmm();
+      this.vcpus.smmLock.release();
+      this.smis++;
+      this.metrics.smis++;
+      this.metrics.smmTimeNs += this.sim.now - t0;
+    }
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * QEMU `virtio-rng-device` with its rate limiter, following `hw/virtio/virtio-rng.c`
+ * (DOMAIN.md §1.1–1.2, §0 rows 1–5):
+ *
+ * - one request queue of 8 buffers, served in FIFO order;
+ * - `max-bytes` per `period` ms, a *fixed window started lazily*: the window timer is armed by
+ *   the first `process()` after a refill (driver becoming ready, a kick, or a completion that
+ *   left buffers queued), not on a grid; at expiry the quota is *reset* to max-bytes (unused
+ *   quota is lost, no carry-over), queued buffers are served, and only the next `process()`
+ *   opens a new window;
+ * - quota 0 ⇒ buffers simply stay queued (no error, no short or zero completion) until the refill;
+ * - a backend delivery subtracts its size from the quota and completes as many queued buffers
+ *   as it covers (a buffer bigger than the delivery completes short); each `process()` asks
+ *   the backend for the bytes of *all* queued buffers (capped by quota), so two kicks before a
+ *   delivery can over-request (inferred, §1.2) and the quota can go negative (treated as 0);
+ * - device reset (status 0, e.g. at ExitBootServices) drops queued buffers but keeps the
+ *   quota and the window timer: firmware and early-OS consumption share one window.
+ *
+ * `max-bytes` defaults to INT64_MAX; JavaScript numbers hold that as 2^63, and the device caps
+ * the working quota at Number.MAX_SAFE_INTEGER (2^53 − 1 bytes ≈ 9 PB per period), which is
+ * still "unlimited for all practical purposes" (QEMU's own comment, §1.1).
+ */
+import type { MetricsCollector } from '../metrics/collector.ts';
+import type { Proc, Sim, SimEvent, TimerHandle } from '../sim/sim.ts';
+import type { Vcpus } from '../sim/vcpus.ts';
+import type { TapRegistry } from '../taps/tap.ts';
+import type { AccessContext } from './access.ts';
+import type { EntropyDelivery, HostSource } from './host-source.ts';
+import { bool, num } from './param-get.ts';
+import type { ParamTable, ParamValues } from './params.ts';
+
+const UINT32_MAX = 0xffffffff;
+
+export const VIRTIO_RNG_PARAMS: ParamTable = [
+  {
+    name: 'present',
+    type: 'boolean',
+    default: true,
+    description: 'Whether the VM has a virtio-rng device at all.',
+    source: 'our choice (device on the command line); absent in the counter-fallback design',
+  },
+  {
+    name: 'max-bytes',
+    type: 'number',
+    unit: 'bytes',
+    default: 9223372036854775807,
+    min: 1,
+    max: 9223372036854775807,
+    description: 'Bytes served per window (QEMU property max-bytes; INT64_MAX = unlimited).',
+    source: 'DOMAIN.md §0 row 1 (QEMU hw/virtio/virtio-rng.c property table)',
+  },
+  {
+    name: 'period',
+    type: 'integer',
+    unit: 'ms',
+    default: 65536,
+    min: 1,
+    max: 4294967295,
+    description: 'Window length on the virtual clock (QEMU property period; realize rejects 0).',
+    source: 'DOMAIN.md §0 row 2 (QEMU hw/virtio/virtio-rng.c: 1 << 16 ms)',
+  },
+  {
+    name: 'queue-size',
+    type: 'integer',
+    default: 8,
+    min: 1,
+    max: 1024,
+    description: 'Buffers the request queue holds.',
+    source: 'DOMAIN.md §0 row 5 (virtio_add_queue(vdev, 8, …))',
+  },
+  {
+    name: 'backend-latency',
+    type: 'number',
+    unit: 'ns',
+    default: 20000,
+    min: 0,
+    description: 'QEMU main-loop / bottom-half hop between a process() request and the backend filling it.',
+    source: 'estimate: DOMAIN.md §4.3 (virtio-rng round trip "tens of µs")',
+  },
+  {
+    name: 'notify-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 1500,
+    min: 0,
+    description: 'Guest cost of a queue kick (ioeventfd, in-kernel exit).',
+    source: 'estimate: DOMAIN.md §0 row 23 (in-kernel exit ≈1–2 µs), §4.3',
+  },
+  {
+    name: 'os-driver',
+    type: 'boolean',
+    default: true,
+    description: 'The OS (Linux virtio-rng driver) binds the device at the start of the runtime phase (DRIVER_OK).',
+    source: 'DOMAIN.md §6.1 (Linux drivers/char/hw_random/virtio-rng.c)',
+  },
+];
+
+/** One guest buffer in the request queue. */
+export interface VirtioRngRequest {
+  ctx: AccessContext;
+  size: number;
+  /** Fires with the bytes written (may be shorter than size) when the device pushes the used entry. */
+  done: SimEvent<Uint8Array>;
+  postedAtNs: number;
+}
+
+export class VirtioRng {
+  readonly present: boolean;
+  readonly maxBytes: number;
+  readonly periodNs: number;
+  readonly queueSize: number;
+  /** QEMU `quota_remaining` (may go negative, see the header). */
+  quotaRemaining: number;
+  /** QEMU `activate_timer`: the next process() opens a window. */
+  activateTimer = true;
+  /** DRIVER_OK. */
+  ready = false;
+  /** Virtual start time of every window opened so far. */
+  readonly windowStarts: number[] = [];
+  /** Windows in which the quota hit zero with buffers queued. */
+  quotaExhaustionEvents = 0;
+  /** Backend requests issued and bytes the quota was charged. */
+  backendRequests = 0;
+  bytesCharged = 0;
+  private queue: VirtioRngRequest[] = [];
+  private timer: TimerHandle | null = null;
+  private exhaustedThisWindow = false;
+  private slotWaiters: SimEvent<void>[] = [];
+  private refillEvent: SimEvent<void>;
+  private readonly backendLatencyNs: number;
+  readonly notifyNs: number;
+
+  constructor(
+    private readonly sim: Sim,
+    readonly params: ParamValues,
+    readonly host: HostSource,
+    private readonly vcpus: Vcpus,
+    private readonly metrics: MetricsCollector,
+    private readonly taps: TapRegistry,
+  ) {
+    this.present = bool(params, 'present');
+    this.maxBytes = Math.min(num(params, 'max-bytes'), Number.MAX_SAFE_INTEGER);
+    this.periodNs = num(params, 'period') * 1e6;
+    this.queueSize = num(params, 'queue-size');
+    this.backendLatencyNs = num(params, 'backend-latency');
+    this.notifyNs = num(params, 'notify-ns');
+    this.quotaRemaining = this.maxBytes; // realize: quota_remaining = max_bytes
+    this.refillEvent = sim.event<void>('virtio-rng.refill');
+  }
+
+  /** Buffers currently queued (posted, not yet completed). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Driver status: DRIVER_OK (true) runs process(); reset (false) drops the queue, keeps quota and timer. */
+  setDriverOk(ok: boolean): void {
+    if (!this.present) return;
+    if (ok) {
+      this.ready = true;
+      this.process();
+    } else {
+      this.ready = false;
+      // Reset: the ring belongs to the next driver; buffers are not completed.
+      this.queue = [];
+    }
+  }
+
+  /**
+   * Guest posts one device-writable buffer (no kick). Returns null when the ring is full or
+   * the device is absent/not ready (the driver would not post then).
+   */
+  post(ctx: AccessContext, size: number): VirtioRngRequest | null {
+    if (!this.present || !this.ready || this.queue.length >= this.queueSize) return null;
+    const req: VirtioRngRequest = { ctx, size, done: this.sim.event<Uint8Array>('virtio-rng.used'), postedAtNs: this.sim.now };
+    this.queue.push(req);
+    return req;
+  }
+
+  /** The device side of a guest kick (QEMU handle_input → virtio_rng_process). */
+  notify(): void {
+    this.process();
+  }
+
+  /** `yield* rng.kick(ctx)`: the guest's queue notify (an exit), then the device processes. */
+  *kick(ctx: AccessContext): Proc<void> {
+    yield* this.vcpus.execute(ctx, this.notifyNs);
+    this.process();
+  }
+
+  /** Waits until the ring has a free slot (or the device goes away). */
+  *waitForSlot(): Proc<void> {
+    while (this.present && this.ready && this.queue.length >= this.queueSize) {
+      const ev = this.sim.event<void>('virtio-rng.slot');
+      this.slotWaiters.push(ev);
+      yield ev;
+    }
+  }
+
+  /**
+   * Interrupt-driven read of one buffer (Linux style): post `size`, kick, wait for the used
+   * entry. Returns the bytes (possibly fewer than size), or null if the device is absent or
+   * not ready. Non-SMM code observes the completion only outside SMM.
+   */
+  *read(ctx: AccessContext, size: number): Proc<Uint8Array | null> {
+    if (!this.present || !this.ready) return null;
+    yield* this.waitForSlot();
+    const req = this.post(ctx, size);
+    if (req === null) return null;
+    yield* this.kick(ctx);
+    const bytes = (yield req.done) as Uint8Array;
+    if (ctx.privilege !== 'smm') yield* this.vcpus.untilNotInSmm();
+    return bytes;
+  }
+
+  /** QEMU virtio_rng_process(). */
+  process(): void {
+    if (!this.present || !this.ready) return;
+    if (this.activateTimer) {
+      this.openWindow();
+    }
+    let avail = 0;
+    for (const r of this.queue) avail += r.size;
+    if (avail === 0) return;
+    const quota = Math.max(0, this.quotaRemaining);
+    if (quota === 0) {
+      this.noteExhausted();
+      return;
+    }
+    const size = Math.min(avail, quota, UINT32_MAX);
+    this.backendRequests++;
+    this.sim.spawn('virtio-rng.backend', this.backendRequest(size));
+  }
+
+  private openWindow(): void {
+    const start = this.sim.now;
+    this.timer = this.sim.at(start + this.periodNs, () => this.checkRateLimit());
+    this.activateTimer = false;
+    this.windowStarts.push(start);
+  }
+
+  private noteExhausted(): void {
+    if (!this.exhaustedThisWindow) {
+      this.exhaustedThisWindow = true;
+      this.quotaExhaustionEvents++;
+      this.metrics.quotaExhaustionEvents++;
+      this.metrics.point('virtio-rng/quota-exhausted', this.sim.now, 1);
+    }
+  }
+
+  private *backendRequest(size: number): Proc<void> {
+    yield this.backendLatencyNs;
+    const d = yield* this.host.read(size);
+    this.chrRead(d.bytes);
+  }
+
+  /** QEMU chr_read(): charge the quota, complete queued buffers in order, re-process if any remain. */
+  private chrRead(bytes: Uint8Array): void {
+    if (!this.ready || bytes.length === 0) return; // no data (failed host) leaves buffers queued
+    this.quotaRemaining -= bytes.length;
+    this.bytesCharged += bytes.length;
+    let offset = 0;
+    while (offset < bytes.length && this.queue.length > 0) {
+      const req = this.queue.shift()!;
+      const take = Math.min(req.size, bytes.length - offset);
+      const chunk = bytes.slice(offset, offset + take);
+      offset += take;
+      this.deliver(req.ctx, chunk);
+      req.done.succeed(chunk);
+      const w = this.slotWaiters.shift();
+      if (w !== undefined) w.succeed();
+    }
+    // Bytes beyond the queued buffers are discarded but were charged (inferred, §1.2).
+    if (this.queue.length > 0) this.process();
+  }
+
+  private deliver(ctx: AccessContext, chunk: Uint8Array): void {
+    this.metrics.addBytes(ctx.actor, chunk.length);
+    this.taps.record(`${ctx.actor}/virtio-rng`, { consumer: ctx.actor, source: 'virtio-rng', kind: 'conditioned' }, chunk, this.sim.now);
+  }
+
+  /** QEMU check_rate_limit(): reset (not top up) the quota, serve, let the next process() open a window. */
+  private checkRateLimit(): void {
+    this.timer = null;
+    this.quotaRemaining = this.maxBytes;
+    this.exhaustedThisWindow = false;
+    const ev = this.refillEvent;
+    this.refillEvent = this.sim.event<void>('virtio-rng.refill');
+    this.process();
+    this.activateTimer = true;
+    ev.succeed();
+  }
+
+  /** True while a window timer is armed. */
+  get windowOpen(): boolean {
+    return this.timer !== null;
+  }
+
+  /**
+   * Platform-internal draw that shares this device's host backend AND quota window (the
+   * `smm-device-shared-backend` design): opens a window lazily like process(), takes up to n
+   * bytes of quota, and waits for the next refill while the quota is exhausted.
+   */
+  *sharedDraw(n: number): Proc<EntropyDelivery> {
+    for (;;) {
+      if (this.activateTimer) this.openWindow();
+      const quota = Math.max(0, this.quotaRemaining);
+      if (quota > 0) {
+        const take = Math.min(n, quota);
+        this.quotaRemaining -= take;
+        this.bytesCharged += take;
+        yield this.backendLatencyNs;
+        return yield* this.host.read(take);
+      }
+      this.noteExhausted();
+      yield this.refillEvent;
+    }
+  }
+}
