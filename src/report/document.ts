@@ -231,14 +231,26 @@ export function readReportDocument(path: string): ReportDocument {
 }
 
 /**
+ * The group a cell was sharded with: the scenario runner deals whole groups
+ * (a cell and its no-adversary baseline: same design, variant and seed)
+ * round-robin to shards (src/scenario/matrix.ts shardCells). The group key is
+ * the id without its adversary label: `<design>[/<variant>]/seed=<n>`.
+ */
+function shardGroup(id: string): string {
+  const parts = id.split('/');
+  return parts.length >= 3 ? [parts[0], ...parts.slice(2)].join('/') : id;
+}
+
+/**
  * Joins shard documents of one scenario run into one document. Requires the
  * same scenario digest, name and seed (else InputError naming the mismatch).
- * Cells are de-duplicated by id and put back in expansion order: shard k of n
- * ran the cells whose expansion index i has i mod n = k - 1, so the j-th cell of
- * shard k is cell (j·n + k − 1); documents without shard info keep their order.
+ * Cells are de-duplicated by id and put back in expansion order: `order` (the
+ * full expansion's ids, e.g. from re-expanding the scenario file) when given;
+ * otherwise from the sharding rule: the j-th group of shard k of n is group
+ * j·n + k − 1 of the expansion, cells keep their order within a group.
  * Benchmarks: the first document's section is kept (shards do not usually run them).
  */
-export function mergeReports(docs: Array<{ doc: ReportDocument; file: string }>): ReportDocument {
+export function mergeReports(docs: Array<{ doc: ReportDocument; file: string }>, opts: { order?: readonly string[] } = {}): ReportDocument {
   if (docs.length === 0) throw new InputError('report merge: expected at least one report document');
   const withRun = docs.filter((d) => d.doc.run !== undefined);
   if (withRun.length === 0) throw new InputError(`report merge: ${docs[0]!.file}: has no run section to merge`);
@@ -255,17 +267,20 @@ export function mergeReports(docs: Array<{ doc: ReportDocument; file: string }>)
       throw new InputError(`report merge: ${d.file}: seed ${s.seed} differs from ${first.file}: seed ${s0.seed}; expected shards of one run`);
     }
   }
-  const indexed: Array<{ key: number; sub: number; cell: CellResult }> = [];
-  let unsharded = 0;
+  const given = opts.order ? new Map(opts.order.map((id, i) => [id, i])) : undefined;
+  const indexed: Array<{ group: number; pos: number; cell: CellResult }> = [];
   for (const d of withRun) {
     const run = d.doc.run!;
-    run.cells.forEach((cell, j) => {
-      if (run.shard) indexed.push({ key: j * run.shard.count + run.shard.index - 1, sub: 0, cell });
-      else indexed.push({ key: j, sub: unsharded, cell });
+    const groups: string[] = [];
+    run.cells.forEach((cell, pos) => {
+      const g = shardGroup(cell.id);
+      if (!groups.includes(g)) groups.push(g);
+      const j = groups.indexOf(g);
+      const group = given ? (given.get(cell.id) ?? given.size + pos) : run.shard ? j * run.shard.count + run.shard.index - 1 : j;
+      indexed.push({ group, pos, cell });
     });
-    if (!run.shard) unsharded++;
   }
-  indexed.sort((a, b) => a.key - b.key || a.sub - b.sub);
+  indexed.sort((a, b) => a.group - b.group || a.pos - b.pos);
   const seen = new Set<string>();
   const cells: CellResult[] = [];
   for (const { cell } of indexed) {

@@ -29,8 +29,19 @@ export function fmtPct(x: number | undefined): string {
   return x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(1)} %`;
 }
 
-/** The adversary side of a cell: its workloads' names, or 'none' for the no-adversary baseline. */
+/**
+ * The adversary side of a cell. The scenario runner's ids are
+ * `<design>/<adversary label>[/<variant>]/seed=<n>` (src/scenario/matrix.ts), and
+ * the label is what the scenario file calls the adversary (two entries of one
+ * workload can differ only in their label), so the label is read from the id;
+ * ids of another shape fall back to the non-baseline workloads' names.
+ */
 export function adversaryOf(cell: CellResult): string {
+  const prefix = `${cell.design}/`;
+  if (cell.id.startsWith(prefix)) {
+    const rest = cell.id.slice(prefix.length).replace(/\/seed=\d+$/, '');
+    if (rest.length > 0) return rest;
+  }
   return cell.workloads.length === 0 ? 'none' : cell.workloads.map((w) => w.name).join(' + ');
 }
 

@@ -107,9 +107,11 @@ test('readReportDocument: a missing file → InputError', () => {
   inputError(() => readReportDocument('/nonexistent/report.json'), /\/nonexistent\/report\.json: cannot read \(ENOENT\)/);
 });
 
+/** Deals whole groups (design/seed) round-robin, as src/scenario/matrix.ts shardCells does. */
 function shard(index: number, count: number) {
   const run = fixtureRun();
-  const cells = run.cells.filter((_, i) => i % count === index - 1);
+  const groups = [...new Set(run.cells.map((c) => `${c.design}/seed=${c.seed}`))];
+  const cells = run.cells.filter((c) => groups.indexOf(`${c.design}/seed=${c.seed}`) % count === index - 1);
   const ids = new Set(cells.map((c) => c.id));
   return createReportDocument({
     run: { ...run, cells, expectations: run.expectations.filter((e) => ids.has(e.cell)), shard: { index, count } },
@@ -118,20 +120,22 @@ function shard(index: number, count: number) {
 
 test('mergeReports: shards join back into the full run, in expansion order, duplicates dropped', () => {
   const full = createReportDocument({ run: fixtureRun() });
-  const s1 = shard(1, 3);
-  const s2 = shard(2, 3);
-  const s3 = shard(3, 3);
+  const s1 = shard(1, 2);
+  const s2 = shard(2, 2);
+  assert.ok(s1.run!.cells.length === 3 && s2.run!.cells.length === 3);
   // Order of arguments does not matter; a repeated shard is de-duplicated.
   const merged = mergeReports([
-    { doc: s3, file: 's3' },
-    { doc: s1, file: 's1' },
     { doc: s2, file: 's2' },
+    { doc: s1, file: 's1' },
     { doc: s1, file: 's1-again' },
   ]);
   assert.deepEqual(merged.run!.cells.map((c) => c.id), full.run!.cells.map((c) => c.id));
   assert.deepEqual(merged.run!.expectations, full.run!.expectations);
   assert.equal(merged.run!.shard, undefined);
   assert.deepEqual(deterministicPart(merged), deterministicPart(full));
+  // An explicit expansion order wins.
+  const order = [...full.run!.cells.map((c) => c.id)].reverse();
+  assert.deepEqual(mergeReports([{ doc: s1, file: 's1' }, { doc: s2, file: 's2' }], { order }).run!.cells.map((c) => c.id), order);
 });
 
 test('mergeReports: different scenario digest or seed → InputError', () => {
