@@ -7,10 +7,18 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { register as registerDrbg } from './drbg.ts';
 import { register as registerEstimate } from './estimate.ts';
+import { register as registerHealth } from './health.ts';
+import { register as registerRestart } from './restart.ts';
+import { register as registerReport } from './report.ts';
+import { register as registerGate } from './gate.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerDrbg,
   registerEstimate,
+  registerHealth,
+  registerRestart,
+  registerReport,
+  registerGate,
 ];
