@@ -79,6 +79,8 @@ export class ComplexFFT {
   private readonly factors: number[];
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
+  /** Per stage: W_n^(q·k·s') for k < l, q = 1..p−1, as (cos, sin) pairs in k-major order. */
+  private readonly stageTw: Float64Array[] = [];
   private readonly bufRe: Float64Array;
   private readonly bufIm: Float64Array;
   private readonly bluestein?: {
@@ -131,25 +133,61 @@ export class ComplexFFT {
     this.sin = t.sin;
     this.bufRe = new Float64Array(n);
     this.bufIm = new Float64Array(n);
+    // Contiguous per-stage twiddles: late stages read them sequentially instead of
+    // striding through the n-entry table (the FFT is memory-bound at n = 10^6).
+    let l = 1;
+    let s = n;
+    for (const p of this.factors) {
+      const sp = s / p;
+      const tw = new Float64Array(2 * l * (p - 1));
+      for (let k = 0, o = 0; k < l; k++) {
+        for (let q = 1; q < p; q++, o += 2) {
+          const idx = (q * k * sp) % n;
+          tw[o] = t.cos[idx]!;
+          tw[o + 1] = t.sin[idx]!;
+        }
+      }
+      this.stageTw.push(tw);
+      l *= p;
+      s = sp;
+    }
   }
 
   /** Replaces (re, im) by their forward DFT. */
   transform(re: Float64Array, im: Float64Array): void {
+    const [r, i] = this.transformAny(re, im);
+    if (r !== re) {
+      re.set(r.subarray(0, this.n));
+      im.set(i.subarray(0, this.n));
+    }
+  }
+
+  /**
+   * Forward DFT of (re, im), which are overwritten; returns the arrays holding the
+   * result: (re, im) or the plan's own buffers (valid until the next call). Saves
+   * the final copy of `transform` when the number of stages is odd.
+   */
+  transformAny(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
     const n = this.n;
     if (re.length < n || im.length < n) throw new RangeError(`ComplexFFT(${n}): arrays shorter than ${n}`);
-    if (this.bluestein) return this.transformBluestein(re, im);
+    if (this.bluestein) {
+      this.transformBluestein(re, im);
+      return [re, im];
+    }
     let inRe = re;
     let inIm = im;
     let outRe = this.bufRe;
     let outIm = this.bufIm;
     let l = 1;
     let s = n;
-    for (const p of this.factors) {
+    for (let st = 0; st < this.factors.length; st++) {
+      const p = this.factors[st]!;
+      const tw = this.stageTw[st]!;
       const sp = s / p;
-      if (p === 4) this.radix4(inRe, inIm, outRe, outIm, l, s, sp);
-      else if (p === 2) this.radix2(inRe, inIm, outRe, outIm, l, s, sp);
-      else if (p === 3) this.radix3(inRe, inIm, outRe, outIm, l, s, sp);
-      else if (p === 5) this.radix5(inRe, inIm, outRe, outIm, l, s, sp);
+      if (p === 4) radix4(inRe, inIm, outRe, outIm, l, s, sp, tw);
+      else if (p === 2) radix2(inRe, inIm, outRe, outIm, l, s, sp, tw);
+      else if (p === 3) radix3(inRe, inIm, outRe, outIm, l, s, sp, tw);
+      else if (p === 5) radix5(inRe, inIm, outRe, outIm, l, s, sp, tw);
       else this.radixGeneric(inRe, inIm, outRe, outIm, l, s, sp, p);
       const tr = inRe;
       const ti = inIm;
@@ -160,10 +198,7 @@ export class ComplexFFT {
       l *= p;
       s = sp;
     }
-    if (inRe !== re) {
-      re.set(inRe.subarray(0, n));
-      im.set(inIm.subarray(0, n));
-    }
+    return [inRe, inIm];
   }
 
   // Stage layout (Stockham DIT): before a stage of radix p, element k of the length-l
@@ -171,200 +206,13 @@ export class ComplexFFT {
   // the p classes r + q·s' (s' = s/p), twiddles them by W_{l·p}^{q·k} = W_n^{q·k·s'}, and
   // writes element k + l·t of class r at (k + l·t)·s' + r.
 
-  private radix2(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number): void {
-    const c = this.cos;
-    const sn = this.sin;
-    const ostride = l * sp;
-    for (let k = 0; k < l; k++) {
-      const t = k * sp;
-      const w1r = c[t]!;
-      const w1i = sn[t]!;
-      const ib = k * s;
-      const ob = k * sp;
-      for (let r = 0; r < sp; r++) {
-        const i0 = ib + r;
-        const i1 = i0 + sp;
-        const a0r = xr[i0]!;
-        const a0i = xi[i0]!;
-        const x1r = xr[i1]!;
-        const x1i = xi[i1]!;
-        const a1r = x1r * w1r + x1i * w1i;
-        const a1i = x1i * w1r - x1r * w1i;
-        const o = ob + r;
-        yr[o] = a0r + a1r;
-        yi[o] = a0i + a1i;
-        yr[o + ostride] = a0r - a1r;
-        yi[o + ostride] = a0i - a1i;
-      }
-    }
-  }
 
-  private radix4(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number): void {
-    const c = this.cos;
-    const sn = this.sin;
-    const ostride = l * sp;
-    for (let k = 0; k < l; k++) {
-      const t = k * sp;
-      const w1r = c[t]!;
-      const w1i = sn[t]!;
-      const w2r = c[2 * t]!;
-      const w2i = sn[2 * t]!;
-      const w3r = c[3 * t]!;
-      const w3i = sn[3 * t]!;
-      const ib = k * s;
-      const ob = k * sp;
-      for (let r = 0; r < sp; r++) {
-        const i0 = ib + r;
-        const a0r = xr[i0]!;
-        const a0i = xi[i0]!;
-        let xr_ = xr[i0 + sp]!;
-        let xi_ = xi[i0 + sp]!;
-        const a1r = xr_ * w1r + xi_ * w1i;
-        const a1i = xi_ * w1r - xr_ * w1i;
-        xr_ = xr[i0 + 2 * sp]!;
-        xi_ = xi[i0 + 2 * sp]!;
-        const a2r = xr_ * w2r + xi_ * w2i;
-        const a2i = xi_ * w2r - xr_ * w2i;
-        xr_ = xr[i0 + 3 * sp]!;
-        xi_ = xi[i0 + 3 * sp]!;
-        const a3r = xr_ * w3r + xi_ * w3i;
-        const a3i = xi_ * w3r - xr_ * w3i;
-        const t0r = a0r + a2r;
-        const t0i = a0i + a2i;
-        const t1r = a0r - a2r;
-        const t1i = a0i - a2i;
-        const t2r = a1r + a3r;
-        const t2i = a1i + a3i;
-        const t3r = a1r - a3r;
-        const t3i = a1i - a3i;
-        const o = ob + r;
-        yr[o] = t0r + t2r;
-        yi[o] = t0i + t2i;
-        // b1 = t1 − i·t3, b3 = t1 + i·t3 (W_4 = −i)
-        yr[o + ostride] = t1r + t3i;
-        yi[o + ostride] = t1i - t3r;
-        yr[o + 2 * ostride] = t0r - t2r;
-        yi[o + 2 * ostride] = t0i - t2i;
-        yr[o + 3 * ostride] = t1r - t3i;
-        yi[o + 3 * ostride] = t1i + t3r;
-      }
-    }
-  }
 
-  private radix3(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number): void {
-    const c = this.cos;
-    const sn = this.sin;
-    const ostride = l * sp;
-    const S3 = Math.sqrt(3) / 2;
-    for (let k = 0; k < l; k++) {
-      const t = k * sp;
-      const w1r = c[t]!;
-      const w1i = sn[t]!;
-      const w2r = c[2 * t]!;
-      const w2i = sn[2 * t]!;
-      const ib = k * s;
-      const ob = k * sp;
-      for (let r = 0; r < sp; r++) {
-        const i0 = ib + r;
-        const a0r = xr[i0]!;
-        const a0i = xi[i0]!;
-        let xr_ = xr[i0 + sp]!;
-        let xi_ = xi[i0 + sp]!;
-        const a1r = xr_ * w1r + xi_ * w1i;
-        const a1i = xi_ * w1r - xr_ * w1i;
-        xr_ = xr[i0 + 2 * sp]!;
-        xi_ = xi[i0 + 2 * sp]!;
-        const a2r = xr_ * w2r + xi_ * w2i;
-        const a2i = xi_ * w2r - xr_ * w2i;
-        const sr = a1r + a2r;
-        const si = a1i + a2i;
-        const mr = a0r - 0.5 * sr;
-        const mi = a0i - 0.5 * si;
-        const dr = S3 * (a1r - a2r);
-        const di = S3 * (a1i - a2i);
-        const o = ob + r;
-        yr[o] = a0r + sr;
-        yi[o] = a0i + si;
-        // b1 = m − i·d, b2 = m + i·d
-        yr[o + ostride] = mr + di;
-        yi[o + ostride] = mi - dr;
-        yr[o + 2 * ostride] = mr - di;
-        yi[o + 2 * ostride] = mi + dr;
-      }
-    }
-  }
 
-  private radix5(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number): void {
-    const c = this.cos;
-    const sn = this.sin;
-    const ostride = l * sp;
-    const C1 = Math.cos((2 * Math.PI) / 5);
-    const C2 = Math.cos((4 * Math.PI) / 5);
-    const S1 = Math.sin((2 * Math.PI) / 5);
-    const S2 = Math.sin((4 * Math.PI) / 5);
-    for (let k = 0; k < l; k++) {
-      const t = k * sp;
-      const w1r = c[t]!;
-      const w1i = sn[t]!;
-      const w2r = c[2 * t]!;
-      const w2i = sn[2 * t]!;
-      const w3r = c[3 * t]!;
-      const w3i = sn[3 * t]!;
-      const w4r = c[4 * t]!;
-      const w4i = sn[4 * t]!;
-      const ib = k * s;
-      const ob = k * sp;
-      for (let r = 0; r < sp; r++) {
-        const i0 = ib + r;
-        const a0r = xr[i0]!;
-        const a0i = xi[i0]!;
-        let xr_ = xr[i0 + sp]!;
-        let xi_ = xi[i0 + sp]!;
-        const a1r = xr_ * w1r + xi_ * w1i;
-        const a1i = xi_ * w1r - xr_ * w1i;
-        xr_ = xr[i0 + 2 * sp]!;
-        xi_ = xi[i0 + 2 * sp]!;
-        const a2r = xr_ * w2r + xi_ * w2i;
-        const a2i = xi_ * w2r - xr_ * w2i;
-        xr_ = xr[i0 + 3 * sp]!;
-        xi_ = xi[i0 + 3 * sp]!;
-        const a3r = xr_ * w3r + xi_ * w3i;
-        const a3i = xi_ * w3r - xr_ * w3i;
-        xr_ = xr[i0 + 4 * sp]!;
-        xi_ = xi[i0 + 4 * sp]!;
-        const a4r = xr_ * w4r + xi_ * w4i;
-        const a4i = xi_ * w4r - xr_ * w4i;
-        const t1r = a1r + a4r;
-        const t1i = a1i + a4i;
-        const t2r = a2r + a3r;
-        const t2i = a2i + a3i;
-        const t3r = a1r - a4r;
-        const t3i = a1i - a4i;
-        const t4r = a2r - a3r;
-        const t4i = a2i - a3i;
-        const m1r = a0r + C1 * t1r + C2 * t2r;
-        const m1i = a0i + C1 * t1i + C2 * t2i;
-        const m2r = a0r + C2 * t1r + C1 * t2r;
-        const m2i = a0i + C2 * t1i + C1 * t2i;
-        const n1r = S1 * t3r + S2 * t4r;
-        const n1i = S1 * t3i + S2 * t4i;
-        const n2r = S2 * t3r - S1 * t4r;
-        const n2i = S2 * t3i - S1 * t4i;
-        const o = ob + r;
-        yr[o] = a0r + t1r + t2r;
-        yi[o] = a0i + t1i + t2i;
-        // b1 = m1 − i·n1, b4 = m1 + i·n1, b2 = m2 − i·n2, b3 = m2 + i·n2
-        yr[o + ostride] = m1r + n1i;
-        yi[o + ostride] = m1i - n1r;
-        yr[o + 4 * ostride] = m1r - n1i;
-        yi[o + 4 * ostride] = m1i + n1r;
-        yr[o + 2 * ostride] = m2r + n2i;
-        yi[o + 2 * ostride] = m2i - n2r;
-        yr[o + 3 * ostride] = m2r - n2i;
-        yi[o + 3 * ostride] = m2i + n2r;
-      }
-    }
-  }
+
+
+
+
 
   private radixGeneric(
     xr: Float64Array,
@@ -509,17 +357,17 @@ export class RealFFT {
         zi[j] = x[2 * j + 1]!;
       }
     }
-    this.half!.transform(zr, zi);
+    const [Zr, Zi] = this.half!.transformAny(zr, zi);
     // With Z = FFT(x_even + i·x_odd): E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i),
     // X_k = E_k + W_n^k·O_k for k < h, and X_h = E_0 − O_0.
     const c = this.cos;
     const s = this.sin;
     for (let k = 0; k < h; k++) {
-      const a = zr[k]!;
-      const b = zi[k]!;
+      const a = Zr[k]!;
+      const b = Zi[k]!;
       const j = k === 0 ? 0 : h - k;
-      const cc = zr[j]!;
-      const d = zi[j]!;
+      const cc = Zr[j]!;
+      const d = Zi[j]!;
       const er = 0.5 * (a + cc);
       const ei = 0.5 * (b - d);
       const or = 0.5 * (b + d);
@@ -529,8 +377,22 @@ export class RealFFT {
       outRe[k] = er + wr * or - wi * oi;
       outIm[k] = ei + wr * oi + wi * or;
     }
-    outRe[h] = zr[0]! - zi[0]!;
+    outRe[h] = Zr[0]! - Zi[0]!;
     outIm[h] = 0;
+  }
+
+  private outRe?: Float64Array;
+  private outIm?: Float64Array;
+
+  /**
+   * Like `transform`, into arrays owned by the plan (reused: valid until the next
+   * call). Spares callers that only scan the spectrum two n/2-element allocations.
+   */
+  spectrum(x: ArrayLike<number> | null): { re: Float64Array; im: Float64Array } {
+    this.outRe ??= new Float64Array(this.bins);
+    this.outIm ??= new Float64Array(this.bins);
+    this.transform(x, this.outRe, this.outIm);
+    return { re: this.outRe, im: this.outIm };
   }
 
   /** The packed input buffers for even n (see `transform`). */
@@ -560,4 +422,191 @@ export function realFFT(x: ArrayLike<number>): { re: Float64Array; im: Float64Ar
   const im = new Float64Array(plan.bins);
   plan.transform(x, re, im);
   return { re, im };
+}
+
+function radix2(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number, tw: Float64Array): void {
+  const ostride = l * sp;
+  for (let k = 0; k < l; k++) {
+    const tb = k * 2;
+    const w1r = tw[tb + 0]!;
+    const w1i = tw[tb + 1]!;
+    const ib = k * s;
+    const ob = k * sp;
+    for (let r = 0; r < sp; r++) {
+      const i0 = ib + r;
+      const i1 = i0 + sp;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      const x1r = xr[i1]!;
+      const x1i = xi[i1]!;
+      const a1r = x1r * w1r + x1i * w1i;
+      const a1i = x1i * w1r - x1r * w1i;
+      const o = ob + r;
+      yr[o] = a0r + a1r;
+      yi[o] = a0i + a1i;
+      yr[o + ostride] = a0r - a1r;
+      yi[o + ostride] = a0i - a1i;
+    }
+  }
+}
+
+function radix4(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number, tw: Float64Array): void {
+  const ostride = l * sp;
+  for (let k = 0; k < l; k++) {
+    const tb = k * 6;
+    const w1r = tw[tb + 0]!;
+    const w1i = tw[tb + 1]!;
+    const w2r = tw[tb + 2]!;
+    const w2i = tw[tb + 3]!;
+    const w3r = tw[tb + 4]!;
+    const w3i = tw[tb + 5]!;
+    const ib = k * s;
+    const ob = k * sp;
+    for (let r = 0; r < sp; r++) {
+      const i0 = ib + r;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      let xr_ = xr[i0 + sp]!;
+      let xi_ = xi[i0 + sp]!;
+      const a1r = xr_ * w1r + xi_ * w1i;
+      const a1i = xi_ * w1r - xr_ * w1i;
+      xr_ = xr[i0 + 2 * sp]!;
+      xi_ = xi[i0 + 2 * sp]!;
+      const a2r = xr_ * w2r + xi_ * w2i;
+      const a2i = xi_ * w2r - xr_ * w2i;
+      xr_ = xr[i0 + 3 * sp]!;
+      xi_ = xi[i0 + 3 * sp]!;
+      const a3r = xr_ * w3r + xi_ * w3i;
+      const a3i = xi_ * w3r - xr_ * w3i;
+      const t0r = a0r + a2r;
+      const t0i = a0i + a2i;
+      const t1r = a0r - a2r;
+      const t1i = a0i - a2i;
+      const t2r = a1r + a3r;
+      const t2i = a1i + a3i;
+      const t3r = a1r - a3r;
+      const t3i = a1i - a3i;
+      const o = ob + r;
+      yr[o] = t0r + t2r;
+      yi[o] = t0i + t2i;
+      // b1 = t1 − i·t3, b3 = t1 + i·t3 (W_4 = −i)
+      yr[o + ostride] = t1r + t3i;
+      yi[o + ostride] = t1i - t3r;
+      yr[o + 2 * ostride] = t0r - t2r;
+      yi[o + 2 * ostride] = t0i - t2i;
+      yr[o + 3 * ostride] = t1r - t3i;
+      yi[o + 3 * ostride] = t1i + t3r;
+    }
+  }
+}
+
+function radix3(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number, tw: Float64Array): void {
+  const ostride = l * sp;
+  const S3 = Math.sqrt(3) / 2;
+  for (let k = 0; k < l; k++) {
+    const tb = k * 4;
+    const w1r = tw[tb + 0]!;
+    const w1i = tw[tb + 1]!;
+    const w2r = tw[tb + 2]!;
+    const w2i = tw[tb + 3]!;
+    const ib = k * s;
+    const ob = k * sp;
+    for (let r = 0; r < sp; r++) {
+      const i0 = ib + r;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      let xr_ = xr[i0 + sp]!;
+      let xi_ = xi[i0 + sp]!;
+      const a1r = xr_ * w1r + xi_ * w1i;
+      const a1i = xi_ * w1r - xr_ * w1i;
+      xr_ = xr[i0 + 2 * sp]!;
+      xi_ = xi[i0 + 2 * sp]!;
+      const a2r = xr_ * w2r + xi_ * w2i;
+      const a2i = xi_ * w2r - xr_ * w2i;
+      const sr = a1r + a2r;
+      const si = a1i + a2i;
+      const mr = a0r - 0.5 * sr;
+      const mi = a0i - 0.5 * si;
+      const dr = S3 * (a1r - a2r);
+      const di = S3 * (a1i - a2i);
+      const o = ob + r;
+      yr[o] = a0r + sr;
+      yi[o] = a0i + si;
+      // b1 = m − i·d, b2 = m + i·d
+      yr[o + ostride] = mr + di;
+      yi[o + ostride] = mi - dr;
+      yr[o + 2 * ostride] = mr - di;
+      yi[o + 2 * ostride] = mi + dr;
+    }
+  }
+}
+
+function radix5(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number, tw: Float64Array): void {
+  const ostride = l * sp;
+  const C1 = Math.cos((2 * Math.PI) / 5);
+  const C2 = Math.cos((4 * Math.PI) / 5);
+  const S1 = Math.sin((2 * Math.PI) / 5);
+  const S2 = Math.sin((4 * Math.PI) / 5);
+  for (let k = 0; k < l; k++) {
+    const tb = k * 8;
+    const w1r = tw[tb + 0]!;
+    const w1i = tw[tb + 1]!;
+    const w2r = tw[tb + 2]!;
+    const w2i = tw[tb + 3]!;
+    const w3r = tw[tb + 4]!;
+    const w3i = tw[tb + 5]!;
+    const w4r = tw[tb + 6]!;
+    const w4i = tw[tb + 7]!;
+    const ib = k * s;
+    const ob = k * sp;
+    for (let r = 0; r < sp; r++) {
+      const i0 = ib + r;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      let xr_ = xr[i0 + sp]!;
+      let xi_ = xi[i0 + sp]!;
+      const a1r = xr_ * w1r + xi_ * w1i;
+      const a1i = xi_ * w1r - xr_ * w1i;
+      xr_ = xr[i0 + 2 * sp]!;
+      xi_ = xi[i0 + 2 * sp]!;
+      const a2r = xr_ * w2r + xi_ * w2i;
+      const a2i = xi_ * w2r - xr_ * w2i;
+      xr_ = xr[i0 + 3 * sp]!;
+      xi_ = xi[i0 + 3 * sp]!;
+      const a3r = xr_ * w3r + xi_ * w3i;
+      const a3i = xi_ * w3r - xr_ * w3i;
+      xr_ = xr[i0 + 4 * sp]!;
+      xi_ = xi[i0 + 4 * sp]!;
+      const a4r = xr_ * w4r + xi_ * w4i;
+      const a4i = xi_ * w4r - xr_ * w4i;
+      const t1r = a1r + a4r;
+      const t1i = a1i + a4i;
+      const t2r = a2r + a3r;
+      const t2i = a2i + a3i;
+      const t3r = a1r - a4r;
+      const t3i = a1i - a4i;
+      const t4r = a2r - a3r;
+      const t4i = a2i - a3i;
+      const m1r = a0r + C1 * t1r + C2 * t2r;
+      const m1i = a0i + C1 * t1i + C2 * t2i;
+      const m2r = a0r + C2 * t1r + C1 * t2r;
+      const m2i = a0i + C2 * t1i + C1 * t2i;
+      const n1r = S1 * t3r + S2 * t4r;
+      const n1i = S1 * t3i + S2 * t4i;
+      const n2r = S2 * t3r - S1 * t4r;
+      const n2i = S2 * t3i - S1 * t4i;
+      const o = ob + r;
+      yr[o] = a0r + t1r + t2r;
+      yi[o] = a0i + t1i + t2i;
+      // b1 = m1 − i·n1, b4 = m1 + i·n1, b2 = m2 − i·n2, b3 = m2 + i·n2
+      yr[o + ostride] = m1r + n1i;
+      yi[o + ostride] = m1i - n1r;
+      yr[o + 4 * ostride] = m1r - n1i;
+      yi[o + 4 * ostride] = m1i + n1r;
+      yr[o + 2 * ostride] = m2r + n2i;
+      yi[o + 2 * ostride] = m2i - n2r;
+      yr[o + 3 * ostride] = m2r - n2i;
+      yi[o + 3 * ostride] = m2i + n2r;
+    }
+  }
 }
