@@ -240,16 +240,16 @@ export class RdrandUnit {
     let okWords = count;
     if (this.fault === 'cf0') okWords = 0;
     else if (seed) {
-      // ENRNG pool: refills continuously, each RDSEED needs a full word (CF=0 otherwise).
+      // ENRNG pool: refills continuously at `rate` up to `cap`; each RDSEED needs a full word
+      // (CF=0 otherwise). A batch may use what refills while it runs.
       const cap = num(this.params, 'rdseed-pool-bytes');
       const rate = num(this.params, 'rdseed-bytes-per-s') / 1e9;
-      this.seedTokens = Math.min(cap, this.seedTokens + (now - this.seedUpdatedAt) * rate);
-      this.seedUpdatedAt = now;
-      // Over the batch, the pool refills at `rate` while instructions drain it.
-      const avail = this.seedTokens + (doneAt - now) * rate;
-      okWords = Math.min(count, Math.floor(avail / this.wordBytes));
-      this.seedTokens = Math.max(0, avail - okWords * this.wordBytes - (doneAt - now) * rate);
-      this.seedUpdatedAt = now;
+      this.seedTokens = Math.min(cap, this.seedTokens + Math.max(0, now - this.seedUpdatedAt) * rate);
+      this.seedUpdatedAt = Math.max(now, this.seedUpdatedAt);
+      const during = count > 1 ? (doneAt - now) * rate : 0;
+      okWords = Math.min(count, Math.floor((this.seedTokens + during) / this.wordBytes));
+      this.seedTokens = Math.max(0, this.seedTokens + during - okWords * this.wordBytes);
+      if (count > 1) this.seedUpdatedAt = Math.max(this.seedUpdatedAt, doneAt);
     }
     yield* this.vcpus.execute(ctx, doneAt - now);
     let bytes: Uint8Array;

@@ -119,6 +119,8 @@ export class VirtioRng {
   readonly windowStarts: number[] = [];
   /** Windows in which the quota hit zero with buffers queued. */
   quotaExhaustionEvents = 0;
+  /** Refills (timer expiries): each gives a fresh allotment of max-bytes. */
+  refills = 0;
   /** Backend requests issued and bytes the quota was charged. */
   backendRequests = 0;
   bytesCharged = 0;
@@ -282,6 +284,7 @@ export class VirtioRng {
   /** QEMU check_rate_limit(): reset (not top up) the quota, serve, let the next process() open a window. */
   private checkRateLimit(): void {
     this.timer = null;
+    this.refills++;
     this.quotaRemaining = this.maxBytes;
     this.exhaustedThisWindow = false;
     const ev = this.refillEvent;

@@ -1,0 +1,119 @@
+/**
+ * Access control: SMM entropy device (our design), pflash secure=on (DOMAIN.md §1.5) and
+ * SMRAM/TSEG blackhole (§1.6).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Pflash } from '../../src/devices/pflash.ts';
+import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import {
+  REG_CONTROL,
+  REG_DATA,
+  REG_SIGNATURE,
+  REG_STATUS,
+  SMM_DEVICE_SIGNATURE,
+  STATUS_DATA_READY,
+  SmmEntropyDevice,
+} from '../../src/devices/smm-entropy-device.ts';
+import { Smram } from '../../src/devices/smram.ts';
+import { OS, SMM, bench, hostSource, runProc } from './fixture.ts';
+
+function device(over: ParamValues = {}) {
+  const b = bench();
+  const host = hostSource(b);
+  const dev = new SmmEntropyDevice(b.sim, resolveParams('smm-device', over), { name: 'host', fill: (n) => host.read(n) }, b.vcpus, b.metrics, b.taps);
+  return { b, dev };
+}
+
+test('SMM device: SMM sees the signature, gets bytes; fw_cfg announces port 0x0510', () => {
+  const { b, dev } = device();
+  assert.equal(dev.ioPort, 0x0510);
+  assert.deepEqual([...dev.fwCfgBlob()], [0x10, 0x05]);
+  assert.equal(runProc(b.sim, dev.in32(SMM, REG_SIGNATURE)), SMM_DEVICE_SIGNATURE);
+  runProc(b.sim, dev.in32(SMM, REG_STATUS)); // starts the FIFO fill
+  assert.equal(runProc(b.sim, dev.in32(SMM, REG_STATUS)) & STATUS_DATA_READY, STATUS_DATA_READY);
+  const r = runProc(b.sim, dev.readEntropy(SMM, 32));
+  assert.equal(r.status, 'ok');
+  assert.equal(r.bytes.length, 32);
+  assert.ok(!r.bytes.every((x) => x === 0xff));
+  assert.equal(dev.blockedAttempts, 0);
+});
+
+test('SMM device: non-SMM reads return all-ones, writes are dropped, every attempt counted', () => {
+  const { b, dev } = device();
+  runProc(b.sim, dev.in32(SMM, REG_STATUS));
+  b.sim.run();
+  const before = dev.buffered;
+  assert.equal(runProc(b.sim, dev.in32(OS, REG_SIGNATURE)), 0xffffffff);
+  assert.equal(runProc(b.sim, dev.in32(OS, REG_DATA)), 0xffffffff);
+  const r = runProc(b.sim, dev.readEntropy({ ...OS, privilege: 'third-party' }, 16));
+  assert.ok(r.bytes.every((x) => x === 0xff));
+  runProc(b.sim, dev.out32(OS, REG_CONTROL, 1)); // would flush the FIFO
+  assert.equal(dev.buffered, before); // nothing changed
+  assert.equal(dev.blockedAttempts, 4);
+  assert.equal(b.metrics.blockedAttempts, 4);
+  assert.equal(b.metrics.isolationViolations, 0);
+  assert.equal(b.metrics.bytesByConsumer['os'], undefined);
+});
+
+test('SMM device with smm-only=false leaks bytes to the OS and counts violations', () => {
+  const { b, dev } = device({ 'smm-only': false });
+  runProc(b.sim, dev.in32(SMM, REG_STATUS));
+  b.sim.run();
+  const r = runProc(b.sim, dev.readEntropy(OS, 16));
+  assert.ok(!r.bytes.every((x) => x === 0xff));
+  assert.equal(b.metrics.isolationViolations, 1);
+});
+
+test('pflash secure=on: non-SMM write → MEMTX_ERROR, dropped and counted; reads see array data', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', undefined), b.vcpus, b.metrics);
+  assert.equal(runProc(b.sim, f.program(SMM, 0, new Uint8Array([0x12, 0x34]))), true);
+  assert.equal(runProc(b.sim, f.program(OS, 0, new Uint8Array([0x00, 0x00]))), false);
+  assert.deepEqual([...f.read(OS, 0, 3)], [0x12, 0x34, 0xff]);
+  assert.equal(f.blockedWrites, 1);
+  assert.equal(b.metrics.blockedAttempts, 1);
+  assert.equal(runProc(b.sim, f.erase(OS, 0, 1)), false);
+  assert.equal(f.read(OS, 0, 1)[0], 0x12);
+});
+
+test('pflash NOR semantics: program clears bits only; erase sets a block to 0xFF', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', undefined), b.vcpus, b.metrics);
+  runProc(b.sim, f.program(SMM, 10, new Uint8Array([0xf0])));
+  runProc(b.sim, f.program(SMM, 10, new Uint8Array([0x3c])));
+  assert.equal(f.read(SMM, 10, 1)[0], 0x30);
+  runProc(b.sim, f.erase(SMM, 10, 1));
+  assert.equal(f.read(SMM, 10, 1)[0], 0xff);
+});
+
+test('pflash secure=off: a non-SMM write lands and is an isolation violation', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', { secure: false }), b.vcpus, b.metrics);
+  assert.equal(runProc(b.sim, f.program(OS, 0, new Uint8Array([0]))), true);
+  assert.equal(b.metrics.isolationViolations, 1);
+});
+
+test('pflash write cost: writes-per-byte MMIO exits per byte', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', undefined), b.vcpus, b.metrics);
+  runProc(b.sim, f.program(SMM, 0, new Uint8Array(100)));
+  assert.equal(b.sim.now, 100 * 2 * 10000);
+});
+
+test('SMRAM (TSEG 16 MiB): SMM reads back what it wrote; non-SMM reads all-ones, writes dropped, counted', () => {
+  const b = bench();
+  const s = new Smram(resolveParams('smram', undefined), b.metrics);
+  assert.equal(s.sizeBytes, 16 * 1024 * 1024);
+  const at = s.allocate(32);
+  const key = new Uint8Array(32).map((_, i) => i + 1);
+  assert.equal(s.write(SMM, at, key), true);
+  assert.deepEqual(s.read(SMM, at, 32), key);
+  assert.ok(s.read(OS, at, 32).every((x) => x === 0xff));
+  assert.equal(s.write(OS, at, new Uint8Array(32)), false);
+  assert.deepEqual(s.read(SMM, at, 32), key);
+  assert.equal(b.metrics.blockedAttempts, 2);
+  // across a page boundary
+  s.write(SMM, 4090, key);
+  assert.deepEqual(s.read(SMM, 4090, 32), key);
+});

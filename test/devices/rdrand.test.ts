@@ -1,0 +1,120 @@
+/**
+ * RDRAND/RDSEED unit: trap policies (DOMAIN.md §4.1–4.3, §0 rows 21–24), shared DRNG
+ * bandwidth (§5.1), RDSEED CF=0 under contention and fault modes (§5.2).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RdrandUnit } from '../../src/devices/rdrand.ts';
+import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import { BaseRngLib } from '../../src/firmware/base-rnglib.ts';
+import { OS, SMM, bench, runProc } from './fixture.ts';
+
+function unit(over: ParamValues = {}, vcpus = 4) {
+  const b = bench(vcpus);
+  return { b, u: new RdrandUnit(b.sim, resolveParams('rdrand', over), b.rng.fork('rdrand'), b.vcpus, b.metrics, b.taps) };
+}
+
+test('passthrough: native latency, no exit, CF=1, real bytes', () => {
+  const { b, u } = unit();
+  const r = runProc(b.sim, u.rdrand(OS));
+  assert.equal(r.ud, false);
+  assert.equal(r.cf, true);
+  assert.equal(r.value.length, 8);
+  assert.equal(b.sim.now, 110); // DOMAIN.md §5.1 ≈110 ns
+  assert.equal(u.exits, 0);
+});
+
+test('smm-only: #UD outside SMM (counted), host randomness in SMM with the in-kernel exit cost', () => {
+  const { b, u } = unit({ policy: 'smm-only' });
+  assert.equal(u.cpuid(OS).rdrand, true); // CPUID still advertises it (the SDM-breaking part)
+  const bad = runProc(b.sim, u.rdrand(OS));
+  assert.equal(bad.ud, true);
+  assert.equal(b.metrics.udNonSmm, 1);
+  const t0 = b.sim.now;
+  const good = runProc(b.sim, u.rdrand(SMM));
+  assert.equal(good.ud, false);
+  assert.equal(good.cf, true);
+  assert.equal(b.sim.now - t0, 110 + 1500);
+  assert.equal(b.metrics.udSmm, 0);
+});
+
+test('trap: every execution pays the exit, kernel vs QEMU handler', () => {
+  const k = unit({ policy: 'trap', 'trap-handler': 'kernel' });
+  runProc(k.b.sim, k.u.rdrandWords(OS, 10));
+  assert.equal(k.b.sim.now, 10 * (110 + 1500));
+  const q = unit({ policy: 'trap', 'trap-handler': 'qemu' });
+  runProc(q.b.sim, q.u.rdrandWords(OS, 10));
+  assert.equal(q.b.sim.now, 10 * (110 + 10000));
+  assert.equal(q.u.exits, 10);
+});
+
+test('hidden: CPUID says absent, executing anyway raises #UD', () => {
+  const { b, u } = unit({ policy: 'hidden' });
+  assert.deepEqual(u.cpuid(OS), { rdrand: false, rdseed: false });
+  assert.equal(runProc(b.sim, u.rdrand(SMM)).ud, true);
+  assert.equal(b.metrics.udSmm, 1);
+});
+
+test('DRNG bandwidth is shared: 32 threads cannot exceed the aggregate rate', () => {
+  const { b, u } = unit({}, 32);
+  const words = 10000;
+  for (let c = 0; c < 32; c++) b.sim.spawn(`t${c}`, u.rdrandWords({ ...OS, cpu: c }, words));
+  b.sim.run();
+  const bytes = 32 * words * 8;
+  const rate = bytes / (b.sim.now / 1e9);
+  assert.ok(rate <= 800e6 * 1.0001, `rate ${rate}`);
+  assert.ok(rate > 700e6, `rate ${rate}`);
+  // one thread alone is latency-bound: 8 B / 110 ns ≈ 72.7 MB/s
+  const one = unit();
+  runProc(one.b.sim, one.u.rdrandWords(OS, words));
+  assert.equal(one.b.sim.now, words * 110);
+});
+
+test('RDSEED returns CF=0 when many threads drain the ENRNG; RDRAND does not', () => {
+  const { b, u } = unit({}, 8);
+  let failures = 0;
+  for (let c = 0; c < 8; c++) {
+    b.sim.spawn(`s${c}`, (function* () {
+      for (let i = 0; i < 200; i++) failures += (yield* u.rdrandWords({ ...OS, cpu: c }, 1, true)).failures;
+    })());
+  }
+  b.sim.run();
+  assert.ok(failures > 0);
+  assert.equal(runProc(b.sim, u.rdrandWords(OS, 100)).failures, 0);
+});
+
+test('SRBDS serialises across vCPUs and slows each instruction', () => {
+  const { b, u } = unit({ srbds: true, 'srbds-latency-factor': 10 }, 4);
+  for (let c = 0; c < 4; c++) b.sim.spawn(`t${c}`, u.rdrandWords({ ...OS, cpu: c }, 100));
+  b.sim.run();
+  assert.equal(b.sim.now, 4 * 100 * 1100);
+});
+
+test('fault all-ones (CF=1): BaseRngLib self-test (8 samples, ≥5 changes) rejects it', () => {
+  const { b, u } = unit({ fault: 'all-ones' });
+  const r = runProc(b.sim, u.rdrand(OS));
+  assert.equal(r.cf, true);
+  assert.ok(r.value.every((x) => x === 0xff));
+  const lib = new BaseRngLib(u, b.vcpus, { cpuidExitNs: 1500, selfTestSamples: 8, selfTestChanges: 5 });
+  assert.equal(runProc(b.sim, lib.getRandomNumber64(OS)), null);
+  assert.equal(lib.lastFailure, 'self-test');
+});
+
+test('fault cf0: BaseRngLib gives up after 10 tries per word', () => {
+  const { b, u } = unit({ fault: 'cf0' });
+  const lib = new BaseRngLib(u, b.vcpus, { cpuidExitNs: 1500, selfTestSamples: 8, selfTestChanges: 5 });
+  const before = u.instructions;
+  assert.equal(runProc(b.sim, lib.getRandomNumber64(OS)), null);
+  // 8 test samples in one batch, then the first missing sample retried 10 times
+  assert.equal(u.instructions - before, 8 + 10);
+  assert.equal(lib.lastFailure, 'retries-exhausted');
+});
+
+test('BaseRngLib GetRandomNumber128 = 3 CPUID + 24 test + 2 payload RDRANDs (DOMAIN.md §3.2)', () => {
+  const { b, u } = unit();
+  const lib = new BaseRngLib(u, b.vcpus, { cpuidExitNs: 1500, selfTestSamples: 8, selfTestChanges: 5 });
+  const v = runProc(b.sim, lib.getRandomNumber128(OS));
+  assert.equal(v!.length, 16);
+  assert.equal(u.instructions, 26);
+  assert.equal(b.sim.now, 3 * 1500 + 26 * 110);
+});

@@ -1,0 +1,135 @@
+/**
+ * virtio-rng against QEMU's limiter semantics (DOMAIN.md §1.2, §0 rows 1–5).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { VirtioRngClient } from '../../src/firmware/virtio-rng-dxe.ts';
+import { resolveParams } from '../../src/devices/params.ts';
+import { FW, OS, bench, runProc, virtio } from './fixture.ts';
+
+const MS = 1e6;
+
+test('defaults: max-bytes INT64_MAX per 65536 ms, queue of 8 (DOMAIN.md §0 rows 1, 2, 5)', () => {
+  const p = resolveParams('virtio-rng', undefined);
+  assert.equal(p['max-bytes'], 9223372036854775807);
+  assert.equal(p['period'], 65536);
+  assert.equal(p['queue-size'], 8);
+  const b = bench();
+  const d = virtio(b);
+  assert.equal(d.periodNs, 65536 * MS);
+  assert.equal(d.maxBytes, Number.MAX_SAFE_INTEGER);
+});
+
+test('max-bytes=1024, period=1000: a 4096-byte OVMF request completes in 4 windows, the 4th at ≥ 3 s', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 1024, period: 1000 });
+  d.setDriverOk(true);
+  const client = new VirtioRngClient(b.sim, d, b.vcpus, resolveParams('virtio-rng-dxe', undefined));
+  const r = runProc(b.sim, client.read(FW, 4096));
+  assert.equal(r.status, 'success');
+  assert.equal(r.bytes.length, 4096);
+  // 4 allotments of 1024 bytes: the first window's, then 3 refills (each refill serves the
+  // queued buffer at once; the next kick opens the next window lazily)
+  assert.equal(d.refills, 3);
+  assert.equal(d.windowStarts.length, 3);
+  assert.ok(b.sim.now >= 3000 * MS, `finished at ${b.sim.now} ns`);
+  assert.ok(b.sim.now < 3100 * MS, `finished at ${b.sim.now} ns`);
+  // windows start lazily: each starts at (or just after) the previous refill, never earlier
+  for (let i = 1; i < 3; i++) assert.ok(d.windowStarts[i]! - d.windowStarts[i - 1]! >= 1000 * MS);
+  assert.equal(d.quotaExhaustionEvents, 3);
+  assert.equal(d.bytesCharged, 4096);
+});
+
+test('unused quota does not carry over; the window starts at the first request after a refill', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 1024, period: 1000 });
+  const got: Array<[number, number]> = [];
+  b.sim.spawn('guest', (function* () {
+    d.setDriverOk(true); // DRIVER_OK runs process(): the first window opens at t = 0
+    const a = yield* d.read(OS, 512);
+    got.push([b.sim.now, a!.length]);
+    yield 1500 * MS - b.sim.now; // idle across the refill at 1 s (512 unused bytes are lost)
+    const c = yield* d.read(OS, 2048);
+    got.push([b.sim.now, c!.length]);
+  })());
+  b.sim.run();
+  assert.equal(d.windowStarts[0], 0);
+  assert.equal(d.windowStarts[1], 1500 * MS + d.notifyNs); // lazily, at the 1.5 s kick (after the 1.5 µs notify exit)
+  assert.equal(got[0]![1], 512);
+  assert.equal(got[1]![1], 1024); // reset to max-bytes, not 1024 + 512
+  assert.ok(got[1]![0] < 1501 * MS);
+});
+
+test('quota 0: buffers wait in the ring without error and are served at the refill', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000 });
+  d.setDriverOk(true);
+  const first = d.post(OS, 64)!;
+  d.notify();
+  b.sim.run(10 * MS);
+  assert.ok(first.done.triggered);
+  const second = d.post(OS, 64)!;
+  d.notify();
+  b.sim.run(999 * MS);
+  assert.equal(second.done.triggered, false); // still queued, no short/zero completion
+  assert.equal(d.queued, 1);
+  assert.equal(d.quotaExhaustionEvents, 1);
+  b.sim.run(1001 * MS);
+  assert.ok(second.done.triggered);
+  assert.equal(second.done.value!.length, 64);
+});
+
+test('device reset keeps the quota and the window (firmware and OS share one window)', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 100, period: 1000 });
+  d.setDriverOk(true);
+  b.sim.spawn('fw', d.read(FW, 100));
+  b.sim.run(10 * MS);
+  const t = b.sim.now;
+  d.setDriverOk(false); // ExitBootServices: reset
+  d.setDriverOk(true); // OS driver binds
+  assert.equal(d.quotaRemaining, 0);
+  assert.equal(d.windowStarts.length, 1);
+  let doneAt = -1;
+  b.sim.spawn('os', (function* () { yield* d.read(OS, 10); doneAt = b.sim.now; })());
+  b.sim.run();
+  assert.ok(doneAt >= 1000 * MS && doneAt < 1001 * MS, `OS waited for the firmware's window to end (done at ${doneAt}, first read done at ${t})`);
+});
+
+test('one queue of 8 buffers: a 9th post is refused; FIFO service order', () => {
+  const b = bench();
+  const d = virtio(b);
+  d.setDriverOk(true);
+  const reqs = Array.from({ length: 8 }, (_, i) => d.post({ ...OS, actor: `g${i}` }, 16 + i));
+  assert.ok(reqs.every((r) => r !== null));
+  assert.equal(d.post(OS, 16), null);
+  d.notify();
+  b.sim.run();
+  assert.deepEqual(reqs.map((r) => r!.done.value!.length), [16, 17, 18, 19, 20, 21, 22, 23]);
+  assert.equal(b.metrics.bytesByConsumer['g3'], 19);
+});
+
+test('a failed host backend leaves buffers queued (no completion)', () => {
+  const b = bench();
+  const d = virtio(b, {}, { fault: 'fail-after', 'fail-after-bytes': 32 });
+  d.setDriverOk(true);
+  const a = d.post(OS, 32)!;
+  d.notify();
+  b.sim.run(5 * MS);
+  const c = d.post(OS, 32)!;
+  d.notify();
+  b.sim.run(100 * MS);
+  assert.ok(a.done.triggered);
+  assert.equal(c.done.triggered, false);
+  assert.equal(d.queued, 1);
+});
+
+test('shared draw (SMM device on the shared backend) waits for the refill of the same window', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000 });
+  d.setDriverOk(true);
+  runProc(b.sim, d.read(OS, 64)); // the OS uses the whole window
+  const r = runProc(b.sim, d.sharedDraw(32));
+  assert.equal(r.bytes.length, 32);
+  assert.ok(b.sim.now >= 1000 * MS);
+});
