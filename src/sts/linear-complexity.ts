@@ -65,9 +65,8 @@ export class BerlekampMassey {
   private readonly pad: number; // zero bits before the reversed block
   private readonly R: Uint32Array;
   private readonly RS: Uint32Array;
-  private readonly C: Uint32Array;
-  private readonly B: Uint32Array;
-  private readonly T: Uint32Array; // the old C while C is updated
+  private readonly pool: Uint32Array;
+  private readonly regionWords: number;
 
   constructor(M: number) {
     this.M = M;
@@ -76,9 +75,8 @@ export class BerlekampMassey {
     this.R = new Uint32Array(this.fw + 1);
     this.RS = new Uint32Array(32 * (this.fw + 1));
     const cw = ((M + 1 + 31) >>> 5) + 2;
-    this.C = new Uint32Array(cw);
-    this.B = new Uint32Array(cw);
-    this.T = new Uint32Array(cw);
+    this.regionWords = cw;
+    this.pool = new Uint32Array(3 * cw);
   }
 
   complexity(words: Uint32Array, start: number): number {
@@ -98,11 +96,16 @@ export class BerlekampMassey {
       const b = sh * stride;
       for (let k = 0; k < fw; k++) RS[b + k] = (R[k]! << sh) | ((R[k + 1]! >>> 1) >>> (31 - sh));
     }
-    const { C, B, T } = this;
-    C.fill(0);
-    B.fill(0);
-    C[0] = 0x80000000; // c_0 = 1
-    B[0] = 0x80000000;
+    // C, B and a spare region T live in one pool at rotating offsets, so "B ← old C" on
+    // growth is a change of offsets, not a copy.
+    const P = this.pool;
+    const W = this.regionWords;
+    P.fill(0);
+    let c = 0;
+    let bo = W;
+    let t = 2 * W;
+    P[c] = 0x80000000; // c_0 = 1
+    P[bo] = 0x80000000;
     let L = 0;
     let m = -1;
     let LB = 0; // degree bound of B
@@ -112,34 +115,40 @@ export class BerlekampMassey {
       const base = (o & 31) * stride + (o >>> 5);
       const nw = (L + 32) >>> 5; // ⌈(L+1)/32⌉
       let acc = 0;
-      for (let w = 0; w < nw; w++) acc ^= C[w]! & RS[base + w]!;
+      for (let w = 0; w < nw; w++) acc ^= P[c + w]! & RS[base + w]!;
       acc ^= acc >>> 16;
       acc ^= acc >>> 8;
       acc ^= acc >>> 4;
       if (((0x6996 >>> (acc & 15)) & 1) === 0) continue;
-      const grow = L <= N >>> 1;
-      if (grow) for (let w = 0; w < nw; w++) T[w] = C[w]!;
-      // C ^= B · x^{N−m}
+      // d = 1. g = −1 when L grows (L ≤ N/2), else 0; selects below avoid a branch on it.
+      const g = ~(((N >>> 1) - L) >> 31);
+      const dst = c + ((t - c) & g); // new C goes to T on growth (old C stays as the new B), else in place
+      // dst ← C + B · x^{N−m}
       const shift = N - m;
       const ws = shift >>> 5;
       const bs = shift & 31;
-      const nb = (LB + 32) >>> 5;
       const cs = 31 - bs; // (v << 1) << cs = v << (32 − bs), and 0 when bs = 0
+      const nb = (LB + 32) >>> 5;
+      for (let w = 0; w < ws; w++) P[dst + w] = P[c + w]!;
       let carry = 0;
       for (let j = 0; j < nb; j++) {
-        const v = B[j]!;
-        C[j + ws]! ^= (v >>> bs) | carry;
+        const v = P[bo + j]!;
+        P[dst + ws + j] = P[c + ws + j]! ^ ((v >>> bs) | carry);
         carry = (v << 1) << cs;
       }
-      C[nb + ws]! ^= carry;
-      if (grow) {
-        // B ← old C (saved in T).
-        // (B's older words beyond nw are zero: its degree LB ≤ L.)
-        for (let w = 0; w < nw; w++) B[w] = T[w]!;
-        LB = L;
-        L = N + 1 - L;
-        m = N;
-      }
+      P[dst + ws + nb] = P[c + ws + nb]! ^ carry;
+      for (let w = ws + nb + 1; w < nw; w++) P[dst + w] = P[c + w]!;
+      // Rotate on growth: (C, B, T) ← (T, C, B).
+      const c2 = dst;
+      const b2 = bo + ((c - bo) & g);
+      const t2 = t + ((bo - t) & g);
+      c = c2;
+      bo = b2;
+      t = t2;
+      LB = LB + ((L - LB) & g);
+      const Lg = N + 1 - L;
+      L = L + ((Lg - L) & g);
+      m = m + ((N - m) & g);
     }
     return L;
   }
