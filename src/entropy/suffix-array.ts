@@ -18,10 +18,11 @@ type IntText = Uint8Array | Int32Array;
 export function suffixArray(text: IntText, upper?: number): Int32Array {
   let up = upper ?? 0;
   if (upper === undefined) for (let i = 0; i < text.length; i++) if (text[i]! > up) up = text[i]!;
-  return saIs(text, up);
+  // One element type in the recursion keeps V8's property accesses monomorphic.
+  return saIs(text instanceof Int32Array ? text : Int32Array.from(text), up);
 }
 
-function saIs(s: IntText, upper: number): Int32Array {
+function saIs(s: Int32Array, upper: number): Int32Array {
   const n = s.length;
   const sa = new Int32Array(n);
   if (n === 0) return sa;

@@ -128,17 +128,20 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
   return predictionEstimate('LZ78Y', '6.3.10', C, N, maxRun, K);
 }
 
-/** The reference's binary version: prefixes of j bits index flat count pairs directly. */
+/**
+ * The reference's binary version: a prefix of j bits indexes a pair of counts
+ * directly; the sixteen tables live in one flat array (length j at offset
+ * 2^(j+1) - 4).
+ */
 function binaryLz78y(S: Uint8Array): PredictorEstimate {
   const L = S.length;
-  const dict: Int32Array[] = [];
-  for (let j = 0; j < B; j++) dict.push(new Int32Array(1 << (j + 2)));
+  const dict = new Int32Array((1 << (B + 2)) - 4);
   let dictElems = 0;
   let pattern = 0;
   for (let j = 0; j < B; j++) {
     pattern |= (S[B - j - 1]! & 1) << j;
-    const loc = (pattern & ((1 << (j + 1)) - 1)) << 1;
-    dict[j]![loc + (S[B]! & 1)] = 1;
+    const loc = (1 << (j + 2)) - 4 + ((pattern & ((1 << (j + 1)) - 1)) << 1);
+    dict[loc + (S[B]! & 1)] = 1;
     dictElems++;
   }
   let C = 0;
@@ -153,28 +156,20 @@ function binaryLz78y(S: Uint8Array): PredictorEstimate {
     let prediction = 2;
     let maxCount = 0;
     for (let j = B; j > 0; j--) {
-      const e = dict[j - 1]!;
-      const loc = (pattern & ((1 << j) - 1)) << 1;
-      const c0 = e[loc]!;
-      const c1 = e[loc + 1]!;
-      let pred: number;
-      let cnt: number;
-      if (c0 > c1) {
-        pred = 0;
-        cnt = c0;
-      } else {
-        pred = 1;
-        cnt = c1;
-      }
+      const loc = (1 << (j + 1)) - 4 + ((pattern & ((1 << j) - 1)) << 1);
+      const c0 = dict[loc]!;
+      const c1 = dict[loc + 1]!;
+      const cnt = c0 > c1 ? c0 : c1;
       if (cnt !== 0) {
         if (cnt > maxCount) {
           maxCount = cnt;
           havePrediction = true;
-          prediction = pred;
+          // Ties predict 1 (the larger symbol), as the reference.
+          prediction = c0 > c1 ? 0 : 1;
         }
-        e[loc + y]!++;
+        dict[loc + y]!++;
       } else if (dictElems < MAX_DICTIONARY_SIZE) {
-        e[loc + y] = 1;
+        dict[loc + y] = 1;
         dictElems++;
       }
     }

@@ -64,6 +64,7 @@ export function multiMcwEstimate(symbols: Uint8Array, k: number): PredictorEstim
   }
 
   const N = len - WINDOWS[0];
+  if (K === 2) return binaryPredictions(S, frequent, N);
   let winner = 0;
   let C = 0;
   let run = 0;
@@ -122,4 +123,79 @@ export function multiMcwEstimate(symbols: Uint8Array, k: number): PredictorEstim
     }
   }
   return predictionEstimate('MultiMCW', '6.3.7', C, N, maxRun, K);
+}
+
+/**
+ * Bits: once a window is full its size is odd, so its most common bit is the
+ * strict majority and only the number of ones per window needs tracking.
+ * `frequent` holds the subpredictors' state after the initial fill.
+ */
+function binaryPredictions(S: Uint8Array, frequentInit: Int32Array, N: number): PredictorEstimate {
+  const len = S.length;
+  const [w0, w1, w2, w3] = WINDOWS;
+  let f0 = frequentInit[0]!;
+  let f1 = frequentInit[1]!;
+  let f2 = frequentInit[2]!;
+  let f3 = frequentInit[3]!;
+  // Ones in each window as of the initial fill (window j holds S[0 .. w_j - 1]).
+  let o0 = 0;
+  let o1 = 0;
+  let o2 = 0;
+  let o3 = 0;
+  for (let i = 0; i < w3; i++) {
+    const b = S[i]!;
+    if (i < w0) o0 += b;
+    if (i < w1) o1 += b;
+    if (i < w2) o2 += b;
+    o3 += b;
+  }
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let winner = 0;
+  let C = 0;
+  let run = 0;
+  let maxRun = 0;
+  for (let i = w0; i < len; i++) {
+    const s = S[i]!;
+    const pred = winner === 0 ? f0 : winner === 1 ? f1 : winner === 2 ? f2 : f3;
+    if (pred === s) {
+      C++;
+      if (++run > maxRun) maxRun = run;
+    } else run = 0;
+    // Scoreboard, in window order (ties go to the later window).
+    let best = winner === 0 ? s0 : winner === 1 ? s1 : winner === 2 ? s2 : s3;
+    if (f0 === s && ++s0 >= best) {
+      winner = 0;
+      best = s0;
+    }
+    if (i >= w1 && f1 === s && ++s1 >= best) {
+      winner = 1;
+      best = s1;
+    }
+    if (i >= w2 && f2 === s && ++s2 >= best) {
+      winner = 2;
+      best = s2;
+    }
+    if (i >= w3 && f3 === s && ++s3 >= best) {
+      winner = 3;
+      best = s3;
+    }
+    o0 += s - S[i - w0]!;
+    f0 = 2 * o0 > w0 ? 1 : 0;
+    if (i >= w1) {
+      o1 += s - S[i - w1]!;
+      f1 = 2 * o1 > w1 ? 1 : 0;
+    }
+    if (i >= w2) {
+      o2 += s - S[i - w2]!;
+      f2 = 2 * o2 > w2 ? 1 : 0;
+    }
+    if (i >= w3) {
+      o3 += s - S[i - w3]!;
+      f3 = 2 * o3 > w3 ? 1 : 0;
+    }
+  }
+  return predictionEstimate('MultiMCW', '6.3.7', C, N, maxRun, 2);
 }

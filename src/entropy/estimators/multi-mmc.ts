@@ -132,20 +132,23 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   return predictionEstimate('MultiMMC', '6.3.9', C, N, maxRun, K);
 }
 
-/** The reference's binary version: prefixes of d+1 bits index flat count pairs directly. */
+/**
+ * The reference's binary version: a prefix of d+1 bits indexes a pair of
+ * counts directly. All sixteen tables live in one flat array (order d at
+ * offset 2^(d+2) - 4) to keep the inner loop free of indirection.
+ */
 function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
   const L = S.length;
-  const dict: Int32Array[] = [];
-  for (let d = 0; d < D; d++) dict.push(new Int32Array(1 << (d + 2)));
+  const dict = new Int32Array((1 << (D + 2)) - 4);
   const dictElems = new Int32Array(D);
   let pattern = 0;
   for (let d = 0; d < D; d++) {
     pattern = (pattern << 1) | (S[d]! & 1);
-    const loc = (pattern & ((1 << (d + 1)) - 1)) << 1;
-    dict[d]![loc + (S[d + 1]! & 1)] = 1;
+    const loc = (1 << (d + 2)) - 4 + ((pattern & ((1 << (d + 1)) - 1)) << 1);
+    dict[loc + (S[d + 1]! & 1)] = 1;
     dictElems[d] = 1;
   }
-  const score = new Float64Array(D);
+  const score = new Int32Array(D);
   let winner = 0;
   let C = 0;
   let run = 0;
@@ -155,39 +158,34 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
     const curWinner = winner;
     let found = false;
     pattern = 0;
-    for (let d = 0; d < D && d <= i - 2; d++) {
+    const dMax = i - 2 < D - 1 ? i - 2 : D - 1;
+    for (let d = 0; d <= dMax; d++) {
       pattern |= (S[i - d - 1]! & 1) << d;
-      const e = dict[d]!;
-      const loc = pattern << 1;
-      let pred = 2;
+      const loc = (1 << (d + 2)) - 4 + (pattern << 1);
       if (d === 0 || found) {
-        const c0 = e[loc]!;
-        const c1 = e[loc + 1]!;
-        let cnt: number;
-        if (c0 > c1) {
-          pred = 0;
-          cnt = c0;
-        } else {
-          pred = 1;
-          cnt = c1;
-        }
-        found = cnt !== 0;
-      }
-      if (found) {
-        if (pred === y) {
-          if (++score[d]! >= score[winner]!) winner = d;
-          if (d === curWinner) {
-            C++;
-            if (++run > maxRun) maxRun = run;
+        const c0 = dict[loc]!;
+        const c1 = dict[loc + 1]!;
+        // Ties predict 1 (the larger symbol), as the reference.
+        const pred = c0 > c1 ? 0 : 1;
+        found = (c0 > c1 ? c0 : c1) !== 0;
+        if (found) {
+          if (pred === y) {
+            if (++score[d]! >= score[winner]!) winner = d;
+            if (d === curWinner) {
+              C++;
+              if (++run > maxRun) maxRun = run;
+            }
+          } else if (d === curWinner) run = 0;
+          if (dict[loc + y] !== 0) dict[loc + y]!++;
+          else if (dictElems[d]! < MAX_ENTRIES) {
+            dict[loc + y] = 1;
+            dictElems[d]!++;
           }
-        } else if (d === curWinner) run = 0;
-        if (e[loc + y] !== 0) e[loc + y]!++;
-        else if (dictElems[d]! < MAX_ENTRIES) {
-          e[loc + y] = 1;
-          dictElems[d]!++;
+          continue;
         }
-      } else if (dictElems[d]! < MAX_ENTRIES) {
-        e[loc + y] = 1;
+      }
+      if (dictElems[d]! < MAX_ENTRIES) {
+        dict[loc + y] = 1;
         dictElems[d]!++;
       }
     }
