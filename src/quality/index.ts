@@ -4,7 +4,8 @@
  * health tests on raw taps, each compared with what the design claims.
  *
  * Which checks a tap gets: the first scenario rule whose glob matches the tap
- * name, else the default (conditioned → sts; raw → entropy + health).
+ * name (an empty list skips the tap), else the default; either way sts runs only
+ * on conditioned taps and entropy + health only on raw taps.
  */
 import type { TapData } from '../taps/tap.ts';
 import type { QualityResult } from '../scenario/result.ts';
@@ -97,7 +98,9 @@ export function assessTaps(taps: TapData[], rules: QualityRuleLike[]): QualityRe
   const out: QualityResult[] = [];
   for (const tap of taps) {
     const rule = rules.find((r) => globMatch(r.tap, tap.name));
-    const checks = rule ? rule.checks : defaultChecks(tap.kind);
+    // SP 800-22 judges conditioned output; SP 800-90B estimates and health tests judge raw noise.
+    const allowed = defaultChecks(tap.kind);
+    const checks = (rule ? rule.checks : allowed).filter((c) => allowed.includes(c));
     if (checks.length === 0) continue;
     out.push(assessTap(tap, checks, { ...(rule?.maxSamples !== undefined ? { maxSamples: rule.maxSamples } : {}), ...(rule?.maxBits !== undefined ? { maxBits: rule.maxBits } : {}) }));
   }

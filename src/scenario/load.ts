@@ -99,11 +99,12 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
 }
 
 function parseYaml(text: string, file: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lines = new YAML.LineCounter();
+  const doc = YAML.parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: lines });
   const err = doc.errors[0];
   if (err) {
-    const pos = err.linePos?.[0];
-    const where = pos ? `line ${pos.line}, column ${pos.col}` : `offset ${err.pos[0]}`;
+    const pos = lines.linePos(err.pos[0]);
+    const where = `line ${pos.line}, column ${pos.col}`;
     throw new InputError(`${file}: YAML syntax error at ${where}: ${err.message.split('\n')[0]}`);
   }
   return doc.toJS({ maxAliasCount: 100 }) as unknown;
@@ -113,14 +114,21 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    const msg = (e as Error).message;
+    const msg = (e as Error).message.split('\n')[0]!;
     const m = /position (\d+)/.exec(msg);
+    let pos: { line: number; col: number } | undefined;
     if (m) {
-      const offset = Number(m[1]);
-      const before = text.slice(0, offset).split('\n');
-      throw new InputError(`${file}: JSON syntax error at line ${before.length}, column ${before[before.length - 1]!.length + 1}: ${msg}`);
+      const before = text.slice(0, Number(m[1])).split('\n');
+      pos = { line: before.length, col: before[before.length - 1]!.length + 1 };
+    } else {
+      // Node 20 omits the offset for some errors; JSON is YAML flow syntax, so the YAML
+      // parser (JSON scalars only) finds where it breaks.
+      const lines = new YAML.LineCounter();
+      const doc = YAML.parseDocument(text, { schema: 'json', lineCounter: lines });
+      const err = doc.errors[0];
+      if (err) pos = lines.linePos(err.pos[0]);
     }
-    throw new InputError(`${file}: JSON syntax error: ${msg}`);
+    throw new InputError(`${file}: JSON syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${msg}`);
   }
 }
 

@@ -46,6 +46,9 @@ const M: Record<string, MetricDef> = {
   'health.rct': { kind: 'count', description: 'Repetition Count Test alarms raised by devices', get: (s) => s.metrics.healthAlarms.rct },
   'health.apt': { kind: 'count', description: 'Adaptive Proportion Test alarms raised by devices', get: (s) => s.metrics.healthAlarms.apt },
   'health.alarms': { kind: 'count', description: 'RCT + APT alarms raised by devices', get: (s) => s.metrics.healthAlarms.rct + s.metrics.healthAlarms.apt },
+  'fail-closed': { kind: 'count', description: 'SetVariable calls refused because the entropy source was in health alarm (smm.fail-closed)', get: (s) => s.metrics.smm?.failClosed ?? 0 },
+  'degraded-setvariables': { kind: 'count', description: 'SetVariable calls keyed from the counter fallback (smm.degraded-setvariables)', get: (s) => s.metrics.smm?.degradedSetVariables ?? 0 },
+  smis: { kind: 'count', description: 'SMIs taken (smm.smis)', get: (s) => s.metrics.smm?.smis ?? 0 },
   'quality.failures': { kind: 'count', description: 'tapped streams whose quality verdict is fail', get: (s) => s.quality.filter((q) => q.verdict === 'fail').length },
   'quality.health-alarms': { kind: 'count', description: 'SP 800-90B health alarms found by the quality layer on raw taps', get: (s) => s.quality.reduce((a, q) => a + (q.health ? q.health.rct.alarms + q.health.apt.alarms : 0), 0) },
 };

@@ -34,17 +34,18 @@ export const VARIABLE_CHURN: WorkloadDef = {
         const mean = v['size-bytes'] as number;
         const dist = v['size-dist'] as string;
         const names = v.variables as number;
+        const rng = p.rng.fork('variable-churn');
         const size = (): number => {
           if (dist === 'fixed') return mean;
-          if (dist === 'uniform') return 1 + Math.floor(p.rng.next() * 2 * mean);
-          return Math.max(1, Math.min(65536, Math.round(-Math.log(1 - p.rng.next()) * mean)));
+          if (dist === 'uniform') return 1 + Math.floor(rng.next() * 2 * mean);
+          return Math.max(1, Math.min(65536, Math.round(-Math.log(1 - rng.next()) * mean)));
         };
         p.sim.spawn('variable-churn', (function* () {
           yield* p.phases.waitFor('runtime');
           let next = p.sim.now;
           for (let i = 0; ; i++) {
             if (next > p.sim.now) yield next - p.sim.now;
-            const data = p.rng.bytes(size());
+            const data = rng.bytes(size());
             yield* p.firmware.smmVariable.setVariable(ctx, `ChurnVar${i % names}`, data, { authenticated: v.authenticated as boolean });
             next = Math.max(next + step, p.sim.now);
           }

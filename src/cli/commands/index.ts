@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { register as registerDrbg } from './drbg.ts';
 import { register as registerEstimate } from './estimate.ts';
+import { register as registerRun } from './run.ts';
+import { register as registerList } from './list.ts';
 import { register as registerHealth } from './health.ts';
 import { register as registerRestart } from './restart.ts';
 import { register as registerReport } from './report.ts';
@@ -17,6 +19,8 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 export const COMMANDS: RegisterCommand[] = [
   registerDrbg,
   registerEstimate,
+  registerRun,
+  registerList,
   registerHealth,
   registerRestart,
   registerReport,

@@ -1,0 +1,95 @@
+/**
+ * The claims the shipped scenarios exist to show, asserted on their actual runs
+ * (quick scale where the claim does not need the full length). Each assertion is
+ * an invariant of the model that could fail, not a pasted output.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runScenarioFile } from '../../src/scenario/run.ts';
+import type { CellResult, RunResult } from '../../src/scenario/result.ts';
+
+const scenario = (name: string): string => new URL(`../../scenarios/${name}.yaml`, import.meta.url).pathname;
+const cache = new Map<string, Promise<RunResult>>();
+function run(name: string, scale: 'default' | 'quick' = 'quick'): Promise<RunResult> {
+  const key = `${name}:${scale}`;
+  if (!cache.has(key)) cache.set(key, runScenarioFile(scenario(name), { scale }));
+  return cache.get(key)!;
+}
+function cell(r: RunResult, id: string): CellResult {
+  const c = r.cells.find((x) => x.id === id);
+  assert.ok(c, `no cell ${id}; cells: ${r.cells.map((x) => x.id).join(', ')}`);
+  return c;
+}
+
+test('smm-device: SetVariable throughput ≥ 99 % of baseline under every adversary; no isolation violations under smm-probe', async () => {
+  const r = await run('design-matrix');
+  const faults = new Set(['host-stuck', 'virtio-absent', 'srbds-slow-rdrand']);
+  const adversaryCells = r.cells.filter((c) => c.design === 'smm-device' && !c.id.startsWith('smm-device/none/') && !faults.has(c.id.split('/')[1]!));
+  assert.ok(adversaryCells.length >= 6);
+  for (const c of adversaryCells) {
+    assert.ok(c.baselineRatio !== undefined && c.baselineRatio >= 0.99, `${c.id}: ratio ${c.baselineRatio}`);
+  }
+  const probe = cell(r, 'smm-device/smm-probe/seed=1');
+  assert.equal(probe.metrics.isolation.violations, 0);
+  assert.ok(probe.metrics.isolation.blockedAttempts > 0, 'the probe must actually have tried');
+});
+
+test('shared-virtio under virtio-drain (max-bytes=1024, period=1000) stalls: throughput collapses and p99 ≥ the period', async () => {
+  const r = await run('virtio-drain');
+  const c = cell(r, 'shared-virtio/drain-device/seed=1');
+  assert.ok(c.baselineRatio !== undefined && c.baselineRatio < 0.5, `ratio ${c.baselineRatio}`);
+  assert.ok(c.metrics.setVariable.latency.p99Ns >= 1000e6, `p99 ${c.metrics.setVariable.latency.p99Ns} ns`);
+  assert.ok(c.verdict === 'starved' || c.verdict === 'broken', c.verdict);
+});
+
+test('smm-device-shared-backend under virtio-drain is degraded like shared-virtio; smm-device is not', async () => {
+  const r = await run('virtio-drain');
+  const shared = cell(r, 'smm-device-shared-backend/drain-device/seed=1');
+  assert.ok(shared.baselineRatio !== undefined && shared.baselineRatio < 0.5, `ratio ${shared.baselineRatio}`);
+  const dedicated = cell(r, 'smm-device/drain-device/seed=1');
+  assert.ok(dedicated.baselineRatio !== undefined && dedicated.baselineRatio >= 0.99, `ratio ${dedicated.baselineRatio}`);
+});
+
+test('rdrand-smm-only: non-SMM RDRAND users fault (#UD > 0), SMM does not', async () => {
+  const r = await run('rdrand-hammer');
+  const c = cell(r, 'rdrand-smm-only/hammer-rdrand/seed=1');
+  assert.ok(c.metrics.udFaults.nonSmm > 0);
+  assert.equal(c.metrics.udFaults.smm, 0);
+  assert.equal(cell(r, 'rdrand-passthrough/hammer-rdrand/seed=1').metrics.udFaults.nonSmm, 0);
+});
+
+test('counter-fallback: SP 800-22 passes on the hashed output, SP 800-90B finds the raw counter far below its claim, cell degraded', async () => {
+  const r = await run('baseline', 'default');
+  const c = cell(r, 'counter-fallback/none/seed=1');
+  const out = c.quality.find((q) => q.tap === 'counter-rnglib/output');
+  const raw = c.quality.find((q) => q.tap === 'counter-rnglib/raw');
+  assert.ok(out?.sts, 'conditioned output tap assessed');
+  assert.equal(out.sts.verdict, 'pass');
+  assert.ok(raw?.entropy && raw.claimedEntropyPerSample !== undefined);
+  assert.ok(raw.entropy.minEntropyPerSample < raw.claimedEntropyPerSample / 2, `${raw.entropy.minEntropyPerSample} vs claim ${raw.claimedEntropyPerSample}`);
+  assert.notEqual(c.verdict, 'ok');
+  assert.ok(c.verdictReasons.some((x) => /counter-rnglib\/raw/.test(x)));
+});
+
+test('faulty host sources trip health tests within their cutoff; the SMM driver fails closed and loses nothing', async () => {
+  const r = await run('faulty-host-source');
+  for (const fault of ['stuck', 'repeating']) {
+    const c = cell(r, `smm-device/${fault}/seed=1`);
+    assert.ok(c.metrics.healthAlarms.rct + c.metrics.healthAlarms.apt > 0, `${fault}: device health alarms`);
+    const raw = c.quality.find((q) => q.kind === 'raw' && q.health && q.health.rct.alarms + q.health.apt.alarms > 0);
+    assert.ok(raw?.health, `${fault}: a raw tap in alarm`);
+    if (fault === 'stuck') assert.ok((raw.health.rct.firstAlarmAtSample ?? Infinity) <= raw.health.rct.cutoff - 1, 'stuck: RCT alarms at the C-th equal sample');
+    assert.ok((c.metrics.smm?.failClosed ?? 0) + c.metrics.setVariable.failed > 0, `${fault}: SMM fails closed`);
+    assert.equal(c.metrics.variables.lost, 0, `${fault}: every earlier variable reads back`);
+  }
+});
+
+test('reproducible: the same scenario and seed give byte-identical result JSON, also with jobs = 2', async () => {
+  const a = await runScenarioFile(scenario('smm-probe'), { scale: 'quick' });
+  const b = await runScenarioFile(scenario('smm-probe'), { scale: 'quick' });
+  assert.equal(JSON.stringify(a), JSON.stringify(b));
+  const c = await runScenarioFile(scenario('smm-probe'), { scale: 'quick', jobs: 2 });
+  assert.equal(JSON.stringify(c), JSON.stringify(a));
+  const d = await runScenarioFile(scenario('smm-probe'), { scale: 'quick', seed: 2 });
+  assert.notEqual(JSON.stringify(d), JSON.stringify(a));
+});
