@@ -1,0 +1,93 @@
+/**
+ * `entropy-bench gate --baseline reports/baseline.json --current
+ * reports/latest/report.json [--config gates.yaml] [--update] [--json]`:
+ * the CI performance gate (src/report/gate.ts). Exit 0 = no regression,
+ * 1 = a regression, 2 = the documents cannot be compared (another scenario,
+ * seed, scale or schema) or a file is bad.
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../../errors.ts';
+import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
+import { readReportDocument } from '../../report/document.ts';
+import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, formatGateMarkdown, formatGateTable } from '../../report/gate.ts';
+import { readGateConfig } from '../../report/gate-config.ts';
+import { renderJUnit } from '../../report/junit.ts';
+import { appendStepSummary } from './report.ts';
+
+interface GateOptions {
+  baseline: string;
+  current: string;
+  config?: string;
+  update?: boolean;
+  json?: boolean;
+  junit?: string;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('gate')
+    .description('Compare a report against a baseline: virtual-time metrics with tight tolerances, wall-clock throughput as ratios to calibration tasks of the same run.')
+    .requiredOption('-b, --baseline <file>', 'baseline report.json (committed, e.g. reports/baseline.json)')
+    .requiredOption('-c, --current <file>', 'report.json of this run (e.g. reports/latest/report.json)')
+    .option('--config <file>', 'per-metric tolerances (YAML or JSON); see src/report/gate-config.ts')
+    .option('--update', 'write the current report as the new baseline (after showing the comparison)')
+    .option('--json', 'print the comparison as JSON instead of a table')
+    .option('--junit <file>', 'also write JUnit XML with one testcase per check')
+    .addHelpText(
+      'after',
+      `
+What is compared:
+  virtual time   every numeric metric of every cell, its SetVariable ratio, verdict and expectation
+                 outcomes: deterministic, so any drift beyond the tolerance (default 1e-6 relative)
+                 is a regression; re-baseline with --update after an intended model change
+  wall clock     each suite's declared ratios (e.g. CTR_DRBG / raw AES-256-CTR) and every task's
+                 throughput ÷ a calibration task of the same run; a ratio regresses when
+                 ln(current/baseline) < −(floor + z·σ), σ from both runs' tinybench rme
+                 (defaults floor 0.2 ≈ 18 %, z 3). A uniformly slower machine is not a regression.
+
+Output: a table of every check (baseline, current, change, limit, verdict), regressions first.
+Exit status: 0 = no regression, 1 = regression, 2 = the reports cannot be compared
+(different scenario digest, seed, scale or schema) or a bad file.
+
+Examples:
+  entropy-bench gate --baseline reports/baseline.json --current reports/latest/report.json
+  entropy-bench gate -b reports/baseline.json -c reports/latest/report.json --config gates.yaml --json
+  entropy-bench gate -b reports/baseline.json -c reports/latest/report.json --update`,
+    )
+    .action((opts: GateOptions) => {
+      const config = opts.config ? readGateConfig(opts.config) : DEFAULT_GATE_CONFIG;
+      const current = readReportDocument(opts.current);
+      if (opts.update && !existsSync(opts.baseline)) {
+        mkdirSync(dirname(opts.baseline), { recursive: true });
+        copyFileSync(opts.current, opts.baseline);
+        ctx.err(`gate: no baseline yet; wrote ${opts.current} as ${opts.baseline}\n`);
+        return;
+      }
+      if (!existsSync(opts.baseline)) {
+        throw new InputError(`${opts.baseline}: baseline not found; create it with --update from a run on this scenario`);
+      }
+      const baseline = readReportDocument(opts.baseline);
+      let comparable = true;
+      try {
+        assertComparable(baseline, current, { baseline: opts.baseline, current: opts.current });
+      } catch (e) {
+        if (!opts.update) throw e;
+        comparable = false;
+        ctx.err(`gate: ${(e as Error).message}; replacing the baseline\n`);
+      }
+      if (comparable) {
+        const result = compareReports(baseline, current, config);
+        if (opts.json) ctx.out(JSON.stringify(result, null, 2) + '\n');
+        else ctx.out(formatGateTable(result));
+        appendStepSummary(formatGateMarkdown(result));
+        if (opts.junit) writeFileSync(opts.junit, renderJUnit(current, result));
+        if (!result.passed && !opts.update) setExit(ctx, EXIT_FAILED);
+      }
+      if (opts.update) {
+        copyFileSync(opts.current, opts.baseline);
+        ctx.err(`gate: wrote ${opts.current} as the new baseline ${opts.baseline}\n`);
+      }
+    });
+}
