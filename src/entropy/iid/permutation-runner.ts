@@ -106,7 +106,11 @@ async function runOnWorkers(
       count,
       need: Uint8Array.from(ranking.open),
     };
-    pending.set(nextStart, pool.run(task) as Promise<Float64Array>);
+    const p = pool.run(task) as Promise<Float64Array>;
+    // Batches still in flight when everything has settled (or a batch failed) are rejected
+    // by pool.destroy(); nobody awaits them, so mark them handled.
+    p.catch(() => undefined);
+    pending.set(nextStart, p);
     nextStart += count;
   };
   try {
@@ -123,7 +127,6 @@ async function runOnWorkers(
       }
       merged += count;
     }
-    await Promise.allSettled(pending.values());
   } finally {
     await pool.destroy();
   }
