@@ -8,7 +8,7 @@
  * are computed in small batches on piscina worker threads; each batch computes the
  * statistics still open when it was sent (a superset of those open at its rounds, since
  * statistics only ever close), and the results are merged in round order. Batches beyond
- * the round where everything settled are discarded.
+ * the round where everything settled are cancelled when the pool is destroyed.
  */
 import { Piscina } from 'piscina';
 import { roundGenerator, shuffleInPlace } from './shuffle.ts';
