@@ -46,6 +46,12 @@ export interface StsTestSpec {
   section: string;
   /** Smallest n the test accepts (SP 800-22 §2.x.7 / DOMAIN.md §7.4), as text for help. */
   minN: string;
+  /**
+   * Bits per stream the standard recommends for the test (the number behind
+   * `minN`; 100 where it only constrains a parameter). The CLI refuses shorter
+   * streams and the battery verdict uses the largest over the chosen tests.
+   */
+  minBits: number;
   run: (bits: BitSequence, params?: TestParams) => TestResult;
   params: readonly ParamSpec[];
 }
@@ -55,11 +61,12 @@ const fn = (f: AnyTest): StsTestSpec['run'] => f as unknown as StsTestSpec['run'
 
 /** All 15 tests in the reference's order. */
 export const STS_REGISTRY: readonly StsTestSpec[] = [
-  { name: 'Frequency', section: '§2.1', minN: '100', run: fn(frequency), params: [] },
+  { name: 'Frequency', section: '§2.1', minN: '100', minBits: 100, run: fn(frequency), params: [] },
   {
     name: 'BlockFrequency',
     section: '§2.2',
     minN: '100',
+    minBits: 100,
     run: fn(blockFrequency),
     params: [
       {
@@ -73,15 +80,16 @@ export const STS_REGISTRY: readonly StsTestSpec[] = [
       },
     ],
   },
-  { name: 'CumulativeSums', section: '§2.13', minN: '100', run: fn(cumulativeSums), params: [] },
-  { name: 'Runs', section: '§2.3', minN: '100', run: fn(runs), params: [] },
-  { name: 'LongestRun', section: '§2.4', minN: '128', run: fn(longestRun), params: [] },
-  { name: 'Rank', section: '§2.5', minN: '38,912', run: fn(rank), params: [] },
-  { name: 'FFT', section: '§2.6', minN: '1,000', run: fn(dft), params: [] },
+  { name: 'CumulativeSums', section: '§2.13', minN: '100', minBits: 100, run: fn(cumulativeSums), params: [] },
+  { name: 'Runs', section: '§2.3', minN: '100', minBits: 100, run: fn(runs), params: [] },
+  { name: 'LongestRun', section: '§2.4', minN: '128', minBits: 128, run: fn(longestRun), params: [] },
+  { name: 'Rank', section: '§2.5', minN: '38,912', minBits: 38912, run: fn(rank), params: [] },
+  { name: 'FFT', section: '§2.6', minN: '1,000', minBits: 1000, run: fn(dft), params: [] },
   {
     name: 'NonOverlappingTemplate',
     section: '§2.7',
-    minN: '8 blocks of > m bits (10^6 typical)',
+    minN: 'none (10^6 typical; 8 blocks longer than m)',
+    minBits: 100,
     run: fn(nonOverlappingTemplate),
     params: [
       { key: 'm', flag: 'template-m', kind: 'integer', default: 9, min: 2, max: 21, description: 'template length m (aperiodic templates of m bits)' },
@@ -92,6 +100,7 @@ export const STS_REGISTRY: readonly StsTestSpec[] = [
     name: 'OverlappingTemplate',
     section: '§2.8',
     minN: '10^6',
+    minBits: 1000000,
     run: fn(overlappingTemplate),
     params: [
       { key: 'm', flag: 'overlapping-template-m', kind: 'integer', default: 9, min: 1, max: 31, description: 'length m of the all-ones template' },
@@ -108,6 +117,7 @@ export const STS_REGISTRY: readonly StsTestSpec[] = [
     name: 'Universal',
     section: '§2.9',
     minN: '387,840',
+    minBits: 387840,
     run: fn(universal),
     params: [{ key: 'L', flag: 'universal-l', kind: 'integer', min: 6, max: 16, description: 'block length L (default: from n, as sts-2.1.2 chooses it)' }],
   },
@@ -115,15 +125,17 @@ export const STS_REGISTRY: readonly StsTestSpec[] = [
     name: 'ApproximateEntropy',
     section: '§2.12',
     minN: 'm < ⌊log2 n⌋ − 5',
+    minBits: 100,
     run: fn(approximateEntropy),
     params: [{ key: 'm', flag: 'apen-m', kind: 'integer', default: 10, min: 1, max: 23, description: 'block length m' }],
   },
-  { name: 'RandomExcursions', section: '§2.14', minN: '10^6 (J ≥ 500 cycles)', run: fn(randomExcursions), params: [] },
-  { name: 'RandomExcursionsVariant', section: '§2.15', minN: '10^6 (J ≥ 500 cycles)', run: fn(randomExcursionsVariant), params: [] },
+  { name: 'RandomExcursions', section: '§2.14', minN: '10^6 (J ≥ 500 cycles)', minBits: 1000000, run: fn(randomExcursions), params: [] },
+  { name: 'RandomExcursionsVariant', section: '§2.15', minN: '10^6 (J ≥ 500 cycles)', minBits: 1000000, run: fn(randomExcursionsVariant), params: [] },
   {
     name: 'Serial',
     section: '§2.11',
     minN: 'm < ⌊log2 n⌋ − 2',
+    minBits: 100,
     run: fn(serial),
     params: [{ key: 'm', flag: 'serial-m', kind: 'integer', default: 16, min: 2, max: 24, description: 'block length m' }],
   },
@@ -131,6 +143,7 @@ export const STS_REGISTRY: readonly StsTestSpec[] = [
     name: 'LinearComplexity',
     section: '§2.10',
     minN: '10^6',
+    minBits: 1000000,
     run: fn(linearComplexity),
     params: [
       { key: 'M', flag: 'linear-complexity-m', kind: 'integer', default: 500, min: 500, max: 5000, description: 'block length M' },

@@ -13,6 +13,7 @@ import { register as registerHealth } from './health.ts';
 import { register as registerRestart } from './restart.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerGate } from './gate.ts';
+import { register as registerSts } from './sts.ts';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -25,4 +26,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerRestart,
   registerReport,
   registerGate,
+  registerSts,
 ];

@@ -1,0 +1,280 @@
+/**
+ * `entropy-bench sts [file|-]`: the NIST SP 800-22 Rev 1a battery (15 tests, as
+ * sts-2.1.2 computes them) over one or many streams of a bit file, with the
+ * second-level analysis of §4.2 and a battery verdict that accounts for the
+ * multiple testing (src/sts/verdict.ts). Thin: parse and validate options,
+ * call src/sts, format the data.
+ */
+import type { Command } from 'commander';
+import { BIT_FORMATS, readBits, type BitFormat } from '../../bits/read.ts';
+import { InputError } from '../../errors.ts';
+import { runBattery, type StreamResult } from '../../sts/battery.ts';
+import { allParamSpecs, checkParam, parseTestList, STS_REGISTRY, testSpec, type TestParams } from '../../sts/registry.ts';
+import { secondLevel, type SecondLevelEntry } from '../../sts/second-level.ts';
+import type { StsTestName, TestResult } from '../../sts/types.ts';
+import { batteryVerdict, type BatteryVerdict } from '../../sts/verdict.ts';
+import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
+
+const DEFAULT_BITS = 1_000_000;
+
+/** commander's camelCase key for a flag like 'block-frequency-m'. */
+function optionKey(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function parseWhole(value: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const t = value.trim();
+  if (!/^\d+$/.test(t)) throw new InputError(`${flag}: expected a whole number, found '${value}'`);
+  const v = Number(t);
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new InputError(`${flag} ${value}: expected a whole number in ${min}..${max}`);
+  return v;
+}
+
+function parseAlpha(value: string, flag: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || !(v > 0 && v < 1)) throw new InputError(`${flag} ${value}: expected a number in (0, 1)`);
+  return v;
+}
+
+interface StsOptions {
+  format: string;
+  bits?: string;
+  streams: string;
+  tests?: string;
+  alpha: string;
+  familyAlpha: string;
+  jobs: string;
+  json?: boolean;
+  [flag: string]: string | boolean | undefined;
+}
+
+/** Per-test parameters from the flags; every value checked against the registry's range. */
+function collectParams(opts: StsOptions, tests: readonly StsTestName[]): Partial<Record<StsTestName, TestParams>> {
+  const params: Partial<Record<StsTestName, TestParams>> = {};
+  for (const { test, spec } of allParamSpecs()) {
+    const raw = opts[optionKey(spec.flag)];
+    let value: number | boolean | undefined;
+    if (spec.kind === 'boolean') value = raw === true ? true : undefined;
+    else if (typeof raw === 'string') {
+      const t = raw.trim();
+      if (!/^-?\d+$/.test(t)) throw new InputError(`--${spec.flag} ${raw}: expected an integer in ${spec.min}..${spec.max} (${spec.description})`);
+      value = Number(t);
+    }
+    if (value === undefined) continue;
+    checkParam(spec, value);
+    if (!tests.includes(test)) continue; // accepted but unused: the test is not selected
+    (params[test] ??= {})[spec.key] = value;
+  }
+  return params;
+}
+
+/** JSON.stringify that can never print NaN/Infinity (they become null). */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+}
+
+function fmtP(p: number): string {
+  if (p === 0) return '0';
+  if (p < 1e-4) return p.toExponential(3);
+  return p.toFixed(6);
+}
+
+function pad(s: string, w: number): string {
+  return s.length >= w ? s : s + ' '.repeat(w - s.length);
+}
+
+/** Text report for one stream: one line per test (multi-valued tests summarised). */
+function streamTable(results: readonly TestResult[], alpha: number): string {
+  const lines = [`${pad('Test', 26)}${pad('P-value', 14)}${pad('Result', 8)}Notes`];
+  for (const r of results) {
+    if (r.status !== 'ok') {
+      lines.push(`${pad(r.test, 26)}${pad('—', 14)}${pad('n/a', 8)}${r.reason ?? 'not applicable'}`);
+      continue;
+    }
+    if (r.pValues.length <= 2) {
+      r.pValues.forEach((p, i) => {
+        const note = r.labels?.[i] ?? '';
+        lines.push(`${pad(i === 0 ? r.test : '', 26)}${pad(fmtP(p), 14)}${pad(p >= alpha ? 'pass' : 'FAIL', 8)}${note}`);
+      });
+      continue;
+    }
+    let min = Infinity;
+    let at = 0;
+    let below = 0;
+    r.pValues.forEach((p, i) => {
+      if (p < min) {
+        min = p;
+        at = i;
+      }
+      if (p < alpha) below++;
+    });
+    const where = r.labels?.[at] !== undefined ? ` at ${r.labels[at]}` : '';
+    lines.push(
+      `${pad(r.test, 26)}${pad(`min ${fmtP(min)}`, 14)}${pad(below === 0 ? 'pass' : `${below} < α`, 8)}` +
+        `${r.pValues.length} P-values, ${below} below α = ${alpha} (expected ${(r.pValues.length * alpha).toFixed(2)}); smallest${where}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Text report over many streams: the §4.2 table (as finalAnalysisReport.txt), one line per entry. */
+function secondLevelTable(entries: readonly SecondLevelEntry[]): string {
+  const head = ' C1  C2  C3  C4  C5  C6  C7  C8  C9 C10  P-value(T)  Proportion  Test';
+  const lines = [head];
+  for (const e of entries) {
+    const hist = e.histogram.map((c) => String(c).padStart(3)).join(' ');
+    const pt = e.uniformityStatus === 'ok' ? `${fmtP(e.uniformityP!)}${e.uniformityPass ? ' ' : '*'}` : 'n/a (<55)';
+    const prop = `${e.passed}/${e.sampleSize}${e.proportionPass ? ' ' : '*'}`;
+    const na = e.notApplicable > 0 ? ` (${e.notApplicable} streams n/a)` : '';
+    lines.push(`${hist}  ${pad(pt, 11)} ${pad(prop, 11)} ${e.test}${e.label !== undefined ? ` ${e.label}` : ''}${na}`);
+  }
+  lines.push("'*' marks an entry outside the §4.2 proportion interval or with P_T < 0.0001 (informational; the verdict decides).");
+  return lines.join('\n') + '\n';
+}
+
+function verdictText(v: BatteryVerdict): string {
+  const word = v.verdict === 'pass' ? 'PASS' : v.verdict === 'fail' ? 'FAIL' : 'INSUFFICIENT DATA';
+  let s = `\nVerdict: ${word} (${v.method}, α = ${v.alpha}, family α = ${v.familyAlpha})\n  ${v.reason}\n`;
+  if (v.notApplicable.length > 0) s += `  not applicable: ${v.notApplicable.join('; ')}\n`;
+  return s;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('sts')
+    .summary('NIST SP 800-22 battery (15 tests) on a bit file, one or many streams')
+    .description(
+      'Run the NIST SP 800-22 Rev 1a statistical tests on a bit sequence, reproducing the P-values of\n' +
+        'NIST sts-2.1.2 (checked against its outputs for data.e, data.pi, data.sqrt2, data.sqrt3, data.sha1).\n' +
+        'With --streams K the input is split into K consecutive sequences of --bits bits each; the\n' +
+        'second-level analysis of §4.2 (proportion of passing sequences, uniformity of P-values) is\n' +
+        'then computed per test. The verdict accounts for testing ~188 P-values at once (see\n' +
+        'src/sts/verdict.ts): one P-value below α is expected by chance and does not fail a stream.\n' +
+        'Tests that cannot run (too few bits, too few cycles, failed pre-test) are reported as not\n' +
+        'applicable with the reason, never as P = 0.',
+    )
+    .argument('[file]', "input file, or '-' for standard input", '-')
+    .option('--format <fmt>', `input format: ${BIT_FORMATS.join(', ')} (auto: ascii if the first 4 KiB are only 0/1/whitespace)`, 'auto')
+    .option('--bits <n>', `bits per stream (default ${DEFAULT_BITS}, or all bits when the input is shorter and --streams is 1)`)
+    .option('--streams <K>', 'number of consecutive streams of --bits bits each', '1')
+    .option('--tests <list>', `comma-separated reference test names, case-insensitive (default all): ${STS_REGISTRY.map((t) => t.name).join(', ')}`)
+    .option('--alpha <a>', 'significance level of each test', '0.01')
+    .option('--family-alpha <a>', 'family-wise level of the battery verdict', '0.001')
+    .option('--jobs <N>', 'worker threads for multiple streams', '1')
+    .option('--json', 'print the full result as JSON (every stream, every test, P-values in the reference order)');
+  for (const { test, spec } of allParamSpecs()) {
+    if (spec.kind === 'boolean') cmd.option(`--${spec.flag}`, `${test}: ${spec.description}`);
+    else {
+      const def = spec.default !== undefined ? `default ${spec.default}, ` : '';
+      cmd.option(`--${spec.flag} <v>`, `${test}: ${spec.description} (${def}${spec.min}..${spec.max})`);
+    }
+  }
+  cmd
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  entropy-bench sts ../shared/data/nist-sts/data.e\n' +
+        '  entropy-bench sts random.bin --format binary --streams 100 --jobs 2\n' +
+        '  entropy-bench sts data.pi --tests frequency,runs,fft --json > pi.json\n' +
+        '  head -c 125000 /dev/urandom | entropy-bench sts - --format binary --serial-m 14\n' +
+        '\nMinimum bits per stream (SP 800-22 §2.x.7): ' +
+        STS_REGISTRY.map((t) => `${t.name} ${t.minN}`).join('; ') +
+        '.\nThe full battery needs 1,000,000 bits per stream; choose --tests for shorter inputs.\n' +
+        '\nExit status: 0 = the verdict passes, 1 = it fails (or no test could produce a P-value),\n' +
+        '2 = bad input: missing or empty file, a bad character (the message gives its byte offset),\n' +
+        'fewer bits than --bits × --streams, an unknown test or a parameter out of range.',
+    )
+    .exitOverride()
+    .action(async (file: string, opts: StsOptions) => {
+      await runSts(file, opts, ctx);
+    });
+}
+
+async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<void> {
+  if (!(BIT_FORMATS as readonly string[]).includes(opts.format)) {
+    throw new InputError(`--format ${opts.format}: expected one of ${BIT_FORMATS.join(', ')}`);
+  }
+  const format = opts.format as BitFormat;
+  const streams = parseWhole(opts.streams, '--streams', 1, 1_000_000);
+  const jobs = parseWhole(opts.jobs, '--jobs', 1, 256);
+  const alpha = parseAlpha(opts.alpha, '--alpha');
+  const familyAlpha = parseAlpha(opts.familyAlpha, '--family-alpha');
+  const tests = opts.tests !== undefined ? parseTestList(opts.tests) : STS_REGISTRY.map((t) => t.name);
+  const params = collectParams(opts, tests);
+  const explicitBits = opts.bits !== undefined ? parseWhole(opts.bits, '--bits', 1) : undefined;
+  const source = file === '-' ? 'standard input' : file;
+
+  // Read only what is needed; a shorter result tells exactly how many bits there are.
+  const want = (explicitBits ?? DEFAULT_BITS) * streams;
+  const bits = readBits(file, format, want);
+  let n: number;
+  if (bits.length >= want) n = explicitBits ?? DEFAULT_BITS;
+  else if (explicitBits === undefined && streams === 1) n = bits.length;
+  else {
+    throw new InputError(
+      `${source}: has ${bits.length} bits, but ${streams} stream(s) of ${explicitBits ?? DEFAULT_BITS} bits need ${want}` +
+        (explicitBits === undefined ? ' (give --bits)' : ''),
+    );
+  }
+  const short = tests.filter((t) => testSpec(t).minBits > n);
+  if (short.length > 0) {
+    throw new InputError(
+      `${source}: ${n} bits per stream is too few for ${short.map((t) => `${t} (needs ${testSpec(t).minBits})`).join(', ')}; ` +
+        'give more bits or choose tests with --tests',
+    );
+  }
+  const minBits = Math.max(...tests.map((t) => testSpec(t).minBits));
+
+  const progress = ctx.isTTY && streams > 1 ? (done: number, total: number) => ctx.err(`\rsts: stream ${done}/${total}`) : undefined;
+  const results: StreamResult[] = await runBattery(bits, { n, streams, tests, params, jobs, onProgress: progress });
+  if (progress) ctx.err('\n');
+
+  const perStream = results.map((r) => r.results);
+  const verdict = batteryVerdict(perStream, { alpha, familyAlpha, minBits });
+  const entries: SecondLevelEntry[] | undefined =
+    streams > 1 ? tests.flatMap((_, t) => secondLevel(perStream.map((rs) => rs[t]!), { alpha })) : undefined;
+
+  if (opts.json) {
+    const { entries: _omit, ...verdictOut } = verdict;
+    ctx.out(
+      toJson({
+        tool: 'entropy-bench sts',
+        standard: 'NIST SP 800-22 Rev 1a; P-values as NIST sts-2.1.2 computes them',
+        input: { source, format, bitsRead: bits.length },
+        n,
+        streams,
+        alpha,
+        tests,
+        params: Object.fromEntries(tests.map((t) => [t, perStream[0]!.find((r) => r.test === t)?.params ?? {}])),
+        results: results.map((r) => ({
+          stream: r.stream,
+          offset: r.offset,
+          n: r.n,
+          tests: Object.fromEntries(
+            r.results.map((t) => [
+              t.test,
+              {
+                section: t.section,
+                status: t.status,
+                ...(t.reason !== undefined ? { reason: t.reason } : {}),
+                pValues: t.pValues,
+                ...(t.labels !== undefined ? { labels: t.labels } : {}),
+                passed: t.status === 'ok' ? t.pValues.map((p) => p >= alpha) : [],
+                params: t.params,
+                statistics: t.statistics,
+              },
+            ]),
+          ),
+        })),
+        ...(entries ? { secondLevel: entries } : {}),
+        verdict: verdictOut,
+      }) + '\n',
+    );
+  } else {
+    ctx.out(`NIST SP 800-22 Rev 1a battery: ${source}, ${streams} stream(s) × ${n} bits, α = ${alpha}\n\n`);
+    if (streams === 1) ctx.out(streamTable(perStream[0]!, alpha));
+    else ctx.out(secondLevelTable(entries!));
+    ctx.out(verdictText(verdict));
+  }
+  if (verdict.verdict !== 'pass') setExit(ctx, EXIT_FAILED);
+}
