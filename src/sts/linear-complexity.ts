@@ -18,11 +18,12 @@
  * Minimum n: 10^6 recommended, 500 ≤ M ≤ 5000, N ≥ 200 (§2.10.7); like the
  * reference we only require one block.
  *
- * Speed: Berlekamp–Massey is bit-parallel. The block is stored bit-reversed,
- * so the discrepancy d = Σ c_i s_{N−i} is the parity of the AND of the
- * connection polynomial's words with a word-aligned read of the reversed
- * block, and the update C += x^{N−m}·B is a shifted XOR of words; only the
- * ⌈(L+1)/32⌉ words that can be non-zero are touched.
+ * Speed: Berlekamp–Massey runs bit-sliced on 32 blocks at once
+ * (`blockComplexities`): one 32-bit word per polynomial coefficient, lane-wise
+ * masks instead of branches (the discrepancy is a coin flip per step, so a
+ * per-block branch on it mispredicts half the time). `BerlekampMassey` is the
+ * one-block, word-parallel form (the block bit-reversed so the discrepancy is
+ * an AND of words and a parity), used for single blocks and as a cross-check.
  *
  * Worked example (§2.10.4): the 13-bit block 1101011110001 has L = 4.
  */
@@ -154,6 +155,116 @@ export class BerlekampMassey {
   }
 }
 
+/**
+ * Berlekamp–Massey on 32 blocks at once, bit-sliced: bit 31 − lane of every
+ * word belongs to block `lane`. S[j] holds bit j of the 32 blocks, C[k] the
+ * coefficient c_k of the 32 connection polynomials. B is kept pre-shifted,
+ * B' = x^{N−m}·B, so every lane shifts it by one position per step (a change
+ * of offset, q0) and the update is lane-wise masks: C ← C + d·B',
+ * B' ← x·(g ? C_old : B') with d = lanes whose discrepancy is 1 and g = lanes
+ * among them with L ≤ N/2. No branch depends on the data of a single block.
+ * `out` receives the 32 linear complexities.
+ */
+function complexities32(S: Uint32Array, M: number, out: Int32Array, C: Uint32Array, Q: Uint32Array): void {
+  // S[j]: bit j of each of the 32 blocks. C[k]: coefficient k of each lane's C.
+  // Q[q0 + k]: coefficient k of B' = x^{N−m}·B (pre-shifted so all lanes shift alike).
+  const L = out; // per-lane linear complexity, updated in place
+  L.fill(0);
+  C.fill(0);
+  Q.fill(0);
+  C[0] = 0xffffffff;
+  let q0 = M + 1;
+  Q[q0 + 1] = 0xffffffff; // B' = x·1 at N = 0
+  let Lmax = 0;
+  let Lmin = 0;
+  // Discrepancies of step 0: d = c_0·s_0.
+  let d = S[0]!;
+  for (let N = 0; N < M; N++) {
+    // g: lanes with d = 1 and L ≤ N/2 (their L grows to N + 1 − L).
+    let g = 0;
+    const half = N >>> 1;
+    let lmax = 0;
+    let lmin = 0x7fffffff;
+    for (let lane = 0; lane < 32; lane++) {
+      const l = L[lane]!;
+      const bit = (d >>> (31 - lane)) & 1 & (((half - l) >>> 31) ^ 1);
+      const nl = bit ? N + 1 - l : l;
+      L[lane] = nl;
+      g |= bit << (31 - lane);
+      if (nl > lmax) lmax = nl;
+      if (nl < lmin) lmin = nl;
+    }
+    // Degrees before the update: C ≤ L, B' ≤ N + 1 − L in every lane; after it C ≤ new L,
+    // which stays within the same bound. One pass updates C and B' and already
+    // accumulates the next step's discrepancies Σ c_k s_{N+1−k}.
+    const kmax = Math.max(Lmax, N + 1 - Lmin);
+    let dn = 0;
+    for (let k = 0; k <= kmax; k++) {
+      const c = C[k]!;
+      const b = Q[q0 + k]!;
+      const cn = c ^ (b & d);
+      C[k] = cn;
+      Q[q0 + k] = b ^ ((b ^ c) & g);
+      dn ^= cn & S[N + 1 - k]!;
+    }
+    d = dn;
+    Lmax = lmax;
+    Lmin = lmin;
+    q0--;
+    Q[q0] = 0;
+  }
+}
+
+/** In-place transpose of a 32×32 bit matrix (row r = A[r], column 0 = bit 31; Hacker's Delight §7-3). */
+function transpose32(A: Uint32Array): void {
+  let j = 16;
+  let m = 0x0000ffff;
+  while (j !== 0) {
+    for (let k = 0; k < 32; k = (k + j + 1) & ~j) {
+      const t = (A[k]! ^ (A[k + j]! >>> j)) & m;
+      A[k]! ^= t;
+      A[k + j]! ^= t << j;
+    }
+    j >>>= 1;
+    m ^= m << j;
+  }
+}
+
+/**
+ * Linear complexity of each of the `nBlocks` consecutive M-bit blocks of
+ * `words` (MSB first; at least one readable word past the last block bit),
+ * 32 blocks at a time: the blocks are transposed 32×32 bits at a time into
+ * bit-sliced form and run through `complexities32`.
+ */
+export function blockComplexities(words: Uint32Array, nBlocks: number, M: number): Int32Array {
+  const res = new Int32Array(nBlocks);
+  const S = new Uint32Array(((M + 31) >>> 5) * 32 + 32); // S[M] is read (as 0) by the last step
+  const C = new Uint32Array(M + 2);
+  const Q = new Uint32Array(2 * M + 6);
+  const A = new Uint32Array(32);
+  const out = new Int32Array(32);
+  for (let g = 0; g * 32 < nBlocks; g++) {
+    for (let j0 = 0; j0 < M; j0 += 32) {
+      for (let lane = 0; lane < 32; lane++) {
+        const b = g * 32 + lane;
+        if (b >= nBlocks) {
+          A[lane] = 0;
+          continue;
+        }
+        const p = b * M + j0;
+        const k = p >>> 5;
+        const sh = p & 31;
+        A[lane] = (words[k]! << sh) | ((words[k + 1]! >>> 1) >>> (31 - sh));
+      }
+      transpose32(A);
+      S.set(A, j0);
+    }
+    complexities32(S, M, out, C, Q);
+    for (let lane = 0; lane < 32 && g * 32 + lane < nBlocks; lane++) res[g * 32 + lane] = out[lane]!;
+  }
+  return res;
+}
+
 export function linearComplexity(bits: BitSequence, params: LinearComplexityParams = {}): TestResult {
   const M = params.M ?? 500;
   const corrected = params.corrected ?? false;
@@ -172,10 +283,10 @@ export function linearComplexity(bits: BitSequence, params: LinearComplexityPara
 
   const words = new Uint32Array(bits.words.length + 2);
   words.set(bits.words);
-  const bm = new BerlekampMassey(M);
+  const Ls = blockComplexities(words, N, M);
   const nu = new Array<number>(K + 1).fill(0);
   for (let i = 0; i < N; i++) {
-    const L = bm.complexity(words, i * M);
+    const L = Ls[i]!;
     const t = signT * (L - mean) + 2.0 / 9.0;
     if (t <= -2.5) nu[0]!++;
     else if (t <= -1.5) nu[1]!++;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BerlekampMassey, EXACT_PI, linearComplexity } from '../../src/sts/linear-complexity.ts';
+import { BerlekampMassey, blockComplexities, EXACT_PI, linearComplexity } from '../../src/sts/linear-complexity.ts';
 import { BitSequence } from '../../src/bits/bit-sequence.ts';
 import { assertPValues, bitsOf, loadReference, REFERENCE_NAMES } from './helpers.ts';
 
@@ -67,6 +67,26 @@ test('bit-parallel Berlekamp–Massey equals the per-bit algorithm (many M, offs
     const s = Array.from({ length: 500 }, (_, i) => src.bit(b * 500 + i));
     assert.equal(bm.complexity(words, b * 500), naiveComplexity(s), `block ${b}`);
   }
+});
+
+test('bit-sliced 32-block Berlekamp–Massey equals the per-bit algorithm (partial groups, odd M)', () => {
+  const src = loadReference('data.pi').bits;
+  const words = new Uint32Array(src.words.length + 2);
+  words.set(src.words);
+  for (const [M, nBlocks] of [[500, 70], [37, 33], [64, 1], [1000, 40], [5, 100]] as const) {
+    const got = blockComplexities(words, nBlocks, M);
+    for (let b = 0; b < nBlocks; b++) {
+      const s = Array.from({ length: M }, (_, i) => src.bit(b * M + i));
+      assert.equal(got[b], naiveComplexity(s), `M = ${M}, block ${b}`);
+    }
+  }
+  // Structured blocks: all zeros (L = 0), a lone final one (L = M), alternating (L = 2).
+  const M = 96;
+  const rows = [new Array<number>(M).fill(0), [...new Array<number>(M - 1).fill(0), 1], Array.from({ length: M }, (_, i) => i & 1)];
+  const seq = BitSequence.fromBitArray(rows.flat());
+  const w2 = new Uint32Array(seq.words.length + 2);
+  w2.set(seq.words);
+  assert.deepEqual(Array.from(blockComplexities(w2, 3, M)), [0, M, 2]);
 });
 
 for (const name of REFERENCE_NAMES) {
