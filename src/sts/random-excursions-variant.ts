@@ -12,12 +12,15 @@
  * not applicable (sts-2.1.2 writes P = 0, which we do not copy). `minCycles`
  * can lower the bar for the worked example.
  *
+ * Speed: a whole word (32 steps) is skipped with a popcount while the walk
+ * is more than 41 away from zero (those steps reach no state in ±9).
+ *
  * Minimum n: 10^6 recommended.
  *
  * Worked example (§2.15.4): ε = 0110110101: J = 3, ξ(+1) = 4, P = 0.683091.
  */
 import { InputError } from '../errors.ts';
-import type { BitSequence } from '../bits/bit-sequence.ts';
+import { popcount32, type BitSequence } from '../bits/bit-sequence.ts';
 import { erfc } from '../special/erfc.ts';
 import { defaultMinCycles } from './random-excursions.ts';
 import { notApplicable, type TestResult } from './types.ts';
@@ -44,10 +47,20 @@ export function randomExcursionsVariant(bits: BitSequence, params: RandomExcursi
   let J = 0;
   let s = 0;
   const words = bits.words;
-  for (let i = 0; i < n; i++) {
-    s += (((words[i >>> 5]! >>> (31 - (i & 31))) & 1) << 1) - 1;
-    if (s === 0) J++;
-    else if (s >= -9 && s <= 9) xi[s + 9]!++;
+  const fullWords = n >>> 5;
+  for (let w = 0; w <= fullWords; w++) {
+    const bitsHere = w < fullWords ? 32 : n & 31;
+    if (bitsHere === 32 && (s > 41 || s < -41)) {
+      // Far from the states and from zero: 32 steps cannot reach |S| ≤ 9.
+      s += 2 * popcount32(words[w]!) - 32;
+      continue;
+    }
+    const x = words[w]!;
+    for (let b = 0; b < bitsHere; b++) {
+      s += (((x >>> (31 - b)) & 1) << 1) - 1;
+      if (s === 0) J++;
+      else if (s >= -9 && s <= 9) xi[s + 9]!++;
+    }
   }
   if (s !== 0) J++;
   const statistics: TestResult['statistics'] = { J };

@@ -20,6 +20,10 @@
  * excess of zero-visit cycles) and `statistics.note` records that the reference
  * would have stopped.
  *
+ * Speed: one pass over the walk; a whole word (32 steps) is skipped with a
+ * popcount while the walk is more than 36 away from zero, where those steps
+ * can neither visit a state nor close a cycle.
+ *
  * Minimum n: 10^6 recommended (§2.14.7).
  *
  * Worked example (§2.14.4): ε = 0110110101 (J = 3): state +1 has
@@ -28,7 +32,7 @@
  * its errata). Run with minCycles ≤ 3.
  */
 import { InputError } from '../errors.ts';
-import type { BitSequence } from '../bits/bit-sequence.ts';
+import { popcount32, type BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
 import { notApplicable, type TestResult } from './types.ts';
 
@@ -82,13 +86,23 @@ export function randomExcursions(bits: BitSequence, params: RandomExcursionsPara
       visits[x] = 0;
     }
   };
-  for (let i = 0; i < n; i++) {
-    s += (((words[i >>> 5]! >>> (31 - (i & 31))) & 1) << 1) - 1;
-    if (s === 0) {
-      J++;
-      flush();
-    } else if (s >= -4 && s <= 4) {
-      visits[s + 4]!++;
+  const fullWords = n >>> 5;
+  for (let w = 0; w <= fullWords; w++) {
+    const bitsHere = w < fullWords ? 32 : n & 31;
+    if (bitsHere === 32 && (s > 36 || s < -36)) {
+      // Far from the states and from zero: 32 steps cannot reach |S| ≤ 4.
+      s += 2 * popcount32(words[w]!) - 32;
+      continue;
+    }
+    const x = words[w]!;
+    for (let b = 0; b < bitsHere; b++) {
+      s += (((x >>> (31 - b)) & 1) << 1) - 1;
+      if (s === 0) {
+        J++;
+        flush();
+      } else if (s >= -4 && s <= 4) {
+        visits[s + 4]!++;
+      }
     }
   }
   if (s !== 0) {

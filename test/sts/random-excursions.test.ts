@@ -60,3 +60,31 @@ test('J > max(1000, n/100) (alternating 0101…): still computed, P-values tiny 
   assert.equal(r.pValues.length, 8);
   for (const p of r.pValues) assert.ok(Number.isFinite(p) && p >= 0 && p < 1e-6, String(p));
 });
+
+test('word-skipping walk: cycle and visit counts equal a per-bit walk (long excursions)', () => {
+  const bits: number[] = [];
+  for (let r = 1; bits.length < 150_003; r++) for (let k = 0; k < (r * 29) % 173; k++) bits.push(r & 1);
+  bits.length = 150_003;
+  let s = 0;
+  let J = 0;
+  const nu = new Array<number>(6 * 8).fill(0);
+  let visits = new Array<number>(9).fill(0);
+  const flush = () => {
+    [-4, -3, -2, -1, 1, 2, 3, 4].forEach((x, i) => nu[i * 6 + Math.min(5, visits[x + 4]!)]!++);
+    visits = new Array<number>(9).fill(0);
+  };
+  for (const b of bits) {
+    s += 2 * b - 1;
+    if (s === 0) {
+      J++;
+      flush();
+    } else if (Math.abs(s) <= 4) visits[s + 4]!++;
+  }
+  if (s !== 0) {
+    J++;
+    flush();
+  }
+  const r = randomExcursions(BitSequence.fromBitArray(bits), { minCycles: 0 });
+  assert.equal(r.statistics.J, J);
+  assert.deepEqual(r.statistics.nu, nu);
+});
