@@ -1,6 +1,7 @@
 /**
  * Open-addressing hash map from non-negative int32 keys to int32 values, in
  * two typed arrays (linear probing, Fibonacci hashing, doubling at half load).
+ * Slots store key + 1 so that a fresh (zeroed) array is an empty table.
  * The MultiMMC and LZ78Y predictors use it instead of Map so that 10^6
  * samples over 256 symbols stay fast and compact.
  */
@@ -12,7 +13,7 @@ export class IntMap {
   private mask: number;
 
   constructor(log2Capacity = 16) {
-    this.keys = new Int32Array(1 << log2Capacity).fill(-1);
+    this.keys = new Int32Array(1 << log2Capacity);
     this.vals = new Int32Array(1 << log2Capacity);
     this.shift = 32 - log2Capacity;
     this.mask = (1 << log2Capacity) - 1;
@@ -21,11 +22,12 @@ export class IntMap {
   /** Slot holding `key`, or -1. */
   find(key: number): number {
     const keys = this.keys;
+    const stored = key + 1;
     let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
     for (;;) {
       const k = keys[h]!;
-      if (k === key) return h;
-      if (k === -1) return -1;
+      if (k === stored) return h;
+      if (k === 0) return -1;
       h = (h + 1) & this.mask;
     }
   }
@@ -40,8 +42,8 @@ export class IntMap {
     if ((this.size + 1) * 2 > this.keys.length) this.grow();
     const keys = this.keys;
     let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
-    while (keys[h] !== -1) h = (h + 1) & this.mask;
-    keys[h] = key;
+    while (keys[h] !== 0) h = (h + 1) & this.mask;
+    keys[h] = key + 1;
     this.vals[h] = val;
     this.size++;
     return h;
@@ -51,29 +53,11 @@ export class IntMap {
     const oldKeys = this.keys;
     const oldVals = this.vals;
     const cap = oldKeys.length * 2;
-    this.keys = new Int32Array(cap).fill(-1);
+    this.keys = new Int32Array(cap);
     this.vals = new Int32Array(cap);
     this.shift--;
     this.mask = cap - 1;
     this.size = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== -1) this.insert(oldKeys[i]!, oldVals[i]!);
-  }
-}
-
-/** A growable Int32Array. */
-export class IntVec {
-  data: Int32Array;
-  constructor(capacity = 1024, fill = 0) {
-    this.data = new Int32Array(capacity).fill(fill);
-    this.fillValue = fill;
-  }
-  private fillValue: number;
-  ensure(n: number): void {
-    if (n <= this.data.length) return;
-    let cap = this.data.length;
-    while (cap < n) cap *= 2;
-    const next = new Int32Array(cap).fill(this.fillValue);
-    next.set(this.data);
-    this.data = next;
+    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== 0) this.insert(oldKeys[i]! - 1, oldVals[i]!);
   }
 }

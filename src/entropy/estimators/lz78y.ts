@@ -17,7 +17,7 @@
  * N = 1,165,649, r = 23, P_global' = 0.56992396184264549,
  * H = 0.81115864436468677.
  */
-import { IntMap, IntVec } from './int-map.ts';
+import { IntMap } from './int-map.ts';
 import { predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
 
@@ -41,40 +41,50 @@ export function lz78yEstimate(symbols: Uint8Array, k: number): PredictorEstimate
 function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
   const len = S.length;
   const N = len - B - 1;
-  const children = new IntMap(16);
-  const dictIdx = new IntVec(1 << 16, -1); // node -> dictionary slot or -1
-  let nodes = 1;
-  // At most 16 new prefixes per step: small inputs need far fewer slots.
+  // Node ids: 0 = the empty prefix, 1..K = one-symbol prefixes (no look-up),
+  // longer prefixes from a hash table keyed parent*K + oldest symbol. A node
+  // is a dictionary entry when slotOf[node] >= 0.
   const maxSlots = Math.min(MAX_DICTIONARY_SIZE, B * (len + 1));
+  const maxNodes = 1 + K + B * maxSlots;
+  const children = new IntMap(Math.max(10, Math.ceil(Math.log2(2 * maxNodes + 1))));
+  let slotOf = new Int32Array(Math.min(maxNodes, 1 << 20)).fill(-1);
+  let nodes = 1 + K;
+  // Follower counts by dictionary slot; best[2s] = highest count, best[2s+1] = its follower.
   const counts = new Int32Array(maxSlots * K);
-  const best = new Int32Array(maxSlots);
-  const bestSym = new Int32Array(maxSlots);
+  const best = new Int32Array(2 * maxSlots);
   let slots = 0;
   let dictSize = 0;
 
+  const child = (parent: number, sym: number): number =>
+    parent === 0 ? 1 + sym : children.get(parent * K + sym);
   const childOrCreate = (parent: number, sym: number): number => {
+    if (parent === 0) return 1 + sym;
     const key = parent * K + sym;
     const slot = children.find(key);
     if (slot >= 0) return children.vals[slot]!;
     const node = nodes++;
-    dictIdx.ensure(nodes);
+    if (nodes > slotOf.length) {
+      const grown = new Int32Array(slotOf.length * 2).fill(-1);
+      grown.set(slotOf);
+      slotOf = grown;
+    }
     children.insert(key, node);
     return node;
   };
   const increment = (di: number, y: number): void => {
     const c = ++counts[di * K + y]!;
-    const b = best[di]!;
-    if (c > b || (c === b && y > bestSym[di]!)) {
-      best[di] = c;
-      bestSym[di] = y;
+    const b = best[2 * di]!;
+    if (c > b || (c === b && y > best[2 * di + 1]!)) {
+      best[2 * di] = c;
+      best[2 * di + 1] = y;
     }
   };
   /** D[j-1][x].incrementPostfix(y, true) */
   const dictAdd = (node: number, y: number): void => {
-    let di = dictIdx.data[node]!;
+    let di = slotOf[node]!;
     if (di < 0) {
       di = slots++;
-      dictIdx.data[node] = di;
+      slotOf[node] = di;
     }
     increment(di, y);
   };
@@ -94,21 +104,24 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
   for (let i = B + 1; i < len; i++) {
     const y = S[i]!;
     path[0] = 0;
+    let depth = 0;
     for (let j = 1; j <= B; j++) {
       const parent = path[j - 1]!;
-      path[j] = parent >= 0 ? children.get(parent * K + S[i - j]!) : -1;
+      const n = parent >= 0 ? child(parent, S[i - j]!) : -1;
+      path[j] = n;
+      if (n >= 0) depth = j;
     }
     let havePrediction = false;
     let prediction = 0;
     let maxCount = 0;
     for (let j = B; j > 0; j--) {
-      const node = path[j]!;
-      const di = node >= 0 ? dictIdx.data[node]! : -1;
+      const node = j <= depth ? path[j]! : -1;
+      const di = node >= 0 ? slotOf[node]! : -1;
       if (di >= 0) {
-        const c = best[di]!;
+        const c = best[2 * di]!;
         if (c > maxCount) {
           maxCount = c;
-          prediction = bestSym[di]!;
+          prediction = best[2 * di + 1]!;
           havePrediction = true;
         }
         increment(di, y);
@@ -116,6 +129,7 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
         for (let jj = 1; jj <= j; jj++) {
           if (path[jj]! < 0) path[jj] = childOrCreate(path[jj - 1]!, S[i - jj]!);
         }
+        if (j > depth) depth = j;
         dictAdd(path[j]!, y);
         dictSize++;
       }

@@ -17,7 +17,7 @@
  * N = 1,165,664, r = 23, P_global' = 0.56991406518340781,
  * H = 0.81118369680348135.
  */
-import { IntMap, IntVec } from './int-map.ts';
+import { IntMap } from './int-map.ts';
 import { predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
 
@@ -37,48 +37,68 @@ export function multiMmcEstimate(symbols: Uint8Array, k: number): PredictorEstim
 function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   const len = S.length;
   const N = len - 2;
-  const children = new IntMap(16); // parent*K + symbol -> node
-  const counts = new IntMap(18); // node*K + next symbol -> count
-  const inDict = new IntVec(1 << 16);
-  const best = new IntVec(1 << 16);
-  const bestSym = new IntVec(1 << 16);
-  let nodes = 1; // node 0 = the empty prefix
+  // Node ids: 0 = the empty prefix, 1..K = one-symbol prefixes, K+1..K+K^2 =
+  // two-symbol prefixes (computed, no look-up), then longer prefixes from a
+  // hash table keyed parent*K + oldest symbol.
+  const level1 = 1 + K;
+  const firstHashed = level1 + K * K;
+  // Each step creates at most one node and one (prefix, symbol) entry per order
+  // (plus a short path when an order has been full), and each order stops at 100,000 entries.
+  const maxEntries = Math.min(D * MAX_ENTRIES, D * (len + 1)) + D * D;
+  const log2Cap = Math.max(10, Math.ceil(Math.log2(2 * maxEntries + 1)));
+  const children = new IntMap(log2Cap);
+  const counts = new IntMap(log2Cap); // node*K + next symbol -> count (nodes >= K+1)
+  const counts0 = new Int32Array(K * K); // one-symbol prefixes: (sym)*K + next
+  // meta[2n] = best follower count (0 = prefix not in the dictionary), meta[2n+1] = that follower.
+  let meta = new Int32Array(2 * Math.min(firstHashed + maxEntries + 16, firstHashed + (1 << 22)));
+  let nodes = firstHashed;
   const entries = new Int32Array(D);
 
+  const child = (parent: number, sym: number): number => {
+    if (parent === 0) return 1 + sym;
+    if (parent <= K) return level1 + (parent - 1) * K + sym;
+    return children.get(parent * K + sym);
+  };
   const childOrCreate = (parent: number, sym: number): number => {
+    if (parent <= K) return child(parent, sym);
     const key = parent * K + sym;
     const slot = children.find(key);
     if (slot >= 0) return children.vals[slot]!;
     const node = nodes++;
-    inDict.ensure(nodes);
-    best.ensure(nodes);
-    bestSym.ensure(nodes);
+    if (2 * nodes > meta.length) {
+      const grown = new Int32Array(meta.length * 2);
+      grown.set(meta);
+      meta = grown;
+    }
     children.insert(key, node);
     return node;
   };
   /** PostfixDictionary::incrementPostfix: true when a new (prefix, y) entry was made. */
   const incrementPostfix = (node: number, y: number, makeNew: boolean): boolean => {
-    const key = node * K + y;
-    const slot = counts.find(key);
     let c: number;
     let made = false;
-    if (slot >= 0) c = ++counts.vals[slot]!;
-    else if (makeNew) {
-      counts.insert(key, 1);
-      c = 1;
-      made = true;
-    } else return false;
-    const b = best.data[node]!;
-    if (c > b || (c === b && y > bestSym.data[node]!)) {
-      best.data[node] = c;
-      bestSym.data[node] = y;
+    if (node <= K) {
+      const at = (node - 1) * K + y;
+      c = counts0[at]!;
+      if (c === 0 && !makeNew) return false;
+      made = c === 0;
+      counts0[at] = ++c;
+    } else {
+      const key = node * K + y;
+      const slot = counts.find(key);
+      if (slot >= 0) c = ++counts.vals[slot]!;
+      else if (makeNew) {
+        counts.insert(key, 1);
+        c = 1;
+        made = true;
+      } else return false;
+    }
+    const b = meta[2 * node]!;
+    if (c > b || (c === b && y > meta[2 * node + 1]!)) {
+      meta[2 * node] = c;
+      meta[2 * node + 1] = y;
     }
     return made;
-  };
-  /** M[d][x].incrementPostfix(y, true): creates the prefix when absent. */
-  const dictAdd = (node: number, y: number): void => {
-    inDict.data[node] = 1;
-    incrementPostfix(node, y, true);
   };
   /** Node of the prefix S[i-d-1 .. i-1], creating the path. */
   const pathTo = (i: number, d: number): number => {
@@ -90,12 +110,12 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   // Initial entries ((S[0..d]), S[d+1]) for every order (step 4 for the first prefix).
   for (let d = 0; d < D; d++) {
     if (d < N) {
-      dictAdd(pathTo(d + 1, d), S[d + 1]!);
+      incrementPostfix(pathTo(d + 1, d), S[d + 1]!, true);
       entries[d] = 1;
     }
   }
 
-  const score = new Float64Array(D);
+  const score = new Int32Array(D);
   let winner = 0;
   let C = 0;
   let run = 0;
@@ -105,15 +125,16 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
     const curWinner = winner;
     let found = false;
     let parent = 0;
-    for (let d = 0; d < D && d <= i - 2; d++) {
+    const dMax = i - 2 < D - 1 ? i - 2 : D - 1;
+    for (let d = 0; d <= dMax; d++) {
       const sym = S[i - d - 1]!;
       let node = -1;
       if (d === 0 || found) {
-        node = parent >= 0 ? children.get(parent * K + sym) : -1;
-        found = node >= 0 && inDict.data[node] === 1;
+        node = parent >= 0 ? child(parent, sym) : -1;
+        found = node >= 0 && meta[2 * node]! > 0;
       }
       if (found) {
-        if (bestSym.data[node]! === y) {
+        if (meta[2 * node + 1] === y) {
           if (++score[d]! >= score[winner]!) winner = d;
           if (d === curWinner) {
             C++;
@@ -122,8 +143,9 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
         } else if (d === curWinner) run = 0;
         if (incrementPostfix(node, y, entries[d]! < MAX_ENTRIES)) entries[d]!++;
       } else if (entries[d]! < MAX_ENTRIES) {
+        // M[d][x].incrementPostfix(y, true): creates the prefix when absent.
         if (node < 0) node = parent >= 0 ? childOrCreate(parent, sym) : pathTo(i, d);
-        dictAdd(node, y);
+        incrementPostfix(node, y, true);
         entries[d]!++;
       }
       parent = node;
