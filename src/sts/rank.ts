@@ -42,7 +42,8 @@ export function gf2Rank(rows: Int32Array | Uint32Array, count: number, cols: num
     const pr = rows[piv]!;
     rows[piv] = rows[rank]!;
     rows[rank] = pr;
-    for (let r = piv + 1; r < count; r++) if (rows[r]! & bit) rows[r]! ^= pr;
+    // Branch-free: random rows have the bit half the time, so a branch mispredicts often.
+    for (let r = piv + 1; r < count; r++) rows[r]! ^= pr & -((rows[r]! >>> c) & 1);
     rank++;
   }
   return rank;

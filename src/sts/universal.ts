@@ -51,8 +51,9 @@ export function universalL(n: number): number {
   return L;
 }
 
-// log2 of small distances, filled lazily (most distances are near 2^L).
-const LOG2_CACHE = 1 << 16;
+// log2 of small distances, filled lazily; distances are geometric with mean 2^L, so a
+// 32 KiB table (cache-resident) covers practically all of them for L ≤ 9.
+const LOG2_CACHE = 1 << 12;
 let log2Table: Float64Array | undefined;
 function log2Of(d: number): number {
   if (d < LOG2_CACHE) {
@@ -83,17 +84,18 @@ export function universal(bits: BitSequence, params: UniversalParams = {}): Test
   const words = bits.words;
   const shift = 32 - L;
   // Block i (1-based) starts at bit (i−1)·L; read it from a 32-bit window.
+  const mask = (1 << L) - 1;
   const block = (pos: number): number => {
     const w = pos >>> 5;
     const off = pos & 31;
     const hi = words[w]! << off;
     const lo = off === 0 ? 0 : (words[w + 1] ?? 0) >>> (32 - off);
-    return ((hi | lo) >>> shift) & ((1 << L) - 1);
+    return ((hi | lo) >>> shift) & mask;
   };
   for (let i = 1; i <= Q; i++) T[block((i - 1) * L)] = i;
   let sum = 0;
-  for (let i = Q + 1; i <= Q + K; i++) {
-    const v = block((i - 1) * L);
+  for (let i = Q + 1, pos = Q * L; i <= Q + K; i++, pos += L) {
+    const v = block(pos);
     sum += log2Of(i - T[v]!);
     T[v] = i;
   }
