@@ -176,7 +176,10 @@ function medianRuns(seq: Uint8Array, median: number, out: Float64Array): void {
  */
 function collisions(seq: Uint8Array, stamp: Int32Array, out: Float64Array): void {
   const n = seq.length;
-  let gen = stamp[256]! + 1; // generation counter instead of clearing the table per window
+  // A generation counter instead of clearing the table per window; restarted well before
+  // it could overflow the Int32Array (a call adds at most n/2 generations).
+  if (stamp[256]! > 1 << 29) stamp.fill(0);
+  let gen = stamp[256]! + 1;
   let count = 0;
   let sum = 0;
   let max = 0;
