@@ -12,7 +12,8 @@
  *   SP 800-90B estimate is below what the design credits it with, a source in
  *   health alarm, or TLS seeded from a degraded source;
  * - ok otherwise.
- * Every reason found is listed, not only those of the worst class.
+ * Every reason found is listed, not only those of the worst class; TLS handshakes
+ * seeded from the timer RngLib are listed as a 'note:' without changing the verdict.
  */
 import type { CellMetrics } from '../metrics/types.ts';
 import type { CellVerdict, QualityResult } from './result.ts';
@@ -71,6 +72,8 @@ export function cellVerdict(
   }
   const alarms = m.healthAlarms.rct + m.healthAlarms.apt;
   if (alarms > 0) flag('degraded', `devices raised ${alarms} health-test alarm(s) (RCT ${m.healthAlarms.rct}, APT ${m.healthAlarms.apt})`);
-  if (m.tls.degraded > 0) flag('degraded', `${m.tls.degraded} TLS handshake(s) seeded from a degraded source`);
+  // TLS seeded from the timer RngLib is OVMF X64's default (DOMAIN.md §3.6) and says nothing about SMM:
+  // reported as a note, verdict unchanged (a denied handshake above is 'broken').
+  if (m.tls.degraded > 0) reasons.push(`note: ${m.tls.degraded} TLS handshake(s) seeded from the timer RngLib (silent degrade)`);
   return { verdict, reasons };
 }

@@ -18,9 +18,9 @@ export const VARIABLE_CHURN: WorkloadDef = {
   description: 'OS calls SetVariable (authenticated, SMM) at a rate with sizes from a distribution: the SMM load every cell measures.',
   role: 'background',
   params: [
-    { name: 'rate', type: 'number', unit: 'calls/s', min: 1, max: 100000, default: 500, description: 'SetVariable calls per virtual second (closed loop: a stalled call delays the next).', source: 'our choice: resolves a 1 % throughput change within 1 s of virtual time' },
+    { name: 'rate', type: 'number', unit: 'calls/s', min: 1, max: 100000, default: 100, description: 'SetVariable calls per virtual second (closed loop: a stalled call delays the next).', source: 'our choice: resolves a 1 % throughput change within 1 s of virtual time' },
     { name: 'size-dist', type: 'string', enum: ['fixed', 'uniform', 'exponential'], default: 'uniform', description: 'Distribution of variable data sizes.', source: 'our choice' },
-    { name: 'size-bytes', type: 'integer', unit: 'bytes', min: 1, max: 65536, default: 256, description: "Mean (or fixed) data size; 'uniform' draws from 1…2·size-bytes.", source: 'estimate: typical NV variable payloads are tens to hundreds of bytes' },
+    { name: 'size-bytes', type: 'integer', unit: 'bytes', min: 1, max: 65536, default: 64, description: "Mean (or fixed) data size; 'uniform' draws from 1…2·size-bytes.", source: 'estimate: typical NV variable payloads are tens to hundreds of bytes' },
     { name: 'variables', type: 'integer', min: 1, max: 4096, default: 16, description: 'Distinct variable names written round-robin.', source: 'our choice' },
     { name: 'authenticated', type: 'boolean', default: true, description: 'Time-based authenticated variables (EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS).', source: 'DOMAIN.md §3.7 (authenticated store in SMRAM)' },
     { name: 'cpu', type: 'integer', min: 0, max: 63, default: 0, description: 'vCPU the OS thread runs on.', source: 'our choice' },

@@ -49,15 +49,26 @@ export const VIRTIO_DRAIN: WorkloadDef = {
         } else {
           const dev = p.devices.virtioRng;
           if (!dev) return;
-          p.sim.spawn('virtio-drain', (function* () {
+          // Two agents: the UEFI driver until ExitBootServices (a buffer it posted then is dropped
+          // by the device reset and never completes, so that process simply ends there), and its
+          // OS-side counterpart from the start of the runtime phase.
+          const drain = (privilege: 'third-party' | 'os') =>
+            function* () {
+              const ctx = ctxOf(privilege, cpu, 'virtio-drain');
+              for (;;) {
+                if (privilege === 'third-party' && p.phases.started('exit-boot-services')) return;
+                const bytes = yield* dev.read(ctx, n);
+                // Not ready (before BDS connects it): retry later.
+                yield Math.max(step, bytes === null ? 100_000 : minGapNs);
+              }
+            };
+          p.sim.spawn('virtio-drain.uefi', (function* () {
             yield* p.phases.waitFor('dxe');
-            for (;;) {
-              const runtime = p.phases.current() === 'runtime';
-              const ctx = ctxOf(runtime ? 'os' : 'third-party', cpu, 'virtio-drain');
-              const bytes = yield* dev.read(ctx, n);
-              // Not ready (before BDS connects it, or across the reset at ExitBootServices): retry later.
-              yield Math.max(step, bytes === null ? 100_000 : minGapNs);
-            }
+            yield* drain('third-party')();
+          })());
+          p.sim.spawn('virtio-drain.os', (function* () {
+            yield* p.phases.waitFor('runtime');
+            yield* drain('os')();
           })());
         }
       },

@@ -56,7 +56,9 @@ export function formatCellLine(c: CellResult): string {
   const q = c.quality;
   if (q.length > 0) {
     const fails = q.filter((x) => x.verdict === 'fail').map((x) => x.tap);
-    parts.push(`entropy ${q.length - fails.length}/${q.length} taps ok${fails.length ? ` (fail: ${fails.join(', ')})` : ''}`);
+    const pass = q.filter((x) => x.verdict === 'pass').length;
+    const short = q.length - pass - fails.length;
+    parts.push(`taps ${pass} pass/${fails.length} fail/${short} too short${fails.length ? ` (fail: ${fails.join(', ')})` : ''}`);
   }
   return parts.join(' · ');
 }
