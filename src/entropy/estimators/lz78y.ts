@@ -173,20 +173,19 @@ function binaryLz78y(S: Uint8Array): PredictorEstimate {
       const loc = (1 << (j + 1)) - 4 + ((pattern & ((1 << j) - 1)) << 1);
       const c0 = dict[loc]!;
       const c1 = dict[loc + 1]!;
-      const cnt = c0 > c1 ? c0 : c1;
-      if (cnt !== 0) {
-        if (cnt > maxCount) {
-          maxCount = cnt;
-          havePrediction = true;
-          // Ties predict 1 (the larger symbol), as the reference.
-          prediction = c0 > c1 ? 0 : 1;
-        }
-        dict[loc + y]!++;
-      } else if (dictElems < MAX_DICTIONARY_SIZE) {
+      // Branch-free selection (counts are < 2^31): ties predict 1, the larger symbol, as the reference.
+      const zeroWins = (c1 - c0) >>> 31; // 1 when c0 > c1
+      const cnt = c1 + ((c0 - c1) & -zeroWins);
+      const better = -((maxCount - cnt) >>> 31); // all ones when cnt > maxCount
+      maxCount = (cnt & better) | (maxCount & ~better);
+      prediction = ((zeroWins ^ 1) & better) | (prediction & ~better);
+      if (cnt !== 0) dict[loc + y]!++;
+      else if (dictElems < MAX_DICTIONARY_SIZE) {
         dict[loc + y] = 1;
         dictElems++;
       }
     }
+    havePrediction = maxCount > 0;
     if (havePrediction && prediction === y) {
       C++;
       if (++run > maxRun) maxRun = run;

@@ -179,6 +179,7 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
     const y = S[i]! & 1;
     const curWinner = winner;
     let found = false;
+    let winnerCorrect = -1; // the previous leader's outcome, when it predicted
     pattern = 0;
     const dMax = i - 2 < D - 1 ? i - 2 : D - 1;
     for (let d = 0; d <= dMax; d++) {
@@ -191,13 +192,14 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
         const pred = c0 > c1 ? 0 : 1;
         found = (c0 > c1 ? c0 : c1) !== 0;
         if (found) {
-          if (pred === y) {
-            if (++score[d]! >= score[winner]!) winner = d;
-            if (d === curWinner) {
-              C++;
-              if (++run > maxRun) maxRun = run;
-            }
-          } else if (d === curWinner) run = 0;
+          // Branch-free scoreboard: a correct prediction scores, and takes the
+          // lead when it reaches the leader's score (the reference's ">=").
+          const correct = pred === y ? 1 : 0;
+          const sc = score[d]! + correct;
+          score[d] = sc;
+          const take = correct & ((score[winner]! - sc - 1) >>> 31);
+          winner += (d - winner) & -take;
+          if (d === curWinner) winnerCorrect = correct;
           if (dict[loc + y] !== 0) dict[loc + y]!++;
           else if (dictElems[d]! < MAX_ENTRIES) {
             dict[loc + y] = 1;
@@ -211,6 +213,10 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
         dictElems[d]!++;
       }
     }
+    if (winnerCorrect === 1) {
+      C++;
+      if (++run > maxRun) maxRun = run;
+    } else if (winnerCorrect === 0) run = 0;
   }
   return predictionEstimate('MultiMMC', '6.3.9', C, L - 2, maxRun, 2);
 }

@@ -52,23 +52,23 @@ export class AdaptiveProportionTest {
   readonly alarmIndices: number[] = [];
   private readonly maxRecorded: number;
   /**
-   * The count that alarms, at least 2: the standard tests B ≥ C only after a match, so
+   * @internal The count that alarms, at least 2: the standard tests B ≥ C only after a match, so
    * a (degenerate) C of 1 alarms at the first match, exactly as C = 2 does.
    */
-  private readonly trigger: number;
-  /** A: the window's first sample. */
-  private ref = -1;
-  /** B: occurrences of A in the window so far. */
-  private count = 0;
-  /** Position of the next sample in its window, 0 … W−1. */
-  private pos = 0;
+  readonly _trigger: number;
+  /** @internal A: the window's first sample (HealthMonitor's fused loop reads the state). */
+  _ref = -1;
+  /** @internal B: occurrences of A in the window so far. */
+  _count = 0;
+  /** @internal Position of the next sample in its window, 0 … W−1. */
+  _pos = 0;
 
   constructor(opts: AdaptiveProportionOptions) {
     this.entropyPerSample = opts.entropyPerSample;
     this.alphaExponent = opts.alphaExponent ?? DEFAULT_ALPHA_EXPONENT;
     this.window = opts.binary === true ? APT_WINDOW_BINARY : APT_WINDOW_NON_BINARY;
     this.cutoff = aptCutoff(this.entropyPerSample, this.window, this.alphaExponent);
-    this.trigger = Math.max(2, this.cutoff);
+    this._trigger = Math.max(2, this.cutoff);
     this.maxRecorded = opts.maxRecordedAlarms ?? 1000;
   }
 
@@ -76,17 +76,17 @@ export class AdaptiveProportionTest {
   feed(sample: number): boolean {
     const index = this.samplesSeen++;
     let alarm = false;
-    if (this.pos === 0) {
-      this.ref = sample;
-      this.count = 1;
-    } else if (sample === this.ref && ++this.count === this.trigger) {
+    if (this._pos === 0) {
+      this._ref = sample;
+      this._count = 1;
+    } else if (sample === this._ref && ++this._count === this._trigger) {
       // B only grows within a window, so it equals the trigger once: one alarm per window.
       alarm = true;
       this.alarms++;
       if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
       if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
     }
-    if (++this.pos === this.window) this.pos = 0;
+    if (++this._pos === this.window) this._pos = 0;
     return alarm;
   }
 
@@ -95,11 +95,11 @@ export class AdaptiveProportionTest {
    * first alarm raised during this call, or −1. State (the open window) carries over.
    */
   feedAll(samples: Uint8Array): number {
-    const trigger = this.trigger;
+    const trigger = this._trigger;
     const window = this.window;
-    let ref = this.ref;
-    let count = this.count;
-    let pos = this.pos;
+    let ref = this._ref;
+    let count = this._count;
+    let pos = this._pos;
     let alarms = 0;
     let first = -1;
     const n = samples.length;
@@ -130,13 +130,20 @@ export class AdaptiveProportionTest {
       pos += end - start;
       if (pos === window) pos = 0;
     }
-    this.ref = ref;
-    this.count = count;
-    this.pos = pos;
+    this._ref = ref;
+    this._count = count;
+    this._pos = pos;
     this.alarms += alarms;
     if (first >= 0 && this.firstAlarmIndex < 0) this.firstAlarmIndex = this.samplesSeen + first;
     this.samplesSeen += n;
     return first;
+  }
+
+  /** @internal Counts an alarm raised at global sample index `index` (HealthMonitor's fused loop). */
+  _recordAlarm(index: number): void {
+    this.alarms++;
+    if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
+    if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
   }
 
   /** Forgets all state (as after a power-on restart); cutoff and options stay. */
@@ -145,8 +152,8 @@ export class AdaptiveProportionTest {
     this.samplesSeen = 0;
     this.firstAlarmIndex = -1;
     this.alarmIndices.length = 0;
-    this.ref = -1;
-    this.count = 0;
-    this.pos = 0;
+    this._ref = -1;
+    this._count = 0;
+    this._pos = 0;
   }
 }

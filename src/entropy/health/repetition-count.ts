@@ -41,10 +41,10 @@ export class RepetitionCountTest {
   /** Global indices of the first `maxRecordedAlarms` alarms, in order. */
   readonly alarmIndices: number[] = [];
   private readonly maxRecorded: number;
-  /** A: the value of the current run (−1 before the first sample). */
-  private last = -1;
-  /** B: the length of the current run. */
-  private run = 0;
+  /** @internal A: the value of the current run (−1 before the first sample); HealthMonitor's fused loop reads it. */
+  _last = -1;
+  /** @internal B: the length of the current run. */
+  _run = 0;
 
   constructor(opts: RepetitionCountOptions) {
     this.entropyPerSample = opts.entropyPerSample;
@@ -56,9 +56,9 @@ export class RepetitionCountTest {
   /** Feeds one sample; true when this sample raises an alarm. */
   feed(sample: number): boolean {
     const index = this.samplesSeen++;
-    if (sample === this.last) {
-      if (++this.run >= this.cutoff) {
-        this.run = 0;
+    if (sample === this._last) {
+      if (++this._run >= this.cutoff) {
+        this._run = 0;
         this.alarms++;
         if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
         if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
@@ -66,8 +66,8 @@ export class RepetitionCountTest {
       }
       return false;
     }
-    this.last = sample;
-    this.run = 1;
+    this._last = sample;
+    this._run = 1;
     return false;
   }
 
@@ -78,8 +78,8 @@ export class RepetitionCountTest {
   feedAll(samples: Uint8Array): number {
     // Locals instead of fields inside the loop: this is the hot path (≥ 100 M samples/s).
     const cutoff = this.cutoff;
-    let last = this.last;
-    let run = this.run;
+    let last = this._last;
+    let run = this._run;
     let alarms = 0;
     let first = -1;
     const n = samples.length;
@@ -96,11 +96,18 @@ export class RepetitionCountTest {
       }
     }
     if (first >= 0 && this.firstAlarmIndex < 0) this.firstAlarmIndex = this.samplesSeen + first;
-    this.last = last;
-    this.run = run;
+    this._last = last;
+    this._run = run;
     this.alarms += alarms;
     this.samplesSeen += n;
     return first;
+  }
+
+  /** @internal Counts an alarm raised at global sample index `index` (HealthMonitor's fused loop). */
+  _recordAlarm(index: number): void {
+    this.alarms++;
+    if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
+    if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
   }
 
   /** Forgets all state (as after a power-on restart); cutoff and options stay. */
@@ -109,7 +116,7 @@ export class RepetitionCountTest {
     this.samplesSeen = 0;
     this.firstAlarmIndex = -1;
     this.alarmIndices.length = 0;
-    this.last = -1;
-    this.run = 0;
+    this._last = -1;
+    this._run = 0;
   }
 }
