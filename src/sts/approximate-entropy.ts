@@ -53,7 +53,9 @@ export function approximateEntropy(bits: BitSequence, params: ApproximateEntropy
   const phiM1 = phi(cHi, n);
   const apen = phiM - phiM1;
   const chi2 = 2.0 * n * (Math.log(2) - apen);
-  const p = igamc(Math.pow(2, m - 1), chi2 / 2.0);
+  // χ² can come out slightly negative on short or degenerate input (ApEn > ln 2 by
+  // rounding); like the reference's Cephes igamc (x ≤ 0 → 1) that is P = 1.
+  const p = igamc(Math.pow(2, m - 1), Math.max(0, chi2 / 2.0));
   const statistics: TestResult['statistics'] = { phiM, phiM1, apen, chiSquared: chi2 };
   const limit = Math.floor(Math.log2(n)) - 5;
   if (m >= limit) statistics.note = `m = ${m} is not below ⌊log2 n⌋ − 5 = ${limit} (§2.12.7)`;

@@ -93,7 +93,11 @@ export function overlappingTemplate(bits: BitSequence, params: OverlappingTempla
   const corrected = params.corrected ?? false;
   const K = 5;
   if (!Number.isInteger(m) || m < 1 || m > 31) throw new InputError(`OverlappingTemplate m = ${m}: expected an integer in 1..31`);
-  if (!Number.isInteger(M) || M < m) throw new InputError(`OverlappingTemplate blockLength = ${M}: expected an integer ≥ m = ${m}`);
+  // A block must be able to hold K = 5 overlapping matches (M ≥ m + 4), else the last
+  // class has probability 0 and the χ² is undefined.
+  if (!Number.isInteger(M) || M < m + 4) {
+    throw new InputError(`OverlappingTemplate blockLength = ${M}: expected an integer ≥ m + 4 = ${m + 4}`);
+  }
   const n = bits.length;
   const N = Math.floor(n / M);
   const used = { m, M, N, K, corrected };

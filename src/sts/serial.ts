@@ -97,8 +97,10 @@ export function serial(bits: BitSequence, params: SerialParams = {}): TestResult
   const psim2 = m - 2 >= 1 ? psiSquared(c2, m - 2, n) : 0.0;
   const del1 = psim0 - psim1;
   const del2 = psim0 - 2.0 * psim1 + psim2;
-  const p1 = igamc(Math.pow(2, m - 1) / 2, del1 / 2.0);
-  const p2 = igamc(Math.pow(2, m - 2) / 2, del2 / 2.0);
+  // ∇ψ² and ∇²ψ² can be negative on short input; the reference's Cephes igamc
+  // returns 1 for x ≤ 0, so clamp rather than pass a negative x.
+  const p1 = igamc(Math.pow(2, m - 1) / 2, Math.max(0, del1 / 2.0));
+  const p2 = igamc(Math.pow(2, m - 2) / 2, Math.max(0, del2 / 2.0));
   const statistics: TestResult['statistics'] = { psiSquaredM: psim0, psiSquaredM1: psim1, psiSquaredM2: psim2, delta1: del1, delta2: del2 };
   if (m >= Math.floor(Math.log2(n)) - 2) statistics.note = `m = ${m} is not below ⌊log2 n⌋ − 2 = ${Math.floor(Math.log2(n)) - 2} (§2.11.7)`;
   return {

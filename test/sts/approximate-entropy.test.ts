@@ -36,3 +36,9 @@ test('bad m is an InputError; n ≤ m is not applicable', () => {
   assert.equal(r.status, 'not-applicable');
   assert.deepEqual(r.pValues, []);
 });
+
+test('de Bruijn sequence B(2, 4): ApEn(3) = ln 2 exactly, so χ² = 0 (may round below 0) and P = 1', () => {
+  const r = approximateEntropy(bitsOf('0000100110101111'), { m: 3 });
+  assert.ok(Math.abs(r.statistics.chiSquared as number) < 1e-12);
+  assert.equal(r.pValues[0], 1);
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exactOverlappingProbabilities, overlappingTemplate } from '../../src/sts/overlapping-template.ts';
 import { BitSequence } from '../../src/bits/bit-sequence.ts';
+import { InputError } from '../../src/errors.ts';
 import { assertPValues, loadReference, REFERENCE_NAMES } from './helpers.ts';
 
 function close6(actual: number[], expected: number[], label: string): void {
@@ -61,6 +62,9 @@ test('word-parallel count equals a per-position scan (runs of ones across word a
   assert.deepEqual(overlappingTemplate(ones).statistics.nu, [0, 0, 0, 0, 0, 102]);
 });
 
-test('shorter than one block: not applicable', () => {
+test('shorter than one block: not applicable; a block too short for 5 matches is an InputError', () => {
   assert.equal(overlappingTemplate(new BitSequence(new Uint32Array(10), 320)).status, 'not-applicable');
+  assert.throws(() => overlappingTemplate(new BitSequence(new Uint32Array(10), 320), { m: 9, blockLength: 12, corrected: true }), InputError);
+  const r = overlappingTemplate(new BitSequence(new Uint32Array(10), 320), { m: 2, blockLength: 6, corrected: true });
+  assert.ok(r.pValues.every(Number.isFinite));
 });
