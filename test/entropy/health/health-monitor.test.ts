@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HealthMonitor } from '../../../src/entropy/health/index.ts';
+import { AdaptiveProportionTest, HealthMonitor, RepetitionCountTest } from '../../../src/entropy/health/index.ts';
 import { chunked, stuckThenRandom } from './streams.ts';
 
 test('the doc-comment example: RCT alarms at 20 on a stuck binary source', () => {
@@ -44,4 +44,30 @@ test('recording is capped but counts stay complete', () => {
   assert.equal(r.rct.alarmIndices.length, 3);
   assert.equal(r.rct.alarms, Math.floor(10_000 / 4));
   assert.equal(r.truncated, true);
+});
+
+test('the fused one-pass feedAll equals running each test on its own, any chunking', () => {
+  const data = stuckThenRandom(250_000, 77);
+  for (const binary of [false, true]) {
+    for (const h of [0.5, 2, 5]) {
+      const opts = { entropyPerSample: h, binary, maxRecordedAlarms: 1e6 };
+      const m = new HealthMonitor(opts);
+      let firstSeen = -1;
+      let offset = 0;
+      for (const part of chunked(data, 3000)) {
+        const f = m.feedAll(part);
+        if (f >= 0 && firstSeen < 0) firstSeen = offset + f;
+        offset += part.length;
+      }
+      const rct = new RepetitionCountTest(opts);
+      const apt = new AdaptiveProportionTest(opts);
+      rct.feedAll(data);
+      apt.feedAll(data);
+      assert.deepEqual(m.rct.alarmIndices, rct.alarmIndices, `RCT, H = ${h}, binary = ${binary}`);
+      assert.deepEqual(m.apt.alarmIndices, apt.alarmIndices, `APT, H = ${h}, binary = ${binary}`);
+      assert.ok(rct.alarms + apt.alarms > 0);
+      assert.equal(firstSeen, m.firstAlarmIndex);
+      assert.equal(m.samplesSeen, data.length);
+    }
+  }
 });
