@@ -129,8 +129,11 @@ export class ComplexFFT {
       return;
     }
     const t = twiddleTable(n);
-    this.cos = t.cos;
-    this.sin = t.sin;
+    // The full table is only needed by the generic (p > 5) butterfly; the radix 2/3/4/5
+    // stages read their own contiguous tables built below.
+    const generic = this.factors.some((p) => p > 5);
+    this.cos = generic ? t.cos : new Float64Array(0);
+    this.sin = generic ? t.sin : new Float64Array(0);
     this.bufRe = new Float64Array(n);
     this.bufIm = new Float64Array(n);
     // Contiguous per-stage twiddles: late stages read them sequentially instead of
@@ -350,7 +353,26 @@ export class RealFFT {
       }
       return;
     }
+    const { re, im, nyquist } = this.halfSpectrum(x);
     const h = n / 2;
+    for (let k = 0; k < h; k++) {
+      outRe[k] = re[k]!;
+      outIm[k] = im[k]!;
+    }
+    outRe[h] = nyquist;
+    outIm[h] = 0;
+  }
+
+  /**
+   * Even n only: bins 0..n/2 − 1 of the DFT, computed in place in arrays the plan
+   * owns (valid until the next call), plus the real Nyquist bin X_{n/2}. No
+   * output allocation and no copy: what the DFT test needs at n = 10^6.
+   */
+  halfSpectrum(x: ArrayLike<number> | null): { re: Float64Array; im: Float64Array; nyquist: number } {
+    if (this.full) throw new Error('RealFFT.halfSpectrum(): only for even lengths');
+    const h = this.n / 2;
+    const zr = this.zr;
+    const zi = this.zi;
     if (x) {
       for (let j = 0; j < h; j++) {
         zr[j] = x[2 * j]!;
@@ -359,40 +381,42 @@ export class RealFFT {
     }
     const [Zr, Zi] = this.half!.transformAny(zr, zi);
     // With Z = FFT(x_even + i·x_odd): E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i),
-    // X_k = E_k + W_n^k·O_k for k < h, and X_h = E_0 − O_0.
+    // X_k = E_k + W_n^k·O_k for k < h, and X_h = E_0 − O_0. X_k and X_{h−k} depend only on
+    // Z_k and Z_{h−k}, so each pair is untangled in place.
     const c = this.cos;
     const s = this.sin;
-    for (let k = 0; k < h; k++) {
+    const z0r = Zr[0]!;
+    const z0i = Zi[0]!;
+    Zr[0] = z0r + z0i;
+    Zi[0] = 0;
+    for (let k = 1; 2 * k <= h; k++) {
+      const j = h - k;
       const a = Zr[k]!;
       const b = Zi[k]!;
-      const j = k === 0 ? 0 : h - k;
       const cc = Zr[j]!;
       const d = Zi[j]!;
-      const er = 0.5 * (a + cc);
-      const ei = 0.5 * (b - d);
-      const or = 0.5 * (b + d);
-      const oi = -0.5 * (a - cc);
-      const wr = c[k]!;
-      const wi = -s[k]!;
-      outRe[k] = er + wr * or - wi * oi;
-      outIm[k] = ei + wr * oi + wi * or;
+      // Bin k from (Z_k, Z_j).
+      let er = 0.5 * (a + cc);
+      let ei = 0.5 * (b - d);
+      let or = 0.5 * (b + d);
+      let oi = -0.5 * (a - cc);
+      let wr = c[k]!;
+      let wi = -s[k]!;
+      const xkr = er + wr * or - wi * oi;
+      const xki = ei + wr * oi + wi * or;
+      // Bin j from (Z_j, Z_k).
+      er = 0.5 * (cc + a);
+      ei = 0.5 * (d - b);
+      or = 0.5 * (d + b);
+      oi = -0.5 * (cc - a);
+      wr = c[j]!;
+      wi = -s[j]!;
+      Zr[j] = er + wr * or - wi * oi;
+      Zi[j] = ei + wr * oi + wi * or;
+      Zr[k] = xkr;
+      Zi[k] = xki;
     }
-    outRe[h] = Zr[0]! - Zi[0]!;
-    outIm[h] = 0;
-  }
-
-  private outRe?: Float64Array;
-  private outIm?: Float64Array;
-
-  /**
-   * Like `transform`, into arrays owned by the plan (reused: valid until the next
-   * call). Spares callers that only scan the spectrum two n/2-element allocations.
-   */
-  spectrum(x: ArrayLike<number> | null): { re: Float64Array; im: Float64Array } {
-    this.outRe ??= new Float64Array(this.bins);
-    this.outIm ??= new Float64Array(this.bins);
-    this.transform(x, this.outRe, this.outIm);
-    return { re: this.outRe, im: this.outIm };
+    return { re: Zr, im: Zi, nyquist: z0r - z0i };
   }
 
   /** The packed input buffers for even n (see `transform`). */
