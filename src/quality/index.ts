@@ -56,7 +56,7 @@ export function assessTap(tap: TapData, checks: QualityCheck[], opts: { maxSampl
       ran = true;
       if (q.sts.verdict === 'fail') {
         fail = true;
-        reasons.push(`SP 800-22: ${q.sts.applicable - q.sts.passed} of ${q.sts.applicable} applicable tests fail at α = ${q.sts.alpha}`);
+        reasons.push(`SP 800-22: ${q.sts.applicable - q.sts.passed} of ${q.sts.applicable} applicable tests have P-values below α = ${q.sts.alpha}; the battery verdict (multiple testing accounted for) is fail`);
       } else if (q.sts.verdict === 'insufficient-data') insufficient = true;
     }
   }

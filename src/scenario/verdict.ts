@@ -3,7 +3,8 @@
  * no-adversary cell and the quality of its tapped streams. Worst first:
  *
  * - insecure: a non-SMM actor got SMM-only data or wrote pflash
- *   (isolation violations), or a conditioned stream SMM relies on fails SP 800-22;
+ *   (isolation violations), or a conditioned stream fails SP 800-22 while its
+ *   consumer kept using it (an SMM driver that failed closed makes it 'broken');
  * - broken: something stopped working: variables lost, SetVariable failing,
  *   TLS denied, #UD faults outside SMM (e.g. RDRAND trapped for the OS);
  * - starved: SMM throughput collapsed (ratio below `starvedRatio`) or SMM
@@ -45,9 +46,16 @@ export function cellVerdict(
     reasons.push(`${v}: ${reason}`);
   };
   if (m.isolation.violations > 0) flag('insecure', `${m.isolation.violations} isolation violation(s) by non-SMM actors`);
+  // A bad stream is only insecure if its consumer went on using it; an SMM driver that
+  // failed closed (health alarm → refuse) turned it into an availability problem instead.
+  const failedClosed = (m.smm?.failClosed ?? 0) > 0 || m.setVariable.failed > 0;
   for (const q of quality) {
     if (q.kind === 'conditioned' && q.sts?.verdict === 'fail') {
-      flag('insecure', `conditioned stream ${q.tap} fails SP 800-22 (${q.sts.passed}/${q.sts.applicable} tests pass)`);
+      if (failedClosed && q.consumer === 'smm-variable') {
+        flag('broken', `conditioned stream ${q.tap} fails SP 800-22 (${q.sts.passed}/${q.sts.applicable} tests pass); SMM failed closed`);
+      } else {
+        flag('insecure', `conditioned stream ${q.tap} fails SP 800-22 (${q.sts.passed}/${q.sts.applicable} tests pass)`);
+      }
     }
   }
   if (m.variables.lost > 0) flag('broken', `${m.variables.lost} of ${m.variables.checked} variable(s) did not read back`);
