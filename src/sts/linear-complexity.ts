@@ -18,9 +18,10 @@
  * Minimum n: 10^6 recommended, 500 ≤ M ≤ 5000, N ≥ 200 (§2.10.7); like the
  * reference we only require one block.
  *
- * Speed: Berlekamp–Massey runs bit-sliced on 32 blocks at once
- * (`blockComplexities`): one 32-bit word per polynomial coefficient, lane-wise
- * masks instead of branches (the discrepancy is a coin flip per step, so a
+ * Speed: Berlekamp–Massey runs bit-sliced: 128 blocks at once in WebAssembly
+ * SIMD (berlekamp-massey-simd.ts), else 32 at once in TypeScript
+ * (`blockComplexities`): one word per polynomial coefficient, lane-wise masks
+ * instead of branches (the discrepancy is a coin flip per step, so a
  * per-block branch on it mispredicts half the time). `BerlekampMassey` is the
  * one-block, word-parallel form (the block bit-reversed so the discrepancy is
  * an AND of words and a parity), used for single blocks and as a cross-check.
@@ -30,6 +31,7 @@
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
+import { blockComplexitiesSimd } from './berlekamp-massey-simd.ts';
 import { notApplicable, type TestResult } from './types.ts';
 
 const SECTION = 'SP 800-22 Rev 1a §2.10';
@@ -283,7 +285,7 @@ export function linearComplexity(bits: BitSequence, params: LinearComplexityPara
 
   const words = new Uint32Array(bits.words.length + 2);
   words.set(bits.words);
-  const Ls = blockComplexities(words, N, M);
+  const Ls = blockComplexitiesSimd(words, N, M) ?? blockComplexities(words, N, M);
   const nu = new Array<number>(K + 1).fill(0);
   for (let i = 0; i < N; i++) {
     const L = Ls[i]!;

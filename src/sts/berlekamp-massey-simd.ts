@@ -1,0 +1,273 @@
+/**
+ * Bit-sliced Berlekamp–Massey over 128 blocks at once in WebAssembly SIMD, for
+ * the Linear Complexity test (SP 800-22 Rev 1a §2.10; see linear-complexity.ts
+ * for the algorithm in TypeScript, which this mirrors and is tested against).
+ *
+ * Why: BM costs O(M²) bit operations per block (2000 blocks of 500 bits at
+ * n = 10^6). Bit-sliced, one machine word carries one coefficient of many
+ * blocks; a v128 carries 128 blocks, against 32 for a JavaScript int, and the
+ * inner loop has no bounds checks. The module is tiny and assembled here from
+ * its opcodes (no build step, no dependency); Node 20 runs WASM SIMD without
+ * flags. `blockComplexitiesSimd` returns undefined when WebAssembly SIMD is
+ * unavailable, and the caller falls back to the TypeScript version.
+ *
+ * Memory (one imported memory, byte offsets): S[j] = bit j of the 128 blocks
+ * (v128, j = 0..M, S[M] = 0), then C[k] (coefficients of the 128 connection
+ * polynomials), then Q (B' = x^{N−m}·B, pre-shifted; its base moves down one
+ * v128 per step), then L[lane] (i32). Lane p is bit p & 63 of i64 half p >> 6.
+ */
+
+// ---- a minimal WebAssembly encoder (only what the function below needs) ----
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+
+const I32 = 0x7f;
+const I64 = 0x7e;
+const V128 = 0x7b;
+// Opcodes.
+const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (l: number) => [0x0c, ...uleb(l)],
+  brIf: (l: number) => [0x0d, ...uleb(l)],
+  select: [0x1b],
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32Load: [0x28, 2, 0],
+  i32Store: [0x36, 2, 0],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  i64: (v: number) => [0x42, ...sleb(v)],
+  i32GeS: [0x4e],
+  i32LtU: [0x49],
+  i32LtS: [0x48],
+  i32GtS: [0x4a],
+  i32LeS: [0x4c],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32And: [0x71],
+  i32Shl: [0x74],
+  i32ShrU: [0x76],
+  i64Or: [0x84],
+  i64Shl: [0x86],
+  i64ShrU: [0x88],
+  i32WrapI64: [0xa7],
+  i64ExtendI32U: [0xad],
+  v128Load: [0xfd, ...uleb(0), 4, 0],
+  v128Store: [0xfd, ...uleb(11), 4, 0],
+  v128Zero: [0xfd, ...uleb(12), ...new Array<number>(16).fill(0)],
+  i64x2Splat: [0xfd, ...uleb(18)],
+  i64x2Extract: (lane: number) => [0xfd, ...uleb(29), lane],
+  i64x2Replace: (lane: number) => [0xfd, ...uleb(30), lane],
+  v128And: [0xfd, ...uleb(78)],
+  v128Xor: [0xfd, ...uleb(81)],
+  v128Bitselect: [0xfd, ...uleb(82)],
+};
+
+// Locals: params 0..4, then i32, i64 and v128 locals.
+const [pM, pS, pC, pQ, pL] = [0, 1, 2, 3, 4];
+const [N, k, kmax, Lmax, Lmin, half, lane, l, nl, lmax, lmin, cp, bit] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+const [dlo, dhi, glo, ghi, word, gbit] = [18, 19, 20, 21, 22, 23];
+const [d, dn, g, c, b, cn] = [24, 25, 26, 27, 28, 29];
+
+/** 16·x for an i32 already on the stack. */
+const times16 = [...op.i32(4), ...op.i32Shl];
+/** lane < 64 on the stack. */
+const lowHalf = [...op.get(lane), ...op.i32(64), ...op.i32LtU];
+
+/** The body of bm(M, S, C, Q, L); see the TypeScript `complexities32` for the same steps. */
+function body(): number[] {
+  return [
+    ...op.get(pS), ...op.v128Load, ...op.set(d), // d = S[0] (c_0 = 1 in every lane)
+    ...op.block,
+    ...op.loop,
+    ...op.get(N), ...op.get(pM), ...op.i32GeS, ...op.brIf(1),
+    ...op.get(N), ...op.i32(1), ...op.i32ShrU, ...op.set(half),
+    ...op.get(d), ...op.i64x2Extract(0), ...op.set(dlo),
+    ...op.get(d), ...op.i64x2Extract(1), ...op.set(dhi),
+    ...op.i64(0), ...op.set(glo),
+    ...op.i64(0), ...op.set(ghi),
+    ...op.i32(0), ...op.set(lmax),
+    ...op.i32(0x7fffffff), ...op.set(lmin),
+    ...op.i32(0), ...op.set(lane),
+    // Per lane: grows when d = 1 and L ≤ N/2; then L ← N + 1 − L and its bit joins g.
+    ...op.loop,
+    ...op.get(pL), ...op.get(lane), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.i32Load, ...op.set(l),
+    ...op.get(dlo), ...op.get(dhi), ...lowHalf, ...op.select, ...op.set(word),
+    ...op.get(word), ...op.get(lane), ...op.i32(63), ...op.i32And, ...op.i64ExtendI32U, ...op.i64ShrU, ...op.i32WrapI64,
+    ...op.i32(1), ...op.i32And,
+    ...op.get(l), ...op.get(half), ...op.i32LeS, ...op.i32And, ...op.set(bit),
+    ...op.get(N), ...op.i32(1), ...op.i32Add, ...op.get(l), ...op.i32Sub, ...op.get(l), ...op.get(bit), ...op.select, ...op.set(nl),
+    ...op.get(pL), ...op.get(lane), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.get(nl), ...op.i32Store,
+    ...op.get(bit), ...op.i64ExtendI32U, ...op.get(lane), ...op.i32(63), ...op.i32And, ...op.i64ExtendI32U, ...op.i64Shl, ...op.set(gbit),
+    ...op.get(glo), ...op.get(gbit), ...op.i64(0), ...lowHalf, ...op.select, ...op.i64Or, ...op.set(glo),
+    ...op.get(ghi), ...op.i64(0), ...op.get(gbit), ...lowHalf, ...op.select, ...op.i64Or, ...op.set(ghi),
+    ...op.get(nl), ...op.get(lmax), ...op.get(nl), ...op.get(lmax), ...op.i32GtS, ...op.select, ...op.set(lmax),
+    ...op.get(nl), ...op.get(lmin), ...op.get(nl), ...op.get(lmin), ...op.i32LtS, ...op.select, ...op.set(lmin),
+    ...op.get(lane), ...op.i32(1), ...op.i32Add, ...op.tee(lane), ...op.i32(128), ...op.i32LtU, ...op.brIf(0),
+    ...op.end,
+    ...op.get(glo), ...op.i64x2Splat, ...op.get(ghi), ...op.i64x2Replace(1), ...op.set(g),
+    // kmax = max(Lmax, N + 1 − Lmin): degrees of C and B' before the update.
+    ...op.get(N), ...op.i32(1), ...op.i32Add, ...op.get(Lmin), ...op.i32Sub, ...op.tee(kmax),
+    ...op.get(Lmax), ...op.get(kmax), ...op.get(Lmax), ...op.i32GtS, ...op.select, ...op.set(kmax),
+    ...op.v128Zero, ...op.set(dn),
+    ...op.i32(0), ...op.set(k),
+    // C ← C ^ (B' & d); B' ← g ? C_old : B'; dn ^= C_new & S[N + 1 − k].
+    ...op.loop,
+    ...op.get(pC), ...op.get(k), ...times16, ...op.i32Add, ...op.tee(cp), ...op.v128Load, ...op.set(c),
+    ...op.get(pQ), ...op.get(k), ...times16, ...op.i32Add, ...op.v128Load, ...op.set(b),
+    ...op.get(c), ...op.get(b), ...op.get(d), ...op.v128And, ...op.v128Xor, ...op.set(cn),
+    ...op.get(cp), ...op.get(cn), ...op.v128Store,
+    ...op.get(pQ), ...op.get(k), ...times16, ...op.i32Add, ...op.get(c), ...op.get(b), ...op.get(g), ...op.v128Bitselect, ...op.v128Store,
+    ...op.get(dn), ...op.get(cn),
+    ...op.get(pS), ...op.get(N), ...op.i32(1), ...op.i32Add, ...op.get(k), ...op.i32Sub, ...times16, ...op.i32Add, ...op.v128Load,
+    ...op.v128And, ...op.v128Xor, ...op.set(dn),
+    ...op.get(k), ...op.i32(1), ...op.i32Add, ...op.tee(k), ...op.get(kmax), ...op.i32LeS, ...op.brIf(0),
+    ...op.end,
+    ...op.get(dn), ...op.set(d),
+    ...op.get(lmax), ...op.set(Lmax),
+    ...op.get(lmin), ...op.set(Lmin),
+    // B' ← x·B': its base moves down one v128, whose value is 0.
+    ...op.get(pQ), ...op.i32(16), ...op.i32Sub, ...op.tee(pQ), ...op.v128Zero, ...op.v128Store,
+    ...op.get(N), ...op.i32(1), ...op.i32Add, ...op.set(N),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+function moduleBytes(): Uint8Array {
+  const type = vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])]]);
+  const imports = vec([[...str('m'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]);
+  const funcs = vec([uleb(0)]);
+  const exports = vec([[...str('bm'), 0x00, ...uleb(0)]]);
+  const locals = vec([
+    [...uleb(13), I32],
+    [...uleb(6), I64],
+    [...uleb(6), V128],
+  ]);
+  const fn = [...locals, ...body()];
+  const code = vec([[...uleb(fn.length), ...fn]]);
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, type),
+    ...section(2, imports),
+    ...section(3, funcs),
+    ...section(7, exports),
+    ...section(10, code),
+  ]);
+}
+
+/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (mod: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+let compiled: object | null | undefined;
+
+function wasmModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = wasm ? new wasm.Module(moduleBytes()) : null;
+    } catch {
+      compiled = null; // no WebAssembly SIMD: callers fall back to TypeScript
+    }
+  }
+  return compiled;
+}
+
+/** In-place transpose of a 32×32 bit matrix (row r = A[r], column 0 = bit 31; Hacker's Delight §7-3). */
+function transpose32(A: Uint32Array): void {
+  let j = 16;
+  let m = 0x0000ffff;
+  while (j !== 0) {
+    for (let r = 0; r < 32; r = (r + j + 1) & ~j) {
+      const t = (A[r]! ^ (A[r + j]! >>> j)) & m;
+      A[r]! ^= t;
+      A[r + j]! ^= t << j;
+    }
+    j >>>= 1;
+    m ^= m << j;
+  }
+}
+
+/**
+ * Linear complexity of each of the `nBlocks` consecutive M-bit blocks of
+ * `words` (MSB first, at least one readable word past the last block bit),
+ * 128 blocks per call of the WASM function; undefined without WASM SIMD.
+ */
+export function blockComplexitiesSimd(words: Uint32Array, nBlocks: number, M: number): Int32Array | undefined {
+  const mod = wasmModule();
+  if (!mod || !wasm) return undefined;
+  const sBase = 0;
+  const cBase = 16 * (M + 33);
+  const qBase = cBase + 16 * (M + 2);
+  const lBase = qBase + 16 * (2 * M + 6);
+  const bytes = lBase + 4 * 128;
+  const memory = new wasm.Memory({ initial: Math.ceil(bytes / 65536) });
+  const bm = new wasm.Instance(mod, { m: { mem: memory } }).exports.bm as (M: number, S: number, C: number, Q: number, L: number) => void;
+  const u32 = new Uint32Array(memory.buffer);
+  const L = new Int32Array(memory.buffer, lBase, 128);
+  const res = new Int32Array(nBlocks);
+  const A = new Uint32Array(32);
+  for (let g0 = 0; g0 < nBlocks; g0 += 128) {
+    u32.fill(0, 0, lBase >>> 2);
+    L.fill(0);
+    // S: u32 (4j + w) bit (31 − l) = bit j of block g0 + 32w + l.
+    for (let w = 0; w < 4; w++) {
+      for (let j0 = 0; j0 < M; j0 += 32) {
+        for (let r = 0; r < 32; r++) {
+          const blk = g0 + 32 * w + r;
+          if (blk >= nBlocks) {
+            A[r] = 0;
+            continue;
+          }
+          const p = blk * M + j0;
+          const q = p >>> 5;
+          const sh = p & 31;
+          A[r] = (words[q]! << sh) | ((words[q + 1]! >>> 1) >>> (31 - sh));
+        }
+        transpose32(A);
+        const top = Math.min(32, M - j0);
+        for (let i = 0; i < top; i++) u32[((sBase >>> 2) + 4 * (j0 + i) + w)] = A[i]!;
+      }
+    }
+    u32.fill(0xffffffff, cBase >>> 2, (cBase >>> 2) + 4); // c_0 = 1
+    const q0 = qBase + 16 * (M + 1);
+    u32.fill(0xffffffff, (q0 + 16) >>> 2, ((q0 + 16) >>> 2) + 4); // B' = x at N = 0
+    bm(M, sBase, cBase, q0, lBase);
+    for (let p = 0; p < 128; p++) {
+      const blk = g0 + 32 * (p >>> 5) + 31 - (p & 31);
+      if (blk < nBlocks) res[blk] = L[p]!;
+    }
+  }
+  return res;
+}
