@@ -164,9 +164,80 @@ export interface TupleStats {
 }
 
 export function tupleStats(text: IntText, upper?: number): TupleStats {
-  const sa = suffixArray(text, upper);
-  const lcp = lcpArray(text, sa);
-  return tupleStatsFromLcp(text.length, lcp);
+  let up = upper ?? 0;
+  if (upper === undefined) for (let i = 0; i < text.length; i++) if (text[i]! > up) up = text[i]!;
+  const fast = text.length >= 2 && up < 256 ? windowLcp(text, up) : null;
+  if (fast !== null) return tupleStatsFromLcp(text.length, fast);
+  const sa = suffixArray(text, up);
+  return tupleStatsFromLcp(text.length, lcpArray(text, sa));
+}
+
+/**
+ * The LCP array in suffix order without a suffix array, when no two suffixes
+ * share more than a few dozen symbols (the usual case for noise; the bitstring
+ * of 10^6 random bytes has its longest repeat near 45 bits). Each suffix is
+ * keyed by its first w symbols packed into the top 58 bits of a 64-bit integer
+ * (zero-padded at the end of the text) plus its length (capped at w) in the low
+ * 6 bits, so that a suffix sorts before the longer ones it is a prefix of. A
+ * native sort of these keys gives the suffix order whenever all keys differ in
+ * their first w symbols, and then the adjacent common prefixes are the exact
+ * LCP array. The tuple statistics need only that array (not the positions).
+ * Returns null when some pair shares all w symbols; the caller then builds the
+ * suffix array.
+ */
+function windowLcp(text: IntText, upper: number): Int32Array | null {
+  const n = text.length;
+  let b = 1;
+  while (1 << b <= upper) b++;
+  const w = Math.floor(58 / b); // symbols per key
+  const D = w * b; // data bits per key
+  // The text as a bit stream, b bits per symbol, MSB first, with zero padding.
+  const nw = Math.ceil((n * b) / 32) + 4;
+  const W = new Int32Array(nw);
+  for (let i = 0, pos = 0; i < n; i++, pos += b) {
+    const v = text[i]!;
+    for (let j = b - 1, p = pos; j >= 0; j--, p++) if ((v >> j) & 1) W[p >> 5]! |= 1 << (31 - (p & 31));
+  }
+  const window32 = (p: number): number => {
+    const q = p >> 5;
+    const r = p & 31;
+    return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
+  };
+  const hiMask = D >= 32 ? -1 : ~(-1 >>> D);
+  const loMask = D > 32 ? ~(-1 >>> (D - 32)) : 0;
+  const keys = new BigUint64Array(n);
+  const k32 = new Uint32Array(keys.buffer); // little-endian: [2e] = low word, [2e+1] = high word
+  for (let i = 0; i < n; i++) {
+    const p = i * b;
+    const len = n - i < w ? n - i : w;
+    k32[2 * i + 1] = window32(p) & hiMask;
+    k32[2 * i] = (window32(p + 32) & loMask) | len;
+  }
+  keys.sort();
+  const lcp = new Int32Array(n);
+  let prevHi = k32[1]!;
+  let prevLo = k32[0]!;
+  for (let e = 1; e < n; e++) {
+    const hi = k32[2 * e + 1]!;
+    const lo = k32[2 * e]!;
+    let common: number;
+    const xh = hi ^ prevHi;
+    if (xh !== 0) common = Math.clz32(xh);
+    else {
+      const xl = (lo ^ prevLo) & ~63;
+      common = xl === 0 ? 64 : 32 + Math.clz32(xl);
+    }
+    let l = Math.floor(Math.min(common, D) / b);
+    const la = lo & 63;
+    const lb = prevLo & 63;
+    if (la < l) l = la;
+    if (lb < l) l = lb;
+    if (l >= w) return null;
+    lcp[e] = l;
+    prevHi = hi;
+    prevLo = lo;
+  }
+  return lcp;
 }
 
 export function tupleStatsFromLcp(n: number, lcp: Int32Array): TupleStats {
