@@ -101,18 +101,26 @@ export function nonOverlappingTemplate(bits: BitSequence, params: NonOverlapping
     next.fill(0);
     next[0] = 0x40000000;
     const base = i * M;
-    for (let j = 0; j <= last; j++) {
+    // Window starts p = base + j, j = 0..last, walked word by word so each word pair
+    // is loaded once per 32 starts.
+    let j = 0;
+    while (j <= last) {
       const p = base + j;
       const k = p >>> 5;
-      const sh = p & 31;
-      // m bits starting at p (>>> 1 >>> (31 − sh) is lo >>> (32 − sh) that stays right for sh = 0).
-      const v = ((words[k]! << sh) | ((words[k + 1]! >>> 1) >>> (31 - sh))) >>> out;
-      const t = slot[v]!;
-      // Branch-free (matches are data-dependent coin flips): ok = 1 when j ≥ next[t].
-      const nx = next[t]!;
-      const ok = ((j - nx) >>> 31) ^ 1;
-      count[t]! += ok;
-      next[t] = nx + ((j + m - nx) & -ok);
+      const x = words[k]!;
+      const y = words[k + 1]! >>> 1;
+      const sh0 = p & 31;
+      const stop = Math.min(32, sh0 + last - j + 1);
+      for (let sh = sh0; sh < stop; sh++, j++) {
+        // m bits from bit sh of x (y >>> (31 − sh) is the next word's lead, 0 for sh = 0).
+        const v = ((x << sh) | (y >>> (31 - sh))) >>> out;
+        const t = slot[v]!;
+        // Branch-free (matches are data-dependent coin flips): ok = 1 when j ≥ next[t].
+        const nx = next[t]!;
+        const ok = ((j - nx) >>> 31) ^ 1;
+        count[t]! += ok;
+        next[t] = nx + ((j + m - nx) & -ok);
+      }
     }
     for (let t = 0; t < T; t++) W[t * N + i] = count[t + 1]!;
   }
