@@ -205,6 +205,7 @@ export class Sim {
       if (!(y >= 0) || y === Infinity) throw new Error(`process ${p.name}: invalid delay ${String(y)} ns`);
       this.push(this.now + Math.round(y), p, null, undefined);
     } else if (y instanceof SimEvent) {
+      if (y.sim !== this) throw new Error(`process ${p.name}: waited on event '${y.name}' of another Sim`);
       y.addWaiter(p);
     } else {
       throw new Error(`process ${p.name}: yielded ${String(y)}, expected a delay in ns or a SimEvent`);

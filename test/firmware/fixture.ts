@@ -1,0 +1,65 @@
+/** Firmware test bench: an SMM variable driver over a scripted privileged source. */
+import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import { Pflash } from '../../src/devices/pflash.ts';
+import { SmiController } from '../../src/devices/smi.ts';
+import { Smram } from '../../src/devices/smram.ts';
+import type { AccessContext } from '../../src/devices/access.ts';
+import { CounterRngLib } from '../../src/firmware/counter-rnglib.ts';
+import { CounterSource, type PrivilegedSource, type SourceResult } from '../../src/firmware/privileged-source.ts';
+import { SmmVariableDriver } from '../../src/firmware/smm-variable.ts';
+import { MetricsCollector } from '../../src/metrics/collector.ts';
+import { Prng } from '../../src/sim/prng.ts';
+import { Sim, type Proc } from '../../src/sim/sim.ts';
+import { Vcpus } from '../../src/sim/vcpus.ts';
+import { TapRegistry } from '../../src/taps/tap.ts';
+
+export const OS: AccessContext = { privilege: 'os', cpu: 1, actor: 'os' };
+
+/** A source whose next answers the test scripts: 'ok' (fresh PRNG bytes), 'stuck', 'not-ready'. */
+export class ScriptedSource implements PrivilegedSource {
+  readonly name = 'scripted';
+  readonly unsafe = false;
+  mode: 'ok' | 'stuck' | 'not-ready' = 'ok';
+  calls = 0;
+  constructor(private readonly rng: Prng) {}
+  /** Every call takes 1 µs; 'not-ready' answers at once (as a source past its deadline would). */
+  *getEntropy(_ctx: AccessContext, n: number, _deadlineNs: number): Proc<SourceResult> {
+    this.calls++;
+    yield 1000;
+    if (this.mode === 'ok') return { status: 'ok', bytes: this.rng.bytes(n), alarm: false };
+    if (this.mode === 'stuck') return { status: 'ok', bytes: new Uint8Array(n), alarm: false };
+    return { status: 'not-ready', bytes: new Uint8Array(0), alarm: false };
+  }
+}
+
+export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: ParamValues } = {}) {
+  const sim = new Sim();
+  const vcpus = new Vcpus(sim, 2);
+  const metrics = new MetricsCollector();
+  const taps = new TapRegistry(1 << 16);
+  const rng = new Prng(3);
+  const smi = new SmiController(sim, resolveParams('smi', undefined), vcpus, metrics);
+  const smram = new Smram(resolveParams('smram', undefined), metrics);
+  const pflash = new Pflash(resolveParams('pflash', over.pflash), vcpus, metrics);
+  const source = new ScriptedSource(rng.fork('src'));
+  const counter = new CounterRngLib(sim, resolveParams('counter-rnglib', undefined), rng.fork('pm'), vcpus, metrics, taps);
+  const driver = new SmmVariableDriver(
+    sim,
+    resolveParams('smm-variable', { 'boot-variable-writes': 0, ...(over['smm-variable'] ?? {}) }),
+    smi,
+    smram,
+    pflash,
+    source,
+    new CounterSource(counter),
+    metrics,
+    taps,
+    () => true,
+  );
+  const run = <T>(gen: Proc<T>): T => {
+    const p = sim.spawn('t', gen);
+    sim.run();
+    if (!p.triggered) throw new Error('process did not finish');
+    return p.value as T;
+  };
+  return { sim, vcpus, metrics, taps, rng, smi, smram, pflash, source, driver, run };
+}
