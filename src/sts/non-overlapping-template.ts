@@ -44,16 +44,16 @@ export interface NonOverlappingTemplateParams {
 
 const tableCache = new Map<string, Int32Array>();
 
-/** Window value → index into `templates`, or −1. */
-function templateTable(templates: ArrayLike<number>, m: number): Int32Array {
-  const table = new Int32Array(1 << m).fill(-1);
+/** Window value → 1 + index into `templates`, or 0 when the window is no template. */
+function templateSlots(templates: ArrayLike<number>, m: number): Int32Array {
+  const table = new Int32Array(1 << m);
   for (let t = 0; t < templates.length; t++) {
     const v = templates[t]!;
     if (!Number.isInteger(v) || v < 0 || v >= 1 << m) {
       throw new InputError(`templates[${t}] = ${v}: expected an integer in 0..${(1 << m) - 1} (an m = ${m} bit template)`);
     }
-    if (table[v] !== -1) throw new InputError(`templates[${t}] = ${templateLabel(v, m)} appears twice`);
-    table[v] = t;
+    if (table[v] !== 0) throw new InputError(`templates[${t}] = ${templateLabel(v, m)} appears twice`);
+    table[v] = t + 1;
   }
   return table;
 }
@@ -73,13 +73,13 @@ export function nonOverlappingTemplate(bits: BitSequence, params: NonOverlapping
     return notApplicable('NonOverlappingTemplate', SECTION, n, used, `block length M = ⌊${n}/${N}⌋ = ${M} is shorter than the template (m = ${m})`);
   }
 
-  let table: Int32Array;
+  let slot: Int32Array;
   if (params.templates === undefined) {
     const key = `ref${m}`;
-    table = tableCache.get(key) ?? templateTable(templates, m);
-    tableCache.set(key, table);
+    slot = tableCache.get(key) ?? templateSlots(templates, m);
+    tableCache.set(key, slot);
   } else {
-    table = templateTable(templates, m);
+    slot = templateSlots(templates, m);
   }
 
   const T = templates.length;
@@ -89,8 +89,6 @@ export function nonOverlappingTemplate(bits: BitSequence, params: NonOverlapping
   // template and can never count (its next allowed position is out of reach).
   const count = new Int32Array(T + 1);
   const next = new Int32Array(T + 1);
-  const slot = new Int32Array(table.length);
-  for (let v = 0; v < table.length; v++) slot[v] = table[v]! + 1;
   // One spare word so the two-word window read never leaves the array.
   const words = new Uint32Array(bits.words.length + 1);
   words.set(bits.words);
