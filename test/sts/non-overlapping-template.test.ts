@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { nonOverlappingTemplate } from '../../src/sts/non-overlapping-template.ts';
 import { referenceTemplates } from '../../src/sts/templates.ts';
 import { BitSequence } from '../../src/bits/bit-sequence.ts';
+import { InputError } from '../../src/errors.ts';
 import { assertPValues, bitsOf, loadReference, REFERENCE_NAMES } from './helpers.ts';
 
 test('§2.7.4 worked example: B = 001, N = 2, M = 10 → W = (2, 1), χ² = 2.133333, P = 0.344154', () => {
@@ -64,4 +65,12 @@ test('blocks shorter than the template are not applicable (no P-values)', () => 
   assert.equal(r.status, 'not-applicable');
   assert.deepEqual(r.pValues, []);
   assert.match(r.reason!, /= 2 is shorter than the template/);
+});
+
+test('bad parameters are InputErrors naming the field', () => {
+  const bits = loadReference('data.e').bits.slice(0, 10_000);
+  assert.throws(() => nonOverlappingTemplate(bits, { m: 3, templates: [1, 1] }), (e) => e instanceof InputError && /appears twice/.test(e.message));
+  assert.throws(() => nonOverlappingTemplate(bits, { m: 3, templates: [8] }), (e) => e instanceof InputError && /templates\[0\]/.test(e.message));
+  assert.throws(() => nonOverlappingTemplate(bits, { m: 22 }), InputError);
+  assert.throws(() => nonOverlappingTemplate(bits, { blocks: 0 }), InputError);
 });
