@@ -164,7 +164,8 @@ export function batteryVerdict(streams: readonly (readonly TestResult[])[], opts
   }
   const base = { method, alpha, familyAlpha, streams: streams.length, count: 0, failures: 0, failed: [], notApplicable };
   if (streams.length === 0) return { ...base, verdict: 'insufficient-data', reason: 'no streams' };
-  const shortest = Math.min(...streams.map((rs) => Math.max(0, ...rs.map((r) => r.n))));
+  let shortest = Infinity;
+  for (const rs of streams) shortest = Math.min(shortest, rs.reduce((a, r) => Math.max(a, r.n), 0));
   if (shortest < minBits) {
     return {
       ...base,
@@ -199,8 +200,8 @@ export function batteryVerdict(streams: readonly (readonly TestResult[])[], opts
   const outside = usable
     .filter((e) => !e.proportionPass || e.uniformityPass === false)
     .map((e) => `${entryName(e)}: ${e.passed}/${e.sampleSize}${e.uniformityP !== undefined ? `, P_T = ${e.uniformityP.toPrecision(3)}` : ''}`);
-  const minTail = Math.min(...usable.map((e) => e.failureTailP));
-  const minU = withU.length > 0 ? Math.min(...withU.map((e) => e.uniformityP!)) : undefined;
+  const minTail = usable.reduce((a, e) => Math.min(a, e.failureTailP), 1);
+  const minU = withU.length > 0 ? withU.reduce((a, e) => Math.min(a, e.uniformityP!), 1) : undefined;
   const common = {
     ...base,
     count: usable.length,
