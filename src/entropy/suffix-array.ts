@@ -191,6 +191,13 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
   while (1 << b <= upper) b++;
   const w = Math.floor(58 / b); // symbols per key
   const D = w * b; // data bits per key
+  // A run of w+1 equal symbols already holds two suffixes sharing w symbols: skip the attempt.
+  let runLen = 1;
+  for (let i = 1; i < n; i++) {
+    if (text[i] === text[i - 1]) {
+      if (++runLen > w) return null;
+    } else runLen = 1;
+  }
   // The text as a bit stream, b bits per symbol, MSB first, with zero padding.
   const nw = Math.ceil((n * b) / 32) + 4;
   const W = new Int32Array(nw);
