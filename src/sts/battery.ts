@@ -11,6 +11,7 @@
  * TypeScript, loaded with `--import tsx`); each worker keeps its own FFT plan.
  */
 import { BitSequence } from '../bits/bit-sequence.ts';
+import { InputError } from '../errors.ts';
 import { STS_REGISTRY, testSpec, type TestParams } from './registry.ts';
 import type { StsTestName, TestResult } from './types.ts';
 
@@ -51,6 +52,9 @@ export interface StreamTask {
   tests: StsTestName[];
   params: Partial<Record<StsTestName, TestParams>>;
 }
+
+/** What a worker sends back: the results, or the message of an InputError. */
+export type WorkerReply = { results: TestResult[] } | { inputError: string };
 
 function checkOptions(bits: BitSequence, opts: BatteryOptions): { n: number; K: number; tests: StsTestName[] } {
   const K = opts.streams ?? 1;
@@ -94,7 +98,10 @@ export async function runBattery(bits: BitSequence, opts: BatteryOptions): Promi
         const s = next++;
         const words = bits.slice(s * n, n).words;
         const task: StreamTask = { words, n, tests, params };
-        const results = (await pool.run(task, { transferList: [words.buffer as ArrayBuffer] })) as TestResult[];
+        const reply = (await pool.run(task, { transferList: [words.buffer as ArrayBuffer] })) as WorkerReply;
+        // User errors stay user errors (exit 2) across the thread boundary.
+        if ('inputError' in reply) throw new InputError(reply.inputError);
+        const results = reply.results;
         out[s] = { stream: s, offset: s * n, n, results };
         opts.onProgress?.(++done, K);
       }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isInputError } from '../../src/errors.ts';
 import { runBattery, runTests } from '../../src/sts/battery.ts';
 import { frequency } from '../../src/sts/frequency.ts';
 import { STS_TEST_NAMES } from '../../src/sts/types.ts';
@@ -57,4 +58,12 @@ test('jobs = 2 (worker threads) returns exactly the single-thread results', asyn
 test('asking for more bits than the input has is a RangeError', async () => {
   const bits = loadReference('data.e').bits;
   await assert.rejects(runBattery(bits, { n: 600000, streams: 2 }), RangeError);
+});
+
+test('an InputError raised by a test inside a worker stays an InputError', async () => {
+  const bits = loadReference('data.e').bits;
+  await assert.rejects(
+    runBattery(bits, { n: 200000, streams: 2, jobs: 2, tests: ['OverlappingTemplate'], params: { OverlappingTemplate: { m: 9, blockLength: 5 } } }),
+    (e: unknown) => isInputError(e) && /blockLength/.test((e as Error).message),
+  );
 });
