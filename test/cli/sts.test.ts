@@ -165,3 +165,13 @@ test('--help teaches: examples and exit status', async () => {
   assert.match(r.out, /--block-frequency-m/);
   assert.match(r.out, /Exit status: 0 = the verdict passes/);
 });
+
+test('progress goes to stderr only on a terminal', async () => {
+  let err = '';
+  let out = '';
+  const args = ['node', 'entropy-bench', 'sts', E, '--bits', '100000', '--streams', '3', '--tests', 'frequency'];
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), isTTY: true });
+  assert.equal(code, 0, err);
+  assert.match(err, /\rsts: stream 3\/3\n$/);
+  assert.doesNotMatch(out, /stream 3\/3/);
+});
