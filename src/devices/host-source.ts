@@ -14,7 +14,7 @@
  * rng-random's EAGAIN leaving requests queued), `slow` (latency × slow-factor, throughput
  * ÷ slow-factor).
  */
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { AdaptiveProportionTest } from '../entropy/health/adaptive-proportion.ts';
@@ -23,6 +23,7 @@ import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Prng } from '../sim/prng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { TapRegistry } from '../taps/tap.ts';
+import { Keystream } from './keystream.ts';
 import { bool, num, str } from './param-get.ts';
 import type { ParamTable, ParamValues } from './params.ts';
 
@@ -112,7 +113,7 @@ export class HostSource {
   private busyUntil = 0;
   private readonly backend: string;
   private readonly fault: string;
-  private readonly cipher: ReturnType<typeof createCipheriv> | null = null;
+  private readonly stream: Keystream | null = null;
   private fileBytes: Uint8Array | null = null;
   private filePos = 0;
   private repeatBlock: Uint8Array | null = null;
@@ -136,7 +137,7 @@ export class HostSource {
     this.latencyNs = num(params, 'latency') * slow;
     this.nsPerByte = (1e9 / num(params, 'throughput')) * slow;
     if (this.backend === 'seeded') {
-      this.cipher = createCipheriv('aes-256-ctr', Buffer.from(rng.bytes(32)), Buffer.from(rng.bytes(16)));
+      this.stream = new Keystream(rng);
     } else if (this.backend === 'file') {
       const path = str(params, 'file');
       if (path === '') throw new InputError("host-source.file: backend 'file' needs a file path");
@@ -232,7 +233,7 @@ export class HostSource {
 
   /** n bytes from the configured backend (fewer at the end of a file). */
   private base(n: number): Uint8Array {
-    if (this.cipher !== null) return new Uint8Array(this.cipher.update(new Uint8Array(n)));
+    if (this.stream !== null) return this.stream.take(n);
     if (this.fileBytes !== null) {
       const out = this.fileBytes.slice(this.filePos, this.filePos + n);
       this.filePos += out.length;

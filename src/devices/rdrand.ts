@@ -22,13 +22,13 @@
  * Faults (§5.2): `all-ones` (0xFF… with CF=1, Zen 2 launch bug), `zero` (0 with CF=1, Zen 5
  * RDSEED), `cf0` (always CF=0: a broken DRNG; BaseRngLib gives up after 10 tries).
  */
-import { createCipheriv } from 'node:crypto';
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Prng } from '../sim/prng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapRegistry } from '../taps/tap.ts';
 import type { AccessContext } from './access.ts';
+import { Keystream } from './keystream.ts';
 import { bool, num, str } from './param-get.ts';
 import type { ParamTable, ParamValues } from './params.ts';
 
@@ -158,7 +158,7 @@ export class RdrandUnit {
   private readonly kernelExitNs: number;
   private readonly srbds: boolean;
   private readonly fault: string;
-  private readonly stream: ReturnType<typeof createCipheriv>;
+  private readonly stream: Keystream;
 
   constructor(
     private readonly sim: Sim,
@@ -180,13 +180,21 @@ export class RdrandUnit {
     this.seedTokens = num(params, 'rdseed-pool-bytes');
     // The DRNG's output stream: AES-256-CTR keyed from the run seed (deterministic; its
     // quality is the real DRNG's, a CTR_DRBG, §5.1).
-    this.stream = createCipheriv('aes-256-ctr', Buffer.from(rng.bytes(32)), Buffer.from(rng.bytes(16)));
+    this.stream = new Keystream(rng);
   }
 
   /** CPUID.1:ECX[30] (RDRAND) and CPUID.7:EBX[18] (RDSEED) as this guest sees them. */
   cpuid(_ctx: AccessContext): { rdrand: boolean; rdseed: boolean } {
     const shown = this.policy !== 'hidden';
     return { rdrand: shown, rdseed: shown };
+  }
+
+  /**
+   * True when every RDRAND by ctx will execute and return distinct, valid words (no fault
+   * injected, no #UD): callers may then batch many instructions into one reservation.
+   */
+  healthyFor(ctx: AccessContext): boolean {
+    return this.fault === 'none' && !this.faults(ctx) && this.policy !== 'hidden';
   }
 
   /** Whether an execution by ctx faults with #UD instead of executing. */
@@ -209,7 +217,7 @@ export class RdrandUnit {
    * Executes `count` RDRAND (or RDSEED) instructions back to back on ctx's vCPU. On #UD the
    * batch stops at the first instruction (the guest takes the exception).
    */
-  *rdrandWords(ctx: AccessContext, count: number, seed = false): Proc<RdrandBatch> {
+  *rdrandWords(ctx: AccessContext, count: number, seed = false, record = true): Proc<RdrandBatch> {
     if (count <= 0) return { ud: false, bytes: new Uint8Array(0), failures: 0 };
     const now = this.sim.now;
     if (this.faults(ctx)) {
@@ -255,18 +263,24 @@ export class RdrandUnit {
     let bytes: Uint8Array;
     if (this.fault === 'all-ones') bytes = new Uint8Array(okWords * this.wordBytes).fill(0xff);
     else if (this.fault === 'zero') bytes = new Uint8Array(okWords * this.wordBytes);
-    else bytes = new Uint8Array(this.stream.update(new Uint8Array(okWords * this.wordBytes)));
-    if (bytes.length > 0) {
-      this.metrics.addBytes(ctx.actor, bytes.length);
-      const src = seed ? 'rdseed' : 'rdrand';
-      this.taps.record(`${ctx.actor}/${src}`, { consumer: ctx.actor, source: src, kind: 'conditioned' }, bytes, this.sim.now);
-    }
+    else bytes = this.stream.take(okWords * this.wordBytes);
+    if (bytes.length > 0 && record) this.recordBytes(ctx, bytes, seed);
     return { ud: false, bytes, failures: count - okWords };
   }
 
+  /**
+   * Counts bytes a consumer obtained and taps them. Library code that discards some words
+   * (BaseRngLib's self-test samples) executes with record=false and records its payload here.
+   */
+  recordBytes(ctx: AccessContext, bytes: Uint8Array, seed = false): void {
+    this.metrics.addBytes(ctx.actor, bytes.length);
+    const src = seed ? 'rdseed' : 'rdrand';
+    this.taps.record(`${ctx.actor}/${src}`, { consumer: ctx.actor, source: src, kind: 'conditioned' }, bytes, this.sim.now);
+  }
+
   /** One RDRAND. */
-  *rdrand(ctx: AccessContext): Proc<RdrandResult> {
-    const b = yield* this.rdrandWords(ctx, 1, false);
+  *rdrand(ctx: AccessContext, record = true): Proc<RdrandResult> {
+    const b = yield* this.rdrandWords(ctx, 1, false, record);
     return { ud: b.ud, cf: b.bytes.length > 0, value: b.bytes.length > 0 ? b.bytes : new Uint8Array(this.wordBytes) };
   }
 

@@ -36,7 +36,7 @@ export class BaseRngLib {
   /** RDRAND one word with up to retry-limit tries; null on #UD or exhaustion. */
   private *word(ctx: AccessContext): Proc<Uint8Array | null> {
     for (let t = 0; t < this.rdrand.retryLimit; t++) {
-      const r = yield* this.rdrand.rdrand(ctx);
+      const r = yield* this.rdrand.rdrand(ctx, false);
       if (r.ud) {
         this.lastFailure = 'ud';
         return null;
@@ -55,7 +55,7 @@ export class BaseRngLib {
       return false;
     }
     // Fast path: one batch of 8; retries only if some returned CF=0.
-    const batch = yield* this.rdrand.rdrandWords(ctx, this.opts.selfTestSamples);
+    const batch = yield* this.rdrand.rdrandWords(ctx, this.opts.selfTestSamples, false, false);
     if (batch.ud) {
       this.lastFailure = 'ud';
       this.selfTestFailures++;
@@ -88,7 +88,9 @@ export class BaseRngLib {
   *getRandomNumber64(ctx: AccessContext): Proc<Uint8Array | null> {
     this.lastFailure = null;
     if (!(yield* this.isSupported(ctx))) return null;
-    return yield* this.word(ctx);
+    const w = yield* this.word(ctx);
+    if (w !== null) this.rdrand.recordBytes(ctx, w);
+    return w;
   }
 
   /** GetRandomNumber128: check + two GetRandomNumber64. */
@@ -105,8 +107,27 @@ export class BaseRngLib {
     return out;
   }
 
-  /** n bytes from successive GetRandomNumber128 calls (RngDxe CTR-256 path). */
+  /**
+   * n bytes from successive GetRandomNumber128 calls (RngDxe CTR-256 path). With a healthy
+   * unit the k calls are simulated as one batch with the same cost (3k CPUID exits, 26k
+   * RDRANDs) — the self-test cannot fail then — so large drains stay cheap to simulate.
+   */
   *getBytes(ctx: AccessContext, n: number): Proc<Uint8Array | null> {
+    const calls = Math.ceil(n / 16);
+    if (calls > 1 && this.rdrand.healthyFor(ctx) && this.rdrand.wordBytes === 8) {
+      this.lastFailure = null;
+      yield* this.vcpus.execute(ctx, 3 * calls * this.opts.cpuidExitNs);
+      const perCall = 3 * this.opts.selfTestSamples + 2;
+      const batch = yield* this.rdrand.rdrandWords(ctx, perCall * calls, false, false);
+      const out = new Uint8Array(n);
+      for (let c = 0; c < calls; c++) {
+        // the two payload words of call c are its last two
+        const at = (c * perCall + perCall - 2) * 8;
+        out.set(batch.bytes.subarray(at, at + Math.min(16, n - c * 16)), c * 16);
+      }
+      this.rdrand.recordBytes(ctx, out);
+      return out;
+    }
     const out = new Uint8Array(n);
     for (let off = 0; off < n; off += 16) {
       const v = yield* this.getRandomNumber128(ctx);
