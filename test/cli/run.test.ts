@@ -46,7 +46,7 @@ test('list shows designs, workloads and parameters with defaults and sources; --
   assert.match(d.out, /smm-device/);
   const w = await runCli(['list', 'workloads']);
   assert.match(w.out, /variable-churn \[background\]/);
-  assert.match(w.out, /rate = 500 calls\/s/);
+  assert.match(w.out, /rate = 100 calls\/s/);
   const p = await runCli(['list', 'params', '--json']);
   const params = JSON.parse(p.out) as Array<{ component: string; params: Array<{ name: string; default: unknown; source: string }> }>;
   const vr = params.find((c) => c.component === 'virtio-rng')!;

@@ -78,7 +78,7 @@ test('matrix expansion: designs × adversaries × params × seeds, deterministic
   assert.ok(cells.some((c) => c.id === 'shared-virtio/probe/virtio-rng.max-bytes=1024/seed=6'));
   // Background churn is in every cell, with every parameter resolved.
   for (const c of cells) assert.equal(c.workloads[0]!.name, 'variable-churn');
-  assert.equal(cells[1]!.workloads[0]!.params.rate, 500);
+  assert.equal(cells[1]!.workloads[0]!.params.rate, 100);
   assert.equal(cells[1]!.expectations.length, 1);
   assert.equal(cells.find((c) => c.design === 'shared-virtio')!.expectations.length, 0);
   assert.deepEqual(expandCells(loaded, { seed: 5 }).map((c) => c.id), cells.map((c) => c.id));

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenarioFile } from '../../src/scenario/run.ts';
 import type { CellResult, RunResult } from '../../src/scenario/result.ts';
+import { MIN_ENTROPY_SAMPLES, SHORTFALL_RATIO } from '../../src/quality/entropy.ts';
 
 const scenario = (name: string): string => new URL(`../../scenarios/${name}.yaml`, import.meta.url).pathname;
 const cache = new Map<string, Promise<RunResult>>();
@@ -34,11 +35,16 @@ test('smm-device: SetVariable throughput ≥ 99 % of baseline under every advers
   assert.ok(probe.metrics.isolation.blockedAttempts > 0, 'the probe must actually have tried');
 });
 
-test('shared-virtio under virtio-drain (max-bytes=1024, period=1000) stalls: throughput collapses and p99 ≥ the period', async () => {
+// QEMU's limiter bounds a starved request's wait by the rest of the current window
+// (DOMAIN.md §1.2: ≤ period), so a single-request SetVariable cannot wait longer than
+// one period: "p99 ≥ the period" is asserted as p99 within [0.9, 1] × period.
+test('shared-virtio under virtio-drain (max-bytes=1024, period=1000) stalls: throughput collapses and p99 ≈ the period', async () => {
   const r = await run('virtio-drain');
   const c = cell(r, 'shared-virtio/drain-device/seed=1');
   assert.ok(c.baselineRatio !== undefined && c.baselineRatio < 0.5, `ratio ${c.baselineRatio}`);
-  assert.ok(c.metrics.setVariable.latency.p99Ns >= 1000e6, `p99 ${c.metrics.setVariable.latency.p99Ns} ns`);
+  const p99 = c.metrics.setVariable.latency.p99Ns;
+  assert.ok(p99 >= 0.9 * 1000e6 && p99 <= 1000e6 + 10e6, `p99 ${p99} ns`);
+  assert.ok(c.metrics.starvation.longestNs <= 1000e6, 'no wait exceeds one period');
   assert.ok(c.verdict === 'starved' || c.verdict === 'broken', c.verdict);
 });
 
@@ -66,9 +72,12 @@ test('counter-fallback: SP 800-22 passes on the hashed output, SP 800-90B finds 
   assert.ok(out?.sts, 'conditioned output tap assessed');
   assert.equal(out.sts.verdict, 'pass');
   assert.ok(raw?.entropy && raw.claimedEntropyPerSample !== undefined);
-  assert.ok(raw.entropy.minEntropyPerSample < raw.claimedEntropyPerSample / 2, `${raw.entropy.minEntropyPerSample} vs claim ${raw.claimedEntropyPerSample}`);
+  // "Far below": under SHORTFALL_RATIO × the claim, a bar honest full-entropy bytes clear at this sample count.
+  assert.ok(raw.entropy.samples >= MIN_ENTROPY_SAMPLES, `${raw.entropy.samples} samples`);
+  assert.ok(raw.entropy.minEntropyPerSample < SHORTFALL_RATIO * raw.claimedEntropyPerSample, `${raw.entropy.minEntropyPerSample} vs claim ${raw.claimedEntropyPerSample}`);
+  assert.equal(raw.verdict, 'fail');
   assert.notEqual(c.verdict, 'ok');
-  assert.ok(c.verdictReasons.some((x) => /counter-rnglib\/raw/.test(x)));
+  assert.ok(c.verdictReasons.some((x) => /^degraded: raw source counter-rnglib\/raw: SP 800-90B estimate/.test(x)), c.verdictReasons.join('\n'));
 });
 
 test('faulty host sources trip health tests within their cutoff; the SMM driver fails closed and loses nothing', async () => {
@@ -81,6 +90,9 @@ test('faulty host sources trip health tests within their cutoff; the SMM driver 
     if (fault === 'stuck') assert.ok((raw.health.rct.firstAlarmAtSample ?? Infinity) <= raw.health.rct.cutoff - 1, 'stuck: RCT alarms at the C-th equal sample');
     assert.ok((c.metrics.smm?.failClosed ?? 0) + c.metrics.setVariable.failed > 0, `${fault}: SMM fails closed`);
     assert.equal(c.metrics.variables.lost, 0, `${fault}: every earlier variable reads back`);
+    // A stuck source alarms from its 4th byte (RCT C = 4 at H = 8), before a DRBG seed (48 bytes)
+    // is complete: no key can come from it, so no SMM SetVariable may complete at all.
+    if (fault === 'stuck') assert.equal(c.metrics.setVariable.completed, 0, 'stuck: nothing encrypted under a key from a source in alarm');
   }
 });
 
