@@ -173,17 +173,18 @@ export function tupleStats(text: IntText, upper?: number): TupleStats {
 }
 
 /**
- * The LCP array in suffix order without a suffix array, when no two suffixes
- * share more than a few dozen symbols (the usual case for noise; the bitstring
- * of 10^6 random bytes has its longest repeat near 45 bits). Each suffix is
- * keyed by its first w symbols packed into the top 58 bits of a 64-bit integer
- * (zero-padded at the end of the text) plus its length (capped at w) in the low
- * 6 bits, so that a suffix sorts before the longer ones it is a prefix of. A
- * native sort of these keys gives the suffix order whenever all keys differ in
- * their first w symbols, and then the adjacent common prefixes are the exact
- * LCP array. The tuple statistics need only that array (not the positions).
- * Returns null when some pair shares all w symbols; the caller then builds the
- * suffix array.
+ * The LCP array in suffix order without a suffix array, for texts whose
+ * repeats are mostly short (the usual case for noise: the bitstring of 10^6
+ * random bytes has its longest repeat near 45 bits). Each suffix is keyed by
+ * its first w symbols packed into the top 58 bits of a 64-bit integer
+ * (zero-padded at the end of the text) plus its length (capped at w) in the
+ * low 6 bits, so that a suffix sorts before the longer ones it is a prefix of.
+ * A native sort of the keys gives the suffix order up to ties between suffixes
+ * that share w symbols; the adjacent common prefixes are then the LCP array.
+ * Each group of tied keys is ordered by comparing its suffixes 32 bits at a
+ * time and its LCPs computed exactly. The tuple statistics need only the LCP
+ * array, not the positions. Returns null when ties cover more than 1/16 of the
+ * text (long periodic stretches); the caller then builds the suffix array.
  */
 function windowLcp(text: IntText, upper: number): Int32Array | null {
   const n = text.length;
@@ -191,19 +192,26 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
   while (1 << b <= upper) b++;
   const w = Math.floor(58 / b); // symbols per key
   const D = w * b; // data bits per key
-  // A run of w+1 equal symbols already holds two suffixes sharing w symbols: skip the attempt.
+  // Inside a run of more than w equal symbols, neighbouring suffixes tie on their
+  // keys: when such runs cover more than 1/16 of the text, go straight to the suffix array.
   let runLen = 1;
+  let inLongRuns = 0;
   for (let i = 1; i < n; i++) {
     if (text[i] === text[i - 1]) {
-      if (++runLen > w) return null;
+      if (++runLen > w) inLongRuns++;
     } else runLen = 1;
   }
+  if (inLongRuns > n / 16) return null;
   // The text as a bit stream, b bits per symbol, MSB first, with zero padding.
   const nw = Math.ceil((n * b) / 32) + 4;
   const W = new Int32Array(nw);
-  for (let i = 0, pos = 0; i < n; i++, pos += b) {
-    const v = text[i]!;
-    for (let j = b - 1, p = pos; j >= 0; j--, p++) if ((v >> j) & 1) W[p >> 5]! |= 1 << (31 - (p & 31));
+  if (b === 1) {
+    for (let i = 0; i < n; i++) if (text[i]! & 1) W[i >> 5]! |= 1 << (31 - (i & 31));
+  } else {
+    for (let i = 0, pos = 0; i < n; i++, pos += b) {
+      const v = text[i]!;
+      for (let j = b - 1, p = pos; j >= 0; j--, p++) if ((v >> j) & 1) W[p >> 5]! |= 1 << (31 - (p & 31));
+    }
   }
   const window32 = (p: number): number => {
     const q = p >> 5;
@@ -212,16 +220,17 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
   };
   const hiMask = D >= 32 ? -1 : ~(-1 >>> D);
   const loMask = D > 32 ? ~(-1 >>> (D - 32)) : 0;
+  const keyHi = (i: number): number => (window32(i * b) & hiMask) >>> 0;
+  const keyLo = (i: number): number => ((window32(i * b + 32) & loMask) | (n - i < w ? n - i : w)) >>> 0;
   const keys = new BigUint64Array(n);
   const k32 = new Uint32Array(keys.buffer); // little-endian: [2e] = low word, [2e+1] = high word
   for (let i = 0; i < n; i++) {
-    const p = i * b;
-    const len = n - i < w ? n - i : w;
-    k32[2 * i + 1] = window32(p) & hiMask;
-    k32[2 * i] = (window32(p + 32) & loMask) | len;
+    k32[2 * i + 1] = keyHi(i);
+    k32[2 * i] = keyLo(i);
   }
   keys.sort();
   const lcp = new Int32Array(n);
+  let tied = 0;
   let prevHi = k32[1]!;
   let prevLo = k32[0]!;
   for (let e = 1; e < n; e++) {
@@ -239,10 +248,66 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
     const lb = prevLo & 63;
     if (la < l) l = la;
     if (lb < l) l = lb;
-    if (l >= w) return null;
+    if (l >= w) tied++;
     lcp[e] = l;
     prevHi = hi;
     prevLo = lo;
+  }
+  if (tied === 0) return lcp;
+  if (tied > n / 16) return null;
+
+  // Tie groups: runs of equal keys in sorted order (lcp == w inside a run).
+  const groupOf = new Map<bigint, number>();
+  const groupStart: number[] = [];
+  const groupSize: number[] = [];
+  for (let e = 1; e < n; e++) {
+    if (lcp[e]! >= w && (e === 1 || lcp[e - 1]! < w)) {
+      groupOf.set(keys[e]!, groupStart.length);
+      groupStart.push(e - 1);
+      let f = e;
+      while (f < n && lcp[f]! >= w) f++;
+      groupSize.push(f - (e - 1));
+    }
+  }
+  // Positions of each group, found by recomputing the keys.
+  const members: number[][] = groupStart.map(() => []);
+  const key = new BigUint64Array(1);
+  const key32 = new Uint32Array(key.buffer);
+  for (let i = 0; i < n; i++) {
+    key32[1] = keyHi(i);
+    key32[0] = keyLo(i);
+    const g = groupOf.get(key[0]!);
+    if (g !== undefined) members[g]!.push(i);
+  }
+  // Common prefix (in symbols) of suffixes i and j, known to share `from` symbols; sign of the order.
+  let order = 0;
+  const commonPrefix = (i: number, j: number, from: number): number => {
+    const len = Math.min(n - i, n - j);
+    const bits = len * b;
+    let c = from * b;
+    while (c < bits) {
+      let x = window32(i * b + c) ^ window32(j * b + c);
+      const left = bits - c;
+      if (left < 32) x &= ~(-1 >>> left);
+      if (x !== 0) {
+        const at = c + Math.clz32(x);
+        order = ((window32(i * b + at) >>> 31) & 1) - ((window32(j * b + at) >>> 31) & 1);
+        return Math.floor(at / b);
+      }
+      c += 32;
+    }
+    order = j - i; // one is a prefix of the other: the shorter (later) suffix first
+    return len;
+  };
+  for (let g = 0; g < members.length; g++) {
+    const list = members[g]!;
+    list.sort((i, j) => {
+      commonPrefix(i, j, w);
+      return order;
+    });
+    const base = groupStart[g]!;
+    for (let t = 1; t < list.length; t++) lcp[base + t] = commonPrefix(list[t - 1]!, list[t]!, w);
+    if (list.length !== groupSize[g]) throw new Error('tuple statistics: tie group size mismatch');
   }
   return lcp;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lcpArray, suffixArray, tupleStats } from '../../src/entropy/suffix-array.ts';
+import { lcpArray, suffixArray, tupleStats, tupleStatsFromLcp } from '../../src/entropy/suffix-array.ts';
 
 /** Deterministic xorshift32 for test inputs. */
 function rng(seed: number): () => number {
@@ -83,5 +83,21 @@ test('tuple statistics equal brute-force counts of every tuple', () => {
       seen.add(key);
     }
     assert.equal(repeats, false);
+  }
+});
+
+test('sorted-key LCPs with a few long repeats (tie groups) equal the suffix-array LCPs', () => {
+  const r = rng(99);
+  for (const [n, alpha, block, copies] of [[20000, 2, 150, 2], [3000, 16, 40, 4], [2500, 200, 12, 5], [5000, 2, 70, 2]] as const) {
+    const t = new Uint8Array(n);
+    for (let i = 0; i < n; i++) t[i] = r() % alpha;
+    // copy one block to a few places: those suffixes share more than the 58-bit key
+    for (let c = 1; c <= copies; c++) t.copyWithin(c * Math.floor(n / (copies + 1)), 10, 10 + block);
+    const viaSa = tupleStatsFromLcp(n, lcpArray(t, suffixArray(t)));
+    const fast = tupleStats(t, alpha - 1);
+    assert.ok(fast.v > Math.floor(58 / Math.ceil(Math.log2(alpha))), 'the repeat exceeds the key window');
+    assert.equal(fast.v, viaSa.v);
+    assert.deepEqual([...fast.maxCount], [...viaSa.maxCount]);
+    assert.deepEqual([...fast.pairSum], [...viaSa.pairSum]);
   }
 });
