@@ -18,7 +18,7 @@
  * minimum, as the reference does.
  */
 import { prepareSamples, toBitstring } from './samples.ts';
-import { lcpArray, suffixArray, tupleStatsFromLcp } from './suffix-array.ts';
+import { tupleStats } from './suffix-array.ts';
 import { mostCommonValue } from './estimators/mcv.ts';
 import { collisionEstimate } from './estimators/collision.ts';
 import { markovEstimate } from './estimators/markov.ts';
@@ -95,10 +95,9 @@ function runTrack(
     timed(() => markovEstimate(symbols));
     timed(() => compressionEstimate(symbols));
   }
-  // t-Tuple and LRS share one suffix array.
+  // t-Tuple and LRS share one pass over the LCP array.
   timed(() => {
-    const sa = suffixArray(symbols, K - 1);
-    const stats = tupleStatsFromLcp(symbols.length, lcpArray(symbols, sa));
+    const stats = tupleStats(symbols, K - 1);
     return [tTupleFromStats(stats), lrsFromStats(stats)];
   });
   const predictors: Runner[] = [multiMcwEstimate, lagEstimate, multiMmcEstimate, lz78yEstimate];

@@ -2,11 +2,14 @@
  * Suffix array and LCP array for the t-Tuple (SP 800-90B §6.3.5) and LRS
  * (§6.3.6) estimators, which need the number of occurrences of every tuple.
  *
- * The suffix array is built with SA-IS (Nong, Zhang & Chan, "Two Efficient
- * Algorithms for Linear Time Suffix Array Construction", IEEE TC 2011): linear
- * time, typed arrays only, no string comparisons. The LCP array follows Kasai
- * et al. ("Linear-Time Longest-Common-Prefix Computation in Suffix Arrays and
- * Its Applications", CPM 2001), as the reference (cpp/shared/lrs_test.h) does.
+ * The estimators need only the LCP array in suffix order (`tupleStats`). When
+ * repeats are short (noise), it comes from a native sort of 58-bit suffix keys
+ * (`windowLcp`); otherwise from a suffix array built with SA-IS (Nong, Zhang &
+ * Chan, "Two Efficient Algorithms for Linear Time Suffix Array Construction",
+ * IEEE TC 2011: linear time, typed arrays only, no string comparisons) and the
+ * LCP algorithm of Kasai et al. ("Linear-Time Longest-Common-Prefix Computation
+ * in Suffix Arrays and Its Applications", CPM 2001), as the reference
+ * (cpp/shared/lrs_test.h) does.
  */
 
 type IntText = Uint8Array | Int32Array;

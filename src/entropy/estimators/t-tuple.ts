@@ -4,8 +4,8 @@
  * Q[i] = the most occurrences (overlapping) of any i-symbol tuple; t = the
  * largest i with Q[i] >= 35. P_max = max over i <= t of (Q[i]/(L-i+1))^(1/i),
  * p_u = min(1, P_max + 2.576 sqrt(P_max(1-P_max)/(L-1))), H = -log2(p_u).
- * The counts come from a suffix array with LCP (../suffix-array.ts) in linear
- * time. Not applicable (hMin null) when no symbol occurs 35 times.
+ * The counts come from one pass over the LCP array in suffix order
+ * (../suffix-array.ts). Not applicable (hMin null) when no symbol occurs 35 times.
  *
  * Worked example (ea_non_iid 1.1.7 on data.pi.bin): t = 18,
  * p-hat_max = 0.61361698191214179, p_u = 0.61477866562812643,
