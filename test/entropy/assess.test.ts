@@ -88,7 +88,7 @@ function assertAllFinite(v: unknown, path = 'result'): void {
 }
 
 test('short and degenerate inputs give finite numbers or null, never NaN/Infinity', () => {
-  for (const data of [Uint8Array.of(0, 1), Uint8Array.of(0, 1, 1, 0, 1), new Uint8Array(50).map((_, i) => i % 3)]) {
+  for (const data of [Uint8Array.of(0, 1), Uint8Array.of(0, 1, 2), Uint8Array.of(0, 1, 1, 0, 1), new Uint8Array(18).map((_, i) => i % 3), new Uint8Array(50).map((_, i) => i % 3)]) {
     for (const conditioned of [false, true]) assertAllFinite(assessNonIid(data, { bitsPerSymbol: 2, conditioned }));
   }
   const s = loadSample('rand8_short');

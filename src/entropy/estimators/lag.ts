@@ -14,7 +14,7 @@
  * N = 1,165,665, r = 22, P_global' = 0.56981495344368849,
  * H = 0.81143461261488992.
  */
-import { predictionEstimate } from './predictor.ts';
+import { notApplicablePredictor, predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
 
 const D = 128;
@@ -25,7 +25,7 @@ export function lagEstimate(symbols: Uint8Array, k: number): PredictorEstimate {
   const L = S.length;
   const K = Math.max(k, 2);
   if (L < 3) {
-    return { ...predictionEstimate('Lag', '6.3.8', 0, 1, 0, K), hMin: null, note: 'needs at least 3 samples' };
+    return notApplicablePredictor('Lag', '6.3.8', 'needs at least 3 samples');
   }
   if (K === 2) return binaryLag(S);
   const scoreboard = new Float64Array(D);

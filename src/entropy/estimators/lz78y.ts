@@ -18,7 +18,7 @@
  * H = 0.81115864436468677.
  */
 import { IntMap } from './int-map.ts';
-import { predictionEstimate } from './predictor.ts';
+import { notApplicablePredictor, predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
 
 const B = 16;
@@ -28,11 +28,7 @@ export function lz78yEstimate(symbols: Uint8Array, k: number): PredictorEstimate
   const K = Math.max(k, 2);
   const len = symbols.length;
   if (len < B + 2) {
-    return {
-      ...predictionEstimate('LZ78Y', '6.3.10', 0, 1, 0, K),
-      hMin: null,
-      note: `needs at least ${B + 2} samples`,
-    };
+    return notApplicablePredictor('LZ78Y', '6.3.10', `needs at least ${B + 2} samples`);
   }
   if (K === 2) return binaryLz78y(symbols);
   return generalLz78y(symbols, K);

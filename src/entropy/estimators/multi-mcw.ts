@@ -16,7 +16,7 @@
  * Worked example (ea_non_iid 1.1.7 on data.pi.bin): C = 662,387, N = 1,165,603,
  * r = 23, P_global' = 0.56946013995367961, H = 0.81233323259173817.
  */
-import { predictionEstimate } from './predictor.ts';
+import { notApplicablePredictor, predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
 
 const WINDOWS = [63, 255, 1023, 4095] as const;
@@ -27,11 +27,7 @@ export function multiMcwEstimate(symbols: Uint8Array, k: number): PredictorEstim
   const NW = WINDOWS.length;
   const wMax = WINDOWS[NW - 1]!;
   if (len < wMax + 1) {
-    return {
-      ...predictionEstimate('MultiMCW', '6.3.7', 0, 1, 0, Math.max(k, 2)),
-      hMin: null,
-      note: `needs at least ${wMax + 1} samples`,
-    };
+    return notApplicablePredictor('MultiMCW', '6.3.7', `needs at least ${wMax + 1} samples`);
   }
   const K = Math.max(k, 2);
   const counts = WINDOWS.map(() => new Int32Array(K));

@@ -18,7 +18,7 @@
  * H = 0.81118369680348135.
  */
 import { IntMap } from './int-map.ts';
-import { predictionEstimate } from './predictor.ts';
+import { notApplicablePredictor, predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
 
 const D = 16;
@@ -28,7 +28,7 @@ export function multiMmcEstimate(symbols: Uint8Array, k: number): PredictorEstim
   const K = Math.max(k, 2);
   const len = symbols.length;
   if (len < 3) {
-    return { ...predictionEstimate('MultiMMC', '6.3.9', 0, 1, 0, K), hMin: null, note: 'needs at least 3 samples' };
+    return notApplicablePredictor('MultiMMC', '6.3.9', 'needs at least 3 samples');
   }
   if (K === 2 && len > D + 1) return binaryMultiMmc(symbols);
   return generalMultiMmc(symbols, K);

@@ -88,6 +88,13 @@ export function predictionEstimate(
   k: number,
 ): PredictorEstimate {
   const r = longestRun + 1;
+  if (N < 2) {
+    // P_global' needs N - 1 > 0: too few predictions to say anything.
+    return {
+      name, section, hMin: null, note: `only ${N} prediction${N === 1 ? '' : 's'}, need at least 2`,
+      C, N, r, pGlobal: 0, pGlobalPrime: 0, pLocal: null,
+    };
+  }
   const pGlobal = C / N;
   const pGlobalPrime =
     pGlobal > 0
@@ -100,4 +107,9 @@ export function predictionEstimate(
     curMax = Math.max(curMax, pLocal);
   }
   return { name, section, hMin: negLog2(curMax), C, N, r, pGlobal, pGlobalPrime, pLocal };
+}
+
+/** The result of a predictor that cannot run on this input. */
+export function notApplicablePredictor(name: EstimatorName, section: string, note: string): PredictorEstimate {
+  return { name, section, hMin: null, note, C: 0, N: 0, r: 0, pGlobal: 0, pGlobalPrime: 0, pLocal: null };
 }
