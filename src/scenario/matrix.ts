@@ -98,7 +98,7 @@ export function expandCells(loaded: LoadedScenario, opts: ExpandOptions = {}): C
   }
   const baseAdversary = (s.workloads ?? []).filter((w) => findWorkload(w.name)?.role !== 'background');
   const labelOf = (ref: WorkloadRef): string => {
-    const own = ref.name === 'none' ? [] : [ref.label ?? ref.name];
+    const own = ref.name === 'none' ? (ref.label !== undefined ? [ref.label] : []) : [ref.label ?? ref.name];
     const names = [...baseAdversary.map((w) => w.label ?? w.name), ...own];
     return names.length ? names.join('+') : 'none';
   };
