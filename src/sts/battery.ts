@@ -7,8 +7,9 @@
  * n/8 bytes, and shared by all its tests; only results are kept), so memory is
  * O(n) plus the results, whatever K is.
  *
- * With jobs > 1 the streams run on piscina worker threads (the worker file is
- * TypeScript, loaded with `--import tsx`); each worker keeps its own FFT plan.
+ * With jobs > 1 the streams are shared between this thread and jobs − 1 piscina
+ * worker threads (the worker file is TypeScript, loaded with `--import tsx`);
+ * each thread keeps its own FFT plan. Results do not depend on `jobs`.
  */
 import { BitSequence } from '../bits/bit-sequence.ts';
 import { InputError } from '../errors.ts';
@@ -53,6 +54,10 @@ export interface StreamTask {
   params: Partial<Record<StsTestName, TestParams>>;
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise<void>((r) => setImmediate(r));
+}
+
 /** What a worker sends back: the results, or the message of an InputError. */
 export type WorkerReply = { results: TestResult[] } | { inputError: string };
 
@@ -78,35 +83,50 @@ export async function runBattery(bits: BitSequence, opts: BatteryOptions): Promi
       out[s] = { stream: s, offset: s * n, n, results: runTests(stream, tests, params) };
       opts.onProgress?.(++done, K);
       // Yield between streams so progress output and signals get through.
-      if (K > 1) await new Promise<void>((r) => setImmediate(r));
+      if (K > 1) await yieldToEventLoop();
     }
     return out;
   }
+  // The calling thread is one of the `jobs` threads (it would only wait otherwise): jobs − 1
+  // piscina workers, which saves one worker's start-up and memory (~45 MB with tsx).
   const { Piscina } = await import('piscina');
+  const workers = jobs - 1;
   const pool = new Piscina({
     filename: new URL('./battery-worker.ts', import.meta.url).href,
     execArgv: ['--import', 'tsx'],
-    minThreads: jobs,
-    maxThreads: jobs,
-    // One stream in flight per thread keeps at most `jobs` stream copies alive.
-    concurrentTasksPerWorker: 1,
+    minThreads: workers,
+    maxThreads: workers,
+    // Two streams queued per worker: it starts the second while this thread, busy with
+    // its own stream, has not yet handled the first reply.
+    concurrentTasksPerWorker: 2,
+    // A small young generation: the tests allocate little that survives a stream, and the
+    // default (up to 48 MB of semi-spaces per thread) would dominate the worker's footprint.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
+  let next = 0;
+  const feed = async (): Promise<void> => {
+    while (next < K) {
+      const s = next++;
+      const words = bits.slice(s * n, n).words;
+      const task: StreamTask = { words, n, tests, params };
+      const reply = (await pool.run(task, { transferList: [words.buffer as ArrayBuffer] })) as WorkerReply;
+      // User errors stay user errors (exit 2) across the thread boundary.
+      if ('inputError' in reply) throw new InputError(reply.inputError);
+      out[s] = { stream: s, offset: s * n, n, results: reply.results };
+      opts.onProgress?.(++done, K);
+    }
+  };
+  const local = async (): Promise<void> => {
+    await yieldToEventLoop(); // let the feeders hand out the first streams
+    while (next < K) {
+      const s = next++;
+      out[s] = { stream: s, offset: s * n, n, results: runTests(bits.slice(s * n, n), tests, params) };
+      opts.onProgress?.(++done, K);
+      await yieldToEventLoop(); // worker replies and new dispatches happen here
+    }
+  };
   try {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < K) {
-        const s = next++;
-        const words = bits.slice(s * n, n).words;
-        const task: StreamTask = { words, n, tests, params };
-        const reply = (await pool.run(task, { transferList: [words.buffer as ArrayBuffer] })) as WorkerReply;
-        // User errors stay user errors (exit 2) across the thread boundary.
-        if ('inputError' in reply) throw new InputError(reply.inputError);
-        const results = reply.results;
-        out[s] = { stream: s, offset: s * n, n, results };
-        opts.onProgress?.(++done, K);
-      }
-    };
-    await Promise.all(Array.from({ length: jobs }, worker));
+    await Promise.all([local(), ...Array.from({ length: 2 * workers }, feed)]);
   } finally {
     await pool.destroy();
   }

@@ -128,12 +128,12 @@ export class ComplexFFT {
       this.cos = this.sin = this.bufRe = this.bufIm = new Float64Array(0);
       return;
     }
-    const t = twiddleTable(n);
     // The full table is only needed by the generic (p > 5) butterfly; the radix 2/3/4/5
     // stages read their own contiguous tables built below.
     const generic = this.factors.some((p) => p > 5);
-    this.cos = generic ? t.cos : new Float64Array(0);
-    this.sin = generic ? t.sin : new Float64Array(0);
+    const t = generic ? twiddleTable(n) : { cos: new Float64Array(0), sin: new Float64Array(0) };
+    this.cos = t.cos;
+    this.sin = t.sin;
     this.bufRe = new Float64Array(n);
     this.bufIm = new Float64Array(n);
     // Contiguous per-stage twiddles: late stages read them sequentially instead of
@@ -146,8 +146,10 @@ export class ComplexFFT {
       for (let k = 0, o = 0; k < l; k++) {
         for (let q = 1; q < p; q++, o += 2) {
           const idx = (q * k * sp) % n;
-          tw[o] = t.cos[idx]!;
-          tw[o + 1] = t.sin[idx]!;
+          // Reflect about π to halve the angle's rounding error (as twiddleTable does).
+          const ang = (2 * Math.PI * Math.min(idx, n - idx)) / n;
+          tw[o] = Math.cos(ang);
+          tw[o + 1] = 2 * idx <= n ? Math.sin(ang) : -Math.sin(ang);
         }
       }
       this.stageTw.push(tw);
@@ -315,10 +317,12 @@ export class RealFFT {
     if (n % 2 === 0) {
       const h = n / 2;
       this.half = new ComplexFFT(h);
-      this.cos = new Float64Array(h);
-      this.sin = new Float64Array(h);
+      // W_n^k for k ≤ h/2 only: W_n^(h−k) = −conj(W_n^k) gives the rest.
+      const q = Math.floor(h / 2) + 1;
+      this.cos = new Float64Array(q);
+      this.sin = new Float64Array(q);
       const w = (2 * Math.PI) / n;
-      for (let k = 0; k < h; k++) {
+      for (let k = 0; k < q; k++) {
         this.cos[k] = Math.cos(w * k);
         this.sin[k] = Math.sin(w * k);
       }
@@ -409,8 +413,8 @@ export class RealFFT {
       ei = 0.5 * (d - b);
       or = 0.5 * (d + b);
       oi = -0.5 * (cc - a);
-      wr = c[j]!;
-      wi = -s[j]!;
+      wr = -c[k]!; // W_n^j = −conj(W_n^k) for j = h − k
+      wi = -s[k]!;
       Zr[j] = er + wr * or - wi * oi;
       Zi[j] = ei + wr * oi + wi * or;
       Zr[k] = xkr;
