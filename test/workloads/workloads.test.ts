@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runPlatform, type DesignName, type PlatformRunResult } from '../../src/designs/platform.ts';
+import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import { WORKLOADS, findWorkload } from '../../src/workloads/index.ts';
+import { resolveTable } from '../../src/workloads/params.ts';
+
+function run(design: DesignName, workloads: Array<[string, ParamValues?]>, opts: { runtimeNs?: number; params?: Record<string, ParamValues> } = {}): PlatformRunResult {
+  const params: Record<string, ParamValues> = { ...opts.params };
+  const built = workloads.map(([name, values]) => {
+    const def = findWorkload(name)!;
+    const v = resolveTable(name, def.params, values);
+    for (const [comp, o] of Object.entries(def.platformOverrides?.(v) ?? {})) params[comp] = { ...params[comp], ...o };
+    return def.create(v);
+  });
+  return runPlatform({ design, seed: 3, vcpus: 2, params, runtimeNs: opts.runtimeNs ?? 200e6 }, built);
+}
+const phaseAt = (r: PlatformRunResult, phase: string): number => r.timeline.find((t) => t.phase === phase)!.atNs;
+
+test('every workload has unique name, valid defaults, and fault overrides the platform accepts', () => {
+  const names = WORKLOADS.map((w) => w.name);
+  assert.equal(new Set(names).size, names.length);
+  for (const w of WORKLOADS) {
+    const v = resolveTable(w.name, w.params, {});
+    for (const s of w.params) assert.ok(s.source.length > 0 && s.description.length > 0, `${w.name}.${s.name} documents its default`);
+    for (const [comp, o] of Object.entries(w.platformOverrides?.(v) ?? {})) resolveParams(comp, o);
+  }
+  for (const fault of ['stuck', 'biased', 'repeating', 'fail-after', 'slow']) {
+    const o = findWorkload('host-fault')!.platformOverrides!(resolveTable('host-fault', findWorkload('host-fault')!.params, { fault }));
+    assert.equal(resolveParams('host-source', o['host-source'])['fault'], fault);
+  }
+  assert.throws(() => resolveTable('variable-churn', findWorkload('variable-churn')!.params, { rate: -1 }), /variable-churn\.rate: -1 is below the minimum 1/);
+  assert.throws(() => resolveTable('variable-churn', findWorkload('variable-churn')!.params, { speed: 1 }), /variable-churn\.speed: unknown parameter/);
+});
+
+test('variable-churn: SetVariable at the configured rate through the runtime phase', () => {
+  const r = run('rdrand-passthrough', [['variable-churn', { rate: 50 }]], { runtimeNs: 1e9 });
+  assert.equal(r.metrics.setVariable.perVirtualSecond, 50);
+  assert.equal(r.metrics.variables.lost, 0);
+});
+
+test('virtio-drain: protocol mode stops at ExitBootServices; device mode keeps draining at runtime', () => {
+  const p = run('shared-virtio', [['variable-churn'], ['virtio-drain', { mode: 'protocol' }]]);
+  assert.ok((p.metrics.bytesByConsumer['virtio-drain'] ?? 0) > 0);
+  for (const t of p.taps.filter((x) => x.consumer === 'virtio-drain')) assert.ok(t.lastAtNs <= phaseAt(p, 'exit-boot-services'), t.name);
+  const d = run('shared-virtio', [['variable-churn'], ['virtio-drain', { mode: 'device' }]]);
+  const late = d.taps.filter((x) => x.consumer === 'virtio-drain' && x.lastAtNs > phaseAt(d, 'runtime'));
+  assert.ok(late.length > 0, 'device-mode drainer reads during runtime');
+});
+
+test('os-hwrng: 64-byte virtio-rng reads after boot', () => {
+  const r = run('smm-device', [['variable-churn'], ['os-hwrng']]);
+  const n = r.metrics.bytesByConsumer['os-hwrng'] ?? 0;
+  assert.ok(n > 0 && n % 64 === 0, `${n} bytes`);
+});
+
+test('rdrand-hammer: #UD outside SMM where RDRAND is SMM-only; real bytes under passthrough', () => {
+  const trapped = run('rdrand-smm-only', [['variable-churn'], ['rdrand-hammer']]);
+  assert.ok(trapped.metrics.udFaults.nonSmm > 0);
+  assert.equal(trapped.metrics.udFaults.smm, 0);
+  const open = run('rdrand-passthrough', [['variable-churn'], ['rdrand-hammer']]);
+  assert.equal(open.metrics.udFaults.nonSmm, 0);
+  assert.ok((open.metrics.bytesByConsumer['rdrand-hammer'] ?? 0) > 0);
+});
+
+test('smm-probe: the devices refuse a non-SMM prober; with protection off the same probes are violations', () => {
+  const r = run('smm-device', [['variable-churn'], ['smm-probe']]);
+  assert.equal(r.metrics.isolation.violations, 0);
+  assert.ok(r.metrics.isolation.blockedAttempts > 0);
+  const open = run('smm-device', [['variable-churn'], ['smm-probe']], { params: { 'smm-device': { 'smm-only': false }, pflash: { secure: false } } });
+  assert.ok(open.metrics.isolation.violations > 0);
+});
+
+test('https-boot and host faults act through platform parameters', () => {
+  const r = run('rdrand-passthrough', [['variable-churn'], ['https-boot', { handshakes: 5 }]]);
+  assert.equal(r.metrics.tls.done + r.metrics.tls.denied, 5);
+  const stuck = run('smm-device', [['variable-churn'], ['host-fault', { fault: 'stuck' }]]);
+  assert.ok(stuck.metrics.healthAlarms.rct > 0);
+  const absent = run('shared-virtio', [['variable-churn'], ['virtio-absent']]);
+  assert.equal(absent.metrics.bytesByConsumer['smm-variable'] ?? 0, 0);
+});
