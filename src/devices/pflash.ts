@@ -114,6 +114,24 @@ export class Pflash {
     return true;
   }
 
+  /**
+   * Programs bytes now and returns the virtual time it costs the caller (ns), or −1 on
+   * MEMTX_ERROR (refused; the caller still pays one exit). For SMM code that batches several
+   * flash operations into one wait; guest code uses `program`.
+   */
+  programNow(ctx: AccessContext, offset: number, data: Uint8Array): number {
+    this.check(offset, data.length);
+    if (!this.admit(ctx)) {
+      this.mmioWrites++;
+      return -1;
+    }
+    const writes = Math.ceil(data.length * this.writesPerByte);
+    this.mmioWrites += writes;
+    const b = this.bytes;
+    for (let i = 0; i < data.length; i++) b[offset + i] = b[offset + i]! & data[i]!;
+    return writes * this.exitNs;
+  }
+
   /** Programs bytes at offset (bits can only go 1 → 0). Returns false on MEMTX_ERROR. */
   *program(ctx: AccessContext, offset: number, data: Uint8Array): Proc<boolean> {
     this.check(offset, data.length);

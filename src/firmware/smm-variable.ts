@@ -125,7 +125,10 @@ const HEADER = 40;
 const STATE_IN_PROGRESS = 0x7f;
 const STATE_VALID = 0x3f;
 const STATE_DELETED = 0x3c;
+const STATE_VALID_BYTE = new Uint8Array([STATE_VALID]);
+const STATE_DELETED_BYTE = new Uint8Array([STATE_DELETED]);
 const KEY_BYTES = 32;
+const ZERO_KEY = new Uint8Array(KEY_BYTES);
 const NONCE_BYTES = 12;
 
 interface RecordRef {
@@ -145,6 +148,9 @@ interface ParsedRecord {
   header: Uint8Array;
   size: number;
 }
+
+const UTF8 = new TextEncoder();
+const UTF8_DECODE = new TextDecoder();
 
 function align4(n: number): number {
   return (n + 3) & ~3;
@@ -258,7 +264,7 @@ export class SmmVariableDriver {
       const seedBytes = num(this.p, 'seed-bytes');
       const got = yield* this.acquire(smm, seedBytes + num(this.p, 'nonce-bytes'));
       if ('fail' in got) return { fail: got.fail, degraded: false };
-      this.drbg.instantiate(got.bytes.subarray(0, seedBytes), got.bytes.subarray(seedBytes), new TextEncoder().encode('smm-variable'));
+      this.drbg.instantiate(got.bytes.subarray(0, seedBytes), got.bytes.subarray(seedBytes), UTF8.encode('smm-variable'));
       this.seeded = true;
       this.writesSinceReseed = 0;
       return { fail: null, degraded: got.degraded };
@@ -307,7 +313,7 @@ export class SmmVariableDriver {
   }
 
   private *handleSet(smm: AccessContext, name: string, data: Uint8Array, authenticated = false): Proc<{ status: VariableStatus; degraded: boolean }> {
-    const nameBytes = new TextEncoder().encode(name);
+    const nameBytes = UTF8.encode(name);
     if (nameBytes.length === 0 || nameBytes.length > 255) return { status: 'security-violation', degraded: false };
     yield num(this.p, 'handler-ns');
     // Time-based authenticated variables: PKCS#7 signature check before anything else.
@@ -315,9 +321,10 @@ export class SmmVariableDriver {
     const seeded = yield* this.ensureSeeded(smm);
     if (seeded.fail !== null) return { status: seeded.fail, degraded: false };
     let degraded = seeded.degraded;
-    // A fresh key and nonce per write, from the SMM DRBG.
-    const key = this.drbg.generate(KEY_BYTES);
-    const nonce = this.drbg.generate(NONCE_BYTES);
+    // A fresh key and nonce per write, from the SMM DRBG (one generate request).
+    const km = this.drbg.generate(KEY_BYTES + NONCE_BYTES);
+    const key = km.subarray(0, KEY_BYTES);
+    const nonce = km.subarray(KEY_BYTES);
     this.writesSinceReseed++;
     if (this.source.unsafe) degraded = true;
 
@@ -327,8 +334,9 @@ export class SmmVariableDriver {
       if (!ok) return { status: 'out-of-resources', degraded };
     }
     const slot = this.freeSlots.pop() ?? this.smram.allocate(KEY_BYTES);
-    const header = new Uint8Array(HEADER);
-    const dv = new DataView(header.buffer);
+    const record = new Uint8Array(size).fill(0xff);
+    const header = record.subarray(0, HEADER);
+    const dv = new DataView(record.buffer, record.byteOffset, HEADER);
     dv.setUint16(0, MAGIC, true);
     header[2] = STATE_IN_PROGRESS;
     header[3] = nameBytes.length;
@@ -338,27 +346,30 @@ export class SmmVariableDriver {
     const aad = this.aad(header, nameBytes);
     const c = createCipheriv('aes-256-gcm', key, nonce);
     c.setAAD(aad);
-    const ct = Buffer.concat([c.update(data), c.final()]);
+    record.set(c.update(data), HEADER + nameBytes.length);
+    c.final(); // GCM: no trailing block
     header.set(c.getAuthTag(), 24);
-    yield num(this.p, 'crypt-ns-per-byte') * (data.length + aad.length);
-
-    const record = new Uint8Array(size).fill(0xff);
-    record.set(header, 0);
     record.set(nameBytes, HEADER);
-    record.set(ct, HEADER + nameBytes.length);
+    let cost = num(this.p, 'crypt-ns-per-byte') * (data.length + aad.length);
+
+    // Program the record (state IN_PROGRESS), then commit: key into SMRAM, record VALID, old
+    // record DELETED — until the new record is VALID the old one stays the live value.
     const at = this.writePtr;
     this.writePtr += size;
-    if (!(yield* this.pflash.program(smm, at, record))) return { status: 'device-error', degraded };
-    // Commit: key into SMRAM, record VALID, old record DELETED (in this order: until the new
-    // record is VALID the old one stays the live value).
+    const t1 = this.pflash.programNow(smm, at, record);
+    if (t1 < 0) return { status: 'device-error', degraded };
     this.smram.write(smm, slot, key);
-    if (!(yield* this.pflash.program(smm, at + 2, new Uint8Array([STATE_VALID])))) return { status: 'device-error', degraded };
+    const t2 = this.pflash.programNow(smm, at + 2, STATE_VALID_BYTE);
+    if (t2 < 0) return { status: 'device-error', degraded };
+    cost += t1 + t2;
     const old = this.index.get(name);
     if (old !== undefined) {
-      yield* this.pflash.program(smm, old.offset + 2, new Uint8Array([STATE_DELETED]));
-      this.smram.write(smm, old.slot, new Uint8Array(KEY_BYTES)); // zeroise the old key
+      const t3 = this.pflash.programNow(smm, old.offset + 2, STATE_DELETED_BYTE);
+      if (t3 > 0) cost += t3;
+      this.smram.write(smm, old.slot, ZERO_KEY); // zeroise the old key
       this.freeSlots.push(old.slot);
     }
+    yield cost;
     this.index.set(name, { offset: at, slot });
     this.expected.set(name, data.slice());
     return { status: 'success', degraded };
@@ -373,20 +384,31 @@ export class SmmVariableDriver {
     return a;
   }
 
-  /** Compacts the store: valid records are rewritten from the start after an erase. */
+  /**
+   * Compacts the store: the live records (the driver's SMRAM index names them) are copied
+   * out, the store is erased, and they are programmed back from the start.
+   */
   private *reclaim(smm: AccessContext, need: number): Proc<boolean> {
-    const live = this.scan().filter((r) => r.state === STATE_VALID);
-    const total = live.reduce((s, r) => s + r.size, 0);
+    const live = [...this.index.entries()].sort((a, b) => a[1].offset - b[1].offset);
+    const images = live.map(([name, ref]) => {
+      const hdr = this.pflash.read(smm, ref.offset, HEADER);
+      const len = align4(HEADER + hdr[3]! + new DataView(hdr.buffer).getUint32(4, true));
+      return { name, slot: ref.slot, bytes: this.pflash.read(smm, ref.offset, len) };
+    });
+    const total = images.reduce((s, r) => s + r.bytes.length, 0);
     if (total + need > this.pflash.size) return false;
-    const images = live.map((r) => ({ name: r.name, bytes: this.pflash.read(smm, r.offset, r.size), slot: r.slot }));
     if (!(yield* this.pflash.erase(smm, 0, this.pflash.size))) return false;
     let at = 0;
+    let cost = 0;
     for (const img of images) {
-      if (!(yield* this.pflash.program(smm, at, img.bytes))) return false;
+      const t = this.pflash.programNow(smm, at, img.bytes);
+      if (t < 0) return false;
+      cost += t;
       this.index.set(img.name, { offset: at, slot: img.slot });
       at += img.bytes.length;
     }
     this.writePtr = at;
+    yield cost;
     return true;
   }
 
@@ -408,7 +430,7 @@ export class SmmVariableDriver {
       out.push({
         offset: off,
         state: header[2]!,
-        name: new TextDecoder().decode(body.subarray(0, nameLen)),
+        name: UTF8_DECODE.decode(body.subarray(0, nameLen)),
         dataLen,
         slot: dv.getUint32(8, true),
         nonce: header.slice(12, 24),
@@ -425,7 +447,7 @@ export class SmmVariableDriver {
   /** Authenticates and decrypts one record with its key from SMRAM; null if it does not verify. */
   private decrypt(smm: AccessContext, rec: ParsedRecord): Uint8Array | null {
     const key = this.smram.read(smm, rec.slot, KEY_BYTES);
-    const nameBytes = new TextEncoder().encode(rec.name);
+    const nameBytes = UTF8.encode(rec.name);
     try {
       const d = createDecipheriv('aes-256-gcm', key, rec.nonce);
       d.setAAD(this.aad(rec.header, nameBytes));

@@ -79,13 +79,10 @@ export class Process<T = void> extends SimEvent<T> {
   }
 }
 
-interface Entry {
-  t: number;
-  seq: number;
-  proc: Process<any> | null;
-  fn: (() => void) | null;
-  value: unknown;
-  cancelled: boolean;
+/** A scheduled callback (cancellable lazily). */
+class Timer {
+  cancelled = false;
+  constructor(readonly fn: () => void) {}
 }
 
 /** Handle of a scheduled callback; `cancel()` removes it lazily. */
@@ -99,7 +96,14 @@ export class Sim {
   now = 0;
   /** Events processed so far (process resumptions and callbacks). */
   events = 0;
-  private heap: Entry[] = [];
+  // Binary heap as parallel arrays (struct of arrays: no allocation per event, cache-friendly
+  // comparisons): time, insertion sequence, and what to run (a process to resume with a
+  // value, or a Timer).
+  private ht = new Float64Array(1024);
+  private hs = new Float64Array(1024);
+  private hi: Array<Process<any> | Timer | null> = new Array<Process<any> | Timer | null>(1024).fill(null);
+  private hv: unknown[] = new Array<unknown>(1024).fill(undefined);
+  private n = 0;
   private seq = 0;
   private stopped = false;
 
@@ -122,11 +126,13 @@ export class Sim {
 
   /** Runs fn at absolute virtual time atNs (≥ now). */
   at(atNs: number, fn: () => void): TimerHandle {
-    const e = this.push(Math.max(this.now, Math.round(atNs)), null, fn, undefined);
+    const t = Math.max(this.now, Math.round(atNs));
+    const timer = new Timer(fn);
+    this.push(t, timer, undefined);
     return {
-      atNs: e.t,
+      atNs: t,
       cancel: () => {
-        e.cancelled = true;
+        timer.cancelled = true;
       },
     };
   }
@@ -161,7 +167,7 @@ export class Sim {
 
   /** @internal schedules process p to resume after delay with value. */
   scheduleResume(p: Process<any>, delay: number, value: unknown): void {
-    this.push(this.now + delay, p, null, value);
+    this.push(this.now + delay, p, value);
   }
 
   /** Stops `run()` after the current event. */
@@ -171,7 +177,7 @@ export class Sim {
 
   /** Number of queued events (including lazily cancelled ones). */
   get pending(): number {
-    return this.heap.length;
+    return this.n;
   }
 
   /**
@@ -180,16 +186,22 @@ export class Sim {
    */
   run(untilNs = Infinity): void {
     this.stopped = false;
-    const heap = this.heap;
-    while (heap.length > 0 && !this.stopped) {
-      const top = heap[0]!;
-      if (top.t > untilNs) break;
+    while (this.n > 0 && !this.stopped) {
+      const t = this.ht[0]!;
+      if (t > untilNs) break;
+      const item = this.hi[0]!;
+      const value = this.hv[0];
       this.pop();
-      if (top.cancelled) continue;
-      this.now = top.t;
-      this.events++;
-      if (top.proc !== null) this.step(top.proc, top.value);
-      else top.fn!();
+      if (item instanceof Timer) {
+        if (item.cancelled) continue;
+        this.now = t;
+        this.events++;
+        item.fn();
+      } else {
+        this.now = t;
+        this.events++;
+        this.step(item, value);
+      }
     }
     if (untilNs !== Infinity && this.now < untilNs && !this.stopped) this.now = untilNs;
   }
@@ -203,7 +215,7 @@ export class Sim {
     const y = r.value;
     if (typeof y === 'number') {
       if (!(y >= 0) || y === Infinity) throw new Error(`process ${p.name}: invalid delay ${String(y)} ns`);
-      this.push(this.now + Math.round(y), p, null, undefined);
+      this.push(this.now + Math.round(y), p, undefined);
     } else if (y instanceof SimEvent) {
       if (y.sim !== this) throw new Error(`process ${p.name}: waited on event '${y.name}' of another Sim`);
       y.addWaiter(p);
@@ -212,48 +224,92 @@ export class Sim {
     }
   }
 
-  private push(t: number, proc: Process<any> | null, fn: (() => void) | null, value: unknown): Entry {
-    const e: Entry = { t, seq: this.seq++, proc, fn, value, cancelled: false };
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(e);
+  private grow(): void {
+    const cap = this.ht.length * 2;
+    const ht = new Float64Array(cap);
+    ht.set(this.ht);
+    const hs = new Float64Array(cap);
+    hs.set(this.hs);
+    this.ht = ht;
+    this.hs = hs;
+    for (let i = this.hi.length; i < cap; i++) {
+      this.hi.push(null);
+      this.hv.push(undefined);
+    }
+  }
+
+  private push(t: number, item: Process<any> | Timer, value: unknown): void {
+    if (this.n === this.ht.length) this.grow();
+    const ht = this.ht;
+    const hs = this.hs;
+    const hi = this.hi;
+    const hv = this.hv;
+    const seq = this.seq++;
+    let i = this.n++;
     // sift up
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const pe = heap[parent]!;
-      if (pe.t < t || (pe.t === t && pe.seq < e.seq)) break;
-      heap[i] = pe;
+      const pt = ht[parent]!;
+      if (pt < t || (pt === t && hs[parent]! < seq)) break;
+      ht[i] = pt;
+      hs[i] = hs[parent]!;
+      hi[i] = hi[parent]!;
+      hv[i] = hv[parent];
       i = parent;
     }
-    heap[i] = e;
-    return e;
+    ht[i] = t;
+    hs[i] = seq;
+    hi[i] = item;
+    hv[i] = value;
   }
 
+  /** Removes the root. */
   private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop()!;
-    const n = heap.length;
-    if (n === 0) return;
-    // sift down `last` from the root
+    const n = --this.n;
+    const ht = this.ht;
+    const hs = this.hs;
+    const hi = this.hi;
+    const hv = this.hv;
+    if (n === 0) {
+      hi[0] = null;
+      hv[0] = undefined;
+      return;
+    }
+    // sift the last entry down from the root
+    const t = ht[n]!;
+    const s = hs[n]!;
+    const item = hi[n]!;
+    const value = hv[n];
+    hi[n] = null;
+    hv[n] = undefined;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       let c = l;
-      let ce = heap[l]!;
+      let ct = ht[l]!;
+      let cs = hs[l]!;
       const r = l + 1;
       if (r < n) {
-        const re = heap[r]!;
-        if (re.t < ce.t || (re.t === ce.t && re.seq < ce.seq)) {
+        const rt = ht[r]!;
+        const rs = hs[r]!;
+        if (rt < ct || (rt === ct && rs < cs)) {
           c = r;
-          ce = re;
+          ct = rt;
+          cs = rs;
         }
       }
-      if (last.t < ce.t || (last.t === ce.t && last.seq < ce.seq)) break;
-      heap[i] = ce;
+      if (t < ct || (t === ct && s < cs)) break;
+      ht[i] = ct;
+      hs[i] = cs;
+      hi[i] = hi[c]!;
+      hv[i] = hv[c];
       i = c;
     }
-    heap[i] = last;
+    ht[i] = t;
+    hs[i] = s;
+    hi[i] = item;
+    hv[i] = value;
   }
 }
 
