@@ -40,14 +40,14 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
   // Node ids: 0 = the empty prefix, 1..K = one-symbol prefixes (no look-up),
   // longer prefixes from a hash table keyed parent*K + oldest symbol. A node
   // is a dictionary entry when slotOf[node] >= 0.
-  const maxSlots = Math.min(MAX_DICTIONARY_SIZE, B * (len + 1));
-  const maxNodes = 1 + K + B * maxSlots;
-  const children = new IntMap(Math.max(10, Math.ceil(Math.log2(2 * maxNodes + 1))));
-  let slotOf = new Int32Array(Math.min(maxNodes, 1 << 20)).fill(-1);
+  // Tables start small and double as needed (a large table costs its zeroing on every call).
+  const children = new IntMap(14);
+  let slotOf = new Int32Array(1 << 14).fill(-1);
   let nodes = 1 + K;
   // Follower counts by dictionary slot; best[2s] = highest count, best[2s+1] = its follower.
-  const counts = new Int32Array(maxSlots * K);
-  const best = new Int32Array(2 * maxSlots);
+  let slotCap = 1024;
+  let counts = new Int32Array(slotCap * K);
+  let best = new Int32Array(2 * slotCap);
   let slots = 0;
   let dictSize = 0;
 
@@ -81,6 +81,15 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
     if (di < 0) {
       di = slots++;
       slotOf[node] = di;
+      if (slots > slotCap) {
+        slotCap *= 2;
+        const c = new Int32Array(slotCap * K);
+        c.set(counts);
+        counts = c;
+        const b = new Int32Array(2 * slotCap);
+        b.set(best);
+        best = b;
+      }
     }
     increment(di, y);
   };

@@ -42,15 +42,12 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   // hash table keyed parent*K + oldest symbol.
   const level1 = 1 + K;
   const firstHashed = level1 + K * K;
-  // Each step creates at most one node and one (prefix, symbol) entry per order
-  // (plus a short path when an order has been full), and each order stops at 100,000 entries.
-  const maxEntries = Math.min(D * MAX_ENTRIES, D * (len + 1)) + D * D;
-  const log2Cap = Math.max(10, Math.ceil(Math.log2(2 * maxEntries + 1)));
-  const children = new IntMap(log2Cap);
-  const counts = new IntMap(log2Cap); // node*K + next symbol -> count (nodes >= K+1)
+  // Tables start small and double as needed (a large table costs its zeroing on every call).
+  const children = new IntMap(16);
+  const counts = new IntMap(16); // node*K + next symbol -> count (nodes >= K+1)
   const counts0 = new Int32Array(K * K); // one-symbol prefixes: (sym)*K + next
   // meta[2n] = best follower count (0 = prefix not in the dictionary), meta[2n+1] = that follower.
-  let meta = new Int32Array(2 * Math.min(firstHashed + maxEntries + 16, firstHashed + (1 << 22)));
+  let meta = new Int32Array(2 * (firstHashed + (1 << 16)));
   let nodes = firstHashed;
   const entries = new Int32Array(D);
 
