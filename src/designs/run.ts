@@ -226,7 +226,6 @@ export function runPlatform(config: PlatformConfig, workloads: Workload[]): Plat
   const { sim, phases, metrics } = platform;
   sim.spawn('boot', built.boot());
   let runtimeStart = -1;
-  phases.waitFor('runtime');
   sim.spawn(
     'runtime-clock',
     (function* () {

@@ -114,6 +114,11 @@ export class Pflash {
     return true;
   }
 
+  /** Virtual time programming n bytes costs (ns). */
+  programCost(n: number): number {
+    return Math.ceil(n * this.writesPerByte) * this.exitNs;
+  }
+
   /**
    * Programs bytes now and returns the virtual time it costs the caller (ns), or −1 on
    * MEMTX_ERROR (refused; the caller still pays one exit). For SMM code that batches several

@@ -148,6 +148,8 @@ export class RdrandUnit {
   instructions = 0;
   udCount = 0;
   exits = 0;
+  /** VM exits by basic exit reason: 57 = RDRAND, 61 = RDSEED (DOMAIN.md §0 row 21). */
+  readonly exitsByReason: Record<57 | 61, number> = { 57: 0, 61: 0 };
   private drngFreeAt = 0;
   private serialFreeAt = 0;
   private seedTokens: number;
@@ -223,6 +225,7 @@ export class RdrandUnit {
     if (this.faults(ctx)) {
       // hidden: exiting bit set, KVM injects #UD (in-kernel); smm-only: same from outside SMM.
       this.exits++;
+      this.exitsByReason[seed ? 61 : 57]++;
       this.instructions++;
       this.recordUd(ctx, 1);
       yield* this.vcpus.execute(ctx, this.kernelExitNs);
@@ -233,6 +236,7 @@ export class RdrandUnit {
     if (this.exitsOn()) {
       perInsn += this.trapNs;
       this.exits += count;
+      this.exitsByReason[seed ? 61 : 57] += count;
     }
     let doneAt: number;
     if (this.srbds) {

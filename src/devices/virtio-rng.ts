@@ -206,6 +206,8 @@ export class VirtioRng {
    */
   *read(ctx: AccessContext, size: number): Proc<Uint8Array | null> {
     if (!this.present || !this.ready) return null;
+    // A guest cannot touch the ring while every vCPU is in SMM.
+    if (ctx.privilege !== 'smm') yield* this.vcpus.untilNotInSmm();
     yield* this.waitForSlot();
     const req = this.post(ctx, size);
     if (req === null) return null;

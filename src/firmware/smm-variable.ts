@@ -350,26 +350,25 @@ export class SmmVariableDriver {
     c.final(); // GCM: no trailing block
     header.set(c.getAuthTag(), 24);
     record.set(nameBytes, HEADER);
-    let cost = num(this.p, 'crypt-ns-per-byte') * (data.length + aad.length);
-
-    // Program the record (state IN_PROGRESS), then commit: key into SMRAM, record VALID, old
-    // record DELETED — until the new record is VALID the old one stays the live value.
+    // The write takes its time first (crypto in SMM + flash programming: record, state byte,
+    // old record's state byte); the flash changes land at the end, all at once, so a run that
+    // stops mid-write leaves the previous value live and the ledger consistent.
+    const old = this.index.get(name);
+    yield num(this.p, 'crypt-ns-per-byte') * (data.length + aad.length) +
+      this.pflash.programCost(size) +
+      this.pflash.programCost(1) * (old === undefined ? 1 : 2);
+    // Commit order: record (state IN_PROGRESS), key into SMRAM, record VALID, old record
+    // DELETED — until the new record is VALID the old one stays the live value.
     const at = this.writePtr;
     this.writePtr += size;
-    const t1 = this.pflash.programNow(smm, at, record);
-    if (t1 < 0) return { status: 'device-error', degraded };
+    if (this.pflash.programNow(smm, at, record) < 0) return { status: 'device-error', degraded };
     this.smram.write(smm, slot, key);
-    const t2 = this.pflash.programNow(smm, at + 2, STATE_VALID_BYTE);
-    if (t2 < 0) return { status: 'device-error', degraded };
-    cost += t1 + t2;
-    const old = this.index.get(name);
+    if (this.pflash.programNow(smm, at + 2, STATE_VALID_BYTE) < 0) return { status: 'device-error', degraded };
     if (old !== undefined) {
-      const t3 = this.pflash.programNow(smm, old.offset + 2, STATE_DELETED_BYTE);
-      if (t3 > 0) cost += t3;
+      this.pflash.programNow(smm, old.offset + 2, STATE_DELETED_BYTE);
       this.smram.write(smm, old.slot, ZERO_KEY); // zeroise the old key
       this.freeSlots.push(old.slot);
     }
-    yield cost;
     this.index.set(name, { offset: at, slot });
     this.expected.set(name, data.slice());
     return { status: 'success', degraded };

@@ -64,3 +64,18 @@ test('throughput and latency: requests are served FIFO at the configured rate', 
   runProc(s.sim, slow.read(10));
   assert.equal(s.sim.now, 10 * (1000 + 10 * 1000));
 });
+
+test('file backend: the file bytes in order, then nothing; a missing file is an InputError', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'hostsrc-'));
+  const path = join(dir, 'bytes.bin');
+  writeFileSync(path, Buffer.from([1, 2, 3, 4, 5]));
+  const b = bench();
+  const h = hostSource(b, { backend: 'file', file: path, 'health-tests': false });
+  assert.deepEqual([...runProc(b.sim, h.read(3)).bytes], [1, 2, 3]);
+  assert.deepEqual([...runProc(b.sim, h.read(3)).bytes], [4, 5]);
+  assert.equal(runProc(b.sim, h.read(3)).bytes.length, 0);
+  assert.throws(() => hostSource(b, { backend: 'file', file: join(dir, 'missing') }), /host-source\.file: cannot read/);
+});

@@ -118,3 +118,10 @@ test('BaseRngLib GetRandomNumber128 = 3 CPUID + 24 test + 2 payload RDRANDs (DOM
   assert.equal(u.instructions, 26);
   assert.equal(b.sim.now, 3 * 1500 + 26 * 110);
 });
+
+test('trapped executions are counted by VMX exit reason (57 RDRAND, 61 RDSEED)', () => {
+  const { b, u } = unit({ policy: 'trap' });
+  runProc(b.sim, u.rdrandWords(OS, 3));
+  runProc(b.sim, u.rdrandWords(OS, 2, true));
+  assert.deepEqual(u.exitsByReason, { 57: 3, 61: 2 });
+});

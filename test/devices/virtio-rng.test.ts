@@ -133,3 +133,22 @@ test('shared draw (SMM device on the shared backend) waits for the refill of the
   assert.equal(r.bytes.length, 32);
   assert.ok(b.sim.now >= 1000 * MS);
 });
+
+test('device absent: reads return null, nothing is queued', () => {
+  const b = bench();
+  const d = virtio(b, { present: false });
+  d.setDriverOk(true);
+  assert.equal(runProc(b.sim, d.read(OS, 64)), null);
+  assert.equal(d.post(OS, 64), null);
+  assert.equal(d.windowStarts.length, 0);
+});
+
+test('a guest cannot post while every vCPU is in SMM', () => {
+  const b = bench();
+  const d = virtio(b);
+  d.setDriverOk(true);
+  b.vcpus.enterSmm();
+  b.sim.at(5 * MS, () => b.vcpus.exitSmm());
+  runProc(b.sim, d.read(OS, 16));
+  assert.ok(b.sim.now > 5 * MS);
+});

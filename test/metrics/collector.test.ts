@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MetricsCollector, nearestRank, summarizeLatencies } from '../../src/metrics/collector.ts';
+
+test('nearest-rank percentiles (the textbook example: 15, 20, 35, 40, 50)', () => {
+  const v = [15, 20, 35, 40, 50];
+  assert.equal(nearestRank(v, 5), 15);
+  assert.equal(nearestRank(v, 30), 20);
+  assert.equal(nearestRank(v, 40), 20);
+  assert.equal(nearestRank(v, 50), 35);
+  assert.equal(nearestRank(v, 100), 50);
+  assert.equal(nearestRank([], 50), 0);
+  assert.deepEqual(summarizeLatencies([40, 15, 50, 20, 35]), { count: 5, meanNs: 32, p50Ns: 35, p99Ns: 50, maxNs: 50 });
+});
+
+test('an empty run has finite metrics everywhere (no NaN)', () => {
+  const m = new MetricsCollector().finish({ virtualDurationNs: 0, runtimeNs: 0, events: 0 });
+  assert.equal(m.setVariable.perVirtualSecond, 0);
+  assert.deepEqual(m.setVariable.latency, { count: 0, meanNs: 0, p50Ns: 0, p99Ns: 0, maxNs: 0 });
+  assert.ok(!/NaN|Infinity|null/.test(JSON.stringify(m)));
+});
+
+test('rate counts runtime completions only; starvation keeps the total and the longest wait', () => {
+  const c = new MetricsCollector();
+  c.addSetVariable(true, 100, false); // boot-time write
+  c.addSetVariable(true, 300, true);
+  c.addSetVariable(true, 200, true);
+  c.addSetVariable(false, 0, true);
+  c.addStarvation(5);
+  c.addStarvation(9);
+  const m = c.finish({ virtualDurationNs: 3e9, runtimeNs: 2e9, events: 10 });
+  assert.equal(m.setVariable.completed, 3);
+  assert.equal(m.setVariable.failed, 1);
+  assert.equal(m.setVariable.perVirtualSecond, 1);
+  assert.equal(m.setVariable.latency.p50Ns, 200);
+  assert.deepEqual(m.starvation, { totalNs: 14, longestNs: 9 });
+});
