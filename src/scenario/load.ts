@@ -36,6 +36,7 @@ export interface ScenarioFile {
   seed?: number;
   runtime?: string;
   vcpus?: number;
+  design?: string;
   designs?: string[];
   params?: Record<string, ParamValues>;
   workloads?: WorkloadRef[];
@@ -80,6 +81,9 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   const validate = getValidator();
   if (!validate(data)) throw new InputError(`${file}: ${describeAjvError(validate.errors ?? [])}`);
   const spec = data as ScenarioFile;
+  if (spec.design !== undefined && spec.designs !== undefined) {
+    throw new InputError(`${file}: /design: give either design or designs, not both`);
+  }
   const runtimes: Array<[string, string | undefined]> = [['/runtime', spec.runtime], ['/quick/runtime', spec.quick?.runtime]];
   for (const [where, r] of runtimes) {
     if (r !== undefined && !(parseDuration(r)! > 0)) throw new InputError(`${file}: ${where}: expected a duration > 0, found ${JSON.stringify(r)}`);

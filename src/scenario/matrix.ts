@@ -88,7 +88,7 @@ export function expandCells(loaded: LoadedScenario, opts: ExpandOptions = {}): C
   const baseSeed = opts.seed ?? s.seed ?? DEFAULT_SEED;
   const runtimeNs = parseDuration(quick?.runtime ?? s.runtime ?? DEFAULT_RUNTIME)!;
   const vcpus = s.vcpus ?? DEFAULT_VCPUS;
-  const designs = designList(quick?.designs ?? s.matrix?.designs ?? s.designs);
+  const designs = designList(quick?.designs ?? s.matrix?.designs ?? s.designs ?? (s.design !== undefined ? [s.design] : undefined));
   const adversaries: WorkloadRef[] = quick?.adversaries ?? s.matrix?.adversaries ?? [{ name: 'none' }];
   const variants = s.matrix?.params ?? [{}];
   const seedCount = quick?.seeds ?? s.matrix?.seeds ?? 1;

@@ -118,6 +118,7 @@ export function buildScenarioSchema(): TSchema {
       seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295, description: 'Base seed (default 1); `--seed` overrides it.' })),
       runtime: Type.Optional(Duration('Length of the OS-runtime phase after ExitBootServices (default 1s).')),
       vcpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'vCPUs of the guest (default 2).' })),
+      design: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: DESIGNS.map((d) => d.name), description: 'A single design under test (or use designs).' })),
       designs: Type.Optional(designListSchema("Designs under test (default: all)." )),
       params: Type.Optional(overridesSchema('Device/firmware parameter overrides for every cell.')),
       workloads: Type.Optional(Type.Array(workloadSpecSchema(false, 'A workload present in every cell.'), { description: 'Workloads present in every cell.' })),

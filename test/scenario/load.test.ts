@@ -43,6 +43,8 @@ test('enums, durations and designs are explained', () => {
   fails('name: x\nruntime: soon\n', 's.yaml', /^s\.yaml: \/runtime: expected a duration like "2s", "500ms" or "250us", found "soon"$/);
   fails('name: x\ndesigns: [smm-devise]\n', 's.yaml', /^s\.yaml: \/designs\/0: expected one of "all", "shared-virtio".*found "smm-devise"$/);
   fails('description: no name\n', 's.yaml', /^s\.yaml: \/: missing required key "name"$/);
+  fails('name: x\ndesign: smm-device\ndesigns: [all]\n', 's.yaml', /^s\.yaml: \/design: give either design or designs, not both$/);
+  assert.deepEqual(expandCells(parseScenarioText('name: x\ndesign: counter-fallback\n', 's.yaml')).map((c) => c.id), ['counter-fallback/none/seed=1']);
 });
 
 test('a bad expectation names the file, its path and the valid metrics', () => {
