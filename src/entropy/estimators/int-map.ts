@@ -1,63 +1,59 @@
 /**
- * Open-addressing hash map from non-negative int32 keys to int32 values, in
- * two typed arrays (linear probing, Fibonacci hashing, doubling at half load).
- * Slots store key + 1 so that a fresh (zeroed) array is an empty table.
- * The MultiMMC and LZ78Y predictors use it instead of Map so that 10^6
- * samples over 256 symbols stay fast and compact.
+ * Open-addressing hash map from non-negative int32 keys to int32 values in one
+ * typed array of (key + 1, value) pairs, so a look-up touches one cache line
+ * (linear probing, Fibonacci hashing, doubling at half load; a zeroed array is
+ * an empty table). The MultiMMC and LZ78Y predictors use it instead of Map so
+ * that 10^6 samples over 256 symbols stay fast and compact.
  */
 export class IntMap {
-  keys: Int32Array;
-  vals: Int32Array;
+  /** table[2s] = key + 1 (0 = empty slot), table[2s + 1] = value. */
+  table: Int32Array;
   size = 0;
   private shift: number;
   private mask: number;
 
   constructor(log2Capacity = 16) {
-    this.keys = new Int32Array(1 << log2Capacity);
-    this.vals = new Int32Array(1 << log2Capacity);
+    this.table = new Int32Array(2 << log2Capacity);
     this.shift = 32 - log2Capacity;
     this.mask = (1 << log2Capacity) - 1;
   }
 
-  /** Slot holding `key`, or -1. */
+  /** Slot holding `key`, or -1; its value is table[2 * slot + 1]. */
   find(key: number): number {
-    const keys = this.keys;
+    const t = this.table;
     const stored = key + 1;
     let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
     for (;;) {
-      const k = keys[h]!;
+      const k = t[2 * h]!;
       if (k === stored) return h;
       if (k === 0) return -1;
       h = (h + 1) & this.mask;
     }
   }
 
+  /** The value of `key`, or -1. */
   get(key: number): number {
     const slot = this.find(key);
-    return slot < 0 ? -1 : this.vals[slot]!;
+    return slot < 0 ? -1 : this.table[2 * slot + 1]!;
   }
 
-  /** Inserts a key known to be absent; returns its slot. */
-  insert(key: number, val: number): number {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    const keys = this.keys;
+  /** Inserts a key known to be absent. */
+  insert(key: number, val: number): void {
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const t = this.table;
     let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
-    while (keys[h] !== 0) h = (h + 1) & this.mask;
-    keys[h] = key + 1;
-    this.vals[h] = val;
+    while (t[2 * h] !== 0) h = (h + 1) & this.mask;
+    t[2 * h] = key + 1;
+    t[2 * h + 1] = val;
     this.size++;
-    return h;
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldVals = this.vals;
-    const cap = oldKeys.length * 2;
-    this.keys = new Int32Array(cap);
-    this.vals = new Int32Array(cap);
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
     this.shift--;
-    this.mask = cap - 1;
+    this.mask = this.mask * 2 + 1;
     this.size = 0;
-    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== 0) this.insert(oldKeys[i]! - 1, oldVals[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.insert(old[i]! - 1, old[i + 1]!);
   }
 }

@@ -41,7 +41,9 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
   // longer prefixes from a hash table keyed parent*K + oldest symbol. A node
   // is a dictionary entry when slotOf[node] >= 0.
   // Tables start small and double as needed (a large table costs its zeroing on every call).
-  const children = new IntMap(14);
+  // A new prefix brings at most B nodes and there are at most 65,536 prefixes.
+  const maxNodes = 1 + K + B * Math.min(MAX_DICTIONARY_SIZE, len);
+  const children = new IntMap(Math.max(10, Math.ceil(Math.log2(2 * maxNodes + 1))));
   let slotOf = new Int32Array(1 << 14).fill(-1);
   let nodes = 1 + K;
   // Follower counts by dictionary slot; best[2s] = highest count, best[2s+1] = its follower.
@@ -57,7 +59,7 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
     if (parent === 0) return 1 + sym;
     const key = parent * K + sym;
     const slot = children.find(key);
-    if (slot >= 0) return children.vals[slot]!;
+    if (slot >= 0) return children.table[2 * slot + 1]!;
     const node = nodes++;
     if (nodes > slotOf.length) {
       const grown = new Int32Array(slotOf.length * 2).fill(-1);

@@ -42,12 +42,16 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   // hash table keyed parent*K + oldest symbol.
   const level1 = 1 + K;
   const firstHashed = level1 + K * K;
-  // Tables start small and double as needed (a large table costs its zeroing on every call).
-  const children = new IntMap(16);
-  const counts = new IntMap(16); // node*K + next symbol -> count (nodes >= K+1)
+  // Sized up front for the most entries the input can make (each order gains at
+  // most one entry per step and stops at 100,000): rehashing a table of millions
+  // of entries costs more than zeroing it.
+  const maxEntries = D * Math.min(MAX_ENTRIES, len) + D * D;
+  const log2Cap = Math.max(10, Math.ceil(Math.log2(2 * maxEntries + 1)));
+  const children = new IntMap(log2Cap);
+  const counts = new IntMap(log2Cap); // node*K + next symbol -> count (nodes >= K+1)
   const counts0 = new Int32Array(K * K); // one-symbol prefixes: (sym)*K + next
   // meta[2n] = best follower count (0 = prefix not in the dictionary), meta[2n+1] = that follower.
-  let meta = new Int32Array(2 * (firstHashed + (1 << 16)));
+  let meta = new Int32Array(2 * (firstHashed + maxEntries + 1));
   let nodes = firstHashed;
   const entries = new Int32Array(D);
 
@@ -60,7 +64,7 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
     if (parent <= K) return child(parent, sym);
     const key = parent * K + sym;
     const slot = children.find(key);
-    if (slot >= 0) return children.vals[slot]!;
+    if (slot >= 0) return children.table[2 * slot + 1]!;
     const node = nodes++;
     if (2 * nodes > meta.length) {
       const grown = new Int32Array(meta.length * 2);
@@ -83,7 +87,7 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
     } else {
       const key = node * K + y;
       const slot = counts.find(key);
-      if (slot >= 0) c = ++counts.vals[slot]!;
+      if (slot >= 0) c = ++counts.table[2 * slot + 1]!;
       else if (makeNew) {
         counts.insert(key, 1);
         c = 1;
