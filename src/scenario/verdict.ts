@@ -10,8 +10,8 @@
  * - starved: SMM throughput collapsed (ratio below `starvedRatio`) or SMM
  *   waited at least `starvedWaitNs` at once for entropy;
  * - degraded: a smaller throughput loss (ratio below `okRatio`), a raw source whose
- *   SP 800-90B estimate is below what the design credits it with, a source in
- *   health alarm, or TLS seeded from a degraded source;
+ *   SP 800-90B estimate is below what the design credits it with, SetVariable keyed
+ *   from an unsafe fallback source, or a source in health alarm;
  * - ok otherwise.
  * Every reason found is listed, not only those of the worst class; TLS handshakes
  * seeded from the timer RngLib are listed as a 'note:' without changing the verdict.
@@ -78,6 +78,8 @@ export function cellVerdict(
       flag('degraded', `raw source ${q.tap}: ${q.health.rct.alarms} RCT and ${q.health.apt.alarms} APT alarm(s) at H = ${q.health.entropyPerSample}`);
     }
   }
+  const unsafe = m.smm?.degradedSetVariables ?? 0;
+  if (unsafe > 0) flag('degraded', `${unsafe} SetVariable call(s) keyed from a low-entropy fallback source (the design marks it unsafe)`);
   const alarms = m.healthAlarms.rct + m.healthAlarms.apt;
   if (alarms > 0) flag('degraded', `devices raised ${alarms} health-test alarm(s) (RCT ${m.healthAlarms.rct}, APT ${m.healthAlarms.apt})`);
   // TLS seeded from the timer RngLib is OVMF X64's default (DOMAIN.md §3.6) and says nothing about SMM:
