@@ -264,12 +264,33 @@ export class RdrandUnit {
       if (count > 1) this.seedUpdatedAt = Math.max(this.seedUpdatedAt, doneAt);
     }
     yield* this.vcpus.execute(ctx, doneAt - now);
-    let bytes: Uint8Array;
-    if (this.fault === 'all-ones') bytes = new Uint8Array(okWords * this.wordBytes).fill(0xff);
-    else if (this.fault === 'zero') bytes = new Uint8Array(okWords * this.wordBytes);
-    else bytes = this.stream.take(okWords * this.wordBytes);
+    const n = okWords * this.wordBytes;
+    const src = seed ? 'rdseed' : 'rdrand';
+    const tapName = `${ctx.actor}/${src}`;
+    if (n > 4096 && record && !this.taps.wants(tapName)) {
+      // A hammer whose tap is already full: count the bytes, and only produce them if the
+      // caller looks (same stream either way for a given program, so still deterministic).
+      this.metrics.addBytes(ctx.actor, n);
+      this.taps.count(tapName, { consumer: ctx.actor, source: src, kind: 'conditioned' }, n, this.sim.now);
+      let cached: Uint8Array | null = null;
+      const produce = (): Uint8Array => (cached ??= this.produce(n));
+      return {
+        ud: false,
+        failures: count - okWords,
+        get bytes(): Uint8Array {
+          return produce();
+        },
+      };
+    }
+    const bytes = this.produce(n);
     if (bytes.length > 0 && record) this.recordBytes(ctx, bytes, seed);
     return { ud: false, bytes, failures: count - okWords };
+  }
+
+  private produce(n: number): Uint8Array {
+    if (this.fault === 'all-ones') return new Uint8Array(n).fill(0xff);
+    if (this.fault === 'zero') return new Uint8Array(n);
+    return this.stream.take(n);
   }
 
   /**

@@ -116,6 +116,23 @@ export class TapRegistry {
     t.add(bytes, atNs);
   }
 
+  /** True if a tap of this name would still keep bytes (absent, or below its cap). */
+  wants(name: string): boolean {
+    const t = this.taps.get(name);
+    return t === undefined || t.totalBytes < this.maxBytes;
+  }
+
+  /** Counts bytes a full tap would only have counted (no copy). */
+  count(name: string, meta: TapMeta, n: number, atNs: number): void {
+    let t = this.taps.get(name);
+    if (t === undefined) {
+      t = new Tap(name, meta, this.maxBytes);
+      this.taps.set(name, t);
+    }
+    t.add(new Uint8Array(0), atNs);
+    t.totalBytes += n;
+  }
+
   has(name: string): boolean {
     return this.taps.has(name);
   }
