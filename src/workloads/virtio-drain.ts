@@ -42,8 +42,14 @@ export const VIRTIO_DRAIN: WorkloadDef = {
             yield* p.phases.waitFor('dxe');
             while (p.phases.current() !== 'exit-boot-services' && p.phases.current() !== 'runtime') {
               const proto = p.firmware.rngProtocol;
-              if (proto) yield* proto.getRng(ctx, n);
-              yield Math.max(step, minGapNs);
+              if (proto === undefined || !proto.available()) {
+                // No protocol yet: a driver would wait on a protocol-notify event; poll every 1 ms.
+                yield 1_000_000;
+                continue;
+              }
+              // GetRNG(NULL algorithm) = the producer's default (RAW for VirtioRngDxe, CTR-256 for RngDxe).
+              const r = yield* proto.getRng(ctx, n);
+              yield Math.max(step, r.status === 'success' ? minGapNs : 100_000);
             }
           })());
         } else {
