@@ -120,6 +120,7 @@ export class HostSource {
   private repeatPos = 0;
   private readonly latencyNs: number;
   private readonly nsPerByte: number;
+  private readonly tapMeta: { consumer: string; source: string; kind: 'raw'; claimedEntropyPerSample: number };
 
   constructor(
     private readonly sim: Sim,
@@ -147,6 +148,7 @@ export class HostSource {
         throw new InputError(`host-source.file: cannot read '${path}': ${(e as Error).message}`);
       }
     }
+    this.tapMeta = { consumer: name, source: name, kind: 'raw', claimedEntropyPerSample: num(params, 'claimed-entropy') };
     if (bool(params, 'health-tests')) {
       const h = num(params, 'claimed-entropy');
       this.rct = new RepetitionCountTest({ entropyPerSample: h });
@@ -163,9 +165,12 @@ export class HostSource {
     return this.fileBytes !== null && this.filePos >= this.fileBytes.length;
   }
 
-  /** Virtual time the host needs to serve a request of n bytes, given the FIFO ahead of it. */
-  private serviceDone(n: number): number {
-    const start = Math.max(this.sim.now, this.busyUntil);
+  /**
+   * Reserves the host FIFO for a request of n bytes that arrives at `arriveNs` (≥ now) and
+   * returns when it completes; call `deliver(n)` at that time to get the bytes.
+   */
+  reserve(n: number, arriveNs = this.sim.now): number {
+    const start = Math.max(arriveNs, this.busyUntil);
     this.busyUntil = start + this.latencyNs + n * this.nsPerByte;
     return this.busyUntil;
   }
@@ -175,8 +180,13 @@ export class HostSource {
    * none, once the source has failed) and whether the health tests alarmed on them.
    */
   *read(n: number): Proc<EntropyDelivery> {
-    const done = this.serviceDone(n);
+    const done = this.reserve(n);
     if (done > this.sim.now) yield done - this.sim.now;
+    return this.deliver(n);
+  }
+
+  /** Produces a reserved request's bytes now: faults, health tests, raw tap. */
+  deliver(n: number): EntropyDelivery {
     this.requests++;
     const bytes = this.produce(n);
     this.bytesDelivered += bytes.length;
@@ -193,8 +203,7 @@ export class HostSource {
         this.metrics.aptAlarms += da;
         alarm = dr + da > 0;
       }
-      const meta = { consumer: this.name, source: this.name, kind: 'raw' as const, claimedEntropyPerSample: num(this.params, 'claimed-entropy') };
-      this.taps.record(`${this.name}/raw`, meta, bytes, this.sim.now);
+      this.taps.record(`${this.name}/raw`, this.tapMeta, bytes, this.sim.now);
     }
     return { bytes, alarm };
   }

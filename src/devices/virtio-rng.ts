@@ -233,7 +233,10 @@ export class VirtioRng {
     }
     const size = Math.min(avail, quota, UINT32_MAX);
     this.backendRequests++;
-    this.sim.spawn('virtio-rng.backend', this.backendRequest(size));
+    // The request reaches the backend after the main-loop hop and is served in the backend's
+    // FIFO order; the delivery (chr_read) runs when the host has produced the bytes.
+    const doneAt = this.host.reserve(size, this.sim.now + this.backendLatencyNs);
+    this.sim.at(doneAt, () => this.chrRead(this.host.deliver(size).bytes));
   }
 
   private openWindow(): void {
@@ -250,12 +253,6 @@ export class VirtioRng {
       this.metrics.quotaExhaustionEvents++;
       this.metrics.point('virtio-rng/quota-exhausted', this.sim.now, 1);
     }
-  }
-
-  private *backendRequest(size: number): Proc<void> {
-    yield this.backendLatencyNs;
-    const d = yield* this.host.read(size);
-    this.chrRead(d.bytes);
   }
 
   /** QEMU chr_read(): charge the quota, complete queued buffers in order, re-process if any remain. */
@@ -280,7 +277,8 @@ export class VirtioRng {
 
   private deliver(ctx: AccessContext, chunk: Uint8Array): void {
     this.metrics.addBytes(ctx.actor, chunk.length);
-    this.taps.record(`${ctx.actor}/virtio-rng`, { consumer: ctx.actor, source: 'virtio-rng', kind: 'conditioned' }, chunk, this.sim.now);
+    const name = `${ctx.actor}/virtio-rng`;
+    this.taps.record(name, { consumer: ctx.actor, source: 'virtio-rng', kind: 'conditioned' }, chunk, this.sim.now);
   }
 
   /** QEMU check_rate_limit(): reset (not top up) the quota, serve, let the next process() open a window. */
