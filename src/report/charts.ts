@@ -107,24 +107,31 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
 
     type Series = { name: string; points: Array<[number, number]> };
     const series = run.cells.flatMap((c) => ((c.series ?? []) as Series[]).map((s) => ({ cell: c.id, s })));
-    const starvSeries = series.filter(({ s }) => /starv/i.test(s.name) && s.points.length > 0);
+    // Starvation series: cumulative already ('starvation…'), or one point per wait
+    // ('…entropy-wait…', value = that wait), which is summed into a running total.
+    // Only cells that starved at all are drawn, so the lines stay readable.
+    const starvSeries = series.filter(
+      ({ cell, s }) => /starv|entropy-wait/i.test(s.name) && s.points.length > 0 && (run.cells.find((c) => c.id === cell)?.metrics.starvation.totalNs ?? 0) > 0,
+    );
     if (starvSeries.length) {
+      const values = starvSeries.flatMap(({ cell, s }) => {
+        let total = 0;
+        const cumulative = /starv/i.test(s.name) ? s.points : s.points.map(([t, v]): [number, number] => [t, (total += v)]);
+        return thin(cumulative, 400).map(([t, v]) => ({ cell, ms: t / 1e6, waitedMs: v / 1e6 }));
+      });
       charts.push({
         id: 'starvation-over-time',
         title: 'SMM starvation over virtual time',
-        caption: 'Cumulative time SMM waited for entropy as the run progresses; a rising line is an adversary winning.',
+        caption: 'Cumulative virtual time SMM waited for entropy as the run progresses, for every cell that waited at all; a rising line is an adversary winning.',
         spec: vlSpec({
           width: WIDTH,
-          height: 260,
-          data: {
-            values: starvSeries.flatMap(({ cell, s }) => thin(s.points, 400).map(([t, v]) => ({ cell, series: s.name, ms: t / 1e6, value: v }))),
-          },
-          mark: { type: 'line', interpolate: 'step-after', tooltip: true },
+          height: 280,
+          data: { values },
+          mark: { type: 'line', interpolate: 'step-after', point: true, tooltip: true },
           encoding: {
             x: { field: 'ms', type: 'quantitative', title: 'virtual time (ms)' },
-            y: { field: 'value', type: 'quantitative', title: starvSeries.length && /ns/i.test(starvSeries[0]!.s.name) ? 'starvation (ns)' : 'starvation' },
+            y: { field: 'waitedMs', type: 'quantitative', title: 'cumulative entropy wait (virtual ms)' },
             color: { field: 'cell', type: 'nominal', title: 'cell' },
-            strokeDash: { field: 'series', type: 'nominal' },
           },
         }),
       });
