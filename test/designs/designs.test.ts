@@ -231,3 +231,15 @@ test('bad config → InputError naming the field', () => {
   assert.throws(() => runPlatform(cfg('smm-device', { params: { 'virtio-rng': { period: -1 } } }), []), /virtio-rng\.period/);
   assert.throws(() => runPlatform(cfg('smm-device', { params: { bogus: {} } }), []), /unknown component 'bogus'/);
 });
+
+test("policy 'wait' with a dead SMM device backend: SMM hangs, starvation runs to the end of the run", () => {
+  const r = runPlatform(cfg('smm-device', { runtimeNs: 2 * S, params: { 'host-source': { fault: 'fail-after', 'fail-after-bytes': 200 } } }), [churn()]);
+  assert.ok(r.metrics.starvation.longestNs > 1 * S, `${r.metrics.starvation.longestNs}`);
+  assert.equal(r.metrics.variables.lost, 0);
+  const failing = runPlatform(
+    cfg('smm-device', { runtimeNs: 2 * S, params: { 'host-source': { fault: 'fail-after', 'fail-after-bytes': 200 }, 'smm-variable': { policy: 'fail' } } }),
+    [churn()],
+  );
+  assert.ok(failing.metrics.setVariable.failed > 5);
+  assert.equal(failing.metrics.variables.lost, 0);
+});

@@ -152,3 +152,20 @@ test('a guest cannot post while every vCPU is in SMM', () => {
   runProc(b.sim, d.read(OS, 16));
   assert.ok(b.sim.now > 5 * MS);
 });
+
+test('inferred (§1.2): two kicks before a delivery both request the queued bytes; the excess is charged', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 1000, period: 1000 });
+  d.setDriverOk(true);
+  const a = d.post(OS, 100)!;
+  d.notify(); // asks the backend for 100
+  const c = d.post(OS, 100)!;
+  d.notify(); // asks again for 200 (both buffers still queued)
+  b.sim.run(10 * MS);
+  // the first delivery (100) completes `a` and, with `c` still queued, runs process() again:
+  // a third request for 100; the 200 then completes `c` and the last 100 find no buffer
+  assert.equal(d.backendRequests, 3);
+  assert.ok(a.done.triggered && c.done.triggered);
+  assert.equal(d.bytesCharged, 400);
+  assert.equal(d.quotaRemaining, 600);
+});
