@@ -45,9 +45,10 @@ class KahanSum {
 /**
  * G(z) of §6.3.4 step 7, by the reference's recurrence (A_i, B_i terms) with
  * Kahan-compensated sums (written out inline: this loop is the estimator's
- * hot spot). The reference stops when a term underflows to 0; stopping once
- * B_i < 2^-900 instead changes no bit of the double sums (every later term is
- * below 2^-880 while the sums are of order 1) and skips the slow subnormal tail.
+ * hot spot). The reference stops when a term underflows to 0; this stops once
+ * B_i = (1-z)^i < 2^-120: the rest of the series is below 2^-120 · L · log2(L) / z,
+ * far under 10^-20 of the sums (which are at least of order 1), and the tail
+ * can run to hundreds of thousands of terms when z is small.
  */
 function G(z: number, numBlocks: number, log2Table: Float64Array): number {
   const v = numBlocks - D;
@@ -96,7 +97,7 @@ function G(z: number, numBlocks: number, log2Table: Float64Array): number {
   return (1 / v) * z * (z * fs + (ai - Ad1));
 }
 
-const TINY = 2 ** -900;
+const TINY = 2 ** -120;
 
 function expected(p: number, numBlocks: number, log2Table: Float64Array): number {
   const q = (1 - p) / (ALPH - 1);
