@@ -176,16 +176,17 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
   let C = 0;
   let run = 0;
   let maxRun = 0;
+  // history holds S[i-16 .. i-1], S[i-1] in bit 0: the order-d prefix is its low d+1 bits.
+  let history = S[0]! & 1;
   for (let i = 2; i < L; i++) {
+    history = ((history << 1) | (S[i - 1]! & 1)) & 0xffff;
     const y = S[i]! & 1;
     const curWinner = winner;
     let found = false;
     let winnerCorrect = -1; // the previous leader's outcome, when it predicted
-    pattern = 0;
     const dMax = i - 2 < D - 1 ? i - 2 : D - 1;
     for (let d = 0; d <= dMax; d++) {
-      pattern |= (S[i - d - 1]! & 1) << d;
-      const loc = (1 << (d + 2)) - 4 + (pattern << 1);
+      const loc = (2 << (d + 1)) - 4 + ((history & ((2 << d) - 1)) << 1);
       if (d === 0 || found) {
         const c0 = dict[loc]!;
         const c1 = dict[loc + 1]!;
