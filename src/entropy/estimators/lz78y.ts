@@ -186,8 +186,9 @@ function binaryLz78y(S: Uint8Array): PredictorEstimate {
       const better = -((maxCount - cnt) >>> 31); // all ones when cnt > maxCount
       maxCount = (cnt & better) | (maxCount & ~better);
       prediction = ((zeroWins ^ 1) & better) | (prediction & ~better);
-      if (cnt !== 0) dict[loc + y]!++;
-      else if (dictElems < MAX_DICTIONARY_SIZE) {
+      // A known prefix counts the follower (branch-free: (-cnt) >>> 31 is 1 when cnt > 0).
+      dict[loc + y]! += (-cnt) >>> 31;
+      if (cnt === 0 && dictElems < MAX_DICTIONARY_SIZE) {
         dict[loc + y] = 1;
         dictElems++;
       }

@@ -202,8 +202,9 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
           const take = correct & ((score[winner]! - sc - 1) >>> 31);
           winner += (d - winner) & -take;
           if (d === curWinner) winnerCorrect = correct;
-          if (dict[loc + y] !== 0) dict[loc + y]!++;
-          else if (dictElems[d]! < MAX_ENTRIES) {
+          const e = dict[loc + y]!;
+          dict[loc + y] = e + ((-e) >>> 31); // counts up when (x, y) is already there
+          if (e === 0 && dictElems[d]! < MAX_ENTRIES) {
             dict[loc + y] = 1;
             dictElems[d]!++;
           }
