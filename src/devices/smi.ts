@@ -93,7 +93,7 @@ export class SmiController {
       return yield* handler(ctx);
     }
     yield* this.vcpus.execute(ctx, this.apmExitNs);
-    yield* this.vcpus.smmLock.acquire();
+    if (!this.vcpus.smmLock.tryAcquire()) yield* this.vcpus.smmLock.acquire();
     const t0 = this.sim.now;
     this.vcpus.enterSmm();
     try {

@@ -60,7 +60,9 @@ export class MetricsCollector {
   smmTimeNs = 0;
   degradedSetVariables = 0;
   failClosed = 0;
-  private readonly series = new Map<string, Array<[number, number]>>();
+  private readonly series = new Map<string, { points: Array<[number, number]>; stride: number; seen: number }>();
+  /** Points a series keeps; beyond that it is thinned deterministically (every 2nd, 4th, ... point). */
+  static readonly SERIES_MAX_POINTS = 4096;
 
   addBytes(consumer: string, n: number): void {
     this.bytesByConsumer[consumer] = (this.bytesByConsumer[consumer] ?? 0) + n;
@@ -85,12 +87,18 @@ export class MetricsCollector {
   /** Appends a point to a named series (for charts). */
   point(name: string, atNs: number, value: number): void {
     let s = this.series.get(name);
-    if (s === undefined) this.series.set(name, (s = []));
-    s.push([atNs, value]);
+    if (s === undefined) this.series.set(name, (s = { points: [], stride: 1, seen: 0 }));
+    if (s.seen++ % s.stride !== 0) return;
+    s.points.push([atNs, value]);
+    if (s.points.length >= MetricsCollector.SERIES_MAX_POINTS) {
+      // keep every other point and sample half as often from now on
+      s.points = s.points.filter((_, i) => i % 2 === 0);
+      s.stride *= 2;
+    }
   }
 
   seriesData(): Array<{ name: string; points: Array<[number, number]> }> {
-    return [...this.series.entries()].map(([name, points]) => ({ name, points }));
+    return [...this.series.entries()].map(([name, s]) => ({ name, points: s.points }));
   }
 
   finish(opts: { virtualDurationNs: number; runtimeNs: number; events: number }): CellMetrics {

@@ -330,6 +330,13 @@ export class Resource {
     return this.queue.length;
   }
 
+  /** Takes the resource if it is free (no waiting); true on success. */
+  tryAcquire(): boolean {
+    if (this.holder) return false;
+    this.holder = true;
+    return true;
+  }
+
   /** `yield* r.acquire()`: waits until the resource is free, then holds it. */
   *acquire(): Proc<void> {
     if (!this.holder) {

@@ -74,7 +74,27 @@ export class Vcpus {
       return;
     }
     const cpu = this.cpus[((ctx.cpu % this.count) + this.count) % this.count]!;
-    yield* cpu.acquire();
+    if (!cpu.tryAcquire()) yield* cpu.acquire();
+    if (!this.inSmm) {
+      // Fast path: run, then account for any SMM episode that overlapped.
+      const t0 = this.sim.now;
+      const s0 = this.smmTimeNs();
+      yield ns;
+      if (this.smmTimeNs() === s0 && !this.inSmm) {
+        cpu.release();
+        return;
+      }
+      let done = this.sim.now - t0 - (this.smmTimeNs() - s0);
+      while (done < ns) {
+        while (this.inSmm) yield this.smmExit!;
+        const t1 = this.sim.now;
+        const s1 = this.smmTimeNs();
+        yield ns - done;
+        done += this.sim.now - t1 - (this.smmTimeNs() - s1);
+      }
+      cpu.release();
+      return;
+    }
     let done = 0;
     while (done < ns) {
       while (this.inSmm) yield this.smmExit!;

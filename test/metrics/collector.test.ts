@@ -35,3 +35,13 @@ test('rate counts runtime completions only; starvation keeps the total and the l
   assert.equal(m.setVariable.latency.p50Ns, 200);
   assert.deepEqual(m.starvation, { totalNs: 14, longestNs: 9 });
 });
+
+test('series are thinned deterministically beyond the cap', () => {
+  const c = new MetricsCollector();
+  for (let i = 0; i < 10000; i++) c.point('s', i, i);
+  const pts = c.seriesData()[0]!.points;
+  assert.ok(pts.length < MetricsCollector.SERIES_MAX_POINTS);
+  assert.ok(pts.length > MetricsCollector.SERIES_MAX_POINTS / 4);
+  assert.deepEqual(pts[0], [0, 0]);
+  for (let i = 1; i < pts.length; i++) assert.ok(pts[i]![0] > pts[i - 1]![0]);
+});
