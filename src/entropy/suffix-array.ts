@@ -40,18 +40,20 @@ function saIs(s: Int32Array, upper: number): Int32Array {
     }
     return sa;
   }
-  // Type of each suffix: 1 = S-type (smaller than its successor), 0 = L-type.
+  // Type of each suffix: 1 = S-type (smaller than its successor), 0 = L-type;
+  // counted per symbol on the way for the bucket boundaries.
   const ls = new Uint8Array(n);
-  for (let i = n - 2; i >= 0; i--) {
-    ls[i] = s[i] === s[i + 1] ? ls[i + 1]! : s[i]! < s[i + 1]! ? 1 : 0;
-  }
-  // Bucket boundaries: sumL[c] = start of bucket c (its L part), sumS[c] = start of c's S part.
   const sumL = new Int32Array(upper + 2);
   const sumS = new Int32Array(upper + 2);
-  for (let i = 0; i < n; i++) {
-    if (!ls[i]) sumS[s[i]!]!++;
-    else sumL[s[i]! + 1]!++;
+  sumS[s[n - 1]!]!++; // the last suffix is L-type
+  for (let i = n - 2; i >= 0; i--) {
+    const c = s[i]!;
+    const t = c === s[i + 1] ? ls[i + 1]! : c < s[i + 1]! ? 1 : 0;
+    ls[i] = t;
+    if (t) sumL[c + 1]!++;
+    else sumS[c]!++;
   }
+  // Bucket boundaries: sumL[c] = start of bucket c (its L part), sumS[c] = start of c's S part.
   for (let c = 0; c <= upper; c++) {
     sumS[c]! += sumL[c]!;
     if (c < upper) sumL[c + 1]! += sumS[c]!;
@@ -82,10 +84,15 @@ function saIs(s: Int32Array, upper: number): Int32Array {
 
   // LMS positions (S-type preceded by L-type), numbered in text order.
   const lmsMap = new Int32Array(n + 1).fill(-1);
+  const lmsAll = new Int32Array((n >> 1) + 1); // LMS positions are never adjacent
   let m = 0;
-  for (let i = 1; i < n; i++) if (!ls[i - 1] && ls[i]) lmsMap[i] = m++;
-  const lms = new Int32Array(m);
-  for (let i = 1, j = 0; i < n; i++) if (!ls[i - 1] && ls[i]) lms[j++] = i;
+  for (let i = 1; i < n; i++) {
+    if (ls[i] && !ls[i - 1]) {
+      lmsMap[i] = m;
+      lmsAll[m++] = i;
+    }
+  }
+  const lms = lmsAll.subarray(0, m);
   induce(lms);
 
   if (m > 0) {
