@@ -27,6 +27,8 @@ export interface BenchmarkSection {
   wallClock: true;
   /** True for the reduced (`--quick`) run CI does. */
   quick: boolean;
+  /** What the benchmark timer measured (bench/main.ts uses process CPU time). */
+  clock?: 'cpu' | 'wall';
   /** Calibration tasks: the machine's measured limits, the denominators of gated ratios. */
   calibration?: SuiteResult;
   suites: SuiteResult[];
@@ -78,6 +80,7 @@ export function createReportDocument(input: {
   benchmarks?: SuiteResult[];
   calibration?: SuiteResult;
   quick?: boolean;
+  clock?: 'cpu' | 'wall';
   generatedAt?: string;
 }): ReportDocument {
   const doc: ReportDocument = {
@@ -93,6 +96,7 @@ export function createReportDocument(input: {
     doc.benchmarks = {
       wallClock: true,
       quick: input.quick ?? false,
+      ...(input.clock !== undefined ? { clock: input.clock } : {}),
       ...(calibration !== undefined ? { calibration } : {}),
       suites,
     };

@@ -147,6 +147,9 @@ export function assertComparable(baseline: ReportDocument, current: ReportDocume
   const bb = baseline.benchmarks;
   const cb = current.benchmarks;
   if (bb && !cb) throw new InputError(`${files.current}: has no benchmark section but the baseline ${files.baseline} has one; expected the same kind of run`);
+  if (bb && cb && (bb.clock ?? 'wall') !== (cb.clock ?? 'wall')) {
+    throw new InputError(`${files.baseline}: baseline benchmarks timed with the ${bb.clock ?? 'wall'} clock but ${files.current} with the ${cb.clock ?? 'wall'} clock; re-baseline with --update`);
+  }
   if (bb && cb && bb.quick !== cb.quick) {
     throw new InputError(`${files.baseline}: baseline benchmarks quick=${bb.quick} but ${files.current} quick=${cb.quick}; compare --quick with --quick`);
   }

@@ -150,7 +150,7 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
   }
   const b = doc.benchmarks;
   if (b) {
-    parts.push(`<h2>Benchmarks (wall clock${b.quick ? ', quick run' : ''})</h2><p>Absolute figures depend on the machine; the gate compares ratios to calibration tasks measured in the same run.</p>`);
+    parts.push(`<h2>Benchmarks (${b.clock === 'cpu' ? 'tinybench, CPU-time clock' : 'wall clock'}${b.quick ? ', quick run' : ''})</h2><p>Absolute figures depend on the machine; the gate compares ratios to calibration tasks measured in the same run.</p>`);
     parts.push(take('bench-vs-calibration'));
     const suites = [...(b.calibration ? [b.calibration] : []), ...b.suites];
     parts.push(

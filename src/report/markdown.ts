@@ -167,7 +167,7 @@ export function renderMarkdown(doc: ReportDocument): string {
 
   const b = doc.benchmarks;
   if (b) {
-    out.push(`## Benchmarks (wall clock${b.quick ? ', quick' : ''})`, '');
+    out.push(`## Benchmarks (${b.clock === 'cpu' ? 'tinybench, CPU-time clock' : 'wall clock'}${b.quick ? ', quick' : ''})`, '');
     out.push('Absolute figures depend on the machine; gates compare ratios measured in the same run.', '');
     const suites = [...(b.calibration ? [b.calibration] : []), ...b.suites];
     out.push(

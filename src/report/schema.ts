@@ -207,6 +207,8 @@ export const BenchmarksSchema = Type.Object(
     /** Marks the section as wall-clock: determinism checks drop it (with generatedAt). */
     wallClock: Type.Literal(true),
     quick: Type.Boolean(),
+    /** What the timer measured: 'cpu' (process CPU time, immune to other processes on a shared machine) or 'wall'. */
+    clock: Type.Optional(Type.Union([Type.Literal('cpu'), Type.Literal('wall')])),
     /** The machine's measured limits (raw AES-CTR/GCM, SHA-256, a plain JS loop) in the same run. */
     calibration: Type.Optional(SuiteResultSchema),
     suites: Type.Array(SuiteResultSchema),

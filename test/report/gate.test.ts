@@ -106,6 +106,9 @@ test('documents that cannot be compared → InputError (exit 2)', () => {
   const full = fixtureDocument();
   full.benchmarks!.quick = false;
   assert.throws(() => assertComparable(base, full), /compare --quick with --quick/);
+  const cpu = fixtureDocument();
+  cpu.benchmarks!.clock = 'cpu';
+  assert.throws(() => assertComparable(base, cpu), /timed with the wall clock but current with the cpu clock/);
 });
 
 test('the table lists every check with regressions first and a summary line', () => {
