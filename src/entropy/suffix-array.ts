@@ -268,27 +268,46 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
   if (tied > n / 16) return null;
 
   // Tie groups: runs of equal keys in sorted order (lcp == w inside a run).
-  const groupOf = new Map<bigint, number>();
   const groupStart: number[] = [];
   const groupSize: number[] = [];
+  const groupHi: number[] = [];
+  const groupLo: number[] = [];
   for (let e = 1; e < n; e++) {
     if (lcp[e]! >= w && (e === 1 || lcp[e - 1]! < w)) {
-      groupOf.set(keys[e]!, groupStart.length);
       groupStart.push(e - 1);
+      groupHi.push(k32[2 * e + 1]!);
+      groupLo.push(k32[2 * e]!);
       let f = e;
       while (f < n && lcp[f]! >= w) f++;
       groupSize.push(f - (e - 1));
     }
   }
-  // Positions of each group, found by recomputing the keys.
+  // Positions of each group, found by recomputing the keys and looking them up
+  // in a small open-addressing table of the tied keys.
+  const G = groupStart.length;
+  let bits = 1;
+  while (1 << bits < 2 * G) bits++;
+  const slots = new Int32Array(1 << bits).fill(-1);
+  const mix = (hi: number, lo: number): number => Math.imul(hi ^ Math.imul(lo, 0x85ebca6b), 0x9e3779b1) >>> (32 - bits);
+  for (let g = 0; g < G; g++) {
+    let h = mix(groupHi[g]!, groupLo[g]!);
+    while (slots[h] !== -1) h = (h + 1) & ((1 << bits) - 1);
+    slots[h] = g;
+  }
   const members: number[][] = groupStart.map(() => []);
-  const key = new BigUint64Array(1);
-  const key32 = new Uint32Array(key.buffer);
   for (let i = 0; i < n; i++) {
-    key32[1] = keyHi(i);
-    key32[0] = keyLo(i);
-    const g = groupOf.get(key[0]!);
-    if (g !== undefined) members[g]!.push(i);
+    const hi = keyHi(i);
+    const lo = keyLo(i);
+    let h = mix(hi, lo);
+    for (;;) {
+      const g = slots[h]!;
+      if (g === -1) break;
+      if (groupHi[g] === hi && groupLo[g] === lo) {
+        members[g]!.push(i);
+        break;
+      }
+      h = (h + 1) & ((1 << bits) - 1);
+    }
   }
   // Common prefix (in symbols) of suffixes i and j, known to share `from` symbols; sign of the order.
   let order = 0;
