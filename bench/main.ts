@@ -29,6 +29,8 @@ import { suite as sts } from './sts.ts';
 import { suite as entropy } from './entropy.ts';
 import { suite as health } from './health.ts';
 import { suite as drbg } from './drbg.ts';
+import { suite as smm } from './smm.ts';
+import { suite as sim } from './sim.ts';
 import { suite as matrix } from './matrix.ts';
 import { runScenarioFile } from '../src/scenario/run.ts';
 import type { RunResult } from '../src/scenario/result.ts';
@@ -43,21 +45,6 @@ import { isInputError } from '../src/errors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIO = join(ROOT, 'scenarios', 'design-matrix.yaml');
-
-/** Suites that are still landing: imported when their file exists. */
-async function optionalSuites(names: string[]): Promise<BenchSuite[]> {
-  const out: BenchSuite[] = [];
-  for (const n of names) {
-    const path = `./${n}.ts`;
-    try {
-      const m = (await import(path)) as { suite?: BenchSuite };
-      if (m.suite) out.push(m.suite);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    }
-  }
-  return out;
-}
 
 /**
  * Process CPU time in ms. The benchmarks time with it rather than the wall
@@ -154,7 +141,7 @@ async function main(): Promise<number> {
   const jobs = values.jobs !== undefined ? Number(values.jobs) : Math.max(1, os.cpus().length);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: expected an integer ≥ 1, found ${values.jobs}`);
 
-  let suites: BenchSuite[] = [sts, entropy, health, drbg, ...(await optionalSuites(['smm', 'sim'])), matrix];
+  let suites: BenchSuite[] = [sts, entropy, health, drbg, smm, sim, matrix];
   if (values.suites) {
     const want = values.suites.split(',').map((s) => s.trim());
     const unknown = want.filter((w) => !suites.some((s) => s.name === w));
