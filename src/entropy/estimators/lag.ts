@@ -96,21 +96,25 @@ function binaryLag(S: Uint8Array): PredictorEstimate {
   };
   /** Steps t in [a, b] with S[t] == S[t - lag]. */
   const agreements = (lag: number, a: number, b: number): number => {
-    let n = 0;
+    let n = b - a + 1;
     let t = a;
-    for (; t + 32 <= b + 1; t += 32) n += 32 - popcount32(window32(t) ^ window32(t - lag));
+    // The lagged stream is misaligned by a fixed amount: shift once per word.
+    for (; t + 32 <= b + 1; t += 32) {
+      const x = window32(t) ^ window32(t - lag);
+      n -= popcount32(x);
+    }
     const rest = b - t + 1;
-    if (rest > 0) n += rest - popcount32((window32(t) ^ window32(t - lag)) >>> (32 - rest));
+    if (rest > 0) n -= popcount32((window32(t) ^ window32(t - lag)) >>> (32 - rest));
     return n;
   };
 
-  const score = new Float64Array(D);
+  const score = new Int32Array(D);
   const last = new Int32Array(D); // score[off] counts steps up to last[off]
   const active = new Int32Array(D);
   let nActive = 0;
   // Min-heap of sleeping lags by wake-up step.
   const heap = new Int32Array(D);
-  const wake = new Float64Array(D);
+  const wake = new Int32Array(D);
   let nHeap = 0;
   const push = (off: number, at: number): void => {
     wake[off] = at;
