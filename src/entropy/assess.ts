@@ -44,7 +44,7 @@ export interface NonIidOptions {
   truncate?: boolean;
   /** Reserved for callers that want progress; results are the same. */
   verbose?: boolean;
-  /** Called after each estimator with its track, result and CPU-independent wall time in ms. */
+  /** Called after each estimator with its track, its result and the wall-clock milliseconds it took. */
   onEstimate?: (track: 'original' | 'bitstring', e: EntropyEstimate, ms: number) => void;
 }
 
