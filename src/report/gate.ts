@@ -22,7 +22,7 @@
  *    change d = ln(r_current / r_baseline) has s_d = √(s_r,base² + s_r,cur²).
  *    The ratio regresses when d < −(floor + z·s_d): z·s_d (default z = 3, i.e.
  *    ≈ 0.1 % false alarms from sampling noise) covers the dispersion both runs
- *    measured, and `floor` (default 0.2 in ln units, an 18 % drop) covers what
+ *    measured, and `floor` (default 0.25 in ln units, a 22 % drop) covers what
  *    within-run samples cannot see: frequency scaling, cache and neighbour
  *    effects between runs, and a different CPU's mix of JS vs AES-NI speed.
  *    A task whose runs are so noisy that z·s_d dominates is reported with its
@@ -50,7 +50,7 @@ export interface WallClockRule {
 export interface GateConfig {
   virtual: { relative: number; absolute: number; rules: VirtualRule[] };
   wallClock: {
-    /** Allowed drop beyond sampling noise, in ln units (0.2 ≈ 18 %). */
+    /** Allowed drop beyond sampling noise, in ln units (0.25 ≈ 22 %). */
     floor: number;
     /** Multiples of the change's standard error allowed on top of `floor`. */
     z: number;
@@ -64,7 +64,7 @@ export interface GateConfig {
 export const DEFAULT_GATE_CONFIG: GateConfig = {
   virtual: { relative: 1e-6, absolute: 0, rules: [] },
   wallClock: {
-    floor: 0.2,
+    floor: 0.25,
     z: 3,
     references: { drbg: 'aes-256-ctr', smm: 'aes-256-gcm' },
     defaultReference: 'js-scan',

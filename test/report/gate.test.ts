@@ -77,11 +77,11 @@ test('a real regression in one ratio fails, naming it; the rest pass', () => {
 });
 
 test('the noise model: a drop within the allowance passes; high dispersion widens the limit', () => {
-  // 10 % drop, rme 1 %: within floor 0.2 → pass.
+  // 10 % drop, rme 1 %: within floor 0.25 → pass.
   assert.equal(compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'sts/battery': 0.9 } })).passed, true);
   // 30 % drop, rme 1 %: beyond floor + 3σ (σ = √4·0.51 % ≈ 1 %) → regression.
   assert.equal(compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'sts/battery': 0.7 } })).passed, false);
-  // The same 30 % drop when both runs measured the task with rme 20 %: σ ≈ 14.5 %, limit ≈ 1 − e^−(0.2+0.44) → pass.
+  // The same 30 % drop when both runs measured the task with rme 20 %: σ ≈ 14.5 %, limit ≈ 1 − e^−(0.25+0.43) ≈ 49 % → pass.
   const noisy = (d: ReturnType<typeof fixtureDocument>) => {
     for (const t of d.benchmarks!.suites[1]!.tasks) if (t.name === 'battery') t.rmePercent = 20;
     return d;
