@@ -238,8 +238,7 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
     k32[2 * i + 1] = keyHi(i);
     k32[2 * i] = keyLo(i);
   }
-  if (n <= RADIX_MAX) radixSort64(k32, n);
-  else keys.sort();
+  keys.sort();
   const lcp = new Int32Array(n);
   let tied = 0;
   let prevHi = k32[1]!;
@@ -384,56 +383,3 @@ export function tupleStatsFromLcp(n: number, lcp: Int32Array): TupleStats {
   return { n, v, maxCount, pairSum };
 }
 
-/** Up to this many keys, an LSD radix sort beats the native sort (and its two extra arrays stay small). */
-const RADIX_MAX = 1 << 21;
-
-/**
- * Sorts n unsigned 64-bit keys held as little-endian (low, high) uint32 pairs
- * in `k32`: LSD radix sort, four passes of 16 bits, skipping a pass whose digit
- * is the same for every key.
- */
-function radixSort64(k32: Uint32Array, n: number): void {
-  let srcLo = new Uint32Array(n);
-  let srcHi = new Uint32Array(n);
-  const count = new Int32Array(4 << 16);
-  for (let i = 0; i < n; i++) {
-    const lo = k32[2 * i]!;
-    const hi = k32[2 * i + 1]!;
-    srcLo[i] = lo;
-    srcHi[i] = hi;
-    count[lo & 0xffff]!++;
-    count[65536 + (lo >>> 16)]!++;
-    count[131072 + (hi & 0xffff)]!++;
-    count[196608 + (hi >>> 16)]!++;
-  }
-  let dstLo = new Uint32Array(n);
-  let dstHi = new Uint32Array(n);
-  for (let pass = 0; pass < 4; pass++) {
-    const base = pass << 16;
-    let single = false;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[base + d]!;
-      if (c === n) single = true;
-      count[base + d] = sum;
-      sum += c;
-    }
-    if (single) continue;
-    const fromHi = pass >= 2;
-    const shift = pass & 1 ? 16 : 0;
-    for (let i = 0; i < n; i++) {
-      const lo = srcLo[i]!;
-      const hi = srcHi[i]!;
-      const digit = ((fromHi ? hi : lo) >>> shift) & 0xffff;
-      const at = count[base + digit]!++;
-      dstLo[at] = lo;
-      dstHi[at] = hi;
-    }
-    [srcLo, dstLo] = [dstLo, srcLo];
-    [srcHi, dstHi] = [dstHi, srcHi];
-  }
-  for (let i = 0; i < n; i++) {
-    k32[2 * i] = srcLo[i]!;
-    k32[2 * i + 1] = srcHi[i]!;
-  }
-}
