@@ -27,7 +27,8 @@ const WIDTH = 640;
 const CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   view: { stroke: '#ddd' },
-  axis: { labelLimit: 260 },
+  axis: { labelLimit: 320 },
+  legend: { labelLimit: 360 },
 };
 
 function vlSpec(s: Record<string, unknown>): Record<string, unknown> {
@@ -47,21 +48,35 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
   const charts: ChartSpec[] = [];
   const run = doc.run;
   if (run && run.cells.length) {
+    // Heatmap: rows = designs, columns = adversaries (both in scenario order), colour and
+    // label = SetVariable/s (the minimum over seeds/variants of that pair).
+    const designs = [...new Set(run.cells.map((c) => c.design))];
+    const adversaries = [...new Set(run.cells.map((c) => adversaryOf(c)))];
+    // Labels on the dark (low) end of viridis are white.
+    const darkBelow = 0.45 * Math.max(...run.cells.map((c) => c.metrics.setVariable.perVirtualSecond));
     charts.push({
       id: 'setvariable-throughput',
       title: 'SMM SetVariable throughput per design × adversary',
-      caption: 'Variables encrypted and written per virtual second of the runtime phase; a design that keeps its bar height under every adversary is robust.',
+      caption: 'Variables encrypted and written per virtual second of the runtime phase (minimum over seeds); a design whose row keeps its colour under every adversary is robust.',
       spec: vlSpec({
-        width: WIDTH,
-        height: 260,
+        width: { step: 62 },
+        height: { step: 34 },
         data: { values: run.cells.map((c) => ({ design: c.design, adversary: adversaryOf(c), cell: c.id, rate: c.metrics.setVariable.perVirtualSecond, verdict: c.verdict })) },
-        mark: { type: 'bar', tooltip: true },
+        transform: [{ aggregate: [{ op: 'min', field: 'rate', as: 'rate' }], groupby: ['design', 'adversary'] }],
         encoding: {
-          x: { field: 'adversary', type: 'nominal', title: 'adversary', axis: { labelAngle: -20 } },
-          xOffset: { field: 'design', type: 'nominal' },
-          y: { field: 'rate', type: 'quantitative', aggregate: 'min', title: 'SetVariable / virtual s (min over seeds)' },
-          color: { field: 'design', type: 'nominal', title: 'design' },
+          x: { field: 'adversary', type: 'nominal', sort: adversaries, title: 'adversary', axis: { labelAngle: -30 } },
+          y: { field: 'design', type: 'nominal', sort: designs, title: null },
         },
+        layer: [
+          { mark: { type: 'rect', tooltip: true }, encoding: { color: { field: 'rate', type: 'quantitative', title: 'SetVariable / s', scale: { scheme: 'viridis' } } } },
+          {
+            mark: { type: 'text', fontSize: 11 },
+            encoding: {
+              text: { field: 'rate', type: 'quantitative', format: '.3~g' },
+              color: { condition: { test: `datum.rate < ${darkBelow}`, value: 'white' }, value: 'black' },
+            },
+          },
+        ],
       }),
     });
 
@@ -74,6 +89,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
         { cell: c.id, stat: 'max', us: l.maxNs / 1e3 },
       ].filter((d) => d.us > 0);
     });
+    const cellOrder = run.cells.map((c) => c.id);
     if (lat.length) {
       charts.push({
         id: 'setvariable-latency',
@@ -86,7 +102,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
             {
               mark: { type: 'rule', color: '#999' },
               encoding: {
-                y: { field: 'cell', type: 'nominal', title: null },
+                y: { field: 'cell', type: 'nominal', title: null, sort: cellOrder },
                 x: { field: 'us', type: 'quantitative', aggregate: 'min', scale: { type: 'log' }, title: 'latency (µs, virtual)' },
                 x2: { field: 'us', aggregate: 'max' },
               },
@@ -94,7 +110,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
             {
               mark: { type: 'point', filled: true, size: 60, tooltip: true },
               encoding: {
-                y: { field: 'cell', type: 'nominal', title: null },
+                y: { field: 'cell', type: 'nominal', title: null, sort: cellOrder },
                 x: { field: 'us', type: 'quantitative', scale: { type: 'log' } },
                 color: { field: 'stat', type: 'nominal', sort: ['p50', 'p99', 'max'], title: 'statistic' },
                 shape: { field: 'stat', type: 'nominal', sort: ['p50', 'p99', 'max'] },
@@ -146,7 +162,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
             width: WIDTH,
             data: { values: starv },
             mark: { type: 'bar', tooltip: true },
-            encoding: { y: { field: 'cell', type: 'nominal', title: null }, x: { field: 'ms', type: 'quantitative', title: 'starvation (virtual ms)' } },
+            encoding: { y: { field: 'cell', type: 'nominal', title: null, sort: run.cells.map((c) => c.id) }, x: { field: 'ms', type: 'quantitative', title: 'starvation (virtual ms)' } },
           }),
         });
       }
