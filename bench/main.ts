@@ -41,7 +41,7 @@ import { renderJUnit } from '../src/report/junit.ts';
 import { renderGithubBenchmarkJson } from '../src/report/github-benchmark.ts';
 import { appendStepSummary } from '../src/cli/commands/report.ts';
 import { fmt } from '../src/report/format.ts';
-import { isInputError } from '../src/errors.ts';
+import { InputError, isInputError } from '../src/errors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIO = join(ROOT, 'scenarios', 'design-matrix.yaml');
@@ -116,8 +116,8 @@ function pool(a: TaskResult, b: TaskResult, scale: number, unitsPerMs: number): 
   };
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
+function parseCli() {
+  return parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: join('reports', 'latest') },
@@ -128,6 +128,15 @@ async function main(): Promise<number> {
     },
     allowPositionals: false,
   });
+}
+
+async function main(): Promise<number> {
+  let values: ReturnType<typeof parseCli>['values'];
+  try {
+    values = parseCli().values;
+  } catch (e) {
+    throw new InputError(`${(e as Error).message} (run with --help for usage)`);
+  }
   if (values.help) {
     process.stdout.write(
       'usage: npm run bench -- [--quick] [--out DIR] [--skip-matrix] [--jobs N] [--suites a,b]\n' +
@@ -139,13 +148,13 @@ async function main(): Promise<number> {
   const quick = values.quick!;
   const outDir = values.out!;
   const jobs = values.jobs !== undefined ? Number(values.jobs) : Math.max(1, os.cpus().length);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: expected an integer ≥ 1, found ${values.jobs}`);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${values.jobs}`);
 
   let suites: BenchSuite[] = [sts, entropy, health, drbg, smm, sim, matrix];
   if (values.suites) {
     const want = values.suites.split(',').map((s) => s.trim());
     const unknown = want.filter((w) => !suites.some((s) => s.name === w));
-    if (unknown.length) throw new Error(`--suites: unknown suite(s) ${unknown.join(', ')}; have ${suites.map((s) => s.name).join(', ')}`);
+    if (unknown.length) throw new InputError(`--suites: unknown suite(s) ${unknown.join(', ')}; have ${suites.map((s) => s.name).join(', ')}`);
     suites = suites.filter((s) => want.includes(s.name));
   }
   progress(`${quick ? 'quick' : 'full'} run: calibration + ${suites.length} suites (${suites.map((s) => s.name).join(', ')})${values['skip-matrix'] ? '' : ' + design-matrix scenario'}`);

@@ -1,0 +1,56 @@
+/**
+ * bench/main.ts as a subprocess on a small slice (one suite, no scenario) so
+ * the test stays short: it must write the five report files, the document must
+ * validate, carry the calibration section and the CPU clock, and the benchmark
+ * export must be customBiggerIsBetter entries. (The full job is what
+ * `npm run bench` and .ci/run do; its wall time is not asserted here.)
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readReportDocument } from '../../src/report/document.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+test('bench/main.ts --quick --skip-matrix --suites health writes every report file', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-main-'));
+  const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--quick', '--skip-matrix', '--suites', 'health', '--out', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+  });
+  assert.deepEqual(readdirSync(out).sort(), ['benchmark.json', 'junit.xml', 'report.html', 'report.json', 'report.md']);
+  assert.match(stdout, /quick bench finished in \d+ s/);
+  assert.match(stdout, /reports: .*report\.json/);
+  const doc = readReportDocument(join(out, 'report.json'));
+  assert.equal(doc.run, undefined);
+  assert.equal(doc.benchmarks?.clock, 'cpu');
+  assert.equal(doc.benchmarks?.quick, true);
+  assert.deepEqual(doc.benchmarks?.calibration?.tasks.map((t) => t.name), ['js-scan', 'aes-256-ctr', 'aes-256-gcm', 'sha-256']);
+  assert.deepEqual(doc.benchmarks?.suites.map((s) => s.name), ['health']);
+  for (const t of doc.benchmarks!.calibration!.tasks) assert.ok(t.throughput > 0 && t.samples >= 6, `${t.name}: pooled from two measurements`);
+  const entries = JSON.parse(readFileSync(join(out, 'benchmark.json'), 'utf8')) as Array<{ name: string; unit: string; value: number }>;
+  assert.ok(entries.some((e) => e.name === 'health/rct+apt 8-bit' && e.unit === 'Msamples/s' && e.value > 0));
+});
+
+test('bench/main.ts: bad flags exit 2 with one line (unknown suite names the suites it has)', () => {
+  for (const [args, re] of [
+    [['--suites', 'nope'], /^bench: --suites: unknown suite\(s\) nope; have sts, entropy, health, drbg, smm, sim, matrix\n$/],
+    [['--frobnicate'], /^bench: Unknown option '--frobnicate'.*\(run with --help for usage\)\n$/],
+  ] as const) {
+    assert.throws(
+      () => execFileSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--quick', '--skip-matrix', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      (e: unknown) => {
+        const err = e as { status?: number; stderr?: string };
+        assert.equal(err.status, 2);
+        assert.match(String(err.stderr), re);
+        return true;
+      },
+    );
+  }
+});
