@@ -2,18 +2,40 @@
  * The `entropy-bench` command line: commander wiring only. Each subcommand
  * lives in ./commands/ and calls library functions; errors that users cause
  * (InputError, commander usage errors) become one line on stderr and exit 2.
+ * Only the invoked command's module is imported (see ./commands/index.ts), so
+ * start-up costs what that command needs and no more.
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isInputError } from '../errors.ts';
-import { COMMANDS } from './commands/index.ts';
+import { COMMANDS, type RegisterCommand } from './commands/index.ts';
 import { EXIT_USAGE, type CliContext } from './context.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 export const VERSION: string = pkg.version;
 
-/** Builds the program; `ctx` receives output and the exit status. */
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * The registrations `argv` needs: when its first argument names a command, that
+ * command alone (its help and errors do not mention the others); anything else
+ * (no argument, --help, --version, `help <cmd>`, an unknown name, which commander
+ * answers with suggestions) gets every command, in order.
+ */
+async function registrations(argv: readonly string[] | undefined): Promise<RegisterCommand[]> {
+  const first = argv?.[2];
+  const wanted = COMMANDS.some((c) => typeof c !== 'function' && c.name === first) ? first : undefined;
+  const out: RegisterCommand[] = [];
+  for (const c of COMMANDS) {
+    if (typeof c === 'function') out.push(c);
+    else if (wanted === undefined || c.name === wanted) out.push((await c.load()).register);
+  }
+  return out;
+}
+
+/**
+ * Builds the program; `ctx` receives output and the exit status. With `argv`
+ * (process.argv layout) only the commands it can reach are imported.
+ */
+export async function buildProgram(ctx: CliContext, argv?: readonly string[]): Promise<Command> {
   const program = new Command('entropy-bench');
   program
     .description(
@@ -29,7 +51,7 @@ export function buildProgram(ctx: CliContext): Command {
       '\nExit status: 0 = ran and everything passed, 1 = ran and something failed its criterion,\n' +
         '2 = bad usage or bad input.\n\nRun `entropy-bench <command> --help` for the options of each command.',
     );
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of await registrations(argv)) register(program, ctx);
   // commander's own usage errors (unknown option, missing argument) must exit 2, not 1.
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();
@@ -44,7 +66,7 @@ export async function main(argv: string[], ctx?: Partial<CliContext>): Promise<n
     isTTY: ctx?.isTTY ?? Boolean(process.stderr.isTTY),
     exitCode: 0,
   };
-  const program = buildProgram(context);
+  const program = await buildProgram(context, argv);
   try {
     await program.parseAsync(argv);
   } catch (e) {

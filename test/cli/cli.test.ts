@@ -31,3 +31,29 @@ test('an unknown command is a usage error (exit 2)', async () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /^error: (unknown command|too many arguments)/);
 });
+
+test('every lazy command entry registers exactly the command it is named after', async () => {
+  const { Command } = await import('commander');
+  const { COMMANDS } = await import('../../src/cli/commands/index.ts');
+  const ctx = { out: () => {}, err: () => {}, isTTY: false, exitCode: 0 };
+  for (const c of COMMANDS) {
+    if (typeof c === 'function') continue;
+    const program = new Command('x');
+    (await c.load()).register(program, ctx);
+    assert.deepEqual(
+      program.commands.map((cmd) => cmd.name()),
+      [c.name],
+      `${c.name}: its module must register the command '${c.name}' and nothing else`,
+    );
+  }
+});
+
+test('a command runs with only its own module registered, and --help still lists every command', async () => {
+  const help = await runCli(['--help']);
+  for (const name of ['drbg', 'estimate', 'run', 'list', 'health', 'restart', 'report', 'gate', 'sts']) {
+    assert.match(help.out, new RegExp(`^  ${name}\\b`, 'm'), `--help lists ${name}`);
+  }
+  const sts = await runCli(['sts', '--help']);
+  assert.equal(sts.code, 0);
+  assert.match(sts.out, /^Usage: entropy-bench sts /m);
+});
