@@ -1,15 +1,23 @@
 /**
  * SMM variable encryption end to end, in MiB/s of variable data: SetVariable of 1 KiB
- * variables through the SMM driver (SMI bookkeeping in the simulator, CTR_DRBG generate of
- * a fresh key and nonce, AES-256-GCM, record build, pflash program with NOR semantics and
- * periodic reclaim, SMRAM key store) against raw node:crypto AES-256-GCM of 1 KiB with a
- * fresh random nonce (randomBytes(12)) in the same run; the ratio is gated at ≥ 0.5.
+ * variables through the SMM driver (SMI bookkeeping in the simulator, CTR_DRBG key and nonce,
+ * AES-256-GCM with the record header and name as AAD, record build, pflash program with NOR
+ * semantics and periodic reclaim, SMRAM key store, the nothing-lost ledger) against raw
+ * node:crypto AES-256-GCM of 1 KiB in the same run.
  *
- * The driver runs with reseed-interval 1024 here (one CTR_DRBG reseed, ≈30 µs with its
- * derivation function, per 1024 writes). The model's default reseeds before every write
- * (prediction resistance) — `smm-setvariable-1KiB-reseed-each` measures that, without a bar.
- * `node-aes-256-gcm-1KiB-counter-nonce` (GCM without nonce generation) is reported too, so
- * the choice of denominator is visible.
+ * Gated denominator: `node-aes-256-gcm-1KiB`, raw GCM with a fresh random nonce per message
+ * (randomBytes(12)) — the like-for-like baseline, since every SetVariable draws a fresh nonce
+ * too; the issue's bar is ≥ 0.5 of it. `node-aes-256-gcm-1KiB-counter-nonce` (GCM with no
+ * nonce generation and no AAD: the bare cipher) is reported next to it WITHOUT a bar: the
+ * end-to-end path pays a setAAD call per write (the header must be authenticated), the SMI
+ * and flash bookkeeping and a fresh key schedule, and measured by CPU time on the shared
+ * 2-core machine it lands around 0.4–0.6 of the bare cipher — not reliably above 0.5.
+ *
+ * The driver runs with reseed-interval 1024 (one CTR_DRBG reseed, ≈30 µs with its derivation
+ * function, per 1024 writes) and the default key-material-batch 64 (key ‖ nonce for 64 writes
+ * from one generate request; see SMM_VARIABLE_PARAMS). The model's default reseeds before
+ * every write (prediction resistance, one 44-byte request per write) —
+ * `smm-setvariable-1KiB-reseed-each` measures that, without a bar.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import type { BenchSuite } from './suite.ts';
@@ -29,6 +37,8 @@ import { TapRegistry } from '../src/taps/tap.ts';
 
 const SIZE = 1024;
 const BATCH = 64; // variables per measured call
+/** The 32 variable names the bench rewrites (built once: the bench measures the driver, not string building). */
+const NAMES = Array.from({ length: 32 }, (_, i) => `Var${i}`);
 
 /** A privileged source that answers at once with seeded bytes (the bench measures the driver, not a device). */
 class InstantSource implements PrivilegedSource {
@@ -75,7 +85,7 @@ function smmBatch(b = bench): void {
   sim.spawn(
     'bench',
     (function* () {
-      for (let i = 0; i < BATCH; i++) yield* driver.setVariable(OS, `Var${(writes + i) % 32}`, data[i]!);
+      for (let i = 0; i < BATCH; i++) yield* driver.setVariable(OS, NAMES[(writes + i) % 32]!, data[i]!);
     })(),
   );
   sim.run();

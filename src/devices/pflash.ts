@@ -66,6 +66,10 @@ export const PFLASH_PARAMS: ParamTable = [
 export class Pflash {
   readonly secure: boolean;
   readonly bytes: Uint8Array;
+  /** The same memory as 32-bit words (AND is bitwise, so endianness does not matter). */
+  private readonly words: Uint32Array;
+  /** Everything from here to the end is known to be erased (0xFF); programming only raises it, erasing a block range that reaches it lowers it. */
+  private erasedFrom = 0;
   readonly blockBytes: number;
   /** Non-SMM writes refused (MEMTX_ERROR). */
   blockedWrites = 0;
@@ -81,6 +85,7 @@ export class Pflash {
   ) {
     this.secure = bool(params, 'secure');
     this.bytes = new Uint8Array(num(params, 'size-bytes')).fill(0xff); // erased flash
+    this.words = new Uint32Array(this.bytes.buffer, 0, this.bytes.length >>> 2);
     this.blockBytes = num(params, 'block-bytes');
     this.exitNs = num(params, 'mmio-exit-ns');
     this.writesPerByte = num(params, 'writes-per-byte');
@@ -132,9 +137,35 @@ export class Pflash {
     }
     const writes = Math.ceil(data.length * this.writesPerByte);
     this.mmioWrites += writes;
-    const b = this.bytes;
-    for (let i = 0; i < data.length; i++) b[offset + i] = b[offset + i]! & data[i]!;
+    this.andInto(offset, data);
     return writes * this.exitNs;
+  }
+
+  /**
+   * NOR programming: bytes[offset..] &= data. Where the target lies in the erased suffix
+   * [erasedFrom, size) every byte is 0xFF and AND is a plain copy (the append path of the
+   * variable store); elsewhere a word-at-a-time AND when both sides are 4-byte aligned.
+   */
+  private andInto(offset: number, data: Uint8Array): void {
+    const b = this.bytes;
+    const n = data.length;
+    if (n === 0) return;
+    if (offset >= this.erasedFrom) {
+      b.set(data, offset);
+      this.erasedFrom = offset + n; // the gap [old erasedFrom, offset) is forgotten (conservative)
+      return;
+    }
+    if (offset + n > this.erasedFrom) this.erasedFrom = offset + n;
+    if (n >= 64 && (offset & 3) === 0 && (data.byteOffset & 3) === 0) {
+      const words = n >>> 2;
+      const dst = this.words;
+      const src = new Uint32Array(data.buffer, data.byteOffset, words);
+      const w0 = offset >>> 2;
+      for (let i = 0; i < words; i++) dst[w0 + i] = dst[w0 + i]! & src[i]!;
+      for (let i = words << 2; i < n; i++) b[offset + i] = b[offset + i]! & data[i]!;
+      return;
+    }
+    for (let i = 0; i < n; i++) b[offset + i] = b[offset + i]! & data[i]!;
   }
 
   /** Programs bytes at offset (bits can only go 1 → 0). Returns false on MEMTX_ERROR. */
@@ -149,7 +180,7 @@ export class Pflash {
     const writes = Math.ceil(data.length * this.writesPerByte);
     this.mmioWrites += writes;
     yield* this.vcpus.execute(ctx, writes * this.exitNs);
-    for (let i = 0; i < data.length; i++) this.bytes[offset + i]! &= data[i]!;
+    this.andInto(offset, data);
     return true;
   }
 
@@ -166,7 +197,10 @@ export class Pflash {
     const blocks = last - first + 1;
     this.mmioWrites += 2 * blocks; // erase setup + confirm per block
     yield* this.vcpus.execute(ctx, 2 * blocks * this.exitNs);
-    this.bytes.fill(0xff, first * this.blockBytes, Math.min(this.bytes.length, (last + 1) * this.blockBytes));
+    const from = first * this.blockBytes;
+    const to = Math.min(this.bytes.length, (last + 1) * this.blockBytes);
+    this.bytes.fill(0xff, from, to);
+    if (to >= this.erasedFrom && from < this.erasedFrom) this.erasedFrom = from;
     return true;
   }
 }

@@ -85,11 +85,13 @@ export class SmiController {
 
   /**
    * `const r = yield* smi.trigger(ctx, function* (smm) { ... })`: the caller writes 0xB2,
-   * every vCPU enters SMM, `handler` runs with an SMM AccessContext, then RSM.
+   * every vCPU enters SMM, `handler` runs with an SMM AccessContext, then RSM. `leadNs` is
+   * SMM time the handler spends first (fixed bookkeeping), charged with the entry.
    */
-  *trigger<T>(ctx: AccessContext, handler: (smm: AccessContext) => Proc<T>): Proc<T> {
+  *trigger<T>(ctx: AccessContext, handler: (smm: AccessContext) => Proc<T>, leadNs = 0): Proc<T> {
     if (ctx.privilege === 'smm') {
       // Already in SMM (an SMM driver calling another): no new SMI.
+      if (leadNs > 0) yield leadNs;
       return yield* handler(ctx);
     }
     yield* this.vcpus.execute(ctx, this.apmExitNs);
@@ -97,7 +99,9 @@ export class SmiController {
     const t0 = this.sim.now;
     this.vcpus.enterSmm();
     try {
-      yield this.entryNs;
+      // `leadNs`: the handler's fixed work before it touches anything (nothing observable
+      // happens in between, so one wait covers entry + rendezvous + that work).
+      yield this.entryNs + leadNs;
       const r = yield* handler({ privilege: 'smm', cpu: ctx.cpu, actor: ctx.actor });
       yield this.rsmNs;
       return r;

@@ -80,6 +80,16 @@ export class Smram {
       this.metrics.blockedAttempts++;
       return false;
     }
+    const n = bytes.length;
+    const inPage0 = offset % PAGE;
+    if (inPage0 + n <= PAGE) {
+      // Within one page (every key write): no views.
+      const key = (offset - inPage0) / PAGE;
+      let page = this.pages.get(key);
+      if (page === undefined) this.pages.set(key, (page = new Uint8Array(PAGE)));
+      page.set(bytes, inPage0);
+      return true;
+    }
     for (let i = 0; i < bytes.length; ) {
       const a = offset + i;
       const key = Math.floor(a / PAGE);

@@ -68,6 +68,17 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
     description: 'SetVariable calls between reseeds of the SMM DRBG from the privileged source.',
     source: 'our choice: reseed per write (prediction resistance); SP 800-90A allows up to 2^48 (DOMAIN.md §0 row 34)',
   },
+  {
+    name: 'key-material-batch',
+    type: 'integer',
+    default: 64,
+    min: 1,
+    max: 1489,
+    description:
+      'SetVariable calls whose key ‖ nonce (44 bytes each) are drawn from ONE CTR_DRBG generate request, kept in an SMRAM-side buffer; the buffer never spans a reseed (it is flushed at every reseed, and a request never covers more writes than remain before the next reseed), so with reseed-interval 1 every write still gets its own request after its own reseed.',
+    source:
+      'our choice (speed: one AES key schedule per request instead of per write). SP 800-90A §9.3 lets one request return up to 2^19 bits (1489 × 44 bytes); buffered output sits in SMRAM next to the DRBG state and the key store, so an SMRAM compromise reveals nothing it would not reveal without the buffer (the state predicts the same writes until the next reseed; used keys are in the key store); the used part of the buffer is zeroed.',
+  },
   { name: 'seed-bytes', type: 'integer', unit: 'bytes', default: 32, min: 32, description: 'Entropy input at instantiate/reseed.', source: 'SP 800-90A §10.2.1 (entropy ≥ 256-bit security strength), DOMAIN.md §7.1' },
   { name: 'nonce-bytes', type: 'integer', unit: 'bytes', default: 16, min: 16, description: 'Nonce at instantiate.', source: 'SP 800-90A (nonce ≥ strength/2), DOMAIN.md §7.1' },
   { name: 'health-tests', type: 'boolean', default: true, description: 'The driver runs its own RCT + APT on every entropy byte it receives.', source: 'SP 800-90B §4.4 (our design choice)' },
@@ -134,6 +145,13 @@ const NONCE_BYTES = 12;
 interface RecordRef {
   offset: number;
   slot: number;
+  /** The name's UTF-8 bytes (encoded once per variable). */
+  readonly nameBytes: Uint8Array;
+  /**
+   * AAD scratch for this variable (its length depends only on the name; the content is
+   * rebuilt for every write, see `buildAad`).
+   */
+  readonly aad: Uint8Array;
 }
 
 interface ParsedRecord {
@@ -156,6 +174,13 @@ function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
+function writeU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 0xff;
+  b[at + 1] = (v >>> 8) & 0xff;
+  b[at + 2] = (v >>> 16) & 0xff;
+  b[at + 3] = v >>> 24;
+}
+
 export class SmmVariableDriver {
   readonly policy: string;
   /** DRBG instantiated (from the privileged source). */
@@ -172,6 +197,27 @@ export class SmmVariableDriver {
   private readonly rct: RepetitionCountTest | null;
   private readonly apt: AdaptiveProportionTest | null;
   private readonly p: ParamValues;
+  // Hot-path parameters, read once (they are fixed for the run).
+  private readonly handlerNs: number;
+  private readonly authVerifyNs: number;
+  private readonly cryptNsPerByte: number;
+  private readonly reseedInterval: number;
+  private readonly keyMaterialBatch: number;
+  /** The cost of programming one state byte (VALID / DELETED). */
+  private readonly stateByteCost: number;
+  /**
+   * SMRAM-side buffer of DRBG output (key ‖ nonce per write, `key-material-batch`): output of
+   * one generate request, consumed front to back; consumed bytes are zeroed, the rest is
+   * discarded (zeroed) at every reseed.
+   */
+  private keyPool: Uint8Array = new Uint8Array(0);
+  private keyPoolAt = 0;
+  /** Scratch for the record image (header ‖ name ‖ ciphertext ‖ padding) and this write's key and nonce. */
+  private record = new Uint8Array(0);
+  private readonly keyScratch = new Uint8Array(KEY_BYTES);
+  private readonly nonceScratch = new Uint8Array(NONCE_BYTES);
+  /** The driver's SMM access contexts, one per vCPU (immutable; made once). */
+  private readonly driverCtx: AccessContext[] = [];
 
   constructor(
     private readonly sim: Sim,
@@ -187,6 +233,12 @@ export class SmmVariableDriver {
   ) {
     this.p = params;
     this.policy = str(params, 'policy');
+    this.handlerNs = num(params, 'handler-ns');
+    this.authVerifyNs = num(params, 'auth-verify-ns');
+    this.cryptNsPerByte = num(params, 'crypt-ns-per-byte');
+    this.reseedInterval = num(params, 'reseed-interval');
+    this.keyMaterialBatch = num(params, 'key-material-batch');
+    this.stateByteCost = pflash.programCost(1);
     this.drbg = new CtrDrbg({ keyBits: 256, derivationFunction: true });
     if (bool(params, 'health-tests')) {
       const h = num(params, 'claimed-entropy');
@@ -265,14 +317,16 @@ export class SmmVariableDriver {
       const got = yield* this.acquire(smm, seedBytes + num(this.p, 'nonce-bytes'));
       if ('fail' in got) return { fail: got.fail, degraded: false };
       this.drbg.instantiate(got.bytes.subarray(0, seedBytes), got.bytes.subarray(seedBytes), UTF8.encode('smm-variable'));
+      this.flushKeyPool();
       this.seeded = true;
       this.writesSinceReseed = 0;
       return { fail: null, degraded: got.degraded };
     }
-    if (this.writesSinceReseed >= num(this.p, 'reseed-interval')) {
+    if (this.writesSinceReseed >= this.reseedInterval) {
       const got = yield* this.acquire(smm, num(this.p, 'seed-bytes'));
       if ('fail' in got) return { fail: got.fail, degraded: false };
       this.drbg.reseed(got.bytes);
+      this.flushKeyPool();
       this.writesSinceReseed = 0;
       return { fail: null, degraded: got.degraded };
     }
@@ -296,7 +350,12 @@ export class SmmVariableDriver {
   *setVariable(ctx: AccessContext, name: string, data: Uint8Array, opts: { authenticated?: boolean } = {}): Proc<SetVariableResult> {
     const t0 = this.sim.now;
     const auth = opts.authenticated === true;
-    const r = yield* this.smi.trigger(ctx, (smm) => this.handleSet(this.asDriver(smm), name, data, auth));
+    const nameBytes = this.index.get(name)?.nameBytes ?? UTF8.encode(name);
+    // The handler's fixed work (and a time-based authenticated variable's PKCS#7 check) is
+    // charged with the SMI entry; a name the handler rejects at once costs nothing extra.
+    const valid = nameBytes.length > 0 && nameBytes.length <= 255;
+    const leadNs = valid ? (auth ? this.handlerNs + this.authVerifyNs : this.handlerNs) : 0;
+    const r = yield* this.smi.trigger(ctx, (smm) => this.handleSet(this.asDriver(smm), name, nameBytes, data), leadNs);
     const latencyNs = this.sim.now - t0;
     const ok = r.status === 'success';
     this.metrics.addSetVariable(ok, latencyNs, this.isRuntime());
@@ -309,77 +368,145 @@ export class SmmVariableDriver {
 
   /** The SMM context of the driver itself (the consumer name in metrics and taps). */
   private asDriver(smm: AccessContext): AccessContext {
-    return { privilege: 'smm', cpu: smm.cpu, actor: 'smm-variable' };
+    const cpu = smm.cpu;
+    let c = this.driverCtx[cpu];
+    if (c === undefined) {
+      c = { privilege: 'smm', cpu, actor: 'smm-variable' };
+      if (Number.isInteger(cpu) && cpu >= 0 && cpu < 1024) this.driverCtx[cpu] = c;
+    }
+    return c;
   }
 
-  private *handleSet(smm: AccessContext, name: string, data: Uint8Array, authenticated = false): Proc<{ status: VariableStatus; degraded: boolean }> {
-    const nameBytes = UTF8.encode(name);
+  /**
+   * Discards buffered key material (at instantiate and every reseed): no write after a
+   * reseed uses output generated before it, so `reseed-interval` keeps its meaning.
+   */
+  private flushKeyPool(): void {
+    this.keyPool.fill(0);
+    this.keyPool = new Uint8Array(0);
+    this.keyPoolAt = 0;
+  }
+
+  /**
+   * Offset of the next write's key ‖ nonce in `keyPool`, refilling it with ONE generate
+   * request for min(key-material-batch, writes left before the next reseed) writes.
+   */
+  private nextKeyMaterial(): number {
+    if (this.keyPoolAt + KEY_BYTES + NONCE_BYTES > this.keyPool.length) {
+      const writes = Math.max(1, Math.min(this.keyMaterialBatch, this.reseedInterval - this.writesSinceReseed));
+      this.keyPool = this.drbg.generate(writes * (KEY_BYTES + NONCE_BYTES));
+      this.keyPoolAt = 0;
+    }
+    const at = this.keyPoolAt;
+    this.keyPoolAt = at + KEY_BYTES + NONCE_BYTES;
+    return at;
+  }
+
+  /**
+   * The SetVariable SMM handler. Its fixed work (`handler-ns`, plus `auth-verify-ns` for a
+   * time-based authenticated variable, checked before anything else) has already been
+   * charged by `setVariable` as the SMI's lead time.
+   */
+  private *handleSet(smm: AccessContext, name: string, nameBytes: Uint8Array, data: Uint8Array): Proc<{ status: VariableStatus; degraded: boolean }> {
     if (nameBytes.length === 0 || nameBytes.length > 255) return { status: 'security-violation', degraded: false };
-    yield num(this.p, 'handler-ns');
-    // Time-based authenticated variables: PKCS#7 signature check before anything else.
-    if (authenticated) yield num(this.p, 'auth-verify-ns');
-    const seeded = yield* this.ensureSeeded(smm);
-    if (seeded.fail !== null) return { status: seeded.fail, degraded: false };
-    let degraded = seeded.degraded;
-    // A fresh key and nonce per write, from the SMM DRBG (one generate request).
-    const km = this.drbg.generate(KEY_BYTES + NONCE_BYTES);
-    const key = km.subarray(0, KEY_BYTES);
-    const nonce = km.subarray(KEY_BYTES);
+    // Looked up inside SMM: another SetVariable may have run (or reclaimed) since the call.
+    const old = this.index.get(name);
+    let degraded = false;
+    if (!this.seeded || this.writesSinceReseed >= this.reseedInterval) {
+      const seeded = yield* this.ensureSeeded(smm);
+      if (seeded.fail !== null) return { status: seeded.fail, degraded: false };
+      degraded = seeded.degraded;
+    }
+    // A fresh key and nonce per write, from the SMM DRBG (buffered: `key-material-batch`),
+    // moved out of the buffer into the write's scratch (the buffer bytes are zeroed).
+    const kmAt = this.nextKeyMaterial();
+    const pool = this.keyPool;
+    const key = this.keyScratch;
+    const nonce = this.nonceScratch;
+    for (let i = 0; i < KEY_BYTES; i++) {
+      key[i] = pool[kmAt + i]!;
+      pool[kmAt + i] = 0;
+    }
+    for (let i = 0; i < NONCE_BYTES; i++) {
+      nonce[i] = pool[kmAt + KEY_BYTES + i]!;
+      pool[kmAt + KEY_BYTES + i] = 0;
+    }
     this.writesSinceReseed++;
     if (this.source.unsafe) degraded = true;
-
-    const size = align4(HEADER + nameBytes.length + data.length);
-    if (this.writePtr + size > this.pflash.size) {
-      const ok = yield* this.reclaim(smm, size);
-      if (!ok) return { status: 'out-of-resources', degraded };
+    {
+      const nameLen = nameBytes.length;
+      const size = align4(HEADER + nameLen + data.length);
+      if (this.writePtr + size > this.pflash.size) {
+        const ok = yield* this.reclaim(smm, size);
+        if (!ok) {
+          key.fill(0);
+          return { status: 'out-of-resources', degraded };
+        }
+      }
+      const slot = this.freeSlots.pop() ?? this.smram.allocate(KEY_BYTES);
+      // The record image is built in a scratch buffer (reused while the record size repeats).
+      if (this.record.length !== size) this.record = new Uint8Array(size);
+      const record = this.record;
+      record[0] = MAGIC & 0xff;
+      record[1] = MAGIC >>> 8;
+      record[2] = STATE_IN_PROGRESS;
+      record[3] = nameLen;
+      writeU32(record, 4, data.length);
+      writeU32(record, 8, slot);
+      for (let i = 0; i < NONCE_BYTES; i++) record[12 + i] = nonce[i]!;
+      for (let i = 0; i < nameLen; i++) record[HEADER + i] = nameBytes[i]!;
+      const aad = old !== undefined ? old.aad : new Uint8Array(HEADER - 1 - 16 + nameLen);
+      this.buildAad(record, nameBytes, aad);
+      const c = createCipheriv('aes-256-gcm', key, nonce);
+      c.setAAD(aad);
+      record.set(c.update(data), HEADER + nameLen);
+      c.final(); // GCM: no trailing block
+      const tag = c.getAuthTag();
+      for (let i = 0; i < 16; i++) record[24 + i] = tag[i]!;
+      for (let i = HEADER + nameLen + data.length; i < size; i++) record[i] = 0xff; // padding stays erased
+      // The write takes its time first (crypto in SMM + flash programming: record, state byte,
+      // old record's state byte); the flash changes land at the end, all at once, so a run that
+      // stops mid-write leaves the previous value live and the ledger consistent.
+      yield this.cryptNsPerByte * (data.length + aad.length) + this.pflash.programCost(size) + this.stateByteCost * (old === undefined ? 1 : 2);
+      // Commit order: record (state IN_PROGRESS), key into SMRAM, record VALID, old record
+      // DELETED — until the new record is VALID the old one stays the live value.
+      const at = this.writePtr;
+      this.writePtr += size;
+      const programmed = this.pflash.programNow(smm, at, record) >= 0;
+      if (programmed) this.smram.write(smm, slot, key);
+      key.fill(0); // from here on the key lives in the SMRAM key store only
+      if (!programmed) return { status: 'device-error', degraded };
+      if (this.pflash.programNow(smm, at + 2, STATE_VALID_BYTE) < 0) return { status: 'device-error', degraded };
+      if (old !== undefined) {
+        this.pflash.programNow(smm, old.offset + 2, STATE_DELETED_BYTE);
+        this.smram.write(smm, old.slot, ZERO_KEY); // zeroise the old key
+        this.freeSlots.push(old.slot);
+        old.offset = at;
+        old.slot = slot;
+      } else {
+        this.index.set(name, { offset: at, slot, nameBytes, aad });
+      }
+      // The ledger keeps its own copy (the caller may reuse its buffer); same-size rewrites reuse it.
+      const prev = this.expected.get(name);
+      if (prev !== undefined && prev.length === data.length) prev.set(data);
+      else this.expected.set(name, data.slice());
+      return { status: 'success', degraded };
     }
-    const slot = this.freeSlots.pop() ?? this.smram.allocate(KEY_BYTES);
-    const record = new Uint8Array(size).fill(0xff);
-    const header = record.subarray(0, HEADER);
-    const dv = new DataView(record.buffer, record.byteOffset, HEADER);
-    dv.setUint16(0, MAGIC, true);
-    header[2] = STATE_IN_PROGRESS;
-    header[3] = nameBytes.length;
-    dv.setUint32(4, data.length, true);
-    dv.setUint32(8, slot, true);
-    header.set(nonce, 12);
-    const aad = this.aad(header, nameBytes);
-    const c = createCipheriv('aes-256-gcm', key, nonce);
-    c.setAAD(aad);
-    record.set(c.update(data), HEADER + nameBytes.length);
-    c.final(); // GCM: no trailing block
-    header.set(c.getAuthTag(), 24);
-    record.set(nameBytes, HEADER);
-    // The write takes its time first (crypto in SMM + flash programming: record, state byte,
-    // old record's state byte); the flash changes land at the end, all at once, so a run that
-    // stops mid-write leaves the previous value live and the ledger consistent.
-    const old = this.index.get(name);
-    yield num(this.p, 'crypt-ns-per-byte') * (data.length + aad.length) +
-      this.pflash.programCost(size) +
-      this.pflash.programCost(1) * (old === undefined ? 1 : 2);
-    // Commit order: record (state IN_PROGRESS), key into SMRAM, record VALID, old record
-    // DELETED — until the new record is VALID the old one stays the live value.
-    const at = this.writePtr;
-    this.writePtr += size;
-    if (this.pflash.programNow(smm, at, record) < 0) return { status: 'device-error', degraded };
-    this.smram.write(smm, slot, key);
-    if (this.pflash.programNow(smm, at + 2, STATE_VALID_BYTE) < 0) return { status: 'device-error', degraded };
-    if (old !== undefined) {
-      this.pflash.programNow(smm, old.offset + 2, STATE_DELETED_BYTE);
-      this.smram.write(smm, old.slot, ZERO_KEY); // zeroise the old key
-      this.freeSlots.push(old.slot);
-    }
-    this.index.set(name, { offset: at, slot });
-    this.expected.set(name, data.slice());
-    return { status: 'success', degraded };
   }
 
-  /** AAD = header without state byte and tag (they change / are the output) ‖ name. */
+  /** AAD = header without state byte and tag (they change / are the output) ‖ name, into out; returns its length. */
+  private buildAad(header: Uint8Array, nameBytes: Uint8Array, out: Uint8Array): number {
+    out[0] = header[0]!;
+    out[1] = header[1]!;
+    for (let i = 3; i < 24; i++) out[i - 1] = header[i]!;
+    out.set(nameBytes, 23);
+    return 23 + nameBytes.length;
+  }
+
+  /** AAD of a parsed record (a fresh array). */
   private aad(header: Uint8Array, nameBytes: Uint8Array): Uint8Array {
     const a = new Uint8Array(HEADER - 1 - 16 + nameBytes.length);
-    a.set(header.subarray(0, 2), 0);
-    a.set(header.subarray(3, 24), 2);
-    a.set(nameBytes, 23);
+    this.buildAad(header, nameBytes, a);
     return a;
   }
 
@@ -403,7 +530,9 @@ export class SmmVariableDriver {
       const t = this.pflash.programNow(smm, at, img.bytes);
       if (t < 0) return false;
       cost += t;
-      this.index.set(img.name, { offset: at, slot: img.slot });
+      const ref = this.index.get(img.name)!;
+      ref.offset = at;
+      ref.slot = img.slot;
       at += img.bytes.length;
     }
     this.writePtr = at;

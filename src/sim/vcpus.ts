@@ -43,7 +43,11 @@ export class Vcpus {
     if (this.inSmm) throw new Error('enterSmm: already in SMM');
     this.inSmm = true;
     this.smmSince = this.sim.now;
-    this.smmExit = this.sim.event<void>('rsm');
+  }
+
+  /** The event RSM fires, created only when some code waits for it (most SMIs have no waiter). */
+  private rsmEvent(): SimEvent<void> {
+    return (this.smmExit ??= this.sim.event<void>('rsm'));
   }
 
   /** RSM on every vCPU: non-SMM work resumes. */
@@ -52,14 +56,14 @@ export class Vcpus {
     this.smmAccumNs += this.sim.now - this.smmSince;
     this.inSmm = false;
     this.smmEpisodes++;
-    const ev = this.smmExit!;
+    const ev = this.smmExit;
     this.smmExit = null;
-    ev.succeed();
+    ev?.succeed();
   }
 
   /** Waits until no SMM episode is active (guest code cannot observe anything while in SMM). */
   *untilNotInSmm(): Proc<void> {
-    while (this.inSmm) yield this.smmExit!;
+    while (this.inSmm) yield this.rsmEvent();
   }
 
   /**
@@ -86,7 +90,7 @@ export class Vcpus {
       }
       let done = this.sim.now - t0 - (this.smmTimeNs() - s0);
       while (done < ns) {
-        while (this.inSmm) yield this.smmExit!;
+        while (this.inSmm) yield this.rsmEvent();
         const t1 = this.sim.now;
         const s1 = this.smmTimeNs();
         yield ns - done;
@@ -97,7 +101,7 @@ export class Vcpus {
     }
     let done = 0;
     while (done < ns) {
-      while (this.inSmm) yield this.smmExit!;
+      while (this.inSmm) yield this.rsmEvent();
       const t0 = this.sim.now;
       const s0 = this.smmTimeNs();
       yield ns - done;

@@ -87,6 +87,40 @@ test('pflash NOR semantics: program clears bits only; erase sets a block to 0xFF
   assert.equal(f.read(SMM, 10, 1)[0], 0xff);
 });
 
+test('pflash NOR semantics hold on every path (erased-suffix copy, word-wise AND, partial erase): a byte-wise model agrees', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', { 'size-bytes': 16384, 'block-bytes': 4096 }), b.vcpus, b.metrics);
+  // Erasing a low block must not make data above it look erased.
+  f.programNow(SMM, 8000, new Uint8Array(10));
+  runProc(b.sim, f.erase(SMM, 0, 10));
+  f.programNow(SMM, 8000, new Uint8Array(10).fill(0xff));
+  assert.deepEqual(f.read(SMM, 8000, 10), new Uint8Array(10));
+  const model = new Uint8Array(16384).fill(0xff);
+  model.fill(0, 8000, 8010);
+  let x = 0x2545f491;
+  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), x >>> 8);
+  for (let step = 0; step < 400; step++) {
+    if (rnd() % 17 === 0) {
+      const off = rnd() % 16384;
+      const n = 1 + (rnd() % 6000);
+      const end = Math.min(16384, off + n);
+      runProc(b.sim, f.erase(SMM, off, end - off));
+      model.fill(0xff, Math.floor(off / 4096) * 4096, Math.min(16384, Math.ceil(end / 4096) * 4096));
+      continue;
+    }
+    // aligned and unaligned offsets, short and long (word-path) writes, views at odd byte offsets
+    const n = rnd() % 3 === 0 ? 64 + (rnd() % 1100) : 1 + (rnd() % 40);
+    const off = (rnd() % 2 === 0 ? rnd() & ~3 : rnd()) % (16384 - n);
+    const backing = new Uint8Array(n + 3);
+    for (let i = 0; i < backing.length; i++) backing[i] = rnd() & 0xff;
+    const s0 = rnd() % 4;
+    const data = backing.subarray(s0, s0 + n);
+    f.programNow(SMM, off, data);
+    for (let i = 0; i < data.length; i++) model[off + i] = model[off + i]! & data[i]!;
+  }
+  assert.deepEqual(f.read(SMM, 0, 16384), model);
+});
+
 test('pflash secure=off: a non-SMM write lands and is an isolation violation', () => {
   const b = bench();
   const f = new Pflash(resolveParams('pflash', { secure: false }), b.vcpus, b.metrics);
