@@ -175,3 +175,18 @@ test('progress goes to stderr only on a terminal', async () => {
   assert.match(err, /\rsts: stream 3\/3\n$/);
   assert.doesNotMatch(out, /stream 3\/3/);
 });
+
+test('insufficient data is not a FAIL: data.sha1 has J = 412 < 500 cycles, so RandomExcursions alone gives no P-value → exit 0, verdict insufficient-data', async () => {
+  const sha1 = `${STS_DATA_DIR}data.sha1`;
+  const r = await sts([sha1, '--tests', 'randomexcursions']);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /Verdict: INSUFFICIENT DATA/);
+  assert.match(r.out, /J = 412 cycles < 500/);
+  assert.match(r.out, /not a pass and not a FAIL/);
+  assert.doesNotMatch(r.out, /Verdict: FAIL/);
+  const j = await sts([sha1, '--tests', 'randomexcursions', '--json']);
+  assert.equal(j.code, 0, j.err);
+  const out = JSON.parse(j.out) as JsonOut;
+  assert.equal(out.verdict.verdict, 'insufficient-data');
+  assert.equal(out.results[0]!.tests.RandomExcursions!.status, 'not-applicable');
+});

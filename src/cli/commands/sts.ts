@@ -136,6 +136,10 @@ function verdictText(v: BatteryVerdict): string {
   const word = v.verdict === 'pass' ? 'PASS' : v.verdict === 'fail' ? 'FAIL' : 'INSUFFICIENT DATA';
   let s = `\nVerdict: ${word} (${v.method}, α = ${v.alpha}, family α = ${v.familyAlpha})\n  ${v.reason}\n`;
   if (v.notApplicable.length > 0) s += `  not applicable: ${v.notApplicable.join('; ')}\n`;
+  if (v.verdict === 'insufficient-data') {
+    s += '  Note: no test could be applied, so nothing was judged: this is not a pass and not a FAIL\n' +
+      '  (exit status 0). Give more bits or streams to get a verdict.\n';
+  }
   return s;
 }
 
@@ -180,7 +184,8 @@ export function register(program: Command, ctx: CliContext): void {
         '\nMinimum bits per stream (SP 800-22 §2.x.7): ' +
         STS_REGISTRY.map((t) => `${t.name} ${t.minN}`).join('; ') +
         '.\nThe full battery needs 1,000,000 bits per stream; choose --tests for shorter inputs.\n' +
-        '\nExit status: 0 = the verdict passes, 1 = it fails (or no test could produce a P-value),\n' +
+        '\nExit status: 0 = the verdict passes, or no test could produce a P-value (the output then says\n' +
+        'INSUFFICIENT DATA, the JSON verdict "insufficient-data"), 1 = the verdict fails,\n' +
         '2 = bad input: missing or empty file, a bad character (the message gives its byte offset),\n' +
         'fewer bits than --bits × --streams, an unknown test or a parameter out of range.',
     )
@@ -276,5 +281,7 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
     else ctx.out(secondLevelTable(entries!));
     ctx.out(verdictText(verdict));
   }
-  if (verdict.verdict !== 'pass') setExit(ctx, EXIT_FAILED);
+  // Exit 1 means "ran and something failed the test's criterion". Insufficient data
+  // (nothing applicable) failed nothing: it is reported as such, never as FAIL.
+  if (verdict.verdict === 'fail') setExit(ctx, EXIT_FAILED);
 }
