@@ -58,14 +58,25 @@ function cpuNow(): number {
 }
 
 /**
- * bench/suite.ts runSuite with the CPU-time clock (same options, same result
- * shape): tinybench with `now: cpuNow`.
+ * bench/suite.ts runSuite with the CPU-time clock (same result shape):
+ * tinybench with `now: cpuNow` and explicit warm-up/iteration minimums.
  */
 async function runSuiteCpu(suite: BenchSuite, opts: { quick: boolean; onTask?: (name: string) => void }): Promise<SuiteResult> {
   const quick = opts.quick;
   await suite.setup?.({ quick });
   const tasks = suite.tasks({ quick });
-  const bench = new Bench({ time: quick ? 150 : 1000, warmupTime: quick ? 20 : 100, iterations: quick ? 3 : 10, retainSamples: true, now: cpuNow });
+  // tinybench warms up until BOTH warmupTime and warmupIterations (default 16) are
+  // reached, and measures until both `time` and `iterations` are: for tasks that
+  // take a second per call the iteration minimums, not the times, set the cost, so
+  // they are set explicitly (a few warm-up calls are enough for V8 to optimise).
+  const bench = new Bench({
+    time: quick ? 150 : 600,
+    iterations: quick ? 3 : 5,
+    warmupTime: quick ? 20 : 100,
+    warmupIterations: quick ? 2 : 3,
+    retainSamples: true,
+    now: cpuNow,
+  });
   for (const t of tasks) bench.add(t.name, t.fn);
   bench.addEventListener('cycle', (ev) => {
     const name = (ev as unknown as { task?: { name: string } }).task?.name;
