@@ -169,3 +169,37 @@ test('inferred (§1.2): two kicks before a delivery both request the queued byte
   assert.equal(d.bytesCharged, 400);
   assert.equal(d.quotaRemaining, 600);
 });
+
+test('§1.2 FIFO + partial fill: a buffer ≥ max-bytes queued ahead takes the whole refill; the one behind waits for the next refill', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 1024, period: 1000 });
+  d.setDriverOk(true); // window 1 opens at t = 0
+  const drain = (actor: string) => d.post({ ...OS, actor }, 4096)!;
+  const first = drain('drain');
+  d.notify(); // request = queued bytes (4096) capped at the quota (1024)
+  b.sim.run(1 * MS);
+  assert.equal(first.done.value!.length, 1024); // returned short: the used length is what was written
+  assert.equal(d.quotaRemaining, 0);
+  const second = drain('drain'); // the driver re-posts at once
+  d.notify(); // quota 0: stays queued, no completion
+  b.sim.run(500 * MS);
+  const smm = d.post({ privilege: 'smm', cpu: 0, actor: 'smm' }, 32)!;
+  d.notify();
+  // Refill at 1 s: process() asks for min(4096 + 32, 1024) bytes; chr_read pops the queue in
+  // order, so the 4096-byte buffer ahead gets all 1024 (short) and the SMM buffer gets none.
+  b.sim.run(1001 * MS);
+  assert.equal(d.refills, 1);
+  assert.equal(second.done.value!.length, 1024);
+  assert.equal(smm.done.triggered, false);
+  assert.equal(d.queued, 1);
+  // Buffers remained, so chr_read called process() again: that opened the next window at the
+  // delivery (after the refill), so the SMM buffer waits a full period more.
+  const w2 = d.windowStarts[1]!;
+  assert.ok(w2 > 1000 * MS && w2 < 1001 * MS, `window 2 at ${w2}`);
+  b.sim.run(w2 + 1000 * MS - 1);
+  assert.equal(smm.done.triggered, false); // still window 2
+  b.sim.run(w2 + 1001 * MS);
+  assert.equal(smm.done.value!.length, 32); // served at the 2nd refill: waited 1.5 periods
+  assert.equal(b.metrics.bytesByConsumer['smm'], 32);
+  assert.equal(b.metrics.bytesByConsumer['drain'], 2048);
+});

@@ -35,18 +35,26 @@ test('smm-device: SetVariable throughput ≥ 99 % of baseline under every advers
   assert.ok(probe.metrics.isolation.blockedAttempts > 0, 'the probe must actually have tried');
 });
 
-// QEMU's limiter bounds a starved request's wait by the rest of the current window
-// (DOMAIN.md §1.2: ≤ period), so a single-request SetVariable cannot wait longer than
-// one period: "p99 ≥ the period" is asserted as p99 within [0.9, 1] × period.
-test('shared-virtio under virtio-drain (max-bytes=1024, period=1000) stalls: throughput collapses and p99 ≈ the period', async () => {
-  const r = await run('virtio-drain');
-  const c = cell(r, 'shared-virtio/drain-device/seed=1');
-  assert.ok(c.baselineRatio !== undefined && c.baselineRatio < 0.5, `ratio ${c.baselineRatio}`);
-  const p99 = c.metrics.setVariable.latency.p99Ns;
-  assert.ok(p99 >= 0.9 * 1000e6 && p99 <= 1000e6 + 10e6, `p99 ${p99} ns`);
-  assert.ok(c.metrics.starvation.longestNs <= 1000e6, 'no wait exceeds one period');
-  assert.ok(c.verdict === 'starved' || c.verdict === 'broken', c.verdict);
-});
+// The drainer in the shipped scenarios posts 4096-byte buffers (≥ max-bytes 1024) and
+// re-posts at once. QEMU (DOMAIN.md §1.2) sizes each backend request as the queued bytes
+// capped at the quota and fills the queue FIFO, so the drainer's buffer takes all of a
+// window's quota; a SetVariable either queues behind it (served one refill later: rest of
+// the window + a full period) or starts just as the drainer's kick opens a fresh window
+// (waits that whole window). Either way every SMM write waits at least a period, so p99 ≥
+// period; and no wait exceeds two periods (the drainer keeps one buffer outstanding).
+for (const name of ['virtio-drain', 'design-matrix']) {
+  test(`${name}: shared-virtio under virtio-drain (max-bytes=1024, period=1000) stalls: throughput collapses and p99 ≥ the period`, async () => {
+    const r = await run(name);
+    const c = cell(r, 'shared-virtio/drain-device/seed=1');
+    const period = 1000e6;
+    assert.ok(c.baselineRatio !== undefined && c.baselineRatio < 0.5, `ratio ${c.baselineRatio}`);
+    assert.ok(c.metrics.setVariable.completed > 0, 'some SetVariable must complete for p99 to mean anything');
+    const p99 = c.metrics.setVariable.latency.p99Ns;
+    assert.ok(p99 >= period, `p99 ${p99} ns`);
+    assert.ok(c.metrics.starvation.longestNs <= 2 * period, `longest wait ${c.metrics.starvation.longestNs} ns`);
+    assert.ok(c.verdict === 'starved' || c.verdict === 'broken', c.verdict);
+  });
+}
 
 test('smm-device-shared-backend under virtio-drain is degraded like shared-virtio; smm-device is not', async () => {
   const r = await run('virtio-drain');
