@@ -42,6 +42,12 @@ export interface NonIidOptions {
   conditioned?: boolean;
   /** Use only the first 10^6 bits for the bitstring track. */
   truncate?: boolean;
+  /**
+   * Which tracks to run: 'both' (default, as ea_non_iid) or 'original' only (the
+   * symbols' track: what ea_restart's sanity check uses, §3.1.4.3; the bitstring
+   * track of 8-bit data costs most of the time). Ignored in conditioned mode.
+   */
+  tracks?: 'both' | 'original';
   /** Reserved for callers that want progress; results are the same. */
   verbose?: boolean;
   /** Called after each estimator with its track, its result and the wall-clock milliseconds it took. */
@@ -57,7 +63,7 @@ export interface NonIidAssessment {
   truncated: boolean;
   /** Estimates on the renumbered symbols; null when that track does not run (conditioned mode). */
   original: EntropyEstimate[] | null;
-  /** Estimates on the bitstring; null when that track does not run (k <= 2, not conditioned). */
+  /** Estimates on the bitstring; null when that track does not run (k <= 2 or tracks 'original', not conditioned). */
   bitstring: EntropyEstimate[] | null;
   bitstringLength: number;
   hOriginal: number | null;
@@ -149,7 +155,8 @@ export function assessNonIid(data: Uint8Array, opts: NonIidOptions): NonIidAsses
   let hBitstring: number | null = null;
   let bitstringLength = 0;
   let truncated = false;
-  if (k > 2 || conditioned) {
+  const wantBitstring = conditioned || (opts.tracks ?? 'both') === 'both';
+  if ((k > 2 && wantBitstring) || conditioned) {
     const full = data.length * bits;
     const maxBits = truncate ? TRUNCATED_BITS : Infinity;
     truncated = full > maxBits;

@@ -84,7 +84,8 @@ function assessDataset(data: Uint8Array, bits: number, iid: boolean): RestartDat
     const e = mostCommonValue(s.symbols, Math.max(2, s.k));
     return { h: Math.min(bits, e.hMin ?? bits), estimates: [{ name: e.name, hMin: e.hMin }] };
   }
-  const r = assessNonIid(data, { bitsPerSymbol: bits });
+  // ea_restart takes H_original only: the bitstring track would be wasted work.
+  const r = assessNonIid(data, { bitsPerSymbol: bits, tracks: 'original' });
   const estimates = (r.original ?? []).map((e) => ({ name: e.name, hMin: e.hMin }));
   return { h: Math.min(bits, r.hOriginal ?? bits), estimates };
 }

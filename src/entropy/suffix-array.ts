@@ -176,7 +176,7 @@ export interface TupleStats {
 export function tupleStats(text: IntText, upper?: number): TupleStats {
   let up = upper ?? 0;
   if (upper === undefined) for (let i = 0; i < text.length; i++) if (text[i]! > up) up = text[i]!;
-  const fast = text.length >= 2 && up < 256 ? windowLcp(text, up) : null;
+  const fast = up === 1 && text.length >= 64 ? binaryLcp(text) : text.length >= 2 && up < 256 ? windowLcp(text, up) : null;
   if (fast !== null) return tupleStatsFromLcp(text.length, fast);
   const sa = suffixArray(text, up);
   return tupleStatsFromLcp(text.length, lcpArray(text, sa));
@@ -339,6 +339,144 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
     if (list.length !== groupSize[g]) throw new Error('tuple statistics: tie group size mismatch');
   }
   return lcp;
+}
+
+/**
+ * The LCP array in suffix order of a binary text whose repeats are short (a
+ * noise bit stream), without 64-bit keys: the suffixes are sorted by their
+ * first B bits (B = 20 at 10^6 bits, zero-padded at the end) with a two-pass
+ * LSD radix sort (small digit tables, so the passes stay in cache), each group
+ * of equal keys (about one suffix on average) is ordered by comparing its
+ * suffixes 32 bits at a time (a suffix before the longer ones it is a prefix
+ * of), and the adjacent common prefixes are the LCP array. The order of all
+ * suffixes is unique, so the result is the same array the suffix array gives.
+ * Returns null when the groups are too uneven for this to be fast (long runs,
+ * strong bias); the caller then takes the general path.
+ */
+function binaryLcp(text: IntText): Int32Array | null {
+  const n = text.length;
+  let B = 8;
+  while (B < 20 && 1 << (B + 1) <= n) B++;
+  // One loop per function below: V8 then optimizes each loop once, on its first run.
+  const W = packBits(text);
+  const sa = new Int32Array(n);
+  const tmp = new Int32Array(n);
+  const saKey = radixByPrefix(W, n, B, sa, tmp);
+  if (groupWork(saKey) > 16 * n) return null;
+  sortGroups(W, n, sa, saKey);
+  const lcp = tmp; // reused
+  adjacentLcp(W, n, sa, lcp);
+  return lcp;
+}
+
+/** The bits MSB first in 32-bit words, with zero words of padding for windows past the end. */
+function packBits(text: IntText): Int32Array {
+  const n = text.length;
+  const W = new Int32Array((n >> 5) + 6);
+  for (let i = 0; i < n; i++) if (text[i]! & 1) W[i >> 5]! |= 1 << (31 - (i & 31));
+  return W;
+}
+
+/** Bits p .. p+31 of the packed text. */
+function window32(W: Int32Array, p: number): number {
+  const q = p >> 5;
+  const r = p & 31;
+  return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
+}
+
+/** Sorts the positions by their first B bits (stable, LSD radix in two digits); returns the keys in that order. */
+function radixByPrefix(W: Int32Array, n: number, B: number, sa: Int32Array, tmp: Int32Array): Int32Array {
+  const shift = 32 - B;
+  const loBits = B >> 1;
+  const loMask = (1 << loBits) - 1;
+  const cLo = new Int32Array((1 << loBits) + 1);
+  const cHi = new Int32Array((1 << (B - loBits)) + 1);
+  const keys = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = window32(W, i) >>> shift;
+    keys[i] = k;
+    cLo[(k & loMask) + 1]!++;
+    cHi[(k >>> loBits) + 1]!++;
+  }
+  prefixSums(cLo);
+  prefixSums(cHi);
+  const tmpKey = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    const at = cLo[k & loMask]!++;
+    tmp[at] = i;
+    tmpKey[at] = k;
+  }
+  const saKey = keys; // reused
+  for (let r = 0; r < n; r++) {
+    const k = tmpKey[r]!;
+    const at = cHi[k >>> loBits]!++;
+    sa[at] = tmp[r]!;
+    saKey[at] = k;
+  }
+  return saKey;
+}
+
+function prefixSums(c: Int32Array): void {
+  for (let d = 1; d < c.length; d++) c[d]! += c[d - 1]!;
+}
+
+/** Sum of squared sizes of the groups of equal keys: bounds the work of sortGroups. */
+function groupWork(saKey: Int32Array): number {
+  const n = saKey.length;
+  let work = 0;
+  let run = 1;
+  for (let r = 1; r <= n; r++) {
+    if (r < n && saKey[r] === saKey[r - 1]) run++;
+    else {
+      work += run * run;
+      run = 1;
+    }
+  }
+  return work;
+}
+
+/** Common prefix (in bits) of suffixes i and j of the packed n-bit text. */
+function commonBits(W: Int32Array, n: number, i: number, j: number): number {
+  const len = n - (i > j ? i : j);
+  for (let c = 0; c < len; c += 32) {
+    const x = window32(W, i + c) ^ window32(W, j + c);
+    if (x !== 0) {
+      const at = c + Math.clz32(x);
+      return at < len ? at : len;
+    }
+  }
+  return len;
+}
+
+/** Suffix i sorts before suffix j (a proper prefix, i.e. the later and shorter suffix, first). */
+function suffixLess(W: Int32Array, n: number, i: number, j: number): boolean {
+  const l = commonBits(W, n, i, j);
+  if (l === n - (i > j ? i : j)) return i > j;
+  return window32(W, i + l) >= 0; // the first differing bit of suffix i is 0
+}
+
+/** Orders each group of equal keys by insertion sort (groups hold about one suffix each). */
+function sortGroups(W: Int32Array, n: number, sa: Int32Array, saKey: Int32Array): void {
+  for (let lo = 0; lo < n; ) {
+    let hi = lo + 1;
+    while (hi < n && saKey[hi] === saKey[lo]) hi++;
+    for (let r = lo + 1; r < hi; r++) {
+      const v = sa[r]!;
+      let q = r - 1;
+      while (q >= lo && suffixLess(W, n, v, sa[q]!)) {
+        sa[q + 1] = sa[q]!;
+        q--;
+      }
+      sa[q + 1] = v;
+    }
+    lo = hi;
+  }
+}
+
+function adjacentLcp(W: Int32Array, n: number, sa: Int32Array, lcp: Int32Array): void {
+  lcp[0] = 0;
+  for (let r = 1; r < n; r++) lcp[r] = commonBits(W, n, sa[r - 1]!, sa[r]!);
 }
 
 export function tupleStatsFromLcp(n: number, lcp: Int32Array): TupleStats {

@@ -117,3 +117,16 @@ test('estimate --iid runs the IID track: its MCV figures equal ea_non_iid\'s MCV
   assert.match(text.out, /permutation tests \(§5\.1\): +(pass|FAIL)/);
   assert.match(text.out, /Assessed min-entropy: \d\.\d{6} bits per 8-bit sample/);
 });
+
+test('estimate --iid passes --shuffles and --jobs through; the verdict does not depend on --jobs', async () => {
+  const args = ['estimate', `${DATA_DIR}rand1_short.bin`, '1', '--iid', '--seed', '7', '--shuffles', '40', '--json'];
+  const one = JSON.parse((await runCli(args)).out);
+  const two = JSON.parse((await runCli([...args, '--jobs', '2'])).out);
+  assert.equal(one.permutation.shuffles, 40);
+  assert.ok(one.permutation.rounds <= 40);
+  assert.deepEqual(two.permutation, one.permutation);
+  for (const bad of [['--shuffles', '0'], ['--jobs', 'two']]) {
+    const r = await runCli(['estimate', `${DATA_DIR}rand1_short.bin`, '1', '--iid', ...bad]);
+    assert.equal(r.code, 2, bad.join(' '));
+  }
+});
