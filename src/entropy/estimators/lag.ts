@@ -74,130 +74,130 @@ export function lagEstimate(symbols: Uint8Array, k: number): PredictorEstimate {
 }
 
 /**
- * The same predictor for bits, computed lazily. Let H be the top score. At a
- * step only lags whose score is H or H - 1 can become the winner: the winner is
- * the largest matching lag at H (and H grows by one), else the largest
- * matching lag at H - 1, else it stays (the reference's ">=" walk in increasing
- * lag order reduces to exactly this). A lag with deficit d = H - score >= 2
- * cannot reach H - 1 within d - 1 steps, so it sleeps until then and its score
- * is brought up to date in one go: the number of agreeing bit pairs over the
- * skipped steps, counted 32 at a time with popcount on the packed bits. Only
- * the few lags near the top are touched at each step.
+ * The same predictor for bits, 32 steps at a time. Let H be the top score. At
+ * a step only lags whose score is H or H - 1 can become the winner: the winner
+ * is the largest matching lag at H (and H grows by one), else the largest
+ * matching lag at H - 1, else it stays (the reference's ">=" walk in
+ * increasing lag order reduces to exactly this). A lag more than 32 behind H
+ * at the start of a block of 32 steps cannot get within one of H inside it,
+ * so only the few lags near the top are followed step by step; every other
+ * score is brought up to date once per block, by a popcount of the agreeing
+ * bits (the packed stream against itself shifted by the lag).
  */
 function binaryLag(S: Uint8Array): PredictorEstimate {
   const L = S.length;
-  // Bits packed MSB first, with a zero word of padding for 32-bit windows at the end.
-  const W = new Int32Array((L >> 5) + 2);
-  for (let t = 0; t < L; t++) if (S[t]! & 1) W[t >> 5]! |= 1 << (31 - (t & 31));
-  const window32 = (t: number): number => {
-    const q = t >> 5;
-    const r = t & 31;
-    return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
-  };
-  /** Steps t in [a, b] with S[t] == S[t - lag]. */
-  const agreements = (lag: number, a: number, b: number): number => {
-    let n = b - a + 1;
-    let t = a;
-    // The lagged stream is misaligned by a fixed amount: shift once per word.
-    for (; t + 32 <= b + 1; t += 32) {
-      const x = window32(t) ^ window32(t - lag);
-      n -= popcount32(x);
-    }
-    const rest = b - t + 1;
-    if (rest > 0) n -= popcount32((window32(t) ^ window32(t - lag)) >>> (32 - rest));
-    return n;
-  };
-
   const score = new Int32Array(D);
-  const last = new Int32Array(D); // score[off] counts steps up to last[off]
-  const active = new Int32Array(D);
-  let nActive = 0;
-  // Min-heap of sleeping lags by wake-up step.
-  const heap = new Int32Array(D);
-  const wake = new Int32Array(D);
-  let nHeap = 0;
-  const push = (off: number, at: number): void => {
-    wake[off] = at;
-    let c = nHeap++;
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if (wake[heap[p]!]! <= at) break;
-      heap[c] = heap[p]!;
-      c = p;
-    }
-    heap[c] = off;
-  };
-  const pop = (): number => {
-    const top = heap[0]!;
-    const x = heap[--nHeap]!;
-    let c = 0;
-    for (;;) {
-      let m = 2 * c + 1;
-      if (m >= nHeap) break;
-      if (m + 1 < nHeap && wake[heap[m + 1]!]! < wake[heap[m]!]!) m++;
-      if (wake[heap[m]!]! >= wake[x]!) break;
-      heap[c] = heap[m]!;
-      c = m;
-    }
-    heap[c] = x;
-    return top;
-  };
-  // Lag off+1 first predicts at step off+1.
-  for (let off = 0; off < D; off++) {
-    last[off] = off;
-    push(off, off + 1);
-  }
-
+  // The first 128 steps (not every lag predicts yet) as the reference walks them.
+  const first = Math.min(L, D);
   let H = 0;
   let winner = 0;
   let C = 0;
   let run = 0;
   let maxRun = 0;
-  for (let i = 1; i < L; i++) {
+  for (let i = 1; i < first; i++) {
     const s = S[i]!;
     if (s === S[i - winner - 1]) {
       C++;
       if (++run > maxRun) maxRun = run;
     } else run = 0;
-    // Wake the lags due now and bring their scores up to step i-1.
-    while (nHeap > 0 && wake[heap[0]!]! <= i) {
-      const off = pop();
-      if (last[off]! < i - 1) score[off]! += agreements(off + 1, last[off]! + 1, i - 1);
-      last[off] = i - 1;
-      const d = H - score[off]!;
-      if (d <= 1) active[nActive++] = off;
-      else push(off, i - 1 + d);
+    for (let d = 0; d < i; d++) {
+      if (S[i - d - 1] === s) {
+        const sc = ++score[d]!;
+        if (sc >= H) {
+          winner = d;
+          H = sc;
+        }
+      }
     }
+  }
+  if (L <= D) return predictionEstimate('Lag', '6.3.8', C, L - 1, maxRun, 2);
+  const W = packBits(S);
+  const cand = new Int32Array(D);
+  const agree = new Int32Array(D);
+  // C, run, maxRun, H, winner carried across blocks.
+  const state = Float64Array.of(C, run, maxRun, H, winner);
+  for (let t0 = D; t0 < L; t0 += 32) {
+    const n = Math.min(32, L - t0);
+    const nc = pickCandidates(W, t0, n, score, state[3]!, cand, agree);
+    lagBlock(S, t0, n, cand, agree, nc, score, state);
+  }
+  return predictionEstimate('Lag', '6.3.8', state[0]!, L - 1, state[2]!, 2);
+}
+
+/** Bits MSB first, with zero words of padding for windows past the end. */
+function packBits(S: Uint8Array): Int32Array {
+  const W = new Int32Array((S.length >> 5) + 3);
+  for (let t = 0; t < S.length; t++) if (S[t]! & 1) W[t >> 5]! |= 1 << (31 - (t & 31));
+  return W;
+}
+
+function window32(W: Int32Array, t: number): number {
+  const q = t >> 5;
+  const r = t & 31;
+  return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
+}
+
+/**
+ * Lags within 32 of the top score H at step t0 (t0 a multiple of 32), in
+ * increasing lag order, with their agreement bits over the block of n steps
+ * (MSB = step t0). The other lags cannot matter to the winner in this block:
+ * their scores are brought to the end of the block here.
+ */
+function pickCandidates(
+  W: Int32Array, t0: number, n: number, score: Int32Array, H: number, cand: Int32Array, agree: Int32Array,
+): number {
+  const cur = W[t0 >> 5]!;
+  const blockMask = n === 32 ? -1 : ~(-1 >>> n);
+  let nc = 0;
+  for (let d = 0; d < D; d++) {
+    const a = ~(cur ^ window32(W, t0 - d - 1)) & blockMask;
+    if (H - score[d]! <= 32) {
+      cand[nc] = d;
+      agree[nc] = a;
+      nc++;
+    } else score[d]! += popcount32(a);
+  }
+  return nc;
+}
+
+/** Steps t0 .. t0+n-1 with the candidate lags: counts correct predictions, moves the winner and the candidates' scores. */
+function lagBlock(
+  S: Uint8Array, t0: number, n: number, cand: Int32Array, agree: Int32Array, nc: number,
+  score: Int32Array, state: Float64Array,
+): void {
+  let C = state[0]!;
+  let run = state[1]!;
+  let maxRun = state[2]!;
+  let H = state[3]!;
+  let winner = state[4]!;
+  for (let k = 0; k < n; k++) {
+    const i = t0 + k;
+    if (S[i] === S[i - winner - 1]) {
+      C++;
+      if (++run > maxRun) maxRun = run;
+    } else run = 0;
     let atTop = -1;
     let belowTop = -1;
-    for (let a = 0; a < nActive; a++) {
-      const off = active[a]!;
-      if (S[i - off - 1] === s) {
-        const old = score[off]!;
-        if (old === H) {
-          if (off > atTop) atTop = off;
-        } else if (old === H - 1) {
-          if (off > belowTop) belowTop = off;
-        }
-        score[off] = old + 1;
+    const sh = 31 - k;
+    for (let c = 0; c < nc; c++) {
+      if ((agree[c]! >>> sh) & 1) {
+        const d = cand[c]!;
+        const old = score[d]!;
+        if (old === H) atTop = d;
+        else if (old === H - 1) belowTop = d;
+        score[d] = old + 1;
       }
-      last[off] = i;
     }
     if (atTop >= 0) {
       winner = atTop;
       H++;
     } else if (belowTop >= 0) winner = belowTop;
-    // Lags that fell two behind go to sleep.
-    let kept = 0;
-    for (let a = 0; a < nActive; a++) {
-      const off = active[a]!;
-      const d = H - score[off]!;
-      if (d <= 1) active[kept++] = off;
-      else push(off, i + d);
-    }
-    nActive = kept;
   }
-  return predictionEstimate('Lag', '6.3.8', C, L - 1, maxRun, 2);
+  state[0] = C;
+  state[1] = run;
+  state[2] = maxRun;
+  state[3] = H;
+  state[4] = winner;
 }
 
 function popcount32(x: number): number {

@@ -190,21 +190,22 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
       if (d === 0 || found) {
         const c0 = dict[loc]!;
         const c1 = dict[loc + 1]!;
-        // Ties predict 1 (the larger symbol), as the reference.
-        const pred = c0 > c1 ? 0 : 1;
-        found = (c0 > c1 ? c0 : c1) !== 0;
+        // Branch-free (counts are < 2^31): the prediction is 1 unless c0 > c1
+        // (ties predict the larger symbol, as the reference).
+        const zeroWins = (c1 - c0) >>> 31;
+        found = (c0 | c1) !== 0;
         if (found) {
-          // Branch-free scoreboard: a correct prediction scores, and takes the
-          // lead when it reaches the leader's score (the reference's ">=").
-          const correct = pred === y ? 1 : 0;
+          const correct = zeroWins ^ y;
+          // Scoreboard: a correct prediction scores, and takes the lead when
+          // it reaches the leader's score (the reference's ">=").
           const sc = score[d]! + correct;
           score[d] = sc;
           const take = correct & ((score[winner]! - sc - 1) >>> 31);
           winner += (d - winner) & -take;
-          if (d === curWinner) winnerCorrect = correct;
-          const e = dict[loc + y]!;
-          dict[loc + y] = e + ((-e) >>> 31); // counts up when (x, y) is already there
-          if (e === 0 && dictElems[d]! < MAX_ENTRIES) {
+          winnerCorrect = d === curWinner ? correct : winnerCorrect;
+          const e = y === 0 ? c0 : c1;
+          if (e !== 0) dict[loc + y] = e + 1;
+          else if (dictElems[d]! < MAX_ENTRIES) {
             dict[loc + y] = 1;
             dictElems[d]!++;
           }
