@@ -3,17 +3,21 @@
  *
  * `--streams K` semantics (as sts-2.1.2's "number of bitstreams"): the input is
  * split into K consecutive sequences of n bits each; every test runs on every
- * stream. Streams are processed one at a time (a stream's bits are copied once,
- * n/8 bytes, and shared by all its tests; only results are kept), so memory is
- * O(n) plus the results, whatever K is.
+ * stream. Streams are read one at a time into a reused buffer (n/8 bytes,
+ * shared by all its tests; only results are kept), so memory is O(n) plus the
+ * results, whatever K is; a StreamSource reads them from a file on demand.
  *
  * With jobs > 1 the streams are shared between this thread and jobs − 1 piscina
- * worker threads (the worker file is TypeScript, loaded with `--import tsx`);
- * each thread keeps its own FFT plan. Results do not depend on `jobs`.
+ * worker threads (started once per run; the worker code is bundled to plain
+ * JavaScript, ./worker-code.ts); a worker reads its stream from a
+ * SharedArrayBuffer that this thread fills. Each thread keeps its own FFT
+ * plan. Results do not depend on `jobs`.
  */
 import { BitSequence } from '../bits/bit-sequence.ts';
 import { InputError } from '../errors.ts';
 import { STS_REGISTRY, testSpec, type TestParams } from './registry.ts';
+import { memorySource, type StreamSource } from './stream-source.ts';
+import { bundledWorkerCode, type WorkerCode } from './worker-code.ts';
 import type { StsTestName, TestResult } from './types.ts';
 
 export interface BatteryOptions {
@@ -46,7 +50,7 @@ export function runTests(bits: BitSequence, tests: readonly StsTestName[], param
   return tests.map((name) => testSpec(name).run(bits, params[name] ?? {}));
 }
 
-/** The task a worker receives: one stream's words (transferred, not copied). */
+/** The task a worker receives: one stream's words, in a SharedArrayBuffer the sender reuses (shared, not copied). */
 export interface StreamTask {
   words: Uint32Array;
   n: number;
@@ -61,26 +65,34 @@ function yieldToEventLoop(): Promise<void> {
 /** What a worker sends back: the results, or the message of an InputError. */
 export type WorkerReply = { results: TestResult[] } | { inputError: string };
 
-function checkOptions(bits: BitSequence, opts: BatteryOptions): { n: number; K: number; tests: StsTestName[] } {
+function checkOptions(length: number, opts: BatteryOptions): { n: number; K: number; tests: StsTestName[] } {
   const K = opts.streams ?? 1;
   const n = opts.n;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`runBattery: n must be a positive integer, got ${n}`);
   if (!Number.isInteger(K) || K < 1) throw new RangeError(`runBattery: streams must be a positive integer, got ${K}`);
-  if (n * K > bits.length) throw new RangeError(`runBattery: ${K} streams of ${n} bits need ${n * K} bits, the input has ${bits.length}`);
+  if (n * K > length) throw new RangeError(`runBattery: ${K} streams of ${n} bits need ${n * K} bits, the input has ${length}`);
   return { n, K, tests: [...(opts.tests ?? STS_REGISTRY.map((t) => t.name))] };
 }
 
-/** Runs the battery over `streams` consecutive n-bit streams of `bits`. */
-export async function runBattery(bits: BitSequence, opts: BatteryOptions): Promise<StreamResult[]> {
-  const { n, K, tests } = checkOptions(bits, opts);
+/**
+ * Runs the battery over `streams` consecutive n-bit streams of `input`: a
+ * sequence in memory or a StreamSource (e.g. a binary file read one stream at
+ * a time, ./stream-source.ts).
+ */
+export async function runBattery(input: BitSequence | StreamSource, opts: BatteryOptions): Promise<StreamResult[]> {
+  const source = 'read' in input ? input : memorySource(input);
+  const { n, K, tests } = checkOptions(source.length, opts);
   const params = opts.params ?? {};
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, K));
   const out: StreamResult[] = new Array(K);
+  const wordsPerStream = (n + 31) >>> 5;
   let done = 0;
   if (jobs === 1) {
+    // One buffer for every stream: nothing per stream is left for the GC but the results.
+    const buf = new Uint32Array(wordsPerStream);
     for (let s = 0; s < K; s++) {
-      const stream = K === 1 && n === bits.length ? bits : bits.slice(s * n, n);
-      out[s] = { stream: s, offset: s * n, n, results: runTests(stream, tests, params) };
+      source.read(s * n, n, buf);
+      out[s] = { stream: s, offset: s * n, n, results: runTests(new BitSequence(buf, n), tests, params) };
       opts.onProgress?.(++done, K);
       // Yield between streams so progress output and signals get through.
       if (K > 1) await yieldToEventLoop();
@@ -88,28 +100,22 @@ export async function runBattery(bits: BitSequence, opts: BatteryOptions): Promi
     return out;
   }
   // The calling thread is one of the `jobs` threads (it would only wait otherwise): jobs − 1
-  // piscina workers, which saves one worker's start-up and memory (~45 MB with tsx).
-  const { Piscina } = await import('piscina');
+  // piscina workers, started once for the run. They start while this thread already tests.
   const workers = jobs - 1;
-  const pool = new Piscina({
-    filename: new URL('./battery-worker.ts', import.meta.url).href,
-    execArgv: ['--import', 'tsx'],
-    minThreads: workers,
-    maxThreads: workers,
-    // Two streams queued per worker: it starts the second while this thread, busy with
-    // its own stream, has not yet handled the first reply.
-    concurrentTasksPerWorker: 2,
-    // A small young generation: the tests allocate little that survives a stream, and the
-    // default (up to 48 MB of semi-spaces per thread) would dominate the worker's footprint.
-    resourceLimits: { maxYoungGenerationSizeMb: 8 },
-  });
+  const started = startPool(workers);
   let next = 0;
+  let failed = false;
+  const take = (): number => (failed ? K : next++);
+  // Two streams queued per worker: it starts the second while this thread, busy with its
+  // own stream, has not yet handled the first reply. Each feeder owns one shared buffer
+  // that it refills for its next stream only after the worker has replied.
   const feed = async (): Promise<void> => {
-    while (next < K) {
-      const s = next++;
-      const words = bits.slice(s * n, n).words;
-      const task: StreamTask = { words, n, tests, params };
-      const reply = (await pool.run(task, { transferList: [words.buffer as ArrayBuffer] })) as WorkerReply;
+    const { pool } = await started;
+    const slot = new Uint32Array(new SharedArrayBuffer(4 * wordsPerStream));
+    for (let s = take(); s < K; s = take()) {
+      source.read(s * n, n, slot);
+      const task: StreamTask = { words: slot, n, tests, params };
+      const reply = (await pool.run(task)) as WorkerReply;
       // User errors stay user errors (exit 2) across the thread boundary.
       if ('inputError' in reply) throw new InputError(reply.inputError);
       out[s] = { stream: s, offset: s * n, n, results: reply.results };
@@ -117,18 +123,46 @@ export async function runBattery(bits: BitSequence, opts: BatteryOptions): Promi
     }
   };
   const local = async (): Promise<void> => {
-    await yieldToEventLoop(); // let the feeders hand out the first streams
-    while (next < K) {
-      const s = next++;
-      out[s] = { stream: s, offset: s * n, n, results: runTests(bits.slice(s * n, n), tests, params) };
+    const buf = new Uint32Array(wordsPerStream);
+    await yieldToEventLoop(); // let the feeders start
+    for (let s = take(); s < K; s = take()) {
+      source.read(s * n, n, buf);
+      out[s] = { stream: s, offset: s * n, n, results: runTests(new BitSequence(buf, n), tests, params) };
       opts.onProgress?.(++done, K);
       await yieldToEventLoop(); // worker replies and new dispatches happen here
     }
   };
+  const guard = (p: Promise<void>): Promise<void> =>
+    p.catch((e: unknown) => {
+      failed = true; // the other threads stop after their current stream
+      throw e;
+    });
   try {
-    await Promise.all([local(), ...Array.from({ length: 2 * workers }, feed)]);
+    // Wait for every thread to stop before reporting a failure, so none outlives the call.
+    const settled = await Promise.allSettled([guard(local()), ...Array.from({ length: 2 * workers }, () => guard(feed()))]);
+    const bad = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (bad) throw bad.reason;
   } finally {
-    await pool.destroy();
+    const p = await started.catch(() => undefined);
+    if (p) {
+      await p.pool.destroy();
+      p.code.dispose();
+    }
   }
   return out;
+}
+
+async function startPool(workers: number): Promise<{ pool: import('piscina').Piscina; code: WorkerCode }> {
+  const [{ Piscina }, code] = await Promise.all([import('piscina'), bundledWorkerCode()]);
+  const pool = new Piscina({
+    filename: code.filename,
+    execArgv: code.execArgv,
+    minThreads: workers,
+    maxThreads: workers,
+    concurrentTasksPerWorker: 2,
+    // A small young generation: the tests allocate little that survives a stream, and the
+    // default (up to 48 MB of semi-spaces per thread) would dominate the worker's footprint.
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
+  });
+  return { pool, code };
 }

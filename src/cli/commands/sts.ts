@@ -6,11 +6,13 @@
  * call src/sts, format the data.
  */
 import type { Command } from 'commander';
-import { BIT_FORMATS, readBits, type BitFormat } from '../../bits/read.ts';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { BIT_FORMATS, detectFormat, readBits, type BitFormat } from '../../bits/read.ts';
 import { InputError } from '../../errors.ts';
 import { runBattery, type StreamResult } from '../../sts/battery.ts';
 import { allParamSpecs, checkParam, parseTestList, STS_REGISTRY, testSpec, type TestParams } from '../../sts/registry.ts';
 import { secondLevel, type SecondLevelEntry } from '../../sts/second-level.ts';
+import { binaryFileSource, memorySource, type StreamSource } from '../../sts/stream-source.ts';
 import type { StsTestName, TestResult } from '../../sts/types.ts';
 import { batteryVerdict, type BatteryVerdict } from '../../sts/verdict.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
@@ -211,7 +213,70 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
 
   // Read only what is needed; a shorter result tells exactly how many bits there are.
   const want = (explicitBits ?? DEFAULT_BITS) * streams;
-  const bits = readBits(file, format, want);
+  const bits = openInput(file, format, want);
+  try {
+    await runOn(bits, source, format, streams, explicitBits, tests, params, jobs, alpha, familyAlpha, opts, ctx);
+  } finally {
+    bits.close();
+  }
+}
+
+/** Length of the head that 'auto' inspects (src/bits/read.ts detectFormat). */
+const DETECT_BYTES = 4096;
+
+/**
+ * The input as a StreamSource: a regular binary file (or one that 'auto'
+ * detects as binary) is read one stream at a time; anything else (standard
+ * input, ascii, hex) is parsed whole by readBits, which also reports every
+ * input error.
+ */
+function openInput(file: string, format: BitFormat, want: number): StreamSource {
+  if (file !== '-' && (format === 'binary' || format === 'auto')) {
+    let size = 0;
+    try {
+      const st = statSync(file);
+      size = st.isFile() ? st.size : 0;
+    } catch {
+      size = 0; // readBits below names the problem
+    }
+    if (size > 0 && (format === 'binary' || detectFormat(readHead(file, Math.min(size, DETECT_BYTES))) === 'binary')) {
+      return binaryFileSource(file, want);
+    }
+  }
+  return memorySource(readBits(file, format, want));
+}
+
+function readHead(file: string, bytes: number): Uint8Array {
+  const head = new Uint8Array(bytes);
+  const fd = openSync(file, 'r');
+  try {
+    let got = 0;
+    while (got < bytes) {
+      const r = readSync(fd, head, got, bytes - got, got);
+      if (r === 0) break;
+      got += r;
+    }
+    return head.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function runOn(
+  bits: StreamSource,
+  source: string,
+  format: BitFormat,
+  streams: number,
+  explicitBits: number | undefined,
+  tests: StsTestName[],
+  params: Partial<Record<StsTestName, TestParams>>,
+  jobs: number,
+  alpha: number,
+  familyAlpha: number,
+  opts: StsOptions,
+  ctx: CliContext,
+): Promise<void> {
+  const want = (explicitBits ?? DEFAULT_BITS) * streams;
   let n: number;
   if (bits.length >= want) n = explicitBits ?? DEFAULT_BITS;
   else if (explicitBits === undefined && streams === 1) n = bits.length;

@@ -1,0 +1,111 @@
+/**
+ * Where the battery's streams come from (SP 800-22 §4 / sts-2.1.2's "number of
+ * bitstreams": K consecutive n-bit sequences of one input).
+ *
+ * Why not one BitSequence of the whole input: 100 streams of 10^6 bits are
+ * 12.5 MB packed, and reading a file whole holds the bytes as well (25 MB) for
+ * the whole run. A binary file is instead read one stream at a time (n/8
+ * bytes at its offset) into a buffer that is reused, so memory does not grow
+ * with K. Text formats (ascii, hex) and standard input are parsed whole
+ * (src/bits/read.ts) and served from memory.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { BitSequence } from '../bits/bit-sequence.ts';
+import { InputError } from '../errors.ts';
+
+/** A source of bits read by position. */
+export interface StreamSource {
+  /** Bits available. */
+  readonly length: number;
+  /**
+   * Copies bits [start, start + n) into `into` (exactly ⌈n/32⌉ words), packed
+   * MSB-first as BitSequence does, with the bits past n zero.
+   */
+  read(start: number, n: number, into: Uint32Array): void;
+  /** Releases the file, if any. */
+  close(): void;
+}
+
+/** Copies bits [start, start + n) of `words` into `into`, MSB-first, tail zeroed (as BitSequence.slice). */
+export function copyBits(words: Uint32Array, start: number, n: number, into: Uint32Array): void {
+  const count = (n + 31) >>> 5;
+  if (into.length !== count) throw new RangeError(`copyBits: ${n} bits need ${count} words, got ${into.length}`);
+  const shift = start & 31;
+  const first = start >>> 5;
+  if (shift === 0) {
+    into.set(words.subarray(first, first + count));
+  } else {
+    for (let w = 0; w < count; w++) {
+      const hi = words[first + w] ?? 0;
+      const lo = words[first + w + 1] ?? 0;
+      into[w] = ((hi << shift) | (lo >>> (32 - shift))) >>> 0;
+    }
+  }
+  const tail = n & 31;
+  if (tail !== 0) into[count - 1]! &= (0xffffffff << (32 - tail)) >>> 0;
+}
+
+/** Serves streams from a sequence already in memory. */
+export function memorySource(bits: BitSequence): StreamSource {
+  return {
+    length: bits.length,
+    read(start, n, into) {
+      if (start < 0 || n < 0 || start + n > bits.length) throw new RangeError(`memorySource: bits ${start}..${start + n} outside 0..${bits.length}`);
+      copyBits(bits.words, start, n, into);
+    },
+    close() {},
+  };
+}
+
+/**
+ * Reads a raw binary file (8 bits a byte, first bit = most significant bit of
+ * the first byte) one stream at a time. `maxBits` caps the length as readBits
+ * does. Errors name the file.
+ */
+export function binaryFileSource(path: string, maxBits?: number): StreamSource {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
+    if (code === 'EACCES') throw new InputError(`${path}: permission denied`);
+    throw new InputError(`${path}: cannot read (${code ?? String(e)})`);
+  }
+  const size = fstatSync(fd).size;
+  const length = Math.min(size * 8, maxBits ?? Infinity);
+  // Scratch: the bytes of one stream (plus one for a bit offset) and their packed words.
+  let bytes = new Uint8Array(0);
+  let packed = new Uint32Array(0);
+  let open = true;
+  return {
+    length,
+    read(start, n, into) {
+      if (!open) throw new Error(`binaryFileSource(${path}): read after close`);
+      if (start < 0 || n < 0 || start + n > length) throw new RangeError(`binaryFileSource: bits ${start}..${start + n} outside 0..${length}`);
+      const firstByte = Math.floor(start / 8);
+      const bitShift = start - firstByte * 8;
+      const nBytes = Math.ceil((bitShift + n) / 8);
+      if (bytes.length < nBytes + 3) bytes = new Uint8Array(nBytes + 3);
+      let got = 0;
+      while (got < nBytes) {
+        const r = readSync(fd, bytes, got, nBytes - got, firstByte + got);
+        if (r === 0) throw new InputError(`${path}: ended at byte ${firstByte + got}, expected ${nBytes - got} more bytes (was it truncated while reading?)`);
+        got += r;
+      }
+      bytes.fill(0, nBytes, nBytes + 3);
+      const words = (nBytes + 3) >>> 2;
+      if (packed.length < words + 1) packed = new Uint32Array(words + 1);
+      for (let w = 0; w < words; w++) {
+        const b = w << 2;
+        packed[w] = ((bytes[b]! << 24) | (bytes[b + 1]! << 16) | (bytes[b + 2]! << 8) | bytes[b + 3]!) >>> 0;
+      }
+      packed[words] = 0;
+      copyBits(packed, bitShift, n, into);
+    },
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
