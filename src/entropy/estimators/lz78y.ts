@@ -153,6 +153,21 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
  * The reference's binary version: a prefix of j bits indexes a pair of counts
  * directly; the sixteen tables live in one flat array (length j at offset
  * 2^(j+1) - 4).
+ *
+ * Until the dictionary is full every step updates every table, as the
+ * reference does. Once it is full no prefix is added any more, and the counts
+ * obey a monotonicity the prediction can use: if a prefix and its shorter
+ * suffix are both in the dictionary, the suffix was added no later (in the
+ * step that added the longer one, the reference walks from long to short and
+ * adds the shorter one too unless the dictionary filled in between, after
+ * which it is never added), so every counted occurrence of the longer prefix
+ * is counted for the shorter one and its largest count is at least as big.
+ * The reference's choice (the highest count, the longer prefix on ties) is
+ * then the longest prefix, among those present, whose count equals that of
+ * the shortest present one: scanning from short to long can stop at the first
+ * smaller count. Tables the scan does not reach are brought up to date only
+ * when a later scan reaches them (one tight loop over the skipped steps), so
+ * on noise only the one- and two-bit tables are touched at every step.
  */
 function binaryLz78y(S: Uint8Array): PredictorEstimate {
   const L = S.length;
@@ -165,15 +180,26 @@ function binaryLz78y(S: Uint8Array): PredictorEstimate {
     dict[loc + (S[B]! & 1)] = 1;
     dictElems++;
   }
-  let C = 0;
-  let run = 0;
-  let maxRun = 0;
+  // state: C, run, maxRun, next step, dictionary entries.
+  const state = Float64Array.of(0, 0, 0, B + 1, dictElems);
+  eagerLz78y(S, dict, state);
+  if (state[3]! < L) lazyLz78y(S, dict, state);
+  return predictionEstimate('LZ78Y', '6.3.10', state[0]!, L - B - 1, state[2]!, 2);
+}
+
+/** The reference's loop, every table at every step, until the dictionary is full (or the data ends). */
+function eagerLz78y(S: Uint8Array, dict: Int32Array, state: Float64Array): void {
+  const L = S.length;
+  let C = state[0]!;
+  let run = state[1]!;
+  let maxRun = state[2]!;
+  let dictElems = state[4]!;
   // pattern holds S[i-16 .. i-1], S[i-1] in bit 0.
-  pattern = 0;
+  let pattern = 0;
   for (let p = 1; p <= B; p++) pattern = (pattern << 1) | (S[p]! & 1);
-  for (let i = B + 1; i < L; i++) {
+  let i = B + 1;
+  for (; i < L && dictElems < MAX_DICTIONARY_SIZE; i++) {
     const y = S[i]! & 1;
-    let havePrediction = false;
     let prediction = 2;
     let maxCount = 0;
     for (let j = B; j > 0; j--) {
@@ -193,12 +219,72 @@ function binaryLz78y(S: Uint8Array): PredictorEstimate {
         dictElems++;
       }
     }
-    havePrediction = maxCount > 0;
-    if (havePrediction && prediction === y) {
+    if (maxCount > 0 && prediction === y) {
       C++;
       if (++run > maxRun) maxRun = run;
     } else run = 0;
     pattern = ((pattern << 1) | y) & 0xffff;
   }
-  return predictionEstimate('LZ78Y', '6.3.10', C, L - B - 1, maxRun, 2);
+  state[0] = C;
+  state[1] = run;
+  state[2] = maxRun;
+  state[3] = i;
+  state[4] = dictElems;
+}
+
+/** The remaining steps once the dictionary is full (see binaryLz78y). */
+function lazyLz78y(S: Uint8Array, dict: Int32Array, state: Float64Array): void {
+  const L = S.length;
+  let C = state[0]!;
+  let run = state[1]!;
+  let maxRun = state[2]!;
+  const start = state[3]!;
+  // upTo[j] = the first step not yet counted in the table of j-bit prefixes.
+  const upTo = new Int32Array(B + 1).fill(start);
+  let pattern = 0;
+  for (let p = start - B; p < start; p++) pattern = (pattern << 1) | (S[p]! & 1);
+  for (let i = start; i < L; i++) {
+    const y = S[i]! & 1;
+    let maxCount = 0;
+    let prediction = 2;
+    for (let j = 1; j <= B; j++) {
+      const loc = (1 << (j + 1)) - 4 + ((pattern & ((1 << j) - 1)) << 1);
+      // Presence does not change any more, so stale counts tell it.
+      if ((dict[loc]! | dict[loc + 1]!) === 0) continue;
+      if (upTo[j]! < i) {
+        catchUp(S, dict, j, upTo[j]!, i);
+        upTo[j] = i;
+      }
+      const c0 = dict[loc]!;
+      const c1 = dict[loc + 1]!;
+      const cnt = c0 > c1 ? c0 : c1;
+      if (cnt < maxCount) break;
+      maxCount = cnt;
+      prediction = c0 > c1 ? 0 : 1;
+      dict[loc + y]!++;
+      upTo[j] = i + 1;
+    }
+    if (maxCount > 0 && prediction === y) {
+      C++;
+      if (++run > maxRun) maxRun = run;
+    } else run = 0;
+    pattern = ((pattern << 1) | y) & 0xffff;
+  }
+  state[0] = C;
+  state[1] = run;
+  state[2] = maxRun;
+}
+
+/** Counts steps from .. to-1 into the table of j-bit prefixes (prefixes present only). */
+function catchUp(S: Uint8Array, dict: Int32Array, j: number, from: number, to: number): void {
+  const base = (1 << (j + 1)) - 4;
+  const mask = (1 << j) - 1;
+  let ctx = 0;
+  for (let p = from - j; p < from; p++) ctx = (ctx << 1) | (S[p]! & 1);
+  for (let t = from; t < to; t++) {
+    const y = S[t]! & 1;
+    const loc = base + (ctx << 1);
+    if ((dict[loc]! | dict[loc + 1]!) !== 0) dict[loc + y]!++;
+    ctx = ((ctx << 1) | y) & mask;
+  }
 }
