@@ -190,3 +190,23 @@ test('insufficient data is not a FAIL: data.sha1 has J = 412 < 500 cycles, so Ra
   assert.equal(out.verdict.verdict, 'insufficient-data');
   assert.equal(out.results[0]!.tests.RandomExcursions!.status, 'not-applicable');
 });
+
+test('a binary file is read stream by stream: data.sha1 (auto-detected binary) gives sts-2.1.2 P-values, --jobs 2 the same', async () => {
+  const sha1 = `${STS_DATA_DIR}data.sha1`;
+  const ref = loadReference('data.sha1');
+  const r = await sts([sha1, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as JsonOut & { input: { format: string; bitsRead: number } };
+  assert.equal(j.input.bitsRead, 1_000_000);
+  const got = j.results[0]!.tests;
+  for (const name of STS_TEST_NAMES) {
+    if (ref.status[name]?.startsWith('not_applicable')) assert.equal(got[name]!.status, 'not-applicable', name);
+    else assertPValues(got[name]!.pValues, ref.expected[name]!, `data.sha1 ${name}`);
+  }
+  const args = [sha1, '--format', 'binary', '--bits', '99999', '--streams', '10', '--tests', 'frequency,blockfrequency,fft', '--json'];
+  const one = JSON.parse((await sts(args)).out) as JsonOut;
+  const two = await sts([...args, '--jobs', '2']);
+  assert.equal(two.code, 0, two.err);
+  assert.deepEqual((JSON.parse(two.out) as JsonOut).results, one.results);
+  assert.equal(one.results[7]!.offset, 7 * 99999);
+});
