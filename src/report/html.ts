@@ -14,7 +14,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 .meta{color:#555}.summary{font-size:1.05rem;margin:1rem 0}
 table{border-collapse:collapse;margin:.6rem 0;font-size:13px}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#f5f5f5}td[class^="v-"]{white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .v-ok{background:#e7f6e7}.v-degraded{background:#fff4d6}.v-starved,.v-broken{background:#fde2e2}.v-insecure{background:#f3d9fa}
 .fail{color:#b00;font-weight:600}.pass{color:#070}
 figure.chart{margin:1rem 0;padding:.5rem;border:1px solid #eee;overflow-x:auto}figcaption{color:#555;margin-bottom:.4rem}
@@ -69,8 +69,11 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
           ...m.adversaries.map((a) => {
             const g = m.groups.get(matrixKey(d, a));
             if (!g) return '';
-            const ratio = g.minRatio === undefined ? '' : g.minRatio === g.maxRatio ? ` · ${fmt(g.minRatio)}×` : ` · ${fmt(g.minRatio)}–${fmt(g.maxRatio)}×`;
-            return { html: `${VERDICT_GLYPH[g.verdict]} ${esc(g.verdict)}${esc(ratio)}${g.cells.length > 1 ? ` <small>(${g.cells.length} cells)</small>` : ''}`, cls: `v-${g.verdict}` };
+            const ratio = g.minRatio === undefined ? '' : g.minRatio === g.maxRatio ? `${fmt(g.minRatio)}×` : `${fmt(g.minRatio)}–${fmt(g.maxRatio)}×`;
+            return {
+              html: `${VERDICT_GLYPH[g.verdict]}&nbsp;${esc(g.verdict)}${ratio ? `<br><small>${esc(ratio)}</small>` : ''}${g.cells.length > 1 ? ` <small>(${g.cells.length} cells)</small>` : ''}`,
+              cls: `v-${g.verdict}`,
+            };
           }),
         ]),
       ),

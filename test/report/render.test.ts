@@ -78,6 +78,6 @@ test('html: one self-contained file with every section and a figure per chart', 
   for (const h of ['Failed expectations (1)', 'Design × adversary', 'SMM under attack', 'Cells', 'Quality of what the consumers got', 'Parameters used', 'Benchmarks (wall clock, quick run)']) {
     assert.ok(html.includes(`<h2>${h}</h2>`) || html.includes(`<h2>${h}`), `missing section ${h}`);
   }
-  assert.match(html, /<td class="v-starved">✗ starved · 0\.1×<\/td>/);
+  assert.match(html, /<td class="v-starved">✗&nbsp;starved<br><small>0\.1×<\/small><\/td>/);
   assert.doesNotMatch(html, /NaN|Infinity/);
 });
