@@ -66,6 +66,10 @@ export class SmiController {
   private readonly apmExitNs: number;
   private readonly entryNs: number;
   private readonly rsmNs: number;
+  /** Depth of handlers running inside the current SMI (nested in-SMM calls add to it). */
+  private depth = 0;
+  /** The running handler already waited out the RSM (see `foldRsm`). */
+  private rsmFolded = false;
 
   constructor(
     private readonly sim: Sim,
@@ -84,6 +88,19 @@ export class SmiController {
   }
 
   /**
+   * For a handler about to make its LAST wait and then return without yielding again:
+   * returns the RSM time to add to that wait (and the SMI then does not wait for RSM
+   * itself), or 0 inside a nested in-SMM call or if already folded. Whatever the handler
+   * does right after that wait happens at the same instant as the RSM, still before any
+   * other process runs, so nothing outside SMM can tell the difference.
+   */
+  foldRsm(): number {
+    if (this.depth !== 1 || this.rsmFolded) return 0;
+    this.rsmFolded = true;
+    return this.rsmNs;
+  }
+
+  /**
    * `const r = yield* smi.trigger(ctx, function* (smm) { ... })`: the caller writes 0xB2,
    * every vCPU enters SMM, `handler` runs with an SMM AccessContext, then RSM. `leadNs` is
    * SMM time the handler spends first (fixed bookkeeping), charged with the entry.
@@ -92,20 +109,29 @@ export class SmiController {
     if (ctx.privilege === 'smm') {
       // Already in SMM (an SMM driver calling another): no new SMI.
       if (leadNs > 0) yield leadNs;
-      return yield* handler(ctx);
+      this.depth++;
+      try {
+        return yield* handler(ctx);
+      } finally {
+        this.depth--;
+      }
     }
     yield* this.vcpus.execute(ctx, this.apmExitNs);
     if (!this.vcpus.smmLock.tryAcquire()) yield* this.vcpus.smmLock.acquire();
     const t0 = this.sim.now;
     this.vcpus.enterSmm();
+    this.depth = 1;
+    this.rsmFolded = false;
     try {
       // `leadNs`: the handler's fixed work before it touches anything (nothing observable
       // happens in between, so one wait covers entry + rendezvous + that work).
       yield this.entryNs + leadNs;
       const r = yield* handler({ privilege: 'smm', cpu: ctx.cpu, actor: ctx.actor });
-      yield this.rsmNs;
+      if (!this.rsmFolded) yield this.rsmNs;
       return r;
     } finally {
+      this.depth = 0;
+      this.rsmFolded = false;
       this.vcpus.exitSmm();
       this.vcpus.smmLock.release();
       this.smis++;

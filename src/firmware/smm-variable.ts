@@ -467,7 +467,8 @@ export class SmmVariableDriver {
       // The write takes its time first (crypto in SMM + flash programming: record, state byte,
       // old record's state byte); the flash changes land at the end, all at once, so a run that
       // stops mid-write leaves the previous value live and the ledger consistent.
-      yield this.cryptNsPerByte * (data.length + aad.length) + this.pflash.programCost(size) + this.stateByteCost * (old === undefined ? 1 : 2);
+      // (The SMI's RSM is folded into this last wait: the commit below lands as RSM completes.)
+      yield this.cryptNsPerByte * (data.length + aad.length) + this.pflash.programCost(size) + this.stateByteCost * (old === undefined ? 1 : 2) + this.smi.foldRsm();
       // Commit order: record (state IN_PROGRESS), key into SMRAM, record VALID, old record
       // DELETED — until the new record is VALID the old one stays the live value.
       const at = this.writePtr;
