@@ -16,6 +16,7 @@
 import { BitSequence } from '../bits/bit-sequence.ts';
 import { InputError } from '../errors.ts';
 import { STS_REGISTRY, testSpec, type TestParams } from './registry.ts';
+import { sharedPlanTables, type FFTTables } from './fft.ts';
 import { memorySource, type StreamSource } from './stream-source.ts';
 import { bundledWorkerCode, type WorkerCode } from './worker-code.ts';
 import type { StsTestName, TestResult } from './types.ts';
@@ -56,6 +57,8 @@ export interface StreamTask {
   n: number;
   tests: StsTestName[];
   params: Partial<Record<StsTestName, TestParams>>;
+  /** The FFT test's plan tables for length n, in SharedArrayBuffers (adopted, not recomputed). */
+  fft?: FFTTables;
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -103,6 +106,8 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
   // piscina workers, started once for the run. They start while this thread already tests.
   const workers = jobs - 1;
   const started = startPool(workers);
+  // This thread builds the FFT plan once, in shared memory, while the workers start.
+  const fft = tests.includes('FFT') ? sharedPlanTables(n) : undefined;
   let next = 0;
   let failed = false;
   const take = (): number => (failed ? K : next++);
@@ -114,7 +119,7 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
     const slot = new Uint32Array(new SharedArrayBuffer(4 * wordsPerStream));
     for (let s = take(); s < K; s = take()) {
       source.read(s * n, n, slot);
-      const task: StreamTask = { words: slot, n, tests, params };
+      const task: StreamTask = { words: slot, n, tests, params, ...(fft ? { fft } : {}) };
       const reply = (await pool.run(task)) as WorkerReply;
       // User errors stay user errors (exit 2) across the thread boundary.
       if ('inputError' in reply) throw new InputError(reply.inputError);

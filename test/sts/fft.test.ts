@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ComplexFFT, RealFFT, realFFT } from '../../src/sts/fft.ts';
+import { ComplexFFT, RealFFT, realFFT, sharedPlanTables } from '../../src/sts/fft.ts';
 
 /** Direct O(n²) DFT with exact angle reduction (jk mod n). */
 function naive(re: ArrayLike<number>, im: ArrayLike<number>): [Float64Array, Float64Array] {
@@ -75,4 +75,24 @@ test('n = 10^6 (2^6·5^6): Parseval holds to 1e-13 and the spectrum of a pure to
   for (let k = 0; k < plan.bins; k++) if (k !== f) off = Math.max(off, Math.hypot(re[k]!, im[k]!));
   assert.ok(Math.abs(re[f]! - n / 2) <= 1e-15 * n * 10, `peak ${re[f]}`);
   assert.ok(off <= 1e-15 * Math.sqrt(n) * 1000, `leakage ${off}`);
+});
+
+test('a plan adopting shared tables (sharedPlanTables) computes exactly what a plan of its own does', () => {
+  for (const n of [1_000_000, 2 * 3 * 5 * 7 * 11, 1000]) {
+    const t = sharedPlanTables(n)!;
+    assert.ok(t.cos.buffer instanceof SharedArrayBuffer && t.stageTw.every((s) => s.buffer instanceof SharedArrayBuffer), `n ${n}: shared`);
+    const x = new Float64Array(n);
+    for (let i = 0; i < n; i++) x[i] = ((i * 2654435761) >>> 31) * 2 - 1;
+    const own = new RealFFT(n);
+    const adopted = new RealFFT(n, t);
+    const a = { re: new Float64Array(own.bins), im: new Float64Array(own.bins) };
+    const b = { re: new Float64Array(own.bins), im: new Float64Array(own.bins) };
+    own.transform(x, a.re, a.im);
+    adopted.transform(x, b.re, b.im);
+    assert.deepEqual(b.re, a.re, `n ${n}`);
+    assert.deepEqual(b.im, a.im, `n ${n}`);
+    assert.equal(sharedPlanTables(n)!.cos, t.cos, 'built once');
+  }
+  assert.equal(sharedPlanTables(1001), undefined, 'odd lengths are not shared');
+  assert.throws(() => new RealFFT(2000, sharedPlanTables(1000)), RangeError);
 });
