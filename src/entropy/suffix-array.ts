@@ -344,8 +344,9 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
 /**
  * The LCP array in suffix order of a binary text whose repeats are short (a
  * noise bit stream), without 64-bit keys: the suffixes are sorted by their
- * first B bits (B = 20 at 10^6 bits, zero-padded at the end) with a two-pass
- * LSD radix sort (small digit tables, so the passes stay in cache), each group
+ * first B bits (B = 20 at 10^6 bits, 23 at 8 x 10^6; zero-padded at the end)
+ * with a two-pass LSD radix sort (small digit tables, so the passes stay in
+ * cache; keys are recomputed from the packed bits rather than stored), each group
  * of equal keys (about one suffix on average) is ordered by comparing its
  * suffixes 32 bits at a time (a suffix before the longer ones it is a prefix
  * of), and the adjacent common prefixes are the LCP array. The order of all
@@ -356,14 +357,18 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
 function binaryLcp(text: IntText): Int32Array | null {
   const n = text.length;
   let B = 8;
-  while (B < 20 && 1 << (B + 1) <= n) B++;
+  while (B < 24 && 1 << B <= n) B++;
   // One loop per function below: V8 then optimizes each loop once, on its first run.
   const W = packBits(text);
+  const shift = 32 - B;
+  // Long runs of one bit make big groups of equal keys: leave them to the general path
+  // before allocating anything large.
+  if (constantWindows(W, n, shift) > n / 16) return null;
   const sa = new Int32Array(n);
   const tmp = new Int32Array(n);
-  const saKey = radixByPrefix(W, n, B, sa, tmp);
-  if (groupWork(saKey) > 16 * n) return null;
-  sortGroups(W, n, sa, saKey);
+  radixByPrefix(W, n, B, sa, tmp);
+  if (groupWork(W, sa, shift) > 16 * n) return null;
+  sortGroups(W, n, sa, shift);
   const lcp = tmp; // reused
   adjacentLcp(W, n, sa, lcp);
   return lcp;
@@ -384,37 +389,49 @@ function window32(W: Int32Array, p: number): number {
   return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
 }
 
-/** Sorts the positions by their first B bits (stable, LSD radix in two digits); returns the keys in that order. */
-function radixByPrefix(W: Int32Array, n: number, B: number, sa: Int32Array, tmp: Int32Array): Int32Array {
-  const shift = 32 - B;
-  const loBits = B >> 1;
-  const loMask = (1 << loBits) - 1;
-  const cLo = new Int32Array((1 << loBits) + 1);
-  const cHi = new Int32Array((1 << (B - loBits)) + 1);
-  const keys = new Int32Array(n);
+/** Positions whose first 32 - shift bits are all zeros or all ones. */
+function constantWindows(W: Int32Array, n: number, shift: number): number {
+  const ones = -1 >>> shift;
+  let c = 0;
   for (let i = 0; i < n; i++) {
     const k = window32(W, i) >>> shift;
-    keys[i] = k;
+    if (k === 0 || k === ones) c++;
+  }
+  return c;
+}
+
+/** Sorts the positions by their first B bits (stable, LSD radix in two digits of at most 12 bits: small tables). */
+function radixByPrefix(W: Int32Array, n: number, B: number, sa: Int32Array, tmp: Int32Array): void {
+  const loBits = B >> 1;
+  const cLo = new Int32Array((1 << loBits) + 1);
+  const cHi = new Int32Array((1 << (B - loBits)) + 1);
+  const shift = 32 - B;
+  digitCounts(W, n, shift, loBits, cLo, cHi);
+  prefixSums(cLo);
+  prefixSums(cHi);
+  // Pass 1 by the low digit (positions in text order), pass 2 by the high digit.
+  scatterLow(W, n, shift, (1 << loBits) - 1, cLo, tmp);
+  scatterHigh(W, tmp, n, shift + loBits, cHi, sa);
+}
+
+function digitCounts(W: Int32Array, n: number, shift: number, loBits: number, cLo: Int32Array, cHi: Int32Array): void {
+  const loMask = (1 << loBits) - 1;
+  for (let i = 0; i < n; i++) {
+    const k = window32(W, i) >>> shift;
     cLo[(k & loMask) + 1]!++;
     cHi[(k >>> loBits) + 1]!++;
   }
-  prefixSums(cLo);
-  prefixSums(cHi);
-  const tmpKey = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = keys[i]!;
-    const at = cLo[k & loMask]!++;
-    tmp[at] = i;
-    tmpKey[at] = k;
-  }
-  const saKey = keys; // reused
+}
+
+function scatterLow(W: Int32Array, n: number, shift: number, loMask: number, cLo: Int32Array, tmp: Int32Array): void {
+  for (let i = 0; i < n; i++) tmp[cLo[(window32(W, i) >>> shift) & loMask]!++] = i;
+}
+
+function scatterHigh(W: Int32Array, tmp: Int32Array, n: number, hiShift: number, cHi: Int32Array, sa: Int32Array): void {
   for (let r = 0; r < n; r++) {
-    const k = tmpKey[r]!;
-    const at = cHi[k >>> loBits]!++;
-    sa[at] = tmp[r]!;
-    saKey[at] = k;
+    const i = tmp[r]!;
+    sa[cHi[window32(W, i) >>> hiShift]!++] = i;
   }
-  return saKey;
 }
 
 function prefixSums(c: Int32Array): void {
@@ -422,16 +439,19 @@ function prefixSums(c: Int32Array): void {
 }
 
 /** Sum of squared sizes of the groups of equal keys: bounds the work of sortGroups. */
-function groupWork(saKey: Int32Array): number {
-  const n = saKey.length;
+function groupWork(W: Int32Array, sa: Int32Array, shift: number): number {
+  const n = sa.length;
   let work = 0;
   let run = 1;
+  let prev = window32(W, sa[0]!) >>> shift;
   for (let r = 1; r <= n; r++) {
-    if (r < n && saKey[r] === saKey[r - 1]) run++;
+    const k = r < n ? window32(W, sa[r]!) >>> shift : -1;
+    if (k === prev) run++;
     else {
       work += run * run;
       run = 1;
     }
+    prev = k;
   }
   return work;
 }
@@ -457,10 +477,17 @@ function suffixLess(W: Int32Array, n: number, i: number, j: number): boolean {
 }
 
 /** Orders each group of equal keys by insertion sort (groups hold about one suffix each). */
-function sortGroups(W: Int32Array, n: number, sa: Int32Array, saKey: Int32Array): void {
-  for (let lo = 0; lo < n; ) {
+function sortGroups(W: Int32Array, n: number, sa: Int32Array, shift: number): void {
+  let lo = 0;
+  let key = window32(W, sa[0]!) >>> shift;
+  while (lo < n) {
     let hi = lo + 1;
-    while (hi < n && saKey[hi] === saKey[lo]) hi++;
+    let next = -1;
+    while (hi < n) {
+      next = window32(W, sa[hi]!) >>> shift;
+      if (next !== key) break;
+      hi++;
+    }
     for (let r = lo + 1; r < hi; r++) {
       const v = sa[r]!;
       let q = r - 1;
@@ -471,6 +498,7 @@ function sortGroups(W: Int32Array, n: number, sa: Int32Array, saKey: Int32Array)
       sa[q + 1] = v;
     }
     lo = hi;
+    key = next;
   }
 }
 
