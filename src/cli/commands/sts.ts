@@ -166,7 +166,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--tests <list>', `comma-separated reference test names, case-insensitive (default all): ${STS_REGISTRY.map((t) => t.name).join(', ')}`)
     .option('--alpha <a>', 'significance level of each test', '0.01')
     .option('--family-alpha <a>', 'family-wise level of the battery verdict', '0.001')
-    .option('--jobs <N>', 'worker threads for multiple streams', '1')
+    .option('--jobs <N>', 'threads for multiple streams: this one and N−1 workers started once per run (results do not depend on N)', '1')
     .option('--json', 'print the full result as JSON (every stream, every test, P-values in the reference order)');
   for (const { test, spec } of allParamSpecs()) {
     if (spec.kind === 'boolean') cmd.option(`--${spec.flag}`, `${test}: ${spec.description}`);

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { runTests, type StreamTask, type WorkerReply } from '../../src/sts/battery.ts';
+import { bundledWorkerCode, tsxWorkerCode } from '../../src/sts/worker-code.ts';
+import type { StsTestName } from '../../src/sts/types.ts';
+import { loadReference } from './helpers.ts';
+
+test('the bundled worker (plain JavaScript, no tsx) and the tsx fallback give this thread’s results', async () => {
+  const bits = loadReference('data.e').bits.slice(0, 200_000);
+  const tests: StsTestName[] = ['Frequency', 'Runs', 'FFT', 'Serial', 'LinearComplexity'];
+  const expected = runTests(bits, tests);
+  const bundled = await bundledWorkerCode();
+  assert.deepEqual(bundled.execArgv, [], 'esbuild bundled the worker');
+  assert.match(bundled.filename, /\.mjs$/);
+  for (const code of [bundled, tsxWorkerCode()]) {
+    const pool = new Piscina({ filename: code.filename, execArgv: code.execArgv, minThreads: 1, maxThreads: 1 });
+    try {
+      const words = new Uint32Array(new SharedArrayBuffer(4 * bits.words.length));
+      words.set(bits.words);
+      const task: StreamTask = { words, n: bits.length, tests, params: {} };
+      const reply = (await pool.run(task)) as WorkerReply;
+      assert.ok('results' in reply);
+      assert.deepEqual(reply.results, expected, code.filename);
+    } finally {
+      await pool.destroy();
+    }
+  }
+  bundled.dispose();
+  assert.equal(existsSync(fileURLToPath(bundled.filename)), false, 'the temporary bundle is removed');
+});
