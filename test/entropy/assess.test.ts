@@ -94,3 +94,16 @@ test('short and degenerate inputs give finite numbers or null, never NaN/Infinit
   const s = loadSample('rand8_short');
   assertAllFinite(assessNonIid(s.data, { bitsPerSymbol: 8 }));
 });
+
+test("tracks: 'original' skips the bitstring track (as ea_restart) and leaves the symbols' track as ea_non_iid's", () => {
+  const s = loadSample('rand8_short');
+  const r = assessNonIid(s.data, { bitsPerSymbol: 8, tracks: 'original' });
+  assert.equal(r.bitstring, null);
+  assert.equal(r.hBitstring, null);
+  assert.ok(close(r.hOriginal, s.json.non_iid.H_original!));
+  assert.ok(close(r.assessed, Math.min(8, s.json.non_iid.H_original!)));
+  // Conditioned mode is the bitstring track only, whatever `tracks` says.
+  const c = assessNonIid(s.data, { bitsPerSymbol: 8, conditioned: true, tracks: 'original' });
+  assert.equal(c.original, null);
+  assert.ok(close(c.hBitstring, s.json.non_iid.H_bitstring!));
+});
