@@ -8,7 +8,7 @@
  *     - { match: 'setVariable.latency.*', relative: 0.001 }
  *     - { match: 'events', ignore: true }
  * wallClock:                   # ratios to same-run calibration tasks
- *   floor: 0.25                # allowed drop beyond noise, ln units (0.25 ≈ 22 %)
+ *   floor: 0.5                 # allowed drop beyond noise, ln units (0.5 ≈ 39 %)
  *   z: 3                       # plus z standard errors of the change
  *   references: { drbg: aes-256-ctr, smm: aes-256-gcm }
  *   rules:

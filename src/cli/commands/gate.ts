@@ -45,7 +45,7 @@ What is compared:
   wall clock     each suite's declared ratios (e.g. CTR_DRBG / raw AES-256-CTR) and every task's
                  throughput ÷ a calibration task of the same run; a ratio regresses when
                  ln(current/baseline) < −(floor + z·σ), σ from both runs' tinybench rme
-                 (defaults floor 0.25 ≈ 22 %, z 3). A uniformly slower machine is not a regression.
+                 (defaults floor 0.5 ≈ 39 %, z 3). A uniformly slower machine is not a regression.
 
 Output: a table of every check (baseline, current, change, limit, verdict), regressions first.
 Exit status: 0 = no regression, 1 = regression, 2 = the reports cannot be compared
