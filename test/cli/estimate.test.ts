@@ -125,6 +125,7 @@ test('estimate --iid passes --shuffles and --jobs through; the verdict does not 
   assert.equal(one.permutation.shuffles, 40);
   assert.ok(one.permutation.rounds <= 40);
   assert.deepEqual(two.permutation, one.permutation);
+  assert.match((await runCli(args)).err, /deviates from the standard/);
   for (const bad of [['--shuffles', '0'], ['--jobs', 'two']]) {
     const r = await runCli(['estimate', `${DATA_DIR}rand1_short.bin`, '1', '--iid', ...bad]);
     assert.equal(r.code, 2, bad.join(' '));

@@ -198,6 +198,9 @@ export function register(program: Command, ctx: CliContext): void {
       }
       let assessed: number;
       if (opts.iid) {
+        if (opts.shuffles !== undefined && parsePositive(opts.shuffles, '--shuffles') < 10_000) {
+          ctx.err(`entropy-bench: warning: --shuffles ${opts.shuffles}: SP 800-90B §5.1 asks for 10,000 permutations; this verdict deviates from the standard\n`);
+        }
         const r = await assessIid(data, {
           bitsPerSymbol: bits,
           source: file,
