@@ -367,10 +367,12 @@ function binaryLcp(text: IntText): Int32Array | null {
   const sa = new Int32Array(n);
   const tmp = new Int32Array(n);
   radixByPrefix(W, n, B, sa, tmp);
-  if (groupWork(W, sa, shift) > 16 * n) return null;
-  sortGroups(W, n, sa, shift);
+  // Long repeats (periodic stretches) make word-by-word comparisons quadratic:
+  // past 8 equal words per suffix on average, the general path is faster.
+  equalWordBudget = 8 * n;
+  if (!sortGroups(W, n, sa, shift)) return null;
   const lcp = tmp; // reused
-  adjacentLcp(W, n, sa, lcp);
+  if (!adjacentLcp(W, n, sa, lcp)) return null;
   return lcp;
 }
 
@@ -438,23 +440,8 @@ function prefixSums(c: Int32Array): void {
   for (let d = 1; d < c.length; d++) c[d]! += c[d - 1]!;
 }
 
-/** Sum of squared sizes of the groups of equal keys: bounds the work of sortGroups. */
-function groupWork(W: Int32Array, sa: Int32Array, shift: number): number {
-  const n = sa.length;
-  let work = 0;
-  let run = 1;
-  let prev = window32(W, sa[0]!) >>> shift;
-  for (let r = 1; r <= n; r++) {
-    const k = r < n ? window32(W, sa[r]!) >>> shift : -1;
-    if (k === prev) run++;
-    else {
-      work += run * run;
-      run = 1;
-    }
-    prev = k;
-  }
-  return work;
-}
+/** Equal 32-bit words binaryLcp may still compare before it gives up. */
+let equalWordBudget = 0;
 
 /** Common prefix (in bits) of suffixes i and j of the packed n-bit text. */
 function commonBits(W: Int32Array, n: number, i: number, j: number): number {
@@ -465,6 +452,7 @@ function commonBits(W: Int32Array, n: number, i: number, j: number): number {
       const at = c + Math.clz32(x);
       return at < len ? at : len;
     }
+    if (--equalWordBudget < 0) return len < c ? len : c; // the caller sees the budget and gives up
   }
   return len;
 }
@@ -476,10 +464,15 @@ function suffixLess(W: Int32Array, n: number, i: number, j: number): boolean {
   return window32(W, i + l) >= 0; // the first differing bit of suffix i is 0
 }
 
-/** Orders each group of equal keys by insertion sort (groups hold about one suffix each). */
-function sortGroups(W: Int32Array, n: number, sa: Int32Array, shift: number): void {
+/**
+ * Orders each group of equal keys by insertion sort (groups hold about one
+ * suffix each). Returns false, leaving the order unfinished, when the sum of
+ * squared group sizes (which bounds the work) grows far above n.
+ */
+function sortGroups(W: Int32Array, n: number, sa: Int32Array, shift: number): boolean {
   let lo = 0;
   let key = window32(W, sa[0]!) >>> shift;
+  let work = 0;
   while (lo < n) {
     let hi = lo + 1;
     let next = -1;
@@ -488,6 +481,8 @@ function sortGroups(W: Int32Array, n: number, sa: Int32Array, shift: number): vo
       if (next !== key) break;
       hi++;
     }
+    work += (hi - lo) * (hi - lo);
+    if (work > 16 * n || equalWordBudget < 0) return false;
     for (let r = lo + 1; r < hi; r++) {
       const v = sa[r]!;
       let q = r - 1;
@@ -500,11 +495,13 @@ function sortGroups(W: Int32Array, n: number, sa: Int32Array, shift: number): vo
     lo = hi;
     key = next;
   }
+  return equalWordBudget >= 0;
 }
 
-function adjacentLcp(W: Int32Array, n: number, sa: Int32Array, lcp: Int32Array): void {
+function adjacentLcp(W: Int32Array, n: number, sa: Int32Array, lcp: Int32Array): boolean {
   lcp[0] = 0;
   for (let r = 1; r < n; r++) lcp[r] = commonBits(W, n, sa[r - 1]!, sa[r]!);
+  return equalWordBudget >= 0;
 }
 
 export function tupleStatsFromLcp(n: number, lcp: Int32Array): TupleStats {

@@ -101,3 +101,25 @@ test('sorted-key LCPs with a few long repeats (tie groups) equal the suffix-arra
     assert.deepEqual([...fast.pairSum], [...viaSa.pairSum]);
   }
 });
+
+test('binary tuple statistics (prefix buckets) equal those of the suffix array, on noise, bias and long repeats', () => {
+  const r = rng(77);
+  const viaSa = (t: Uint8Array) => tupleStatsFromLcp(t.length, lcpArray(t, suffixArray(t, 1)));
+  const cases: Uint8Array[] = [];
+  for (const n of [64, 65, 100, 1000, 4099, 70000]) cases.push(Uint8Array.from({ length: n }, () => r() & 1));
+  cases.push(Uint8Array.from({ length: 50000 }, () => (r() % 10 === 0 ? 1 : 0))); // biased
+  const block = Uint8Array.from({ length: 12500 }, () => r() & 1);
+  const repeated = new Uint8Array(50000);
+  for (let k = 0; k < 4; k++) repeated.set(block, k * 12500); // a long repeat: the fast path must give up
+  cases.push(repeated);
+  const rows = new Uint8Array(100000);
+  for (let i = 0; i < 100; i++) for (let j = 0; j < 1000; j++) rows[i * 1000 + j] = (i + j) & 1; // periodic
+  cases.push(rows);
+  for (const t of cases) {
+    const a = tupleStats(t, 1);
+    const b = viaSa(t);
+    assert.equal(a.v, b.v, `v, n = ${t.length}`);
+    assert.deepEqual([...a.maxCount], [...b.maxCount], `maxCount, n = ${t.length}`);
+    assert.deepEqual([...a.pairSum], [...b.pairSum], `pairSum, n = ${t.length}`);
+  }
+});
