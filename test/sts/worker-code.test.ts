@@ -29,5 +29,16 @@ test('the bundled worker (plain JavaScript, no tsx) and the tsx fallback give th
     }
   }
   bundled.dispose();
-  assert.equal(existsSync(fileURLToPath(bundled.filename)), false, 'the temporary bundle is removed');
+  const path = fileURLToPath(bundled.filename);
+  // A bundle from the cache stays for the next run; a fresh one in a temporary directory is removed.
+  assert.equal(existsSync(path), path.includes('/node_modules/.cache/'), path);
+});
+
+test('unchanged sources: the bundle comes from the cache (node_modules/.cache), without esbuild', async () => {
+  // The first two calls make sure a manifest and a bundle built with no input changing exist.
+  for (let i = 0; i < 2; i++) (await bundledWorkerCode()).dispose();
+  const code = await bundledWorkerCode();
+  assert.match(fileURLToPath(code.filename), /\/node_modules\/\.cache\/entropy-bench-sts-worker\/[0-9a-f]{32}\.mjs$/);
+  code.dispose();
+  assert.ok(existsSync(fileURLToPath(code.filename)));
 });
