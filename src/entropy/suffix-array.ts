@@ -3,7 +3,8 @@
  * (§6.3.6) estimators, which need the number of occurrences of every tuple.
  *
  * The estimators need only the LCP array in suffix order (`tupleStats`). When
- * repeats are short (noise), it comes from a native sort of 58-bit suffix keys
+ * repeats are short (noise), it comes from a radix sort of 20-bit prefixes for
+ * binary text (`binaryLcp`) or a native sort of 58-bit suffix keys
  * (`windowLcp`); otherwise from a suffix array built with SA-IS (Nong, Zhang &
  * Chan, "Two Efficient Algorithms for Linear Time Suffix Array Construction",
  * IEEE TC 2011: linear time, typed arrays only, no string comparisons) and the
