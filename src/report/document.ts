@@ -254,7 +254,12 @@ function shardGroup(id: string): string {
  * j·n + k − 1 of the expansion, cells keep their order within a group.
  * Benchmarks: the first document's section is kept (shards do not usually run them).
  */
-export function mergeReports(docs: Array<{ doc: ReportDocument; file: string }>, opts: { order?: readonly string[] } = {}): ReportDocument {
+export function mergeReports(
+  input: ReadonlyArray<ReportDocument | { doc: ReportDocument; file: string }>,
+  opts: { order?: readonly string[] } = {},
+): ReportDocument {
+  // Plain documents are named by position in messages ('report #2').
+  const docs = input.map((d, i) => ('schemaVersion' in d ? { doc: d, file: `report #${i + 1}` } : d));
   if (docs.length === 0) throw new InputError('report merge: expected at least one report document');
   const withRun = docs.filter((d) => d.doc.run !== undefined);
   if (withRun.length === 0) throw new InputError(`report merge: ${docs[0]!.file}: has no run section to merge`);

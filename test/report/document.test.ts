@@ -133,6 +133,8 @@ test('mergeReports: shards join back into the full run, in expansion order, dupl
   assert.deepEqual(merged.run!.expectations, full.run!.expectations);
   assert.equal(merged.run!.shard, undefined);
   assert.deepEqual(deterministicPart(merged), deterministicPart(full));
+  // Plain documents work too (named by position in messages).
+  assert.deepEqual(mergeReports([s2, s1]).run!.cells.map((c) => c.id), full.run!.cells.map((c) => c.id));
   // An explicit expansion order wins.
   const order = [...full.run!.cells.map((c) => c.id)].reverse();
   assert.deepEqual(mergeReports([{ doc: s1, file: 's1' }, { doc: s2, file: 's2' }], { order }).run!.cells.map((c) => c.id), order);
