@@ -6,7 +6,7 @@
  *   relative: 1e-6             # default tolerance: |cur − base| ≤ absolute + relative·|base|
  *   rules:
  *     - { match: 'setVariable.latency.*', relative: 0.001 }
- *     - { match: 'events', ignore: true }
+ *     - { match: 'events', relative: 0 }   # re-enable a default-ignored metric
  * wallClock:                   # ratios to same-run calibration tasks
  *   floor: 0.5                 # allowed drop beyond noise, ln units (0.5 ≈ 39 %)
  *   z: 3                       # plus z standard errors of the change
@@ -84,14 +84,15 @@ export function parseGateConfig(data: unknown, file: string): GateConfig {
     virtual: {
       relative: d.virtual?.relative ?? D.virtual.relative,
       absolute: d.virtual?.absolute ?? D.virtual.absolute,
-      rules: d.virtual?.rules ?? D.virtual.rules,
+      // The defaults' rules come first; a file's rules are applied after them (later wins).
+      rules: [...D.virtual.rules, ...(d.virtual?.rules ?? [])],
     },
     wallClock: {
       floor: d.wallClock?.floor ?? D.wallClock.floor,
       z: d.wallClock?.z ?? D.wallClock.z,
       references: { ...D.wallClock.references, ...(d.wallClock?.references ?? {}) },
       defaultReference: d.wallClock?.defaultReference ?? D.wallClock.defaultReference,
-      rules: d.wallClock?.rules ?? D.wallClock.rules,
+      rules: [...D.wallClock.rules, ...(d.wallClock?.rules ?? [])],
     },
   };
 }

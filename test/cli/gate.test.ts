@@ -78,10 +78,10 @@ test('gate: different scenario → exit 2 with a clear message; --update replace
 test('gate --config: per-metric tolerance applies; a bad config exits 2 naming the path', async () => {
   const base = save('base3.json', fixtureDocument());
   const run = fixtureRun();
-  run.cells[0]!.metrics.events += 1;
-  const cur = save('events.json', fixtureDocument({ run }));
+  run.cells[0]!.metrics.setVariable.latency.maxNs *= 1.005;
+  const cur = save('latency.json', fixtureDocument({ run }));
   const cfg = join(dir, 'gates.yaml');
-  writeFileSync(cfg, "virtual:\n  rules:\n    - { match: 'events', ignore: true }\n");
+  writeFileSync(cfg, "virtual:\n  rules:\n    - { match: 'setVariable.latency.*', relative: 0.01 }\n");
   assert.equal((await cli(['gate', '-b', base, '-c', cur])).code, 1);
   assert.equal((await cli(['gate', '-b', base, '-c', cur, '--config', cfg])).code, 0);
   writeFileSync(cfg, 'wallClock:\n  floor: -1\n');

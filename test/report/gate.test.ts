@@ -31,10 +31,18 @@ test('a virtual metric drifting beyond its tolerance is a regression, listed fir
   assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run: run2 })).passed, false);
 });
 
+test('simulation event counts are not gated by default (an implementation detail)', () => {
+  const run = fixtureRun();
+  run.cells[0]!.metrics.events += 5;
+  const r = compareReports(fixtureDocument(), fixtureDocument({ run }));
+  assert.equal(r.passed, true);
+  assert.ok(!r.checks.some((c) => c.metric.endsWith(': events')));
+});
+
 test('per-metric tolerance from the config lets a drift within it pass', () => {
   const run = fixtureRun();
   run.cells[4]!.metrics.setVariable.latency.p99Ns *= 1.001;
-  const cfg: GateConfig = { ...DEFAULT_GATE_CONFIG, virtual: { ...DEFAULT_GATE_CONFIG.virtual, rules: [{ match: 'setVariable.latency.*', relative: 0.01 }] } };
+  const cfg: GateConfig = { ...DEFAULT_GATE_CONFIG, virtual: { ...DEFAULT_GATE_CONFIG.virtual, rules: [...DEFAULT_GATE_CONFIG.virtual.rules, { match: 'setVariable.latency.*', relative: 0.01 }] } };
   assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run }), cfg).passed, true);
 });
 

@@ -39,7 +39,8 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       `
 What is compared:
-  virtual time   every numeric metric of every cell, its SetVariable ratio, verdict and expectation
+  virtual time   every numeric metric of every cell (but the simulation event count), its SetVariable
+                 ratio, verdict and expectation
                  outcomes: deterministic, so any drift beyond the tolerance (default 1e-6 relative)
                  is a regression; re-baseline with --update after an intended model change
   wall clock     each suite's declared ratios (e.g. CTR_DRBG / raw AES-256-CTR) and every task's
