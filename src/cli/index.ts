@@ -39,8 +39,9 @@ export async function buildProgram(ctx: CliContext, argv?: readonly string[]): P
   const program = new Command('entropy-bench');
   program
     .description(
-      'Measure whether privileged VM firmware gets good entropy under attack: NIST SP 800-22 and\n' +
-        'SP 800-90B tests for any RNG output, SP 800-90A DRBGs, and a deterministic model of the\n' +
+      // One paragraph: commander wraps it to the terminal width itself.
+      'Measure whether privileged VM firmware gets good entropy under attack: NIST SP 800-22 and ' +
+        'SP 800-90B tests for any RNG output, SP 800-90A DRBGs, and a deterministic model of the ' +
         'QEMU/KVM/edk2 entropy stack with adversarial workloads.',
     )
     .version(VERSION, '-V, --version', 'print the version and exit')
@@ -48,7 +49,11 @@ export async function buildProgram(ctx: CliContext, argv?: readonly string[]): P
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
     .addHelpText(
       'after',
-      '\nExit status: 0 = ran and everything passed, 1 = ran and something failed its criterion,\n' +
+      '\nExamples:\n' +
+        '  entropy-bench sts random.bin --streams 10        SP 800-22 on ten 10^6-bit streams\n' +
+        '  entropy-bench estimate noise.bin 8               SP 800-90B min-entropy of 8-bit samples\n' +
+        '  entropy-bench run scenarios/design-matrix.yaml   every design against every adversary\n' +
+        '\nExit status: 0 = ran and everything passed, 1 = ran and something failed its criterion,\n' +
         '2 = bad usage or bad input.\n\nRun `entropy-bench <command> --help` for the options of each command.',
     );
   for (const register of await registrations(argv)) register(program, ctx);

@@ -24,13 +24,14 @@ export interface LazyCommand {
 }
 
 export const COMMANDS: Array<LazyCommand | RegisterCommand> = [
-  { name: 'drbg', load: () => import('./drbg.ts') },
+  // Statistics on any RNG output first, then DRBGs, then the platform model and its reports.
+  { name: 'sts', load: () => import('./sts.ts') },
   { name: 'estimate', load: () => import('./estimate.ts') },
-  { name: 'run', load: () => import('./run.ts') },
-  { name: 'list', load: () => import('./list.ts') },
   { name: 'health', load: () => import('./health.ts') },
   { name: 'restart', load: () => import('./restart.ts') },
+  { name: 'drbg', load: () => import('./drbg.ts') },
+  { name: 'run', load: () => import('./run.ts') },
+  { name: 'list', load: () => import('./list.ts') },
   { name: 'report', load: () => import('./report.ts') },
   { name: 'gate', load: () => import('./gate.ts') },
-  { name: 'sts', load: () => import('./sts.ts') },
 ];
