@@ -61,3 +61,63 @@ export function negLog2(p: number): number {
   const h = -Math.log2(p);
   return h === 0 ? 0 : h;
 }
+
+/**
+ * The reference's binary search for the p in [lDomain, hDomain] at which a
+ * decreasing function `f` reaches `target` (ea_non_iid 1.1.7, the shared body
+ * of calc_p_local and the compression estimator's solver). The two callers
+ * differ only in what the search returns when the target leaves the bracket:
+ * `outOfRange` (P_local: hDomain; compression: lDomain).
+ */
+export function searchDecreasing(
+  f: (p: number) => number,
+  target: number,
+  lDomain: number,
+  hDomain: number,
+  outOfRange: number,
+): number {
+  let lBound = lDomain;
+  let hBound = hDomain;
+  let lValue = Infinity;
+  let hValue = -Infinity;
+  let p = (lBound + hBound) / 2;
+  let pVal = f(p);
+  for (let j = 0; j < ITERMAX; j++) {
+    if (relEpsilonEqual(pVal, target)) break;
+    if (target < pVal) {
+      lBound = p;
+      lValue = pVal;
+    } else {
+      hBound = p;
+      hValue = pVal;
+    }
+    if (lBound >= hBound) {
+      p = Math.min(Math.max(lBound, hBound), hDomain);
+      break;
+    }
+    if (!(inClosed(lBound, lDomain, hDomain) && inClosed(hBound, lDomain, hDomain))) {
+      p = outOfRange;
+      break;
+    }
+    if (!inClosed(target, lValue, hValue)) {
+      p = outOfRange;
+      break;
+    }
+    const lastP = p;
+    p = (lBound + hBound) / 2;
+    if (!inOpen(p, lBound, hBound)) {
+      p = hBound;
+      break;
+    }
+    if (lastP === p) {
+      p = hBound;
+      break;
+    }
+    pVal = f(p);
+    if (!inClosed(pVal, lValue, hValue)) {
+      p = hBound;
+      break;
+    }
+  }
+  return p;
+}

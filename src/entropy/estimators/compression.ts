@@ -15,7 +15,7 @@
  * sigma-hat = 1.0483049347003059, p = 0.081936203422937059,
  * H = 0.60155919063219654.
  */
-import { ITERMAX, ZALPHA, inClosed, inOpen, relEpsilonEqual } from './common.ts';
+import { ZALPHA, searchDecreasing } from './common.ts';
 import type { EntropyEstimate } from '../types.ts';
 
 export interface CompressionEstimate extends EntropyEstimate {
@@ -141,50 +141,7 @@ export function compressionEstimate(bits: Uint8Array): CompressionEstimate {
   let p: number;
   if (expected(1 / ALPH, numBlocks, log2Table) > target) {
     const lDomain = 1 / ALPH;
-    const hDomain = 1;
-    let lBound = lDomain;
-    let hBound = hDomain;
-    let lValue = Infinity;
-    let hValue = -Infinity;
-    p = (lBound + hBound) / 2;
-    let pVal = expected(p, numBlocks, log2Table);
-    for (let j = 0; j < ITERMAX; j++) {
-      if (relEpsilonEqual(pVal, target)) break;
-      if (target < pVal) {
-        lBound = p;
-        lValue = pVal;
-      } else {
-        hBound = p;
-        hValue = pVal;
-      }
-      if (lBound >= hBound) {
-        p = Math.min(Math.max(lBound, hBound), hDomain);
-        break;
-      }
-      if (!(inClosed(lBound, lDomain, hDomain) && inClosed(hBound, lDomain, hDomain))) {
-        p = lDomain;
-        break;
-      }
-      if (!inClosed(target, lValue, hValue)) {
-        p = lDomain;
-        break;
-      }
-      const lastP = p;
-      p = (lBound + hBound) / 2;
-      if (!inOpen(p, lBound, hBound)) {
-        p = hBound;
-        break;
-      }
-      if (lastP === p) {
-        p = hBound;
-        break;
-      }
-      pVal = expected(p, numBlocks, log2Table);
-      if (!inClosed(pVal, lValue, hValue)) {
-        p = hBound;
-        break;
-      }
-    }
+    p = searchDecreasing((q) => expected(q, numBlocks, log2Table), target, lDomain, 1, lDomain);
   } else {
     p = -1;
   }

@@ -9,7 +9,7 @@
  * x = 1 + q p^r x^(r+1)), found by binary search; the reference only searches
  * when P_local could exceed max(1/k, P_global'). H = -log2 max(1/k, P_global', P_local).
  */
-import { ITERMAX, ZALPHA, inClosed, inOpen, negLog2, relEpsilonEqual } from './common.ts';
+import { ZALPHA, negLog2, searchDecreasing } from './common.ts';
 import type { EstimatorName, PredictorEstimate } from '../types.ts';
 
 const LOG_099 = Math.log(0.99);
@@ -28,51 +28,7 @@ export function runProbabilityLog(p: number, r: number, n: number): number {
 
 /** Binary search for P_local (reference calc_p_local); `r` is 1 + the longest run. */
 export function pLocalSearch(r: number, n: number, lDomain: number): number {
-  const hDomain = 1;
-  let lBound = lDomain;
-  let hBound = hDomain;
-  let lValue = Infinity;
-  let hValue = -Infinity;
-  let p = (lBound + hBound) / 2;
-  let pVal = runProbabilityLog(p, r, n);
-  for (let j = 0; j < ITERMAX; j++) {
-    if (relEpsilonEqual(pVal, LOG_099)) break;
-    if (LOG_099 < pVal) {
-      lBound = p;
-      lValue = pVal;
-    } else {
-      hBound = p;
-      hValue = pVal;
-    }
-    if (lBound >= hBound) {
-      p = Math.min(Math.max(lBound, hBound), hDomain);
-      break;
-    }
-    if (!(inClosed(lBound, lDomain, hDomain) && inClosed(hBound, lDomain, hDomain))) {
-      p = hDomain;
-      break;
-    }
-    if (!inClosed(LOG_099, lValue, hValue)) {
-      p = hDomain;
-      break;
-    }
-    const lastP = p;
-    p = (lBound + hBound) / 2;
-    if (!inOpen(p, lBound, hBound)) {
-      p = hBound;
-      break;
-    }
-    if (lastP === p) {
-      p = hBound;
-      break;
-    }
-    pVal = runProbabilityLog(p, r, n);
-    if (!inClosed(pVal, lValue, hValue)) {
-      p = hBound;
-      break;
-    }
-  }
-  return p;
+  return searchDecreasing((p) => runProbabilityLog(p, r, n), LOG_099, lDomain, 1, 1);
 }
 
 /**
