@@ -46,6 +46,9 @@ export async function buildProgram(ctx: CliContext, argv?: readonly string[]): P
     )
     .version(VERSION, '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
+    // Command descriptions are laid out in lines of up to ~96 characters; wrapping them at 80
+    // would break every line in two. Subcommands inherit this setting.
+    .configureHelp({ helpWidth: Math.max(100, process.stdout.columns ?? 0) })
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
     .addHelpText(
       'after',
