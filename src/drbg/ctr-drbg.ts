@@ -27,7 +27,7 @@
  * const out = d.generate(64); // 512 bits; CAVP DRBGVS vectors in test/drbg/cavp.test.ts
  */
 import { createCipheriv } from 'node:crypto';
-import { DrbgFunctions, MAX_INPUT_BYTES, MAX_REQUEST_BYTES, type MechanismLimits } from './functions.ts';
+import { DrbgFunctions, MAX_REQUEST_BYTES, dfMechanismLimits, type MechanismLimits } from './functions.ts';
 import { DrbgError, type DrbgCommonOptions } from './types.ts';
 
 const BLOCK = 16; // outlen = blocklen = 128 bits
@@ -135,14 +135,7 @@ export class CtrDrbg extends DrbgFunctions {
     this.securityStrength = opts.keyBits;
     this.mechanism = `CTR_DRBG AES-${opts.keyBits} ${opts.derivationFunction ? 'use df' : 'no df'}`;
     this.limits = opts.derivationFunction
-      ? {
-          minEntropyBytes: this.keyBytes,
-          maxEntropyBytes: MAX_INPUT_BYTES,
-          usesNonce: true,
-          maxPersonalizationBytes: MAX_INPUT_BYTES,
-          maxAdditionalInputBytes: MAX_INPUT_BYTES,
-          maxRequestBytes: MAX_REQUEST_BYTES,
-        }
+      ? dfMechanismLimits(this.keyBytes)
       : {
           minEntropyBytes: this.seedBytes,
           maxEntropyBytes: this.seedBytes,

@@ -33,6 +33,23 @@ export interface MechanismLimits {
   maxRequestBytes: number;
 }
 
+/**
+ * The limits every mechanism with a derivation function shares (Table 2 for
+ * Hash_DRBG and HMAC_DRBG, Table 3 for CTR_DRBG with df): a nonce, inputs up to
+ * 2^35 bits, requests up to 2^19 bits; only the minimum entropy input (the
+ * security strength) differs.
+ */
+export function dfMechanismLimits(minEntropyBytes: number): MechanismLimits {
+  return {
+    minEntropyBytes,
+    maxEntropyBytes: MAX_INPUT_BYTES,
+    usesNonce: true,
+    maxPersonalizationBytes: MAX_INPUT_BYTES,
+    maxAdditionalInputBytes: MAX_INPUT_BYTES,
+    maxRequestBytes: MAX_REQUEST_BYTES,
+  };
+}
+
 export abstract class DrbgFunctions implements Drbg {
   abstract readonly mechanism: string;
   abstract readonly securityStrength: number;

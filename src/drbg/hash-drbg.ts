@@ -17,7 +17,7 @@
  * d.generate(128); // 1024 bits; CAVP DRBGVS vectors in test/drbg/cavp.test.ts
  */
 import { hash as digest } from 'node:crypto';
-import { DrbgFunctions, MAX_INPUT_BYTES, MAX_REQUEST_BYTES, type MechanismLimits } from './functions.ts';
+import { DrbgFunctions, dfMechanismLimits, type MechanismLimits } from './functions.ts';
 import { hashParams, type HashParams } from './hash-params.ts';
 import type { DrbgCommonOptions, DrbgHash } from './types.ts';
 
@@ -90,14 +90,7 @@ export class HashDrbg extends DrbgFunctions {
     this.hash = opts.hash;
     this.securityStrength = this.p.securityStrength;
     this.mechanism = `Hash_DRBG ${this.p.cavpName}`;
-    this.limits = {
-      minEntropyBytes: this.securityStrength / 8,
-      maxEntropyBytes: MAX_INPUT_BYTES,
-      usesNonce: true,
-      maxPersonalizationBytes: MAX_INPUT_BYTES,
-      maxAdditionalInputBytes: MAX_INPUT_BYTES,
-      maxRequestBytes: MAX_REQUEST_BYTES,
-    };
+    this.limits = dfMechanismLimits(this.securityStrength / 8);
     this.v = Buffer.alloc(this.p.seedBytes);
     this.c = Buffer.alloc(this.p.seedBytes);
   }

@@ -12,7 +12,7 @@
  * d.generate(128); // 1024 bits; CAVP DRBGVS vectors in test/drbg/cavp.test.ts
  */
 import { createHmac } from 'node:crypto';
-import { DrbgFunctions, MAX_INPUT_BYTES, MAX_REQUEST_BYTES, type MechanismLimits } from './functions.ts';
+import { DrbgFunctions, dfMechanismLimits, type MechanismLimits } from './functions.ts';
 import { hashParams, type HashParams } from './hash-params.ts';
 import type { DrbgCommonOptions, DrbgHash } from './types.ts';
 
@@ -38,14 +38,7 @@ export class HmacDrbg extends DrbgFunctions {
     this.hash = opts.hash;
     this.securityStrength = this.p.securityStrength;
     this.mechanism = `HMAC_DRBG ${this.p.cavpName}`;
-    this.limits = {
-      minEntropyBytes: this.securityStrength / 8,
-      maxEntropyBytes: MAX_INPUT_BYTES,
-      usesNonce: true,
-      maxPersonalizationBytes: MAX_INPUT_BYTES,
-      maxAdditionalInputBytes: MAX_INPUT_BYTES,
-      maxRequestBytes: MAX_REQUEST_BYTES,
-    };
+    this.limits = dfMechanismLimits(this.securityStrength / 8);
     this.key = Buffer.alloc(this.p.outBytes);
     this.v = Buffer.alloc(this.p.outBytes);
   }
