@@ -17,40 +17,19 @@
  * const apt = new AdaptiveProportionTest({ entropyPerSample: 1, binary: true }); // W 1024, C 589
  * apt.feedAll(new Uint8Array(1024));   // 588: the 589th zero of the window alarms
  */
-import {
-  APT_WINDOW_BINARY,
-  APT_WINDOW_NON_BINARY,
-  DEFAULT_ALPHA_EXPONENT,
-  aptCutoff,
-} from './cutoffs.ts';
+import { HealthAlarmLog, type HealthTestOptions } from './alarm-log.ts';
+import { APT_WINDOW_BINARY, APT_WINDOW_NON_BINARY, aptCutoff } from './cutoffs.ts';
 
-export interface AdaptiveProportionOptions {
-  /** Claimed min-entropy per sample H in bits (0 < H ≤ 32). */
-  entropyPerSample: number;
-  /** α = 2^−alphaExponent (default 20, as in SP 800-90B §4.4). */
-  alphaExponent?: number;
+export interface AdaptiveProportionOptions extends HealthTestOptions {
   /** Binary source (one bit per sample): W = 1024; otherwise W = 512. */
   binary?: boolean;
-  /** How many alarm indices to keep in `alarmIndices` (default 1000; `alarms` counts all). */
-  maxRecordedAlarms?: number;
 }
 
-export class AdaptiveProportionTest {
+export class AdaptiveProportionTest extends HealthAlarmLog {
   /** C: the count of the window's first value (itself included) that raises an alarm. */
   readonly cutoff: number;
   /** W: samples per window. */
   readonly window: number;
-  readonly entropyPerSample: number;
-  readonly alphaExponent: number;
-  /** Alarms raised so far (at most one per window). */
-  alarms = 0;
-  /** Samples fed so far (the global index of the next sample). */
-  samplesSeen = 0;
-  /** Global index of the first sample that raised an alarm, −1 if none. */
-  firstAlarmIndex = -1;
-  /** Global indices of the first `maxRecordedAlarms` alarms, in order. */
-  readonly alarmIndices: number[] = [];
-  private readonly maxRecorded: number;
   /**
    * @internal The count that alarms, at least 2: the standard tests B ≥ C only after a match, so
    * a (degenerate) C of 1 alarms at the first match, exactly as C = 2 does.
@@ -64,12 +43,10 @@ export class AdaptiveProportionTest {
   _pos = 0;
 
   constructor(opts: AdaptiveProportionOptions) {
-    this.entropyPerSample = opts.entropyPerSample;
-    this.alphaExponent = opts.alphaExponent ?? DEFAULT_ALPHA_EXPONENT;
+    super(opts);
     this.window = opts.binary === true ? APT_WINDOW_BINARY : APT_WINDOW_NON_BINARY;
     this.cutoff = aptCutoff(this.entropyPerSample, this.window, this.alphaExponent);
     this._trigger = Math.max(2, this.cutoff);
-    this.maxRecorded = opts.maxRecordedAlarms ?? 1000;
   }
 
   /** Feeds one sample; true when this sample raises an alarm. */
@@ -82,9 +59,7 @@ export class AdaptiveProportionTest {
     } else if (sample === this._ref && ++this._count === this._trigger) {
       // B only grows within a window, so it equals the trigger once: one alarm per window.
       alarm = true;
-      this.alarms++;
-      if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
-      if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
+      this._recordAlarm(index);
     }
     if (++this._pos === this.window) this._pos = 0;
     return alarm;
@@ -139,19 +114,9 @@ export class AdaptiveProportionTest {
     return first;
   }
 
-  /** @internal Counts an alarm raised at global sample index `index` (HealthMonitor's fused loop). */
-  _recordAlarm(index: number): void {
-    this.alarms++;
-    if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
-    if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
-  }
-
   /** Forgets all state (as after a power-on restart); cutoff and options stay. */
-  reset(): void {
-    this.alarms = 0;
-    this.samplesSeen = 0;
-    this.firstAlarmIndex = -1;
-    this.alarmIndices.length = 0;
+  override reset(): void {
+    super.reset();
     this._ref = -1;
     this._count = 0;
     this._pos = 0;

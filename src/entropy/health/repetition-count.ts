@@ -16,41 +16,22 @@
  * rct.feedAll(new Uint8Array(100));   // 20: the 21st identical sample alarms
  * rct.alarms                          // 4 (indices 20, 41, 62, 83)
  */
-import { DEFAULT_ALPHA_EXPONENT, rctCutoff } from './cutoffs.ts';
+import { HealthAlarmLog, type HealthTestOptions } from './alarm-log.ts';
+import { rctCutoff } from './cutoffs.ts';
 
-export interface RepetitionCountOptions {
-  /** Claimed min-entropy per sample H in bits (0 < H ≤ 32). */
-  entropyPerSample: number;
-  /** α = 2^−alphaExponent (default 20, as in SP 800-90B §4.4). */
-  alphaExponent?: number;
-  /** How many alarm indices to keep in `alarmIndices` (default 1000; `alarms` counts all). */
-  maxRecordedAlarms?: number;
-}
+export type RepetitionCountOptions = HealthTestOptions;
 
-export class RepetitionCountTest {
+export class RepetitionCountTest extends HealthAlarmLog {
   /** C: the number of identical consecutive samples that raises an alarm. */
   readonly cutoff: number;
-  readonly entropyPerSample: number;
-  readonly alphaExponent: number;
-  /** Alarms raised so far. */
-  alarms = 0;
-  /** Samples fed so far (the global index of the next sample). */
-  samplesSeen = 0;
-  /** Global index of the first sample that raised an alarm, −1 if none. */
-  firstAlarmIndex = -1;
-  /** Global indices of the first `maxRecordedAlarms` alarms, in order. */
-  readonly alarmIndices: number[] = [];
-  private readonly maxRecorded: number;
   /** @internal A: the value of the current run (−1 before the first sample); HealthMonitor's fused loop reads it. */
   _last = -1;
   /** @internal B: the length of the current run. */
   _run = 0;
 
   constructor(opts: RepetitionCountOptions) {
-    this.entropyPerSample = opts.entropyPerSample;
-    this.alphaExponent = opts.alphaExponent ?? DEFAULT_ALPHA_EXPONENT;
+    super(opts);
     this.cutoff = rctCutoff(this.entropyPerSample, this.alphaExponent);
-    this.maxRecorded = opts.maxRecordedAlarms ?? 1000;
   }
 
   /** Feeds one sample; true when this sample raises an alarm. */
@@ -59,9 +40,7 @@ export class RepetitionCountTest {
     if (sample === this._last) {
       if (++this._run >= this.cutoff) {
         this._run = 0;
-        this.alarms++;
-        if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
-        if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
+        this._recordAlarm(index);
         return true;
       }
       return false;
@@ -103,19 +82,9 @@ export class RepetitionCountTest {
     return first;
   }
 
-  /** @internal Counts an alarm raised at global sample index `index` (HealthMonitor's fused loop). */
-  _recordAlarm(index: number): void {
-    this.alarms++;
-    if (this.firstAlarmIndex < 0) this.firstAlarmIndex = index;
-    if (this.alarmIndices.length < this.maxRecorded) this.alarmIndices.push(index);
-  }
-
   /** Forgets all state (as after a power-on restart); cutoff and options stay. */
-  reset(): void {
-    this.alarms = 0;
-    this.samplesSeen = 0;
-    this.firstAlarmIndex = -1;
-    this.alarmIndices.length = 0;
+  override reset(): void {
+    super.reset();
     this._last = -1;
     this._run = 0;
   }
