@@ -1,19 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lcpArray, suffixArray, tupleStats, tupleStatsFromLcp } from '../../src/entropy/suffix-array.ts';
+import { xorshift32 as rng } from '../helpers/xorshift.ts';
 
-/** Deterministic xorshift32 for test inputs. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 function naiveSa(t: Uint8Array): number[] {
   const idx = [...t.keys()];

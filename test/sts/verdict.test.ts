@@ -5,19 +5,13 @@ import { runTests } from '../../src/sts/battery.ts';
 import { STS_TEST_NAMES, type StsTestName } from '../../src/sts/types.ts';
 import { batteryVerdict, streamVerdict } from '../../src/sts/verdict.ts';
 import { loadReference } from './helpers.ts';
+import { xorshift32 } from '../helpers/xorshift.ts';
 
 /** Deterministic xorshift32 bits with P(1) = p1 (a seeded stand-in for a biased source). */
 function biased(n: number, p1: number, seed: number): BitSequence {
   const bits = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    bits[i] = x / 4294967296 < p1 ? 1 : 0;
-  }
+  const next = xorshift32(seed);
+  for (let i = 0; i < n; i++) bits[i] = next() / 4294967296 < p1 ? 1 : 0;
   return BitSequence.fromBitArray(bits);
 }
 

@@ -1,20 +1,7 @@
 /** Deterministic test streams for the health tests (seeded; no Math.random). */
+import { xorshift32, xorshiftBytes } from '../../helpers/xorshift.ts';
 
-/** xorshift32 bytes masked to `bits` bits. Good enough for "looks uniform" streams. */
-export function xorshiftBytes(n: number, seed: number, bits: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  const mask = (1 << bits) - 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = (x >>> 11) & mask;
-  }
-  return out;
-}
+export { xorshiftBytes };
 
 /**
  * A stream with faults: stretches of random bytes, stuck runs of random length and
@@ -44,15 +31,10 @@ export function stuckThenRandom(n: number, seed: number): Uint8Array {
 /** Splits a buffer into pieces of pseudo-random length 1 … maxLen (views, no copy). */
 export function chunked(data: Uint8Array, maxLen: number): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  let x = 2463534242;
+  const next = xorshift32(2463534242);
   let i = 0;
   while (i < data.length) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    const len = 1 + (x % maxLen);
+    const len = 1 + (next() % maxLen);
     parts.push(data.subarray(i, Math.min(data.length, i + len)));
     i += len;
   }
