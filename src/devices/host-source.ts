@@ -17,12 +17,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
-import { AdaptiveProportionTest } from '../entropy/health/adaptive-proportion.ts';
-import { RepetitionCountTest } from '../entropy/health/repetition-count.ts';
+import type { AdaptiveProportionTest } from '../entropy/health/adaptive-proportion.ts';
+import type { RepetitionCountTest } from '../entropy/health/repetition-count.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Prng } from '../sim/prng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { TapRegistry } from '../taps/tap.ts';
+import { byteHealthTests, feedHealthTests } from './health-gate.ts';
 import { Keystream } from './keystream.ts';
 import { bool, num, str } from './param-get.ts';
 import type { ParamTable, ParamValues } from './params.ts';
@@ -149,14 +150,9 @@ export class HostSource {
       }
     }
     this.tapMeta = { consumer: name, source: name, kind: 'raw', claimedEntropyPerSample: num(params, 'claimed-entropy') };
-    if (bool(params, 'health-tests')) {
-      const h = num(params, 'claimed-entropy');
-      this.rct = new RepetitionCountTest({ entropyPerSample: h });
-      this.apt = new AdaptiveProportionTest({ entropyPerSample: h });
-    } else {
-      this.rct = null;
-      this.apt = null;
-    }
+    const health = byteHealthTests(params);
+    this.rct = health?.rct ?? null;
+    this.apt = health?.apt ?? null;
   }
 
   /** True once fault 'fail-after' (or the end of a file backend) stopped the source. */
@@ -193,15 +189,7 @@ export class HostSource {
     let alarm = false;
     if (bytes.length > 0) {
       if (this.rct !== null && this.apt !== null) {
-        const r0 = this.rct.alarms;
-        const a0 = this.apt.alarms;
-        this.rct.feedAll(bytes);
-        this.apt.feedAll(bytes);
-        const dr = this.rct.alarms - r0;
-        const da = this.apt.alarms - a0;
-        this.metrics.rctAlarms += dr;
-        this.metrics.aptAlarms += da;
-        alarm = dr + da > 0;
+        alarm = feedHealthTests(this.rct, this.apt, bytes, this.metrics);
       }
       this.taps.record(`${this.name}/raw`, this.tapMeta, bytes, this.sim.now);
     }

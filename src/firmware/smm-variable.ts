@@ -28,9 +28,10 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { CtrDrbg } from '../drbg/ctr-drbg.ts';
-import { AdaptiveProportionTest } from '../entropy/health/adaptive-proportion.ts';
-import { RepetitionCountTest } from '../entropy/health/repetition-count.ts';
+import type { AdaptiveProportionTest } from '../entropy/health/adaptive-proportion.ts';
+import type { RepetitionCountTest } from '../entropy/health/repetition-count.ts';
 import type { AccessContext } from '../devices/access.ts';
+import { byteHealthTests, feedHealthTests } from '../devices/health-gate.ts';
 import { bool, num, str } from '../devices/param-get.ts';
 import type { ParamTable, ParamValues } from '../devices/params.ts';
 import type { Pflash } from '../devices/pflash.ts';
@@ -240,14 +241,9 @@ export class SmmVariableDriver {
     this.keyMaterialBatch = num(params, 'key-material-batch');
     this.stateByteCost = pflash.programCost(1);
     this.drbg = new CtrDrbg({ keyBits: 256, derivationFunction: true });
-    if (bool(params, 'health-tests')) {
-      const h = num(params, 'claimed-entropy');
-      this.rct = new RepetitionCountTest({ entropyPerSample: h });
-      this.apt = new AdaptiveProportionTest({ entropyPerSample: h });
-    } else {
-      this.rct = null;
-      this.apt = null;
-    }
+    const health = byteHealthTests(params);
+    this.rct = health?.rct ?? null;
+    this.apt = health?.apt ?? null;
   }
 
   // ---------------------------------------------------------------- entropy
@@ -271,15 +267,7 @@ export class SmmVariableDriver {
     if (r.status === 'ok') {
       let alarm = r.alarm;
       if (this.rct !== null && this.apt !== null) {
-        const r0 = this.rct.alarms;
-        const a0 = this.apt.alarms;
-        this.rct.feedAll(r.bytes);
-        this.apt.feedAll(r.bytes);
-        const dr = this.rct.alarms - r0;
-        const da = this.apt.alarms - a0;
-        this.metrics.rctAlarms += dr;
-        this.metrics.aptAlarms += da;
-        alarm ||= dr + da > 0;
+        if (feedHealthTests(this.rct, this.apt, r.bytes, this.metrics)) alarm = true;
       }
       this.taps.record(
         'smm-variable/key-material',
