@@ -117,6 +117,27 @@ export function mismatches(
   return bad;
 }
 
+/**
+ * `mismatches` of an estimator against the reference output, over the named samples and
+ * every track each was assessed on (the loop every estimator's reference test runs).
+ */
+export function trackMismatches(
+  names: readonly string[],
+  label: string,
+  estimate: (symbols: Uint8Array, k: number) => Record<string, unknown>,
+  fields: Record<string, string>,
+): string[] {
+  const bad: string[] = [];
+  for (const name of names) {
+    const s = loadSample(name);
+    for (const track of tracksOf(s)) {
+      const { symbols, k } = trackSymbols(s, track);
+      bad.push(...mismatches(s, track, label, estimate(symbols, k), fields));
+    }
+  }
+  return bad;
+}
+
 /** The four predictors print the same fields. */
 export const PREDICTOR_FIELDS: Record<string, string> = {
   C: 'C',
