@@ -22,8 +22,7 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Bench } from 'tinybench';
-import type { BenchSuite, SuiteResult, TaskResult } from './suite.ts';
+import { runSuite, type BenchSuite, type SuiteResult, type TaskResult } from './suite.ts';
 import { suite as calibration } from './calibration.ts';
 import { suite as sts } from './sts.ts';
 import { suite as entropy } from './entropy.ts';
@@ -45,67 +44,6 @@ import { InputError, isInputError } from '../src/errors.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIO = join(ROOT, 'scenarios', 'design-matrix.yaml');
-
-/**
- * Process CPU time in ms. The benchmarks time with it rather than the wall
- * clock: on a shared 2-core machine other processes preempt ours, which
- * stretches long tasks more than short ones and so distorts the very ratios the
- * gate compares; CPU time does not count the time we were not running.
- */
-function cpuNow(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-/**
- * bench/suite.ts runSuite with the CPU-time clock (same result shape):
- * tinybench with `now: cpuNow` and explicit warm-up/iteration minimums.
- */
-async function runSuiteCpu(suite: BenchSuite, opts: { quick: boolean; onTask?: (name: string) => void }): Promise<SuiteResult> {
-  const quick = opts.quick;
-  await suite.setup?.({ quick });
-  const tasks = suite.tasks({ quick });
-  // tinybench warms up until BOTH warmupTime and warmupIterations (default 16) are
-  // reached, and measures until both `time` and `iterations` are: for tasks that
-  // take a second per call the iteration minimums, not the times, set the cost, so
-  // they are set explicitly (a few warm-up calls are enough for V8 to optimise).
-  const bench = new Bench({
-    time: quick ? 150 : 600,
-    iterations: quick ? 3 : 5,
-    warmupTime: quick ? 20 : 100,
-    warmupIterations: quick ? 2 : 3,
-    retainSamples: true,
-    now: cpuNow,
-  });
-  for (const t of tasks) bench.add(t.name, t.fn);
-  bench.addEventListener('cycle', (ev) => {
-    const name = (ev as unknown as { task?: { name: string } }).task?.name;
-    if (name !== undefined) opts.onTask?.(name);
-  });
-  await bench.run();
-  const results: TaskResult[] = tasks.map((t) => {
-    const r = bench.getTask(t.name)?.result as { latency?: { mean: number; rme: number; samplesCount: number; samples?: readonly number[] } } | undefined;
-    const lat = r?.latency;
-    if (!lat || !(lat.mean > 0)) throw new Error(`bench ${suite.name}/${t.name}: no result (did the task throw?)`);
-    return {
-      name: t.name,
-      throughput: t.unitsPerCall / (lat.mean / 1000) / suite.scale,
-      meanMs: lat.mean,
-      rmePercent: lat.rme,
-      samples: lat.samplesCount,
-      sampleMs: (lat.samples ?? []).slice(0, 200),
-    };
-  });
-  const byName = new Map(results.map((r) => [r.name, r]));
-  const ratios = (suite.ratios ?? []).map((q) => {
-    const a = byName.get(q.numerator);
-    const b = byName.get(q.denominator);
-    if (!a || !b) throw new Error(`bench ${suite.name}: ratio ${q.name} names an unknown task`);
-    const value = a.throughput / b.throughput;
-    return { ...q, value, ...(q.atLeast !== undefined ? { pass: value >= q.atLeast } : {}) };
-  });
-  return { name: suite.name, unit: suite.unit, tasks: results, ratios };
-}
 
 const t0 = performance.now();
 function progress(msg: string): void {
@@ -173,7 +111,7 @@ async function main(): Promise<number> {
   const runOne = async (s: BenchSuite): Promise<SuiteResult> => {
     const started = performance.now();
     let n = 0;
-    const r = await runSuiteCpu(s, { quick, onTask: (name) => progress(`${s.name}: ${name} (${++n})`) });
+    const r = await runSuite(s, { quick, onTask: (name) => progress(`${s.name}: ${name} (${++n})`) });
     progress(`${s.name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return r;
   };
