@@ -108,3 +108,23 @@ export function xmlEscape(s: string): string {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
 }
+
+/** Headers of the per-cell metric columns that the Markdown and HTML cell tables share. */
+export const CELL_METRIC_HEADERS = ['SetVariable/s', 'ratio', 'p50', 'p99', 'max', 'starvation', 'quota exh.', 'violations', '#UD non-SMM', 'lost vars'];
+
+/** One cell's metric columns, in the order of CELL_METRIC_HEADERS. */
+export function cellMetricColumns(c: CellResult): string[] {
+  const x = c.metrics;
+  return [
+    fmt(x.setVariable.perVirtualSecond, 4),
+    c.baselineRatio === undefined ? '—' : `${fmt(c.baselineRatio)}×`,
+    fmtNs(x.setVariable.latency.p50Ns),
+    fmtNs(x.setVariable.latency.p99Ns),
+    fmtNs(x.setVariable.latency.maxNs),
+    fmtNs(x.starvation.totalNs),
+    String(x.quotaExhaustionEvents),
+    String(x.isolation.violations),
+    String(x.udFaults.nonSmm),
+    String(x.variables.lost),
+  ];
+}

@@ -7,7 +7,7 @@
  */
 import type { ReportDocument } from './document.ts';
 import { renderCharts, type RenderedChart } from './charts.ts';
-import { designMatrix, fmt, fmtNs, matrixKey, VERDICT_GLYPH, xmlEscape as esc } from './format.ts';
+import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, fmt, fmtNs, matrixKey, VERDICT_GLYPH, xmlEscape as esc } from './format.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;background:#fff}
@@ -82,22 +82,12 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
     parts.push('<h2>Cells</h2>');
     parts.push(
       table(
-        ['cell', 'verdict', 'SetVariable/s', 'ratio', 'p50', 'p99', 'max', 'starvation', 'quota exh.', 'violations', '#UD non-SMM', 'lost vars', 'reasons'],
+        ['cell', 'verdict', ...CELL_METRIC_HEADERS, 'reasons'],
         run.cells.map((c) => {
-          const x = c.metrics;
           return [
             c.id,
             { html: `${VERDICT_GLYPH[c.verdict]} ${esc(c.verdict)}`, cls: `v-${c.verdict}` },
-            fmt(x.setVariable.perVirtualSecond, 4),
-            c.baselineRatio === undefined ? '—' : `${fmt(c.baselineRatio)}×`,
-            fmtNs(x.setVariable.latency.p50Ns),
-            fmtNs(x.setVariable.latency.p99Ns),
-            fmtNs(x.setVariable.latency.maxNs),
-            fmtNs(x.starvation.totalNs),
-            String(x.quotaExhaustionEvents),
-            String(x.isolation.violations),
-            String(x.udFaults.nonSmm),
-            String(x.variables.lost),
+            ...cellMetricColumns(c),
             c.verdictReasons.join('; '),
           ];
         }),

@@ -7,7 +7,7 @@
  * parameters used with their sources, and the wall-clock benchmarks.
  */
 import type { ReportDocument } from './document.ts';
-import { designMatrix, fmt, fmtNs, matrixKey, mdCell, VERDICT_MARK } from './format.ts';
+import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, fmt, fmtNs, matrixKey, mdCell, VERDICT_MARK } from './format.ts';
 
 function table(head: string[], rows: string[][], align?: string[]): string[] {
   return [
@@ -56,23 +56,9 @@ export function renderMarkdown(doc: ReportDocument): string {
     out.push('## Cells', '');
     out.push(
       ...table(
-        ['cell', 'verdict', 'SetVariable/s', 'ratio', 'p50', 'p99', 'max', 'starvation', 'quota exh.', 'violations', '#UD (non-SMM)', 'lost vars'],
+        ['cell', 'verdict', ...CELL_METRIC_HEADERS],
         run.cells.map((c) => {
-          const x = c.metrics;
-          return [
-            c.id,
-            `${VERDICT_MARK[c.verdict]} ${c.verdict}`,
-            fmt(x.setVariable.perVirtualSecond, 4),
-            c.baselineRatio === undefined ? '—' : `${fmt(c.baselineRatio)}×`,
-            fmtNs(x.setVariable.latency.p50Ns),
-            fmtNs(x.setVariable.latency.p99Ns),
-            fmtNs(x.setVariable.latency.maxNs),
-            fmtNs(x.starvation.totalNs),
-            String(x.quotaExhaustionEvents),
-            String(x.isolation.violations),
-            String(x.udFaults.nonSmm),
-            String(x.variables.lost),
-          ];
+          return [c.id, `${VERDICT_MARK[c.verdict]} ${c.verdict}`, ...cellMetricColumns(c)];
         }),
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
