@@ -3,7 +3,7 @@
  * the design × adversary grouping, and escaping. Every formatter maps a
  * non-finite number to '—' so no output ever shows NaN or Infinity.
  */
-import type { CellResult } from '../scenario/result.ts';
+import type { CellResult, RunResult } from '../scenario/result.ts';
 
 /** A number with `digits` significant digits, thousands left as is. */
 export function fmt(v: number | undefined, digits = 3): string {
@@ -127,4 +127,27 @@ export function cellMetricColumns(c: CellResult): string[] {
     String(x.udFaults.nonSmm),
     String(x.variables.lost),
   ];
+}
+
+/** One distinct (component, parameter, value) of a run and how many cells used it. */
+export interface ParameterUse {
+  p: CellResult['parametersUsed'][number];
+  cells: number;
+}
+
+/**
+ * The parameters of a run, one entry per distinct (component, name, value) in
+ * first-seen order: most cells share the defaults, so the reports list each once.
+ */
+export function distinctParameters(run: RunResult): ParameterUse[] {
+  const seen = new Map<string, ParameterUse>();
+  for (const c of run.cells) {
+    for (const p of c.parametersUsed) {
+      const k = `${p.component}\u0000${p.name}\u0000${String(p.value)}`;
+      const e = seen.get(k);
+      if (e) e.cells++;
+      else seen.set(k, { p, cells: 1 });
+    }
+  }
+  return [...seen.values()];
 }

@@ -7,7 +7,7 @@
  */
 import type { ReportDocument } from './document.ts';
 import { renderCharts, type RenderedChart } from './charts.ts';
-import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, fmt, fmtNs, matrixKey, VERDICT_GLYPH, xmlEscape as esc } from './format.ts';
+import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, VERDICT_GLYPH, xmlEscape as esc } from './format.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;background:#fff}
@@ -115,21 +115,13 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
         ),
       );
     }
-    const params = new Map<string, { p: (typeof run.cells)[number]['parametersUsed'][number]; cells: number }>();
-    for (const c of run.cells) {
-      for (const p of c.parametersUsed) {
-        const k = `${p.component}\u0000${p.name}\u0000${String(p.value)}`;
-        const e = params.get(k);
-        if (e) e.cells++;
-        else params.set(k, { p, cells: 1 });
-      }
-    }
-    if (params.size) {
-      parts.push(`<h2>Parameters used</h2><details><summary>${params.size} distinct parameter values, with the source of each default</summary>`);
+    const params = distinctParameters(run);
+    if (params.length) {
+      parts.push(`<h2>Parameters used</h2><details><summary>${params.length} distinct parameter values, with the source of each default</summary>`);
       parts.push(
         table(
           ['component', 'parameter', 'value', 'source', 'cells'],
-          [...params.values()].map(({ p, cells }) => [
+          params.map(({ p, cells }) => [
             p.component,
             p.name,
             `${String(p.value)}${p.unit ? ` ${p.unit}` : ''}${p.overridden ? ' (set by scenario)' : ''}`,

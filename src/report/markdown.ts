@@ -7,7 +7,7 @@
  * parameters used with their sources, and the wall-clock benchmarks.
  */
 import type { ReportDocument } from './document.ts';
-import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, fmt, fmtNs, matrixKey, mdCell, VERDICT_MARK } from './format.ts';
+import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, VERDICT_MARK } from './format.ts';
 
 function table(head: string[], rows: string[][], align?: string[]): string[] {
   return [
@@ -122,21 +122,13 @@ export function renderMarkdown(doc: ReportDocument): string {
     }
 
     // Parameters: one row per distinct (component, name, value); most cells share defaults.
-    const params = new Map<string, { p: (typeof run.cells)[number]['parametersUsed'][number]; cells: number }>();
-    for (const c of run.cells) {
-      for (const p of c.parametersUsed) {
-        const k = `${p.component}\u0000${p.name}\u0000${String(p.value)}`;
-        const e = params.get(k);
-        if (e) e.cells++;
-        else params.set(k, { p, cells: 1 });
-      }
-    }
-    if (params.size) {
-      out.push('<details><summary>Parameters used (' + params.size + ')</summary>', '');
+    const params = distinctParameters(run);
+    if (params.length) {
+      out.push('<details><summary>Parameters used (' + params.length + ')</summary>', '');
       out.push(
         ...table(
           ['component', 'parameter', 'value', 'source', 'cells'],
-          [...params.values()].map(({ p, cells }) => [
+          params.map(({ p, cells }) => [
             p.component,
             p.name,
             `${String(p.value)}${p.unit ? ` ${p.unit}` : ''}${p.overridden ? ' (set by scenario)' : ''}`,
