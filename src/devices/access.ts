@@ -1,7 +1,7 @@
 /**
  * Who is touching a device. Every device access carries an AccessContext and the device
  * alone decides what that privilege may do (QEMU's MemTxAttrs: `attrs.secure` = "CPU in
- * SMM" on x86, DOMAIN.md §1.5).
+ * SMM" on x86, docs/model.md §1.5).
  */
 export type Privilege = 'smm' | 'firmware' | 'third-party' | 'os';
 

@@ -1,6 +1,6 @@
 /**
  * The host's entropy backend (what QEMU's `rng-builtin`/`rng-random` read: host getrandom,
- * a file, ...; DOMAIN.md §1.3, §0 rows 6–7), as a single FIFO server with a per-request
+ * a file, ...; docs/model.md §1.3, §0 rows 6–7), as a single FIFO server with a per-request
  * latency and a throughput limit, optional injected faults, and embedded SP 800-90B §4.4
  * continuous health tests (RCT + APT) on its raw output.
  *
@@ -35,7 +35,7 @@ export const HOST_SOURCE_PARAMS: ParamTable = [
     enum: ['seeded', 'os', 'file'],
     default: 'seeded',
     description: "Where host bytes come from: 'seeded' (AES-256-CTR keystream from the run seed), 'os' (node:crypto), 'file'.",
-    source: 'our choice: reproducible stand-in for rng-builtin/getrandom (DOMAIN.md §0 row 6; QEMU -seed analogue §1.3)',
+    source: 'our choice: reproducible stand-in for rng-builtin/getrandom (docs/model.md §0 row 6; QEMU -seed analogue §1.3)',
   },
   { name: 'file', type: 'string', default: '', description: "Path read by backend 'file'.", source: 'our choice' },
   {
@@ -45,7 +45,7 @@ export const HOST_SOURCE_PARAMS: ParamTable = [
     default: 400e6,
     min: 1,
     description: 'Host source bandwidth (requests are served one after another, FIFO).',
-    source: 'estimate: host getrandom(2) output rate (hundreds of MB/s); no DOMAIN.md figure',
+    source: 'estimate: host getrandom(2) output rate (hundreds of MB/s); no docs/model.md figure',
   },
   {
     name: 'latency',
@@ -54,7 +54,7 @@ export const HOST_SOURCE_PARAMS: ParamTable = [
     default: 2000,
     min: 0,
     description: 'Fixed host cost per request (syscall).',
-    source: 'estimate: one getrandom(2) syscall; no DOMAIN.md figure',
+    source: 'estimate: one getrandom(2) syscall; no docs/model.md figure',
   },
   {
     name: 'fault',
@@ -82,7 +82,7 @@ export const HOST_SOURCE_PARAMS: ParamTable = [
     type: 'boolean',
     default: true,
     description: 'Run SP 800-90B RCT + APT on every raw output byte and report alarms.',
-    source: 'SP 800-90B §4.4 (DOMAIN.md §7.2); QEMU backends have none, this is our design choice',
+    source: 'SP 800-90B §4.4 (docs/model.md §7.2); QEMU backends have none, this is our design choice',
   },
   {
     name: 'claimed-entropy',
@@ -92,7 +92,7 @@ export const HOST_SOURCE_PARAMS: ParamTable = [
     max: 8,
     default: 8,
     description: 'Min-entropy per byte the health tests assume (sets the cutoffs: H = 8 → RCT C = 4, APT C = 13).',
-    source: 'DOMAIN.md §7.2 cutoff tables; a conditioned host source is credited full entropy (Linux credits virtio-rng 1000/1024, §0 row 31)',
+    source: 'docs/model.md §7.2 cutoff tables; a conditioned host source is credited full entropy (Linux credits virtio-rng 1000/1024, §0 row 31)',
   },
 ];
 

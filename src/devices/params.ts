@@ -1,13 +1,13 @@
 /**
  * Parameter tables, QEMU property-table style: every rate, cost and behaviour of the
  * platform model is a named parameter declared once beside its component, with its unit,
- * its default and where the default comes from (a DOMAIN.md row/section, or "estimate: …"
+ * its default and where the default comes from (a docs/model.md row/section, or "estimate: …"
  * when no source backs it). The scenario schema, the defaults and the report's
  * "parameters used" section all derive from these tables.
  *
  * @example
  * resolveParams('virtio-rng', { 'max-bytes': 1024, period: 1000 })['period']   // 1000
- * resolveParams('virtio-rng', undefined)['period']                              // 65536 (DOMAIN.md §0 row 2)
+ * resolveParams('virtio-rng', undefined)['period']                              // 65536 (docs/model.md §0 row 2)
  * resolveParams('virtio-rng', { period: 0 })   // throws InputError: virtio-rng.period: 0 is below the minimum 1 (ms)
  */
 import { InputError } from '../errors.ts';
@@ -37,7 +37,7 @@ export interface ParamSpec {
   min?: number;
   max?: number;
   description: string;
-  /** Where the default comes from: 'DOMAIN.md §0 row 2 (QEMU hw/virtio/virtio-rng.c)' or 'estimate: ...'. */
+  /** Where the default comes from: 'docs/model.md §0 row 2 (QEMU hw/virtio/virtio-rng.c)' or 'estimate: ...'. */
   source: string;
 }
 export type ParamTable = readonly ParamSpec[];

@@ -1,5 +1,5 @@
 /**
- * The variable-store flash: QEMU `cfi.pflash01` with `secure=on` (DOMAIN.md §1.5, §0 row 40).
+ * The variable-store flash: QEMU `cfi.pflash01` with `secure=on` (docs/model.md §1.5, §0 row 40).
  *
  * - Writes whose transaction is not "secure" (CPU not in SMM) return MEMTX_ERROR: nothing
  *   changes; we count them as blocked attempts. With `secure=off` a non-SMM write lands and
@@ -23,7 +23,7 @@ export const PFLASH_PARAMS: ParamTable = [
     type: 'boolean',
     default: true,
     description: 'cfi.pflash01 property secure: refuse writes from outside SMM.',
-    source: 'DOMAIN.md §1.5 (OVMF README SMM command line: -global driver=cfi.pflash01,property=secure,value=on), §0 row 40',
+    source: 'docs/model.md §1.5 (OVMF README SMM command line: -global driver=cfi.pflash01,property=secure,value=on), §0 row 40',
   },
   {
     name: 'size-bytes',
@@ -33,7 +33,7 @@ export const PFLASH_PARAMS: ParamTable = [
     min: 4096,
     max: 64 * 1024 * 1024,
     description: 'Size of the variable store region.',
-    source: 'estimate: OVMF variable store of a 4 MiB build (≈256 KiB); not in DOMAIN.md',
+    source: 'estimate: OVMF variable store of a 4 MiB build (≈256 KiB); not in docs/model.md',
   },
   {
     name: 'block-bytes',
@@ -42,7 +42,7 @@ export const PFLASH_PARAMS: ParamTable = [
     default: 4096,
     min: 512,
     description: 'Erase block size.',
-    source: 'estimate: OVMF flash block size 4 KiB; not in DOMAIN.md',
+    source: 'estimate: OVMF flash block size 4 KiB; not in docs/model.md',
   },
   {
     name: 'mmio-exit-ns',
@@ -51,7 +51,7 @@ export const PFLASH_PARAMS: ParamTable = [
     default: 10000,
     min: 0,
     description: 'One MMIO write to the flash (userspace exit to QEMU).',
-    source: 'estimate: DOMAIN.md §0 row 24 (userspace exit ≈5–15 µs), §4.3',
+    source: 'estimate: docs/model.md §0 row 24 (userspace exit ≈5–15 µs), §4.3',
   },
   {
     name: 'writes-per-byte',
@@ -59,7 +59,7 @@ export const PFLASH_PARAMS: ParamTable = [
     default: 2,
     min: 0,
     description: 'MMIO writes per programmed byte (CFI program command + data).',
-    source: 'estimate: byte-wise CFI programming (command, data); not in DOMAIN.md',
+    source: 'estimate: byte-wise CFI programming (command, data); not in docs/model.md',
   },
 ];
 

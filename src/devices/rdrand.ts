@@ -1,5 +1,5 @@
 /**
- * The CPU's RDRAND/RDSEED unit as the guest sees it under KVM (DOMAIN.md §4.1–4.3, §5).
+ * The CPU's RDRAND/RDSEED unit as the guest sees it under KVM (docs/model.md §4.1–4.3, §5).
  *
  * Timing: each instruction has a per-thread latency (`latency-ns`) and consumes `word-bytes`
  * of one DRNG shared by every vCPU (`aggregate-bytes-per-s`, §5.1: per-thread latency exceeds
@@ -39,7 +39,7 @@ export const RDRAND_PARAMS: ParamTable = [
     enum: ['passthrough', 'trap', 'smm-only', 'hidden'],
     default: 'passthrough',
     description: 'How the hypervisor exposes RDRAND/RDSEED.',
-    source: 'DOMAIN.md §0 row 22 (KVM: native when CPUID exposes the feature); smm-only/trap = Ersek proposal (§4.1, inferred)',
+    source: 'docs/model.md §0 row 22 (KVM: native when CPUID exposes the feature); smm-only/trap = Ersek proposal (§4.1, inferred)',
   },
   {
     name: 'trap-handler',
@@ -47,7 +47,7 @@ export const RDRAND_PARAMS: ParamTable = [
     enum: ['kernel', 'qemu'],
     default: 'kernel',
     description: "Where a trapped RDRAND/RDSEED is handled (policy 'trap' and 'smm-only').",
-    source: 'DOMAIN.md §4.1 (inferred: in-kernel handler is the natural place)',
+    source: 'docs/model.md §4.1 (inferred: in-kernel handler is the natural place)',
   },
   {
     name: 'trap-kernel-ns',
@@ -56,7 +56,7 @@ export const RDRAND_PARAMS: ParamTable = [
     default: 1500,
     min: 0,
     description: 'In-kernel VM exit round trip (RDRAND exit handled in KVM, #UD injection).',
-    source: 'estimate: DOMAIN.md §0 row 23 (≈1–2 µs), §4.3',
+    source: 'estimate: docs/model.md §0 row 23 (≈1–2 µs), §4.3',
   },
   {
     name: 'trap-qemu-ns',
@@ -65,7 +65,7 @@ export const RDRAND_PARAMS: ParamTable = [
     default: 10000,
     min: 0,
     description: 'Userspace (QEMU) exit round trip.',
-    source: 'estimate: DOMAIN.md §0 row 24 (≈5–15 µs), §4.3',
+    source: 'estimate: docs/model.md §0 row 24 (≈5–15 µs), §4.3',
   },
   {
     name: 'latency-ns',
@@ -74,7 +74,7 @@ export const RDRAND_PARAMS: ParamTable = [
     default: 110,
     min: 0,
     description: 'Per-instruction latency on one thread.',
-    source: 'DOMAIN.md §5.1 (Skylake/Kaby Lake i7-7700K ≈110 ns ≈463 cycles; medium reliability), §0 row 26',
+    source: 'docs/model.md §5.1 (Skylake/Kaby Lake i7-7700K ≈110 ns ≈463 cycles; medium reliability), §0 row 26',
   },
   {
     name: 'aggregate-bytes-per-s',
@@ -83,9 +83,9 @@ export const RDRAND_PARAMS: ParamTable = [
     default: 800e6,
     min: 1,
     description: 'DRNG bandwidth shared by all vCPUs.',
-    source: 'DOMAIN.md §0 row 27 (Ivy Bridge DRNG physical max 800 MB/s), §5.1',
+    source: 'docs/model.md §0 row 27 (Ivy Bridge DRNG physical max 800 MB/s), §5.1',
   },
-  { name: 'word-bytes', type: 'integer', unit: 'bytes', default: 8, min: 2, max: 8, description: 'Operand size of one RDRAND/RDSEED.', source: 'DOMAIN.md §3.3 (BaseRngLib 64-bit reads)' },
+  { name: 'word-bytes', type: 'integer', unit: 'bytes', default: 8, min: 2, max: 8, description: 'Operand size of one RDRAND/RDSEED.', source: 'docs/model.md §3.3 (BaseRngLib 64-bit reads)' },
   {
     name: 'rdseed-bytes-per-s',
     type: 'number',
@@ -93,7 +93,7 @@ export const RDRAND_PARAMS: ParamTable = [
     default: 375e6,
     min: 1,
     description: 'ENRNG (RDSEED) refill rate.',
-    source: 'DOMAIN.md §5.1 (Intel ES ≈3 Gbit/s shared; low–medium reliability)',
+    source: 'docs/model.md §5.1 (Intel ES ≈3 Gbit/s shared; low–medium reliability)',
   },
   {
     name: 'rdseed-pool-bytes',
@@ -102,25 +102,25 @@ export const RDRAND_PARAMS: ParamTable = [
     default: 64,
     min: 8,
     description: 'Conditioned seeds the ENRNG can hold; RDSEED on an empty pool returns CF=0.',
-    source: 'estimate: no DOMAIN.md figure (two 256-bit seeds)',
+    source: 'estimate: no docs/model.md figure (two 256-bit seeds)',
   },
-  { name: 'retry-limit', type: 'integer', default: 10, min: 1, description: 'RDRAND retries per word (BaseRngLib GETRANDOM_RETRY_LIMIT).', source: 'DOMAIN.md §0 row 15, §5.2 (SDM §7.3.17)' },
+  { name: 'retry-limit', type: 'integer', default: 10, min: 1, description: 'RDRAND retries per word (BaseRngLib GETRANDOM_RETRY_LIMIT).', source: 'docs/model.md §0 row 15, §5.2 (SDM §7.3.17)' },
   {
     name: 'fault',
     type: 'string',
     enum: ['none', 'all-ones', 'zero', 'cf0'],
     default: 'none',
     description: 'DRNG fault: all-ones with CF=1, zero with CF=1, or always CF=0.',
-    source: 'DOMAIN.md §5.2 (AMD Zen 2 all-ones, Zen 5 RDSEED zero)',
+    source: 'docs/model.md §5.2 (AMD Zen 2 all-ones, Zen 5 RDSEED zero)',
   },
-  { name: 'srbds', type: 'boolean', default: false, description: 'SRBDS mitigation: RDRAND/RDSEED serialised across CPUs, slower.', source: 'DOMAIN.md §5.2 (CVE-2020-0543)' },
+  { name: 'srbds', type: 'boolean', default: false, description: 'SRBDS mitigation: RDRAND/RDSEED serialised across CPUs, slower.', source: 'docs/model.md §5.2 (CVE-2020-0543)' },
   {
     name: 'srbds-latency-factor',
     type: 'number',
     default: 10,
     min: 1,
     description: 'Latency multiplier under SRBDS.',
-    source: 'estimate: DOMAIN.md §5.2 says Intel published no single slowdown factor',
+    source: 'estimate: docs/model.md §5.2 says Intel published no single slowdown factor',
   },
 ];
 
@@ -148,7 +148,7 @@ export class RdrandUnit {
   instructions = 0;
   udCount = 0;
   exits = 0;
-  /** VM exits by basic exit reason: 57 = RDRAND, 61 = RDSEED (DOMAIN.md §0 row 21). */
+  /** VM exits by basic exit reason: 57 = RDRAND, 61 = RDSEED (docs/model.md §0 row 21). */
   readonly exitsByReason: Record<57 | 61, number> = { 57: 0, 61: 0 };
   private drngFreeAt = 0;
   private serialFreeAt = 0;

@@ -1,5 +1,5 @@
 /**
- * SMI cost model: an SMM entry from guest code (DOMAIN.md §4.4, §1.6, §3.7).
+ * SMI cost model: an SMM entry from guest code (docs/model.md §4.4, §1.6, §3.7).
  *
  * SetVariable reaches SMM by writing APM_CNT (I/O port 0xB2): a userspace exit to QEMU,
  * which raises a *broadcast* SMI (every vCPU is kicked, KVM writes each state-save area and
@@ -29,7 +29,7 @@ export const SMI_PARAMS: ParamTable = [
     default: 10000,
     min: 0,
     description: 'OUT 0xB2 (APM_CNT): userspace exit to QEMU on the calling vCPU.',
-    source: 'estimate: DOMAIN.md §0 row 24 (userspace exit ≈5–15 µs), §1.6',
+    source: 'estimate: docs/model.md §0 row 24 (userspace exit ≈5–15 µs), §1.6',
   },
   {
     name: 'entry-per-vcpu-ns',
@@ -38,7 +38,7 @@ export const SMI_PARAMS: ParamTable = [
     default: 5000,
     min: 0,
     description: 'KVM_SMI injection, kick and emulated SMM entry (state-save write), per vCPU.',
-    source: 'estimate: DOMAIN.md §4.4 (per-SMI ≈20–100 µs for ≤4 vCPUs; no source found)',
+    source: 'estimate: docs/model.md §4.4 (per-SMI ≈20–100 µs for ≤4 vCPUs; no source found)',
   },
   {
     name: 'rendezvous-per-vcpu-ns',
@@ -47,7 +47,7 @@ export const SMI_PARAMS: ParamTable = [
     default: 5000,
     min: 0,
     description: 'SMM rendezvous (all processors check in), per vCPU.',
-    source: 'estimate: DOMAIN.md §4.4 (grows roughly linearly with vCPU count)',
+    source: 'estimate: docs/model.md §4.4 (grows roughly linearly with vCPU count)',
   },
   {
     name: 'rsm-ns',
@@ -56,7 +56,7 @@ export const SMI_PARAMS: ParamTable = [
     default: 5000,
     min: 0,
     description: 'Emulated RSM back to the interrupted code.',
-    source: 'estimate: DOMAIN.md §4.4',
+    source: 'estimate: docs/model.md §4.4',
   },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * An SMM-only platform entropy device: Ersek's "privileged source" as hardware (DOMAIN.md
+ * An SMM-only platform entropy device: Ersek's "privileged source" as hardware (docs/model.md
  * §2.1; no such device exists upstream, §1.5, §2.3 — this is *our* design).
  *
  * A fixed I/O port block (`io-port`, default 0x0510: our choice, a free ISA range) with
@@ -45,7 +45,7 @@ export const SMM_DEVICE_PARAMS: ParamTable = [
     min: 0,
     max: 0xfff0,
     description: 'Base I/O port of the register block.',
-    source: 'our choice: no such device upstream (DOMAIN.md §1.5); 0x0510 is a free port range on q35',
+    source: 'our choice: no such device upstream (docs/model.md §1.5); 0x0510 is a free port range on q35',
   },
   {
     name: 'fw-cfg-name',
@@ -59,7 +59,7 @@ export const SMM_DEVICE_PARAMS: ParamTable = [
     type: 'boolean',
     default: true,
     description: 'Refuse non-SMM accesses (reads all-ones, writes dropped).',
-    source: 'our design, modelled on pflash secure=on (DOMAIN.md §1.5)',
+    source: 'our design, modelled on pflash secure=on (docs/model.md §1.5)',
   },
   {
     name: 'backend',
@@ -85,7 +85,7 @@ export const SMM_DEVICE_PARAMS: ParamTable = [
     default: 10000,
     min: 0,
     description: 'One IN/OUT to the device (userspace exit to QEMU).',
-    source: 'estimate: DOMAIN.md §0 row 24 (≈5–15 µs), §4.3',
+    source: 'estimate: docs/model.md §0 row 24 (≈5–15 µs), §4.3',
   },
   {
     name: 'retry-ns',

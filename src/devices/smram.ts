@@ -1,5 +1,5 @@
 /**
- * SMRAM as q35's TSEG (DOMAIN.md §1.6, §0 row 39): memory at the top of low RAM that only
+ * SMRAM as q35's TSEG (docs/model.md §1.6, §0 row 39): memory at the top of low RAM that only
  * SMM can reach; a non-SMM access hits a "blackhole" (reads return all-ones, writes are
  * dropped). The SMM variable driver keeps its DRBG state and its keys here. Backing pages
  * are allocated lazily, so a 16 MiB TSEG costs nothing until used.
@@ -18,7 +18,7 @@ export const SMRAM_PARAMS: ParamTable = [
     min: 1,
     max: 0xfff,
     description: 'TSEG size (q35 extended TSEG, mch.extended-tseg-mbytes).',
-    source: 'DOMAIN.md §0 row 39 (16 MiB for pc-q35-2.10 … 10.1; 64 MiB from 10.2)',
+    source: 'docs/model.md §0 row 39 (16 MiB for pc-q35-2.10 … 10.1; 64 MiB from 10.2)',
   },
 ];
 

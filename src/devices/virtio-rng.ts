@@ -1,6 +1,6 @@
 /**
  * QEMU `virtio-rng-device` with its rate limiter, following `hw/virtio/virtio-rng.c`
- * (DOMAIN.md §1.1–1.2, §0 rows 1–5):
+ * (docs/model.md §1.1–1.2, §0 rows 1–5):
  *
  * - one request queue of 8 buffers, served in FIFO order;
  * - `max-bytes` per `period` ms, a *fixed window started lazily*: the window timer is armed by
@@ -47,7 +47,7 @@ export const VIRTIO_RNG_PARAMS: ParamTable = [
     min: 1,
     max: 9223372036854775807,
     description: 'Bytes served per window (QEMU property max-bytes; INT64_MAX = unlimited).',
-    source: 'DOMAIN.md §0 row 1 (QEMU hw/virtio/virtio-rng.c property table)',
+    source: 'docs/model.md §0 row 1 (QEMU hw/virtio/virtio-rng.c property table)',
   },
   {
     name: 'period',
@@ -57,7 +57,7 @@ export const VIRTIO_RNG_PARAMS: ParamTable = [
     min: 1,
     max: 4294967295,
     description: 'Window length on the virtual clock (QEMU property period; realize rejects 0).',
-    source: 'DOMAIN.md §0 row 2 (QEMU hw/virtio/virtio-rng.c: 1 << 16 ms)',
+    source: 'docs/model.md §0 row 2 (QEMU hw/virtio/virtio-rng.c: 1 << 16 ms)',
   },
   {
     name: 'queue-size',
@@ -66,7 +66,7 @@ export const VIRTIO_RNG_PARAMS: ParamTable = [
     min: 1,
     max: 1024,
     description: 'Buffers the request queue holds.',
-    source: 'DOMAIN.md §0 row 5 (virtio_add_queue(vdev, 8, …))',
+    source: 'docs/model.md §0 row 5 (virtio_add_queue(vdev, 8, …))',
   },
   {
     name: 'backend-latency',
@@ -75,7 +75,7 @@ export const VIRTIO_RNG_PARAMS: ParamTable = [
     default: 20000,
     min: 0,
     description: 'QEMU main-loop / bottom-half hop between a process() request and the backend filling it.',
-    source: 'estimate: DOMAIN.md §4.3 (virtio-rng round trip "tens of µs")',
+    source: 'estimate: docs/model.md §4.3 (virtio-rng round trip "tens of µs")',
   },
   {
     name: 'notify-ns',
@@ -84,14 +84,14 @@ export const VIRTIO_RNG_PARAMS: ParamTable = [
     default: 1500,
     min: 0,
     description: 'Guest cost of a queue kick (ioeventfd, in-kernel exit).',
-    source: 'estimate: DOMAIN.md §0 row 23 (in-kernel exit ≈1–2 µs), §4.3',
+    source: 'estimate: docs/model.md §0 row 23 (in-kernel exit ≈1–2 µs), §4.3',
   },
   {
     name: 'os-driver',
     type: 'boolean',
     default: true,
     description: 'The OS (Linux virtio-rng driver) binds the device at the start of the runtime phase (DRIVER_OK).',
-    source: 'DOMAIN.md §6.1 (Linux drivers/char/hw_random/virtio-rng.c)',
+    source: 'docs/model.md §6.1 (Linux drivers/char/hw_random/virtio-rng.c)',
   },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * MdePkg BaseRngLib, x86 (DOMAIN.md §3.3, §0 rows 15–16): RDRAND with up to 10 tries per
+ * MdePkg BaseRngLib, x86 (docs/model.md §3.3, §0 rows 15–16): RDRAND with up to 10 tries per
  * word, and on *every* call a support check: CPUID.1:ECX[30] (a VM exit) and TestRdRand,
  * 8 samples (each with up to 10 tries) that must change value at least 5 times — the
  * Zen-era all-ones guard, same constants as Linux (§5.2). No caching since edb312d5d0.

@@ -1,5 +1,5 @@
 /**
- * The boot timeline (DOMAIN.md §3.1, §3.7, §2.1): SEC/PEI → DXE (platform and third-party
+ * The boot timeline (docs/model.md §3.1, §3.7, §2.1): SEC/PEI → DXE (platform and third-party
  * drivers load; RngDxe installs EFI_RNG_PROTOCOL if RDRAND works) → EndOfDxe + SMM
  * ReadyToLock (the SMM driver may seed here) → BDS (virtio-rng connected only now; firmware
  * writes its boot variables) → HTTPS boot (TLS) → ExitBootServices (virtio-rng reset, boot
@@ -16,7 +16,7 @@ export type PhaseName = 'sec-pei' | 'dxe' | 'end-of-dxe' | 'bds' | 'https-boot' 
 export const PHASES: readonly PhaseName[] = ['sec-pei', 'dxe', 'end-of-dxe', 'bds', 'https-boot', 'exit-boot-services', 'runtime'];
 
 export const TIMELINE_PARAMS: ParamTable = [
-  { name: 'sec-pei-ns', type: 'number', unit: 'ns', default: 300e6, min: 0, description: 'SEC + PEI duration.', source: 'estimate: OVMF boot-log timing, not in DOMAIN.md' },
+  { name: 'sec-pei-ns', type: 'number', unit: 'ns', default: 300e6, min: 0, description: 'SEC + PEI duration.', source: 'estimate: OVMF boot-log timing, not in docs/model.md' },
   { name: 'dxe-ns', type: 'number', unit: 'ns', default: 700e6, min: 0, description: 'DXE dispatch duration (third-party drivers run here).', source: 'estimate' },
   { name: 'end-of-dxe-ns', type: 'number', unit: 'ns', default: 1e6, min: 0, description: 'EndOfDxe + SMM ReadyToLock.', source: 'estimate' },
   { name: 'bds-ns', type: 'number', unit: 'ns', default: 500e6, min: 0, description: 'BDS duration (virtio-rng connected, boot variables written).', source: 'estimate' },
@@ -29,7 +29,7 @@ export const TIMELINE_PARAMS: ParamTable = [
     default: 1000e9,
     min: 0,
     description: 'How long the model lets a stalled boot (firmware waiting forever) run before it stops the cell.',
-    source: 'our choice: > 15 default virtio-rng periods (DOMAIN.md §0 row 2)',
+    source: 'our choice: > 15 default virtio-rng periods (docs/model.md §0 row 2)',
   },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * Timer-based RngLib (MdeModulePkg BaseRngLibTimerLib, DOMAIN.md §3.4, §0 row 17): each
+ * Timer-based RngLib (MdeModulePkg BaseRngLibTimerLib, docs/model.md §3.4, §0 row 17): each
  * output byte is the low 8 bits of the ACPI PM timer (3.579545 MHz on OVMF DXE), followed by
  * a delay of max(⌊1.5 × tick period in µs⌋, 1) = 1 µs. Every PM-timer read is an I/O port
  * read — a QEMU userspace exit — whose duration jitters; that jitter is the only entropy.
@@ -22,7 +22,7 @@ import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapRegistry } from '../taps/tap.ts';
 
 export const COUNTER_RNGLIB_PARAMS: ParamTable = [
-  { name: 'pm-timer-hz', type: 'number', unit: 'Hz', default: 3579545, min: 1, description: 'ACPI PM timer frequency.', source: 'DOMAIN.md §3.4 (3.579545 MHz ACPI PM timer)' },
+  { name: 'pm-timer-hz', type: 'number', unit: 'Hz', default: 3579545, min: 1, description: 'ACPI PM timer frequency.', source: 'docs/model.md §3.4 (3.579545 MHz ACPI PM timer)' },
   {
     name: 'read-exit-ns',
     type: 'number',
@@ -30,7 +30,7 @@ export const COUNTER_RNGLIB_PARAMS: ParamTable = [
     default: 10000,
     min: 0,
     description: 'Mean cost of one PM-timer port read (userspace exit).',
-    source: 'estimate: DOMAIN.md §0 row 24 (≈5–15 µs)',
+    source: 'estimate: docs/model.md §0 row 24 (≈5–15 µs)',
   },
   {
     name: 'read-jitter-ns',
@@ -39,9 +39,9 @@ export const COUNTER_RNGLIB_PARAMS: ParamTable = [
     default: 2000,
     min: 0,
     description: 'Uniform jitter (±) of one port read.',
-    source: 'estimate: no DOMAIN.md figure (host scheduling noise of a userspace exit)',
+    source: 'estimate: no docs/model.md figure (host scheduling noise of a userspace exit)',
   },
-  { name: 'delay-us', type: 'number', unit: 'µs', default: 1, min: 0, description: 'Delay after each byte: max(⌊1.5 × tick µs⌋, 1).', source: 'DOMAIN.md §3.4' },
+  { name: 'delay-us', type: 'number', unit: 'µs', default: 1, min: 0, description: 'Delay after each byte: max(⌊1.5 × tick µs⌋, 1).', source: 'docs/model.md §3.4' },
   {
     name: 'raw-per-output',
     type: 'integer',
@@ -50,7 +50,7 @@ export const COUNTER_RNGLIB_PARAMS: ParamTable = [
     description: 'Raw readings hashed (SHA-256) per 32 output bytes in mixedBytes.',
     source: 'our choice (counter-fallback design: TSC/PM-timer mixing + hash, ARCHITECTURE.md)',
   },
-  { name: 'claimed-entropy', type: 'number', unit: 'bits/byte', default: 8, min: 0, max: 8, description: 'Entropy credited per raw byte.', source: 'DOMAIN.md §3.5 (rand_pool credits 8 bits per RngLib byte)' },
+  { name: 'claimed-entropy', type: 'number', unit: 'bits/byte', default: 8, min: 0, max: 8, description: 'Entropy credited per raw byte.', source: 'docs/model.md §3.5 (rand_pool credits 8 bits per RngLib byte)' },
 ];
 
 export class CounterRngLib {

@@ -1,5 +1,5 @@
 /**
- * SecurityPkg RngDxe on x86 (DOMAIN.md §3.2, §0 rows 13–16): EFI_RNG_PROTOCOL over RDRAND
+ * SecurityPkg RngDxe on x86 (docs/model.md §3.2, §0 rows 13–16): EFI_RNG_PROTOCOL over RDRAND
  * through BaseRngLib.
  *
  * - Entry: installs the protocol only if one 64-bit RngLib read succeeds.
@@ -28,12 +28,12 @@ export const RNG_DXE_PARAMS: ParamTable = [
     default: 1500,
     min: 0,
     description: 'CPUID in a guest (always a VM exit, handled in KVM).',
-    source: 'estimate: DOMAIN.md §0 row 23 (in-kernel exit ≈1–2 µs)',
+    source: 'estimate: docs/model.md §0 row 23 (in-kernel exit ≈1–2 µs)',
   },
-  { name: 'self-test-samples', type: 'integer', default: 8, min: 2, description: 'TestRdRand samples per BaseRngLib call.', source: 'DOMAIN.md §0 row 16, §3.3' },
-  { name: 'self-test-changes', type: 'integer', default: 5, min: 0, description: 'Value changes TestRdRand requires.', source: 'DOMAIN.md §3.3 (same constants as Linux, §5.2)' },
-  { name: 'raw-iterations', type: 'integer', default: 32, min: 1, description: 'RDRAND reads per 16 RAW bytes (RdRandGetSeed128).', source: 'DOMAIN.md §0 row 14 (Rand/RdRand.c)' },
-  { name: 'raw-delay-us', type: 'number', unit: 'µs', default: 10, min: 0, description: 'Delay before each RAW iteration.', source: 'DOMAIN.md §0 row 14' },
+  { name: 'self-test-samples', type: 'integer', default: 8, min: 2, description: 'TestRdRand samples per BaseRngLib call.', source: 'docs/model.md §0 row 16, §3.3' },
+  { name: 'self-test-changes', type: 'integer', default: 5, min: 0, description: 'Value changes TestRdRand requires.', source: 'docs/model.md §3.3 (same constants as Linux, §5.2)' },
+  { name: 'raw-iterations', type: 'integer', default: 32, min: 1, description: 'RDRAND reads per 16 RAW bytes (RdRandGetSeed128).', source: 'docs/model.md §0 row 14 (Rand/RdRand.c)' },
+  { name: 'raw-delay-us', type: 'number', unit: 'µs', default: 10, min: 0, description: 'Delay before each RAW iteration.', source: 'docs/model.md §0 row 14' },
   {
     name: 'pm-read-ns',
     type: 'number',
@@ -41,9 +41,9 @@ export const RNG_DXE_PARAMS: ParamTable = [
     default: 10000,
     min: 0,
     description: 'One ACPI PM-timer port read (userspace exit) inside MicroSecondDelay.',
-    source: 'estimate: DOMAIN.md §0 row 24, §3.2 ("real spacing is longer")',
+    source: 'estimate: docs/model.md §0 row 24, §3.2 ("real spacing is longer")',
   },
-  { name: 'aes-block-ns', type: 'number', unit: 'ns', default: 100, min: 0, description: 'One software AES-128 block in firmware.', source: 'estimate: no DOMAIN.md figure' },
+  { name: 'aes-block-ns', type: 'number', unit: 'ns', default: 100, min: 0, description: 'One software AES-128 block in firmware.', source: 'estimate: no docs/model.md figure' },
 ];
 
 export class RngDxe implements EfiRngProtocol {

@@ -1,5 +1,5 @@
 /**
- * EFI_RNG_PROTOCOL as the model's firmware sees it (UEFI spec §37.5; DOMAIN.md §3.1–3.2):
+ * EFI_RNG_PROTOCOL as the model's firmware sees it (UEFI spec §37.5; docs/model.md §3.1–3.2):
  * GetInfo lists algorithms; GetRNG fills a buffer or returns an EFI status. Producers:
  * VirtioRngDxe (RAW only, over virtio-rng) and RngDxe (SP800-90-CTR-256 and RAW, over
  * RDRAND). Consumers never know which one they got (edk2: "a component per folder, named

@@ -1,5 +1,5 @@
 /**
- * The SMM variable driver with confidentiality: the "faithful future model" of DOMAIN.md §3.7
+ * The SMM variable driver with confidentiality: the "faithful future model" of docs/model.md §3.7
  * (edk2 BZ 2594 never got an implementation, §2.3). SetVariable/GetVariable enter SMM through
  * an SMI (§3.7: OUT 0xB2 → QEMU → broadcast SMI). Inside SMM the driver keeps its own
  * CTR_DRBG (AES-256 with derivation function, SP 800-90A §10.2.1) seeded from ITS privileged
@@ -49,7 +49,7 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
     enum: ['wait', 'fail', 'degrade'],
     default: 'wait',
     description: "When the source cannot deliver: 'wait' forever, 'fail' (EFI_NOT_READY) or 'degrade' to the counter fallback.",
-    source: "our choice: 'wait' mirrors OVMF VirtioFlush (no timeout, DOMAIN.md §0 row 11)",
+    source: "our choice: 'wait' mirrors OVMF VirtioFlush (no timeout, docs/model.md §0 row 11)",
   },
   {
     name: 'fail-timeout-ns',
@@ -58,7 +58,7 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
     default: 1e6,
     min: 0,
     description: "How long 'fail'/'degrade' wait for the source before giving up.",
-    source: 'estimate: a served request takes ≪ 1 ms (DOMAIN.md §4.3)',
+    source: 'estimate: a served request takes ≪ 1 ms (docs/model.md §4.3)',
   },
   {
     name: 'reseed-interval',
@@ -67,7 +67,7 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
     min: 1,
     max: 2 ** 48,
     description: 'SetVariable calls between reseeds of the SMM DRBG from the privileged source.',
-    source: 'our choice: reseed per write (prediction resistance); SP 800-90A allows up to 2^48 (DOMAIN.md §0 row 34)',
+    source: 'our choice: reseed per write (prediction resistance); SP 800-90A allows up to 2^48 (docs/model.md §0 row 34)',
   },
   {
     name: 'key-material-batch',
@@ -80,10 +80,10 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
     source:
       'our choice (speed: one AES key schedule per request instead of per write). SP 800-90A §9.3 lets one request return up to 2^19 bits (1489 × 44 bytes); buffered output sits in SMRAM next to the DRBG state and the key store, so an SMRAM compromise reveals nothing it would not reveal without the buffer (the state predicts the same writes until the next reseed; used keys are in the key store); the used part of the buffer is zeroed.',
   },
-  { name: 'seed-bytes', type: 'integer', unit: 'bytes', default: 32, min: 32, description: 'Entropy input at instantiate/reseed.', source: 'SP 800-90A §10.2.1 (entropy ≥ 256-bit security strength), DOMAIN.md §7.1' },
-  { name: 'nonce-bytes', type: 'integer', unit: 'bytes', default: 16, min: 16, description: 'Nonce at instantiate.', source: 'SP 800-90A (nonce ≥ strength/2), DOMAIN.md §7.1' },
+  { name: 'seed-bytes', type: 'integer', unit: 'bytes', default: 32, min: 32, description: 'Entropy input at instantiate/reseed.', source: 'SP 800-90A §10.2.1 (entropy ≥ 256-bit security strength), docs/model.md §7.1' },
+  { name: 'nonce-bytes', type: 'integer', unit: 'bytes', default: 16, min: 16, description: 'Nonce at instantiate.', source: 'SP 800-90A (nonce ≥ strength/2), docs/model.md §7.1' },
   { name: 'health-tests', type: 'boolean', default: true, description: 'The driver runs its own RCT + APT on every entropy byte it receives.', source: 'SP 800-90B §4.4 (our design choice)' },
-  { name: 'claimed-entropy', type: 'number', unit: 'bits/byte', default: 8, min: 0.01, max: 8, description: 'Entropy the driver credits per source byte (sets health-test cutoffs).', source: 'DOMAIN.md §7.2 cutoff tables' },
+  { name: 'claimed-entropy', type: 'number', unit: 'bits/byte', default: 8, min: 0.01, max: 8, description: 'Entropy the driver credits per source byte (sets health-test cutoffs).', source: 'docs/model.md §7.2 cutoff tables' },
   {
     name: 'starvation-threshold-ns',
     type: 'number',
@@ -91,7 +91,7 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
     default: 2e6,
     min: 0,
     description: 'An entropy wait longer than this counts (whole) as starvation.',
-    source: 'our definition: an unthrottled request takes ≪ 1 ms (DOMAIN.md §4.3); the timer fallback needs ≈1.3 ms for a 48-byte seed, which is slow, not starved',
+    source: 'our definition: an unthrottled request takes ≪ 1 ms (docs/model.md §4.3); the timer fallback needs ≈1.3 ms for a 48-byte seed, which is slow, not starved',
   },
   {
     name: 'handler-ns',
@@ -100,7 +100,7 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
     default: 50000,
     min: 0,
     description: 'Fixed SMM handler work per SetVariable/GetVariable (lookup, policy checks).',
-    source: 'estimate: DOMAIN.md §4.4 (≈220 µs per SMM GetVariable on an Atom SoC, BZ 2220; a modern core is faster)',
+    source: 'estimate: docs/model.md §4.4 (≈220 µs per SMM GetVariable on an Atom SoC, BZ 2220; a modern core is faster)',
   },
   {
     name: 'auth-verify-ns',
@@ -109,17 +109,17 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
     default: 1e6,
     min: 0,
     description: 'Signature verification of an authenticated (time-based) variable write in SMM.',
-    source: 'estimate: one RSA-2048 PKCS#7 verify in firmware; not in DOMAIN.md',
+    source: 'estimate: one RSA-2048 PKCS#7 verify in firmware; not in docs/model.md',
   },
   { name: 'crypt-ns-per-byte', type: 'number', unit: 'ns', default: 1, min: 0, description: 'AES-256-GCM cost in SMM per byte.', source: 'estimate: AES-NI GCM ≈1 GB/s' },
-  { name: 'boot-variable-writes', type: 'integer', default: 3, min: 0, description: 'SetVariable calls the firmware itself makes in BDS (BootOrder, Boot####, ...).', source: 'estimate: no DOMAIN.md figure' },
+  { name: 'boot-variable-writes', type: 'integer', default: 3, min: 0, description: 'SetVariable calls the firmware itself makes in BDS (BootOrder, Boot####, ...).', source: 'estimate: no docs/model.md figure' },
   { name: 'boot-variable-bytes', type: 'integer', unit: 'bytes', default: 64, min: 0, max: 65536, description: 'Size of each firmware boot-time variable.', source: 'estimate' },
   {
     name: 'seed-at-end-of-dxe',
     type: 'boolean',
     default: true,
     description: 'Try to instantiate the DRBG at EndOfDxe (else at the first SetVariable).',
-    source: "DOMAIN.md §2.1, §3.7 (Ersek's rule: seed at End-of-DXE)",
+    source: "docs/model.md §2.1, §3.7 (Ersek's rule: seed at End-of-DXE)",
   },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * The HTTPS-boot TLS client's entropy consumption (DOMAIN.md §3.5–3.6, §0 rows 17–20).
+ * The HTTPS-boot TLS client's entropy consumption (docs/model.md §3.5–3.6, §0 rows 17–20).
  *
  * - Network stack gating (row 20): HttpBootDxe/TcpDxe/DHCP need EFI_RNG_PROTOCOL
  *   (DxeNetLib depex, PcdEnforceSecureRngAlgorithms): ISNs, xids, IAIDs come from
@@ -31,7 +31,7 @@ export const TLS_PARAMS: ParamTable = [
     enum: ['deny', 'degrade'],
     default: 'deny',
     description: "Without EFI_RNG_PROTOCOL: 'deny' (no network stack) or 'degrade' (PM-timer seeding).",
-    source: 'DOMAIN.md §0 row 20 (DxeNetLib depex on EFI_RNG_PROTOCOL), §3.6',
+    source: 'docs/model.md §0 row 20 (DxeNetLib depex on EFI_RNG_PROTOCOL), §3.6',
   },
   {
     name: 'rnglib',
@@ -39,13 +39,13 @@ export const TLS_PARAMS: ParamTable = [
     enum: ['timer', 'protocol'],
     default: 'timer',
     description: "RngLib OpenSSL is seeded from: 'timer' (OVMF X64) or 'protocol' (DxeRngLib).",
-    source: 'DOMAIN.md §0 row 17 (OvmfPkgX64.dsc BaseRngLibTimerLib), row 18 (ArmVirtQemu DxeRngLib)',
+    source: 'docs/model.md §0 row 17 (OvmfPkgX64.dsc BaseRngLibTimerLib), row 18 (ArmVirtQemu DxeRngLib)',
   },
   { name: 'handshakes', type: 'integer', default: 1, min: 0, description: 'HTTPS-boot handshakes (connections) during the https-boot phase.', source: 'our choice: one boot image fetch' },
-  { name: 'seed-bytes', type: 'integer', unit: 'bytes', default: 64, min: 0, description: 'RngLib bytes per OpenSSL (re)seed: 32 entropy + 16 nonce + 16 additional.', source: 'DOMAIN.md §3.5 (rand_pool.c)' },
-  { name: 'netlib-bytes', type: 'integer', unit: 'bytes', default: 16, min: 0, description: 'EFI_RNG_PROTOCOL bytes DxeNetLib takes per connection (ISN, xid, IAID).', source: 'estimate: DOMAIN.md §3.6 (PseudoRandom callers), no byte count given' },
+  { name: 'seed-bytes', type: 'integer', unit: 'bytes', default: 64, min: 0, description: 'RngLib bytes per OpenSSL (re)seed: 32 entropy + 16 nonce + 16 additional.', source: 'docs/model.md §3.5 (rand_pool.c)' },
+  { name: 'netlib-bytes', type: 'integer', unit: 'bytes', default: 16, min: 0, description: 'EFI_RNG_PROTOCOL bytes DxeNetLib takes per connection (ISN, xid, IAID).', source: 'estimate: docs/model.md §3.6 (PseudoRandom callers), no byte count given' },
   { name: 'requests-per-handshake', type: 'integer', default: 4, min: 0, description: 'OpenSSL DRBG generate calls per handshake (client random, key share, ...).', source: 'estimate' },
-  { name: 'reseed-requests', type: 'integer', default: 256, min: 1, description: 'Generate calls between OpenSSL primary DRBG reseeds.', source: 'DOMAIN.md §0 row 19 (256 requests / 1 h)' },
+  { name: 'reseed-requests', type: 'integer', default: 256, min: 1, description: 'Generate calls between OpenSSL primary DRBG reseeds.', source: 'docs/model.md §0 row 19 (256 requests / 1 h)' },
   { name: 'handshake-ns', type: 'number', unit: 'ns', default: 5e6, min: 0, description: 'Network and crypto time of one handshake.', source: 'estimate: LAN round trips + ECDHE' },
 ];
 

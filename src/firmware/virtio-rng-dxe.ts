@@ -1,5 +1,5 @@
 /**
- * OVMF VirtioRngDxe and its VirtioFlush wait (DOMAIN.md §3.1, §0 rows 10–12):
+ * OVMF VirtioRngDxe and its VirtioFlush wait (docs/model.md §3.1, §0 rows 10–12):
  *
  * - RAW only; one device-writable descriptor per GetRNG chunk (≤ UINT32_MAX bytes); the
  *   driver loops until the device has returned the full length (short completions happen
@@ -26,8 +26,8 @@ import type { EfiRngProtocol, RngAlgorithm, RngResult } from './rng-protocol.ts'
 const UINT32_MAX = 0xffffffff;
 
 export const VIRTIO_RNG_DXE_PARAMS: ParamTable = [
-  { name: 'poll-start-us', type: 'number', unit: 'µs', default: 1, min: 0.001, description: 'First VirtioFlush stall.', source: 'DOMAIN.md §0 row 11 (VirtioLib.c VirtioFlush)' },
-  { name: 'poll-cap-us', type: 'number', unit: 'µs', default: 1024, min: 0.001, description: 'Stall cap after doubling.', source: 'DOMAIN.md §0 row 11' },
+  { name: 'poll-start-us', type: 'number', unit: 'µs', default: 1, min: 0.001, description: 'First VirtioFlush stall.', source: 'docs/model.md §0 row 11 (VirtioLib.c VirtioFlush)' },
+  { name: 'poll-cap-us', type: 'number', unit: 'µs', default: 1024, min: 0.001, description: 'Stall cap after doubling.', source: 'docs/model.md §0 row 11' },
   {
     name: 'stall-overhead-ns',
     type: 'number',
@@ -35,7 +35,7 @@ export const VIRTIO_RNG_DXE_PARAMS: ParamTable = [
     default: 10000,
     min: 0,
     description: 'Extra time per Stall: MicroSecondDelay reads the ACPI PM timer (a userspace exit) at least once.',
-    source: 'estimate: DOMAIN.md §0 row 24, §3.2 (PM-timer TimerLib in DXE)',
+    source: 'estimate: docs/model.md §0 row 24, §3.2 (PM-timer TimerLib in DXE)',
   },
 ];
 

@@ -82,7 +82,7 @@ export function cellVerdict(
   if (unsafe > 0) flag('degraded', `${unsafe} SetVariable call(s) keyed from a low-entropy fallback source (the design marks it unsafe)`);
   const alarms = m.healthAlarms.rct + m.healthAlarms.apt;
   if (alarms > 0) flag('degraded', `devices raised ${alarms} health-test alarm(s) (RCT ${m.healthAlarms.rct}, APT ${m.healthAlarms.apt})`);
-  // TLS seeded from the timer RngLib is OVMF X64's default (DOMAIN.md §3.6) and says nothing about SMM:
+  // TLS seeded from the timer RngLib is OVMF X64's default (docs/model.md §3.6) and says nothing about SMM:
   // reported as a note, verdict unchanged (a denied handshake above is 'broken').
   if (m.tls.degraded > 0) reasons.push(`note: ${m.tls.degraded} TLS handshake(s) seeded from the timer RngLib (silent degrade)`);
   return { verdict, reasons };

@@ -4,7 +4,7 @@
  *
  * Guest code that computes or busy-waits occupies its vCPU (`yield* vcpus.execute(ctx, ns)`);
  * two processes on the same vCPU run one after the other. QEMU broadcasts SMIs to every vCPU
- * (`x-smi-broadcast`, DOMAIN.md §1.6, §4.4), so while any SMI is being handled every vCPU is
+ * (`x-smi-broadcast`, docs/model.md §1.6, §4.4), so while any SMI is being handled every vCPU is
  * in SMM: non-SMM work that overlaps an SMM episode finishes later by exactly the SMM time it
  * overlapped ("stolen" time), and non-SMM work cannot start while SMM is active. Only one SMM
  * episode runs at a time (`smmLock`); further SMIs wait for RSM.

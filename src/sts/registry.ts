@@ -44,7 +44,7 @@ export interface ParamSpec {
 export interface StsTestSpec {
   name: StsTestName;
   section: string;
-  /** Smallest n the test accepts (SP 800-22 §2.x.7 / DOMAIN.md §7.4), as text for help. */
+  /** Smallest n the test accepts (SP 800-22 §2.x.7 / docs/model.md §7.4), as text for help. */
   minN: string;
   /**
    * Bits per stream the standard recommends for the test (the number behind

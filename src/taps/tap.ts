@@ -15,7 +15,7 @@ export const TAP_PARAMS: ParamTable = [
     min: 0,
     max: 1 << 28,
     description: 'Bytes each tap keeps (the total is always counted).',
-    source: 'our choice: 1 MiB holds 8 SP 800-22 sequences of n = 10^6 bits (DOMAIN.md §7.4)',
+    source: 'our choice: 1 MiB holds 8 SP 800-22 sequences of n = 10^6 bits (docs/model.md §7.4)',
   },
 ];
 

@@ -7,7 +7,7 @@
  * - host-fault: the host entropy source is stuck, biased, repeating, fails after
  *   some bytes, or is slow (src/devices/host-source.ts fault model);
  * - virtio-absent: no virtio-rng device (`-device virtio-rng-pci` not given);
- * - srbds-slow-rdrand: the SRBDS/CrossTalk microcode mitigation (DOMAIN.md §5.2,
+ * - srbds-slow-rdrand: the SRBDS/CrossTalk microcode mitigation (docs/model.md §5.2,
  *   CVE-2020-0543): RDRAND/RDSEED serialised across CPUs and slower.
  */
 import type { ParamValues } from '../devices/params.ts';
@@ -20,7 +20,7 @@ export const HOST_FAULT: WorkloadDef = {
   description: 'Host entropy source fault: stuck, biased, repeating, failing (fail-after) or slow (sets host-source.fault).',
   role: 'fault',
   params: [
-    { name: 'fault', type: 'string', enum: ['stuck', 'biased', 'repeating', 'fail-after', 'slow'], default: 'stuck', description: 'Which fault the host source shows.', source: 'our choice (fault injection, DOMAIN.md §1.3 backends)' },
+    { name: 'fault', type: 'string', enum: ['stuck', 'biased', 'repeating', 'fail-after', 'slow'], default: 'stuck', description: 'Which fault the host source shows.', source: 'our choice (fault injection, docs/model.md §1.3 backends)' },
     { name: 'stuck-value', type: 'integer', min: 0, max: 255, default: 0, description: "Byte value of 'stuck'.", source: 'our choice' },
     { name: 'p-one', type: 'number', min: 0, max: 1, default: 0.75, description: "P(bit = 1) of 'biased'.", source: 'our choice: strong enough to fall below 8 bits/byte in any estimator' },
     { name: 'repeat-block', type: 'integer', unit: 'bytes', min: 1, default: 16, description: "Block length of 'repeating'.", source: 'our choice' },
@@ -57,7 +57,7 @@ export const SRBDS_SLOW_RDRAND: WorkloadDef = {
   description: 'SRBDS mitigation on the host CPU: RDRAND/RDSEED serialised across CPUs and `factor` times slower (sets rdrand.srbds).',
   role: 'fault',
   params: [
-    { name: 'factor', type: 'number', min: 1, default: 10, description: 'Latency multiplier under SRBDS.', source: 'estimate: DOMAIN.md §5.2 (Intel published no single slowdown factor)' },
+    { name: 'factor', type: 'number', min: 1, default: 10, description: 'Latency multiplier under SRBDS.', source: 'estimate: docs/model.md §5.2 (Intel published no single slowdown factor)' },
   ],
   create: () => noop('srbds-slow-rdrand'),
   platformOverrides: (v: ParamValues) => ({ rdrand: { srbds: true, 'srbds-latency-factor': v.factor! } }),

@@ -1,6 +1,6 @@
 /**
  * https-boot: HTTPS boot doing N TLS handshakes in the 'https-boot' boot phase
- * (DOMAIN.md §3.6). Each handshake needs entropy from OpenSSL's DRBG seeded
+ * (docs/model.md §3.6). Each handshake needs entropy from OpenSSL's DRBG seeded
  * through RngLib; without an EFI_RNG_PROTOCOL the edk2 network stack is denied
  * (tls.policy 'deny', ArmVirtQemu / OVMF network gating) or TLS runs on the
  * timer RngLib ('degrade', OVMF X64 today). The platform's boot sequence

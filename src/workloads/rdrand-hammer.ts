@@ -1,6 +1,6 @@
 /**
  * rdrand-hammer: the OS executing RDRAND (or RDSEED) back to back on N vCPUs
- * (DOMAIN.md §5.1–5.2: threads contend for one DRNG per package; RDSEED can be
+ * (docs/model.md §5.1–5.2: threads contend for one DRNG per package; RDSEED can be
  * drained). Under the rdrand-smm-only design every instruction outside SMM is a
  * #UD (§4.1); the hammer then backs off and retries, counting faults.
  */
@@ -15,7 +15,7 @@ export const RDRAND_HAMMER: WorkloadDef = {
   role: 'adversary',
   params: [
     { name: 'vcpus', type: 'integer', min: 0, max: 64, default: 0, description: 'vCPUs hammering (0 = all).', source: 'our choice' },
-    { name: 'instruction', type: 'string', enum: ['rdrand', 'rdseed'], default: 'rdrand', description: 'Instruction executed.', source: 'DOMAIN.md §5' },
+    { name: 'instruction', type: 'string', enum: ['rdrand', 'rdseed'], default: 'rdrand', description: 'Instruction executed.', source: 'docs/model.md §5' },
     { name: 'batch', type: 'integer', min: 1, max: 1000000, default: 1000, description: 'Instructions per simulated batch (timing is per instruction; batching keeps the model cheap).', source: 'our choice' },
     { name: 'ud-backoff', type: 'number', unit: 'us', min: 1, default: 1000, description: 'Pause after a #UD before retrying (the faulting process is restarted).', source: 'estimate' },
   ],

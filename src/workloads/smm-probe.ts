@@ -1,7 +1,7 @@
 /**
  * smm-probe: code outside SMM (the OS, or a 3rd-party UEFI driver) trying to
  * reach what only SMM may: the SMM entropy device's DATA register, SMRAM (TSEG)
- * reads and writes, and programming the variable-store flash (DOMAIN.md §1.5
+ * reads and writes, and programming the variable-store flash (docs/model.md §1.5
  * pflash secure=on, §1.6 TSEG blackhole). The devices decide; each attempt is a
  * blocked attempt or, if it got through, an isolation violation.
  */

@@ -1,7 +1,7 @@
 /**
  * variable-churn: the OS calling SetVariable through UEFI runtime services at a
  * steady rate: authenticated, non-volatile variables with sizes drawn from a
- * distribution. Each call is an SMI into the SMM variable driver (DOMAIN.md
+ * distribution. Each call is an SMI into the SMM variable driver (docs/model.md
  * §3.7: SetVariable still takes an SMI), which encrypts the data under a key
  * from the privileged entropy source; this is the SMM load whose throughput every
  * cell measures. One OS thread, closed loop: a call that stalls delays the next
@@ -22,7 +22,7 @@ export const VARIABLE_CHURN: WorkloadDef = {
     { name: 'size-dist', type: 'string', enum: ['fixed', 'uniform', 'exponential'], default: 'uniform', description: 'Distribution of variable data sizes.', source: 'our choice' },
     { name: 'size-bytes', type: 'integer', unit: 'bytes', min: 1, max: 65536, default: 64, description: "Mean (or fixed) data size; 'uniform' draws from 1…2·size-bytes.", source: 'estimate: typical NV variable payloads are tens to hundreds of bytes' },
     { name: 'variables', type: 'integer', min: 1, max: 4096, default: 16, description: 'Distinct variable names written round-robin.', source: 'our choice' },
-    { name: 'authenticated', type: 'boolean', default: true, description: 'Time-based authenticated variables (EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS).', source: 'DOMAIN.md §3.7 (authenticated store in SMRAM)' },
+    { name: 'authenticated', type: 'boolean', default: true, description: 'Time-based authenticated variables (EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS).', source: 'docs/model.md §3.7 (authenticated store in SMRAM)' },
     { name: 'cpu', type: 'integer', min: 0, max: 63, default: 0, description: 'vCPU the OS thread runs on.', source: 'our choice' },
   ],
   create(v: ParamValues) {

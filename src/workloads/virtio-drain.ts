@@ -1,6 +1,6 @@
 /**
  * virtio-drain: a 3rd-party UEFI driver (less privileged than the platform
- * firmware, DOMAIN.md §2.1) draining entropy in a loop.
+ * firmware, docs/model.md §2.1) draining entropy in a loop.
  *
  * - mode 'protocol': calls EFI_RNG_PROTOCOL.GetRNG (RAW) during DXE and BDS. It
  *   can only drain virtio-rng once VirtioRngDxe is connected in BDS, after
@@ -22,7 +22,7 @@ export const VIRTIO_DRAIN: WorkloadDef = {
   description: '3rd-party UEFI driver draining EFI_RNG_PROTOCOL (DXE/BDS) or the virtio-rng device directly (through runtime).',
   role: 'adversary',
   params: [
-    { name: 'mode', type: 'string', enum: ['protocol', 'device'], default: 'protocol', description: "'protocol' = EFI_RNG_PROTOCOL.GetRNG until ExitBootServices; 'device' = virtio-rng buffers directly, into runtime.", source: 'DOMAIN.md §3.1, §1.4' },
+    { name: 'mode', type: 'string', enum: ['protocol', 'device'], default: 'protocol', description: "'protocol' = EFI_RNG_PROTOCOL.GetRNG until ExitBootServices; 'device' = virtio-rng buffers directly, into runtime.", source: 'docs/model.md §3.1, §1.4' },
     { name: 'request-bytes', type: 'integer', unit: 'bytes', min: 1, max: 1048576, default: 256, description: 'Bytes per request.', source: 'our choice' },
     { name: 'rate', type: 'number', unit: 'requests/s', min: 0, default: 0, description: 'Requests per virtual second; 0 = flat out.', source: 'our choice' },
     { name: 'cpu', type: 'integer', min: 0, max: 63, default: 1, description: 'vCPU the drainer runs on.', source: 'our choice' },

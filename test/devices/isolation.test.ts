@@ -1,5 +1,5 @@
 /**
- * Access control: SMM entropy device (our design), pflash secure=on (DOMAIN.md §1.5) and
+ * Access control: SMM entropy device (our design), pflash secure=on (docs/model.md §1.5) and
  * SMRAM/TSEG blackhole (§1.6).
  */
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * RDRAND/RDSEED unit: trap policies (DOMAIN.md §4.1–4.3, §0 rows 21–24), shared DRNG
+ * RDRAND/RDSEED unit: trap policies (docs/model.md §4.1–4.3, §0 rows 21–24), shared DRNG
  * bandwidth (§5.1), RDSEED CF=0 under contention and fault modes (§5.2).
  */
 import { test } from 'node:test';
@@ -20,7 +20,7 @@ test('passthrough: native latency, no exit, CF=1, real bytes', () => {
   assert.equal(r.ud, false);
   assert.equal(r.cf, true);
   assert.equal(r.value.length, 8);
-  assert.equal(b.sim.now, 110); // DOMAIN.md §5.1 ≈110 ns
+  assert.equal(b.sim.now, 110); // docs/model.md §5.1 ≈110 ns
   assert.equal(u.exits, 0);
 });
 
@@ -110,7 +110,7 @@ test('fault cf0: BaseRngLib gives up after 10 tries per word', () => {
   assert.equal(lib.lastFailure, 'retries-exhausted');
 });
 
-test('BaseRngLib GetRandomNumber128 = 3 CPUID + 24 test + 2 payload RDRANDs (DOMAIN.md §3.2)', () => {
+test('BaseRngLib GetRandomNumber128 = 3 CPUID + 24 test + 2 payload RDRANDs (docs/model.md §3.2)', () => {
   const { b, u } = unit();
   const lib = new BaseRngLib(u, b.vcpus, { cpuidExitNs: 1500, selfTestSamples: 8, selfTestChanges: 5 });
   const v = runProc(b.sim, lib.getRandomNumber128(OS));

@@ -1,5 +1,5 @@
 /**
- * SMI cost model (DOMAIN.md §4.4): apm-exit + vcpus × (entry + rendezvous) + handler + rsm,
+ * SMI cost model (docs/model.md §4.4): apm-exit + vcpus × (entry + rendezvous) + handler + rsm,
  * with the handler's lead time charged at entry and its RSM optionally folded into its last
  * wait — the total SMM time and the latency must be the same either way.
  */

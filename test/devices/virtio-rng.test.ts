@@ -1,5 +1,5 @@
 /**
- * virtio-rng against QEMU's limiter semantics (DOMAIN.md §1.2, §0 rows 1–5).
+ * virtio-rng against QEMU's limiter semantics (docs/model.md §1.2, §0 rows 1–5).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { FW, OS, bench, runProc, virtio } from './fixture.ts';
 
 const MS = 1e6;
 
-test('defaults: max-bytes INT64_MAX per 65536 ms, queue of 8 (DOMAIN.md §0 rows 1, 2, 5)', () => {
+test('defaults: max-bytes INT64_MAX per 65536 ms, queue of 8 (docs/model.md §0 rows 1, 2, 5)', () => {
   const p = resolveParams('virtio-rng', undefined);
   assert.equal(p['max-bytes'], 9223372036854775807);
   assert.equal(p['period'], 65536);

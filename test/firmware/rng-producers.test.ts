@@ -12,7 +12,7 @@ import { TlsClient } from '../../src/firmware/tls-client.ts';
 import { VirtioRngDxe, noticeTime, pollPoint } from '../../src/firmware/virtio-rng-dxe.ts';
 import { FW, bench, runProc, virtio } from '../devices/fixture.ts';
 
-test('VirtioFlush back-off: stalls 1, 2, 4 … 1024 µs then 1024 µs steps (DOMAIN.md §0 row 11)', () => {
+test('VirtioFlush back-off: stalls 1, 2, 4 … 1024 µs then 1024 µs steps (docs/model.md §0 row 11)', () => {
   const us = 1000;
   assert.equal(pollPoint(1, us, 1024 * us, 0), 1 * us);
   assert.equal(pollPoint(3, us, 1024 * us, 0), 7 * us);
@@ -64,7 +64,7 @@ test('RngDxe installs only if a 64-bit RngLib read works; smm-only RDRAND makes 
   assert.equal(bad.dxe.available(), false);
 });
 
-test('RngDxe RAW costs ≥ 320 µs per 16 bytes (32 × 10 µs delays, DOMAIN.md §0 row 14)', () => {
+test('RngDxe RAW costs ≥ 320 µs per 16 bytes (32 × 10 µs delays, docs/model.md §0 row 14)', () => {
   const { b, dxe } = rngDxe({}, { 'pm-read-ns': 0 });
   runProc(b.sim, dxe.entry(FW));
   const t0 = b.sim.now;

@@ -1,6 +1,6 @@
 /**
  * SMM variable driver: real AES-256-GCM over real bytes, keys in SMRAM, records in pflash;
- * policies; fail closed on health alarms; nothing lost (DOMAIN.md §3.7 "future" model).
+ * policies; fail closed on health alarms; nothing lost (docs/model.md §3.7 "future" model).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

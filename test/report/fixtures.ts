@@ -88,8 +88,8 @@ function cell(design: string, adversary: string | undefined, completed: number, 
       },
     ],
     parametersUsed: [
-      { component: 'virtio-rng', name: 'max-bytes', value: 1024, unit: 'bytes', source: 'DOMAIN.md §0 (QEMU hw/virtio/virtio-rng.c)', overridden: false },
-      { component: 'virtio-rng', name: 'period', value: 1000, unit: 'ms', source: 'DOMAIN.md §0', overridden: true },
+      { component: 'virtio-rng', name: 'max-bytes', value: 1024, unit: 'bytes', source: 'docs/model.md §0 (QEMU hw/virtio/virtio-rng.c)', overridden: false },
+      { component: 'virtio-rng', name: 'period', value: 1000, unit: 'ms', source: 'docs/model.md §0', overridden: true },
     ],
     timeline: [
       { phase: 'sec-pei', atNs: 0 },

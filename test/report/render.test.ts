@@ -20,7 +20,7 @@ test('markdown: failed expectations come before the design × adversary table, t
   assert.match(md, /\| shared-virtio \| ✅ ok 1× \| ❌ starved 0\.1× \| ✅ ok 0\.95× \|/);
   assert.match(md, /\*\*6 cells, 3 expectations, 1 FAILED\*\*/);
   // Parameters with their source; P-values and estimates in details.
-  assert.match(md, /\| virtio-rng \| period \| 1000 ms \(set by scenario\) \| DOMAIN\.md §0 \| all \|/);
+  assert.match(md, /\| virtio-rng \| period \| 1000 ms \(set by scenario\) \| docs\/model\.md §0 \| all \|/);
   assert.match(md, /\| Markov \| 0\.9 \|/);
   assert.match(md, /\| drbg \| ctr-drbg\/raw-aes-ctr \(ctr-drbg \/ aes-256-ctr raw\) \| 0\.6522 \| ≥ 0\.5 \| ✅ \|/);
   assert.doesNotMatch(md, /NaN|Infinity|undefined/);

@@ -36,7 +36,7 @@ test('smm-device: SetVariable throughput ≥ 99 % of baseline under every advers
 });
 
 // The drainer in the shipped scenarios posts 4096-byte buffers (≥ max-bytes 1024) and
-// re-posts at once. QEMU (DOMAIN.md §1.2) sizes each backend request as the queued bytes
+// re-posts at once. QEMU (docs/model.md §1.2) sizes each backend request as the queued bytes
 // capped at the quota and fills the queue FIFO, so the drainer's buffer takes all of a
 // window's quota; a SetVariable either queues behind it (served one refill later: rest of
 // the window + a full period) or starts just as the drainer's kick opens a fresh window

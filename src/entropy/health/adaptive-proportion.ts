@@ -9,7 +9,7 @@
  * in the same window are the same event), and the next window starts afresh.
  *
  * Cutoffs for α = 2^−20 (computed from the exact binomial by `aptCutoff`) agree with the
- * computed table in DOMAIN.md §7.2 at every listed H, e.g. W = 1024: H = 1 → 589,
+ * computed table in docs/model.md §7.2 at every listed H, e.g. W = 1024: H = 1 → 589,
  * H = 0.5 → 793; W = 512: H = 1 → 311, H = 0.5 → 410, H = 8 → 13. (A note in the task
  * brief guessing "W = 512, H = 1 → 410" mixes up rows: 410 is the H = 0.5 value.)
  *

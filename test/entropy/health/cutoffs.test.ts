@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { aptCutoff, rctCutoff } from '../../../src/entropy/health/index.ts';
 import { InputError } from '../../../src/errors.ts';
 
-// DOMAIN.md §7.2 (SP 800-90B §4.4.1, α = 2^−20): C = 1 + ⌈20/H⌉.
+// docs/model.md §7.2 (SP 800-90B §4.4.1, α = 2^−20): C = 1 + ⌈20/H⌉.
 test('RCT cutoffs match the SP 800-90B §4.4.1 table (α = 2^−20)', () => {
   const table: Array<[number, number]> = [
     [0.2, 101],
@@ -20,7 +20,7 @@ test('RCT cutoffs match the SP 800-90B §4.4.1 table (α = 2^−20)', () => {
   assert.equal(rctCutoff(3, 40), 15);
 });
 
-// DOMAIN.md §7.2: C = 1 + CRITBINOM(W, 2^−H, 1 − 2^−20).
+// docs/model.md §7.2: C = 1 + CRITBINOM(W, 2^−H, 1 − 2^−20).
 test('APT cutoffs match the §4.4.2 table for W = 1024 (binary) and W = 512', () => {
   const hs = [0.2, 0.4, 0.5, 0.6, 0.8, 1];
   const w1024 = [941, 840, 793, 748, 664, 589];
