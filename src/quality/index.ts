@@ -8,6 +8,7 @@
  * on conditioned taps and entropy + health only on raw taps.
  */
 import type { TapData } from '../taps/tap.ts';
+import { globMatch } from '../glob.ts';
 import type { QualityResult } from '../scenario/result.ts';
 import { tapHealth } from './health.ts';
 import { DEFAULT_MAX_SAMPLES, MIN_ENTROPY_SAMPLES, SHORTFALL_RATIO, tapEntropy } from './entropy.ts';
@@ -19,10 +20,6 @@ export interface QualityRuleLike {
   checks: QualityCheck[];
   maxSamples?: number;
   maxBits?: number;
-}
-
-function globMatch(glob: string, text: string): boolean {
-  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(text);
 }
 
 export function defaultChecks(kind: TapData['kind']): QualityCheck[] {

@@ -35,6 +35,7 @@
  *    wide limit rather than failing at random.
  */
 import { InputError } from '../errors.ts';
+import { globMatch, globMatcher } from '../glob.ts';
 import type { CellResult } from '../scenario/result.ts';
 import type { SuiteResult, TaskResult } from '../../bench/suite.ts';
 import type { ReportDocument } from './document.ts';
@@ -111,10 +112,6 @@ export function isFailing(v: GateVerdict): boolean {
 
 const ORDER: Record<GateVerdict, number> = { regression: 0, missing: 1, 'below-bar': 2, improved: 3, new: 4, pass: 5 };
 
-function globToRegExp(glob: string): RegExp {
-  return new RegExp('^' + glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*') + '$');
-}
-
 /** Every numeric leaf of an object as 'a.b.c' → value. */
 export function flattenNumbers(v: unknown, prefix = '', out: Map<string, number> = new Map()): Map<string, number> {
   if (typeof v === 'number') out.set(prefix, v);
@@ -166,8 +163,8 @@ export function assertComparable(baseline: ReportDocument, current: ReportDocume
 function virtualRule(cfg: GateConfig, cell: string, metric: string): { relative: number; absolute: number; ignore: boolean } {
   let r = { relative: cfg.virtual.relative, absolute: cfg.virtual.absolute, ignore: false };
   for (const rule of cfg.virtual.rules) {
-    const re = globToRegExp(rule.match);
-    if (re.test(metric) || re.test(`${cell}:${metric}`)) {
+    const matches = globMatcher(rule.match);
+    if (matches(metric) || matches(`${cell}:${metric}`)) {
       r = { relative: rule.relative ?? r.relative, absolute: rule.absolute ?? r.absolute, ignore: rule.ignore ?? false };
     }
   }
@@ -177,7 +174,7 @@ function virtualRule(cfg: GateConfig, cell: string, metric: string): { relative:
 function wallRule(cfg: GateConfig, name: string): { floor: number; z: number; ignore: boolean } {
   let r = { floor: cfg.wallClock.floor, z: cfg.wallClock.z, ignore: false };
   for (const rule of cfg.wallClock.rules) {
-    if (globToRegExp(rule.match).test(name)) r = { floor: rule.floor ?? r.floor, z: rule.z ?? r.z, ignore: rule.ignore ?? false };
+    if (globMatch(rule.match, name)) r = { floor: rule.floor ?? r.floor, z: rule.z ?? r.z, ignore: rule.ignore ?? false };
   }
   return r;
 }

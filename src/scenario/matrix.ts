@@ -8,6 +8,7 @@
  * its SetVariable throughput ratio has a denominator.
  */
 import { InputError } from '../errors.ts';
+import { globMatch } from '../glob.ts';
 import type { ParamValues } from '../devices/params.ts';
 import { DESIGNS, type DesignName } from '../designs/platform.ts';
 import { findWorkload } from '../workloads/index.ts';
@@ -45,12 +46,6 @@ export interface CellPlan {
 export interface ExpandOptions {
   seed?: number;
   scale?: 'default' | 'quick';
-}
-
-/** Glob with '*' wildcards (any run of characters), anchored at both ends. */
-export function globMatch(glob: string, text: string): boolean {
-  const re = new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(text);
 }
 
 function designList(list: string[] | undefined): DesignName[] {
