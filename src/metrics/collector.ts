@@ -4,11 +4,18 @@
  * an empty latency sample has count 0 and zeros elsewhere; rates over a zero-length
  * runtime are 0.
  */
+import { mean } from 'simple-statistics';
 import type { CellMetrics, LatencySummary } from './types.ts';
 
 /**
  * Nearest-rank percentile (p in (0, 100]) of an ascending array: the value at rank
- * ⌈p/100 · n⌉. Returns 0 for an empty array.
+ * ⌈p/100 · n⌉, always an observed latency. Returns 0 for an empty array.
+ *
+ * Kept by hand on purpose: simple-statistics' `quantileSorted` is a different
+ * definition (it averages the two neighbouring order statistics when p·n is an
+ * integer, so p50 of an even count would become a midpoint that no call took),
+ * and switching would move every committed p50/p99 and the expectations written
+ * against them.
  *
  * @example
  * nearestRank([15, 20, 35, 40, 50], 30)   // 20 (rank ⌈1.5⌉ = 2)
@@ -21,15 +28,13 @@ export function nearestRank(sorted: readonly number[], p: number): number {
   return sorted[rank - 1]!;
 }
 
-/** count, mean, nearest-rank p50/p99, max of latencies (ns). */
+/** count, mean (simple-statistics: compensated summation), nearest-rank p50/p99, max of latencies (ns). */
 export function summarizeLatencies(values: readonly number[]): LatencySummary {
   if (values.length === 0) return { count: 0, meanNs: 0, p50Ns: 0, p99Ns: 0, maxNs: 0 };
   const sorted = [...values].sort((a, b) => a - b);
-  let sum = 0;
-  for (const v of sorted) sum += v;
   return {
     count: sorted.length,
-    meanNs: sum / sorted.length,
+    meanNs: mean(sorted),
     p50Ns: nearestRank(sorted, 50),
     p99Ns: nearestRank(sorted, 99),
     maxNs: sorted[sorted.length - 1]!,

@@ -45,3 +45,10 @@ test('series are thinned deterministically beyond the cap', () => {
   assert.deepEqual(pts[0], [0, 0]);
   for (let i = 1; i < pts.length; i++) assert.ok(pts[i]![0] > pts[i - 1]![0]);
 });
+
+test('the mean is exact where naive left-to-right summation drifts (compensated sum)', () => {
+  // 0.1 ten times sums to 0.9999999999999999 naively; the compensated sum gives 1.
+  assert.equal(summarizeLatencies(Array(10).fill(0.1)).meanNs, 0.1);
+  // Integer latencies (what the model records) sum exactly either way: the committed means do not move.
+  assert.equal(summarizeLatencies([3309588, 4669658, 3002001]).meanNs, (3309588 + 4669658 + 3002001) / 3);
+});
