@@ -12,5 +12,19 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-const { main } = await import('../src/cli/index.ts');
-process.exitCode = await main(process.argv);
+// Anything that escapes main (an error thrown in a callback or a worker, a failed import) is the
+// tool's own failure: one line and exit 3, so that a crash never reads as a verdict (exit 1).
+const internalFailure = (e) => {
+  const raw = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const first = raw.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
+  process.stderr.write(`entropy-bench: internal failure (exit 3, no verdict): ${first.trim()}\n`);
+  process.exit(3);
+};
+process.on('uncaughtException', internalFailure);
+process.on('unhandledRejection', internalFailure);
+try {
+  const { main } = await import('../src/cli/index.ts');
+  process.exitCode = await main(process.argv);
+} catch (e) {
+  internalFailure(e);
+}

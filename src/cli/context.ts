@@ -4,7 +4,8 @@
  * console.log) so tests can run them in-process and capture the text.
  *
  * Exit codes (README): 0 = ran and everything passed; 1 = ran and something
- * failed its criterion; 2 = bad usage or bad input.
+ * failed its criterion; 2 = bad usage or bad input; 3 = the tool itself failed (a bug or an
+ * exhausted resource), so no verdict was reached — a crash must never read as "failed" (1).
  */
 export interface CliContext {
   out: (text: string) => void;
@@ -18,6 +19,7 @@ export interface CliContext {
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
 
 /** Raises the context's exit status (never lowers it). */
 export function setExit(ctx: CliContext, code: number): void {

@@ -1,7 +1,8 @@
 /**
  * The `entropy-bench` command line: commander wiring only. Each subcommand
  * lives in ./commands/ and calls library functions; errors that users cause
- * (InputError, commander usage errors) become one line on stderr and exit 2.
+ * (InputError, commander usage errors) become one line on stderr and exit 2; any other
+ * error is the tool's own failure and becomes one line and exit 3 (never 1, which is a verdict).
  * Only the invoked command's module is imported (see ./commands/index.ts), so
  * start-up costs what that command needs and no more.
  */
@@ -9,7 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isInputError } from '../errors.ts';
 import { COMMANDS, type RegisterCommand } from './commands/index.ts';
-import { EXIT_USAGE, type CliContext } from './context.ts';
+import { EXIT_INTERNAL, EXIT_USAGE, type CliContext } from './context.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 export const VERSION: string = pkg.version;
@@ -57,7 +58,7 @@ export async function buildProgram(ctx: CliContext, argv?: readonly string[]): P
         '  entropy-bench estimate noise.bin 8               SP 800-90B min-entropy of 8-bit samples\n' +
         '  entropy-bench run scenarios/design-matrix.yaml   every design against every adversary\n' +
         '\nExit status: 0 = ran and everything passed, 1 = ran and something failed its criterion,\n' +
-        '2 = bad usage or bad input.\n\nRun `entropy-bench <command> --help` for the options of each command.',
+        '2 = bad usage or bad input, 3 = internal failure (no verdict was reached; please report it).\n\nRun `entropy-bench <command> --help` for the options of each command.',
     );
   for (const register of await registrations(argv)) register(program, ctx);
   // commander's own usage errors (unknown option, missing argument) must exit 2, not 1.
@@ -86,7 +87,18 @@ export async function main(argv: string[], ctx?: Partial<CliContext>): Promise<n
       context.err(`entropy-bench: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    throw e;
+    context.err(`${internalFailureLine(e)}\n`);
+    return EXIT_INTERNAL;
   }
   return context.exitCode;
+}
+
+/**
+ * One line for an error the user did not cause (a bug, wasm or heap exhaustion, a worker that
+ * died): its first message line, never a stack trace. Exit 3 tells scripts that no verdict exists.
+ */
+export function internalFailureLine(e: unknown): string {
+  const raw = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const first = raw.split('\n').find((l) => l.trim() !== '') ?? 'unknown error';
+  return `entropy-bench: internal failure (exit 3, no verdict): ${first.trim()}`;
 }
