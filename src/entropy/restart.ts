@@ -6,12 +6,13 @@
  * restart i), one sample per byte: exactly 10^6 samples.
  *
  * 1. Sanity check (§3.1.4.3): X_max = the largest count of any one symbol in any row or
- *    column. With p = 2^−H_I, the test fails when X_max > U = CRITBINOM(1000, p, 1 − α),
- *    α = 0.01/2000 (a 1 % false-reject rate shared by the 2000 rows and columns): under the
- *    claim, no symbol should be that frequent in any row or column.
- *    (NIST's ea_restart 1.1.7 instead simulates U: 5·10^6 rows of a worst-case distribution
- *    with ⌊1/p⌋ symbols of probability p, α = 1 − 0.99^(1/2000); the binomial bound is the
- *    standard's single-symbol form and is at most a count or two stricter.)
+ *    column; the test fails when X_max > U. By default U is NIST ea_restart 1.1.7's cutoff
+ *    (the distribution of the largest count when ⌊2^H_I⌋ symbols have probability 2^−H_I,
+ *    α = 1 − 0.99^(1/2000)), computed exactly in ./restart-cutoff.ts, where its remaining
+ *    difference from the reference's simulated value is stated. `cutoff: 'standard'` uses the
+ *    standard's single-symbol U = CRITBINOM(1000, 2^−H_I, 1 − 0.01/2000) instead, which is
+ *    3–5 counts lower at H_I ≥ 2 and so rejects sources that meet their claim far more often
+ *    than 1 %.
  * 2. Validation (§3.1.4.2): the row dataset (the file as is) and the column dataset (its
  *    transpose) are assessed like the original data: with the non-IID estimators of §6.3
  *    on the symbols (H_original of ea_non_iid; ea_restart runs no bitstring track here), or
@@ -22,14 +23,15 @@
  */
 import { InputError } from '../errors.ts';
 import { assessNonIid } from './assess.ts';
-import { critBinomUpper } from './health/cutoffs.ts';
+import { REFERENCE_RESTART_ALPHA, STANDARD_RESTART_ALPHA, binomialRestartCutoff, restartCutoff } from './restart-cutoff.ts';
 import { mostCommonValue } from './estimators/mcv.ts';
 import { checkWidth, prepareSamples } from './samples.ts';
 
 export const RESTARTS = 1000;
 export const SAMPLES_PER_RESTART = 1000;
-/** §3.1.4.3: α = 0.01 / (r + c). */
-export const RESTART_ALPHA = 0.01 / (RESTARTS + SAMPLES_PER_RESTART);
+
+/** Which sanity-check cutoff: ea_restart's (default) or the standard text's binomial bound. */
+export type RestartCutoffRule = 'reference' | 'standard';
 
 export interface RestartOptions {
   bitsPerSymbol: number;
@@ -37,6 +39,8 @@ export interface RestartOptions {
   hI: number;
   /** Assess rows and columns with the IID MCV estimate instead of the non-IID estimators. */
   iid?: boolean;
+  /** Sanity-check cutoff rule (default 'reference': ea_restart's). */
+  cutoff?: RestartCutoffRule;
   /** Name of the input in error messages. */
   source?: string;
 }
@@ -53,6 +57,7 @@ export interface RestartResult {
   hI: number;
   iid: boolean;
   distinctSymbols: number;
+  cutoffRule: RestartCutoffRule;
   alpha: number;
   /** U: counts above it fail the sanity check. */
   cutoff: number;
@@ -70,12 +75,6 @@ export interface RestartResult {
   pass: boolean;
   /** min(H_r, H_c, H_I) when the test passes, else null. */
   validatedEntropy: number | null;
-}
-
-/** U = CRITBINOM(n, 2^−H, 1 − α) of §3.1.4.3. */
-export function restartCutoff(hI: number, alpha = RESTART_ALPHA, n = SAMPLES_PER_RESTART): number {
-  const logP = -hI * Math.LN2;
-  return critBinomUpper(n, logP, Math.log(-Math.expm1(logP)), Math.log(alpha));
 }
 
 function assessDataset(data: Uint8Array, bits: number, iid: boolean): RestartDatasetResult {
@@ -129,9 +128,11 @@ export function restartTest(data: Uint8Array, opts: RestartOptions): RestartResu
     }
   }
   const xMax = Math.max(rowMax.count, colMax.count);
-  const cutoff = restartCutoff(hI);
+  const cutoffRule = opts.cutoff ?? 'reference';
+  const cutoff = cutoffRule === 'standard' ? binomialRestartCutoff(hI) : restartCutoff(hI, k);
+  const alpha = cutoffRule === 'standard' ? STANDARD_RESTART_ALPHA : REFERENCE_RESTART_ALPHA;
   const sanityPass = xMax <= cutoff;
-  const base = { bitsPerSymbol: bits, hI, iid, distinctSymbols: k, alpha: RESTART_ALPHA, cutoff, rowMax, colMax, xMax, sanityPass };
+  const base = { bitsPerSymbol: bits, hI, iid, distinctSymbols: k, cutoffRule, alpha, cutoff, rowMax, colMax, xMax, sanityPass };
   if (!sanityPass) {
     return { ...base, rows: null, columns: null, hR: null, hC: null, validationPass: false, pass: false, validatedEntropy: null };
   }
