@@ -10,6 +10,7 @@ import { BitSequence } from '../bits/bit-sequence.ts';
 import { runTests } from '../sts/battery.ts';
 import { STS_TEST_NAMES } from '../sts/types.ts';
 import { streamVerdict } from '../sts/verdict.ts';
+import { decileHistogram } from '../sts/second-level.ts';
 import type { StsSummary } from '../scenario/result.ts';
 
 export const ALPHA = 0.01;
@@ -38,7 +39,7 @@ export function tapSts(bytes: Uint8Array, maxBits = DEFAULT_MAX_BITS): StsSummar
     applicable++;
     const ok = r.pValues.filter((p) => p >= ALPHA).length;
     if (ok === r.pValues.length) passed++;
-    tests.push({ test: r.test, status: 'ok', minPValue: Math.min(...r.pValues), pValues: r.pValues.length, passed: ok });
+    tests.push({ test: r.test, status: 'ok', minPValue: Math.min(...r.pValues), pValues: r.pValues.length, passed: ok, histogram: decileHistogram(r.pValues) });
   }
   return { n, alpha: ALPHA, tests, applicable, passed, verdict: v.verdict };
 }

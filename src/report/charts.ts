@@ -9,18 +9,23 @@ import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { ReportDocument } from './document.ts';
 import { DEFAULT_GATE_CONFIG } from './gate.ts';
-import { adversaryOf } from './format.ts';
+import { adversaryOf, fmt } from './format.ts';
+import { uniformityPValue } from '../sts/second-level.ts';
 
-export interface ChartSpec {
+interface ChartBase {
   id: string;
   title: string;
   /** One sentence: what to look for. */
   caption: string;
-  spec: Record<string, unknown>;
 }
 
-export interface RenderedChart extends ChartSpec {
-  svg: string;
+/** One vega-lite chart, or small multiples: one panel per test or stream, each its own SVG so they reflow on a narrow screen. */
+export type ChartSpec = ChartBase & ({ spec: Record<string, unknown>; panels?: undefined } | { spec?: undefined; panels: Array<{ title: string; spec: Record<string, unknown> }> });
+
+export interface RenderedChart extends ChartBase {
+  /** The chart's SVG, or one SVG per panel with its title. */
+  svg?: string;
+  panels?: Array<{ title: string; svg: string }>;
 }
 
 const WIDTH = 640;
@@ -169,24 +174,60 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
     }
 
     const sts = run.cells.flatMap((c) => c.quality.filter((q) => q.sts).map((q) => ({ c, q, s: q.sts! })));
-    const pvals = sts.flatMap(({ c, q, s }) => s.tests.filter((t) => t.minPValue !== undefined).map((t) => ({ cell: c.id, tap: q.tap, test: t.test, p: t.minPValue! })));
-    if (pvals.length) {
+    // §4.2.2 uniformity: one panel per test, every P-value of every conditioned tap in ten bins,
+    // split by whether the tap's battery verdict failed (a failing stream piles up in the first bin).
+    const hist = new Map<string, { pass: number[]; fail: number[] }>();
+    for (const { s } of sts) {
+      for (const t of s.tests) {
+        if (t.status !== 'ok' || t.histogram === undefined) continue;
+        let h = hist.get(t.test);
+        if (!h) hist.set(t.test, (h = { pass: new Array<number>(10).fill(0), fail: new Array<number>(10).fill(0) }));
+        const side = s.verdict === 'fail' ? h.fail : h.pass;
+        t.histogram.forEach((n, i) => (side[i]! += n));
+      }
+    }
+    if (hist.size) {
       charts.push({
         id: 'sts-pvalue-histogram',
-        title: 'SP 800-22 P-values (smallest per test and tap)',
-        caption: 'Ten bins over [0, 1] as in SP 800-22 §4.2.2; a pile-up in the first bin means tests rejecting the stream.',
-        spec: vlSpec({
-          width: WIDTH,
-          height: 200,
-          data: { values: pvals },
-          mark: { type: 'bar', tooltip: true },
-          encoding: {
-            x: { field: 'p', type: 'quantitative', bin: { extent: [0, 1], step: 0.1 }, title: 'P-value' },
-            y: { aggregate: 'count', type: 'quantitative', title: 'tests' },
-            color: { field: 'tap', type: 'nominal', title: 'tap' },
-          },
+        title: 'SP 800-22 P-value uniformity per test (§4.2.2)',
+        caption:
+          'Each panel: every P-value one test produced, pooled over all conditioned taps of the run, counted in the ten §4.2.2 bins [0, 0.1) … [0.9, 1]; ' +
+          'blue: taps whose battery verdict passed, red: taps that failed. For an ideal source the bars are level at the dashed line (K/10); ' +
+          'P_T is the §4.2.2 χ² uniformity P-value of the pooled counts, given from K ≥ 55 (uniform when P_T ≥ 0.0001).',
+        panels: [...hist].map(([test, h]) => {
+          const total = h.pass.map((n, i) => n + h.fail[i]!);
+          const k = total.reduce((a, b) => a + b, 0);
+          const values = (['pass', 'fail'] as const).flatMap((side) =>
+            h[side].map((count, i) => ({ from: i / 10, to: (i + 1) / 10, count, taps: side === 'pass' ? 'battery passed' : 'battery failed' })).filter((d) => d.count > 0),
+          );
+          return {
+            title: `${test}: K = ${k} P-value${k === 1 ? '' : 's'}${k >= 55 ? `, P_T = ${fmt(uniformityPValue(total), 3)}` : ''}`,
+            spec: vlSpec({
+              width: 200,
+              height: 110,
+              layer: [
+                {
+                  data: { values },
+                  mark: { type: 'bar', tooltip: true },
+                  encoding: {
+                    x: { field: 'from', type: 'quantitative', bin: { binned: true, step: 0.1 }, scale: { domain: [0, 1] }, title: 'P-value', axis: { format: '.1f', tickCount: 5 } },
+                    x2: { field: 'to' },
+                    y: { field: 'count', type: 'quantitative', aggregate: 'sum', stack: 'zero', title: 'P-values', axis: { tickMinStep: 1 } },
+                    color: { field: 'taps', type: 'nominal', scale: { domain: ['battery passed', 'battery failed'], range: ['#4c78a8', '#e45756'] }, legend: null },
+                  },
+                },
+                {
+                  data: { values: [{ expected: k / 10 }] },
+                  mark: { type: 'rule', color: '#333', strokeDash: [4, 3] },
+                  encoding: { y: { field: 'expected', type: 'quantitative' } },
+                },
+              ],
+            }),
+          };
         }),
       });
+    }
+    if (sts.length) {
       // SP 800-22 §4.2.1: the proportion passing should exceed p̂ − 3·√(p̂(1 − p̂)/m), p̂ = 1 − α.
       const byTest = new Map<string, { passed: number; m: number; alpha: number }>();
       for (const { s } of sts) {
@@ -226,33 +267,43 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
     }
 
     const ent = run.cells.flatMap((c) => c.quality.filter((q) => q.entropy).map((q) => ({ c, q, e: q.entropy! })));
-    const est = ent.flatMap(({ c, q, e }) => e.estimators.map((x) => ({ stream: `${c.id} · ${q.tap}`, estimator: x.name, h: x.minEntropyPerSample })));
-    if (est.length) {
-      const claims = ent.map(({ c, q, e }) => ({ stream: `${c.id} · ${q.tap}`, claimed: q.claimedEntropyPerSample ?? e.bitsPerSample, final: e.minEntropyPerSample }));
+    if (ent.some(({ e }) => e.estimators.length > 0)) {
+      // One panel per raw stream with the estimators named on the axis: 18+ estimators
+      // need no colour legend, and the panels reflow on a narrow screen.
       charts.push({
         id: 'entropy-estimates',
         title: 'SP 800-90B min-entropy per estimator against the claim',
-        caption: 'Points: each estimator’s H_min (bits per sample); red tick: the entropy the design credits; black bar: the final (minimum) estimate. A claim far right of the bar is an overclaim.',
-        spec: vlSpec({
-          width: WIDTH,
-          layer: [
-            {
-              data: { values: claims },
-              mark: { type: 'bar', color: '#333', height: 3 },
-              encoding: { y: { field: 'stream', type: 'nominal', title: null }, x: { field: 'final', type: 'quantitative', title: 'min-entropy (bits / sample)' } },
-            },
-            {
-              data: { values: est },
-              mark: { type: 'point', filled: true, size: 50, tooltip: true },
-              encoding: { y: { field: 'stream', type: 'nominal' }, x: { field: 'h', type: 'quantitative' }, color: { field: 'estimator', type: 'nominal', title: 'estimator' } },
-            },
-            {
-              data: { values: claims },
-              mark: { type: 'tick', color: '#c00', thickness: 3, tooltip: true },
-              encoding: { y: { field: 'stream', type: 'nominal' }, x: { field: 'claimed', type: 'quantitative' } },
-            },
-          ],
-        }),
+        caption:
+          'Each panel: one raw tap. Points: each estimator’s H_min (bits per sample); black line: the final (minimum) estimate; red line: the entropy the design credits the source with. A red line far right of the black one is an overclaim.',
+        panels: ent
+          .filter(({ e }) => e.estimators.length > 0)
+          .map(({ c, q, e }) => {
+            const claimed = q.claimedEntropyPerSample ?? e.bitsPerSample;
+            return {
+              title: `${c.id} · ${q.tap}: H_min ${fmt(e.minEntropyPerSample, 3)}, claimed ${fmt(claimed, 3)} bits/sample`,
+              spec: vlSpec({
+                width: 200,
+                height: { step: 14 },
+                layer: [
+                  {
+                    data: { values: e.estimators.map((x) => ({ estimator: x.name, h: x.minEntropyPerSample })) },
+                    mark: { type: 'point', filled: true, size: 40, color: '#4c78a8', tooltip: true },
+                    encoding: {
+                      y: { field: 'estimator', type: 'nominal', sort: null, title: null },
+                      x: { field: 'h', type: 'quantitative', scale: { domain: [0, Math.max(e.bitsPerSample, claimed)] }, title: 'bits / sample' },
+                    },
+                  },
+                  {
+                    data: { values: [{ final: e.minEntropyPerSample, claimed }] },
+                    layer: [
+                      { mark: { type: 'rule', color: '#222', strokeWidth: 2 }, encoding: { x: { field: 'final', type: 'quantitative' } } },
+                      { mark: { type: 'rule', color: '#c00', strokeWidth: 2, strokeDash: [5, 3] }, encoding: { x: { field: 'claimed', type: 'quantitative' } } },
+                    ],
+                  },
+                ],
+              }),
+            };
+          }),
       });
     }
   }
@@ -314,6 +365,15 @@ export async function renderChartSvg(spec: Record<string, unknown>): Promise<str
 
 export async function renderCharts(doc: ReportDocument): Promise<RenderedChart[]> {
   const out: RenderedChart[] = [];
-  for (const c of buildCharts(doc)) out.push({ ...c, svg: await renderChartSvg(c.spec) });
+  for (const c of buildCharts(doc)) {
+    const base = { id: c.id, title: c.title, caption: c.caption };
+    if (c.panels) {
+      const panels: Array<{ title: string; svg: string }> = [];
+      for (const p of c.panels) panels.push({ title: p.title, svg: await renderChartSvg(p.spec) });
+      out.push({ ...base, panels });
+    } else {
+      out.push({ ...base, svg: await renderChartSvg(c.spec) });
+    }
+  }
   return out;
 }

@@ -17,7 +17,9 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:13px}th,td{border:1px so
 th{background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .v-ok{background:#e7f6e7}.v-degraded{background:#fff4d6}.v-starved,.v-broken{background:#fde2e2}.v-insecure{background:#f3d9fa}
 .fail{color:#b00;font-weight:600}.pass{color:#070}
-figure.chart{margin:1rem 0;padding:.5rem;border:1px solid #eee;overflow-x:auto}figcaption{color:#555;margin-bottom:.4rem}
+figure.chart{margin:1rem 0;padding:.5rem;border:1px solid #eee;overflow-x:auto}
+figure.chart svg{max-width:100%;height:auto}
+.panels{display:flex;flex-wrap:wrap;gap:.5rem 1rem}.panel{flex:0 1 auto;max-width:100%}.panel-title{font-size:12px;color:#333;max-width:22rem}figcaption{color:#555;margin-bottom:.4rem}
 figcaption b{color:#222;display:block;font-size:1rem}details{margin:.5rem 0}code{background:#f3f3f3;padding:0 .2rem}
 `;
 
@@ -32,7 +34,10 @@ function table(head: string[], rows: Array<Array<string | { html: string; cls?: 
 }
 
 function figure(c: RenderedChart): string {
-  return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption><b>${esc(c.title)}</b>${esc(c.caption)}</figcaption>${c.svg}</figure>`;
+  const body = c.panels
+    ? `<div class="panels">${c.panels.map((p) => `<div class="panel"><div class="panel-title">${esc(p.title)}</div>${p.svg}</div>`).join('')}</div>`
+    : (c.svg ?? '');
+  return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption><b>${esc(c.title)}</b>${esc(c.caption)}</figcaption>${body}</figure>`;
 }
 
 export async function renderHtml(doc: ReportDocument): Promise<string> {

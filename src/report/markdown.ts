@@ -101,8 +101,14 @@ export function renderMarkdown(doc: ReportDocument): string {
           out.push(`**${c.id} · ${r.tap}** (SP 800-22, n = ${r.sts!.n} bits, α = ${r.sts!.alpha})`, '');
           out.push(
             ...table(
-              ['test', 'status', 'min P-value', 'passed / P-values'],
-              r.sts!.tests.map((t) => [t.test, t.status === 'ok' ? 'ok' : `n/a: ${t.reason ?? ''}`, fmt(t.minPValue, 6), `${t.passed} / ${t.pValues}`]),
+              ['test', 'status', 'min P-value', 'passed / P-values', 'P-values per §4.2.2 bin [0, 0.1) … [0.9, 1]'],
+              r.sts!.tests.map((t) => [
+                t.test,
+                t.status === 'ok' ? 'ok' : `n/a: ${t.reason ?? ''}`,
+                fmt(t.minPValue, 6),
+                `${t.passed} / ${t.pValues}`,
+                t.histogram ? t.histogram.join(' ') : '—',
+              ]),
             ),
             '',
           );

@@ -12,7 +12,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Major.minor.patch. A reader accepts its own major and any minor up to its own. */
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';
 export const REPORT_SCHEMA_ID = 'https://entropy-bench.invalid/schemas/report-1.json';
 
 const Num = Type.Number();
@@ -61,6 +61,8 @@ export const StsSummarySchema = Type.Object({
       minPValue: Type.Optional(PValue),
       pValues: Count,
       passed: Count,
+      /** The test's P-values in the ten SP 800-22 §4.2.2 bins [0, 0.1), …, [0.9, 1]. */
+      histogram: Type.Optional(Type.Array(Count, { minItems: 10, maxItems: 10 })),
       reason: Type.Optional(Type.String()),
     }),
   ),

@@ -55,7 +55,7 @@ export interface StsSummary {
   /** Bits tested. */
   n: number;
   alpha: number;
-  /** One row per test that ran (multi-P-value tests report their smallest P-value and counts). */
+  /** One row per test that ran (multi-P-value tests report their smallest P-value, counts and the P-value histogram). */
   tests: Array<{
     test: string;
     status: 'ok' | 'not-applicable';
@@ -63,6 +63,12 @@ export interface StsSummary {
     minPValue?: number;
     pValues: number;
     passed: number;
+    /**
+     * Every P-value of the test counted in the ten §4.2.2 bins [0, 0.1), …, [0.9, 1]
+     * (P = 1 in the last): the uniformity histogram, summable over taps. Absent when
+     * not applicable (and in reports written before schema 1.1).
+     */
+    histogram?: number[];
     reason?: string;
   }>;
   /** Tests applicable / tests that passed every P-value at alpha. */

@@ -73,3 +73,24 @@ test('tap routing: sts only on conditioned taps, entropy + health only on raw ta
   assert.equal(r[1]!.health, undefined);
   assert.equal(r[1]!.verdict, 'insufficient-data');
 });
+
+test('SP 800-22 summary keeps every P-value in the ten §4.2.2 bins: counts add up, the smallest P-value is in its bin, uniform for SHA-256', () => {
+  const s = tapSts(sha256Stream(25000));
+  const nonOverlapping = s.tests.find((t) => t.test === 'NonOverlappingTemplate')!;
+  for (const t of s.tests.filter((x) => x.status === 'ok')) {
+    assert.equal(t.histogram!.length, 10);
+    assert.equal(t.histogram!.reduce((a, b) => a + b, 0), t.pValues, t.test);
+    assert.ok(t.histogram![Math.min(9, Math.floor(t.minPValue! * 10))]! > 0, t.test);
+    // The passing count is the P-values ≥ α = 0.01, so at most the first bin's count below it.
+    assert.ok(t.pValues - t.passed <= t.histogram![0]!, t.test);
+  }
+  // 148 templates: the smallest P-value is always near 0, the histogram is not (≈ 14.8 per bin).
+  assert.equal(nonOverlapping.pValues, 148);
+  assert.ok(nonOverlapping.minPValue! < 0.1);
+  assert.ok(nonOverlapping.histogram!.every((n) => n >= 3 && n <= 35), String(nonOverlapping.histogram));
+  // A byte counter: its failing tests put their P-values in the first bin.
+  const bad = tapSts(new Uint8Array(25000).map((_, i) => i & 0xff));
+  const failing = bad.tests.filter((t) => t.status === 'ok' && t.passed < t.pValues);
+  assert.ok(failing.length > 0);
+  for (const t of failing) assert.ok(t.histogram![0]! >= t.pValues - t.passed, t.test);
+});
