@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.ts';
+import { inputName, readInputText } from '../io/input.ts';
 import type { RunResult, CellResult } from '../scenario/result.ts';
 import type { SuiteResult } from '../../bench/suite.ts';
 import { REPORT_SCHEMA_VERSION, ReportDocumentSchema, reportJsonSchema, type RunShape } from './schema.ts';
@@ -224,14 +225,7 @@ export function parseReportDocument(text: string, file: string): ReportDocument 
 
 /** Reads and validates a report document from disk. */
 export function readReportDocument(path: string): ReportDocument {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read (${code ?? (e as Error).message}); expected a report.json file`);
-  }
-  return parseReportDocument(text, path);
+  return parseReportDocument(readInputText(path), inputName(path));
 }
 
 /**

@@ -13,7 +13,10 @@
  *   [0, 0.1), …, [0.9, 1], χ² = Σ (F_i − K/10)²/(K/10),
  *   P_T = igamc(9/2, χ²/2); uniform when P_T ≥ 0.0001. §4.2.2 asks for at
  *   least 55 sequences; with fewer the uniformity check is reported as
- *   insufficient rather than computed.
+ *   insufficient rather than computed. When the test's P-values are too
+ *   discrete at this n for K streams (./uniformity-validity.ts) the check is
+ *   reported as not applicable, with the reason, rather than computed: it
+ *   would reject perfect data.
  *
  * Not-applicable results (e.g. Random Excursions with J < 500) are excluded
  * and counted separately, never treated as P = 0 (sts-2.1.2 counts the Runs
@@ -25,6 +28,7 @@
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { InputError } from '../errors.ts';
 import { igamc } from '../special/igamc.ts';
+import { uniformityValidity } from './uniformity-validity.ts';
 import type { StsTestName, TestResult } from './types.ts';
 
 export interface SecondLevelOptions {
@@ -58,8 +62,13 @@ export interface SecondLevelEntry {
   failureTailP: number;
   /** Counts per P-value decile (C1..C10). */
   histogram: number[];
-  /** 'ok' when K ≥ minUniformitySamples, else 'insufficient-data'. */
-  uniformityStatus: 'ok' | 'insufficient-data';
+  /**
+   * 'ok' when computed; 'insufficient-data' when K < minUniformitySamples;
+   * 'not-applicable' when the P-values are too discrete for K streams of this n.
+   */
+  uniformityStatus: 'ok' | 'insufficient-data' | 'not-applicable';
+  /** Why the uniformity check was not computed ('not-applicable' only). */
+  uniformityReason?: string;
   /** P_T (only when uniformityStatus is 'ok'). */
   uniformityP?: number;
   uniformityPass?: boolean;
@@ -131,6 +140,8 @@ export function secondLevel(results: readonly TestResult[], opts: SecondLevelOpt
     }
   }
   const labels = ok.find((r) => r.labels !== undefined)?.labels;
+  // Streams of one run share n and the parameters; the validity depends on them and on K.
+  const validity = ok.length >= minU ? uniformityValidity(test, ok[0]!.n, ok.length, ok[0]!.params) : undefined;
   const entries: SecondLevelEntry[] = [];
   for (let index = 0; index < width; index++) {
     const ps = ok.map((r) => r.pValues[index]!);
@@ -153,9 +164,10 @@ export function secondLevel(results: readonly TestResult[], opts: SecondLevelOpt
       proportionPass: K > 0 && proportion >= lo && proportion <= hi,
       failureTailP: binomialUpperTail(K, alpha, K - passed),
       histogram,
-      uniformityStatus: K >= minU ? 'ok' : 'insufficient-data',
+      uniformityStatus: K < minU ? 'insufficient-data' : validity?.applicable === false ? 'not-applicable' : 'ok',
+      ...(K >= minU && validity?.applicable === false ? { uniformityReason: validity.reason! } : {}),
     };
-    if (K >= minU) {
+    if (entry.uniformityStatus === 'ok') {
       entry.uniformityP = uniformityPValue(histogram);
       entry.uniformityPass = entry.uniformityP >= uThreshold;
     }

@@ -6,12 +6,16 @@
  * 12.5 MB packed, and reading a file whole holds the bytes as well (25 MB) for
  * the whole run. A binary file is instead read one stream at a time (n/8
  * bytes at its offset) into a buffer that is reused, so memory does not grow
- * with K. Text formats (ascii, hex) and standard input are parsed whole
- * (src/bits/read.ts) and served from memory.
+ * with K. Standard input, pipes and the text formats (ascii, hex) are
+ * decoded front to back as the streams are asked for (sequentialSource): only
+ * the stream being read is held, so an endless pipe runs in bounded memory.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { BitSequence } from '../bits/bit-sequence.ts';
+import { BitDecoder, DETECT_BYTES, detectFormat } from '../bits/decoder.ts';
+import type { BitFormat } from '../bits/read.ts';
 import { InputError } from '../errors.ts';
+import { readChunk, type InputFile } from '../io/input.ts';
 
 /** A source of bits read by position. */
 export interface StreamSource {
@@ -108,4 +112,116 @@ export function binaryFileSource(path: string, maxBits?: number): StreamSource {
       open = false;
     },
   };
+}
+
+/** A StreamSource that is read front to back; `length` is exact only once `ended`. */
+export interface SequentialSource extends StreamSource {
+  /**
+   * Reads ahead until `bits` bits are buffered or the input ends; returns the
+   * bits available (all of them when `ended`).
+   */
+  prefetch(bits: number): number;
+  /** True once the input has ended (then `length` is the exact number of bits). */
+  readonly ended: boolean;
+  /** Bits decoded so far. */
+  readonly decoded: number;
+}
+
+const CHUNK_BYTES = 1 << 16;
+
+/**
+ * Decodes `input` (any format, 'auto' deciding on the first 4 KiB) as the
+ * battery asks for streams, which it does in increasing order; bits before the
+ * requested start are dropped, so memory holds about one stream whatever the
+ * number of streams. Until the input ends, `length` is `claimed` (the bits the
+ * run needs); a request past the real end throws an InputError saying how many
+ * bits there were. `maxBits` caps what is read, as readBits does.
+ */
+export function sequentialSource(input: InputFile, format: BitFormat, claimed: number, maxBits = Infinity): SequentialSource {
+  const name = input.name;
+  const bytes = new Uint8Array(CHUNK_BYTES);
+  let byteStart = 0; // next undecoded byte in `bytes`
+  let byteEnd = 0;
+  let eof = false;
+  let decoder: BitDecoder | undefined;
+  // Buffered bits [base, base + count) in `words` (zero beyond count).
+  let words = new Uint32Array(0);
+  let base = 0;
+  let count = 0;
+
+  const fill = (): boolean => {
+    if (byteStart < byteEnd) return true;
+    if (eof) return false;
+    byteStart = 0;
+    byteEnd = readChunk(input, bytes);
+    if (byteEnd === 0) eof = true;
+    return byteEnd > 0;
+  };
+  const chooseFormat = (): BitDecoder => {
+    if (format !== 'auto') return new BitDecoder(format, name);
+    // Gather the head 'auto' looks at without losing it.
+    while (byteEnd < DETECT_BYTES && !eof) {
+      const r = readChunk(input, bytes, byteEnd, CHUNK_BYTES - byteEnd);
+      if (r === 0) eof = true;
+      byteEnd += r;
+    }
+    return new BitDecoder(detectFormat(bytes.subarray(0, byteEnd)), name);
+  };
+  /** Makes room for `need` bits from `base` on, dropping bits before `keepFrom`. */
+  const reserve = (keepFrom: number, need: number): void => {
+    const drop = Math.max(0, Math.min(keepFrom - base, count));
+    const keep = count - drop;
+    const wordsNeeded = ((keep + Math.max(0, need) + 31) >>> 5) + 1;
+    if (drop === 0 && words.length >= wordsNeeded) return;
+    // Compacting in place is safe: copyBits reads each word at or ahead of the one it writes.
+    const target = words.length >= wordsNeeded ? words : new Uint32Array(wordsNeeded);
+    const keepWords = (keep + 31) >>> 5;
+    if (keep > 0) copyBits(words, drop, keep, target.subarray(0, keepWords));
+    target.fill(0, keepWords);
+    words = target;
+    base += drop;
+    count = keep;
+  };
+  /** Decodes until bit `upTo` (absolute) is buffered or the input ends. */
+  const pull = (upTo: number): void => {
+    decoder ??= chooseFormat();
+    const target = Math.min(upTo, maxBits);
+    while (base + count < target && (fill() || decoder.hasPending)) {
+      const want = target - (base + count);
+      const got = decoder.decode(bytes, byteStart, byteEnd, words, count, want);
+      byteStart += got.bytes;
+      count += got.bits;
+    }
+  };
+  const source: SequentialSource = {
+    get length() {
+      return source.ended ? base + count : claimed;
+    },
+    get ended() {
+      return (eof && byteStart >= byteEnd && !decoder?.hasPending) || base + count >= maxBits;
+    },
+    get decoded() {
+      return base + count;
+    },
+    prefetch(bits) {
+      reserve(base, bits - count);
+      pull(base + bits);
+      return base + count;
+    },
+    read(start, n, into) {
+      if (start < base) throw new Error(`sequentialSource(${name}): bits from ${start} were requested after bits from ${base} (reads must go forward)`);
+      reserve(start, start + n - (base + count));
+      pull(start + n);
+      if (base + count < start + n) {
+        const total = base + count;
+        if (total === 0) throw new InputError(`${name}: empty input, expected a bit sequence`);
+        throw new InputError(`${name}: ended after ${total} bits, but ${claimed} bits are needed (bits ${start}..${start + n} were asked for)`);
+      }
+      copyBits(words, start - base, n, into);
+    },
+    close() {
+      input.close();
+    },
+  };
+  return source;
 }

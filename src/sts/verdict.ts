@@ -79,6 +79,11 @@ export interface BatteryVerdict {
   notApplicable: string[];
   /** Second-level entries outside the §4.2 proportion interval or with P_T < 0.0001 (informational). */
   outsideSection42?: string[];
+  /**
+   * Warnings: tests whose §4.2.2 uniformity check was not applicable at this
+   * size ('test: uniformity check not applicable: reason'), once per test.
+   */
+  warnings?: string[];
   /** The second-level entries (second-level method only). */
   entries?: SecondLevelEntry[];
 }
@@ -201,6 +206,7 @@ export function batteryVerdict(streams: readonly (readonly TestResult[])[], opts
     .filter((e) => !e.proportionPass || e.uniformityPass === false)
     .map((e) => `${entryName(e)}: ${e.passed}/${e.sampleSize}${e.uniformityP !== undefined ? `, P_T = ${e.uniformityP.toPrecision(3)}` : ''}`);
   const minTail = usable.reduce((a, e) => Math.min(a, e.failureTailP), 1);
+  const warnings = [...new Map(usable.filter((e) => e.uniformityStatus === 'not-applicable').map((e) => [e.test, `${e.test}: uniformity check not applicable: ${e.uniformityReason}`])).values()];
   const minU = withU.length > 0 ? withU.reduce((a, e) => Math.min(a, e.uniformityP!), 1) : undefined;
   const common = {
     ...base,
@@ -211,6 +217,7 @@ export function batteryVerdict(streams: readonly (readonly TestResult[])[], opts
     ...(minU !== undefined ? { minUniformityP: minU, uniformityThreshold: uBar } : {}),
     failed,
     outsideSection42: outside,
+    ...(warnings.length > 0 ? { warnings } : {}),
     entries,
   };
   if (failed.length > 0) {

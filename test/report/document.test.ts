@@ -106,7 +106,7 @@ test('readReportDocument: hand-edited documents → InputError naming the JSON p
 });
 
 test('readReportDocument: a missing file → InputError', () => {
-  inputError(() => readReportDocument('/nonexistent/report.json'), /\/nonexistent\/report\.json: cannot read \(ENOENT\)/);
+  inputError(() => readReportDocument('/nonexistent/report.json'), /\/nonexistent\/report\.json: no such file/);
 });
 
 /** Deals whole groups (design/seed) round-robin, as src/scenario/matrix.ts shardCells does. */

@@ -7,7 +7,8 @@ import { BitSequence } from '../../src/bits/bit-sequence.ts';
 import { readBits } from '../../src/bits/read.ts';
 import { isInputError } from '../../src/errors.ts';
 import { runBattery } from '../../src/sts/battery.ts';
-import { binaryFileSource, copyBits, memorySource } from '../../src/sts/stream-source.ts';
+import { binaryFileSource, copyBits, memorySource, sequentialSource } from '../../src/sts/stream-source.ts';
+import { openInput } from '../../src/io/input.ts';
 import { loadReference, STS_DATA_DIR } from './helpers.ts';
 
 const SHA1 = `${STS_DATA_DIR}data.sha1`;
@@ -70,4 +71,31 @@ test('a file read stream by stream gives the results of the whole sequence in me
     src.close();
   }
   assert.deepEqual(await runBattery(memorySource(pi), { ...opts, tests: [...opts.tests], jobs: 2 }), fromMemory);
+});
+
+test('sequentialSource decodes ascii, hex and binary front to back, stream by stream, equal to readBits', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seq-src-'));
+  const whole = readBits(SHA1, 'binary', 40_000);
+  const bytes = whole.toBytes();
+  // ascii with scattered whitespace, hex with line breaks: both must give the same bits.
+  let ascii = '';
+  for (let i = 0; i < whole.length; i++) ascii += String(whole.bit(i)) + (i % 97 === 0 ? '\n' : i % 13 === 0 ? ' ' : '');
+  writeFileSync(join(dir, 'a.txt'), ascii);
+  writeFileSync(join(dir, 'h.txt'), Buffer.from(bytes).toString('hex').replace(/(.{60})/g, '$1\n'));
+  writeFileSync(join(dir, 'b.bin'), bytes);
+  for (const [file, format] of [['a.txt', 'auto'], ['h.txt', 'hex'], ['b.bin', 'binary']] as const) {
+    const n = 1001; // not a multiple of 8 or 32: streams start at every bit alignment
+    const src = sequentialSource(openInput(join(dir, file)), format, 39 * n, 39 * n);
+    for (let s = 0; s < 39; s++) {
+      const into = new Uint32Array((n + 31) >>> 5);
+      src.read(s * n, n, into);
+      assert.deepEqual([...into], sliceWords(whole, s * n, n), `${file} stream ${s}`);
+    }
+    assert.throws(() => src.read(0, n, new Uint32Array(32)), /forward/);
+    src.close();
+  }
+  // Asking past the end names the input and the bits it had.
+  const short = sequentialSource(openInput(join(dir, 'b.bin')), 'binary', 50_000);
+  assert.throws(() => short.read(0, 50_000, new Uint32Array(1563)), (e: unknown) => isInputError(e) && /b\.bin: ended after 40000 bits, but 50000 bits are needed/.test((e as Error).message));
+  short.close();
 });

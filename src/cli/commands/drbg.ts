@@ -3,9 +3,10 @@
  *   drbg kat FILE.rsp       replay a NIST CAVP DRBGVS response file (src/drbg/cavp.ts)
  *   drbg generate …         a deterministic (seeded) or OS-seeded DRBG output stream
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
+import { readInputText } from '../../io/input.ts';
 import { parseCavpDrbg, runCavpFile, type CavpMechanism } from '../../drbg/cavp.ts';
 import { createDrbg, MECHANISM_NAMES, usesNonce } from '../../drbg/mechanisms.ts';
 import { OsEntropySource } from '../../drbg/os-source.ts';
@@ -41,7 +42,7 @@ function registerKat(drbg: Command, ctx: CliContext): void {
         'Each case: instantiate, [reseed], generate, generate; the 2nd output must equal ReturnedBits.\n' +
         '3KeyTDEA options are skipped.',
     )
-    .argument('<file>', 'the .rsp file (CRLF or LF)')
+    .argument('<file>', "the .rsp file (CRLF or LF), or '-' for standard input")
     .option('--json', 'print the summary as JSON')
     .option('--mechanism <ctr|hash|hmac>', 'mechanism, if neither the header comment nor the file name says')
     .addHelpText(
@@ -59,12 +60,7 @@ function registerKat(drbg: Command, ctx: CliContext): void {
         mech = KAT_MECH[opts.mechanism];
         if (mech === undefined) throw new InputError(`--mechanism: expected ctr, hash or hmac, found '${opts.mechanism}'`);
       }
-      let text: string;
-      try {
-        text = readFileSync(file, 'latin1');
-      } catch (e) {
-        throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-      }
+      const text = readInputText(file, 'latin1');
       const parsed = parseCavpDrbg(text, file, mech);
       if (parsed.cases.length === 0) throw new InputError(`${file}: no cases found, expected 'COUNT = <n>' blocks after an option line`);
       const s = runCavpFile(parsed);

@@ -5,9 +5,9 @@
  * bitstring (src/entropy/assess.ts). `--iid`: the IID track (§5 tests + MCV,
  * src/entropy/iid/assess-iid.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
+import { inputName, readInput } from '../../io/input.ts';
 import { assessNonIid, MIN_SAMPLES, type NonIidAssessment } from '../../entropy/assess.ts';
 import { assessIid, type IidAssessment } from '../../entropy/iid/assess-iid.ts';
 import { checkWidth, inferBitsPerSymbol, unpackBits } from '../../entropy/samples.ts';
@@ -44,13 +44,8 @@ function parsePositive(value: string, flag: string): number {
 
 /** Reads the samples the options select: one per byte, or unpacked bits; then the block. */
 export function readSamples(file: string, opts: EstimateOptions): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(file));
-  } catch (e) {
-    throw new InputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  if (bytes.length === 0) throw new InputError(`${file}: empty file, expected one sample per byte`);
+  const bytes = readInput(file);
+  if (bytes.length === 0) throw new InputError(`${inputName(file)}: empty input, expected one sample per byte`);
   let samples = opts.packedBits ? unpackBits(bytes) : bytes;
   const offset = opts.offset === undefined ? 0 : parseWhole(opts.offset, '--offset');
   const count = opts.samples === undefined ? undefined : parseWhole(opts.samples, '--samples');

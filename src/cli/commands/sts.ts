@@ -6,13 +6,14 @@
  * call src/sts, format the data.
  */
 import type { Command } from 'commander';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { BIT_FORMATS, detectFormat, readBits, type BitFormat } from '../../bits/read.ts';
+import { DETECT_BYTES, detectFormat } from '../../bits/decoder.ts';
+import { BIT_FORMATS, type BitFormat } from '../../bits/read.ts';
+import { inputName, openInput, readChunk } from '../../io/input.ts';
 import { InputError } from '../../errors.ts';
 import { runBattery, type StreamResult } from '../../sts/battery.ts';
 import { allParamSpecs, checkParam, parseTestList, STS_REGISTRY, testSpec, type TestParams } from '../../sts/registry.ts';
 import { secondLevel, type SecondLevelEntry } from '../../sts/second-level.ts';
-import { binaryFileSource, memorySource, type StreamSource } from '../../sts/stream-source.ts';
+import { binaryFileSource, sequentialSource, type SequentialSource, type StreamSource } from '../../sts/stream-source.ts';
 import type { StsTestName, TestResult } from '../../sts/types.ts';
 import { batteryVerdict, type BatteryVerdict } from '../../sts/verdict.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
@@ -125,10 +126,14 @@ function secondLevelTable(entries: readonly SecondLevelEntry[]): string {
   const lines = [head];
   for (const e of entries) {
     const hist = e.histogram.map((c) => String(c).padStart(3)).join(' ');
-    const pt = e.uniformityStatus === 'ok' ? `${fmtP(e.uniformityP!)}${e.uniformityPass ? ' ' : '*'}` : 'n/a (<55)';
+    const pt =
+      e.uniformityStatus === 'ok' ? `${fmtP(e.uniformityP!)}${e.uniformityPass ? ' ' : '*'}` : e.uniformityStatus === 'not-applicable' ? 'n/a (discr.)' : 'n/a (<55)';
     const prop = `${e.passed}/${e.sampleSize}${e.proportionPass ? ' ' : '*'}`;
     const na = e.notApplicable > 0 ? ` (${e.notApplicable} streams n/a)` : '';
     lines.push(`${hist}  ${pad(pt, 11)} ${pad(prop, 11)} ${e.test}${e.label !== undefined ? ` ${e.label}` : ''}${na}`);
+  }
+  if (entries.some((e) => e.uniformityStatus === 'not-applicable')) {
+    lines.push("'n/a (discr.)': the uniformity check does not apply, the test's P-values are too discrete at this size (see the warnings).");
   }
   lines.push("'*' marks an entry outside the §4.2 proportion interval or with P_T < 0.0001 (informational; the verdict decides).");
   return lines.join('\n') + '\n';
@@ -138,6 +143,7 @@ function verdictText(v: BatteryVerdict): string {
   const word = v.verdict === 'pass' ? 'PASS' : v.verdict === 'fail' ? 'FAIL' : 'INSUFFICIENT DATA';
   let s = `\nVerdict: ${word} (${v.method}, α = ${v.alpha}, family α = ${v.familyAlpha})\n  ${v.reason}\n`;
   if (v.notApplicable.length > 0) s += `  not applicable: ${v.notApplicable.join('; ')}\n`;
+  for (const w of v.warnings ?? []) s += `  Warning: ${w}\n`;
   if (v.verdict === 'insufficient-data') {
     s += '  Note: no test could be applied, so nothing was judged: this is not a pass and not a FAIL\n' +
       '  (exit status 0). Give more bits or streams to get a verdict.\n';
@@ -209,11 +215,11 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
   const tests = opts.tests !== undefined ? parseTestList(opts.tests) : STS_REGISTRY.map((t) => t.name);
   const params = collectParams(opts, tests);
   const explicitBits = opts.bits !== undefined ? parseWhole(opts.bits, '--bits', 1) : undefined;
-  const source = file === '-' ? 'standard input' : file;
+  const source = inputName(file);
 
   // Read only what is needed; a shorter result tells exactly how many bits there are.
   const want = (explicitBits ?? DEFAULT_BITS) * streams;
-  const bits = openInput(file, format, want);
+  const bits = openBits(file, format, want, explicitBits ?? DEFAULT_BITS);
   try {
     await runOn(bits, source, format, streams, explicitBits, tests, params, jobs, alpha, familyAlpha, opts, ctx);
   } finally {
@@ -221,44 +227,54 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
   }
 }
 
-/** Length of the head that 'auto' inspects (src/bits/read.ts detectFormat). */
-const DETECT_BYTES = 4096;
+/**
+ * Bits a non-seekable or text input is read ahead before the run starts: all
+ * of a run that needs no more (so a short input is reported before any work,
+ * with its exact length), else one stream (a longer input is checked as it is
+ * read, and memory stays bounded on an endless pipe).
+ */
+const READ_AHEAD_BITS = 1 << 26;
 
 /**
  * The input as a StreamSource: a regular binary file (or one that 'auto'
- * detects as binary) is read one stream at a time; anything else (standard
- * input, ascii, hex) is parsed whole by readBits, which also reports every
- * input error.
+ * detects as binary) is read one stream at a time at its offset; standard
+ * input, pipes, devices and the text formats are decoded front to back as the
+ * streams are needed (sequentialSource), so memory does not grow with the
+ * number of streams.
  */
-function openInput(file: string, format: BitFormat, want: number): StreamSource {
-  if (file !== '-' && (format === 'binary' || format === 'auto')) {
-    let size = 0;
-    try {
-      const st = statSync(file);
-      size = st.isFile() ? st.size : 0;
-    } catch {
-      size = 0; // readBits below names the problem
+function openBits(file: string, format: BitFormat, want: number, perStream: number): StreamSource {
+  const input = openInput(file);
+  try {
+    if (input.size !== undefined && input.size > 0 && format !== 'ascii' && format !== 'hex') {
+      const head = new Uint8Array(Math.min(input.size, DETECT_BYTES));
+      let got = 0;
+      while (got < head.length) {
+        const r = readChunk(input, head, got);
+        if (r === 0) break;
+        got += r;
+      }
+      if (format === 'binary' || detectFormat(head.subarray(0, got)) === 'binary') {
+        input.close();
+        return binaryFileSource(file, want);
+      }
+      input.close();
+      return prefetched(sequentialSource(openInput(file), format, want, want), want, perStream, input.name);
     }
-    if (size > 0 && (format === 'binary' || detectFormat(readHead(file, Math.min(size, DETECT_BYTES))) === 'binary')) {
-      return binaryFileSource(file, want);
-    }
+    return prefetched(sequentialSource(input, format, want, want), want, perStream, input.name);
+  } catch (e) {
+    input.close();
+    throw e;
   }
-  return memorySource(readBits(file, format, want));
 }
 
-function readHead(file: string, bytes: number): Uint8Array {
-  const head = new Uint8Array(bytes);
-  const fd = openSync(file, 'r');
+function prefetched(src: SequentialSource, want: number, perStream: number, name: string): SequentialSource {
   try {
-    let got = 0;
-    while (got < bytes) {
-      const r = readSync(fd, head, got, bytes - got, got);
-      if (r === 0) break;
-      got += r;
-    }
-    return head.subarray(0, got);
-  } finally {
-    closeSync(fd);
+    const got = src.prefetch(want <= READ_AHEAD_BITS ? want : perStream);
+    if (got === 0 && src.ended) throw new InputError(`${name}: empty input, expected a bit sequence`);
+    return src;
+  } catch (e) {
+    src.close();
+    throw e;
   }
 }
 
@@ -304,6 +320,7 @@ async function runOn(
   const entries: SecondLevelEntry[] | undefined =
     streams > 1 ? tests.flatMap((_, t) => secondLevel(perStream.map((rs) => rs[t]!), { alpha })) : undefined;
 
+  for (const w of verdict.warnings ?? []) ctx.err(`entropy-bench sts: warning: ${w}\n`);
   if (opts.json) {
     const { entries: _omit, ...verdictOut } = verdict;
     ctx.out(
