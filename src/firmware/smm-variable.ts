@@ -13,8 +13,14 @@
  *  - `wait`: wait as long as it takes (what OVMF's VirtioFlush does, §0 row 11);
  *  - `fail`: give up after `fail-timeout-ns` → EFI_NOT_READY;
  *  - `degrade`: after the timeout use the counter fallback (PM timer + SHA-256) and count it.
- * Fail closed: bytes on which the source's or the driver's own SP 800-90B health tests
- * (RCT + APT) alarmed are never used — that SetVariable fails with EFI_DEVICE_ERROR.
+ * Source health (SP 800-90B §4.3/§4.4): bytes on which the source's or the driver's own health
+ * tests (RCT + APT) alarmed are never used, and the alarm marks the source *failed*: every later
+ * request first runs a start-up test (`startup-samples` fresh samples through fresh RCT + APT,
+ * discarded) and draws key material only once one passes. While the source is failed the driver
+ * fails closed (EFI_DEVICE_ERROR) or, with `on-health-failure: fallback`, seeds from the
+ * declared fallback (the counter RngLib) instead — those writes count as keyed from a bad epoch.
+ * Every epoch (instantiate/reseed) and the epoch each write was keyed from are recorded in
+ * `provenance` (./key-provenance.ts).
  *
  * Nothing is lost: a write is committed in NOR-flash order — new record programmed with
  * state IN_PROGRESS, then marked VALID, then the old record marked DELETED and the new key
@@ -40,6 +46,7 @@ import type { Smram } from '../devices/smram.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { TapRegistry } from '../taps/tap.ts';
+import { KeyProvenance, type EpochFlaw } from './key-provenance.ts';
 import type { PrivilegedSource, SourceResult } from './privileged-source.ts';
 
 export const SMM_VARIABLE_PARAMS: ParamTable = [
@@ -82,6 +89,23 @@ export const SMM_VARIABLE_PARAMS: ParamTable = [
   },
   { name: 'seed-bytes', type: 'integer', unit: 'bytes', default: 32, min: 32, description: 'Entropy input at instantiate/reseed.', source: 'SP 800-90A §10.2.1 (entropy ≥ 256-bit security strength), docs/model.md §7.1' },
   { name: 'nonce-bytes', type: 'integer', unit: 'bytes', default: 16, min: 16, description: 'Nonce at instantiate.', source: 'SP 800-90A (nonce ≥ strength/2), docs/model.md §7.1' },
+  {
+    name: 'on-health-failure',
+    type: 'string',
+    enum: ['fail-closed', 'fallback'],
+    default: 'fail-closed',
+    description: "While the source is failed (health alarm, start-up test not yet passed): refuse the write (EFI_DEVICE_ERROR) or seed from the declared fallback (the counter RngLib).",
+    source: 'SP 800-90B §4.4 (output of a failed source must not be used); fail-closed is our design choice, fallback the unsafe alternative',
+  },
+  {
+    name: 'startup-samples',
+    type: 'integer',
+    default: 1024,
+    min: 1,
+    max: 1 << 20,
+    description: 'Samples (bytes) of the start-up test that must pass before a failed source is used again.',
+    source: 'SP 800-90B §4.3 (start-up tests on at least 1024 consecutive samples); docs/model.md §7.2',
+  },
   { name: 'health-tests', type: 'boolean', default: true, description: 'The driver runs its own RCT + APT on every entropy byte it receives.', source: 'SP 800-90B §4.4 (our design choice)' },
   { name: 'claimed-entropy', type: 'number', unit: 'bits/byte', default: 8, min: 0.01, max: 8, description: 'Entropy the driver credits per source byte (sets health-test cutoffs).', source: 'docs/model.md §7.2 cutoff tables' },
   {
@@ -143,6 +167,17 @@ const KEY_BYTES = 32;
 const ZERO_KEY = new Uint8Array(KEY_BYTES);
 const NONCE_BYTES = 12;
 
+/** Entropy the driver got, with where it came from (for key provenance). */
+interface Acquired {
+  bytes: Uint8Array;
+  /** From a source the design marks unsafe (the counter fallback). */
+  degraded: boolean;
+  source: string;
+  /** Offset in the primary source's stream (−1 for the fallback). */
+  offset: number;
+  flaws: EpochFlaw[];
+}
+
 interface RecordRef {
   offset: number;
   slot: number;
@@ -184,6 +219,7 @@ function writeU32(b: Uint8Array, at: number, v: number): void {
 
 export class SmmVariableDriver {
   readonly policy: string;
+  readonly onHealthFailure: string;
   /** DRBG instantiated (from the privileged source). */
   seeded = false;
   writesSinceReseed = 0;
@@ -191,12 +227,18 @@ export class SmmVariableDriver {
   readonly expected = new Map<string, Uint8Array>();
   readonly index = new Map<string, RecordRef>();
   readonly drbg: CtrDrbg;
+  /** Epochs, the epoch of every write, and the driver's source-health actions. */
+  readonly provenance = new KeyProvenance();
+  /** SP 800-90B §4.3: an alarm fails the source until a start-up test passes. */
+  sourceFailed = false;
+  /** The epoch whose DRBG state keys the next write (−1 before instantiate). */
+  private epoch = -1;
   /** Entropy waits in progress (start times), so a run that ends mid-wait still counts it. */
   private waitingSince: number | null = null;
   private writePtr = 0;
   private freeSlots: number[] = [];
-  private readonly rct: RepetitionCountTest | null;
-  private readonly apt: AdaptiveProportionTest | null;
+  private rct: RepetitionCountTest | null;
+  private apt: AdaptiveProportionTest | null;
   private readonly p: ParamValues;
   // Hot-path parameters, read once (they are fixed for the run).
   private readonly handlerNs: number;
@@ -234,6 +276,7 @@ export class SmmVariableDriver {
   ) {
     this.p = params;
     this.policy = str(params, 'policy');
+    this.onHealthFailure = str(params, 'on-health-failure');
     this.handlerNs = num(params, 'handler-ns');
     this.authVerifyNs = num(params, 'auth-verify-ns');
     this.cryptNsPerByte = num(params, 'crypt-ns-per-byte');
@@ -249,21 +292,22 @@ export class SmmVariableDriver {
   // ---------------------------------------------------------------- entropy
 
   /**
-   * n bytes from the privileged source under the policy; null = give up (reason in `fail`).
-   * Runs in SMM: every vCPU waits with it.
+   * n bytes from the privileged source under the policy, or the failure status. Runs in SMM:
+   * every vCPU waits with it.
    */
-  private *acquire(smm: AccessContext, n: number): Proc<{ bytes: Uint8Array; degraded: boolean } | { fail: VariableStatus }> {
+  private *acquire(smm: AccessContext, n: number): Proc<Acquired | { fail: VariableStatus }> {
     const deadline = this.policy === 'wait' ? Infinity : this.sim.now + num(this.p, 'fail-timeout-ns');
     const t0 = this.sim.now;
     this.waitingSince = t0;
-    let r: SourceResult;
+    let r: SourceResult | 'failed';
     try {
-      r = yield* this.source.getEntropy(smm, n, deadline);
+      r = this.sourceFailed && !(yield* this.startupTest(smm, deadline)) ? 'failed' : yield* this.source.getEntropy(smm, n, deadline);
     } finally {
       this.waitingSince = null;
     }
     const wait = this.sim.now - t0;
     this.noteWait(wait, t0);
+    if (r === 'failed') return yield* this.failClosedOrFallback(smm, n);
     if (r.status === 'ok') {
       let alarm = r.alarm;
       if (this.rct !== null && this.apt !== null) {
@@ -275,22 +319,73 @@ export class SmmVariableDriver {
         r.bytes,
         this.sim.now,
       );
+      const seen = this.provenance.observeSource(r.bytes);
       if (alarm) {
-        // SP 800-90B §4.4: output of a source in alarm must not be used. Fail closed.
-        this.metrics.failClosed++;
-        return { fail: 'device-error' };
+        // SP 800-90B §4.4: output of a source in alarm must not be used, and the source stays
+        // failed until it passes a start-up test again (§4.3).
+        this.failSource();
+        return yield* this.failClosedOrFallback(smm, n);
       }
-      return { bytes: r.bytes, degraded: this.source.unsafe };
+      const flaws: EpochFlaw[] = [];
+      if (this.source.unsafe) flaws.push('unsafe-source');
+      if (seen.repeats) flaws.push('repeats-earlier-output');
+      return { bytes: r.bytes, degraded: this.source.unsafe, source: this.source.name, offset: seen.offset, flaws };
     }
     if (r.alarm) {
-      this.metrics.failClosed++;
-      return { fail: 'device-error' };
+      this.failSource();
+      return yield* this.failClosedOrFallback(smm, n);
     }
     if (this.policy === 'degrade' && this.fallback !== null) {
-      const f = yield* this.fallback.getEntropy(smm, n, Infinity);
-      if (f.status === 'ok') return { bytes: f.bytes, degraded: true };
+      const f = yield* this.fromFallback(smm, n);
+      if (f !== null) return f;
     }
     return { fail: r.status === 'error' ? 'device-error' : 'not-ready' };
+  }
+
+  /** A health alarm while the source was healthy: it is failed from now on (§4.3/§4.4). */
+  private failSource(): void {
+    if (!this.sourceFailed) this.provenance.sourceFailures++;
+    this.sourceFailed = true;
+  }
+
+  /** The source is failed: `on-health-failure` fallback seeds from the declared fallback, else fail closed. */
+  private *failClosedOrFallback(smm: AccessContext, n: number): Proc<Acquired | { fail: VariableStatus }> {
+    if (this.onHealthFailure === 'fallback' && this.fallback !== null) {
+      const f = yield* this.fromFallback(smm, n);
+      if (f !== null) return f;
+    }
+    this.metrics.failClosed++;
+    this.provenance.failClosed++;
+    return { fail: 'device-error' };
+  }
+
+  private *fromFallback(smm: AccessContext, n: number): Proc<Acquired | null> {
+    const f = yield* this.fallback!.getEntropy(smm, n, Infinity);
+    if (f.status !== 'ok') return null;
+    this.provenance.fallbackSeeds++;
+    return { bytes: f.bytes, degraded: true, source: this.fallback!.name, offset: -1, flaws: ['unsafe-source'] };
+  }
+
+  /**
+   * SP 800-90B §4.3 start-up test of a failed source: `startup-samples` fresh samples through
+   * fresh RCT + APT (the source's own alarm flag counts too); the samples are discarded. On a
+   * pass the source is healthy again and the fresh tests carry on as the continuous ones.
+   */
+  private *startupTest(smm: AccessContext, deadline: number): Proc<boolean> {
+    this.provenance.startupTests++;
+    const r = yield* this.source.getEntropy(smm, num(this.p, 'startup-samples'), deadline);
+    if (r.status !== 'ok') return false;
+    this.provenance.observeSource(r.bytes);
+    const fresh = byteHealthTests(this.p);
+    const alarm = (fresh !== null && feedHealthTests(fresh.rct, fresh.apt, r.bytes, this.metrics)) || r.alarm;
+    if (alarm) return false;
+    if (fresh !== null) {
+      this.rct = fresh.rct;
+      this.apt = fresh.apt;
+    }
+    this.sourceFailed = false;
+    this.provenance.startupPasses++;
+    return true;
   }
 
   private noteWait(wait: number, t0: number): void {
@@ -299,26 +394,32 @@ export class SmmVariableDriver {
   }
 
   /** Instantiates or reseeds the DRBG as due; returns a failure status or null. */
-  private *ensureSeeded(smm: AccessContext): Proc<{ fail: VariableStatus | null; degraded: boolean }> {
+  private *ensureSeeded(smm: AccessContext): Proc<{ fail: VariableStatus | null }> {
     if (!this.seeded) {
       const seedBytes = num(this.p, 'seed-bytes');
       const got = yield* this.acquire(smm, seedBytes + num(this.p, 'nonce-bytes'));
-      if ('fail' in got) return { fail: got.fail, degraded: false };
+      if ('fail' in got) return { fail: got.fail };
       this.drbg.instantiate(got.bytes.subarray(0, seedBytes), got.bytes.subarray(seedBytes), UTF8.encode('smm-variable'));
+      this.newEpoch('instantiate', got);
       this.flushKeyPool();
       this.seeded = true;
       this.writesSinceReseed = 0;
-      return { fail: null, degraded: got.degraded };
+      return { fail: null };
     }
     if (this.writesSinceReseed >= this.reseedInterval) {
       const got = yield* this.acquire(smm, num(this.p, 'seed-bytes'));
-      if ('fail' in got) return { fail: got.fail, degraded: false };
+      if ('fail' in got) return { fail: got.fail };
       this.drbg.reseed(got.bytes);
+      this.newEpoch('reseed', got);
       this.flushKeyPool();
       this.writesSinceReseed = 0;
-      return { fail: null, degraded: got.degraded };
+      return { fail: null };
     }
-    return { fail: null, degraded: false };
+    return { fail: null };
+  }
+
+  private newEpoch(kind: 'instantiate' | 'reseed', got: Acquired): void {
+    this.epoch = this.provenance.newEpoch({ kind, atNs: this.sim.now, source: got.source, streamOffset: got.offset, bytes: got.bytes.length, flaws: got.flaws });
   }
 
   /** EndOfDxe notification in SMM (via SMI): instantiate the DRBG if the source can deliver now. */
@@ -399,12 +500,12 @@ export class SmmVariableDriver {
     if (nameBytes.length === 0 || nameBytes.length > 255) return { status: 'security-violation', degraded: false };
     // Looked up inside SMM: another SetVariable may have run (or reclaimed) since the call.
     const old = this.index.get(name);
-    let degraded = false;
     if (!this.seeded || this.writesSinceReseed >= this.reseedInterval) {
       const seeded = yield* this.ensureSeeded(smm);
       if (seeded.fail !== null) return { status: seeded.fail, degraded: false };
-      degraded = seeded.degraded;
     }
+    // Keyed from the unsafe fallback: whatever epoch the key comes from was seeded by it.
+    const degraded = this.provenance.epochs[this.epoch]!.flaws.includes('unsafe-source');
     // A fresh key and nonce per write, from the SMM DRBG (buffered: `key-material-batch`),
     // moved out of the buffer into the write's scratch (the buffer bytes are zeroed).
     const kmAt = this.nextKeyMaterial();
@@ -420,7 +521,6 @@ export class SmmVariableDriver {
       pool[kmAt + KEY_BYTES + i] = 0;
     }
     this.writesSinceReseed++;
-    if (this.source.unsafe) degraded = true;
     {
       const nameLen = nameBytes.length;
       const size = align4(HEADER + nameLen + data.length);
@@ -475,6 +575,7 @@ export class SmmVariableDriver {
       } else {
         this.index.set(name, { offset: at, slot, nameBytes, aad });
       }
+      this.provenance.noteWrite(this.epoch);
       // The ledger keeps its own copy (the caller may reuse its buffer); same-size rewrites reuse it.
       const prev = this.expected.get(name);
       if (prev !== undefined && prev.length === data.length) prev.set(data);

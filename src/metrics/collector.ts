@@ -5,7 +5,7 @@
  * runtime are 0.
  */
 import { mean } from 'simple-statistics';
-import type { CellMetrics, LatencySummary } from './types.ts';
+import type { CellMetrics, KeyProvenanceSummary, LatencySummary } from './types.ts';
 
 /**
  * Nearest-rank percentile (p in (0, 100]) of an ascending array: the value at rank
@@ -65,6 +65,8 @@ export class MetricsCollector {
   smmTimeNs = 0;
   degradedSetVariables = 0;
   failClosed = 0;
+  /** Key provenance of the SMM writes (the SMM variable driver fills it at the end of the run). */
+  keys: KeyProvenanceSummary | null = null;
   private readonly series = new Map<string, { points: Array<[number, number]>; stride: number; seen: number }>();
   /** Points a series keeps; beyond that it is thinned deterministically (every 2nd, 4th, ... point). */
   static readonly SERIES_MAX_POINTS = 4096;
@@ -133,6 +135,7 @@ export class MetricsCollector {
         degradedSetVariables: this.degradedSetVariables,
         failClosed: this.failClosed,
       },
+      ...(this.keys !== null ? { keys: this.keys } : {}),
     };
   }
 }

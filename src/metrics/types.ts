@@ -17,6 +17,35 @@ export interface LatencySummary {
   maxNs: number;
 }
 
+/** Why a DRBG reseed epoch of the SMM variable driver is bad (src/firmware/key-provenance.ts). */
+export type EpochFlaw = 'unsafe-source' | 'repeats-earlier-output';
+
+/**
+ * Key provenance of the SMM writes and what the driver did about source health
+ * (SP 800-90B §4.3/§4.4: an alarm fails the source until a start-up test passes).
+ */
+export interface KeyProvenanceSummary {
+  /** DRBG instantiate/reseed epochs, and those judged bad. */
+  epochs: number;
+  badEpochs: number;
+  /** Successful writes, and those keyed from a bad epoch. */
+  writes: number;
+  badWrites: number;
+  /** badWrites / writes (0 without writes). */
+  badWriteShare: number;
+  /** Bad writes by flaw (a write whose epoch has two flaws counts under both). */
+  badWritesByFlaw: Record<EpochFlaw, number>;
+  /** Times the source entered the failed state (a health alarm while it was healthy). */
+  sourceFailures: number;
+  /** Start-up tests run to recover a failed source, and how many passed. */
+  startupTests: number;
+  startupPasses: number;
+  /** Entropy requests refused (fail closed) because the source was failed or alarmed. */
+  failClosed: number;
+  /** Epochs seeded from the declared fallback because the source failed or was not ready. */
+  fallbackSeeds: number;
+}
+
 export interface CellMetrics {
   /** Virtual time the run covered. */
   virtualDurationNs: number;
@@ -52,4 +81,6 @@ export interface CellMetrics {
    * the source's health tests were in alarm (fail closed).
    */
   smm?: { smis: number; timeNs: number; degradedSetVariables: number; failClosed: number };
+  /** Key provenance of the SMM variable driver's writes (absent in reports made before it existed). */
+  keys?: KeyProvenanceSummary;
 }

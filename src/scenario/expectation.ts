@@ -10,7 +10,8 @@
  */
 import { lookupMetric, metricNames, type MetricSource } from './metrics.ts';
 import { parseQuantity } from './units.ts';
-import type { ExpectationOutcome } from './result.ts';
+import type { CellVerdict, ExpectationOutcome } from './result.ts';
+import { VERDICTS, verdictRank } from './verdict.ts';
 
 export type ExpectationOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 export interface Expectation {
@@ -31,6 +32,10 @@ export function parseExpectation(text: string): Expectation {
   const found = lookupMetric(rawMetric);
   if (!found) {
     throw new Error(`unknown metric "${rawMetric}" in ${JSON.stringify(text)}; valid metrics: ${metricNames().join(', ')}`);
+  }
+  if (found.def.kind === 'verdict') {
+    if (!VERDICTS.includes(rawValue as CellVerdict)) throw new Error(`expected a verdict (${VERDICTS.join(', ')}) after "${op}", found ${JSON.stringify(rawValue)}`);
+    return { expression: text.trim(), metric: found.path, op, limit: verdictRank(rawValue as CellVerdict) };
   }
   const q = parseQuantity(rawValue);
   if (!q) throw new Error(`expected a number with optional unit (ns, us, ms, s, %) after "${op}", found ${JSON.stringify(rawValue)}`);

@@ -159,6 +159,14 @@ export function expandCells(loaded: LoadedScenario, opts: ExpandOptions = {}): C
     c.baselineId = baselineIdByKey.get(c.baselineId)!;
     c.expectations = loaded.expectations.filter((e) => globMatch(e.cells, c.id)).map((e) => e.expectation);
   }
+  // An expectation whose pattern names no cell would silently check nothing (a typo such as
+  // 'smm-devise/*' used to pass as "0/0"). A quick scale may leave cells out: then the pattern
+  // must at least name a cell of the full expansion.
+  for (const pattern of new Set(loaded.expectations.map((e) => e.cells))) {
+    if (out.some((c) => globMatch(pattern, c.id))) continue;
+    if (opts.scale === 'quick' && expandCells(loaded, { ...opts, scale: 'default' }).some((c) => globMatch(pattern, c.id))) continue;
+    throw new InputError(`${loaded.file}: /expect/${pattern.replace(/~/g, '~0').replace(/\//g, '~1')}: pattern matches no cell (cell ids look like ${out.slice(0, 3).map((c) => c.id).join(', ')}${out.length > 3 ? ', …' : ''})`);
+  }
   const seen = new Set<string>();
   for (const c of out) {
     if (seen.has(c.id)) throw new InputError(`${loaded.file}: two cells share the id "${c.id}"; give adversaries distinct labels`);

@@ -5,18 +5,21 @@
  * `smm.setvariable.p99` and `setvariable.p99` mean the same thing.
  */
 import type { CellMetrics } from '../metrics/types.ts';
-import type { QualityResult } from './result.ts';
+import type { CellVerdict, QualityResult } from './result.ts';
+import { verdictRank } from './verdict.ts';
 
 /** What an expectation is evaluated against. */
 export interface MetricSource {
   metrics: CellMetrics;
   baselineRatio?: number;
   quality: QualityResult[];
+  /** The cell's verdict (the 'verdict' metric compares ranks: ok < degraded < starved < broken < insecure). */
+  verdict?: CellVerdict;
 }
 
 export interface MetricDef {
-  /** 'time' values are ns and accept ns/us/ms/s units; 'ratio' accepts `%`. */
-  kind: 'time' | 'count' | 'ratio' | 'rate';
+  /** 'time' values are ns and accept ns/us/ms/s units; 'ratio' accepts `%`; 'verdict' takes a verdict name (compared by rank). */
+  kind: 'time' | 'count' | 'ratio' | 'rate' | 'verdict';
   description: string;
   get(s: MetricSource): number | undefined;
 }
@@ -48,6 +51,14 @@ const M: Record<string, MetricDef> = {
   'health.alarms': { kind: 'count', description: 'RCT + APT alarms raised by devices', get: (s) => s.metrics.healthAlarms.rct + s.metrics.healthAlarms.apt },
   'fail-closed': { kind: 'count', description: 'SetVariable calls refused because the entropy source was in health alarm (smm.fail-closed)', get: (s) => s.metrics.smm?.failClosed ?? 0 },
   'degraded-setvariables': { kind: 'count', description: 'SetVariable calls keyed from the counter fallback (smm.degraded-setvariables)', get: (s) => s.metrics.smm?.degradedSetVariables ?? 0 },
+  'keys.epochs': { kind: 'count', description: "DRBG instantiate/reseed epochs of the SMM variable driver", get: (s) => s.metrics.keys?.epochs ?? 0 },
+  'keys.bad-epochs': { kind: 'count', description: 'epochs seeded from a declared low-entropy source or from bytes repeating earlier source output', get: (s) => s.metrics.keys?.badEpochs ?? 0 },
+  'keys.bad-writes': { kind: 'count', description: 'SMM writes keyed from a bad epoch', get: (s) => s.metrics.keys?.badWrites ?? 0 },
+  'keys.bad-share': { kind: 'ratio', description: 'share of SMM writes keyed from a bad epoch', get: (s) => s.metrics.keys?.badWriteShare ?? 0 },
+  'keys.source-failures': { kind: 'count', description: 'times the SMM source entered the failed state (SP 800-90B §4.3/§4.4)', get: (s) => s.metrics.keys?.sourceFailures ?? 0 },
+  'keys.startup-tests': { kind: 'count', description: 'start-up tests run to recover a failed SMM source', get: (s) => s.metrics.keys?.startupTests ?? 0 },
+  'keys.fallback-seeds': { kind: 'count', description: 'epochs seeded from the declared fallback because the source failed or was not ready', get: (s) => s.metrics.keys?.fallbackSeeds ?? 0 },
+  verdict: { kind: 'verdict', description: 'the cell verdict, compared by rank (ok < degraded < starved < broken < insecure)', get: (s) => (s.verdict === undefined ? undefined : verdictRank(s.verdict)) },
   smis: { kind: 'count', description: 'SMIs taken (smm.smis)', get: (s) => s.metrics.smm?.smis ?? 0 },
   'quality.failures': { kind: 'count', description: 'tapped streams whose quality verdict is fail', get: (s) => s.quality.filter((q) => q.verdict === 'fail').length },
   'quality.health-alarms': { kind: 'count', description: 'SP 800-90B health alarms found by the quality layer on raw taps', get: (s) => s.quality.reduce((a, q) => a + (q.health ? q.health.rct.alarms + q.health.apt.alarms : 0), 0) },

@@ -69,7 +69,7 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
     };
     cells.push(cell);
     for (const e of plan.expectations) {
-      expectations.push(evaluateExpectation(e, cell.id, { metrics: cell.metrics, quality: cell.quality, ...(baselineRatio !== undefined ? { baselineRatio } : {}) }));
+      expectations.push(evaluateExpectation(e, cell.id, { metrics: cell.metrics, quality: cell.quality, verdict, ...(baselineRatio !== undefined ? { baselineRatio } : {}) }));
     }
   });
   return {

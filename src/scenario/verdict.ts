@@ -3,18 +3,21 @@
  * no-adversary cell and the quality of its tapped streams. Worst first:
  *
  * - insecure: a non-SMM actor got SMM-only data or wrote pflash
- *   (isolation violations), or a conditioned stream fails SP 800-22 while its
- *   consumer kept using it (an SMM driver that failed closed makes it 'broken');
+ *   (isolation violations); an SMM write was keyed from a bad DRBG epoch (seeded
+ *   from a declared low-entropy source, or from bytes repeating the source's earlier
+ *   output: src/firmware/key-provenance.ts); SMM keyed writes from a raw stream whose
+ *   SP 800-90B estimate is far below its claim; or a conditioned stream fails SP 800-22
+ *   while its consumer kept using it (an SMM driver that failed closed makes it 'broken');
  * - broken: something stopped working: variables lost, SetVariable failing,
  *   TLS denied, #UD faults outside SMM (e.g. RDRAND trapped for the OS);
  * - starved: SMM throughput collapsed (ratio below `starvedRatio`) or SMM
  *   waited at least `starvedWaitNs` at once for entropy;
  * - degraded: a smaller throughput loss (ratio below `okRatio`), a raw source whose
- *   SP 800-90B estimate is below what the design credits it with, SetVariable keyed
- *   from an unsafe fallback source, or a source in health alarm;
+ *   SP 800-90B estimate is below what the design credits it with, a source in health
+ *   alarm, or HTTPS-boot TLS seeded from the PM-timer RngLib (OVMF X64's default,
+ *   docs/model.md §3.6: the boot's TLS keys come from a low-entropy source, silently);
  * - ok otherwise.
- * Every reason found is listed, not only those of the worst class; TLS handshakes
- * seeded from the timer RngLib are listed as a 'note:' without changing the verdict.
+ * Every reason found is listed, not only those of the worst class.
  */
 import type { CellMetrics } from '../metrics/types.ts';
 import type { CellVerdict, QualityResult } from './result.ts';
@@ -31,7 +34,21 @@ export interface VerdictThresholds {
 
 export const DEFAULT_THRESHOLDS: VerdictThresholds = { okRatio: 0.99, starvedRatio: 0.5, starvedWaitNs: 100_000_000 };
 
-const RANK: Record<CellVerdict, number> = { ok: 0, degraded: 1, starved: 2, broken: 3, insecure: 4 };
+/**
+ * The verdict levels, best first: the one place that lists them (renderers and schemas
+ * iterate this; `verdictRank` orders them, higher is worse).
+ */
+export const VERDICTS: readonly CellVerdict[] = ['ok', 'degraded', 'starved', 'broken', 'insecure'];
+
+/** 0 for 'ok' … 4 for 'insecure' (worst). */
+export function verdictRank(v: CellVerdict): number {
+  return VERDICTS.indexOf(v);
+}
+
+/** The worse of two verdicts. */
+export function worseVerdict(a: CellVerdict, b: CellVerdict): CellVerdict {
+  return verdictRank(b) > verdictRank(a) ? b : a;
+}
 
 export function cellVerdict(
   m: CellMetrics,
@@ -42,10 +59,18 @@ export function cellVerdict(
   let verdict: CellVerdict = 'ok';
   const reasons: string[] = [];
   const flag = (v: CellVerdict, reason: string): void => {
-    if (RANK[v] > RANK[verdict]) verdict = v;
+    verdict = worseVerdict(verdict, v);
     reasons.push(`${v}: ${reason}`);
   };
   if (m.isolation.violations > 0) flag('insecure', `${m.isolation.violations} isolation violation(s) by non-SMM actors`);
+  const k = m.keys;
+  if (k !== undefined && k.badWrites > 0) {
+    const why = Object.entries(k.badWritesByFlaw)
+      .filter(([, n]) => n > 0)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ');
+    flag('insecure', `${k.badWrites} of ${k.writes} SMM write(s) (${(k.badWriteShare * 100).toFixed(1)} %) keyed from a bad DRBG epoch (${why})`);
+  }
   // A bad stream is only insecure if its consumer went on using it; an SMM driver that
   // failed closed (health alarm → refuse) turned it into an availability problem instead.
   const failedClosed = (m.smm?.failClosed ?? 0) > 0 || m.setVariable.failed > 0;
@@ -72,18 +97,19 @@ export function cellVerdict(
     if (q.kind !== 'raw') continue;
     const claim = q.claimedEntropyPerSample;
     if (q.entropy && claim !== undefined && q.verdict === 'fail' && q.entropy.minEntropyPerSample < claim) {
-      flag('degraded', `raw source ${q.tap}: SP 800-90B estimate ${q.entropy.minEntropyPerSample.toFixed(3)} bits/sample, design credits ${claim}`);
+      const est = `SP 800-90B estimate ${q.entropy.minEntropyPerSample.toFixed(3)} bits/sample, design credits ${claim}`;
+      // The SMM driver's own key material measured far below its claim, and keys were made from it.
+      if (q.consumer === 'smm-variable' && m.setVariable.completed > 0) flag('insecure', `SMM keys seeded from ${q.tap}: ${est}`);
+      else flag('degraded', `raw source ${q.tap}: ${est}`);
     }
     if (q.health && q.health.rct.alarms + q.health.apt.alarms > 0) {
       flag('degraded', `raw source ${q.tap}: ${q.health.rct.alarms} RCT and ${q.health.apt.alarms} APT alarm(s) at H = ${q.health.entropyPerSample}`);
     }
   }
-  const unsafe = m.smm?.degradedSetVariables ?? 0;
-  if (unsafe > 0) flag('degraded', `${unsafe} SetVariable call(s) keyed from a low-entropy fallback source (the design marks it unsafe)`);
   const alarms = m.healthAlarms.rct + m.healthAlarms.apt;
   if (alarms > 0) flag('degraded', `devices raised ${alarms} health-test alarm(s) (RCT ${m.healthAlarms.rct}, APT ${m.healthAlarms.apt})`);
-  // TLS seeded from the timer RngLib is OVMF X64's default (docs/model.md §3.6) and says nothing about SMM:
-  // reported as a note, verdict unchanged (a denied handshake above is 'broken').
-  if (m.tls.degraded > 0) reasons.push(`note: ${m.tls.degraded} TLS handshake(s) seeded from the timer RngLib (silent degrade)`);
+  // TLS seeded from the timer RngLib is OVMF X64's default (docs/model.md §3.6): not about SMM, but the
+  // platform handed out low-entropy keys without telling anyone (a denied handshake above is 'broken').
+  if (m.tls.degraded > 0) flag('degraded', `${m.tls.degraded} TLS handshake(s) seeded from the timer RngLib (silent degrade)`);
   return { verdict, reasons };
 }

@@ -40,6 +40,16 @@ test('run exits 2 on a bad scenario, naming file and path', async () => {
   assert.match(s.err, /--shard: expected 1 ≤ k ≤ n, found 3\/2/);
 });
 
+test("run exits 2 when an expectation's cell pattern matches no cell (a typo must not pass as 0/0)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eb-run-'));
+  const f = join(dir, 'typo.yaml');
+  writeFileSync(f, "name: typo\ndesigns: [smm-device]\nruntime: 100ms\nexpect:\n  'smm-devise/*': [ 'variables.lost == 0' ]\n");
+  const r = await runCli(['run', f, '--out', dir]);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim().split('\n').length, 1, r.err);
+  assert.match(r.err, /typo\.yaml: \/expect\/smm-devise~1\*: pattern matches no cell \(cell ids look like smm-device\/none\/seed=1\)/);
+});
+
 test('list shows designs, workloads and parameters with defaults and sources; --schema prints the schema', async () => {
   const d = await runCli(['list', 'designs']);
   assert.equal(d.code, 0);

@@ -15,18 +15,33 @@ import { TapRegistry } from '../../src/taps/tap.ts';
 
 export const OS: AccessContext = { privilege: 'os', cpu: 1, actor: 'os' };
 
-/** A source whose next answers the test scripts: 'ok' (fresh PRNG bytes), 'stuck', 'not-ready'. */
+/**
+ * A source whose next answers the test scripts: 'ok' (fresh PRNG bytes), 'stuck' (zeros),
+ * 'repeating' (one fixed 16-byte block over and over), 'not-ready'.
+ */
 export class ScriptedSource implements PrivilegedSource {
   readonly name = 'scripted';
   readonly unsafe = false;
-  mode: 'ok' | 'stuck' | 'not-ready' = 'ok';
+  mode: 'ok' | 'stuck' | 'repeating' | 'not-ready' = 'ok';
   calls = 0;
-  constructor(private readonly rng: Prng) {}
+  /** Bytes asked for, per call. */
+  readonly requests: number[] = [];
+  private readonly block: Uint8Array;
+  private blockAt = 0;
+  constructor(private readonly rng: Prng) {
+    this.block = rng.fork('block').bytes(16);
+  }
   /** Every call takes 1 µs; 'not-ready' answers at once (as a source past its deadline would). */
   *getEntropy(_ctx: AccessContext, n: number, _deadlineNs: number): Proc<SourceResult> {
     this.calls++;
+    this.requests.push(n);
     yield 1000;
     if (this.mode === 'ok') return { status: 'ok', bytes: this.rng.bytes(n), alarm: false };
+    if (this.mode === 'repeating') {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = this.block[this.blockAt++ % 16]!;
+      return { status: 'ok', bytes: out, alarm: false };
+    }
     if (this.mode === 'stuck') return { status: 'ok', bytes: new Uint8Array(n), alarm: false };
     return { status: 'not-ready', bytes: new Uint8Array(0), alarm: false };
   }

@@ -152,3 +152,65 @@ test('key-material-batch: one DRBG request serves several writes, never spans a 
   assert.equal(nonces.size, 12);
   assert.equal(a.driver.verifyAll().lost, 0);
 });
+
+test('SP 800-90B §4.3/§4.4: an alarm fails the source until a start-up test of 1024 fresh samples passes; meanwhile it fails closed', () => {
+  const b = variableBench();
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('good'))).status, 'success');
+  b.source.mode = 'stuck';
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('bad 1'))).status, 'device-error');
+  assert.equal(b.driver.sourceFailed, true);
+  // Still stuck: the start-up test (1024 samples) fails, so nothing is drawn for keys.
+  const before = b.source.requests.length;
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('bad 2'))).status, 'device-error');
+  assert.deepEqual(b.source.requests.slice(before), [1024]);
+  // The source recovers: the next call passes a start-up test, then reseeds (32 bytes) and writes.
+  b.source.mode = 'ok';
+  const mark = b.source.requests.length;
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('good again'))).status, 'success');
+  assert.deepEqual(b.source.requests.slice(mark), [1024, 32]);
+  assert.equal(b.driver.sourceFailed, false);
+  const k = b.driver.provenance.summary();
+  assert.deepEqual(
+    { failures: k.sourceFailures, tests: k.startupTests, passes: k.startupPasses, failClosed: k.failClosed, writes: k.writes, bad: k.badWrites },
+    { failures: 1, tests: 2, passes: 1, failClosed: 2, writes: 2, bad: 0 },
+  );
+  assert.equal(b.metrics.failClosed, 2);
+  assert.deepEqual(b.driver.readBack('V'), enc('good again'));
+});
+
+test("on-health-failure 'fallback': a failed source seeds from the declared counter fallback; those writes are keyed from a bad epoch", () => {
+  const b = variableBench({ 'smm-variable': { 'on-health-failure': 'fallback' } });
+  assert.equal(b.run(b.driver.setVariable(OS, 'A', enc('1'))).status, 'success');
+  b.source.mode = 'stuck';
+  const r = b.run(b.driver.setVariable(OS, 'B', enc('2')));
+  assert.equal(r.status, 'success');
+  assert.equal(r.degraded, true);
+  const k = b.driver.provenance.summary();
+  assert.equal(k.fallbackSeeds, 1);
+  assert.equal(k.failClosed, 0);
+  assert.deepEqual({ writes: k.writes, bad: k.badWrites, share: k.badWriteShare }, { writes: 2, bad: 1, share: 0.5 });
+  assert.equal(k.badWritesByFlaw['unsafe-source'], 1);
+  const last = b.driver.provenance.epochs.at(-1)!;
+  assert.equal(last.source, 'counter-rnglib');
+  assert.equal(last.streamOffset, -1);
+});
+
+test('key provenance: a repeating 16-byte source keys writes from bad epochs (repeats-earlier-output) before any health test alarms', () => {
+  const b = variableBench();
+  b.source.mode = 'repeating';
+  // The instantiate (48 bytes = 3 blocks) already repeats itself; every reseed repeats it again.
+  for (let i = 0; i < 3; i++) assert.equal(b.run(b.driver.setVariable(OS, `V${i}`, enc('x'))).status, 'success');
+  assert.equal(b.metrics.rctAlarms + b.metrics.aptAlarms, 0, 'no health alarm yet: only provenance sees it');
+  const k = b.driver.provenance.summary();
+  assert.deepEqual({ epochs: k.epochs, bad: k.badEpochs, writes: k.writes, badWrites: k.badWrites }, { epochs: 3, bad: 3, writes: 3, badWrites: 3 });
+  assert.deepEqual(b.driver.provenance.epochs.map((e) => [e.kind, e.streamOffset, e.bytes, e.flaws]), [
+    ['instantiate', 0, 48, ['repeats-earlier-output']],
+    ['reseed', 48, 32, ['repeats-earlier-output']],
+    ['reseed', 80, 32, ['repeats-earlier-output']],
+  ]);
+  // A healthy source over many writes: no epoch is bad.
+  const g = variableBench();
+  for (let i = 0; i < 200; i++) g.run(g.driver.setVariable(OS, `V${i % 7}`, enc('x')));
+  const gk = g.driver.provenance.summary();
+  assert.deepEqual({ epochs: gk.epochs, bad: gk.badEpochs, writes: gk.writes, badWrites: gk.badWrites }, { epochs: 200, bad: 0, writes: 200, badWrites: 0 });
+});

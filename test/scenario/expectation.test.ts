@@ -69,3 +69,32 @@ test('expectations evaluate against a cell; a missing baseline ratio fails', () 
   assert.equal(r.actual, 0);
   assert.equal(evaluateExpectation(parseExpectation('setvariable.ratio >= 0.99'), 'c', { ...src, baselineRatio: 1 }).passed, true);
 });
+
+test("'verdict' compares verdict names by rank (ok < degraded < starved < broken < insecure); anything else is refused", () => {
+  const e = parseExpectation('verdict == insecure');
+  assert.deepEqual(e, { expression: 'verdict == insecure', metric: 'verdict', op: '==', limit: 4 });
+  const src = { metrics: metrics(), quality: [] };
+  assert.equal(evaluateExpectation(e, 'c', { ...src, verdict: 'insecure' }).passed, true);
+  assert.equal(evaluateExpectation(e, 'c', { ...src, verdict: 'broken' }).passed, false);
+  assert.equal(evaluateExpectation(parseExpectation('verdict <= degraded'), 'c', { ...src, verdict: 'ok' }).passed, true);
+  assert.equal(evaluateExpectation(parseExpectation('verdict <= degraded'), 'c', { ...src, verdict: 'starved' }).passed, false);
+  assert.equal(evaluateExpectation(e, 'c', src).passed, false, 'no verdict: fails');
+  assert.throws(() => parseExpectation('verdict == bad'), /expected a verdict \(ok, degraded, starved, broken, insecure\) after "==", found "bad"/);
+  assert.throws(() => parseExpectation('variables.lost == insecure'), /expected a number/);
+});
+
+test('key provenance metrics read the cell\'s keys summary (0 when absent)', () => {
+  const m = metrics();
+  const src = { metrics: m, quality: [] };
+  assert.equal(evaluateExpectation(parseExpectation('keys.bad-writes == 0'), 'c', src).passed, true);
+  m.keys = {
+    epochs: 10, badEpochs: 2, writes: 10, badWrites: 4, badWriteShare: 0.4, badWritesByFlaw: { 'unsafe-source': 0, 'repeats-earlier-output': 4 },
+    sourceFailures: 1, startupTests: 3, startupPasses: 0, failClosed: 3, fallbackSeeds: 0,
+  };
+  const v = (x: string): number => evaluateExpectation(parseExpectation(x), 'c', src).actual;
+  assert.deepEqual(
+    ['keys.epochs > 0', 'keys.bad-epochs > 0', 'keys.bad-writes > 0', 'keys.bad-share > 0', 'keys.source-failures > 0', 'keys.startup-tests > 0', 'keys.fallback-seeds == 0'].map(v),
+    [10, 2, 4, 0.4, 1, 3, 0],
+  );
+  assert.equal(evaluateExpectation(parseExpectation('keys.bad-share >= 40%'), 'c', src).passed, true);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellVerdict } from '../../src/scenario/verdict.ts';
+import { cellVerdict, VERDICTS, verdictRank, worseVerdict } from '../../src/scenario/verdict.ts';
 import type { CellMetrics } from '../../src/metrics/types.ts';
 import type { QualityResult } from '../../src/scenario/result.ts';
 
@@ -34,7 +34,7 @@ test('verdict classes, worst first, with every reason listed', () => {
   assert.match(v.reasons[0]!, /^insecure: 1 isolation violation/);
 });
 
-test('a failing conditioned stream is insecure unless the SMM driver failed closed; TLS degrade is only a note', () => {
+test('a failing conditioned stream is insecure unless the SMM driver failed closed; timer-seeded TLS is degraded', () => {
   const sts: QualityResult = {
     tap: 'smm-variable/smm-device', kind: 'conditioned', consumer: 'smm-variable', bytes: 10000, verdict: 'fail', reasons: [],
     sts: { n: 80000, alpha: 0.01, tests: [], applicable: 11, passed: 0, verdict: 'fail' },
@@ -43,7 +43,51 @@ test('a failing conditioned stream is insecure unless the SMM driver failed clos
   const closed = metrics({ setVariable: { ...metrics().setVariable, failed: 5 }, smm: { smis: 1, timeNs: 1, degradedSetVariables: 0, failClosed: 5 } });
   assert.equal(cellVerdict(closed, 1, [sts]).verdict, 'broken');
   const tls = cellVerdict(metrics({ tls: { done: 1, denied: 0, degraded: 1 } }), 1, []);
-  assert.equal(tls.verdict, 'ok');
-  assert.match(tls.reasons[0]!, /^note: /);
-  assert.equal(cellVerdict(metrics({ smm: { smis: 1, timeNs: 1, degradedSetVariables: 4, failClosed: 0 } }), 1, []).verdict, 'degraded');
+  assert.equal(tls.verdict, 'degraded');
+  assert.deepEqual(tls.reasons, ['degraded: 1 TLS handshake(s) seeded from the timer RngLib (silent degrade)']);
+});
+
+const keys = (writes: number, badWrites: number, flaws: { 'unsafe-source'?: number; 'repeats-earlier-output'?: number } = {}): CellMetrics['keys'] => ({
+  epochs: writes,
+  badEpochs: badWrites,
+  writes,
+  badWrites,
+  badWriteShare: writes > 0 ? badWrites / writes : 0,
+  badWritesByFlaw: { 'unsafe-source': flaws['unsafe-source'] ?? 0, 'repeats-earlier-output': flaws['repeats-earlier-output'] ?? 0 },
+  sourceFailures: 0,
+  startupTests: 0,
+  startupPasses: 0,
+  failClosed: 0,
+  fallbackSeeds: 0,
+});
+
+test('one SMM write keyed from a bad epoch makes the cell insecure, whatever else happened; none keeps it ok', () => {
+  assert.deepEqual(cellVerdict(metrics({ keys: keys(100, 0) }), 1, []), { verdict: 'ok', reasons: [] });
+  const one = cellVerdict(metrics({ keys: keys(100, 1, { 'repeats-earlier-output': 1 }) }), 1, []);
+  assert.equal(one.verdict, 'insecure');
+  assert.deepEqual(one.reasons, ['insecure: 1 of 100 SMM write(s) (1.0 %) keyed from a bad DRBG epoch (repeats-earlier-output 1)']);
+  // Outranks a fail-closed driver (broken) and starvation.
+  const mixed = metrics({ keys: keys(96, 96, { 'unsafe-source': 96 }), setVariable: { ...metrics().setVariable, failed: 7 } });
+  assert.equal(cellVerdict(mixed, 0.2, []).verdict, 'insecure');
+});
+
+test("SMM key material measured far below its claim is insecure when keys were made from it; another raw source's shortfall is degraded", () => {
+  const raw = (consumer: string): QualityResult => ({
+    tap: `${consumer}/raw`, kind: 'raw', consumer, bytes: 20000, verdict: 'fail', reasons: [], claimedEntropyPerSample: 8,
+    entropy: { samples: 20000, bitsPerSample: 8, minEntropyPerSample: 3.1, estimators: [] },
+  });
+  const smm = cellVerdict(metrics(), 1, [raw('smm-variable')]);
+  assert.equal(smm.verdict, 'insecure');
+  assert.match(smm.reasons[0]!, /^insecure: SMM keys seeded from smm-variable\/raw: SP 800-90B estimate 3\.100/);
+  const none = metrics({ setVariable: { ...metrics().setVariable, completed: 0 } });
+  assert.equal(cellVerdict(none, 1, [raw('smm-variable')]).verdict, 'degraded');
+  assert.equal(cellVerdict(metrics(), 1, [raw('counter-rnglib')]).verdict, 'degraded');
+});
+
+test('the verdict levels come from one list, best first; insecure is the worst', () => {
+  assert.deepEqual(VERDICTS, ['ok', 'degraded', 'starved', 'broken', 'insecure']);
+  assert.deepEqual(VERDICTS.map(verdictRank), [0, 1, 2, 3, 4]);
+  assert.equal(worseVerdict('broken', 'insecure'), 'insecure');
+  assert.equal(worseVerdict('insecure', 'ok'), 'insecure');
+  assert.equal(worseVerdict('degraded', 'starved'), 'starved');
 });
