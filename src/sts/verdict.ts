@@ -189,7 +189,7 @@ export function batteryVerdict(streams: readonly (readonly TestResult[])[], opts
       if (!r || r.test !== streams[0]![t]!.test) throw new InputError(`stream ${s}: result ${t} is ${r?.test ?? 'missing'}, expected ${streams[0]![t]!.test}`);
       return r;
     });
-    entries.push(...secondLevel(perTest, { alpha }));
+    entries.push(...secondLevel(perTest, { alpha, rule: 'sp800-22' }));
   }
   const usable = entries.filter((e) => e.sampleSize > 0);
   if (usable.length === 0) return { ...base, verdict: 'insufficient-data', reason: 'no test produced a P-value', entries };

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import erfc from '@stdlib/math-base-special-erfc';
-import { binomialUpperTail, decileHistogram, secondLevel, uniformityPValue } from '../../src/sts/second-level.ts';
+import {
+  binomialUpperTail,
+  decileHistogram,
+  secondLevel,
+  stsMinimumPassCount,
+  stsReportValue,
+  uniformityPValue,
+} from '../../src/sts/second-level.ts';
+import { igamc } from '../../src/special/igamc.ts';
 import { notApplicable, type StsTestName, type TestResult } from '../../src/sts/types.ts';
 import { InputError } from '../../src/errors.ts';
 
@@ -71,4 +79,52 @@ test('a proportion far below the interval fails; mixing tests is an InputError',
   assert.equal(e!.proportionPass, false);
   assert.ok(e!.failureTailP < 1e-4);
   assert.throws(() => secondLevel([result('Frequency', [0.5]), result('Runs', [0.5])]), InputError);
+});
+
+test('sts-2.1.2 rule: P-values as the report reads them (6-dp text into a C float)', () => {
+  // "0.700000" as a float is 0.699999988: bin C7, not C8. "0.010000" is 0.00999999978 < 0.01.
+  assert.equal(stsReportValue(0.7), Math.fround(0.7));
+  assert.equal(Math.floor(stsReportValue(0.7) * 10), 6);
+  assert.ok(stsReportValue(0.0100004) < 0.01);
+  // Rounded to 6 decimals first; exact binary ties go to even as glibc's printf does.
+  assert.equal(stsReportValue(0.12345649), Math.fround(0.123456));
+  assert.equal(stsReportValue(0.0078125), Math.fround(0.007812));
+  assert.equal(stsReportValue(0.0234375), Math.fround(0.023438));
+  assert.equal(stsReportValue(4e-7), 0);
+});
+
+test('sts-2.1.2 rule: minimum pass count 96 of 100 (96/100 passes), 53 of 56; the §4.2 rule flags 96/100', () => {
+  assert.equal(stsMinimumPassCount(100), 96);
+  assert.equal(stsMinimumPassCount(56), 53);
+  const results = Array.from({ length: 100 }, (_, i) => result('Frequency', [i < 4 ? 0.005 : 0.05 + (i % 10) / 10.5]));
+  const [sts] = secondLevel(results, { rule: 'sts-2.1.2' });
+  const [std] = secondLevel(results, { rule: 'sp800-22' });
+  assert.equal(sts!.passed, 96);
+  assert.deepEqual(sts!.passCountBounds, [96, 101]);
+  assert.equal(sts!.proportionPass, true);
+  assert.equal(std!.passed, 96);
+  assert.equal(std!.proportionPass, false);
+});
+
+test('sts-2.1.2 rule: excursion tests count only positive values; other tests count n/a streams as P = 0', () => {
+  const na = (t: StsTestName) => notApplicable(t, '', 1_000_000, {}, 'n/a');
+  const re = [
+    ...Array.from({ length: 57 }, (_, i) => result('RandomExcursions', [i === 0 ? 3e-7 : (i + 0.5) / 57])),
+    ...Array.from({ length: 43 }, () => na('RandomExcursions')),
+  ];
+  const [e] = secondLevel(re, { rule: 'sts-2.1.2' });
+  // 3e-7 prints as 0.000000 and is dropped with the 43 not-applicable streams.
+  assert.equal(e!.sampleSize, 56);
+  assert.equal(e!.notApplicable, 43);
+  // E = ⌊56/10⌋ = 5, not 5.6.
+  const chi2 = e!.histogram.reduce((s, f) => s + ((f - 5) * (f - 5)) / 5, 0);
+  assert.equal(e!.uniformityP, igamc(9 / 2, chi2 / 2));
+  assert.notEqual(e!.uniformityP, uniformityPValue(e!.histogram)); // E = 5.6 gives another P_T
+  const runs = [...Array.from({ length: 98 }, (_, i) => result('Runs', [(i + 0.5) / 98])), na('Runs'), na('Runs')];
+  const [r] = secondLevel(runs, { rule: 'sts-2.1.2' });
+  assert.equal(r!.sampleSize, 100);
+  assert.equal(r!.histogram[0], 10 + 2);
+  assert.equal(r!.passed, 98 - 1); // (0.5/98) < 0.01 fails, and the two zeros
+  const [s] = secondLevel(runs, { rule: 'sp800-22' });
+  assert.equal(s!.sampleSize, 98);
 });

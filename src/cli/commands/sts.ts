@@ -12,7 +12,8 @@ import { inputName, openInput, readChunk } from '../../io/input.ts';
 import { InputError } from '../../errors.ts';
 import { runBattery, type StreamResult } from '../../sts/battery.ts';
 import { allParamSpecs, checkParam, parseTestList, STS_REGISTRY, testSpec, type TestParams } from '../../sts/registry.ts';
-import { secondLevel, type SecondLevelEntry } from '../../sts/second-level.ts';
+import { SECOND_LEVEL_RULES, secondLevel, type SecondLevelEntry, type SecondLevelRule } from '../../sts/second-level.ts';
+import { finalAnalysisReport } from '../../sts/final-analysis-report.ts';
 import { binaryFileSource, sequentialSource, type SequentialSource, type StreamSource } from '../../sts/stream-source.ts';
 import type { StsTestName, TestResult } from '../../sts/types.ts';
 import { batteryVerdict, type BatteryVerdict } from '../../sts/verdict.ts';
@@ -47,6 +48,7 @@ interface StsOptions {
   alpha: string;
   familyAlpha: string;
   jobs: string;
+  secondLevel: string;
   json?: boolean;
   [flag: string]: string | boolean | undefined;
 }
@@ -120,25 +122,6 @@ function streamTable(results: readonly TestResult[], alpha: number): string {
   return lines.join('\n') + '\n';
 }
 
-/** Text report over many streams: the §4.2 table (as finalAnalysisReport.txt), one line per entry. */
-function secondLevelTable(entries: readonly SecondLevelEntry[]): string {
-  const head = ' C1  C2  C3  C4  C5  C6  C7  C8  C9 C10  P-value(T)  Proportion  Test';
-  const lines = [head];
-  for (const e of entries) {
-    const hist = e.histogram.map((c) => String(c).padStart(3)).join(' ');
-    const pt =
-      e.uniformityStatus === 'ok' ? `${fmtP(e.uniformityP!)}${e.uniformityPass ? ' ' : '*'}` : e.uniformityStatus === 'not-applicable' ? 'n/a (discr.)' : 'n/a (<55)';
-    const prop = `${e.passed}/${e.sampleSize}${e.proportionPass ? ' ' : '*'}`;
-    const na = e.notApplicable > 0 ? ` (${e.notApplicable} streams n/a)` : '';
-    lines.push(`${hist}  ${pad(pt, 11)} ${pad(prop, 11)} ${e.test}${e.label !== undefined ? ` ${e.label}` : ''}${na}`);
-  }
-  if (entries.some((e) => e.uniformityStatus === 'not-applicable')) {
-    lines.push("'n/a (discr.)': the uniformity check does not apply, the test's P-values are too discrete at this size (see the warnings).");
-  }
-  lines.push("'*' marks an entry outside the §4.2 proportion interval or with P_T < 0.0001 (informational; the verdict decides).");
-  return lines.join('\n') + '\n';
-}
-
 function verdictText(v: BatteryVerdict): string {
   const word = v.verdict === 'pass' ? 'PASS' : v.verdict === 'fail' ? 'FAIL' : 'INSUFFICIENT DATA';
   let s = `\nVerdict: ${word} (${v.method}, α = ${v.alpha}, family α = ${v.familyAlpha})\n  ${v.reason}\n`;
@@ -163,7 +146,8 @@ export function register(program: Command, ctx: CliContext): void {
         'then computed per test. The verdict accounts for testing ~188 P-values at once (see\n' +
         'src/sts/verdict.ts): one P-value below α is expected by chance and does not fail a stream.\n' +
         'Tests that cannot run (too few bits, too few cycles, failed pre-test) are reported as not\n' +
-        'applicable with the reason, never as P = 0.',
+        'applicable with the reason, never as P = 0 (only the default second-level table counts them as\n' +
+        'sts-2.1.2 does; see below).',
     )
     .argument('[file]', "input file, or '-' for standard input", '-')
     .option('--format <fmt>', `input format: ${BIT_FORMATS.join(', ')} (auto: ascii if the first 4 KiB are only 0/1/whitespace)`, 'auto')
@@ -172,6 +156,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--tests <list>', `comma-separated reference test names, case-insensitive (default all): ${STS_REGISTRY.map((t) => t.name).join(', ')}`)
     .option('--alpha <a>', 'significance level of each test', '0.01')
     .option('--family-alpha <a>', 'family-wise level of the battery verdict', '0.001')
+    .option(
+      '--second-level <rule>',
+      'second-level table over many streams: sts-2.1.2 = exactly as NIST sts-2.1.2\'s finalAnalysisReport.txt; ' +
+        'sp800-22 = the formulas of SP 800-22 §4.2 as written (see below)',
+      'sts-2.1.2',
+    )
     .option('--jobs <N>', 'threads for multiple streams: this one and N−1 workers started once per run (results do not depend on N)', '1')
     .option('--json', 'print the full result as JSON (every stream, every test, P-values in the reference order)');
   for (const { test, spec } of allParamSpecs()) {
@@ -192,6 +182,16 @@ export function register(program: Command, ctx: CliContext): void {
         '\nMinimum bits per stream (SP 800-22 §2.x.7): ' +
         STS_REGISTRY.map((t) => `${t.name} ${t.minN}`).join('; ') +
         '.\nThe full battery needs 1,000,000 bits per stream; choose --tests for shorter inputs.\n' +
+        '\nSecond level (--streams K > 1), one row per P-value index: C1..C10 = P-values per tenth of\n' +
+        '[0, 1], P-VALUE = uniformity P_T (* below 0.0001), PROPORTION = passing streams (* outside the\n' +
+        'bounds). By default (sts-2.1.2) the rows equal sts-2.1.2\'s finalAnalysisReport.txt: it reads each\n' +
+        'P-value back as 6-decimal text into a float, the excursion tests count only the streams with\n' +
+        'J >= 500 cycles (and P > 0), other tests count a not-applicable stream as P = 0, the expected\n' +
+        'count per bin is the integer K/10, and a proportion is flagged below the rounded-down minimum\n' +
+        'pass count floor((0.99 - 3*sqrt(0.99*0.01/K))*K), 96 of 100, so 96/100 passes. --second-level\n' +
+        'sp800-22 uses the doubles, excludes not-applicable streams, E = K/10, P_T only from K >= 55, and\n' +
+        'the unrounded interval 0.99 +- 3*sqrt(0.0099/K), so 96/100 (< 0.96015) is flagged. The verdict\n' +
+        'does not depend on this choice (it uses the exact binomial tail of the failures).\n' +
         '\nExit status: 0 = the verdict passes, or no test could produce a P-value (the output then says\n' +
         'INSUFFICIENT DATA, the JSON verdict "insufficient-data"), 1 = the verdict fails,\n' +
         '2 = bad input: missing or empty file, a bad character (the message gives its byte offset),\n' +
@@ -212,6 +212,9 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
   const jobs = parseWhole(opts.jobs, '--jobs', 1, 256);
   const alpha = parseAlpha(opts.alpha, '--alpha');
   const familyAlpha = parseAlpha(opts.familyAlpha, '--family-alpha');
+  if (!(SECOND_LEVEL_RULES as readonly string[]).includes(opts.secondLevel)) {
+    throw new InputError(`--second-level ${opts.secondLevel}: expected one of ${SECOND_LEVEL_RULES.join(', ')}`);
+  }
   const tests = opts.tests !== undefined ? parseTestList(opts.tests) : STS_REGISTRY.map((t) => t.name);
   const params = collectParams(opts, tests);
   const explicitBits = opts.bits !== undefined ? parseWhole(opts.bits, '--bits', 1) : undefined;
@@ -318,7 +321,9 @@ async function runOn(
   const perStream = results.map((r) => r.results);
   const verdict = batteryVerdict(perStream, { alpha, familyAlpha, minBits });
   const entries: SecondLevelEntry[] | undefined =
-    streams > 1 ? tests.flatMap((_, t) => secondLevel(perStream.map((rs) => rs[t]!), { alpha })) : undefined;
+    streams > 1
+      ? tests.flatMap((_, t) => secondLevel(perStream.map((rs) => rs[t]!), { alpha, rule: opts.secondLevel as SecondLevelRule }))
+      : undefined;
 
   for (const w of verdict.warnings ?? []) ctx.err(`entropy-bench sts: warning: ${w}\n`);
   if (opts.json) {
@@ -360,7 +365,24 @@ async function runOn(
   } else {
     ctx.out(`NIST SP 800-22 Rev 1a battery: ${source}, ${streams} stream(s) × ${n} bits, α = ${alpha}\n\n`);
     if (streams === 1) ctx.out(streamTable(perStream[0]!, alpha));
-    else ctx.out(secondLevelTable(entries!));
+    else {
+      ctx.out(finalAnalysisReport(entries!, source, alpha));
+      // The rows carry no labels (as in the reference): name the flagged ones here.
+      const flagged = entries!
+        .filter((e) => !e.proportionPass || e.uniformityPass === false)
+        .map((e) => `${e.test}${e.label !== undefined ? `[${e.label}]` : ''} ${e.passed}/${e.sampleSize}` +
+          (e.uniformityPass === false ? ` P_T ${e.uniformityP!.toFixed(6)}` : ''));
+      ctx.out(`Flagged rows (*): ${flagged.length === 0 ? 'none' : flagged.join('; ')}\n`);
+      if (entries!.some((e) => e.uniformityStatus === 'not-applicable')) {
+        ctx.out("'----' under P-VALUE: the uniformity check does not apply, the test's P-values are too discrete at this size (see the warnings).\n");
+      }
+      ctx.out(
+        opts.secondLevel === 'sts-2.1.2'
+          ? "Rows as NIST sts-2.1.2's finalAnalysisReport.txt computes them (--second-level sp800-22 for §4.2 as written);\n" +
+              'multi-valued tests in the reference order (--json labels each row). Informational: the verdict decides.\n'
+          : 'Rows by SP 800-22 §4.2 as written (not-applicable streams excluded). Informational: the verdict decides.\n',
+      );
+    }
     ctx.out(verdictText(verdict));
   }
   // Exit 1 means "ran and something failed the test's criterion". Insufficient data
