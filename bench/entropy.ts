@@ -27,7 +27,7 @@ import { multiMmcEstimate } from '../src/entropy/estimators/multi-mmc.ts';
 import { lz78yEstimate } from '../src/entropy/estimators/lz78y.ts';
 import type { BenchSuite, BenchTask } from './suite.ts';
 
-const DATA = fileURLToPath(new URL('../../shared/data/sp800-90b/', import.meta.url));
+const DATA = fileURLToPath(new URL('../test/fixtures/sp800-90b/', import.meta.url));
 
 let inputs: { b8: Uint8Array; b1: Uint8Array } | undefined;
 

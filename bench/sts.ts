@@ -19,7 +19,7 @@ import { STS_TEST_NAMES } from '../src/sts/types.ts';
 import type { BenchSuite, BenchTask } from './suite.ts';
 
 const N = 1_000_000;
-const DATA_E = fileURLToPath(new URL('../../shared/data/nist-sts/data.e', import.meta.url));
+const DATA_E = fileURLToPath(new URL('../test/fixtures/nist-sts/data.e', import.meta.url));
 
 let bits: BitSequence | undefined;
 

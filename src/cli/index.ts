@@ -54,9 +54,9 @@ export async function buildProgram(ctx: CliContext, argv?: readonly string[]): P
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  entropy-bench sts random.bin --streams 10        SP 800-22 on ten 10^6-bit streams\n' +
-        '  entropy-bench estimate noise.bin 8               SP 800-90B min-entropy of 8-bit samples\n' +
-        '  entropy-bench run scenarios/design-matrix.yaml   every design against every adversary\n' +
+        '  entropy-bench sts test/fixtures/nist-sts/data.e                     SP 800-22 on NIST\'s 10^6 bits of e\n' +
+        '  entropy-bench estimate test/fixtures/sp800-90b/truerand_8bit.bin 8  SP 800-90B min-entropy of 8-bit samples\n' +
+        '  entropy-bench run scenarios/design-matrix.yaml                      every design against every adversary\n' +
         '\nExit status: 0 = ran and everything passed, 1 = ran and something failed its criterion,\n' +
         '2 = bad usage or bad input, 3 = internal failure (no verdict was reached; please report it).\n\nRun `entropy-bench <command> --help` for the options of each command.',
     );

@@ -1,6 +1,6 @@
 /**
  * NIST CAVP DRBGVS response files (.rsp) for SP 800-90A: parsing and replay.
- * Format and call order: ../shared/data/cavp-drbg/README.md. In short:
+ * Format and call order (NIST's DRBGVS document; test/fixtures/README.md). In short:
  *
  * - `#` comments (the `# CTR_DRBG options:` / `# Hash_DRBG options:` /
  *   `# HMAC_DRBG options:` header names the mechanism), CRLF or LF line ends;

@@ -1,7 +1,7 @@
 /**
  * An EntropySource that replays given buffers in order, one per call: the way the
  * CAVP DRBGVS cases feed EntropyInput, then EntropyInputReseed or EntropyInputPR
- * (see ../shared/data/cavp-drbg/README.md), and a deterministic source for tests.
+ * (see src/drbg/cavp.ts), and a deterministic source for tests.
  * Running out, or a buffer outside the requested byte range, throws
  * EntropySourceError, so the DRBG fails closed.
  */

@@ -5,7 +5,7 @@
  *
  * Wraps @stdlib/math-base-special-erfc (the FreeBSD msun algorithm, < 1 ulp);
  * test/special/erfc.test.ts checks it to 1e-13 relative against 20-digit mpmath
- * values in ../shared/data/special/reference-values.json down to erfc(26) ≈ 5.7e-296.
+ * values in test/fixtures/special/reference-values.json down to erfc(26) ≈ 5.7e-296.
  * simple-statistics' erf is not usable here (1e-7 error).
  */
 import stdlibErfc from '@stdlib/math-base-special-erfc';

@@ -8,7 +8,7 @@
  * T_i = (−1)^M (L_i − μ) + 2/9, the T_i are binned at ±0.5, ±1.5, ±2.5 into
  * K + 1 = 7 classes; χ² = Σ (ν_i − Nπ_i)²/(Nπ_i), P = igamc(K/2, χ²/2).
  *
- * Reference behaviours kept by default (README of ../shared/data/nist-sts):
+ * Reference behaviours kept by default (sts-2.1.2, see test/fixtures/README.md):
  * π_0 is typed 0.01047 instead of 1/96 (and π_6 = 0.020833), so the class
  * probabilities sum to 1.000053; and the sign in μ is flipped (10/36 for even
  * M), which only shifts T by 1/18 and never crosses a bin edge. With

@@ -10,7 +10,7 @@
  * sts-2.1.2 reads the templates from `templates/template<m>`; its
  * `numOfTemplates` table covers m = 2..21 (2, 4, 6, 12, 20, 40, 74, 148, 284,
  * …, 562152), which our generated lists match in size. The m = 9 file
- * (`../shared/data/nist-sts/template9`, 148 lines) lists them in increasing
+ * (`test/fixtures/nist-sts/template9`, 148 lines) lists them in increasing
  * numeric order, which we reproduce exactly; for other m we assume the same
  * order (no reference file or P-values to check it against).
  *

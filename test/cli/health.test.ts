@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli.test.ts';
+import { SP800_90B_DIR } from '../helpers/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'eb-health-'));
 const file = (name: string, data: Uint8Array): string => {
@@ -11,7 +12,7 @@ const file = (name: string, data: Uint8Array): string => {
   writeFileSync(p, data);
   return p;
 };
-const DATA = new URL('../../../shared/data/sp800-90b/', import.meta.url).pathname;
+const DATA = SP800_90B_DIR;
 
 test('health: no alarm on truerand_8bit at H = 7 (exit 0)', async () => {
   const r = await runCli(['health', `${DATA}truerand_8bit.bin`, '--entropy', '7']);

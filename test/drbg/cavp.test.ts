@@ -1,16 +1,18 @@
 /**
  * Every AES and SHA case of the nine NIST CAVP DRBGVS files
- * (../shared/data/cavp-drbg/, see its README) replayed through CtrDrbg, HashDrbg
+ * (test/fixtures/cavp-drbg/, see test/fixtures/README.md) replayed through CtrDrbg, HashDrbg
  * and HmacDrbg; the second generate's output must equal ReturnedBits.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseCavpDrbg, runCavpCase, runCavpFile, type CavpMechanism } from '../../src/drbg/cavp.ts';
 import { CtrDrbg } from '../../src/drbg/ctr-drbg.ts';
 import { FixedSource } from '../../src/drbg/fixed-source.ts';
+import { CAVP_DRBG_DIR } from '../helpers/fixtures.ts';
 
-const DIR = new URL('../../../shared/data/cavp-drbg/', import.meta.url);
+const DIR = pathToFileURL(CAVP_DRBG_DIR);
 const MODES = ['no_reseed', 'pr_false', 'pr_true'] as const;
 const MECHS: CavpMechanism[] = ['CTR_DRBG', 'Hash_DRBG', 'HMAC_DRBG'];
 
@@ -19,7 +21,10 @@ function load(mode: string, mech: string) {
   return parseCavpDrbg(readFileSync(url, 'utf8'), `drbgvectors_${mode}/${mech}.rsp`);
 }
 
-// README "Number of cases shipped here": per option, per file.
+// Cases per option and file (test/fixtures/README.md): 24 cases of four options were
+// withheld by whoever prepared the data, and only the first group (15 cases) of each
+// 3KeyTDEA option is kept, since the tool recognises and skips them.
+const TDEA_KEPT = 15;
 const WITHHELD = new Set(['AES-256 use df', 'AES-256 no df', 'SHA-256', 'SHA-512']);
 
 let aesCases = 0;
@@ -35,7 +40,7 @@ for (const mode of MODES) {
         const expected = o.option.startsWith('3KeyTDEA') ? 0 : WITHHELD.has(o.option) ? 216 : 240;
         assert.equal(o.failed, 0, `${o.option}: ${JSON.stringify(o.failures.slice(0, 2))}`);
         assert.equal(o.passed, expected, `${o.option} passed cases`);
-        assert.equal(o.skipped, o.option.startsWith('3KeyTDEA') ? 240 : 0, `${o.option} skipped`);
+        assert.equal(o.skipped, o.option.startsWith('3KeyTDEA') ? TDEA_KEPT : 0, `${o.option} skipped`);
       }
       assert.equal(s.options.length, mech === 'CTR_DRBG' ? 8 : 7);
       if (mech === 'CTR_DRBG') {

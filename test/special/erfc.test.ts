@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { erfc } from '../../src/special/erfc.ts';
+import { SPECIAL_DIR } from '../helpers/fixtures.ts';
 
 const ref = JSON.parse(
-  readFileSync(new URL('../../../shared/data/special/reference-values.json', import.meta.url), 'utf8'),
+  readFileSync(`${SPECIAL_DIR}reference-values.json`, 'utf8'),
 ) as { erfc: { x: number; erfc: string }[] };
 
 test('erfc matches 20-digit reference values to 1e-13 relative (down to erfc(26) ≈ 5.7e-296)', () => {

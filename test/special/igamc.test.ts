@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { igamc, igam } from '../../src/special/igamc.ts';
+import { SPECIAL_DIR } from '../helpers/fixtures.ts';
 
 interface Ref {
   igamc: { a: number; x: number; Q: string }[];
 }
 const ref = JSON.parse(
-  readFileSync(new URL('../../../shared/data/special/reference-values.json', import.meta.url), 'utf8'),
+  readFileSync(`${SPECIAL_DIR}reference-values.json`, 'utf8'),
 ) as Ref;
 
 const MIN_NORMAL = 2.2250738585072014e-308;

@@ -1,17 +1,17 @@
 /**
  * Shared helpers for the SP 800-22 known-answer tests: the NIST sample inputs
  * and the P-values that unmodified sts-2.1.2 reports for their first 1,000,000
- * bits (../shared/data/nist-sts/expected/<input>.json, printed with %.17g).
+ * bits (test/fixtures/nist-sts/expected/<input>.json, printed with %.17g).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { BitSequence } from '../../src/bits/bit-sequence.ts';
 import { readBits } from '../../src/bits/read.ts';
+import { STS_DIR, sqrtBits } from '../helpers/fixtures.ts';
 
-export const STS_DATA_DIR = fileURLToPath(new URL('../../../shared/data/nist-sts/', import.meta.url));
+export const STS_DATA_DIR = STS_DIR;
 
-/** The five inputs with reference outputs, and how sts-2.1.2 reads each. */
+/** The five inputs with reference outputs, and how sts-2.1.2 reads each (data.sqrt2/3 are rebuilt, see helpers/fixtures.ts). */
 export const REFERENCE_INPUTS = {
   'data.e': 'ascii',
   'data.pi': 'ascii',
@@ -44,7 +44,8 @@ export function loadReference(name: ReferenceInput): Reference {
     labels?: Record<string, (string | number)[]>;
     status?: Record<string, string>;
   };
-  const bits = readBits(`${STS_DATA_DIR}${name}`, REFERENCE_INPUTS[name], 1_000_000);
+  const bits =
+    name === 'data.sqrt2' ? sqrtBits(2) : name === 'data.sqrt3' ? sqrtBits(3) : readBits(`${STS_DATA_DIR}${name}`, REFERENCE_INPUTS[name], 1_000_000);
   assert.equal(bits.length, 1_000_000, `${name}: expected 1,000,000 bits`);
   const ref: Reference = { bits, expected: json.tests, labels: json.labels ?? {}, status: json.status ?? {} };
   cache.set(name, ref);

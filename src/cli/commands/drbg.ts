@@ -48,8 +48,8 @@ function registerKat(drbg: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  entropy-bench drbg kat ../shared/data/cavp-drbg/drbgvectors_pr_false/CTR_DRBG.rsp\n' +
-        '  entropy-bench drbg kat vectors/HMAC_DRBG.rsp --json > hmac-kat.json\n' +
+        '  entropy-bench drbg kat test/fixtures/cavp-drbg/drbgvectors_pr_false/CTR_DRBG.rsp\n' +
+        '  entropy-bench drbg kat test/fixtures/cavp-drbg/drbgvectors_pr_true/HMAC_DRBG.rsp --json > hmac-kat.json\n' +
         '\nExit status: 0 = every case passed, 1 = a case failed, 2 = unreadable or malformed file\n' +
         '(the message names the line and what was expected).',
     )
@@ -218,7 +218,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  entropy-bench drbg kat ../shared/data/cavp-drbg/drbgvectors_no_reseed/Hash_DRBG.rsp\n' +
+        '  entropy-bench drbg kat test/fixtures/cavp-drbg/drbgvectors_no_reseed/Hash_DRBG.rsp\n' +
         '  entropy-bench drbg generate --mech ctr-aes256 --seed-hex <64 hex digits> --bytes 4096 --out out.bin',
     )
     .exitOverride();

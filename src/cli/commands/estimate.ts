@@ -154,11 +154,11 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  entropy-bench estimate ../shared/data/sp800-90b/truerand_8bit.bin 8\n' +
-        '  entropy-bench estimate noise.bin 4 --truncate --claimed 2.5\n' +
-        '  entropy-bench estimate raw.bin --offset 1000000 --samples 1000000 --json > block2.json\n' +
-        '  entropy-bench estimate bits.bin --packed-bits --iid\n' +
-        '  entropy-bench estimate noise.bin 8 --iid --jobs 2 --shuffles 1000   (quick look; not §5.1)\n' +
+        '  entropy-bench estimate test/fixtures/sp800-90b/truerand_8bit.bin 8\n' +
+        '  entropy-bench estimate test/fixtures/sp800-90b/truerand_4bit.bin 4 --truncate --claimed 2.5\n' +
+        '  entropy-bench estimate test/fixtures/sp800-90b/normal.bin --offset 500000 --samples 500000 --json > half2.json\n' +
+        '  entropy-bench estimate test/fixtures/nist-sts/data.sha1 --packed-bits --iid\n' +
+        '  entropy-bench estimate test/fixtures/sp800-90b/rand8_short.bin 8 --iid --jobs 2 --shuffles 1000   (quick look; not §5.1)\n' +
         '\nExit status: 0 = assessed (and at least --claimed when given), 1 = assessed below --claimed,\n' +
         '2 = missing/empty file, a sample wider than bits_per_symbol (the message names its offset),\n' +
         'or bad options.',

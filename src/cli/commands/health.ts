@@ -73,8 +73,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  entropy-bench health ../shared/data/sp800-90b/truerand_8bit.bin --entropy 7\n' +
-        '  entropy-bench health raw-bits.bin --bits 1 --entropy 0.5 --json\n' +
+        '  entropy-bench health test/fixtures/sp800-90b/truerand_8bit.bin --entropy 7\n' +
+        '  entropy-bench health test/fixtures/sp800-90b/truerand_1bit.bin --bits 1 --entropy 0.5 --json\n' +
         '  head -c 100000 /dev/zero | entropy-bench health - --bits 8 --entropy 4   # alarms at sample 5\n' +
         '\nExit status: 0 = no alarm, 1 = at least one alarm, 2 = bad input (e.g. a byte wider than\n' +
         '--bits: the message names its offset and value) or bad options.',

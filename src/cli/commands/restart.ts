@@ -66,8 +66,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  entropy-bench restart restarts.bin 8 6.5\n' +
-        '  entropy-bench restart restarts.bin 1 0.9 --iid --json\n' +
+        '  entropy-bench restart test/fixtures/sp800-90b/truerand_8bit.bin 8 6.5   (10^6 samples read as 1000 restarts × 1000)\n' +
+        '  entropy-bench restart test/fixtures/sp800-90b/truerand_1bit.bin 1 0.8 --iid --json\n' +
         '\nExit status: 0 = passed, 1 = the sanity check or the validation failed, 2 = bad input\n' +
         '(not exactly 10^6 samples, a byte wider than bits: the message names its offset) or options.',
     )

@@ -175,9 +175,9 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  entropy-bench sts ../shared/data/nist-sts/data.e\n' +
-        '  entropy-bench sts random.bin --format binary --streams 100 --jobs 2\n' +
-        '  entropy-bench sts data.pi --tests frequency,runs,fft --json > pi.json\n' +
+        '  entropy-bench sts test/fixtures/nist-sts/data.e\n' +
+        '  entropy-bench drbg generate --mech ctr-aes256 --entropy os --bytes 12500000 | entropy-bench sts - --format binary --streams 100 --jobs 2\n' +
+        '  entropy-bench sts test/fixtures/nist-sts/data.pi --tests frequency,runs,fft --json > pi.json\n' +
         '  head -c 125000 /dev/urandom | entropy-bench sts - --format binary --serial-m 14\n' +
         '\nMinimum bits per stream (SP 800-22 §2.x.7): ' +
         STS_REGISTRY.map((t) => `${t.name} ${t.minN}`).join('; ') +

@@ -1,13 +1,13 @@
 /**
  * Loads NIST's shipped SP 800-90B samples and what ea_non_iid 1.1.7 reported
- * for them (../shared/data/sp800-90b: expected/<name>.json and the -vv
+ * for them (test/fixtures/sp800-90b: expected/<name>.json and the -vv
  * intermediates in expected/<name>.non_iid.vv.txt).
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { prepareSamples, toBitstring } from '../../../src/entropy/samples.ts';
+import { SP800_90B_DIR, sp80090bSamples } from '../../helpers/fixtures.ts';
 
-export const DATA_DIR = fileURLToPath(new URL('../../../../shared/data/sp800-90b/', import.meta.url));
+export const DATA_DIR = SP800_90B_DIR;
 
 export interface ReferenceSample {
   name: string;
@@ -30,18 +30,10 @@ export interface ReferenceSample {
   vv: Map<string, string>;
 }
 
-/** Every sample with a reference result. */
-export const SAMPLE_NAMES: string[] = readdirSync(DATA_DIR)
-  .filter((f) => f.endsWith('.bin'))
-  .map((f) => f.slice(0, -4))
-  .filter((n) => {
-    try {
-      readFileSync(`${DATA_DIR}expected/${n}.json`);
-      return true;
-    } catch {
-      return false;
-    }
-  })
+/** Every sample with a reference result (expected/<name>.json; data.pi.bin is rebuilt, not stored). */
+export const SAMPLE_NAMES: string[] = readdirSync(`${DATA_DIR}expected/`)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length))
   .sort();
 
 const cache = new Map<string, ReferenceSample>();
@@ -50,7 +42,7 @@ export function loadSample(name: string): ReferenceSample {
   const hit = cache.get(name);
   if (hit) return hit;
   const json = JSON.parse(readFileSync(`${DATA_DIR}expected/${name}.json`, 'utf8')) as ReferenceSample['json'];
-  const data = new Uint8Array(readFileSync(`${DATA_DIR}${name}.bin`));
+  const data = sp80090bSamples(name);
   const vv = new Map<string, string>();
   for (const line of readFileSync(`${DATA_DIR}expected/${name}.non_iid.vv.txt`, 'utf8').split('\n')) {
     const m = /^(Literal|Bitstring) (.+?) Estimate: (.+?) = (.+)$/.exec(line);

@@ -1,11 +1,11 @@
 /**
  * The SP 800-90B sample files and what NIST's ea_iid 1.1.7 printed for them with -vv
- * (../shared/data/sp800-90b/expected/<name>.iid.vv.txt, values with 17+ significant digits).
+ * (test/fixtures/sp800-90b/expected/<name>.iid.vv.txt, values with 17+ significant digits).
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { SP800_90B_DIR, sp80090bSamples } from '../../helpers/fixtures.ts';
 
-export const DATA_DIR = fileURLToPath(new URL('../../../../shared/data/sp800-90b/', import.meta.url));
+export const DATA_DIR = SP800_90B_DIR;
 
 /** Samples with a complete ea_iid -vv transcript, and their declared width. */
 export const IID_SAMPLES = {
@@ -23,7 +23,7 @@ export type IidSample = keyof typeof IID_SAMPLES;
 export const IID_SAMPLE_NAMES = Object.keys(IID_SAMPLES) as IidSample[];
 
 export function loadSamples(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(`${DATA_DIR}${name}.bin`));
+  return sp80090bSamples(name);
 }
 
 /** Lines "label = value" / "label: value" of the transcript. */
