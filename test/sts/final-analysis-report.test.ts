@@ -4,7 +4,7 @@
  * Fixture (made here, not committed: 12.5 MB): the concatenation of
  * SHA-256("entropy-bench second-level fixture" ‖ counter as 8-byte big-endian), counter =
  * 0, 1, 2, …, cut to 12,500,000 bytes = 100 streams × 10^6 bits, MSB first. Expected:
- * fixtures/sts-2.1.2-final-analysis-report.txt, the report the unmodified sts-2.1.2 (built
+ * test/fixtures/nist-sts/final-analysis-report-100.txt, the report the unmodified sts-2.1.2 (built
  * from its published source with -O2) wrote for that file: input option 0, all 15 tests,
  * default parameters, 100 streams, binary. Only that output is committed.
  */
@@ -17,6 +17,7 @@ import { runBattery } from '../../src/sts/battery.ts';
 import { STS_TEST_NAMES, type TestResult } from '../../src/sts/types.ts';
 import { secondLevel, type SecondLevelEntry } from '../../src/sts/second-level.ts';
 import { finalAnalysisReport, finalAnalysisRow } from '../../src/sts/final-analysis-report.ts';
+import { STS_DIR } from '../helpers/fixtures.ts';
 
 const STREAMS = 100;
 const N = 1_000_000;
@@ -67,7 +68,7 @@ function tableRows(report: string): string[] {
   return lines.slice(start, end);
 }
 
-const reference = readFileSync(new URL('./fixtures/sts-2.1.2-final-analysis-report.txt', import.meta.url), 'utf8');
+const reference = readFileSync(`${STS_DIR}final-analysis-report-100.txt`, 'utf8');
 
 test('fixture digest and reference table shape', () => {
   const rows = tableRows(reference);
