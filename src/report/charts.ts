@@ -9,7 +9,7 @@ import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { ReportDocument } from './document.ts';
 import { DEFAULT_GATE_CONFIG } from './gate.ts';
-import { adversaryOf, fmt } from './format.ts';
+import { designMatrix, fmt, VERDICT_LIST, VERDICTS } from './format.ts';
 import { uniformityPValue } from '../sts/second-level.ts';
 
 interface ChartBase {
@@ -33,7 +33,9 @@ const CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   view: { stroke: '#ddd' },
   axis: { labelLimit: 320 },
-  legend: { labelLimit: 360 },
+  // Legends below the plot, one entry per line: never clipped at the right edge, and the
+  // chart keeps its width when the SVG is scaled down on a narrow screen.
+  legend: { labelLimit: 600, orient: 'bottom', direction: 'vertical' },
 };
 
 function vlSpec(s: Record<string, unknown>): Record<string, unknown> {
@@ -53,32 +55,47 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
   const charts: ChartSpec[] = [];
   const run = doc.run;
   if (run && run.cells.length) {
-    // Heatmap: rows = designs, columns = adversaries (both in scenario order), colour and
-    // label = SetVariable/s (the minimum over seeds/variants of that pair).
-    const designs = [...new Set(run.cells.map((c) => c.design))];
-    const adversaries = [...new Set(run.cells.map((c) => adversaryOf(c)))];
-    // Labels on the dark (low) end of viridis are white.
-    const darkBelow = 0.45 * Math.max(...run.cells.map((c) => c.metrics.setVariable.perVirtualSecond));
+    // Heatmap: rows = designs, columns = adversaries (both in scenario order); colour = the
+    // pair's worst verdict (the same colours as the tables), label = SetVariable/s (minimum over seeds/variants).
+    const m = designMatrix(run.cells);
+    const pairs = [...m.groups.values()].map((g) => ({
+      design: g.design,
+      adversary: g.adversary,
+      verdict: g.verdict,
+      rate: Math.min(...g.cells.map((c) => c.metrics.setVariable.perVirtualSecond)),
+      dark: VERDICTS[g.verdict].darkFill,
+    }));
     charts.push({
       id: 'setvariable-throughput',
-      title: 'SMM SetVariable throughput per design × adversary',
-      caption: 'Variables encrypted and written per virtual second of the runtime phase (minimum over seeds); a design whose row keeps its colour under every adversary is robust.',
+      title: 'Verdict and SMM SetVariable throughput per design × adversary',
+      caption:
+        'Colour: the worst verdict of the pair’s cell(s), as in the tables; number: variables encrypted and written per virtual second of the runtime phase (minimum over seeds). A design that holds up has a green row.',
       spec: vlSpec({
         width: { step: 62 },
         height: { step: 34 },
-        data: { values: run.cells.map((c) => ({ design: c.design, adversary: adversaryOf(c), cell: c.id, rate: c.metrics.setVariable.perVirtualSecond, verdict: c.verdict })) },
-        transform: [{ aggregate: [{ op: 'min', field: 'rate', as: 'rate' }], groupby: ['design', 'adversary'] }],
+        data: { values: pairs },
         encoding: {
-          x: { field: 'adversary', type: 'nominal', sort: adversaries, title: 'adversary', axis: { labelAngle: -30 } },
-          y: { field: 'design', type: 'nominal', sort: designs, title: null },
+          x: { field: 'adversary', type: 'nominal', sort: m.adversaries, title: 'adversary', axis: { labelAngle: -30 } },
+          y: { field: 'design', type: 'nominal', sort: m.designs, title: null },
         },
         layer: [
-          { mark: { type: 'rect', tooltip: true }, encoding: { color: { field: 'rate', type: 'quantitative', title: 'SetVariable / s', scale: { scheme: 'viridis' } } } },
+          {
+            mark: { type: 'rect', tooltip: true, stroke: '#fff', strokeWidth: 1 },
+            encoding: {
+              color: {
+                field: 'verdict',
+                type: 'nominal',
+                title: 'worst verdict',
+                scale: { domain: VERDICT_LIST, range: VERDICT_LIST.map((v) => VERDICTS[v].fill) },
+                legend: { orient: 'bottom', direction: 'horizontal' },
+              },
+            },
+          },
           {
             mark: { type: 'text', fontSize: 11 },
             encoding: {
               text: { field: 'rate', type: 'quantitative', format: '.3~g' },
-              color: { condition: { test: `datum.rate < ${darkBelow}`, value: 'white' }, value: 'black' },
+              color: { condition: { test: 'datum.dark', value: 'white' }, value: 'black' },
             },
           },
         ],
@@ -140,6 +157,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
         const cumulative = /starv/i.test(s.name) ? s.points : s.points.map(([t, v]): [number, number] => [t, (total += v)]);
         return thin(cumulative, 400).map(([t, v]) => ({ cell, ms: t / 1e6, waitedMs: v / 1e6 }));
       });
+      const starvCells = new Set(starvSeries.map((x) => x.cell)).size;
       charts.push({
         id: 'starvation-over-time',
         title: 'SMM starvation over virtual time',
@@ -152,7 +170,8 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
           encoding: {
             x: { field: 'ms', type: 'quantitative', title: 'virtual time (ms)' },
             y: { field: 'waitedMs', type: 'quantitative', title: 'cumulative entropy wait (virtual ms)' },
-            color: { field: 'cell', type: 'nominal', title: 'cell' },
+            // Up to 10 cells: tableau10; more: tableau20 (20 distinguishable hues/shades), never a repeated colour.
+            color: { field: 'cell', type: 'nominal', title: 'cell', scale: { scheme: starvCells > 10 ? 'tableau20' : 'tableau10' } },
           },
         }),
       });

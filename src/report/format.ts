@@ -45,11 +45,98 @@ export function adversaryOf(cell: CellResult): string {
   return cell.workloads.length === 0 ? 'none' : cell.workloads.map((w) => w.name).join(' + ');
 }
 
-export const VERDICT_ORDER: Record<CellResult['verdict'], number> = { insecure: 0, broken: 1, starved: 2, degraded: 3, ok: 4 };
-/** Emoji for Markdown (GitHub renders them). */
-export const VERDICT_MARK: Record<CellResult['verdict'], string> = { ok: '✅', degraded: '⚠️', starved: '❌', broken: '❌', insecure: '🔓' };
-/** Plain glyphs for HTML: present in common fonts (DejaVu), so no emoji font is needed. */
-export const VERDICT_GLYPH: Record<CellResult['verdict'], string> = { ok: '✓', degraded: '⚠', starved: '✗', broken: '✗', insecure: '⚠' };
+/**
+ * How each cell verdict (src/scenario/verdict.ts) is shown, worst first. Every
+ * renderer reads this one table (symbols, colours, order, the legend), so a new
+ * verdict is one entry here; `Record<CellVerdict, …>` makes the compiler ask for it.
+ */
+export interface VerdictStyle {
+  /** Emoji for Markdown (GitHub renders them); distinct per verdict. */
+  mark: string;
+  /** Plain glyph for HTML, present in common fonts (DejaVu), so no emoji font is needed; distinct per verdict. */
+  glyph: string;
+  /** Light background of a table cell. */
+  background: string;
+  /** Strong fill of a chart mark (the heatmap), and whether its label needs white text. */
+  fill: string;
+  darkFill: boolean;
+  /** One line for the legend. */
+  meaning: string;
+}
+
+export const VERDICTS: Record<CellResult['verdict'], VerdictStyle> = {
+  insecure: { mark: '🔓', glyph: '⚠', background: '#ecd5f5', fill: '#7b3294', darkFill: true, meaning: 'secrets exposed or keyed from a stream that fails its tests' },
+  broken: { mark: '❌', glyph: '✗', background: '#fde2e2', fill: '#d62728', darkFill: true, meaning: 'something stopped working (lost variables, failed calls, denied handshakes, #UD)' },
+  starved: { mark: '⏳', glyph: '∅', background: '#ffe3c7', fill: '#f58518', darkFill: false, meaning: 'SMM throughput collapsed or SMM waited long for entropy' },
+  degraded: { mark: '⚠️', glyph: '◐', background: '#fff4d6', fill: '#eeca3b', darkFill: false, meaning: 'smaller loss, a weak or alarming source, or an unsafe fallback' },
+  ok: { mark: '✅', glyph: '✓', background: '#e7f6e7', fill: '#54a24b', darkFill: false, meaning: 'unaffected' },
+};
+
+/** Verdicts worst first (the order of VERDICTS). */
+export const VERDICT_LIST = Object.keys(VERDICTS) as Array<CellResult['verdict']>;
+/** 0 = worst. */
+export const VERDICT_ORDER = Object.fromEntries(VERDICT_LIST.map((v, i) => [v, i])) as Record<CellResult['verdict'], number>;
+
+/** The worst of the given verdicts ('ok' for none). */
+export function worstVerdict(vs: Iterable<CellResult['verdict']>): CellResult['verdict'] {
+  let w: CellResult['verdict'] = 'ok';
+  for (const v of vs) if (VERDICT_ORDER[v] < VERDICT_ORDER[w]) w = v;
+  return w;
+}
+
+/** One design's worst verdict over every adversary, the adversaries that gave it and their reasons of that class. */
+export interface DesignSummary {
+  design: string;
+  verdict: CellResult['verdict'];
+  adversaries: string[];
+  /** Distinct reasons of the worst class (without the 'verdict: ' prefix), in cell order; reasons differing only in their numbers count once. */
+  reasons: string[];
+  cells: number;
+  /** Every adversary the design ran against (to say 'every adversary'). */
+  allAdversaries: string[];
+}
+
+/** The 'why' column of a design summary: at most `max` reasons, then how many more. */
+export function summaryWhy(d: DesignSummary, max = 3): string {
+  if (d.reasons.length === 0) return d.verdict === 'ok' ? `unaffected in all ${d.cells} cell(s)` : '—';
+  const shown = d.reasons.slice(0, max).join('; ');
+  return d.reasons.length > max ? `${shown}; … ${d.reasons.length - max} more` : shown;
+}
+
+/** For each design (first-appearance order): its worst verdict over all its cells and why. */
+export function designSummaries(cells: readonly CellResult[]): DesignSummary[] {
+  const out = new Map<string, DesignSummary>();
+  for (const c of cells) {
+    let d = out.get(c.design);
+    if (!d) out.set(c.design, (d = { design: c.design, verdict: c.verdict, adversaries: [], reasons: [], cells: 0, allAdversaries: [] }));
+    d.cells++;
+    const adv = adversaryOf(c);
+    if (!d.allAdversaries.includes(adv)) d.allAdversaries.push(adv);
+    if (VERDICT_ORDER[c.verdict] < VERDICT_ORDER[d.verdict]) {
+      d.verdict = c.verdict;
+      d.adversaries = [];
+      d.reasons = [];
+    }
+    if (c.verdict !== d.verdict) continue;
+    if (!d.adversaries.includes(adv)) d.adversaries.push(adv);
+    for (const r of c.verdictReasons) {
+      if (!r.startsWith(`${c.verdict}: `)) continue;
+      const text = r.slice(c.verdict.length + 2);
+      const shape = text.replace(/[0-9][0-9.,]*/g, '#');
+      if (!d.reasons.some((x) => x.replace(/[0-9][0-9.,]*/g, '#') === shape)) d.reasons.push(text);
+    }
+  }
+  return [...out.values()];
+}
+
+/** The 'under' column of a design summary: which adversaries gave the worst verdict. */
+export function summaryUnder(d: DesignSummary): string {
+  if (d.verdict === 'ok') return 'every adversary';
+  if (d.adversaries.length === d.allAdversaries.length && d.allAdversaries.length > 1) {
+    return d.adversaries.includes('none') ? `every cell, even with no adversary` : `every adversary`;
+  }
+  return d.adversaries.join(', ');
+}
 
 export interface MatrixGroup {
   design: string;
@@ -77,7 +164,7 @@ export function designMatrix(cells: readonly CellResult[]): { designs: string[];
       groups.set(key, g);
     }
     g.cells.push(c);
-    if (VERDICT_ORDER[c.verdict] < VERDICT_ORDER[g.verdict]) g.verdict = c.verdict;
+    g.verdict = worstVerdict([g.verdict, c.verdict]);
     if (c.baselineRatio !== undefined && Number.isFinite(c.baselineRatio)) {
       g.minRatio = Math.min(g.minRatio ?? Infinity, c.baselineRatio);
       g.maxRatio = Math.max(g.maxRatio ?? -Infinity, c.baselineRatio);

@@ -7,18 +7,21 @@
  */
 import type { ReportDocument } from './document.ts';
 import { renderCharts, type RenderedChart } from './charts.ts';
-import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, VERDICT_GLYPH, xmlEscape as esc } from './format.ts';
+import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, xmlEscape as esc } from './format.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;background:#fff}
+p,figcaption,code,.panel-title,h1,h2{overflow-wrap:anywhere}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 .meta{color:#555}.summary{font-size:1.05rem;margin:1rem 0}
 table{border-collapse:collapse;margin:.6rem 0;font-size:13px}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.v-ok{background:#e7f6e7}.v-degraded{background:#fff4d6}.v-starved,.v-broken{background:#fde2e2}.v-insecure{background:#f3d9fa}
+${VERDICT_LIST.map((v) => `.v-${v}{background:${VERDICTS[v].background}}`).join('')}
+.scroll{overflow-x:auto;max-width:100%}.legend span{white-space:nowrap;margin-right:.8rem;padding:0 .3rem}
+@media (max-width:600px){body{padding:.6rem;font-size:13px}table{font-size:12px}th,td{padding:.2rem .3rem}}
 .fail{color:#b00;font-weight:600}.pass{color:#070}
 figure.chart{margin:1rem 0;padding:.5rem;border:1px solid #eee;overflow-x:auto}
-figure.chart svg{max-width:100%;height:auto}
+.panel svg{max-width:100%;height:auto}
 .panels{display:flex;flex-wrap:wrap;gap:.5rem 1rem}.panel{flex:0 1 auto;max-width:100%}.panel-title{font-size:12px;color:#333;max-width:22rem}figcaption{color:#555;margin-bottom:.4rem}
 figcaption b{color:#222;display:block;font-size:1rem}details{margin:.5rem 0}code{background:#f3f3f3;padding:0 .2rem}
 `;
@@ -28,9 +31,9 @@ function table(head: string[], rows: Array<Array<string | { html: string; cls?: 
     const cls = [numeric.includes(i) ? 'n' : '', typeof c === 'object' ? (c.cls ?? '') : ''].filter(Boolean).join(' ');
     return `<td${cls ? ` class="${cls}"` : ''}>${typeof c === 'string' ? esc(c) : c.html}</td>`;
   };
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+  return `<div class="scroll"><table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map(cell).join('')}</tr>`)
-    .join('')}</tbody></table>`;
+    .join('')}</tbody></table></div>`;
 }
 
 function figure(c: RenderedChart): string {
@@ -60,6 +63,19 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
         failed.length ? `<span class="fail">${failed.length} FAILED</span>` : '<span class="pass">all passed</span>'
       }</b>.</p>`,
     );
+    parts.push(
+      '<h2>Worst verdict per design</h2><p>Each design’s worst verdict over every adversary and seed, where it happened and why.</p>',
+      `<p class="legend">${VERDICT_LIST.map((v) => `<span class="v-${v}">${VERDICTS[v].glyph}&nbsp;${esc(v)}</span>`).join(' ')} (worst first)</p>`,
+      table(
+        ['design', 'worst verdict', 'under', 'why'],
+        designSummaries(run.cells).map((d) => [
+          { html: `<b>${esc(d.design)}</b>` },
+          { html: `${VERDICTS[d.verdict].glyph}&nbsp;${esc(d.verdict)}`, cls: `v-${d.verdict}` },
+          summaryUnder(d),
+          summaryWhy(d),
+        ]),
+      ),
+    );
     if (failed.length) {
       parts.push(`<h2>Failed expectations (${failed.length})</h2>`);
       parts.push(table(['cell', 'expectation', 'actual', 'limit'], failed.map((e) => [e.cell, e.expression, fmt(e.actual, 4), `${e.op} ${fmt(e.limit, 4)}`]), [2]));
@@ -76,7 +92,7 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
             if (!g) return '';
             const ratio = g.minRatio === undefined ? '' : g.minRatio === g.maxRatio ? `${fmt(g.minRatio)}×` : `${fmt(g.minRatio)}–${fmt(g.maxRatio)}×`;
             return {
-              html: `${VERDICT_GLYPH[g.verdict]}&nbsp;${esc(g.verdict)}${ratio ? `<br><small>${esc(ratio)}</small>` : ''}${g.cells.length > 1 ? ` <small>(${g.cells.length} cells)</small>` : ''}`,
+              html: `${VERDICTS[g.verdict].glyph}&nbsp;${esc(g.verdict)}${ratio ? `<br><small>${esc(ratio)}</small>` : ''}${g.cells.length > 1 ? ` <small>(${g.cells.length} cells)</small>` : ''}`,
               cls: `v-${g.verdict}`,
             };
           }),
@@ -91,7 +107,7 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
         run.cells.map((c) => {
           return [
             c.id,
-            { html: `${VERDICT_GLYPH[c.verdict]} ${esc(c.verdict)}`, cls: `v-${c.verdict}` },
+            { html: `${VERDICTS[c.verdict].glyph}&nbsp;${esc(c.verdict)}`, cls: `v-${c.verdict}` },
             ...cellMetricColumns(c),
             c.verdictReasons.join('; '),
           ];

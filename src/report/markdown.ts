@@ -1,13 +1,14 @@
 /**
  * Markdown summary of a report document, written for PR review (and
- * $GITHUB_STEP_SUMMARY): FAILED expectations first, then the design ×
+ * $GITHUB_STEP_SUMMARY): each design's worst verdict and why, then FAILED
+ * expectations, then the design ×
  * adversary table (worst verdict and SetVariable throughput relative to the
  * design's no-adversary cell), then details: per-cell metrics, quality verdicts
  * (SP 800-22 P-values, SP 800-90B estimates against the claim, health alarms),
  * parameters used with their sources, and the wall-clock benchmarks.
  */
 import type { ReportDocument } from './document.ts';
-import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, VERDICT_MARK } from './format.ts';
+import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS } from './format.ts';
 
 function table(head: string[], rows: string[][], align?: string[]): string[] {
   return [
@@ -34,6 +35,17 @@ export function renderMarkdown(doc: ReportDocument): string {
         `**${run.cells.length} cells, ${run.expectations.length} expectations, ${failed.length === 0 ? 'all passed' : `${failed.length} FAILED`}**.`,
       '',
     );
+    const legend = VERDICT_LIST.map((v) => `${VERDICTS[v].mark} ${v}`).join(' · ');
+    out.push('## Worst verdict per design', '');
+    out.push(`Each design's worst verdict over every adversary and seed, where it happened and why. Verdicts, worst first: ${legend}.`, '');
+    out.push(
+      ...table(
+        ['design', 'worst verdict', 'under', 'why'],
+        designSummaries(run.cells).map((d) => [d.design, `${VERDICTS[d.verdict].mark} ${d.verdict}`, summaryUnder(d), summaryWhy(d)]),
+      ),
+      '',
+    );
+
     if (failed.length > 0) {
       out.push(`## ❌ Failed expectations (${failed.length})`, '');
       out.push(...table(['cell', 'expectation', 'actual', 'limit'], failed.map((e) => [e.cell, e.expression, fmt(e.actual, 4), `${e.op} ${fmt(e.limit, 4)}`])), '');
@@ -48,7 +60,7 @@ export function renderMarkdown(doc: ReportDocument): string {
         const g = m.groups.get(matrixKey(d, a));
         if (!g) return '';
         const ratio = g.minRatio === undefined ? '' : g.minRatio === g.maxRatio ? ` ${fmt(g.minRatio)}×` : ` ${fmt(g.minRatio)}–${fmt(g.maxRatio)}×`;
-        return `${VERDICT_MARK[g.verdict]} ${g.verdict}${ratio}${g.cells.length > 1 ? ` (${g.cells.length} cells)` : ''}`;
+        return `${VERDICTS[g.verdict].mark} ${g.verdict}${ratio}${g.cells.length > 1 ? ` (${g.cells.length} cells)` : ''}`;
       }),
     ]);
     out.push(...table(['design ╲ adversary', ...m.adversaries], rows), '');
@@ -58,7 +70,7 @@ export function renderMarkdown(doc: ReportDocument): string {
       ...table(
         ['cell', 'verdict', ...CELL_METRIC_HEADERS],
         run.cells.map((c) => {
-          return [c.id, `${VERDICT_MARK[c.verdict]} ${c.verdict}`, ...cellMetricColumns(c)];
+          return [c.id, `${VERDICTS[c.verdict].mark} ${c.verdict}`, ...cellMetricColumns(c)];
         }),
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),

@@ -45,7 +45,7 @@ function cell(design: string, adversary: string | undefined, completed: number, 
     metrics: metrics(completed, p99, starv),
     baselineRatio: completed / 200,
     verdict,
-    verdictReasons: verdict === 'ok' ? [] : [`SMM waited ${starv / 1e6} ms for entropy`],
+    verdictReasons: verdict === 'ok' ? [] : [`${verdict}: SMM waited ${starv / 1e6} ms for entropy`],
     quality: [
       {
         tap: 'smm-variable/key-material',

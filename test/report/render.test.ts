@@ -5,19 +5,24 @@ import { renderJUnit } from '../../src/report/junit.ts';
 import { renderGithubBenchmark } from '../../src/report/github-benchmark.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { compareReports } from '../../src/report/gate.ts';
-import { xmlEscape } from '../../src/report/format.ts';
+import { VERDICT_LIST, VERDICTS, worstVerdict, xmlEscape } from '../../src/report/format.ts';
 import { fixtureDocument, fixtureRun } from './fixtures.ts';
 
 test('markdown: failed expectations come before the design × adversary table, then details', () => {
   const md = renderMarkdown(fixtureDocument());
   const failed = md.indexOf('## ❌ Failed expectations (1)');
   const matrix = md.indexOf('## Design × adversary');
-  assert.ok(failed > 0 && matrix > failed, 'failed expectations first');
+  assert.ok(failed > 0 && matrix > failed, 'failed expectations before the matrix');
   assert.ok(md.indexOf('## Quality verdicts') > matrix);
   assert.ok(md.indexOf('## Benchmarks') > md.indexOf('## Quality verdicts'));
   assert.match(md, /\| shared-virtio\/virtio-drain\/seed=1 \| setvariable\.rate >= 50\/s \| 10 \| >= 50 \|/);
   // The matrix row: worst verdict and the SetVariable ratio to the no-adversary cell (20/200 = 0.1).
-  assert.match(md, /\| shared-virtio \| ✅ ok 1× \| ❌ starved 0\.1× \| ✅ ok 0\.95× \|/);
+  assert.match(md, /\| shared-virtio \| ✅ ok 1× \| ⏳ starved 0\.1× \| ✅ ok 0\.95× \|/);
+  // The summary at the top: each design's worst verdict over all adversaries and why.
+  const summary = md.indexOf('## Worst verdict per design');
+  assert.ok(summary > 0 && summary < failed, 'summary before the failed expectations');
+  assert.match(md, /\| shared-virtio \| ⏳ starved \| virtio-drain \| SMM waited 500 ms for entropy \|/);
+  assert.match(md, /\| smm-device \| ⚠️ degraded \| rdrand-hammer \| SMM waited 1 ms for entropy \|/);
   assert.match(md, /\*\*6 cells, 3 expectations, 1 FAILED\*\*/);
   // Parameters with their source; P-values and estimates in details.
   assert.match(md, /\| virtio-rng \| period \| 1000 ms \(set by scenario\) \| docs\/model\.md §0 \| all \|/);
@@ -35,7 +40,18 @@ test('markdown: several seeds of one design × adversary show the worst verdict 
   extra.baselineRatio = 0.5;
   run.cells.push(extra);
   const md = renderMarkdown(fixtureDocument({ run }));
-  assert.match(md, /\| shared-virtio \| ✅ ok 1× \| ❌ starved 0\.1× \| ❌ broken 0\.5–0\.95× \(2 cells\) \|/);
+  assert.match(md, /\| shared-virtio \| ✅ ok 1× \| ⏳ starved 0\.1× \| ❌ broken 0\.5–0\.95× \(2 cells\) \|/);
+  assert.match(md, /\| shared-virtio \| ❌ broken \| rdrand-hammer \| — \|/);
+});
+
+test('every verdict has its own Markdown mark, HTML glyph and colour, listed worst first', () => {
+  const vs = VERDICT_LIST;
+  assert.deepEqual(vs, ['insecure', 'broken', 'starved', 'degraded', 'ok']);
+  for (const key of ['mark', 'glyph', 'background', 'fill'] as const) {
+    assert.equal(new Set(vs.map((v) => VERDICTS[v][key])).size, vs.length, `${key} repeats`);
+  }
+  assert.equal(worstVerdict(['ok', 'degraded', 'insecure', 'broken']), 'insecure');
+  assert.equal(worstVerdict([]), 'ok');
 });
 
 test('junit: one testcase per expectation and per gate check, failures carry the message', () => {
@@ -81,6 +97,9 @@ test('html: one self-contained file with every section and a figure per chart', 
   for (const h of ['Failed expectations (1)', 'Design × adversary', 'SMM under attack', 'Cells', 'Quality of what the consumers got', 'Parameters used', 'Benchmarks (wall clock, quick run)']) {
     assert.ok(html.includes(`<h2>${h}</h2>`) || html.includes(`<h2>${h}`), `missing section ${h}`);
   }
-  assert.match(html, /<td class="v-starved">✗&nbsp;starved<br><small>0\.1×<\/small><\/td>/);
+  assert.match(html, /<td class="v-starved">∅&nbsp;starved<br><small>0\.1×<\/small><\/td>/);
+  // The summary table comes first and the verdict colours come from the one table.
+  assert.ok(html.indexOf('<h2>Worst verdict per design</h2>') < html.indexOf('<h2>Failed expectations'));
+  assert.match(html, /\.v-insecure\{background:#ecd5f5\}/);
   assert.doesNotMatch(html, /NaN|Infinity/);
 });

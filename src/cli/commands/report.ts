@@ -62,7 +62,8 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       `
 Formats:
-  md         PR-review summary: failed expectations first, design × adversary table, details
+  md         PR-review summary: worst verdict per design and why, failed expectations,
+             design × adversary table, details
              (also appended to $GITHUB_STEP_SUMMARY when that variable is set)
   html       one self-contained page with SVG charts (no network needed)
   junit      JUnit XML, one testcase per expectation
