@@ -27,7 +27,7 @@ export const WIRING: Record<DesignName, DesignWiring> = {
     rngProducers: ['VirtioRngDxe'],
   },
   'rdrand-passthrough': { defaults: { rdrand: { policy: 'passthrough' } }, smmSource: 'rdrand', smmDevice: false, rngProducers: ['RngDxe', 'VirtioRngDxe'] },
-  'rdrand-smm-only': { defaults: { rdrand: { policy: 'smm-only' } }, smmSource: 'rdrand', smmDevice: false, rngProducers: ['RngDxe', 'VirtioRngDxe'] },
+  'rdrand-smm-only': { defaults: { rdrand: { policy: 'smm-only', 'smm-exclusive': true } }, smmSource: 'rdrand', smmDevice: false, rngProducers: ['RngDxe', 'VirtioRngDxe'] },
   'counter-fallback': {
     defaults: { 'virtio-rng': { present: false }, rdrand: { policy: 'hidden' } },
     smmSource: 'counter',

@@ -113,6 +113,14 @@ export const RDRAND_PARAMS: ParamTable = [
     description: 'DRNG fault: all-ones with CF=1, zero with CF=1, or always CF=0.',
     source: 'docs/model.md §5.2 (AMD Zen 2 all-ones, Zen 5 RDSEED zero)',
   },
+  {
+    name: 'smm-exclusive',
+    type: 'boolean',
+    default: false,
+    description:
+      "The design relies on RDRAND/RDSEED output reaching SMM only (design rdrand-smm-only): an execution outside SMM that returns a value counts as an isolation violation (with policy 'smm-only' it faults instead).",
+    source: 'our design contract (docs/model.md §4.1: Ersek option, trapped RDRAND with #UD outside SMM)',
+  },
   { name: 'srbds', type: 'boolean', default: false, description: 'SRBDS mitigation: RDRAND/RDSEED serialised across CPUs, slower.', source: 'docs/model.md §5.2 (CVE-2020-0543)' },
   {
     name: 'srbds-latency-factor',
@@ -160,6 +168,7 @@ export class RdrandUnit {
   private readonly kernelExitNs: number;
   private readonly srbds: boolean;
   private readonly fault: string;
+  private readonly smmExclusive: boolean;
   private readonly stream: Keystream;
 
   constructor(
@@ -179,6 +188,7 @@ export class RdrandUnit {
     this.kernelExitNs = num(params, 'trap-kernel-ns');
     this.trapNs = str(params, 'trap-handler') === 'qemu' ? num(params, 'trap-qemu-ns') : this.kernelExitNs;
     this.fault = str(params, 'fault');
+    this.smmExclusive = bool(params, 'smm-exclusive');
     this.seedTokens = num(params, 'rdseed-pool-bytes');
     // The DRNG's output stream: AES-256-CTR keyed from the run seed (deterministic; its
     // quality is the real DRNG's, a CTR_DRBG, §5.1).
@@ -264,6 +274,8 @@ export class RdrandUnit {
       if (count > 1) this.seedUpdatedAt = Math.max(this.seedUpdatedAt, doneAt);
     }
     yield* this.vcpus.execute(ctx, doneAt - now);
+    // The design assumed trapping: values reaching non-SMM code break its isolation claim.
+    if (this.smmExclusive && ctx.privilege !== 'smm') this.metrics.isolationViolations += okWords;
     const n = okWords * this.wordBytes;
     const src = seed ? 'rdseed' : 'rdrand';
     const tapName = `${ctx.actor}/${src}`;

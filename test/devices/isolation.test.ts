@@ -151,3 +151,44 @@ test('SMRAM (TSEG 16 MiB): SMM reads back what it wrote; non-SMM reads all-ones,
   s.write(SMM, 4090, key);
   assert.deepEqual(s.read(SMM, 4090, 32), key);
 });
+
+test('pflash secure=on refuses every privilege but SMM (firmware, 3rd-party, OS), program and erase alike', () => {
+  for (const privilege of ['firmware', 'third-party', 'os'] as const) {
+    const b = bench();
+    const f = new Pflash(resolveParams('pflash', undefined), b.vcpus, b.metrics);
+    const ctx = { ...OS, privilege };
+    assert.equal(runProc(b.sim, f.program(ctx, 0, new Uint8Array([0]))), false, privilege);
+    assert.equal(f.programNow(ctx, 4, new Uint8Array([0])), -1, privilege);
+    assert.equal(runProc(b.sim, f.erase(ctx, 0, 1)), false, privilege);
+    assert.deepEqual([...f.read(ctx, 0, 8)], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], privilege);
+    assert.deepEqual({ blocked: b.metrics.blockedAttempts, violations: b.metrics.isolationViolations }, { blocked: 3, violations: 0 }, privilege);
+  }
+});
+
+test('SMRAM with D_LCK: a non-SMM write of ESMRAMC.T_EN is refused and counted; TSEG stays a blackhole', () => {
+  const b = bench();
+  const s = new Smram(resolveParams('smram', undefined), b.metrics);
+  s.write(SMM, 0, new Uint8Array([1, 2, 3, 4]));
+  assert.equal(s.writeEsmramc(OS, false), false);
+  assert.equal(s.tsegEnabled, true);
+  assert.deepEqual([...s.read(OS, 0, 4)], [0xff, 0xff, 0xff, 0xff]);
+  assert.deepEqual({ blocked: b.metrics.blockedAttempts, violations: b.metrics.isolationViolations }, { blocked: 2, violations: 0 });
+  // SMM itself may not change a locked register either, but that is not an attempt from outside.
+  assert.equal(s.writeEsmramc(SMM, false), false);
+  assert.equal(b.metrics.blockedAttempts, 2);
+});
+
+test('SMRAM without D_LCK: the OS clears T_EN, then reads the keys and writes TSEG; every access is a violation', () => {
+  const b = bench();
+  const s = new Smram(resolveParams('smram', { 'd-lck': false }), b.metrics);
+  const key = new Uint8Array([9, 8, 7, 6]);
+  s.write(SMM, 64, key);
+  // Before T_EN is cleared the blackhole still holds.
+  assert.deepEqual([...s.read(OS, 64, 4)], [0xff, 0xff, 0xff, 0xff]);
+  assert.equal(s.writeEsmramc(OS, false), true);
+  assert.equal(s.tsegEnabled, false);
+  assert.deepEqual(s.read(OS, 64, 4), key);
+  assert.equal(s.write(OS, 64, new Uint8Array(4)), true);
+  assert.deepEqual([...s.read(SMM, 64, 4)], [0, 0, 0, 0]);
+  assert.deepEqual({ blocked: b.metrics.blockedAttempts, violations: b.metrics.isolationViolations }, { blocked: 1, violations: 2 });
+});

@@ -125,3 +125,23 @@ test('trapped executions are counted by VMX exit reason (57 RDRAND, 61 RDSEED)',
   runProc(b.sim, u.rdrandWords(OS, 2, true));
   assert.deepEqual(u.exitsByReason, { 57: 3, 61: 2 });
 });
+
+test('smm-exclusive: a design that relies on trapping counts every value non-SMM code gets under passthrough as a violation', () => {
+  const { b, u } = unit({ policy: 'passthrough', 'smm-exclusive': true });
+  runProc(b.sim, u.rdrandWords(OS, 5));
+  assert.equal(b.metrics.isolationViolations, 5);
+  runProc(b.sim, u.rdrandWords(SMM, 3));
+  assert.equal(b.metrics.isolationViolations, 5, 'SMM is the intended user');
+  // CF=0 gives no value away: nothing to count.
+  const cf0 = unit({ policy: 'passthrough', 'smm-exclusive': true, fault: 'cf0' });
+  runProc(cf0.b.sim, cf0.u.rdrandWords(OS, 4));
+  assert.equal(cf0.b.metrics.isolationViolations, 0);
+  // Trapped as designed: #UD, no violation.
+  const trapped = unit({ policy: 'smm-only', 'smm-exclusive': true });
+  runProc(trapped.b.sim, trapped.u.rdrandWords(OS, 5));
+  assert.deepEqual({ violations: trapped.b.metrics.isolationViolations, ud: trapped.b.metrics.udNonSmm }, { violations: 0, ud: 1 });
+  // Without the design claim, passthrough RDRAND by the OS is just RDRAND.
+  const plain = unit({ policy: 'passthrough' });
+  runProc(plain.b.sim, plain.u.rdrandWords(OS, 5));
+  assert.equal(plain.b.metrics.isolationViolations, 0);
+});

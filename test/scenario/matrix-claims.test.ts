@@ -153,3 +153,28 @@ test('every expectation of the shipped scenarios run here holds, and each has so
     assert.deepEqual(failed.map((e) => `${e.cell}: ${e.expression} (actual ${e.actual})`), [], name);
   }
 });
+
+test('design-matrix: every misconfiguration the probe must catch is caught (violations > 0, insecure) where it applies, and only there', async () => {
+  const r = await run('design-matrix');
+  const applies: Record<string, (design: string) => boolean> = {
+    'misconfig-pflash': () => true,
+    'misconfig-smram': () => true,
+    'misconfig-smm-device': (d) => d.startsWith('smm-device'),
+    'misconfig-rdrand': (d) => d === 'rdrand-smm-only',
+  };
+  for (const [label, hit] of Object.entries(applies)) {
+    const cells = r.cells.filter((c) => c.id.split('/')[1] === label);
+    assert.equal(cells.length, 6, label);
+    for (const c of cells) {
+      if (hit(c.design)) {
+        assert.ok(c.metrics.isolation.violations > 0, `${c.id}: violations`);
+        assert.equal(c.verdict, 'insecure', c.id);
+        assert.ok(c.verdictReasons.some((x) => /^insecure: \d+ isolation violation/.test(x)), c.id);
+      } else {
+        assert.equal(c.metrics.isolation.violations, 0, c.id);
+        assert.ok(c.metrics.isolation.blockedAttempts > 0, `${c.id}: the probe tried`);
+      }
+      assert.equal(c.metrics.variables.lost, 0, `${c.id}: the non-destructive probe destroys nothing`);
+    }
+  }
+});
