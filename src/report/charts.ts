@@ -87,7 +87,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
                 type: 'nominal',
                 title: 'worst verdict',
                 scale: { domain: VERDICT_LIST, range: VERDICT_LIST.map((v) => VERDICTS[v].fill) },
-                legend: { orient: 'bottom', direction: 'horizontal' },
+                legend: { orient: 'bottom', direction: 'horizontal', columns: 3 },
               },
             },
           },

@@ -4,6 +4,7 @@
  * non-finite number to '—' so no output ever shows NaN or Infinity.
  */
 import type { CellResult, RunResult } from '../scenario/result.ts';
+import { VERDICTS as VERDICT_LEVELS, verdictRank, worseVerdict } from '../scenario/verdict.ts';
 
 /** A number with `digits` significant digits, thousands left as is. */
 export function fmt(v: number | undefined, digits = 3): string {
@@ -46,9 +47,9 @@ export function adversaryOf(cell: CellResult): string {
 }
 
 /**
- * How each cell verdict (src/scenario/verdict.ts) is shown, worst first. Every
- * renderer reads this one table (symbols, colours, order, the legend), so a new
- * verdict is one entry here; `Record<CellVerdict, …>` makes the compiler ask for it.
+ * How each cell verdict (src/scenario/verdict.ts, which classifies and orders them)
+ * is shown. Every renderer reads this one table (symbols, colours, the legend), so a
+ * new verdict is one entry here; `Record<CellVerdict, …>` makes the compiler ask for it.
  */
 export interface VerdictStyle {
   /** Emoji for Markdown (GitHub renders them); distinct per verdict. */
@@ -72,15 +73,13 @@ export const VERDICTS: Record<CellResult['verdict'], VerdictStyle> = {
   ok: { mark: '✅', glyph: '✓', background: '#e7f6e7', fill: '#54a24b', darkFill: false, meaning: 'unaffected' },
 };
 
-/** Verdicts worst first (the order of VERDICTS). */
-export const VERDICT_LIST = Object.keys(VERDICTS) as Array<CellResult['verdict']>;
-/** 0 = worst. */
-export const VERDICT_ORDER = Object.fromEntries(VERDICT_LIST.map((v, i) => [v, i])) as Record<CellResult['verdict'], number>;
+/** Verdicts worst first, in the scenario layer's order (src/scenario/verdict.ts VERDICTS lists them best first). */
+export const VERDICT_LIST: readonly CellResult['verdict'][] = [...VERDICT_LEVELS].reverse();
 
 /** The worst of the given verdicts ('ok' for none). */
 export function worstVerdict(vs: Iterable<CellResult['verdict']>): CellResult['verdict'] {
   let w: CellResult['verdict'] = 'ok';
-  for (const v of vs) if (VERDICT_ORDER[v] < VERDICT_ORDER[w]) w = v;
+  for (const v of vs) w = worseVerdict(w, v);
   return w;
 }
 
@@ -112,7 +111,7 @@ export function designSummaries(cells: readonly CellResult[]): DesignSummary[] {
     d.cells++;
     const adv = adversaryOf(c);
     if (!d.allAdversaries.includes(adv)) d.allAdversaries.push(adv);
-    if (VERDICT_ORDER[c.verdict] < VERDICT_ORDER[d.verdict]) {
+    if (verdictRank(c.verdict) > verdictRank(d.verdict)) {
       d.verdict = c.verdict;
       d.adversaries = [];
       d.reasons = [];

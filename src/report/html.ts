@@ -21,7 +21,7 @@ ${VERDICT_LIST.map((v) => `.v-${v}{background:${VERDICTS[v].background}}`).join(
 @media (max-width:600px){body{padding:.6rem;font-size:13px}table{font-size:12px}th,td{padding:.2rem .3rem}}
 .fail{color:#b00;font-weight:600}.pass{color:#070}
 figure.chart{margin:1rem 0;padding:.5rem;border:1px solid #eee;overflow-x:auto}
-.panel svg{max-width:100%;height:auto}
+figure.chart svg{max-width:100%;height:auto}
 .panels{display:flex;flex-wrap:wrap;gap:.5rem 1rem}.panel{flex:0 1 auto;max-width:100%}.panel-title{font-size:12px;color:#333;max-width:22rem}figcaption{color:#555;margin-bottom:.4rem}
 figcaption b{color:#222;display:block;font-size:1rem}details{margin:.5rem 0}code{background:#f3f3f3;padding:0 .2rem}
 `;
@@ -36,10 +36,17 @@ function table(head: string[], rows: Array<Array<string | { html: string; cls?: 
     .join('')}</tbody></table></div>`;
 }
 
+/** On a narrow screen a chart shrinks to fit its box, but never below this share of its size (text stays legible); beyond that it scrolls inside the box. */
+const MIN_CHART_SCALE = 0.75;
+
+function scalable(svg: string): string {
+  return svg.replace(/^<svg ([^>]*?)width="(\d+(?:\.\d+)?)"/, (_m, before: string, w: string) => `<svg ${before}style="min-width:${Math.round(Number(w) * MIN_CHART_SCALE)}px" width="${w}"`);
+}
+
 function figure(c: RenderedChart): string {
   const body = c.panels
     ? `<div class="panels">${c.panels.map((p) => `<div class="panel"><div class="panel-title">${esc(p.title)}</div>${p.svg}</div>`).join('')}</div>`
-    : (c.svg ?? '');
+    : scalable(c.svg ?? '');
   return `<figure class="chart" data-chart="${esc(c.id)}"><figcaption><b>${esc(c.title)}</b>${esc(c.caption)}</figcaption>${body}</figure>`;
 }
 
