@@ -1,36 +1,35 @@
 /**
  * `npm run bench` (= `node --import tsx bench/main.ts`): the main job.
  *
- * 1. calibration tasks (bench/calibration.ts: the machine's limits);
- * 2. every tinybench suite in bench/ (statistics, estimators, health tests,
- *    DRBGs, SMM encryption, simulation, the design matrix as a benchmark);
- * 3. calibration again (the two measurements are pooled, so load that changes
- *    during the run shows up as calibration dispersion the gate accounts for);
- * 4. the `design-matrix` scenario (scenarios/design-matrix.yaml), the virtual-
+ * 1. `--rounds` fresh processes (bench/sample.ts via bench/rounds.ts), each
+ *    running the calibration tasks (bench/calibration.ts: the machine's limits)
+ *    and every tinybench suite in bench/ once; each task keeps its per-process
+ *    medians, so the report carries the measured between-process noise;
+ * 2. with `--against REF` (a commit, or a report.json whose `source.commit` is
+ *    used), the same processes of the baseline commit's checkout (a git worktree,
+ *    bench/baseline-build.ts) alternate with ours — the side-by-side gate's input;
+ * 3. the `design-matrix` scenario (scenarios/design-matrix.yaml), the virtual-
  *    time results;
  * then writes <out>/report.json (the report document), report.md, report.html,
  * junit.xml and benchmark.json (github-action-benchmark customBiggerIsBetter),
- * and prints where they are. Progress goes to stderr.
+ * and prints where they are. Progress goes to stderr. Exit 1 when a declared bar
+ * (a same-run ratio with `atLeast`) or a scenario expectation is missed.
  *
  * Flags: --quick (reduced measuring time and the scenario's quick scale, for
  * CI), --out DIR (default reports/latest), --skip-matrix (no scenario run),
  * --jobs N (scenario worker threads, default: CPU count), --suites a,b (only
- * these benchmark suites; for development).
+ * these benchmark suites; for development), --rounds N (processes per build,
+ * default 5), --against REF (side by side with that commit).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runSuite, type BenchSuite, type SuiteResult, type TaskResult } from './suite.ts';
-import { suite as calibration } from './calibration.ts';
-import { suite as sts } from './sts.ts';
-import { suite as entropy } from './entropy.ts';
-import { suite as health } from './health.ts';
-import { suite as drbg } from './drbg.ts';
-import { suite as smm } from './smm.ts';
-import { suite as sim } from './sim.ts';
-import { suite as matrix } from './matrix.ts';
+import type { SuiteResult } from './suite.ts';
+import { SUITES } from './sample.ts';
+import { runRounds, summarize, type Build } from './rounds.ts';
+import { prepareBaselineBuild, resolveCommit, sourceState } from './baseline-build.ts';
 import { runScenarioFile } from '../src/scenario/run.ts';
 import type { RunResult } from '../src/scenario/result.ts';
 import { createReportDocument, serializeReportDocument } from '../src/report/document.ts';
@@ -41,6 +40,7 @@ import { renderGithubBenchmarkJson } from '../src/report/github-benchmark.ts';
 import { appendStepSummary } from '../src/cli/commands/report.ts';
 import { fmt } from '../src/report/format.ts';
 import { InputError, isInputError } from '../src/errors.ts';
+import { readReportDocument } from '../src/report/document.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIO = join(ROOT, 'scenarios', 'design-matrix.yaml');
@@ -48,21 +48,6 @@ const SCENARIO = join(ROOT, 'scenarios', 'design-matrix.yaml');
 const t0 = performance.now();
 function progress(msg: string): void {
   process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
-}
-
-/** Pools two measurements of one calibration task: mean of the means; the spread between them counts as dispersion. */
-function pool(a: TaskResult, b: TaskResult, scale: number, unitsPerMs: number): TaskResult {
-  const meanMs = (a.meanMs + b.meanMs) / 2;
-  const between = (100 * Math.abs(a.meanMs - b.meanMs)) / (2 * meanMs);
-  const rmePercent = Math.sqrt((a.rmePercent ** 2 + b.rmePercent ** 2) / 4 + between ** 2);
-  return {
-    name: a.name,
-    throughput: unitsPerMs / (meanMs / 1000) / scale,
-    meanMs,
-    rmePercent,
-    samples: a.samples + b.samples,
-    sampleMs: [...a.sampleMs.slice(0, 100), ...b.sampleMs.slice(0, 100)],
-  };
 }
 
 function parseCli() {
@@ -73,6 +58,8 @@ function parseCli() {
       'skip-matrix': { type: 'boolean', default: false },
       jobs: { type: 'string' },
       suites: { type: 'string' },
+      rounds: { type: 'string' },
+      against: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
@@ -88,8 +75,10 @@ async function main(): Promise<number> {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--quick] [--out DIR] [--skip-matrix] [--jobs N] [--suites a,b]\n' +
-        '  runs the calibration tasks, every benchmark suite in bench/ and the design-matrix scenario,\n' +
+      'usage: npm run bench -- [--quick] [--out DIR] [--skip-matrix] [--jobs N] [--suites a,b] [--rounds N] [--against REF]\n' +
+        '  runs the calibration tasks and every benchmark suite in bench/ in N fresh processes (default 5),\n' +
+        '  alternating with the same processes of commit REF (or of the commit a REF report.json records),\n' +
+        '  then the design-matrix scenario,\n' +
         '  then writes DIR/report.json, report.md, report.html, junit.xml, benchmark.json (default DIR: reports/latest)\n',
     );
     return 0;
@@ -99,28 +88,52 @@ async function main(): Promise<number> {
   const jobs = values.jobs !== undefined ? Number(values.jobs) : Math.max(1, os.cpus().length);
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${values.jobs}`);
 
-  let suites: BenchSuite[] = [sts, entropy, health, drbg, smm, sim, matrix];
+  const rounds = values.rounds !== undefined ? Number(values.rounds) : 5;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new InputError(`--rounds: expected an integer ≥ 1, found ${values.rounds}`);
+  let suites = SUITES;
   if (values.suites) {
     const want = values.suites.split(',').map((s) => s.trim());
     const unknown = want.filter((w) => !suites.some((s) => s.name === w));
     if (unknown.length) throw new InputError(`--suites: unknown suite(s) ${unknown.join(', ')}; have ${suites.map((s) => s.name).join(', ')}`);
     suites = suites.filter((s) => want.includes(s.name));
   }
-  progress(`${quick ? 'quick' : 'full'} run: calibration + ${suites.length} suites (${suites.map((s) => s.name).join(', ')})${values['skip-matrix'] ? '' : ' + design-matrix scenario'}`);
-
-  const runOne = async (s: BenchSuite): Promise<SuiteResult> => {
-    const started = performance.now();
-    let n = 0;
-    const r = await runSuite(s, { quick, onTask: (name) => progress(`${s.name}: ${name} (${++n})`) });
-    progress(`${s.name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    return r;
-  };
-
-  const cal1 = await runOne(calibration);
-  const results: SuiteResult[] = [];
-  for (const s of suites) results.push(await runOne(s));
-  // Second calibration right after the suites (before the scenario run grows the heap).
-  const cal2 = await runOne(calibration);
+  const source = sourceState(ROOT);
+  const builds: Build[] = [{ label: 'current', dir: ROOT }];
+  let againstCommit: string | undefined;
+  if (values.against) {
+    const ref = values.against;
+    if (ref.endsWith('.json')) {
+      const doc = readReportDocument(ref);
+      if (!doc.source) throw new InputError(`${ref}: /source: missing; the baseline report records no commit to build (re-baseline with npm run rebaseline)`);
+      againstCommit = resolveCommit(ROOT, doc.source.commit, `${ref}: /source/commit`);
+    } else {
+      againstCommit = resolveCommit(ROOT, ref, '--against');
+    }
+    builds.push({ label: 'baseline', dir: prepareBaselineBuild(ROOT, againstCommit, progress) });
+  }
+  progress(
+    `${quick ? 'quick' : 'full'} run: ${rounds} round(s) of ${builds.map((b) => b.label).join(' + ')} processes: calibration + ${suites.length} suites (${suites.map((s) => s.name).join(', ')})${values['skip-matrix'] ? '' : ' + design-matrix scenario'}`,
+  );
+  const args = [...(quick ? ['--quick'] : []), '--suites', suites.map((s) => s.name).join(',')];
+  const measured = await runRounds(builds, {
+    rounds,
+    args,
+    onProcess: (r, b) => progress(`round ${r}/${rounds}: ${b}`),
+  });
+  const ours = measured[0]!;
+  const results = summarize(ours.processes, (o) => o.suites);
+  const pooled = summarize(ours.processes, (o) => [o.calibration])[0]!;
+  const theirs = measured[1];
+  if (theirs && JSON.stringify(theirs.settings) !== JSON.stringify(ours.settings)) {
+    throw new InputError(`--against ${values.against}: the baseline commit times tasks with ${JSON.stringify(theirs.settings)}, this checkout with ${JSON.stringify(ours.settings)}; not comparable side by side (re-baseline)`);
+  }
+  const sideBySide = theirs
+    ? {
+        commit: againstCommit!,
+        calibration: summarize(theirs.processes, (o) => [o.calibration])[0]!,
+        suites: summarize(theirs.processes, (o) => o.suites),
+      }
+    : undefined;
 
   let run: RunResult | undefined;
   if (!values['skip-matrix']) {
@@ -140,18 +153,16 @@ async function main(): Promise<number> {
     });
   }
 
-  const unitsPerCall = new Map(calibration.tasks({ quick }).map((t) => [t.name, t.unitsPerCall]));
-  const pooled: SuiteResult = {
-    ...cal1,
-    tasks: cal1.tasks.map((a) => pool(a, cal2.tasks.find((b) => b.name === a.name)!, calibration.scale, unitsPerCall.get(a.name)!)),
-  };
-
   const doc = createReportDocument({
     ...(run ? { run } : {}),
     benchmarks: results,
     calibration: pooled,
     quick,
-    clock: 'cpu',
+    clock: ours.settings.clock,
+    runner: ours.settings,
+    rounds,
+    ...(sideBySide ? { sideBySide } : {}),
+    ...(source ? { source } : {}),
     generatedAt: new Date().toISOString(),
   });
   mkdirSync(outDir, { recursive: true });
@@ -171,15 +182,19 @@ async function main(): Promise<number> {
   const secs = (performance.now() - t0) / 1000;
   lines.push(`entropy-bench ${quick ? 'quick ' : ''}bench finished in ${secs.toFixed(0)} s on ${doc.environment.cpuModel} × ${doc.environment.cpus}`);
   lines.push(`calibration: ${pooled.tasks.map((t) => `${t.name} ${fmt(t.throughput, 4)} MB/s`).join(', ')}`);
+  let missed = 0;
   for (const s of results) {
     const bars = s.ratios.filter((r) => r.atLeast !== undefined);
     const failed = bars.filter((r) => r.pass === false);
+    missed += failed.length;
     lines.push(
       `${s.name}: ${s.tasks.length} tasks (${s.unit})${bars.length ? `, ${bars.length - failed.length}/${bars.length} ratio bars met` : ''}${failed.length ? ` [below bar: ${failed.map((r) => `${r.name} ${fmt(r.value)} < ${fmt(r.atLeast)}`).join(', ')}]` : ''}`,
     );
   }
+  let failedExpectations = 0;
   if (run) {
     const failed = run.expectations.filter((e) => !e.passed);
+    failedExpectations = failed.length;
     const verdicts = new Map<string, number>();
     for (const c of run.cells) verdicts.set(c.verdict, (verdicts.get(c.verdict) ?? 0) + 1);
     lines.push(
@@ -190,8 +205,9 @@ async function main(): Promise<number> {
   }
   const rel = relative(process.cwd(), outDir) || '.';
   lines.push(`reports: ${files.map(([n]) => join(rel, n)).join(', ')}`);
+  if (missed) lines.push(`FAILED: ${missed} bar(s) missed (median over ${rounds} processes below the bar)`);
   process.stdout.write(lines.join('\n') + '\n');
-  return 0;
+  return missed || failedExpectations ? 1 : 0;
 }
 
 main().then(

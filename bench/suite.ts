@@ -43,21 +43,56 @@ export interface BenchSuite {
 
 export interface TaskResult {
   name: string;
-  /** Reported units per second (see BenchSuite.scale). */
+  /** Reported units per second (see BenchSuite.scale), from `medianMs`. */
   throughput: number;
+  /** Mean ms per call (one process: over its calls; several processes: mean of their means). */
   meanMs: number;
-  /** Relative margin of error of the mean, in percent (tinybench's rme). */
+  /** Median ms per call (one process: over its calls; several: median of the per-process medians). */
+  medianMs?: number;
+  /**
+   * Relative margin of error, in percent: in one process tinybench's 95 % rme of the
+   * mean; over several processes the 95 % margin of the median measured BETWEEN the
+   * processes (what the gate's noise really is; see bench/rounds.ts).
+   */
   rmePercent: number;
+  /** Timed calls (all processes together). */
   samples: number;
-  /** Per-call times in ms (kept for the gate's noise model). */
+  /** Per-call times in ms of one process (at most 200). */
   sampleMs: number[];
+  /** Median ms per call of each fresh process, in the order they ran (the gate's samples). */
+  processMs?: number[];
 }
 
 export interface SuiteResult {
   name: string;
   unit: BenchSuite['unit'];
   tasks: TaskResult[];
-  ratios: Array<BenchRatio & { value: number; pass?: boolean }>;
+  ratios: Array<BenchRatio & { value: number; pass?: boolean; range?: [number, number]; processValues?: number[] }>;
+}
+
+/** How tasks are timed; recorded in the report so the gate compares only like with like. */
+export interface RunnerSettings {
+  /** Minimum measuring time per task and process, ms (of `clock`). */
+  time: number;
+  /** Minimum timed calls per task and process. */
+  iterations: number;
+  /** Minimum warm-up time per task and process, ms. */
+  warmupTime: number;
+  /** Minimum warm-up calls per task and process. */
+  warmupIterations: number;
+  clock: 'cpu' | 'wall';
+}
+
+/**
+ * The runner's settings. Each process measures every task briefly: the gate's
+ * samples are the per-process medians (between-process variation is what moves a
+ * task ~2x; more calls in one process would not shrink it), so rounds of fresh
+ * processes, not long runs, buy precision.
+ */
+export function runnerSettings(quick: boolean): RunnerSettings {
+  return quick
+    ? { time: 40, iterations: 2, warmupTime: 10, warmupIterations: 1, clock: 'cpu' }
+    : { time: 300, iterations: 5, warmupTime: 50, warmupIterations: 3, clock: 'cpu' };
 }
 
 /**
@@ -71,27 +106,59 @@ export function cpuNow(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** Runs one suite with tinybench (timed by `cpuNow`) and returns its figures as data. */
+/**
+ * `ENTROPY_BENCH_SLOWDOWN='suite/task=1.1[,suite/task=1.5]'` makes those tasks that
+ * many times slower (after each call, spin for (factor − 1) × the call's CPU time).
+ * It exists to measure the gate's power (README "Gate"); never set in CI.
+ */
+export function plantedSlowdowns(env = process.env.ENTROPY_BENCH_SLOWDOWN): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const part of (env ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.lastIndexOf('=');
+    const factor = Number(part.slice(eq + 1));
+    if (eq < 1 || !(factor >= 1)) throw new Error(`ENTROPY_BENCH_SLOWDOWN: expected suite/task=factor (factor ≥ 1), found '${part}'`);
+    out.set(part.slice(0, eq), factor);
+  }
+  return out;
+}
+
+function slowed(fn: () => unknown, factor: number): () => unknown {
+  return () => {
+    const t = cpuNow();
+    const r = fn();
+    const until = cpuNow() + (cpuNow() - t) * (factor - 1);
+    while (cpuNow() < until) {
+      // spin: CPU time is what the runner measures
+    }
+    return r;
+  };
+}
+
+/** Runs one suite with tinybench (timed by `cpuNow`) in this process and returns its figures as data. */
 export async function runSuite(
   suite: BenchSuite,
-  opts: { quick?: boolean; timeMs?: number; onTask?: (name: string) => void } = {},
+  opts: { quick?: boolean; settings?: RunnerSettings; onTask?: (name: string) => void } = {},
 ): Promise<SuiteResult> {
   const quick = opts.quick ?? false;
+  const settings = opts.settings ?? runnerSettings(quick);
   await suite.setup?.({ quick });
   const tasks = suite.tasks({ quick });
-  // tinybench warms up until BOTH warmupTime and warmupIterations (default 16) are
-  // reached, and measures until both `time` and `iterations` are: for tasks that
-  // take a second per call the iteration minimums, not the times, set the cost, so
-  // they are set explicitly (a few warm-up calls are enough for V8 to optimise).
+  // tinybench warms up until BOTH warmupTime and warmupIterations are reached, and
+  // measures until both `time` and `iterations` are: for tasks that take a second
+  // per call the iteration minimums, not the times, set the cost.
   const bench = new Bench({
-    time: opts.timeMs ?? (quick ? 150 : 600),
-    iterations: quick ? 3 : 5,
-    warmupTime: quick ? 20 : 100,
-    warmupIterations: quick ? 2 : 3,
+    time: settings.time,
+    iterations: settings.iterations,
+    warmupTime: settings.warmupTime,
+    warmupIterations: settings.warmupIterations,
     retainSamples: true,
-    now: cpuNow,
+    ...(settings.clock === 'cpu' ? { now: cpuNow } : {}),
   });
-  for (const t of tasks) bench.add(t.name, t.fn);
+  const slow = plantedSlowdowns();
+  for (const t of tasks) {
+    const factor = slow.get(`${suite.name}/${t.name}`);
+    bench.add(t.name, factor !== undefined ? slowed(t.fn as () => unknown, factor) : t.fn);
+  }
   bench.addEventListener('cycle', (ev) => {
     const name = (ev as unknown as { task?: { name: string } }).task?.name;
     if (name !== undefined) opts.onTask?.(name);
@@ -100,26 +167,67 @@ export async function runSuite(
   const results: TaskResult[] = tasks.map((t) => {
     const task = bench.getTask(t.name);
     const r = task?.result as
-      | { latency?: { mean: number; rme: number; samplesCount: number; samples?: readonly number[] } }
+      | { latency?: { mean: number; p50?: number; rme: number; samplesCount: number; samples?: readonly number[] } }
       | undefined;
     const lat = r?.latency;
     if (!lat || !(lat.mean > 0)) throw new Error(`bench ${suite.name}/${t.name}: no result (did the task throw?)`);
+    const medianMs = lat.p50 !== undefined && lat.p50 > 0 ? lat.p50 : lat.mean;
     return {
       name: t.name,
-      throughput: t.unitsPerCall / (lat.mean / 1000) / suite.scale,
+      throughput: t.unitsPerCall / (medianMs / 1000) / suite.scale,
       meanMs: lat.mean,
+      medianMs,
       rmePercent: lat.rme,
       samples: lat.samplesCount,
       sampleMs: (lat.samples ?? []).slice(0, 200),
     };
   });
-  const byName = new Map(results.map((r) => [r.name, r]));
-  const ratios = (suite.ratios ?? []).map((q) => {
+  return { name: suite.name, unit: suite.unit, tasks: results, ratios: await pairedRatios(suite, tasks, results, settings) };
+}
+
+/**
+ * Each declared ratio measured as pairs: one call of the numerator, one of the
+ * denominator (order alternating), timed back to back, repeated for ≥ `time` ms
+ * and ≥ 5 pairs; the ratio is the median over pairs. Measuring the two tasks
+ * seconds apart (as the suite run does) lets a burst of load on the machine land on
+ * one of them only: per-process ratios then scattered 0.4–1.5 on a loaded 2-core
+ * machine. Back-to-back pairs see the same load.
+ */
+async function pairedRatios(suite: BenchSuite, tasks: BenchTask[], measured: TaskResult[], settings: RunnerSettings): Promise<SuiteResult['ratios']> {
+  const now = settings.clock === 'cpu' ? cpuNow : () => performance.now();
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const out: SuiteResult['ratios'] = [];
+  for (const q of suite.ratios ?? []) {
     const a = byName.get(q.numerator);
     const b = byName.get(q.denominator);
     if (!a || !b) throw new Error(`bench ${suite.name}: ratio ${q.name} names an unknown task`);
-    const value = a.throughput / b.throughput;
-    return { ...q, value, ...(q.atLeast !== undefined ? { pass: value >= q.atLeast } : {}) };
-  });
-  return { name: suite.name, unit: suite.unit, tasks: results, ratios };
+    // Batches of calls of ≥ ~1 ms, so the clock's µs resolution does not quantise the ratio.
+    const batch = (t: BenchTask) => Math.max(1, Math.ceil(1 / (measured.find((r) => r.name === t.name)!.medianMs ?? 1)));
+    const [na, nb] = [batch(a), batch(b)];
+    const time = async (t: BenchTask, n: number) => {
+      const t0 = now();
+      for (let k = 0; k < n; k++) await t.fn();
+      return (now() - t0) / n;
+    };
+    await time(a, na);
+    await time(b, nb);
+    const ratios: number[] = [];
+    const start = now();
+    for (let i = 0; i < 5 || now() - start < settings.time; i++) {
+      let ta: number;
+      let tb: number;
+      if (i % 2 === 0) {
+        ta = await time(a, na);
+        tb = await time(b, nb);
+      } else {
+        tb = await time(b, nb);
+        ta = await time(a, na);
+      }
+      if (ta > 0 && tb > 0) ratios.push((a.unitsPerCall / ta) / (b.unitsPerCall / tb));
+    }
+    ratios.sort((x, y) => x - y);
+    const value = ratios.length % 2 ? ratios[(ratios.length - 1) / 2]! : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
+    out.push({ ...q, value, ...(q.atLeast !== undefined ? { pass: value >= q.atLeast } : {}) });
+  }
+  return out;
 }

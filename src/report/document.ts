@@ -19,7 +19,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.ts';
 import { inputName, readInputText } from '../io/input.ts';
 import type { RunResult, CellResult } from '../scenario/result.ts';
-import type { SuiteResult } from '../../bench/suite.ts';
+import type { RunnerSettings, SuiteResult } from '../../bench/suite.ts';
 import { REPORT_SCHEMA_VERSION, ReportDocumentSchema, reportJsonSchema, type RunShape } from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION } from './schema.ts';
@@ -33,6 +33,12 @@ export interface BenchmarkSection {
   /** Calibration tasks: the machine's measured limits, the denominators of gated ratios. */
   calibration?: SuiteResult;
   suites: SuiteResult[];
+  /** How each task was timed (warm-up, iterations, clock); the gate compares only equal settings. */
+  runner?: RunnerSettings;
+  /** Fresh processes each task was measured in (TaskResult.processMs has one value per process). */
+  rounds?: number;
+  /** The baseline commit measured in the same job, alternating processes with this build. */
+  sideBySide?: { commit: string; calibration?: SuiteResult; suites: SuiteResult[] };
 }
 
 export interface ReportDocument {
@@ -42,6 +48,8 @@ export interface ReportDocument {
   environment: { node: string; platform: string; cpuModel: string; cpus: number };
   /** Wall clock; excluded from determinism checks. */
   generatedAt?: string;
+  /** The git commit that produced the document and whether tracked files differed from it (excluded from determinism checks). */
+  source?: { commit: string; dirty: boolean };
   run?: RunResult;
   benchmarks?: BenchmarkSection;
 }
@@ -82,6 +90,10 @@ export function createReportDocument(input: {
   calibration?: SuiteResult;
   quick?: boolean;
   clock?: 'cpu' | 'wall';
+  runner?: RunnerSettings;
+  rounds?: number;
+  sideBySide?: BenchmarkSection['sideBySide'];
+  source?: ReportDocument['source'];
   generatedAt?: string;
 }): ReportDocument {
   const doc: ReportDocument = {
@@ -90,6 +102,7 @@ export function createReportDocument(input: {
     environment: describeEnvironment(),
   };
   if (input.generatedAt !== undefined) doc.generatedAt = input.generatedAt;
+  if (input.source !== undefined) doc.source = input.source;
   if (input.run !== undefined) doc.run = input.run;
   if (input.benchmarks !== undefined || input.calibration !== undefined) {
     const suites = (input.benchmarks ?? []).filter((s) => !(input.calibration === undefined && s.name === 'calibration'));
@@ -100,6 +113,9 @@ export function createReportDocument(input: {
       ...(input.clock !== undefined ? { clock: input.clock } : {}),
       ...(calibration !== undefined ? { calibration } : {}),
       suites,
+      ...(input.runner !== undefined ? { runner: input.runner } : {}),
+      ...(input.rounds !== undefined ? { rounds: input.rounds } : {}),
+      ...(input.sideBySide !== undefined ? { sideBySide: input.sideBySide } : {}),
     };
   }
   assertFinite(doc, '');
@@ -121,9 +137,9 @@ export function serializeReportDocument(doc: ReportDocument): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** The document without its wall-clock parts (generatedAt, benchmarks): byte-identical for the same scenario + seed. */
+/** The document without its wall-clock and provenance parts (generatedAt, source, benchmarks): byte-identical for the same scenario + seed. */
 export function deterministicPart(doc: ReportDocument): ReportDocument {
-  const { generatedAt: _g, benchmarks: _b, ...rest } = doc;
+  const { generatedAt: _g, benchmarks: _b, source: _s, ...rest } = doc;
   return rest;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { CellResult, RunResult } from '../scenario/result.ts';
 import { VERDICTS as VERDICT_LEVELS, verdictRank, worseVerdict } from '../scenario/verdict.ts';
+import type { ReportDocument } from './document.ts';
 
 /** A number with `digits` significant digits, thousands left as is. */
 export function fmt(v: number | undefined, digits = 3): string {
@@ -236,4 +237,15 @@ export function distinctParameters(run: RunResult): ParameterUse[] {
     }
   }
   return [...seen.values()];
+}
+
+/** One sentence on how the benchmarks were measured (processes, runner settings, clock, side by side). */
+export function benchmarkMethod(b: NonNullable<ReportDocument['benchmarks']>): string {
+  const r = b.runner;
+  const how = r
+    ? `each task timed by ${r.clock === 'cpu' ? 'process CPU time' : 'the wall clock'} after ≥ ${r.warmupIterations} warm-up call(s) and ≥ ${r.warmupTime} ms, then ≥ ${r.iterations} calls and ≥ ${r.time} ms`
+    : `timed by ${b.clock === 'cpu' ? 'process CPU time' : 'the wall clock'}`;
+  const rounds = b.rounds ? `Median of ${b.rounds} fresh processes, ${how}` : `One process, ${how}`;
+  const side = b.sideBySide ? `; the baseline commit ${b.sideBySide.commit.slice(0, 12)} ran alternating processes in the same job` : '';
+  return `${rounds}${side}.`;
 }

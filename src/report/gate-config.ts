@@ -7,12 +7,12 @@
  *   rules:
  *     - { match: 'setVariable.latency.*', relative: 0.001 }
  *     - { match: 'events', relative: 0 }   # re-enable a default-ignored metric
- * wallClock:                   # ratios to same-run calibration tasks
- *   floor: 0.5                 # allowed drop beyond noise, ln units (0.5 ≈ 39 %)
- *   z: 3                       # plus z standard errors of the change
+ * wallClock:                   # distributions of per-process medians
+ *   sideBySide: { effect: 0.05, confidence: 0.99 }   # vs the baseline build in the same job
+ *   calibration: { effect: 0.25, confidence: 0.99 }  # fallback: ratios to calibration tasks
  *   references: { drbg: aes-256-ctr, smm: aes-256-gcm }
  *   rules:
- *     - { match: 'sts/*', floor: 0.3 }
+ *     - { match: 'sts/FFT', effect: 0.1 }
  * ```
  * Every key is optional; absent keys keep DEFAULT_GATE_CONFIG's values.
  * Unknown keys or wrong types → InputError naming the file and the JSON path.
@@ -26,6 +26,8 @@ import { describeSchemaError } from './document.ts';
 import { DEFAULT_GATE_CONFIG, type GateConfig } from './gate.ts';
 
 const NonNeg = Type.Number({ minimum: 0 });
+const Confidence = Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 });
+const Shift = Type.Object({ effect: Type.Optional(NonNeg), confidence: Type.Optional(Confidence) }, { additionalProperties: false });
 const closed = { additionalProperties: false } as const;
 
 export const GateConfigSchema = Type.Object(
@@ -50,14 +52,14 @@ export const GateConfigSchema = Type.Object(
     wallClock: Type.Optional(
       Type.Object(
         {
-          floor: Type.Optional(NonNeg),
-          z: Type.Optional(NonNeg),
+          sideBySide: Type.Optional(Shift),
+          calibration: Type.Optional(Shift),
           references: Type.Optional(Type.Record(Type.String(), Type.String())),
           defaultReference: Type.Optional(Type.String()),
           rules: Type.Optional(
             Type.Array(
               Type.Object(
-                { match: Type.String({ minLength: 1 }), floor: Type.Optional(NonNeg), z: Type.Optional(NonNeg), ignore: Type.Optional(Type.Boolean()) },
+                { match: Type.String({ minLength: 1 }), effect: Type.Optional(NonNeg), confidence: Type.Optional(Confidence), ignore: Type.Optional(Type.Boolean()) },
                 closed,
               ),
             ),
@@ -77,7 +79,10 @@ export function parseGateConfig(data: unknown, file: string): GateConfig {
   if (!validate(data)) throw new InputError(`${file}: ${describeSchemaError(validate.errors ?? [])}`);
   const d = data as {
     virtual?: Partial<GateConfig['virtual']>;
-    wallClock?: Partial<GateConfig['wallClock']>;
+    wallClock?: Partial<Omit<GateConfig['wallClock'], 'sideBySide' | 'calibration'>> & {
+      sideBySide?: Partial<GateConfig['wallClock']['sideBySide']>;
+      calibration?: Partial<GateConfig['wallClock']['calibration']>;
+    };
   };
   const D = DEFAULT_GATE_CONFIG;
   return {
@@ -88,8 +93,8 @@ export function parseGateConfig(data: unknown, file: string): GateConfig {
       rules: [...D.virtual.rules, ...(d.virtual?.rules ?? [])],
     },
     wallClock: {
-      floor: d.wallClock?.floor ?? D.wallClock.floor,
-      z: d.wallClock?.z ?? D.wallClock.z,
+      sideBySide: { ...D.wallClock.sideBySide, ...(d.wallClock?.sideBySide ?? {}) },
+      calibration: { ...D.wallClock.calibration, ...(d.wallClock?.calibration ?? {}) },
       references: { ...D.wallClock.references, ...(d.wallClock?.references ?? {}) },
       defaultReference: d.wallClock?.defaultReference ?? D.wallClock.defaultReference,
       rules: [...D.wallClock.rules, ...(d.wallClock?.rules ?? [])],

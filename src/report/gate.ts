@@ -12,33 +12,27 @@
  *    scenario + seed must reproduce the same numbers; an intended model change
  *    is accepted by re-baselining (`gate --update`).
  *
- * 2. Wall-clock throughput is never compared as absolute numbers (a slower
- *    machine is not a regression). The gate compares RATIOS measured within one
- *    run: each suite's declared ratios (e.g. CTR_DRBG / raw AES-256-CTR), and
- *    every task's throughput divided by a calibration task of the same run (raw
- *    AES-256-CTR for DRBGs, raw AES-256-GCM for SMM encryption, a plain JS scan
- *    loop for everything else). Noise model: tinybench's rme is the 95 % relative
- *    margin of a task's mean, so its relative standard error is s ≈ rme/1.96. For
- *    a ratio r = a/b, s_r = √(s_a² + s_b²) (log scale, independent tasks). The
- *    change d = ln(r_current / r_baseline) has s_d = √(s_r,base² + s_r,cur²).
- *    The ratio regresses when d < −(floor + z·s_d): z·s_d (default z = 3, i.e.
- *    ≈ 0.1 % false alarms from sampling noise) covers the dispersion both runs
- *    measured, and `floor` (default 0.5 in ln units, a 39 % drop) covers what
- *    within-run samples cannot see: V8 settles some functions into different
- *    code between processes (SP 800-22 CumulativeSums ran at 0.29 ms/call in
- *    some runs and 0.50 ms/call in others on one machine, each with rme < 4 %),
- *    frequency scaling, neighbours, and another CPU's mix of JS vs AES-NI speed.
- *    So the wall-clock gate catches a task that became ~1.7× slower relative to
- *    the machine, not a 10 % drift; tighten it per metric (--config) for tasks
- *    that prove stable.
- *    A task whose runs are so noisy that z·s_d dominates is reported with its
- *    wide limit rather than failing at random.
+ * 2. Wall-clock speed is never compared as single absolute numbers (a slower
+ *    machine is not a regression, and one process's timing says little about the
+ *    next). Every task carries its per-process medians over several fresh
+ *    processes, and the gate compares those DISTRIBUTIONS (./gate-wallclock.ts):
+ *    side by side with the baseline commit built and measured in the same job
+ *    (`npm run bench -- --against reports/baseline.json`; default: ≥ 5 % slower
+ *    and the 99 % bootstrap interval of the ratio of medians above 1), or, when
+ *    no baseline build is at hand, as per-process ratios to a calibration task
+ *    (raw AES-256-CTR for DRBGs, raw AES-256-GCM for SMM encryption, a plain JS
+ *    loop otherwise) against the baseline report's (default: ≥ 25 % slower
+ *    relative to the machine, same interval test).
+ *    Each suite's declared bars (same-run ratios with `atLeast`, e.g. CTR_DRBG ≥
+ *    0.5 of raw AES-256-CTR) must hold in the current run: a missed bar fails.
  */
 import { InputError } from '../errors.ts';
 import { globMatch, globMatcher } from '../glob.ts';
 import type { CellResult } from '../scenario/result.ts';
 import type { SuiteResult, TaskResult } from '../../bench/suite.ts';
 import type { ReportDocument } from './document.ts';
+import { median } from 'simple-statistics';
+import { compareSamples, perProcessRatio, type ShiftRule } from './gate-wallclock.ts';
 
 export interface VirtualRule {
   /** Glob (`*` = any text) over 'metric.path' or 'cell-id:metric.path'. */
@@ -48,33 +42,36 @@ export interface VirtualRule {
   ignore?: boolean;
 }
 export interface WallClockRule {
-  /** Glob over 'suite/task' or 'suite/ratio-name'. */
+  /** Glob over 'suite/task'. */
   match: string;
-  floor?: number;
-  z?: number;
+  effect?: number;
+  confidence?: number;
   ignore?: boolean;
 }
 export interface GateConfig {
   virtual: { relative: number; absolute: number; rules: VirtualRule[] };
   wallClock: {
-    /** Allowed drop beyond sampling noise, in ln units (0.5 ≈ 39 %). */
-    floor: number;
-    /** Multiples of the change's standard error allowed on top of `floor`. */
-    z: number;
-    /** Calibration task each suite's tasks are divided by. */
+    /** Side by side with the baseline build measured in the same job. */
+    sideBySide: ShiftRule;
+    /** Fallback: per-process ratios to a calibration task, against the baseline report. */
+    calibration: ShiftRule;
+    /** Calibration task each suite's tasks are divided by (fallback mode). */
     references: Record<string, string>;
     defaultReference: string;
+    /** Per-task overrides of `effect` / `confidence` (both modes), or `ignore`. */
     rules: WallClockRule[];
   };
 }
 
 export const DEFAULT_GATE_CONFIG: GateConfig = {
-  // `events` counts simulation events: an implementation detail (a kernel change that
-  // saves an event per write changes it without changing behaviour), kept for events/s.
-  virtual: { relative: 1e-6, absolute: 0, rules: [{ match: 'events', ignore: true }] },
+  // Virtual time is deterministic (same scenario + seed = byte-identical report), so
+  // it is compared exactly. `events` counts simulation events: an implementation
+  // detail (a kernel change that saves an event per write changes it without
+  // changing behaviour), kept for events/s.
+  virtual: { relative: 0, absolute: 0, rules: [{ match: 'events', ignore: true }] },
   wallClock: {
-    floor: 0.5,
-    z: 3,
+    sideBySide: { effect: 0.05, confidence: 0.99 },
+    calibration: { effect: 0.25, confidence: 0.99 },
     references: { drbg: 'aes-256-ctr', smm: 'aes-256-gcm' },
     defaultReference: 'js-scan',
     rules: [],
@@ -86,12 +83,12 @@ export type GateVerdict = 'regression' | 'missing' | 'below-bar' | 'improved' | 
 export interface GateCheck {
   /** 'cell-id: metric.path', 'suite/task ÷ calibration/ref', 'suite/ratio-name', 'expectation …'. */
   metric: string;
-  kind: 'virtual' | 'verdict' | 'expectation' | 'ratio' | 'bar';
+  kind: 'virtual' | 'verdict' | 'expectation' | 'ratio' | 'time' | 'bar';
   baseline?: number | string;
   current?: number | string;
   /** Relative change (current/baseline − 1) when both are numbers and baseline ≠ 0. */
   change?: number;
-  /** The tolerance in words, e.g. '±1e-6 rel' or '≥ −24.3 % (floor 18.1 % + 3σ 6.2 %)'. */
+  /** The tolerance in words, e.g. 'exact' or 'slower < +5 % or 99 % CI ∋ 0 (CI −1.2 … +3.4 %)'. */
   limit: string;
   verdict: GateVerdict;
   /** Why, for failures (also the JUnit failure message). */
@@ -107,7 +104,7 @@ export interface GateResult {
 
 /** Fails the gate. */
 export function isFailing(v: GateVerdict): boolean {
-  return v === 'regression' || v === 'missing';
+  return v === 'regression' || v === 'missing' || v === 'below-bar';
 }
 
 const ORDER: Record<GateVerdict, number> = { regression: 0, missing: 1, 'below-bar': 2, improved: 3, new: 4, pass: 5 };
@@ -126,6 +123,39 @@ function fmtNum(v: number): string {
   const a = Math.abs(v);
   if (a >= 1e6 || a < 1e-3) return v.toExponential(3);
   return Number(v.toPrecision(6)).toString();
+}
+
+/** Both numbers with just enough significant digits (≥ 6) to tell them apart. */
+function fmtPair(a: number, b: number): [string, string] {
+  for (let p = 6; p <= 17; p++) {
+    const x = Number(a.toPrecision(p)).toString();
+    const y = Number(b.toPrecision(p)).toString();
+    if (x !== y || p === 17) return [x, y];
+  }
+  return [String(a), String(b)];
+}
+
+/** The model parameters (and workload parameters, overrides) whose values differ between two runs of a cell. */
+export function differingParameters(b: CellResult, c: CellResult): string[] {
+  const out: string[] = [];
+  const key = (p: { component: string; name: string }) => `${p.component}.${p.name}`;
+  const cur = new Map((c.parametersUsed ?? []).map((p) => [key(p), p.value]));
+  const base = new Map((b.parametersUsed ?? []).map((p) => [key(p), p.value]));
+  for (const [k, bv] of base) {
+    const cv = cur.get(k);
+    if (!cur.has(k)) out.push(`${k} ${JSON.stringify(bv)} → (absent)`);
+    else if (JSON.stringify(cv) !== JSON.stringify(bv)) out.push(`${k} ${JSON.stringify(bv)} → ${JSON.stringify(cv)}`);
+  }
+  for (const [k, cv] of cur) if (!base.has(k)) out.push(`${k} (absent) → ${JSON.stringify(cv)}`);
+  const wl = (r: CellResult) => new Map(r.workloads.map((w) => [w.name, JSON.stringify(w.params)]));
+  const bw = wl(b);
+  const cw = wl(c);
+  for (const name of new Set([...bw.keys(), ...cw.keys()])) {
+    if (bw.get(name) !== cw.get(name)) out.push(`workload ${name} ${bw.get(name) ?? '(absent)'} → ${cw.get(name) ?? '(absent)'}`);
+  }
+  if (b.runtimeNs !== c.runtimeNs) out.push(`runtimeNs ${b.runtimeNs} → ${c.runtimeNs}`);
+  if (b.vcpus !== c.vcpus) out.push(`vcpus ${b.vcpus} → ${c.vcpus}`);
+  return out;
 }
 
 function pct(x: number): string {
@@ -149,14 +179,51 @@ export function assertComparable(baseline: ReportDocument, current: ReportDocume
     }
     if (b.shard || c.shard) throw new InputError(`${b.shard ? files.baseline : files.current}: is one shard of a run; merge the shards first (entropy-bench report merge)`);
   }
+  if (!b && !c && !baseline.benchmarks && !current.benchmarks) {
+    throw new InputError(`${files.baseline}: has neither a scenario run nor benchmarks; nothing to compare`);
+  }
+  if (baseline.source?.dirty) {
+    throw new InputError(`${files.baseline}: /source/dirty: the baseline was produced from a checkout with uncommitted changes to ${baseline.source.commit.slice(0, 12)}; re-baseline from a clean checkout (npm run rebaseline)`);
+  }
   const bb = baseline.benchmarks;
   const cb = current.benchmarks;
+  if (cb && !bb) throw new InputError(`${files.baseline}: /benchmarks: missing; the current report has benchmarks, the baseline none to compare them with (re-baseline with npm run rebaseline)`);
   if (bb && !cb) throw new InputError(`${files.current}: has no benchmark section but the baseline ${files.baseline} has one; expected the same kind of run`);
-  if (bb && cb && (bb.clock ?? 'wall') !== (cb.clock ?? 'wall')) {
-    throw new InputError(`${files.baseline}: baseline benchmarks timed with the ${bb.clock ?? 'wall'} clock but ${files.current} with the ${cb.clock ?? 'wall'} clock; re-baseline with --update`);
-  }
-  if (bb && cb && bb.quick !== cb.quick) {
+  if (!bb || !cb) return;
+  if (!bb.calibration) throw new InputError(`${files.baseline}: /benchmarks/calibration: missing; expected the calibration tasks measured in the same run (re-baseline with npm run rebaseline)`);
+  if (!cb.calibration) throw new InputError(`${files.current}: /benchmarks/calibration: missing; expected the calibration tasks measured in the same run`);
+  if (bb.quick !== cb.quick) {
     throw new InputError(`${files.baseline}: baseline benchmarks quick=${bb.quick} but ${files.current} quick=${cb.quick}; compare --quick with --quick`);
+  }
+  const settings = (x: typeof bb) => (x.runner ? JSON.stringify(x.runner) : `{"clock":"${x.clock ?? 'wall'}"} (no runner settings recorded)`);
+  if (!bb.runner || !bb.rounds) {
+    throw new InputError(`${files.baseline}: /benchmarks/runner: missing; the baseline predates per-process sampling and records no runner settings; re-baseline with npm run rebaseline`);
+  }
+  if (settings(bb) !== settings(cb)) {
+    throw new InputError(`${files.baseline}: runner settings ${settings(bb)} differ from ${files.current}'s ${settings(cb)}; re-baseline with npm run rebaseline`);
+  }
+  const side = cb.sideBySide;
+  if (side) {
+    if (!baseline.source || baseline.source.commit !== side.commit) {
+      throw new InputError(
+        `${files.current}: /benchmarks/sideBySide/commit ${side.commit.slice(0, 12)} is not the baseline's commit ${baseline.source?.commit.slice(0, 12) ?? '(none recorded)'}; run npm run bench -- --against ${files.baseline}`,
+      );
+    }
+    return;
+  }
+  // Calibration fallback: ratios from two different jobs are only comparable on the same machine and Node.
+  const be = baseline.environment;
+  const ce = current.environment;
+  for (const [field, x, y] of [
+    ['cpuModel', be.cpuModel, ce.cpuModel],
+    ['cpus', String(be.cpus), String(ce.cpus)],
+    ['node', be.node, ce.node],
+  ] as const) {
+    if (x !== y) {
+      throw new InputError(
+        `${files.baseline}: /environment/${field} '${x}' differs from ${files.current}'s '${y}'; calibration ratios are not comparable across machines or Node versions: measure side by side (npm run bench -- --against ${files.baseline})`,
+      );
+    }
   }
 }
 
@@ -171,12 +238,21 @@ function virtualRule(cfg: GateConfig, cell: string, metric: string): { relative:
   return r;
 }
 
-function wallRule(cfg: GateConfig, name: string): { floor: number; z: number; ignore: boolean } {
-  let r = { floor: cfg.wallClock.floor, z: cfg.wallClock.z, ignore: false };
+function wallRule(cfg: GateConfig, name: string, base: ShiftRule): ShiftRule & { ignore: boolean } {
+  let r = { ...base, ignore: false };
   for (const rule of cfg.wallClock.rules) {
-    if (globMatch(rule.match, name)) r = { floor: rule.floor ?? r.floor, z: rule.z ?? r.z, ignore: rule.ignore ?? false };
+    if (globMatch(rule.match, name)) r = { effect: rule.effect ?? r.effect, confidence: rule.confidence ?? r.confidence, ignore: rule.ignore ?? false };
   }
   return r;
+}
+
+function driftMessage(metric: string, bv: number, cv: number, limit: string, params: string[]): string {
+  const [x, y] = fmtPair(bv, cv);
+  const rel = bv !== 0 ? ` (${cv / bv - 1 >= 0 ? '+' : ''}${((cv / bv - 1) * 100).toPrecision(3)} %)` : '';
+  const why = params.length
+    ? `parameters that differ: ${params.slice(0, 6).join('; ')}${params.length > 6 ? `; … ${params.length - 6} more` : ''}`
+    : 'no model parameter differs, so the model code changed';
+  return `${metric} changed from ${x} to ${y}${rel}; virtual time is deterministic (tolerance ${limit}); ${why}`;
 }
 
 function compareCells(b: CellResult, c: CellResult, cfg: GateConfig, out: GateCheck[]): void {
@@ -184,6 +260,8 @@ function compareCells(b: CellResult, c: CellResult, cfg: GateConfig, out: GateCh
   const cm = flattenNumbers(c.metrics);
   if (b.baselineRatio !== undefined) bm.set('baselineRatio', b.baselineRatio);
   if (c.baselineRatio !== undefined) cm.set('baselineRatio', c.baselineRatio);
+  let differing: string[] | undefined;
+  const params = () => (differing ??= differingParameters(b, c));
   // bytesByConsumer keys may come and go: an absent consumer obtained 0 bytes.
   for (const k of new Set([...bm.keys(), ...cm.keys()])) {
     const rule = virtualRule(cfg, b.id, k);
@@ -192,7 +270,7 @@ function compareCells(b: CellResult, c: CellResult, cfg: GateConfig, out: GateCh
     const bv = bm.get(k) ?? (isBytes ? 0 : undefined);
     const cv = cm.get(k) ?? (isBytes ? 0 : undefined);
     const metric = `${b.id}: ${k}`;
-    const limit = `±${fmtNum(rule.relative)} rel${rule.absolute > 0 ? ` + ${fmtNum(rule.absolute)}` : ''}`;
+    const limit = rule.relative === 0 && rule.absolute === 0 ? 'exact' : `±${fmtNum(rule.relative)} rel${rule.absolute > 0 ? ` + ${fmtNum(rule.absolute)}` : ''}`;
     if (bv === undefined) {
       out.push({ metric, kind: 'virtual', current: cv, limit, verdict: 'new' });
       continue;
@@ -212,7 +290,7 @@ function compareCells(b: CellResult, c: CellResult, cfg: GateConfig, out: GateCh
       ...(change !== undefined ? { change } : {}),
       limit,
       verdict: ok ? 'pass' : 'regression',
-      ...(ok ? {} : { message: `${metric} drifted from ${fmtNum(bv)} to ${fmtNum(cv)} (virtual time is deterministic; tolerance ${limit})` }),
+      ...(ok ? {} : { message: driftMessage(metric, bv, cv, limit, params()) }),
     });
   }
   const verdictRule = virtualRule(cfg, b.id, 'verdict');
@@ -230,125 +308,101 @@ function compareCells(b: CellResult, c: CellResult, cfg: GateConfig, out: GateCh
   }
 }
 
-/** Relative standard error of a task's mean from tinybench's 95 % rme. */
-function relSe(t: TaskResult): number {
-  return t.rmePercent / 100 / 1.96;
+function signedPct(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
 }
 
-function ratioCheck(
-  name: string,
-  base: { value: number; se: number },
-  cur: { value: number; se: number },
-  rule: { floor: number; z: number },
-): GateCheck {
-  const sd = Math.sqrt(base.se ** 2 + cur.se ** 2);
-  const allowed = rule.floor + rule.z * sd;
-  const d = Math.log(cur.value / base.value);
-  const minChange = Math.exp(-allowed) - 1;
-  const limit = `≥ ${pct(minChange)} (floor ${pct(1 - Math.exp(-rule.floor))} + ${rule.z}σ, σ = ${pct(sd)})`;
-  const verdict: GateVerdict = d < -allowed ? 'regression' : d > allowed ? 'improved' : 'pass';
+/** One distribution comparison as a gate check (samples: time per call, or time ÷ calibration time; lower is better). */
+function shiftCheck(metric: string, cur: number[], base: number[], rule: ShiftRule, what: string): GateCheck {
+  const s = compareSamples(cur, base, rule, metric);
+  const ci = `${Math.round(rule.confidence * 100)} % CI ${signedPct(s.lo - 1)} … ${signedPct(s.hi - 1)}`;
+  const limit = `slower < ${signedPct(rule.effect)} or CI ∋ 0 (${ci})`;
   return {
-    metric: name,
-    kind: 'ratio',
-    baseline: base.value,
-    current: cur.value,
-    change: cur.value / base.value - 1,
+    metric,
+    kind: 'time',
+    baseline: median(base),
+    current: median(cur),
+    change: s.ratio - 1,
     limit,
-    verdict,
-    ...(verdict === 'regression'
-      ? { message: `${name}: ratio fell ${pct(1 - cur.value / base.value)} (from ${fmtNum(base.value)} to ${fmtNum(cur.value)}), beyond the allowed ${pct(-minChange)} (noise σ ${pct(sd)})` }
+    verdict: s.verdict,
+    ...(s.verdict === 'regression'
+      ? {
+          message: `${metric}: ${signedPct(s.ratio - 1)} time per call ${what} (median of ${cur.length} vs ${base.length} processes; ${ci}), beyond the ${signedPct(rule.effect)} allowed`,
+        }
       : {}),
   };
+}
+
+/** Declared bars of the current run: the median over processes of each same-run ratio must reach `atLeast`. */
+function checkBars(current: ReportDocument, out: GateCheck[]): void {
+  for (const s of current.benchmarks?.suites ?? []) {
+    for (const r of s.ratios) {
+      if (r.atLeast === undefined) continue;
+      const ok = r.value >= r.atLeast;
+      const range = r.range ? ` (range ${fmtNum(r.range[0])}–${fmtNum(r.range[1])} over ${r.processValues?.length ?? '?'} processes)` : '';
+      out.push({
+        metric: `${s.name}/${r.name} bar`,
+        kind: 'bar',
+        current: r.value,
+        limit: `≥ ${fmtNum(r.atLeast)}`,
+        verdict: ok ? 'pass' : 'below-bar',
+        ...(ok ? {} : { message: `${s.name}/${r.name} = ${fmtNum(r.value)}${range}, below the bar ${fmtNum(r.atLeast)} (${r.numerator} ÷ ${r.denominator})` }),
+      });
+    }
+  }
+}
+
+function samplesOf(t: TaskResult): number[] {
+  return t.processMs ?? [t.medianMs ?? t.meanMs];
 }
 
 function compareBenchmarks(baseline: ReportDocument, current: ReportDocument, cfg: GateConfig, out: GateCheck[]): void {
   const bb = baseline.benchmarks;
   const cb = current.benchmarks;
   if (!bb || !cb) return;
+  checkBars(current, out);
+  const side = cb.sideBySide;
+  const theirs = new Map((side ? side.suites : bb.suites).map((s) => [s.name, s]));
   const cur = new Map(cb.suites.map((s) => [s.name, s]));
   const bcal = new Map((bb.calibration?.tasks ?? []).map((t) => [t.name, t]));
   const ccal = new Map((cb.calibration?.tasks ?? []).map((t) => [t.name, t]));
   for (const bs of bb.suites) {
     const cs = cur.get(bs.name);
     if (!cs) {
-      if (!wallRule(cfg, `${bs.name}/*`).ignore) {
-        out.push({ metric: `${bs.name}/*`, kind: 'ratio', limit: 'present', verdict: 'missing', message: `benchmark suite ${bs.name}: in the baseline, absent now` });
+      if (!wallRule(cfg, `${bs.name}/*`, cfg.wallClock.sideBySide).ignore) {
+        out.push({ metric: `${bs.name}/*`, kind: 'time', limit: 'present', verdict: 'missing', message: `benchmark suite ${bs.name}: in the baseline, absent now` });
       }
       continue;
     }
-    compareSuite(bs, cs, bcal, ccal, cfg, out);
+    const ts = theirs.get(bs.name);
+    const ct = new Map(cs.tasks.map((t) => [t.name, t]));
+    for (const b of bs.tasks) {
+      const name = `${bs.name}/${b.name}`;
+      const c = ct.get(b.name);
+      if (side) {
+        const rule = wallRule(cfg, name, cfg.wallClock.sideBySide);
+        if (rule.ignore) continue;
+        const sb = ts?.tasks.find((t) => t.name === b.name);
+        if (!c) out.push({ metric: name, kind: 'time', limit: 'present', verdict: 'missing', message: `benchmark ${name}: in the baseline, absent now` });
+        else if (sb) out.push(shiftCheck(name, samplesOf(c), samplesOf(sb), rule, 'than the baseline build in this job'));
+        continue;
+      }
+      const rule = wallRule(cfg, name, cfg.wallClock.calibration);
+      if (rule.ignore) continue;
+      const ref = cfg.wallClock.references[bs.name] ?? cfg.wallClock.defaultReference;
+      const metric = `${name} ÷ calibration/${ref}`;
+      if (!c) {
+        out.push({ metric, kind: 'time', limit: 'present', verdict: 'missing', message: `benchmark ${name}: in the baseline, absent now` });
+        continue;
+      }
+      const bref = bcal.get(ref);
+      const cref = ccal.get(ref);
+      if (!bref || !cref) throw new InputError(`${bref ? 'current' : 'baseline'}: /benchmarks/calibration: no task '${ref}' to divide ${name} by; expected the calibration suite`);
+      out.push(shiftCheck(metric, perProcessRatio(samplesOf(c), samplesOf(cref)), perProcessRatio(samplesOf(b), samplesOf(bref)), rule, `relative to calibration/${ref} than in the baseline report`));
+    }
   }
   for (const cs of cb.suites) {
-    if (!bb.suites.some((s) => s.name === cs.name)) out.push({ metric: `${cs.name}/*`, kind: 'ratio', limit: 'present', verdict: 'new' });
-  }
-}
-
-function compareSuite(
-  bs: SuiteResult,
-  cs: SuiteResult,
-  bcal: Map<string, TaskResult>,
-  ccal: Map<string, TaskResult>,
-  cfg: GateConfig,
-  out: GateCheck[],
-): void {
-  const bt = new Map(bs.tasks.map((t) => [t.name, t]));
-  const ct = new Map(cs.tasks.map((t) => [t.name, t]));
-  // Declared ratios (numerator / denominator tasks of the same suite and run).
-  for (const br of bs.ratios) {
-    const name = `${bs.name}/${br.name}`;
-    const rule = wallRule(cfg, name);
-    if (rule.ignore) continue;
-    const cr = cs.ratios.find((r) => r.name === br.name);
-    if (!cr) {
-      out.push({ metric: name, kind: 'ratio', baseline: br.value, limit: 'present', verdict: 'missing', message: `${name}: in the baseline, absent now` });
-      continue;
-    }
-    const se = (s: Map<string, TaskResult>, r: { numerator: string; denominator: string }) => {
-      const a = s.get(r.numerator);
-      const b = s.get(r.denominator);
-      return a && b ? Math.sqrt(relSe(a) ** 2 + relSe(b) ** 2) : 0;
-    };
-    out.push(ratioCheck(name, { value: br.value, se: se(bt, br) }, { value: cr.value, se: se(ct, cr) }, rule));
-    if (cr.atLeast !== undefined) {
-      // The issue's bar: fails only when the current ratio is below it beyond noise
-      // and the baseline met it (a known shortfall stays visible as 'below-bar').
-      const sd = se(ct, cr);
-      const below = cr.value * Math.exp(rule.z * sd) < cr.atLeast;
-      const baseBelow = br.value * Math.exp(rule.z * se(bt, br)) < cr.atLeast;
-      const verdict: GateVerdict = !below ? 'pass' : baseBelow ? 'below-bar' : 'regression';
-      out.push({
-        metric: `${name} bar`,
-        kind: 'bar',
-        baseline: br.value,
-        current: cr.value,
-        limit: `≥ ${cr.atLeast}`,
-        verdict,
-        ...(verdict !== 'pass' ? { message: `${name} = ${fmtNum(cr.value)}, below the bar ${cr.atLeast}${baseBelow ? ' (as in the baseline)' : ''}` } : {}),
-      });
-    }
-  }
-  // Every task relative to its calibration task, measured in the same run.
-  const ref = cfg.wallClock.references[bs.name] ?? cfg.wallClock.defaultReference;
-  const bref = bcal.get(ref);
-  const cref = ccal.get(ref);
-  for (const [name, b] of bt) {
-    const metric = `${bs.name}/${name} ÷ calibration/${ref}`;
-    const rule = wallRule(cfg, `${bs.name}/${name}`);
-    if (rule.ignore) continue;
-    const c = ct.get(name);
-    if (!c) {
-      out.push({ metric, kind: 'ratio', limit: 'present', verdict: 'missing', message: `benchmark ${bs.name}/${name}: in the baseline, absent now` });
-      continue;
-    }
-    if (!bref || !cref) continue; // no calibration in one run: only declared ratios are comparable
-    out.push(
-      ratioCheck(
-        metric,
-        { value: b.throughput / bref.throughput, se: Math.sqrt(relSe(b) ** 2 + relSe(bref) ** 2) },
-        { value: c.throughput / cref.throughput, se: Math.sqrt(relSe(c) ** 2 + relSe(cref) ** 2) },
-        rule,
-      ),
-    );
+    if (!bb.suites.some((s) => s.name === cs.name)) out.push({ metric: `${cs.name}/*`, kind: 'time', limit: 'present', verdict: 'new' });
   }
 }
 

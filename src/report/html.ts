@@ -7,7 +7,7 @@
  */
 import type { ReportDocument } from './document.ts';
 import { renderCharts, type RenderedChart } from './charts.ts';
-import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, xmlEscape as esc } from './format.ts';
+import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, xmlEscape as esc } from './format.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;background:#fff}
@@ -163,12 +163,14 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
   }
   const b = doc.benchmarks;
   if (b) {
-    parts.push(`<h2>Benchmarks (${b.clock === 'cpu' ? 'tinybench, CPU-time clock' : 'wall clock'}${b.quick ? ', quick run' : ''})</h2><p>Absolute figures depend on the machine; the gate compares ratios to calibration tasks measured in the same run.</p>`);
+    parts.push(
+      `<h2>Benchmarks (wall clock${b.quick ? ', quick run' : ''})</h2><p>${esc(benchmarkMethod(b))} Absolute figures depend on the machine; the gate compares distributions over processes: side by side with the baseline build when it was measured in the same job, else per-process ratios to calibration tasks.</p>`,
+    );
     parts.push(take('bench-vs-calibration'));
     const suites = [...(b.calibration ? [b.calibration] : []), ...b.suites];
     parts.push(
       table(
-        ['suite', 'task', 'throughput', '± rme', 'samples'],
+        ['suite', 'task', 'throughput', '± between processes', 'samples'],
         suites.flatMap((s) => s.tasks.map((t) => [s.name, t.name, `${fmt(t.throughput, 4)} ${s.unit}`, `${t.rmePercent.toFixed(1)} %`, String(t.samples)])),
         [2, 3, 4],
       ),

@@ -41,6 +41,22 @@ export function renderJUnit(doc: ReportDocument, gate?: GateResult): string {
     tests += cases.length;
     failures += cases.filter((c) => c.failure !== undefined).length;
   }
+  // Each declared bar of the benchmarks (a same-run ratio with `atLeast`) is a test case:
+  // a missed bar is a failure, not a passing line in a log. With a gate result the
+  // gate's own bar checks carry them.
+  const bars = gate ? [] : (doc.benchmarks?.suites ?? []).flatMap((s) => s.ratios.filter((r) => r.atLeast !== undefined).map((r) => ({ s, r })));
+  if (bars.length) {
+    const cases: Case[] = bars.map(({ s, r }) => ({
+      classname: `bench.${s.name}`,
+      name: `${r.name} ≥ ${fmt(r.atLeast!, 6)}`,
+      ...(r.value >= r.atLeast!
+        ? {}
+        : { failure: `${s.name}/${r.name} = ${fmt(r.value, 6)}${r.range ? ` (range ${fmt(r.range[0], 4)}–${fmt(r.range[1], 4)} over ${r.processValues?.length ?? '?'} processes)` : ''}, below the bar ${fmt(r.atLeast!, 6)}: ${r.numerator} ÷ ${r.denominator}` }),
+    }));
+    suites.push(suiteXml('benchmark bars', cases));
+    tests += cases.length;
+    failures += cases.filter((c) => c.failure !== undefined).length;
+  }
   if (gate) {
     const cases: Case[] = gate.checks.map((c) => ({
       classname: 'gate',

@@ -8,7 +8,7 @@
  * parameters used with their sources, and the wall-clock benchmarks.
  */
 import type { ReportDocument } from './document.ts';
-import { CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS } from './format.ts';
+import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS } from './format.ts';
 
 function table(head: string[], rows: string[][], align?: string[]): string[] {
   return [
@@ -163,12 +163,12 @@ export function renderMarkdown(doc: ReportDocument): string {
 
   const b = doc.benchmarks;
   if (b) {
-    out.push(`## Benchmarks (${b.clock === 'cpu' ? 'tinybench, CPU-time clock' : 'wall clock'}${b.quick ? ', quick' : ''})`, '');
-    out.push('Absolute figures depend on the machine; gates compare ratios measured in the same run.', '');
+    out.push(`## Benchmarks (wall clock${b.quick ? ', quick' : ''})`, '');
+    out.push(`${benchmarkMethod(b)} Absolute figures depend on the machine; the gate compares distributions over processes.`, '');
     const suites = [...(b.calibration ? [b.calibration] : []), ...b.suites];
     out.push(
       ...table(
-        ['suite', 'task', 'throughput', '± rme', 'samples'],
+        ['suite', 'task', 'throughput', '± between processes', 'samples'],
         suites.flatMap((s) => s.tasks.map((t) => [s.name, t.name, `${fmt(t.throughput, 4)} ${s.unit}`, `${t.rmePercent.toFixed(1)} %`, String(t.samples)])),
         ['l', 'l', 'r', 'r', 'r'],
       ),

@@ -12,7 +12,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Major.minor.patch. A reader accepts its own major and any minor up to its own. */
-export const REPORT_SCHEMA_VERSION = '1.1.0';
+export const REPORT_SCHEMA_VERSION = '1.2.0';
 export const REPORT_SCHEMA_ID = 'https://entropy-bench.invalid/schemas/report-1.json';
 
 const Num = Type.Number();
@@ -174,9 +174,12 @@ export const TaskResultSchema = Type.Object(
     name: Type.String(),
     throughput: NonNeg,
     meanMs: NonNeg,
+    medianMs: Type.Optional(NonNeg),
     rmePercent: NonNeg,
     samples: Count,
     sampleMs: Type.Array(NonNeg),
+    /** Median ms per call of each fresh process (the gate's samples). */
+    processMs: Type.Optional(Type.Array(NonNeg)),
   },
   { additionalProperties: false },
 );
@@ -196,6 +199,9 @@ export const SuiteResultSchema = Type.Object(
           atLeast: Type.Optional(NonNeg),
           value: NonNeg,
           pass: Type.Optional(Type.Boolean()),
+          /** Smallest and largest per-process value. */
+          range: Type.Optional(Type.Tuple([NonNeg, NonNeg])),
+          processValues: Type.Optional(Type.Array(NonNeg)),
         },
         { additionalProperties: false },
       ),
@@ -214,6 +220,25 @@ export const BenchmarksSchema = Type.Object(
     /** The machine's measured limits (raw AES-CTR/GCM, SHA-256, a plain JS loop) in the same run. */
     calibration: Type.Optional(SuiteResultSchema),
     suites: Type.Array(SuiteResultSchema),
+    /** How each task was timed (bench/suite.ts RunnerSettings). */
+    runner: Type.Optional(
+      Type.Object(
+        { time: NonNeg, iterations: Count, warmupTime: NonNeg, warmupIterations: Count, clock: Type.Union([Type.Literal('cpu'), Type.Literal('wall')]) },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Fresh processes each task was measured in. */
+    rounds: Type.Optional(Count),
+    /**
+     * The baseline commit's build measured in the same job, its processes alternating
+     * with ours (the side-by-side gate compares `suites` with these).
+     */
+    sideBySide: Type.Optional(
+      Type.Object(
+        { commit: Type.String(), calibration: Type.Optional(SuiteResultSchema), suites: Type.Array(SuiteResultSchema) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -228,6 +253,8 @@ export const ReportDocumentSchema = Type.Object(
       { additionalProperties: false },
     ),
     generatedAt: Type.Optional(Type.String()),
+    /** The checkout that produced the document: git commit and whether tracked files differed from it. */
+    source: Type.Optional(Type.Object({ commit: Type.String(), dirty: Type.Boolean() }, { additionalProperties: false })),
     run: Type.Optional(RunSchema),
     benchmarks: Type.Optional(BenchmarksSchema),
   },

@@ -16,9 +16,9 @@ import { readReportDocument } from '../../src/report/document.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-test('bench/main.ts --quick --skip-matrix --suites health writes every report file', () => {
+test('bench/main.ts --quick --skip-matrix --suites health --rounds 2 writes every report file, per-process samples and provenance', () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-main-'));
-  const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--quick', '--skip-matrix', '--suites', 'health', '--out', out], {
+  const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--quick', '--skip-matrix', '--suites', 'health', '--rounds', '2', '--out', out], {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,9 +33,16 @@ test('bench/main.ts --quick --skip-matrix --suites health writes every report fi
   assert.equal(doc.benchmarks?.quick, true);
   assert.deepEqual(doc.benchmarks?.calibration?.tasks.map((t) => t.name), ['js-scan', 'aes-256-ctr', 'aes-256-gcm', 'sha-256']);
   assert.deepEqual(doc.benchmarks?.suites.map((s) => s.name), ['health']);
-  for (const t of doc.benchmarks!.calibration!.tasks) assert.ok(t.throughput > 0 && t.samples >= 6, `${t.name}: pooled from two measurements`);
+  assert.equal(doc.benchmarks?.rounds, 2);
+  assert.deepEqual(doc.benchmarks?.runner, { time: 40, iterations: 2, warmupTime: 10, warmupIterations: 1, clock: 'cpu' });
+  for (const t of [...doc.benchmarks!.calibration!.tasks, ...doc.benchmarks!.suites[0]!.tasks]) {
+    assert.equal(t.processMs?.length, 2, `${t.name}: one median per process`);
+    assert.ok(t.throughput > 0 && t.samples >= 4, `${t.name}: ≥ 2 calls in each of 2 processes`);
+  }
+  assert.match(doc.source?.commit ?? '', /^[0-9a-f]{40}$/);
+  assert.equal(typeof doc.source?.dirty, 'boolean');
   const entries = JSON.parse(readFileSync(join(out, 'benchmark.json'), 'utf8')) as Array<{ name: string; unit: string; value: number }>;
-  assert.ok(entries.some((e) => e.name === 'health/rct+apt 8-bit' && e.unit === 'Msamples/s' && e.value > 0));
+  assert.ok(entries.some((e) => e.name === 'health/rct+apt 8-bit vs calibration/js-scan' && e.unit === 'ratio' && e.value > 0));
 });
 
 test('bench/main.ts: bad flags exit 2 with one line (unknown suite names the suites it has)', () => {

@@ -122,23 +122,40 @@ export function fixtureRun(): RunResult {
   };
 }
 
-function task(name: string, throughput: number, rmePercent = 1, meanMs = 1): TaskResult {
-  return { name, throughput, meanMs, rmePercent, samples: 100, sampleMs: [meanMs * 0.98, meanMs, meanMs * 1.02] };
+/** Per-process jitter of the fixtures' timings (5 processes, ±2 %). */
+const JITTER = [1, 1.02, 0.99, 1.01, 0.98];
+
+function task(name: string, throughput: number, meanMs: number, jitter = JITTER): TaskResult {
+  const processMs = jitter.map((j) => meanMs * j);
+  return { name, throughput, meanMs, medianMs: meanMs, rmePercent: 1, samples: 100, sampleMs: [meanMs * 0.98, meanMs, meanMs * 1.02], processMs };
 }
 
-/** Calibration + two suites; `speed` scales every wall-clock figure (a slower machine). */
-export function fixtureBench(speed = 1, overrides: Record<string, number> = {}): { calibration: SuiteResult; suites: SuiteResult[] } {
-  const f = (suite: string, name: string, v: number) => (overrides[`${suite}/${name}`] ?? 1) * v * speed;
+/**
+ * Calibration + two suites; `speed` scales every wall-clock figure (a slower machine),
+ * `overrides` one task's speed ('suite/task' → factor on its throughput).
+ */
+export function fixtureBench(speed = 1, overrides: Record<string, number> = {}, jitter = JITTER): { calibration: SuiteResult; suites: SuiteResult[] } {
+  const f = (suite: string, name: string) => (overrides[`${suite}/${name}`] ?? 1) * speed;
   const mk = (suite: string, unit: SuiteResult['unit'], tasks: Array<[string, number]>, ratios: SuiteResult['ratios'] = []): SuiteResult => {
-    const ts = tasks.map(([n, v]) => task(n, f(suite, n, v), 1, 1 / speed));
-    const by = new Map(ts.map((t) => [t.name, t.throughput]));
+    // ms per call 1/(speed·override), throughput in proportion.
+    const ts = tasks.map(([n, v]) => task(n, v * f(suite, n), 1 / f(suite, n), jitter));
+    const by = new Map(ts.map((t) => [t.name, t]));
     return {
       name: suite,
       unit,
       tasks: ts,
       ratios: ratios.map((r) => {
-        const value = by.get(r.numerator)! / by.get(r.denominator)!;
-        return { ...r, value, ...(r.atLeast !== undefined ? { pass: value >= r.atLeast } : {}) };
+        const a = by.get(r.numerator)!;
+        const b = by.get(r.denominator)!;
+        const value = a.throughput / b.throughput;
+        const processValues = a.processMs!.map((ms, i) => (value * b.processMs![i]!) / b.meanMs / (ms / a.meanMs));
+        return {
+          ...r,
+          value,
+          range: [Math.min(...processValues), Math.max(...processValues)] as [number, number],
+          processValues,
+          ...(r.atLeast !== undefined ? { pass: value >= r.atLeast } : {}),
+        };
       }),
     };
   };
@@ -158,7 +175,33 @@ export function fixtureBench(speed = 1, overrides: Record<string, number> = {}):
   };
 }
 
-export function fixtureDocument(opts: { speed?: number; overrides?: Record<string, number>; run?: RunResult } = {}): ReportDocument {
-  const b = fixtureBench(opts.speed ?? 1, opts.overrides ?? {});
-  return createReportDocument({ run: opts.run ?? fixtureRun(), benchmarks: b.suites, calibration: b.calibration, quick: true, generatedAt: '2026-11-25T00:00:00.000Z' });
+export const FIXTURE_COMMIT = '0123456789abcdef0123456789abcdef01234567';
+
+/**
+ * A quick-bench report. `sideBySide` adds the baseline build measured in the same
+ * job (FIXTURE_COMMIT) with its own speed/overrides.
+ */
+export function fixtureDocument(
+  opts: {
+    speed?: number;
+    overrides?: Record<string, number>;
+    run?: RunResult;
+    jitter?: number[];
+    sideBySide?: { speed?: number; overrides?: Record<string, number>; jitter?: number[] };
+  } = {},
+): ReportDocument {
+  const b = fixtureBench(opts.speed ?? 1, opts.overrides ?? {}, opts.jitter);
+  const side = opts.sideBySide ? fixtureBench(opts.sideBySide.speed ?? 1, opts.sideBySide.overrides ?? {}, opts.sideBySide.jitter) : undefined;
+  return createReportDocument({
+    run: opts.run ?? fixtureRun(),
+    benchmarks: b.suites,
+    calibration: b.calibration,
+    quick: true,
+    clock: 'cpu',
+    runner: { time: 40, iterations: 2, warmupTime: 10, warmupIterations: 1, clock: 'cpu' },
+    rounds: 5,
+    ...(side ? { sideBySide: { commit: FIXTURE_COMMIT, calibration: side.calibration, suites: side.suites } } : {}),
+    source: { commit: FIXTURE_COMMIT, dirty: false },
+    generatedAt: '2026-11-25T00:00:00.000Z',
+  });
 }

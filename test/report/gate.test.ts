@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, formatGateTable, type GateConfig } from '../../src/report/gate.ts';
 import { InputError } from '../../src/errors.ts';
-import { fixtureDocument, fixtureRun } from './fixtures.ts';
+import { FIXTURE_COMMIT, fixtureDocument, fixtureRun } from './fixtures.ts';
 
 test('identical documents pass every check, and every metric is compared', () => {
   const r = compareReports(fixtureDocument(), fixtureDocument());
@@ -11,7 +11,7 @@ test('identical documents pass every check, and every metric is compared', () =>
   assert.ok(r.checks.every((c) => c.verdict === 'pass'));
   // 6 cells × (metric leaves + baselineRatio + verdict) + 3 expectations + ratios.
   assert.ok(r.checks.some((c) => c.metric === 'smm-device/virtio-drain/seed=1: setVariable.latency.p99Ns'));
-  assert.ok(r.checks.some((c) => c.metric === 'drbg/ctr-drbg/raw-aes-ctr'));
+  assert.ok(r.checks.some((c) => c.metric === 'drbg/ctr-drbg/raw-aes-ctr bar'));
   assert.ok(r.checks.some((c) => c.metric === 'sts/battery ÷ calibration/js-scan'));
   assert.ok(r.checks.some((c) => c.metric === 'drbg/ctr-drbg ÷ calibration/aes-256-ctr'));
 });
@@ -24,7 +24,7 @@ test('a virtual metric drifting beyond its tolerance is a regression, listed fir
   assert.equal(r.regressions, 1);
   assert.equal(r.checks[0]!.metric, 'smm-device/virtio-drain/seed=1: setVariable.latency.p99Ns');
   assert.equal(r.checks[0]!.verdict, 'regression');
-  assert.match(r.checks[0]!.message!, /drifted from 160000 to 160160/);
+  assert.match(r.checks[0]!.message!, /changed from 160000 to 160160 \(\+0\.100 %\); .*no model parameter differs/);
   // An improvement is drift too: deterministic numbers must reproduce exactly.
   const run2 = fixtureRun();
   run2.cells[1]!.metrics.setVariable.completed += 1;
@@ -65,39 +65,62 @@ test('a missing cell is a regression; a new cell is not', () => {
   assert.equal(compareReports(fixtureDocument({ run }), fixtureDocument()).passed, true);
 });
 
-test('a uniformly slower machine (every wall-clock figure × 0.5) passes: ratios are unchanged', () => {
+test('a 0.1 % virtual change names the model parameters that differ, with enough digits to see it', () => {
+  const run = fixtureRun();
+  run.cells[4]!.metrics.setVariable.perVirtualSecond *= 1.001;
+  run.cells[4]!.parametersUsed[1]!.value = 1001;
+  const base = fixtureDocument();
+  const r = compareReports(base, fixtureDocument({ run }));
+  const c = r.checks.find((x) => x.verdict === 'regression')!;
+  assert.equal(c.metric, 'smm-device/virtio-drain/seed=1: setVariable.perVirtualSecond');
+  assert.match(c.message!, /parameters that differ: virtio-rng\.period 1000 → 1001/);
+  // Default tolerance is exact: a change in the 12th digit is caught and printed with the digits that differ.
+  const run2 = fixtureRun();
+  run2.cells[4]!.metrics.setVariable.latency.p99Ns = 160000.0000001;
+  const m = compareReports(base, fixtureDocument({ run: run2 })).checks[0]!.message!;
+  assert.match(m, /changed from 160000 to 160000\.0000001/);
+});
+
+test('fallback (no baseline build): a uniformly slower machine passes, per-process calibration ratios are unchanged', () => {
   const r = compareReports(fixtureDocument({ speed: 1 }), fixtureDocument({ speed: 0.5 }));
   assert.equal(r.passed, true, formatGateTable(r));
-  const ratios = r.checks.filter((c) => c.kind === 'ratio');
-  assert.ok(ratios.length >= 5);
-  for (const c of ratios) assert.ok(Math.abs(c.change!) < 1e-12, `${c.metric} changed by ${c.change}`);
+  const times = r.checks.filter((c) => c.kind === 'time');
+  assert.equal(times.length, 4);
+  for (const c of times) assert.ok(Math.abs(c.change!) < 1e-12, `${c.metric} changed by ${c.change}`);
 });
 
-test('a real regression in one ratio fails, naming it; the rest pass', () => {
-  // ctr-drbg 60 % slower on the same machine: its ratio to raw AES-CTR falls.
-  const r = compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'drbg/ctr-drbg': 0.4 } }));
+test('fallback: a task 1.5× slower relative to the machine fails, naming it; 1.1× is within the fallback effect', () => {
+  const r = compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'sts/battery': 1 / 1.5 } }));
   assert.equal(r.passed, false);
-  const failing = r.checks.filter((c) => c.verdict === 'regression').map((c) => c.metric);
-  // 1500·0.4/2300 = 0.26 is also below the ratio's 0.5 bar, which the baseline (0.65) met.
-  assert.deepEqual(failing.sort(), ['drbg/ctr-drbg ÷ calibration/aes-256-ctr', 'drbg/ctr-drbg/raw-aes-ctr', 'drbg/ctr-drbg/raw-aes-ctr bar']);
-  assert.match(r.checks.find((c) => c.metric === 'drbg/ctr-drbg/raw-aes-ctr')!.message!, /ratio fell 60\.0 %/);
-  assert.equal(r.checks.filter((c) => c.verdict !== 'pass').length, 3);
+  assert.deepEqual(r.checks.filter((c) => c.verdict === 'regression').map((c) => c.metric), ['sts/battery ÷ calibration/js-scan']);
+  assert.match(r.checks[0]!.message!, /\+50\.0 % time per call relative to calibration\/js-scan than in the baseline report \(median of 5 vs 5 processes; 99 % CI/);
+  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'sts/battery': 1 / 1.1 } })).passed, true);
 });
 
-test('the noise model: a drop within the allowance passes; high dispersion widens the limit', () => {
-  // 30 % drop, rme 1 %: within floor 0.5 (39 %) → pass.
-  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'sts/battery': 0.7 } })).passed, true);
-  // 55 % drop, rme 1 %: beyond floor + 3σ (σ = √4·0.51 % ≈ 1 %; limit ≈ −41 %) → regression.
-  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'sts/battery': 0.45 } })).passed, false);
-  // The same 55 % drop when both runs measured the task with rme 20 %: σ ≈ 14.5 %, limit ≈ 1 − e^−(0.5+0.43) ≈ −61 % → pass.
-  const noisy = (d: ReturnType<typeof fixtureDocument>) => {
-    for (const t of d.benchmarks!.suites[1]!.tasks) if (t.name === 'battery') t.rmePercent = 20;
-    return d;
-  };
-  const r = compareReports(noisy(fixtureDocument()), noisy(fixtureDocument({ overrides: { 'sts/battery': 0.45 } })));
-  assert.equal(r.passed, true);
-  const c = r.checks.find((x) => x.metric === 'sts/battery ÷ calibration/js-scan')!;
-  assert.match(c.limit, /^≥ -6\d\.\d %/);
+test('side by side: the baseline build of the same job is the reference; 1.10× slower fails, a slower job does not', () => {
+  // Both builds measured in this job at half speed: nothing changed.
+  const same = compareReports(fixtureDocument(), fixtureDocument({ speed: 0.5, sideBySide: { speed: 0.5 } }));
+  assert.equal(same.passed, true, formatGateTable(same));
+  assert.ok(same.checks.some((c) => c.metric === 'sts/battery' && c.kind === 'time'));
+  assert.ok(!same.checks.some((c) => c.metric.includes('÷ calibration')));
+  const slow = compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'sts/frequency': 1 / 1.1 }, sideBySide: {} }));
+  assert.deepEqual(slow.checks.filter((c) => c.verdict === 'regression').map((c) => c.metric), ['sts/frequency']);
+  assert.match(slow.checks[0]!.message!, /sts\/frequency: \+10\.0 % time per call than the baseline build in this job/);
+  // The same 10 % when the processes scatter ±15 %: the interval straddles no change → pass.
+  const noisy = [1, 1.15, 0.85, 1.1, 0.9];
+  const wide = compareReports(fixtureDocument(), fixtureDocument({ jitter: noisy.slice().reverse(), overrides: { 'sts/frequency': 1 / 1.1 }, sideBySide: { jitter: noisy } }));
+  assert.equal(wide.checks.find((c) => c.metric === 'sts/frequency')!.verdict, 'pass');
+  // Deterministic: the same samples give the same interval.
+  assert.deepEqual(wide.checks, compareReports(fixtureDocument(), fixtureDocument({ jitter: noisy.slice().reverse(), overrides: { 'sts/frequency': 1 / 1.1 }, sideBySide: { jitter: noisy } })).checks);
+});
+
+test('a missed bar fails the gate whatever the baseline did', () => {
+  // ctr-drbg at 0.4× speed: 1500·0.4/2300 = 0.26 < 0.5.
+  const r = compareReports(fixtureDocument(), fixtureDocument({ overrides: { 'drbg/ctr-drbg': 0.4 }, sideBySide: { overrides: { 'drbg/ctr-drbg': 0.4 } } }));
+  assert.equal(r.passed, false);
+  const bar = r.checks.find((c) => c.metric === 'drbg/ctr-drbg/raw-aes-ctr bar')!;
+  assert.equal(bar.verdict, 'below-bar');
+  assert.match(bar.message!, /= 0\.26087 \(range 0\.\d+–0\.\d+ over 5 processes\), below the bar 0\.5/);
 });
 
 test('documents that cannot be compared → InputError (exit 2)', () => {
@@ -114,9 +137,27 @@ test('documents that cannot be compared → InputError (exit 2)', () => {
   const full = fixtureDocument();
   full.benchmarks!.quick = false;
   assert.throws(() => assertComparable(base, full), /compare --quick with --quick/);
-  const cpu = fixtureDocument();
-  cpu.benchmarks!.clock = 'cpu';
-  assert.throws(() => assertComparable(base, cpu), /timed with the wall clock but current with the cpu clock/);
+  const refusals: Array<[(d: ReturnType<typeof fixtureDocument>) => void, RegExp]> = [
+    [(d) => (d.source!.dirty = true), /baseline: \/source\/dirty: .*re-baseline from a clean checkout/],
+    [(d) => delete d.benchmarks, /baseline: \/benchmarks: missing/],
+    [(d) => delete d.benchmarks!.calibration, /baseline: \/benchmarks\/calibration: missing/],
+    [(d) => delete d.benchmarks!.runner, /baseline: \/benchmarks\/runner: missing/],
+    [(d) => (d.benchmarks!.runner!.warmupIterations = 3), /runner settings .*"warmupIterations":3.* differ/],
+    [(d) => (d.environment.cpuModel = 'Other CPU'), /\/environment\/cpuModel 'Other CPU' differs.*measure side by side/],
+  ];
+  for (const [spoil, re] of refusals) {
+    const b = fixtureDocument();
+    spoil(b);
+    assert.throws(() => assertComparable(b, fixtureDocument()), (e: unknown) => e instanceof InputError && re.test(e.message) && !e.message.includes('\n'));
+  }
+  // Side by side, another machine's baseline report is fine (only its commit and virtual results are used)...
+  const elsewhere = fixtureDocument();
+  elsewhere.environment.cpuModel = 'Other CPU';
+  assertComparable(elsewhere, fixtureDocument({ sideBySide: {} }));
+  // ...but the build measured must be the baseline's commit.
+  const otherCommit = fixtureDocument();
+  otherCommit.source!.commit = 'f'.repeat(40);
+  assert.throws(() => assertComparable(otherCommit, fixtureDocument({ sideBySide: {} })), new RegExp(`sideBySide/commit ${FIXTURE_COMMIT.slice(0, 12)} is not the baseline's commit ffffffffffff`));
 });
 
 test('the table lists every check with regressions first and a summary line', () => {
@@ -124,7 +165,7 @@ test('the table lists every check with regressions first and a summary line', ()
   const text = formatGateTable(r);
   const lines = text.split('\n');
   assert.match(lines[0]!, /^metric\s+baseline\s+current\s+change\s+limit\s+verdict$/);
-  assert.match(lines[2]!, /^sts\/frequency ÷ calibration\/js-scan\s+3\.75\s+1\.875\s+-50\.0 %\s+≥ -\d+\.\d %.*REGRESSION$/);
+  assert.match(lines[2]!, /^sts\/frequency ÷ calibration\/js-scan\s+1\s+2\s+\+100\.0 %\s+slower < \+25\.0 % or CI ∋ 0 \(99 % CI \+\d+\.\d % … \+\d+\.\d %\)\s+REGRESSION$/);
   assert.equal(lines.filter((l) => / PASS$/.test(l)).length, r.checks.length - 1);
   assert.match(text, /gate: FAIL: \d+ checks, 1 regression\(s\)/);
 });

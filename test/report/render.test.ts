@@ -65,24 +65,32 @@ test('junit: one testcase per expectation and per gate check, failures carry the
   // Expression characters are escaped: '>=' in a name and a message.
   assert.match(xml, /name="setvariable\.rate &gt;= 50\/s"/);
   assert.match(xml, /<failure message="shared-virtio\/virtio-drain\/seed=1: expected setvariable\.rate &gt;= 50, got 10 \(setvariable\.rate &gt;= 50\/s\)"/);
-  assert.match(xml, /<testcase classname="gate" name="sts\/battery ÷ calibration\/js-scan" time="0">\n\s+<failure message="sts\/battery ÷ calibration\/js-scan: ratio fell 50\.0 %/);
+  assert.match(xml, /<testcase classname="gate" name="sts\/battery ÷ calibration\/js-scan" time="0">\n\s+<failure message="sts\/battery ÷ calibration\/js-scan: \+100\.0 % time per call/);
   assert.equal(xmlEscape('a<b>&"c\'\u0001'), 'a&lt;b&gt;&amp;&quot;c&apos;');
 });
 
 test('github-benchmark: customBiggerIsBetter entries for tasks, ratios and virtual SetVariable/s', () => {
-  const entries = renderGithubBenchmark(fixtureDocument());
+  const entries = renderGithubBenchmark(fixtureDocument({ speed: 0.5 }));
   for (const e of entries) {
-    assert.deepEqual(Object.keys(e).filter((k) => !['name', 'unit', 'value', 'extra'].includes(k)), []);
+    assert.deepEqual(Object.keys(e).filter((k) => !['name', 'unit', 'value', 'range', 'extra'].includes(k)), []);
     assert.equal(typeof e.name, 'string');
     assert.ok(Number.isFinite(e.value));
   }
   const by = new Map(entries.map((e) => [e.name, e]));
-  assert.equal(by.get('calibration/aes-256-ctr')!.value, 2400);
-  assert.equal(by.get('calibration/aes-256-ctr')!.unit, 'MB/s');
-  assert.equal(by.get('sts/battery')!.unit, 'Mbit/s');
+  // Ratios the gate uses, never absolute throughputs: the same on a machine twice as slow.
+  assert.ok(!entries.some((e) => e.name.startsWith('calibration/')));
+  assert.equal(by.get('sts/battery vs calibration/js-scan')!.unit, 'ratio');
+  assert.equal(by.get('sts/battery vs calibration/js-scan')!.value, 1);
   assert.equal(by.get('drbg/ctr-drbg/raw-aes-ctr')!.value, 1500 / 2300);
+  assert.match(by.get('drbg/ctr-drbg/raw-aes-ctr')!.range!, /^0\.\d+…0\.\d+$/);
   assert.equal(by.get('virtual/shared-virtio/virtio-drain/seed=1/setvariable')!.value, 10);
-  assert.equal(entries.length, 4 + 4 + 1 + 6);
+  assert.equal(entries.length, 4 + 1 + 6);
+  // A side-by-side run adds each task's speed against the baseline build; a 0 virtual rate is not exported.
+  const run = fixtureRun();
+  run.cells[0]!.metrics.setVariable.perVirtualSecond = 0;
+  const side = new Map(renderGithubBenchmark(fixtureDocument({ run, sideBySide: { overrides: { 'sts/battery': 2 } } })).map((e) => [e.name, e]));
+  assert.equal(side.get('sts/battery vs baseline build')!.value, 0.5);
+  assert.equal(side.get('virtual/shared-virtio/none/seed=1/setvariable'), undefined);
 });
 
 test('html: one self-contained file with every section and a figure per chart', async () => {
@@ -102,4 +110,12 @@ test('html: one self-contained file with every section and a figure per chart', 
   assert.ok(html.indexOf('<h2>Worst verdict per design</h2>') < html.indexOf('<h2>Failed expectations'));
   assert.match(html, /\.v-insecure\{background:#ecd5f5\}/);
   assert.doesNotMatch(html, /NaN|Infinity/);
+});
+
+test('junit of a bench run: a missed bar is a <failure> naming the ratio, its range and the bar', () => {
+  const ok = renderJUnit(fixtureDocument());
+  assert.match(ok, /<testsuite name="benchmark bars" tests="1" failures="0"/);
+  const xml = renderJUnit(fixtureDocument({ overrides: { 'drbg/ctr-drbg': 0.3 } }));
+  assert.match(xml, /<testsuites name="entropy-bench" tests="4" failures="2"/);
+  assert.match(xml, /<testcase classname="bench\.drbg" name="ctr-drbg\/raw-aes-ctr ≥ 0\.5" time="0">\n\s+<failure message="drbg\/ctr-drbg\/raw-aes-ctr = 0\.195652 \(range 0\.\d+–0\.\d+ over 5 processes\), below the bar 0\.5: ctr-drbg ÷ aes-256-ctr raw"/);
 });

@@ -28,7 +28,7 @@ interface GateOptions {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('gate')
-    .description('Compare a report against a baseline: virtual-time metrics with tight tolerances, wall-clock throughput as ratios to calibration tasks of the same run.')
+    .description('Compare a report against a baseline: virtual-time metrics exactly, wall-clock speed as distributions over fresh processes (side by side with the baseline build, or as ratios to calibration tasks).')
     .requiredOption('-b, --baseline <file>', 'baseline report.json (committed, e.g. reports/baseline.json)')
     .requiredOption('-c, --current <file>', 'report.json of this run (e.g. reports/latest/report.json)')
     .option('--config <file>', 'per-metric tolerances (YAML or JSON); see src/report/gate-config.ts')
@@ -40,17 +40,22 @@ export function register(program: Command, ctx: CliContext): void {
       `
 What is compared:
   virtual time   every numeric metric of every cell (but the simulation event count), its SetVariable
-                 ratio, verdict and expectation
-                 outcomes: deterministic, so any drift beyond the tolerance (default 1e-6 relative)
-                 is a regression; re-baseline with --update after an intended model change
-  wall clock     each suite's declared ratios (e.g. CTR_DRBG / raw AES-256-CTR) and every task's
-                 throughput ÷ a calibration task of the same run; a ratio regresses when
-                 ln(current/baseline) < −(floor + z·σ), σ from both runs' tinybench rme
-                 (defaults floor 0.5 ≈ 39 %, z 3). A uniformly slower machine is not a regression.
+                 ratio, verdict and expectation outcomes: deterministic, so compared exactly; a
+                 change names the model parameters that differ; re-baseline after an intended change
+  wall clock     each task's per-process medians over several fresh processes:
+                 side by side   when the current report was measured with --against (npm run bench --
+                                --against reports/baseline.json: the baseline commit built and run in
+                                the same job, processes alternating): a task fails when its median is
+                                ≥ 5 % slower AND the 99 % bootstrap interval of the ratio excludes 1
+                 fallback       per-process ratios to a calibration task of the same process, against
+                                the baseline report (same CPU model, Node, runner settings): ≥ 25 %
+  bars           each declared same-run ratio with a bar (e.g. CTR_DRBG ≥ 0.5 of raw AES-256-CTR,
+                 Hash_DRBG ≥ 0.8 of the node:crypto calls it must make) must hold now
 
 Output: a table of every check (baseline, current, change, limit, verdict), regressions first.
-Exit status: 0 = no regression, 1 = regression, 2 = the reports cannot be compared
-(different scenario digest, seed, scale or schema) or a bad file.
+Exit status: 0 = no regression, 1 = regression or a missed bar, 2 = the reports cannot be compared
+(scenario digest, seed, scale, runner settings, a dirty or benchmark-less baseline, another machine
+in fallback mode) or a bad file.
 
 Examples:
   entropy-bench gate --baseline reports/baseline.json --current reports/latest/report.json
