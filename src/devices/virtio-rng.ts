@@ -5,9 +5,13 @@
  * - one request queue of 8 buffers, served in FIFO order;
  * - `max-bytes` per `period` ms, a *fixed window started lazily*: the window timer is armed by
  *   the first `process()` after a refill (driver becoming ready, a kick, or a completion that
- *   left buffers queued), not on a grid; at expiry the quota is *reset* to max-bytes (unused
+ *   left buffers queued); it is a millisecond timer set to `qemu_clock_get_ms(VIRTUAL) + period`,
+ *   so it expires on the whole-ms grid, up to 1 ms before `start + period` in ns, plus the
+ *   timer-expiry latency (`timer-latency`); at expiry the quota is *reset* to max-bytes (unused
  *   quota is lost, no carry-over), queued buffers are served, and only the next `process()`
  *   opens a new window;
+ * - the backend (`-object rng-builtin|rng-random|rng-egd`) fills a request after its own latency
+ *   (`fill-latency-*`, measured on QEMU 7.2 TCG, test/fixtures/qemu/);
  * - quota 0 ⇒ buffers simply stay queued (no error, no short or zero completion) until the refill;
  * - a backend delivery subtracts its size from the quota and completes as many queued buffers
  *   as it covers (a buffer bigger than the delivery completes short); each `process()` asks
@@ -69,13 +73,57 @@ export const VIRTIO_RNG_PARAMS: ParamTable = [
     source: 'docs/model.md §0 row 5 (virtio_add_queue(vdev, 8, …))',
   },
   {
-    name: 'backend-latency',
+    name: 'backend',
+    type: 'string',
+    enum: ['builtin', 'random', 'egd'],
+    default: 'builtin',
+    description: 'QEMU rng backend object: rng-builtin (QEMU\'s own getrandom, the default), rng-random (a host file), rng-egd (an EGD daemon on a socket).',
+    source: 'QEMU hw/virtio/virtio-rng.c realize (rng-builtin when rng= is absent); backends/rng-*.c',
+  },
+  {
+    name: 'fill-latency-builtin',
     type: 'number',
     unit: 'ns',
-    default: 20000,
+    default: 12000,
     min: 0,
-    description: 'QEMU main-loop / bottom-half hop between a process() request and the backend filling it.',
-    source: 'estimate: docs/model.md §4.3 (virtio-rng round trip "tens of µs")',
+    description: 'rng-builtin: time from virtio_rng_request to the bytes pushed into the guest buffer (a bottom half on the main loop).',
+    source: 'measured on QEMU 7.2 TCG, kernel 6.1.192 (test/fixtures/qemu/*-builtin: request → push median 11–24 µs, of which host-source latency 2 µs)',
+  },
+  {
+    name: 'fill-latency-random',
+    type: 'number',
+    unit: 'ns',
+    default: 22000,
+    min: 0,
+    description: 'rng-random: request → push (a read of the host file when its fd polls readable).',
+    source: 'measured on QEMU 7.2 TCG, kernel 6.1.192 (test/fixtures/qemu/l1024-p1000-r64-random: request → push median 24 µs, less host-source latency 2 µs)',
+  },
+  {
+    name: 'fill-latency-egd',
+    type: 'number',
+    unit: 'ns',
+    default: 280000,
+    min: 0,
+    description: 'rng-egd: request → push (a blocking-read command to the EGD daemon over a socket and its reply).',
+    source: 'measured on QEMU 7.2 TCG, kernel 6.1.192, EGD server in node on a unix socket (test/fixtures/qemu/unlimited-r4096-egd: request → push mean 267 µs, median 116 µs; the mean sets bulk throughput)',
+  },
+  {
+    name: 'timer-latency',
+    type: 'number',
+    unit: 'ns',
+    default: 80000,
+    min: 0,
+    description: 'Delay between the rate-limit timer\'s ms deadline and check_rate_limit() running (QEMU main-loop timer expiry).',
+    source: 'measured on QEMU 7.2 TCG, kernel 6.1.192 (test/fixtures/qemu/*: refill trace minus its ms deadline, median ≈ 80 µs; outliers of 1–20 ms are host-load stalls)',
+  },
+  {
+    name: 'trace-limit',
+    type: 'integer',
+    default: 512,
+    min: 0,
+    max: 1000000,
+    description: 'Observability: device events (requests, pushes) and windows kept in the run result; the rest are counted.',
+    source: 'our choice (bounded result size)',
   },
   {
     name: 'notify-ns',
@@ -104,6 +152,32 @@ export interface VirtioRngRequest {
   postedAtNs: number;
 }
 
+/** One device trace event, as QEMU's virtio_rng_request / virtio_rng_pushed trace points log them. */
+export interface VirtioRngEvent {
+  t: number;
+  kind: 'request' | 'push';
+  /** request: bytes asked of the backend (0 when nothing is queued); push: bytes written into one buffer. */
+  size: number;
+  /** request: quota before it, clamped to [0, UINT32_MAX] as QEMU prints it; push: null. */
+  quota: number | null;
+  /** push: who posted the buffer. */
+  actor?: string;
+}
+
+/** One quota allotment: the initial quota, then one per refill (timer expiry). */
+export interface VirtioRngWindow {
+  /** Time of the refill that created the allotment (null for the initial quota). */
+  refillAt: number | null;
+  /** Time the window timer was armed (the first process() after the refill); null if never. */
+  start: number | null;
+  /** When the armed timer fires (ms deadline + timer latency); null if never armed. */
+  expiresAt: number | null;
+  /** Bytes charged against this allotment. */
+  bytes: number;
+}
+
+export type RngBackendKind = 'builtin' | 'random' | 'egd';
+
 export class VirtioRng {
   readonly present: boolean;
   readonly maxBytes: number;
@@ -129,8 +203,18 @@ export class VirtioRng {
   private exhaustedThisWindow = false;
   private slotWaiters: SimEvent<void>[] = [];
   private refillEvent: SimEvent<void>;
-  private readonly backendLatencyNs: number;
+  readonly backend: RngBackendKind;
+  /** Request → push latency of the selected backend. */
+  readonly fillLatencyNs: number;
+  readonly timerLatencyNs: number;
   readonly notifyNs: number;
+  private readonly traceLimit: number;
+  /** Observability (bounded by trace-limit): first N device events and allotments, and totals. */
+  readonly events: VirtioRngEvent[] = [];
+  eventCount = 0;
+  readonly windows: VirtioRngWindow[] = [];
+  windowCount = 0;
+  private current: VirtioRngWindow;
 
   constructor(
     private readonly sim: Sim,
@@ -144,8 +228,13 @@ export class VirtioRng {
     this.maxBytes = Math.min(num(params, 'max-bytes'), Number.MAX_SAFE_INTEGER);
     this.periodNs = num(params, 'period') * 1e6;
     this.queueSize = num(params, 'queue-size');
-    this.backendLatencyNs = num(params, 'backend-latency');
+    this.backend = (params['backend'] ?? 'builtin') as RngBackendKind;
+    this.fillLatencyNs = num(params, `fill-latency-${this.backend}`);
+    this.timerLatencyNs = num(params, 'timer-latency');
     this.notifyNs = num(params, 'notify-ns');
+    this.traceLimit = num(params, 'trace-limit');
+    this.current = { refillAt: null, start: null, expiresAt: null, bytes: 0 };
+    this.keepWindow(this.current);
     this.quotaRemaining = this.maxBytes; // realize: quota_remaining = max_bytes
     this.refillEvent = sim.event<void>('virtio-rng.refill');
   }
@@ -225,25 +314,43 @@ export class VirtioRng {
     }
     let avail = 0;
     for (const r of this.queue) avail += r.size;
-    if (avail === 0) return;
     const quota = Math.max(0, this.quotaRemaining);
+    // QEMU traces every process() of a ready device: bytes asked (capped by quota), quota left.
+    this.logEvent({ t: this.sim.now, kind: 'request', size: Math.min(avail, quota, UINT32_MAX), quota: Math.min(quota, UINT32_MAX) });
+    if (avail === 0) return;
     if (quota === 0) {
       this.noteExhausted();
       return;
     }
     const size = Math.min(avail, quota, UINT32_MAX);
     this.backendRequests++;
-    // The request reaches the backend after the main-loop hop and is served in the backend's
-    // FIFO order; the delivery (chr_read) runs when the host has produced the bytes.
-    const doneAt = this.host.reserve(size, this.sim.now + this.backendLatencyNs);
+    // The request is served in the backend's FIFO order after its fill latency; the delivery
+    // (chr_read) runs when the host has produced the bytes.
+    const doneAt = this.host.reserve(size, this.sim.now + this.fillLatencyNs);
     this.sim.at(doneAt, () => this.chrRead(this.host.deliver(size).bytes));
   }
 
   private openWindow(): void {
     const start = this.sim.now;
-    this.timer = this.sim.at(start + this.periodNs, () => this.checkRateLimit());
+    // timer_mod(rate_limit_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + period) on a ms timer:
+    // the deadline is on the whole-ms grid, not start + period in ns.
+    const deadline = (Math.floor(start / 1e6) * 1e6) + this.periodNs;
+    const expiresAt = deadline + this.timerLatencyNs;
+    this.timer = this.sim.at(expiresAt, () => this.checkRateLimit());
     this.activateTimer = false;
     this.windowStarts.push(start);
+    this.current.start = start;
+    this.current.expiresAt = expiresAt;
+  }
+
+  private logEvent(e: VirtioRngEvent): void {
+    this.eventCount++;
+    if (this.events.length < this.traceLimit) this.events.push(e);
+  }
+
+  private keepWindow(w: VirtioRngWindow): void {
+    this.windowCount++;
+    if (this.windows.length < this.traceLimit) this.windows.push(w);
   }
 
   private noteExhausted(): void {
@@ -260,12 +367,14 @@ export class VirtioRng {
     if (!this.ready || bytes.length === 0) return; // no data (failed host) leaves buffers queued
     this.quotaRemaining -= bytes.length;
     this.bytesCharged += bytes.length;
+    this.current.bytes += bytes.length;
     let offset = 0;
     while (offset < bytes.length && this.queue.length > 0) {
       const req = this.queue.shift()!;
       const take = Math.min(req.size, bytes.length - offset);
       const chunk = bytes.slice(offset, offset + take);
       offset += take;
+      this.logEvent({ t: this.sim.now, kind: 'push', size: take, quota: null, actor: req.ctx.actor });
       this.deliver(req.ctx, chunk);
       req.done.succeed(chunk);
       const w = this.slotWaiters.shift();
@@ -286,6 +395,8 @@ export class VirtioRng {
     this.timer = null;
     this.refills++;
     this.quotaRemaining = this.maxBytes;
+    this.current = { refillAt: this.sim.now, start: null, expiresAt: null, bytes: 0 };
+    this.keepWindow(this.current);
     this.exhaustedThisWindow = false;
     const ev = this.refillEvent;
     this.refillEvent = this.sim.event<void>('virtio-rng.refill');
@@ -312,7 +423,8 @@ export class VirtioRng {
         const take = Math.min(n, quota);
         this.quotaRemaining -= take;
         this.bytesCharged += take;
-        yield this.backendLatencyNs;
+        this.current.bytes += take;
+        yield this.fillLatencyNs;
         return yield* this.host.read(take);
       }
       this.noteExhausted();

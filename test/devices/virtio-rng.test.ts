@@ -40,6 +40,29 @@ test('max-bytes=1024, period=1000: a 4096-byte OVMF request completes in 4 windo
   assert.equal(d.bytesCharged, 4096);
 });
 
+test('ms timer grid: the window timer fires at floor(start in ms) + period, plus timer-latency', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000, 'timer-latency': 400_000 });
+  const refills: number[] = [];
+  b.sim.spawn('guest', (function* () {
+    yield 2.7 * MS; // the driver becomes ready at 2.7 ms: window 1 opens at 2.7 ms
+    d.setDriverOk(true);
+    for (let i = 0; i < 3; i++) {
+      const r = d.post(OS, 64)!;
+      d.notify();
+      yield r.done;
+      refills.push(d.refills);
+    }
+  })());
+  b.sim.run();
+  assert.equal(d.windowStarts[0], 2.7 * MS);
+  // deadline 2 ms + 1000 ms (0.7 ms before start + period), refill 0.4 ms later
+  assert.deepEqual(d.windows.slice(0, 2).map((w) => w.expiresAt), [1002.4 * MS, 2002.4 * MS]);
+  assert.equal(d.windows[1]!.refillAt, 1002.4 * MS);
+  assert.deepEqual(d.windows.map((w) => w.bytes), [64, 64, 64]);
+  assert.deepEqual(refills, [0, 1, 2]);
+});
+
 test('unused quota does not carry over; the window starts at the first request after a refill', () => {
   const b = bench();
   const d = virtio(b, { 'max-bytes': 1024, period: 1000 });
@@ -193,12 +216,16 @@ test('§1.2 FIFO + partial fill: a buffer ≥ max-bytes queued ahead takes the w
   assert.equal(smm.done.triggered, false);
   assert.equal(d.queued, 1);
   // Buffers remained, so chr_read called process() again: that opened the next window at the
-  // delivery (after the refill), so the SMM buffer waits a full period more.
+  // delivery (after the refill), so the SMM buffer waits a full period more. QEMU arms the timer
+  // at qemu_clock_get_ms() + period: the deadline is 2000 ms on the ms grid (not w2 + 1000 ms),
+  // and the refill runs timer-latency after it.
   const w2 = d.windowStarts[1]!;
   assert.ok(w2 > 1000 * MS && w2 < 1001 * MS, `window 2 at ${w2}`);
-  b.sim.run(w2 + 1000 * MS - 1);
+  const refill2 = 2000 * MS + d.timerLatencyNs;
+  assert.ok(refill2 < w2 + 1000 * MS, 'the grid deadline is earlier than start + period');
+  b.sim.run(refill2 - 1);
   assert.equal(smm.done.triggered, false); // still window 2
-  b.sim.run(w2 + 1001 * MS);
+  b.sim.run(refill2 + 1 * MS);
   assert.equal(smm.done.value!.length, 32); // served at the 2nd refill: waited 1.5 periods
   assert.equal(b.metrics.bytesByConsumer['smm'], 32);
   assert.equal(b.metrics.bytesByConsumer['drain'], 2048);

@@ -32,6 +32,7 @@ export const COMMANDS: Array<LazyCommand | RegisterCommand> = [
   { name: 'drbg', load: () => import('./drbg.ts') },
   { name: 'run', load: () => import('./run.ts') },
   { name: 'list', load: () => import('./list.ts') },
+  { name: 'qemu', load: () => import('./qemu.ts') },
   { name: 'report', load: () => import('./report.ts') },
   { name: 'gate', load: () => import('./gate.ts') },
 ];

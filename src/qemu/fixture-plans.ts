@@ -1,0 +1,58 @@
+/**
+ * The capture plans behind test/fixtures/qemu/ (docs/qemu-trace.md §Fixtures): the rate limits
+ * 1024/1000, 4096/2000, 1000/1000 and 100/1000 (bytes/ms), read sizes 64 and 4096, idle gaps and
+ * partial windows, two readers, a device reset, the three backends, and unlimited bulk reads.
+ * Each is a few seconds of guest time so a TCG capture stays short.
+ * `entropy-bench qemu capture --fixture NAME` re-captures one.
+ */
+import { INT64_MAX, type CapturePlan, type ReaderSpec } from './plan.ts';
+
+const reader = (tag: string, size: number, total: number, deadlineMs: number, extra: Partial<ReaderSpec> = {}): ReaderSpec => ({
+  tag,
+  size,
+  total,
+  deadlineMs,
+  pauseEvery: 0,
+  pauseMs: 0,
+  startDelayMs: 0,
+  ...extra,
+});
+
+const UNLIMITED = INT64_MAX;
+
+export const FIXTURE_PLANS: readonly CapturePlan[] = [
+  { name: 'l1024-p1000-r64-builtin', backend: 'builtin', maxBytes: 1024, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 64, 4096, 3600)] }] },
+  { name: 'l1024-p1000-r4096-builtin', backend: 'builtin', maxBytes: 1024, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 4096, 8192, 5200)] }] },
+  { name: 'l4096-p2000-r4096-builtin', backend: 'builtin', maxBytes: 4096, periodMs: 2000, steps: [{ op: 'read', readers: [reader('a', 4096, 12288, 4500)] }] },
+  {
+    name: 'l4096-p2000-r64-gaps-builtin',
+    backend: 'builtin',
+    maxBytes: 4096,
+    periodMs: 2000,
+    steps: [{ op: 'read', readers: [reader('a', 64, 8192, 4500, { pauseEvery: 16, pauseMs: 700 })] }],
+  },
+  { name: 'l1000-p1000-r64-builtin', backend: 'builtin', maxBytes: 1000, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 64, 3000, 3000)] }] },
+  { name: 'l100-p1000-r64-builtin', backend: 'builtin', maxBytes: 100, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 64, 640, 2500)] }] },
+  {
+    name: 'l1024-p1000-two-readers-builtin',
+    backend: 'builtin',
+    maxBytes: 1024,
+    periodMs: 1000,
+    steps: [{ op: 'read', readers: [reader('a', 64, 4096, 3000), reader('b', 64, 4096, 3000, { startDelayMs: 300 })] }],
+  },
+  {
+    name: 'l1024-p1000-reset-builtin',
+    backend: 'builtin',
+    maxBytes: 1024,
+    periodMs: 1000,
+    steps: [{ op: 'read', readers: [reader('a', 64, 1536, 2500)] }, { op: 'reset' }, { op: 'read', readers: [reader('b', 64, 1536, 2500)] }],
+  },
+  { name: 'l1024-p1000-r64-random', backend: 'random', maxBytes: 1024, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 64, 3072, 2600)] }] },
+  { name: 'l1024-p1000-r64-egd', backend: 'egd', maxBytes: 1024, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 64, 3072, 2600)] }] },
+  { name: 'unlimited-r4096-builtin', backend: 'builtin', maxBytes: UNLIMITED, periodMs: 65536, steps: [{ op: 'read', readers: [reader('a', 4096, 262144, 2500)] }] },
+  { name: 'unlimited-r4096-egd', backend: 'egd', maxBytes: UNLIMITED, periodMs: 65536, steps: [{ op: 'read', readers: [reader('a', 4096, 131072, 2500)] }] },
+];
+
+export function findFixturePlan(name: string): CapturePlan | undefined {
+  return FIXTURE_PLANS.find((p) => p.name === name);
+}

@@ -1,0 +1,116 @@
+/**
+ * The tiny guest `entropy-bench qemu capture` boots (docs/qemu-trace.md §Guest): the host's Debian
+ * kernel (/boot/vmlinuz-*), an initramfs built here from the host's static busybox, the kernel's
+ * virtio modules (Debian builds virtio and virtio-rng as modules), and the reader program
+ * src/qemu/guest/hwread.c compiled with `gcc -static` on the user's machine. Nothing is
+ * downloaded: every piece comes from installed Debian packages.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { newcArchive, type CpioEntry } from './cpio.ts';
+import { initScript, VIRTIO_MODULES, type CapturePlan } from './plan.ts';
+
+export const INSTALL_HINT =
+  'install them (Debian/Ubuntu, as root: apt-get install qemu-system-x86 linux-image-amd64 busybox-static gcc libc6-dev)';
+
+/** A tool or file the capture needs is missing: one line naming it and how to install it. */
+export class MissingToolError extends Error {
+  override readonly name = 'MissingToolError';
+}
+
+export interface HostGuestParts {
+  qemu: string;
+  kernel: string;
+  /** Kernel release, e.g. '6.1.0-57-amd64'. */
+  release: string;
+  modulesDir: string;
+  busybox: string;
+  gcc: string;
+  /** virtio-rng compiled into the kernel (no module to load or reload). */
+  rngBuiltin: boolean;
+}
+
+function which(cmd: string): string | null {
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    const p = join(dir, cmd);
+    if (dir !== '' && existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** Finds everything the capture needs on this host, newest kernel first; throws MissingToolError. */
+export function findHostParts(): HostGuestParts {
+  const qemu = which('qemu-system-x86_64');
+  if (qemu === null) throw new MissingToolError(`qemu-system-x86_64 not found on PATH: ${INSTALL_HINT}`);
+  const gcc = which('gcc');
+  if (gcc === null) throw new MissingToolError(`gcc not found on PATH (the guest reader is compiled with gcc -static): ${INSTALL_HINT}`);
+  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p) && isStatic(p));
+  if (busybox === undefined) throw new MissingToolError(`no statically linked /bin/busybox: ${INSTALL_HINT}`);
+  const kernels = existsSync('/boot') ? readdirSync('/boot').filter((f) => f.startsWith('vmlinuz-')).sort().reverse() : [];
+  for (const k of kernels) {
+    const release = k.slice('vmlinuz-'.length);
+    const modulesDir = join('/lib/modules', release);
+    if (!existsSync(join(modulesDir, 'modules.dep'))) continue;
+    const config = join('/boot', `config-${release}`);
+    const rngBuiltin = existsSync(config) && /^CONFIG_HW_RANDOM_VIRTIO=y$/m.test(readFileSync(config, 'utf8'));
+    return { qemu, kernel: join('/boot', k), release, modulesDir, busybox, gcc, rngBuiltin };
+  }
+  throw new MissingToolError(`no /boot/vmlinuz-* with its /lib/modules tree: ${INSTALL_HINT}`);
+}
+
+function isStatic(path: string): boolean {
+  // A static ELF has no PT_INTERP program header; checking for the interpreter path string is
+  // enough to tell Debian's busybox-static from the dynamic busybox.
+  const head = readFileSync(path).subarray(0, 4096);
+  return head[0] === 0x7f && !Buffer.from(head).includes('/lib64/ld-linux');
+}
+
+/** modules.dep paths of the virtio transport and virtio-rng, checked to exist uncompressed. */
+function modulePaths(parts: HostGuestParts): Map<string, string> {
+  const dep = readFileSync(join(parts.modulesDir, 'modules.dep'), 'utf8');
+  const out = new Map<string, string>();
+  const wanted = [...VIRTIO_MODULES, ...(parts.rngBuiltin ? [] : ['virtio-rng'])];
+  for (const line of dep.split('\n')) {
+    const path = line.split(':')[0] ?? '';
+    const base = path.split('/').pop() ?? '';
+    for (const m of wanted) if (base === `${m}.ko`) out.set(m, join(parts.modulesDir, path));
+  }
+  // A module missing from modules.dep is built in: fine for the virtio transport; a built-in
+  // virtio-rng cannot be reloaded (reset steps are then skipped and noted in the trace).
+  return out;
+}
+
+/** Compiles hwread.c statically into `outPath`. */
+export function compileReader(parts: HostGuestParts, outPath: string): void {
+  const src = fileURLToPath(new URL('./guest/hwread.c', import.meta.url));
+  try {
+    execFileSync(parts.gcc, ['-static', '-O2', '-o', outPath, src], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    const msg = String((e as { stderr?: Buffer }).stderr ?? e).split('\n').find((l) => l.trim() !== '') ?? 'failed';
+    throw new MissingToolError(`gcc -static could not build the guest reader (${msg.trim()}): ${INSTALL_HINT}`);
+  }
+}
+
+/** The initramfs for `plan`: busybox, hwread, the virtio modules and a generated /init. */
+export function buildInitramfs(parts: HostGuestParts, plan: CapturePlan, readerBinary: string): Uint8Array {
+  const mods = modulePaths(parts);
+  const loaded = VIRTIO_MODULES.filter((m) => mods.has(m));
+  const rngBuiltin = parts.rngBuiltin || !mods.has('virtio-rng');
+  const entries: CpioEntry[] = [
+    { path: 'bin', kind: 'dir', perm: 0o755 },
+    { path: 'dev', kind: 'dir', perm: 0o755 },
+    { path: 'dev/console', kind: 'char', perm: 0o600, rdevMajor: 5, rdevMinor: 1 },
+    { path: 'proc', kind: 'dir', perm: 0o755 },
+    { path: 'sys', kind: 'dir', perm: 0o755 },
+    { path: 'tmp', kind: 'dir', perm: 0o1777 },
+    { path: 'mod', kind: 'dir', perm: 0o755 },
+    { path: 'bin/busybox', kind: 'file', perm: 0o755, data: readFileSync(parts.busybox) },
+    { path: 'bin/sh', kind: 'symlink', perm: 0o777, data: 'busybox' },
+    { path: 'bin/hwread', kind: 'file', perm: 0o755, data: readFileSync(readerBinary) },
+    { path: 'init', kind: 'file', perm: 0o755, data: initScript(plan, loaded, rngBuiltin) },
+  ];
+  for (const [m, p] of mods) entries.push({ path: `mod/${m}.ko`, kind: 'file', perm: 0o644, data: readFileSync(p) });
+  return newcArchive(entries);
+}

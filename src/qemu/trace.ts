@@ -1,0 +1,165 @@
+/**
+ * The trace directory `entropy-bench qemu capture` writes and `qemu compare` reads
+ * (docs/qemu-trace.md). Three files, all times in integer ns on QEMU's virtual clock
+ * (QEMU_CLOCK_VIRTUAL, 0 = the VM started running):
+ *
+ * - params.json: format/version, the plan (device settings + guest steps), what ran it (QEMU
+ *   version, accelerator, kernel release and version) and the guest↔host alignment;
+ * - device.tsv: QEMU's own `virtio_rng_request` (bytes asked, quota left) and `virtio_rng_pushed`
+ *   (bytes written into one guest buffer) trace events;
+ * - readers.tsv: every read(2) completion of every guest reader, plus its start and its end
+ *   (done; pending = a read still blocked at the deadline; cut = stopped by the deadline between reads).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.ts';
+import { checkPlan, type CapturePlan } from './plan.ts';
+
+export const TRACE_FORMAT = 'entropy-bench-qemu-trace';
+export const TRACE_VERSION = 1;
+
+export interface DeviceEvent {
+  t: number;
+  kind: 'request' | 'push';
+  /** request: bytes asked of the backend (virtqueue bytes, capped by quota); push: bytes written. */
+  size: number;
+  /** request: quota left before it (QEMU prints the quota clamped to [0, UINT32_MAX]). */
+  quota: number | null;
+}
+
+export interface ReaderTrace {
+  tag: string;
+  /** Plan step index the reader belongs to. */
+  step: number;
+  size: number;
+  total: number;
+  startNs: number;
+  /** Completions: time and bytes returned (0 = EOF, negative = -errno). */
+  reads: Array<{ t: number; n: number }>;
+  end: { t: number; status: 'done' | 'pending' | 'cut' | 'error'; pendingSinceNs: number | null };
+}
+
+export interface TraceMark {
+  label: string;
+  /** Guest CLOCK_MONOTONIC bracketing the traced config-space read, ns. */
+  guestBeforeNs: number;
+  guestAfterNs: number;
+  /** Host trace time of that read, virtual-clock ns (null if it was not found). */
+  virtualNs: number | null;
+}
+
+export interface TraceParams {
+  format: string;
+  version: number;
+  plan: CapturePlan;
+  qemu: { version: string; accel: 'tcg' | 'kvm'; machine: string };
+  kernel: { release: string; version: string; rngBuiltin: boolean };
+  /** virtual ns = guest CLOCK_MONOTONIC ns + guestOffsetNs (from the first synced mark). */
+  alignment: { guestOffsetNs: number; uncertaintyNs: number; marks: TraceMark[] };
+  /** Guest time of each step's first mark, virtual ns (where reset/probe happened etc.). */
+  stepStartsNs: number[];
+  /** Virtual time of the virtio-rng probe (driver load) and of the end of the plan. */
+  probeNs: number;
+  endNs: number;
+  notes: string[];
+}
+
+export interface QemuTrace {
+  dir: string;
+  params: TraceParams;
+  device: DeviceEvent[];
+  readers: ReaderTrace[];
+}
+
+const DEVICE_HEADER = 't_ns\tevent\tsize\tquota';
+const READERS_HEADER = 't_ns\treader\tstep\tevent\tvalue';
+
+/** Writes a trace directory (creating it). */
+export function writeTrace(dir: string, params: TraceParams, device: readonly DeviceEvent[], readers: readonly ReaderTrace[]): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'params.json'), JSON.stringify(params, null, 2) + '\n');
+  const d = [DEVICE_HEADER, ...device.map((e) => `${e.t}\t${e.kind}\t${e.size}\t${e.quota ?? ''}`)];
+  writeFileSync(join(dir, 'device.tsv'), d.join('\n') + '\n');
+  const r = [READERS_HEADER];
+  for (const rd of readers) {
+    r.push(`${rd.startNs}\t${rd.tag}\t${rd.step}\tstart\t${rd.size}/${rd.total}`);
+    for (const x of rd.reads) r.push(`${x.t}\t${rd.tag}\t${rd.step}\tread\t${x.n}`);
+    r.push(`${rd.end.t}\t${rd.tag}\t${rd.step}\t${rd.end.status}\t${rd.end.pendingSinceNs ?? ''}`);
+  }
+  writeFileSync(join(dir, 'readers.tsv'), r.join('\n') + '\n');
+}
+
+function intField(file: string, line: number, name: string, s: string | undefined): number {
+  if (s === undefined || !/^-?\d+$/.test(s)) throw new InputError(`${file}: line ${line}: ${name} ${JSON.stringify(s ?? '')} is not an integer`);
+  return Number(s);
+}
+
+function tsvRows(file: string, header: string): string[][] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  if (lines[0] !== header) throw new InputError(`${file}: line 1: expected the header "${header.replace(/\t/g, '\\t')}"`);
+  const rows: string[][] = [];
+  for (let i = 1; i < lines.length; i++) if (lines[i] !== '') rows.push(lines[i]!.split('\t'));
+  return rows;
+}
+
+/** Reads and checks a trace directory; bad input is an InputError naming file, line and field. */
+export function readTrace(dir: string): QemuTrace {
+  const pFile = join(dir, 'params.json');
+  if (!existsSync(pFile)) throw new InputError(`${dir}: not a trace directory (no params.json)`);
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(pFile, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new InputError(`${pFile}: not valid JSON (${(e as Error).message})`);
+  }
+  if (raw.format !== TRACE_FORMAT) throw new InputError(`${pFile}: format ${JSON.stringify(raw.format)}, expected "${TRACE_FORMAT}"`);
+  if (raw.version !== TRACE_VERSION) throw new InputError(`${pFile}: version ${JSON.stringify(raw.version)}, expected ${TRACE_VERSION}`);
+  const plan = checkPlan(`${pFile}: plan`, raw.plan);
+  for (const k of ['probeNs', 'endNs'] as const) {
+    if (typeof raw[k] !== 'number' || !Number.isFinite(raw[k])) throw new InputError(`${pFile}: ${k}: expected a number`);
+  }
+  if (!Array.isArray(raw.stepStartsNs) || raw.stepStartsNs.length !== plan.steps.length) {
+    throw new InputError(`${pFile}: stepStartsNs: expected one time per plan step (${plan.steps.length})`);
+  }
+  const params = { ...(raw as unknown as TraceParams), plan };
+
+  const dFile = join(dir, 'device.tsv');
+  const device: DeviceEvent[] = tsvRows(dFile, DEVICE_HEADER).map((f, i) => {
+    const line = i + 2;
+    const kind = f[1];
+    if (kind !== 'request' && kind !== 'push') throw new InputError(`${dFile}: line ${line}: event ${JSON.stringify(kind)}, expected request or push`);
+    return {
+      t: intField(dFile, line, 't_ns', f[0]),
+      kind,
+      size: intField(dFile, line, 'size', f[2]),
+      quota: kind === 'request' ? intField(dFile, line, 'quota', f[3]) : null,
+    };
+  });
+
+  const rFile = join(dir, 'readers.tsv');
+  const readers: ReaderTrace[] = [];
+  const open = new Map<string, ReaderTrace>();
+  tsvRows(rFile, READERS_HEADER).forEach((f, i) => {
+    const line = i + 2;
+    const t = intField(rFile, line, 't_ns', f[0]);
+    const tag = f[1] ?? '';
+    const step = intField(rFile, line, 'step', f[2]);
+    const key = `${step}/${tag}`;
+    const ev = f[3];
+    if (ev === 'start') {
+      const m = /^(\d+)\/(\d+)$/.exec(f[4] ?? '');
+      if (m === null) throw new InputError(`${rFile}: line ${line}: value ${JSON.stringify(f[4])}, expected SIZE/TOTAL`);
+      const r: ReaderTrace = { tag, step, size: Number(m[1]), total: Number(m[2]), startNs: t, reads: [], end: { t, status: 'pending', pendingSinceNs: null } };
+      open.set(key, r);
+      readers.push(r);
+      return;
+    }
+    const r = open.get(key);
+    if (r === undefined) throw new InputError(`${rFile}: line ${line}: reader ${tag} of step ${step} has no start line before it`);
+    if (ev === 'read') r.reads.push({ t, n: intField(rFile, line, 'value', f[4]) });
+    else if (ev === 'done' || ev === 'pending' || ev === 'cut' || ev === 'error') {
+      r.end = { t, status: ev, pendingSinceNs: f[4] === undefined || f[4] === '' ? null : intField(rFile, line, 'value', f[4]) };
+    } else throw new InputError(`${rFile}: line ${line}: event ${JSON.stringify(ev)}, expected start, read, done, pending, cut or error`);
+  });
+  return { dir, params, device, readers };
+}
