@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// Entry point: registers tsx so the TypeScript sources run directly on Node 20
-// (which has no type stripping), then hands over to the commander wiring.
-import { register } from 'tsx/esm/api';
+// Entry point: runs the compiled JavaScript in dist/ (`npm run build`, which `npm ci` runs) with
+// plain node. ENTROPY_BENCH_FROM_SOURCE=1 runs the TypeScript in src/ through tsx instead, as
+// the tests do, so that they exercise the sources as they are and not the last build.
+import { existsSync } from 'node:fs';
 
-register();
+const FROM_SOURCE = process.env.ENTROPY_BENCH_FROM_SOURCE === '1';
+const COMPILED = new URL('../dist/cli.js', import.meta.url);
+if (!FROM_SOURCE && !existsSync(COMPILED)) {
+  process.stderr.write('entropy-bench: dist/cli.js not found: the JavaScript is not built; run `npm run build` (npm ci does it too)\n');
+  process.exit(3);
+}
 // `entropy-bench ... | head` closes the pipe early: that is the reader's choice, not an error,
 // so end quietly instead of printing a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -23,7 +29,14 @@ const internalFailure = (e) => {
 process.on('uncaughtException', internalFailure);
 process.on('unhandledRejection', internalFailure);
 try {
-  const { main } = await import('../src/cli/index.ts');
+  let main;
+  if (FROM_SOURCE) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import('../src/cli/index.ts'));
+  } else {
+    ({ main } = await import(COMPILED.href));
+  }
   process.exitCode = await main(process.argv);
 } catch (e) {
   internalFailure(e);

@@ -7,22 +7,22 @@
  * start-up costs what that command needs and no more.
  */
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import { isInputError } from '../errors.ts';
 import { COMMANDS, type RegisterCommand } from './commands/index.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, type CliContext } from './context.ts';
+import { packageVersion } from '../entry-points.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-export const VERSION: string = pkg.version;
+export const VERSION: string = packageVersion();
 
 /**
  * The registrations `argv` needs: when its first argument names a command, that
  * command alone (its help and errors do not mention the others); anything else
  * (no argument, --help, --version, `help <cmd>`, an unknown name, which commander
- * answers with suggestions) gets every command, in order.
+ * answers with suggestions) gets every command, in order; `--version` alone needs none.
  */
 async function registrations(argv: readonly string[] | undefined): Promise<RegisterCommand[]> {
   const first = argv?.[2];
+  if (argv?.length === 3 && (first === '--version' || first === '-V')) return [];
   const wanted = COMMANDS.some((c) => typeof c !== 'function' && c.name === first) ? first : undefined;
   const out: RegisterCommand[] = [];
   for (const c of COMMANDS) {

@@ -13,9 +13,9 @@
  *   measured in the same run). Kept apart, like `generatedAt`, so that
  *   `deterministicPart()` can drop both and compare the rest byte for byte.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { packageVersion } from '../entry-points.ts';
 import { InputError } from '../errors.ts';
 import { inputName, readInputText } from '../io/input.ts';
 import type { RunResult, CellResult } from '../scenario/result.ts';
@@ -62,8 +62,7 @@ export type RunResultFitsSchema = Assignable<RunResult, RunShape>;
 const TOOL_NAME = 'entropy-bench';
 
 function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageVersion();
 }
 
 /** Where the document was produced (same machine → same values). */

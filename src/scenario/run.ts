@@ -5,6 +5,7 @@
  * whatever thread finished first, and nothing reads the wall clock, so the same
  * scenario + seed gives byte-identical JSON for any `jobs`.
  */
+import { workerEntry } from '../entry-points.ts';
 import { InputError } from '../errors.ts';
 import { runCell, type CellRun } from './cell.ts';
 import { evaluateExpectation } from './expectation.ts';
@@ -95,8 +96,7 @@ async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions[
   }
   const { Piscina } = await import('piscina');
   const pool = new Piscina({
-    filename: new URL('./worker.ts', import.meta.url).href,
-    execArgv: ['--import', 'tsx'],
+    ...workerEntry('scenario-cell-worker'),
     minThreads: Math.min(jobs, total),
     maxThreads: Math.min(jobs, total),
   });

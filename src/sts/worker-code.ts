@@ -2,7 +2,9 @@
  * The code a battery worker thread runs (./battery-worker.ts), as plain
  * JavaScript when possible.
  *
- * Why: a worker loaded through tsx (`--import tsx`) compiles nothing once the
+ * Compiled (dist/, what the `entropy-bench` executable runs) that is simply
+ * dist/sts-battery-worker.js (see ../entry-points.ts). What follows is for the
+ * TypeScript tree that tests and `npm run bench` run through tsx. Why: a worker loaded through tsx (`--import tsx`) compiles nothing once the
  * cache is warm but still starts the tsx loader and, on Node 20, a separate
  * module-hooks thread: ~0.7-1 s and ~20 MB more per worker than plain
  * JavaScript. So the worker's module graph (the 15 tests, the FFT, the special
@@ -18,6 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { COMPILED, workerEntry } from '../entry-points.ts';
 
 export interface WorkerCode {
   /** File URL of the worker module. */
@@ -30,9 +33,9 @@ export interface WorkerCode {
 
 const ENTRY = new URL('./battery-worker.ts', import.meta.url);
 
-/** The TypeScript worker, loaded through tsx. */
+/** The worker as the running tree has it: the TypeScript file through tsx, or the compiled one. */
 export function tsxWorkerCode(): WorkerCode {
-  return { filename: ENTRY.href, execArgv: ['--import', 'tsx'], dispose() {} };
+  return { ...workerEntry('sts-battery-worker'), dispose() {} };
 }
 
 /**
@@ -93,6 +96,7 @@ function store(code: Uint8Array, files: string[], before: string | undefined, pr
 
 /** The worker bundled to one JavaScript file, or the tsx worker when bundling is not possible. */
 export async function bundledWorkerCode(): Promise<WorkerCode> {
+  if (COMPILED) return { ...workerEntry('sts-battery-worker'), dispose() {} };
   const previous = readManifest();
   const before = previous ? contentHash(previous) : undefined;
   if (before !== undefined) {

@@ -54,7 +54,7 @@ test('the executable turns an error that escapes main into exit 3 and one line',
       'list',
       'designs',
     ],
-    { encoding: 'utf8', env: { ...process.env, BIN: new URL('../../bin/entropy-bench.js', import.meta.url).href }, timeout: 60_000 },
+    { encoding: 'utf8', env: { ...process.env, ENTROPY_BENCH_FROM_SOURCE: '1', BIN: new URL('../../bin/entropy-bench.js', import.meta.url).href }, timeout: 60_000 },
   );
   assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stderr, 'entropy-bench: internal failure (exit 3, no verdict): abort("OOM")\n');

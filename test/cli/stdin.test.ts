@@ -1,6 +1,7 @@
 /**
  * `-` reads standard input in every command that reads a file, with the same
- * result as the file itself. These spawn the real CLI (bin/entropy-bench.js):
+ * result as the file itself. These spawn the real CLI (bin/entropy-bench.js, on
+ * the sources: ENTROPY_BENCH_FROM_SOURCE=1):
  * standard input is file descriptor 0 of a process, not something an
  * in-process call can fake.
  */
@@ -17,7 +18,7 @@ const BIN = fileURLToPath(new URL('../../bin/entropy-bench.js', import.meta.url)
 const dir = mkdtempSync(join(tmpdir(), 'stdin-cli-'));
 
 function cli(args: string[], input?: Uint8Array | string): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input: input ?? '', encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { input: input ?? '', env: { ...process.env, ENTROPY_BENCH_FROM_SOURCE: '1' }, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -11,6 +11,7 @@
  * the round where everything settled are cancelled when the pool is destroyed.
  */
 import { Piscina } from 'piscina';
+import { workerEntry } from '../../entry-points.ts';
 import { roundGenerator, shuffleInPlace } from './shuffle.ts';
 import {
   NUM_STATISTICS,
@@ -83,8 +84,7 @@ async function runOnWorkers(
   const shared = new Uint8Array(new SharedArrayBuffer(input.symbols.length));
   shared.set(input.symbols);
   const pool = new Piscina({
-    filename: new URL('./permutation-worker.ts', import.meta.url).href,
-    execArgv: ['--import', 'tsx'],
+    ...workerEntry('iid-permutation-worker'),
     minThreads: jobs,
     maxThreads: jobs,
   });
