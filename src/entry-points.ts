@@ -30,6 +30,14 @@ export function workerEntry(name: WorkerName): { filename: string; execArgv: str
     : { filename: new URL(WORKER_SOURCES[name], import.meta.url).href, execArgv: ['--import', 'tsx'] };
 }
 
+/**
+ * A file other than TypeScript kept beside the sources (e.g. 'qemu/guest/hwread.c'), path
+ * relative to src/: src/ ships with the package, and dist/ sits beside it.
+ */
+export function sourceAsset(path: string): URL {
+  return new URL(COMPILED ? `../src/${path}` : `./${path}`, import.meta.url);
+}
+
 /** The package's version, from package.json one level above both src/ and dist/. */
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -75,6 +75,26 @@ test('nothing compiled loads tsx or a TypeScript file', () => {
   }
 });
 
+test('only src/entry-points.ts locates files from its own place (the compiled code lives in dist/)', () => {
+  // A chunk of dist/ is not where its source was: `new URL('./x', import.meta.url)` elsewhere would
+  // name a file that does not exist once compiled. Package resolution (createRequire) is fine, and so
+  // is worker-code.ts, whose paths serve only the TypeScript tree.
+  const allowed = new Set(['entry-points.ts', 'sts/worker-code.ts']);
+  const offenders: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(dir, e.name), r);
+      else if (e.name.endsWith('.ts') && !allowed.has(r)) {
+        const code = readFileSync(join(dir, e.name), 'utf8');
+        if (/import\.meta\.url/.test(code.replaceAll(/createRequire\(import\.meta\.url\)/g, ''))) offenders.push(r);
+      }
+    }
+  };
+  walk(join(ROOT, 'src'), '');
+  assert.deepEqual(offenders, [], 'use workerEntry / sourceAsset / packageVersion from src/entry-points.ts');
+});
+
 test('--version prints the package version with plain node', () => {
   const r = compiled(['--version']);
   assert.equal(r.code, 0, r.err);

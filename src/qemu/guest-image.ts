@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceAsset } from '../entry-points.ts';
 import { newcArchive, type CpioEntry } from './cpio.ts';
 import { initScript, VIRTIO_MODULES, type CapturePlan } from './plan.ts';
 
@@ -84,7 +85,7 @@ function modulePaths(parts: HostGuestParts): Map<string, string> {
 
 /** Compiles hwread.c statically into `outPath`. */
 export function compileReader(parts: HostGuestParts, outPath: string): void {
-  const src = fileURLToPath(new URL('./guest/hwread.c', import.meta.url));
+  const src = fileURLToPath(sourceAsset('qemu/guest/hwread.c'));
   try {
     execFileSync(parts.gcc, ['-static', '-O2', '-o', outPath, src], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (e) {
