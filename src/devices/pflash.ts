@@ -9,6 +9,13 @@
  *   it to 0xFF. The SMM variable driver therefore appends records and reclaims by erasing.
  * - Every MMIO write exits to QEMU userspace; a program operation is `writes-per-byte`
  *   writes per byte (command + data), an erase a few writes per block.
+ * - Layout (OVMF's VARS region: variable store, fault-tolerant-write working block, FTW
+ *   spare): `size-bytes` of variable store from offset 0 (`size`), one erase block of FTW
+ *   working area at `workingOffset`, and a spare area as large as the store at `spareOffset`.
+ * - Power loss (fault injection): `armPowerCut(n)` lets n more byte programs / block erases
+ *   happen; the next one is cut (a program lands only its first bytes, an erase leaves its
+ *   block partly erased) and throws `PowerLoss`. The bytes stay as the cut left them, so a
+ *   "reboot" can read them back.
  */
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Proc } from '../sim/sim.ts';
@@ -63,6 +70,14 @@ export const PFLASH_PARAMS: ParamTable = [
   },
 ];
 
+/** Thrown by a flash operation the power cut interrupted (fault injection). */
+export class PowerLoss extends Error {
+  constructor() {
+    super('power lost during a pflash operation');
+    this.name = 'PowerLoss';
+  }
+}
+
 export class Pflash {
   readonly secure: boolean;
   readonly bytes: Uint8Array;
@@ -77,6 +92,13 @@ export class Pflash {
   mmioWrites = 0;
   private readonly exitNs: number;
   private readonly writesPerByte: number;
+  private readonly storeBytes: number;
+  /** Flash operations (byte programs, block erases) left before the power cut; Infinity = none armed. */
+  private powerBudget = Infinity;
+  /** Fraction of the block an interrupted erase still erased (set when armed). */
+  private cutEraseFraction = 0;
+  /** Byte programs + block erases done so far (a campaign counts a workload's sequence with it). */
+  flashOps = 0;
 
   constructor(
     readonly params: ParamValues,
@@ -84,15 +106,42 @@ export class Pflash {
     private readonly metrics: MetricsCollector,
   ) {
     this.secure = bool(params, 'secure');
-    this.bytes = new Uint8Array(num(params, 'size-bytes')).fill(0xff); // erased flash
-    this.words = new Uint32Array(this.bytes.buffer, 0, this.bytes.length >>> 2);
+    this.storeBytes = num(params, 'size-bytes');
     this.blockBytes = num(params, 'block-bytes');
+    // store ‖ FTW working block ‖ FTW spare (as large as the store), all erased
+    this.bytes = new Uint8Array(2 * this.storeBytes + this.blockBytes).fill(0xff);
+    this.words = new Uint32Array(this.bytes.buffer, 0, this.bytes.length >>> 2);
     this.exitNs = num(params, 'mmio-exit-ns');
     this.writesPerByte = num(params, 'writes-per-byte');
   }
 
+  /** Size of the variable store region (from offset 0). */
   get size(): number {
-    return this.bytes.length;
+    return this.storeBytes;
+  }
+
+  /** Offset of the FTW working block (one erase block). */
+  get workingOffset(): number {
+    return this.storeBytes;
+  }
+
+  /** Offset of the FTW spare area (`size` bytes). */
+  get spareOffset(): number {
+    return this.storeBytes + this.blockBytes;
+  }
+
+  /**
+   * Arms a power cut: `ops` more byte programs / block erases complete, the next one is
+   * interrupted (an erase keeps `eraseFraction` of its block erased) and throws PowerLoss.
+   */
+  armPowerCut(ops: number, eraseFraction = 0.5): void {
+    this.powerBudget = ops;
+    this.cutEraseFraction = eraseFraction;
+  }
+
+  /** True once an armed cut has happened (every later operation throws too). */
+  get powerLost(): boolean {
+    return this.powerBudget < 0;
   }
 
   private check(offset: number, n: number): void {
@@ -137,8 +186,24 @@ export class Pflash {
     }
     const writes = Math.ceil(data.length * this.writesPerByte);
     this.mmioWrites += writes;
-    this.andInto(offset, data);
+    this.programBytes(offset, data);
     return writes * this.exitNs;
+  }
+
+  /** Programs data (all of it, or the part before an armed power cut, then throws PowerLoss). */
+  private programBytes(offset: number, data: Uint8Array): void {
+    if (this.powerBudget < 0) throw new PowerLoss();
+    if (data.length <= this.powerBudget) {
+      this.powerBudget -= data.length;
+      this.flashOps += data.length;
+      this.andInto(offset, data);
+      return;
+    }
+    const landed = this.powerBudget;
+    this.flashOps += landed;
+    this.andInto(offset, data.subarray(0, landed));
+    this.powerBudget = -1;
+    throw new PowerLoss();
   }
 
   /**
@@ -180,7 +245,7 @@ export class Pflash {
     const writes = Math.ceil(data.length * this.writesPerByte);
     this.mmioWrites += writes;
     yield* this.vcpus.execute(ctx, writes * this.exitNs);
-    this.andInto(offset, data);
+    this.programBytes(offset, data);
     return true;
   }
 
@@ -197,10 +262,40 @@ export class Pflash {
     const blocks = last - first + 1;
     this.mmioWrites += 2 * blocks; // erase setup + confirm per block
     yield* this.vcpus.execute(ctx, 2 * blocks * this.exitNs);
-    const from = first * this.blockBytes;
-    const to = Math.min(this.bytes.length, (last + 1) * this.blockBytes);
-    this.bytes.fill(0xff, from, to);
-    if (to >= this.erasedFrom && from < this.erasedFrom) this.erasedFrom = from;
+    this.eraseBlocks(first, last);
     return true;
+  }
+
+  /** Erases blocks first..last now (for SMM code that batches flash work into one wait); returns the time it costs. */
+  eraseNow(ctx: AccessContext, offset: number, n: number): number {
+    this.check(offset, n);
+    if (!this.admit(ctx)) {
+      this.mmioWrites++;
+      return -1;
+    }
+    const first = Math.floor(offset / this.blockBytes);
+    const last = Math.floor((offset + Math.max(n, 1) - 1) / this.blockBytes);
+    this.mmioWrites += 2 * (last - first + 1);
+    this.eraseBlocks(first, last);
+    return 2 * (last - first + 1) * this.exitNs;
+  }
+
+  /** Block by block; an armed power cut interrupts one block (partly erased) and throws PowerLoss. */
+  private eraseBlocks(first: number, last: number): void {
+    for (let blk = first; blk <= last; blk++) {
+      if (this.powerBudget < 0) throw new PowerLoss();
+      const from = blk * this.blockBytes;
+      const to = Math.min(this.bytes.length, from + this.blockBytes);
+      if (this.powerBudget === 0) {
+        this.bytes.fill(0xff, from, from + Math.floor((to - from) * this.cutEraseFraction));
+        // (setting bytes to 0xFF never breaks "everything from erasedFrom on is erased")
+        this.powerBudget = -1;
+        throw new PowerLoss();
+      }
+      this.powerBudget--;
+      this.flashOps++;
+      this.bytes.fill(0xff, from, to);
+      if (to >= this.erasedFrom && from < this.erasedFrom) this.erasedFrom = from;
+    }
   }
 }

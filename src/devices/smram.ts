@@ -95,6 +95,14 @@ export class Smram {
     return at;
   }
 
+  /**
+   * Keeps the allocator below `end` from now on (after a reset, SMM firmware must not hand out
+   * TSEG that records found in flash still refer to).
+   */
+  reserveBelow(end: number): void {
+    if (end > this.next) this.next = Math.ceil(end / 16) * 16;
+  }
+
   private check(offset: number, n: number): void {
     if (!Number.isInteger(offset) || offset < 0 || n < 0 || offset + n > this.sizeBytes) {
       throw new RangeError(`SMRAM access [${offset}, ${offset + n}) outside TSEG of ${this.sizeBytes} bytes`);

@@ -22,15 +22,30 @@
  * Every epoch (instantiate/reseed) and the epoch each write was keyed from are recorded in
  * `provenance` (./key-provenance.ts).
  *
- * Nothing is lost: a write is committed in NOR-flash order — new record programmed with
- * state IN_PROGRESS, then marked VALID, then the old record marked DELETED and the new key
- * stored — so a failed SetVariable leaves the previous value readable. `verifyAll()` re-scans
- * the flash from scratch, decrypts every variable ever written and compares it bit-exact
- * with the last value whose SetVariable succeeded.
+ * Nothing is lost, even across a power cut: updates follow edk2's variable-store protocol
+ * (MdeModulePkg/Universal/Variable/RuntimeDxe/Variable.c UpdateVariable; state values of
+ * MdeModulePkg/Include/Guid/VariableFormat.h, bits only ever cleared, as NOR flash allows):
+ * the key goes to SMRAM first; the old record is marked VAR_IN_DELETED_TRANSITION; the new
+ * header is programmed (state still erased), its state set to VAR_HEADER_VALID_ONLY, name and
+ * ciphertext programmed, its state set to VAR_ADDED (the commit point); then the old record is
+ * marked VAR_DELETED and its key zeroised. Reclaim rewrites the store through a fault-tolerant
+ * write (FaultTolerantWriteDxe): the compacted image goes to the spare area, a journal in the
+ * FTW working block records "spare complete", then the store is erased and rewritten and the
+ * journal marked "destination complete". `recover()` is the boot-time side: it finishes an
+ * interrupted FTW from the spare, rebuilds the index from the flash (VAR_ADDED wins; a record
+ * in delete transition is live only without a VAR_ADDED copy; partial records are ignored) and
+ * reclaims when the space after the last record is not all erased. Keys live in SMRAM, which
+ * a real reset clears: across `recover()` the model keeps the SMRAM key store (standing for
+ * sealed key storage) and tests what the flash protocol guarantees.
+ *
+ * The ledger records every attempted write (name, data, attributes) and the last acknowledged
+ * one per name; `verifyAll()` re-scans the flash from scratch, decrypts every variable and
+ * compares data and attributes byte for byte with the acknowledged value (a name never
+ * acknowledged must not be readable).
  *
  * Record layout (little-endian, 4-byte aligned):
  *   0 u16 magic 0x5641 · 2 u8 state · 3 u8 nameLen · 4 u32 dataLen · 8 u32 SMRAM key slot ·
- *   12 nonce[12] · 24 tag[16] · 40 name (UTF-8) · ciphertext
+ *   12 nonce[12] · 24 tag[16] · 40 u32 attributes · 44 name (UTF-8) · ciphertext
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { CtrDrbg } from '../drbg/ctr-drbg.ts';
@@ -157,12 +172,23 @@ export interface SetVariableResult {
 }
 
 const MAGIC = 0x5641;
-const HEADER = 40;
-const STATE_IN_PROGRESS = 0x7f;
-const STATE_VALID = 0x3f;
-const STATE_DELETED = 0x3c;
-const STATE_VALID_BYTE = new Uint8Array([STATE_VALID]);
-const STATE_DELETED_BYTE = new Uint8Array([STATE_DELETED]);
+const HEADER = 44;
+/** AAD: the header without its state byte and tag (they change / are the output), then the name. */
+const AAD_FIXED = HEADER - 1 - 16;
+// edk2 VariableFormat.h: states are reached by clearing bits.
+export const VAR_HEADER_VALID_ONLY = 0x7f;
+export const VAR_ADDED = 0x3f;
+export const VAR_IN_DELETED_TRANSITION = 0xfe;
+export const VAR_DELETED = 0xfd;
+const HEADER_VALID_BYTE = new Uint8Array([VAR_HEADER_VALID_ONLY]);
+const ADDED_BYTE = new Uint8Array([VAR_ADDED]);
+/** EFI_VARIABLE_NON_VOLATILE | BOOTSERVICE_ACCESS | RUNTIME_ACCESS, and TIME_BASED_AUTHENTICATED_WRITE_ACCESS. */
+export const ATTR_NV_BS_RT = 0x07;
+export const ATTR_TIME_BASED_AUTH = 0x20;
+// FTW journal byte in the working block (bits cleared in order; FaultTolerantWriteDxe's record states).
+const FTW_ALLOCATED = 0xfe;
+const FTW_SPARE_COMPLETE = 0xfc;
+const FTW_DEST_COMPLETE = 0xf8;
 const KEY_BYTES = 32;
 const ZERO_KEY = new Uint8Array(KEY_BYTES);
 const NONCE_BYTES = 12;
@@ -190,10 +216,18 @@ interface RecordRef {
   readonly aad: Uint8Array;
 }
 
+/** One name's ledger entry: what was last attempted and what was last acknowledged (success returned). */
+export interface LedgerEntry {
+  attempts: number;
+  attempted: { data: Uint8Array; attributes: number };
+  acked: { data: Uint8Array; attributes: number } | null;
+}
+
 interface ParsedRecord {
   offset: number;
   state: number;
   name: string;
+  attributes: number;
   dataLen: number;
   slot: number;
   nonce: Uint8Array;
@@ -223,12 +257,16 @@ export class SmmVariableDriver {
   /** DRBG instantiated (from the privileged source). */
   seeded = false;
   writesSinceReseed = 0;
-  /** The last value whose SetVariable succeeded, per name (the ledger verifyAll checks against). */
-  readonly expected = new Map<string, Uint8Array>();
+  /** Every name ever attempted: last attempted and last acknowledged value (the ledger verifyAll checks against). */
+  readonly ledger = new Map<string, LedgerEntry>();
   readonly index = new Map<string, RecordRef>();
   readonly drbg: CtrDrbg;
   /** Epochs, the epoch of every write, and the driver's source-health actions. */
   readonly provenance = new KeyProvenance();
+  /** True while a reclaim's fault-tolerant write is in progress (a power cut can tell where it hit). */
+  reclaiming = false;
+  /** Reclaims done (store compactions through the FTW protocol). */
+  reclaims = 0;
   /** SP 800-90B §4.3: an alarm fails the source until a start-up test passes. */
   sourceFailed = false;
   /** The epoch whose DRBG state keys the next write (−1 before instantiate). */
@@ -259,6 +297,7 @@ export class SmmVariableDriver {
   private record = new Uint8Array(0);
   private readonly keyScratch = new Uint8Array(KEY_BYTES);
   private readonly nonceScratch = new Uint8Array(NONCE_BYTES);
+  private readonly stateScratch = new Uint8Array(1);
   /** The driver's SMM access contexts, one per vCPU (immutable; made once). */
   private readonly driverCtx: AccessContext[] = [];
 
@@ -444,15 +483,37 @@ export class SmmVariableDriver {
     // charged with the SMI entry; a name the handler rejects at once costs nothing extra.
     const valid = nameBytes.length > 0 && nameBytes.length <= 255;
     const leadNs = valid ? (auth ? this.handlerNs + this.authVerifyNs : this.handlerNs) : 0;
-    const r = yield* this.smi.trigger(ctx, (smm) => this.handleSet(this.asDriver(smm), name, nameBytes, data), leadNs);
+    const attributes = ATTR_NV_BS_RT | (auth ? ATTR_TIME_BASED_AUTH : 0);
+    const entry = this.noteAttempt(name, data, attributes);
+    const r = yield* this.smi.trigger(ctx, (smm) => this.handleSet(this.asDriver(smm), name, nameBytes, data, attributes), leadNs);
     const latencyNs = this.sim.now - t0;
     const ok = r.status === 'success';
+    if (ok) this.noteAck(entry);
     this.metrics.addSetVariable(ok, latencyNs, this.isRuntime());
     if (ok) {
       this.metrics.point('smm-variable/setvariable-latency-ns', this.sim.now, latencyNs);
       if (r.degraded) this.metrics.degradedSetVariables++;
     }
     return { status: r.status, degraded: r.degraded, latencyNs };
+  }
+
+  /** Ledger: an attempted write (its own copy of the data: the caller may reuse its buffer). */
+  private noteAttempt(name: string, data: Uint8Array, attributes: number): LedgerEntry {
+    const attempted = { data: data.slice(), attributes };
+    const e = this.ledger.get(name);
+    if (e === undefined) {
+      const fresh: LedgerEntry = { attempts: 1, attempted, acked: null };
+      this.ledger.set(name, fresh);
+      return fresh;
+    }
+    e.attempts++;
+    e.attempted = attempted;
+    return e;
+  }
+
+  /** Ledger: the attempt was acknowledged (SetVariable returned success). */
+  private noteAck(e: LedgerEntry): void {
+    e.acked = e.attempted;
   }
 
   /** The SMM context of the driver itself (the consumer name in metrics and taps). */
@@ -496,7 +557,7 @@ export class SmmVariableDriver {
    * time-based authenticated variable, checked before anything else) has already been
    * charged by `setVariable` as the SMI's lead time.
    */
-  private *handleSet(smm: AccessContext, name: string, nameBytes: Uint8Array, data: Uint8Array): Proc<{ status: VariableStatus; degraded: boolean }> {
+  private *handleSet(smm: AccessContext, name: string, nameBytes: Uint8Array, data: Uint8Array, attributes: number): Proc<{ status: VariableStatus; degraded: boolean }> {
     if (nameBytes.length === 0 || nameBytes.length > 255) return { status: 'security-violation', degraded: false };
     // Looked up inside SMM: another SetVariable may have run (or reclaimed) since the call.
     const old = this.index.get(name);
@@ -532,18 +593,20 @@ export class SmmVariableDriver {
         }
       }
       const slot = this.freeSlots.pop() ?? this.smram.allocate(KEY_BYTES);
-      // The record image is built in a scratch buffer (reused while the record size repeats).
+      // The record image is built in a scratch buffer (reused while the record size repeats);
+      // its state byte stays erased (0xFF): the header is programmed before the state moves.
       if (this.record.length !== size) this.record = new Uint8Array(size);
       const record = this.record;
       record[0] = MAGIC & 0xff;
       record[1] = MAGIC >>> 8;
-      record[2] = STATE_IN_PROGRESS;
+      record[2] = 0xff;
       record[3] = nameLen;
       writeU32(record, 4, data.length);
       writeU32(record, 8, slot);
       for (let i = 0; i < NONCE_BYTES; i++) record[12 + i] = nonce[i]!;
+      writeU32(record, 40, attributes);
       for (let i = 0; i < nameLen; i++) record[HEADER + i] = nameBytes[i]!;
-      const aad = old !== undefined ? old.aad : new Uint8Array(HEADER - 1 - 16 + nameLen);
+      const aad = old !== undefined ? old.aad : new Uint8Array(AAD_FIXED + nameLen);
       this.buildAad(record, nameBytes, aad);
       const c = createCipheriv('aes-256-gcm', key, nonce);
       c.setAAD(aad);
@@ -552,22 +615,25 @@ export class SmmVariableDriver {
       const tag = c.getAuthTag();
       for (let i = 0; i < 16; i++) record[24 + i] = tag[i]!;
       for (let i = HEADER + nameLen + data.length; i < size; i++) record[i] = 0xff; // padding stays erased
-      // The write takes its time first (crypto in SMM + flash programming: record, state byte,
-      // old record's state byte); the flash changes land at the end, all at once, so a run that
-      // stops mid-write leaves the previous value live and the ledger consistent.
+      // The write takes its time first (crypto in SMM + flash programming: record, two state
+      // bytes, the old record's two); the flash changes land at the end, all at once, so a run
+      // that stops mid-write leaves the previous value live and the ledger consistent.
       // (The SMI's RSM is folded into this last wait: the commit below lands as RSM completes.)
-      yield this.cryptNsPerByte * (data.length + aad.length) + this.pflash.programCost(size) + this.stateByteCost * (old === undefined ? 1 : 2) + this.smi.foldRsm();
-      // Commit order: record (state IN_PROGRESS), key into SMRAM, record VALID, old record
-      // DELETED — until the new record is VALID the old one stays the live value.
+      yield this.cryptNsPerByte * (data.length + aad.length) + this.pflash.programCost(size) + this.stateByteCost * (old === undefined ? 2 : 4) + this.smi.foldRsm();
+      // edk2 order: key into SMRAM; old → IN_DELETED_TRANSITION; header; HEADER_VALID_ONLY;
+      // name ‖ ciphertext; ADDED (commit); old → DELETED. A power cut anywhere leaves either
+      // the old value or the new one live (recover()).
       const at = this.writePtr;
       this.writePtr += size;
-      const programmed = this.pflash.programNow(smm, at, record) >= 0;
-      if (programmed) this.smram.write(smm, slot, key);
+      this.smram.write(smm, slot, key);
       key.fill(0); // from here on the key lives in the SMRAM key store only
-      if (!programmed) return { status: 'device-error', degraded };
-      if (this.pflash.programNow(smm, at + 2, STATE_VALID_BYTE) < 0) return { status: 'device-error', degraded };
+      if (old !== undefined) this.setState(smm, old.offset, VAR_IN_DELETED_TRANSITION);
+      if (this.pflash.programNow(smm, at, record.subarray(0, HEADER)) < 0) return { status: 'device-error', degraded };
+      this.pflash.programNow(smm, at + 2, HEADER_VALID_BYTE);
+      this.pflash.programNow(smm, at + HEADER, record.subarray(HEADER));
+      this.pflash.programNow(smm, at + 2, ADDED_BYTE);
       if (old !== undefined) {
-        this.pflash.programNow(smm, old.offset + 2, STATE_DELETED_BYTE);
+        this.setState(smm, old.offset, VAR_DELETED);
         this.smram.write(smm, old.slot, ZERO_KEY); // zeroise the old key
         this.freeSlots.push(old.slot);
         old.offset = at;
@@ -576,12 +642,15 @@ export class SmmVariableDriver {
         this.index.set(name, { offset: at, slot, nameBytes, aad });
       }
       this.provenance.noteWrite(this.epoch);
-      // The ledger keeps its own copy (the caller may reuse its buffer); same-size rewrites reuse it.
-      const prev = this.expected.get(name);
-      if (prev !== undefined && prev.length === data.length) prev.set(data);
-      else this.expected.set(name, data.slice());
       return { status: 'success', degraded };
     }
+  }
+
+  /** Clears the bits of `mask` in the state byte of the record at `offset` (NOR: AND). */
+  private setState(smm: AccessContext, offset: number, mask: number): void {
+    const cur = this.pflash.read(smm, offset + 2, 1)[0]!;
+    this.stateScratch[0] = cur & mask;
+    this.pflash.programNow(smm, offset + 2, this.stateScratch);
   }
 
   /** AAD = header without state byte and tag (they change / are the output) ‖ name, into out; returns its length. */
@@ -589,45 +658,139 @@ export class SmmVariableDriver {
     out[0] = header[0]!;
     out[1] = header[1]!;
     for (let i = 3; i < 24; i++) out[i - 1] = header[i]!;
-    out.set(nameBytes, 23);
-    return 23 + nameBytes.length;
+    for (let i = 40; i < HEADER; i++) out[i - 17] = header[i]!;
+    out.set(nameBytes, AAD_FIXED);
+    return AAD_FIXED + nameBytes.length;
   }
 
   /** AAD of a parsed record (a fresh array). */
   private aad(header: Uint8Array, nameBytes: Uint8Array): Uint8Array {
-    const a = new Uint8Array(HEADER - 1 - 16 + nameBytes.length);
+    const a = new Uint8Array(AAD_FIXED + nameBytes.length);
     this.buildAad(header, nameBytes, a);
     return a;
   }
 
   /**
-   * Compacts the store: the live records (the driver's SMRAM index names them) are copied
-   * out, the store is erased, and they are programmed back from the start.
+   * Compacts the store through a fault-tolerant write (FaultTolerantWriteDxe): the live records
+   * (the index names them) are laid out from offset 0 as VAR_ADDED, the image is written to the
+   * spare area, the journal in the FTW working block says "spare complete", then the store is
+   * erased and rewritten from the image and the journal says "destination complete". A power
+   * cut before "spare complete" leaves the store as it was; after it, recover() finishes the copy.
    */
   private *reclaim(smm: AccessContext, need: number): Proc<boolean> {
-    const live = [...this.index.entries()].sort((a, b) => a[1].offset - b[1].offset);
-    const images = live.map(([name, ref]) => {
+    const live = [...this.index.values()].sort((a, b) => a.offset - b.offset);
+    const images = live.map((ref) => {
       const hdr = this.pflash.read(smm, ref.offset, HEADER);
       const len = align4(HEADER + hdr[3]! + new DataView(hdr.buffer).getUint32(4, true));
-      return { name, slot: ref.slot, bytes: this.pflash.read(smm, ref.offset, len) };
+      return { ref, bytes: this.pflash.read(smm, ref.offset, len) };
     });
     const total = images.reduce((s, r) => s + r.bytes.length, 0);
     if (total + need > this.pflash.size) return false;
-    if (!(yield* this.pflash.erase(smm, 0, this.pflash.size))) return false;
+    const image = new Uint8Array(total);
     let at = 0;
-    let cost = 0;
     for (const img of images) {
-      const t = this.pflash.programNow(smm, at, img.bytes);
-      if (t < 0) return false;
-      cost += t;
-      const ref = this.index.get(img.name)!;
-      ref.offset = at;
-      ref.slot = img.slot;
+      img.bytes[2] = VAR_ADDED; // a record live in delete transition is the value: it is simply added again
+      image.set(img.bytes, at);
       at += img.bytes.length;
     }
-    this.writePtr = at;
+    const cost = this.ftwWrite(smm, image);
+    if (cost < 0) return false;
+    at = 0;
+    for (const img of images) {
+      img.ref.offset = at;
+      at += img.bytes.length;
+    }
+    this.writePtr = total;
+    this.reclaims++;
     yield cost;
     return true;
+  }
+
+  /** The FTW journal protocol writing `image` over the store from offset 0; the time it costs, or −1. */
+  private ftwWrite(smm: AccessContext, image: Uint8Array): number {
+    const f = this.pflash;
+    const journal = (state: number): number => {
+      this.stateScratch[0] = state;
+      return f.programNow(smm, f.workingOffset, this.stateScratch);
+    };
+    const steps = [
+      () => f.eraseNow(smm, f.workingOffset, f.blockBytes),
+      () => journal(FTW_ALLOCATED),
+      () => f.eraseNow(smm, f.spareOffset, f.size),
+      () => f.programNow(smm, f.spareOffset, image),
+      () => journal(FTW_SPARE_COMPLETE),
+      () => f.eraseNow(smm, 0, f.size),
+      () => f.programNow(smm, 0, image),
+      () => journal(FTW_DEST_COMPLETE),
+    ];
+    let cost = 0;
+    this.reclaiming = true;
+    for (const step of steps) {
+      const t = step();
+      if (t < 0) return -1;
+      cost += t;
+    }
+    this.reclaiming = false;
+    return cost;
+  }
+
+  /**
+   * Boot-time recovery after a reset (edk2 FtwRestart + variable store init): finishes an FTW
+   * whose spare is complete, rebuilds the index from the flash (see `liveRecords`) and, when
+   * the space after the last record is not all erased (a write or reclaim was cut), reclaims.
+   * Returns how it went; the store must always be readable afterwards.
+   */
+  *recover(ctx: AccessContext): Proc<{ ftwRedone: boolean; reclaimed: boolean; live: number }> {
+    return yield* this.smi.trigger(ctx, (smm) => this.recoverInSmm(this.asDriver(smm)));
+  }
+
+  private *recoverInSmm(smm: AccessContext): Proc<{ ftwRedone: boolean; reclaimed: boolean; live: number }> {
+    const f = this.pflash;
+    let ftwRedone = false;
+    if (f.read(smm, f.workingOffset, 1)[0] === FTW_SPARE_COMPLETE) {
+      // The spare holds the complete image: redo the destination (idempotent).
+      const spare = f.read(smm, f.spareOffset, f.size);
+      let end = spare.length;
+      while (end > 0 && spare[end - 1] === 0xff) end--;
+      let cost = f.eraseNow(smm, 0, f.size);
+      cost += f.programNow(smm, 0, spare.subarray(0, end));
+      this.stateScratch[0] = FTW_DEST_COMPLETE;
+      cost += f.programNow(smm, f.workingOffset, this.stateScratch);
+      ftwRedone = true;
+      yield cost;
+    }
+    const records = this.scan();
+    this.index.clear();
+    this.freeSlots = [];
+    for (const rec of this.liveRecords(records).values()) {
+      this.smram.reserveBelow(rec.slot + KEY_BYTES); // its key slot stays taken
+      const nameBytes = UTF8.encode(rec.name);
+      this.index.set(rec.name, { offset: rec.offset, slot: rec.slot, nameBytes, aad: new Uint8Array(AAD_FIXED + nameBytes.length) });
+    }
+    const last = records.at(-1);
+    this.writePtr = last === undefined ? 0 : last.offset + last.size;
+    // edk2 VariableWriteServiceInitialize: the free area must really be free, else reclaim.
+    const rest = f.read(smm, this.writePtr, f.size - this.writePtr);
+    let reclaimed = false;
+    if (!rest.every((b) => b === 0xff)) {
+      reclaimed = yield* this.reclaim(smm, 0);
+    }
+    return { ftwRedone, reclaimed, live: this.index.size };
+  }
+
+  /**
+   * The live record per name, edk2's way: the VAR_ADDED one; a record in delete transition
+   * only when no VAR_ADDED copy exists; anything else (header only, deleted) is not live.
+   */
+  private liveRecords(records: ParsedRecord[]): Map<string, ParsedRecord> {
+    const added = new Map<string, ParsedRecord>();
+    const transition = new Map<string, ParsedRecord>();
+    for (const r of records) {
+      if (r.state === VAR_ADDED) added.set(r.name, r);
+      else if (r.state === (VAR_ADDED & VAR_IN_DELETED_TRANSITION)) transition.set(r.name, r);
+    }
+    for (const [name, r] of transition) if (!added.has(name)) added.set(name, r);
+    return added;
   }
 
   /** Parses every record in the flash (fresh read-back; no cached state). */
@@ -642,6 +805,8 @@ export class SmmVariableDriver {
       if (dv.getUint16(0, true) !== MAGIC) break;
       const nameLen = header[3]!;
       const dataLen = dv.getUint32(4, true);
+      // A header cut while being programmed has erased (0xFF…) length bytes: no record fits.
+      if (dataLen > size - off - HEADER - nameLen) break;
       const recSize = align4(HEADER + nameLen + dataLen);
       if (off + recSize > size) break;
       const body = this.pflash.read(ctx, off + HEADER, nameLen + dataLen);
@@ -649,6 +814,7 @@ export class SmmVariableDriver {
         offset: off,
         state: header[2]!,
         name: UTF8_DECODE.decode(body.subarray(0, nameLen)),
+        attributes: dv.getUint32(40, true),
         dataLen,
         slot: dv.getUint32(8, true),
         nonce: header.slice(12, 24),
@@ -677,9 +843,7 @@ export class SmmVariableDriver {
   }
 
   private latestValid(name: string): ParsedRecord | undefined {
-    let found: ParsedRecord | undefined;
-    for (const r of this.scan()) if (r.state === STATE_VALID && r.name === name) found = r;
-    return found;
+    return this.liveRecords(this.scan()).get(name);
   }
 
   // ---------------------------------------------------------------- GetVariable
@@ -703,22 +867,28 @@ export class SmmVariableDriver {
   // ---------------------------------------------------------------- end of run
 
   /**
-   * Reads back every variable written (fresh flash scan, key from SMRAM, AES-GCM verify) and
-   * compares with the last successfully set value. Fills metrics.variables.
+   * Reads back every name ever attempted (fresh flash scan, key from SMRAM, AES-GCM verify) and
+   * compares data and attributes byte for byte with the last acknowledged write; a name never
+   * acknowledged must read as not found. Fills metrics.variables.
    */
   verifyAll(): { checked: number; ok: number; lost: number; lostNames: string[] } {
     const smm: AccessContext = { privilege: 'smm', cpu: 0, actor: 'smm-variable' };
-    const records = this.scan();
+    const live = this.liveRecords(this.scan());
     let ok = 0;
     const lostNames: string[] = [];
-    for (const [name, want] of this.expected) {
-      let rec: ParsedRecord | undefined;
-      for (const r of records) if (r.state === STATE_VALID && r.name === name) rec = r;
-      const got = rec === undefined ? null : this.decrypt(smm, rec);
-      if (got !== null && Buffer.compare(got, want) === 0) ok++;
+    for (const [name, entry] of this.ledger) {
+      const rec = live.get(name);
+      const want = entry.acked;
+      let good: boolean;
+      if (want === null) good = rec === undefined;
+      else {
+        const got = rec === undefined ? null : this.decrypt(smm, rec);
+        good = got !== null && rec!.attributes === want.attributes && Buffer.compare(got, want.data) === 0;
+      }
+      if (good) ok++;
       else lostNames.push(name);
     }
-    const checked = this.expected.size;
+    const checked = this.ledger.size;
     this.metrics.variables = { checked, ok, lost: checked - ok };
     return { checked, ok, lost: checked - ok, lostNames };
   }
@@ -732,9 +902,15 @@ export class SmmVariableDriver {
     }
   }
 
-  /** The latest valid record's plaintext, read back outside any SMI (tests). */
+  /** The live record's plaintext, read back outside any SMI (tests). */
   readBack(name: string): Uint8Array | null {
+    return this.readRecord(name)?.data ?? null;
+  }
+
+  /** The live record's plaintext and attributes; undefined when there is none, data null when it does not verify. */
+  readRecord(name: string): { data: Uint8Array | null; attributes: number } | undefined {
     const rec = this.latestValid(name);
-    return rec === undefined ? null : this.decrypt({ privilege: 'smm', cpu: 0, actor: 'smm-variable' }, rec);
+    if (rec === undefined) return undefined;
+    return { data: this.decrypt({ privilege: 'smm', cpu: 0, actor: 'smm-variable' }, rec), attributes: rec.attributes };
   }
 }

@@ -75,7 +75,7 @@ test('tampering with the ciphertext in flash is detected (GCM tag) and verifyAll
   const b = variableBench();
   b.run(b.driver.setVariable(OS, 'V', enc('authentic data')));
   const rec = b.driver.scan()[0]!;
-  const at = rec.offset + 40 + 1; // first ciphertext byte
+  const at = rec.offset + 44 + 1; // first ciphertext byte (after the 1-byte name)
   const cur = b.pflash.read(OS, at, 1)[0]!;
   const flipped = cur & 0xfe ? cur & (cur - 1) : cur; // clear the lowest set bit (NOR can only clear)
   assert.notEqual(flipped, cur);
@@ -102,8 +102,9 @@ test('SetVariable latency = SMI overhead + handler + entropy + pflash program ti
   const b = variableBench({ 'smm-variable': { 'seed-at-end-of-dxe': false } });
   const r = b.run(b.driver.setVariable(OS, 'V', new Uint8Array(100)));
   // SMI: 10 µs APM exit + 2 vCPUs × 10 µs + 5 µs RSM; handler 50 µs; one source call (1 µs);
-  // crypt ≈ 1 ns/B; flash: (40 + 1 + 100 → 144 B) × 2 writes × 10 µs + state byte 2 × 10 µs.
-  const flash = (144 * 2 + 2) * 10000;
+  // crypt ≈ 1 ns/B; flash: (44 + 1 + 100 → 148 B) × 2 writes × 10 µs + two state bytes
+  // (HEADER_VALID_ONLY, ADDED) × 2 writes × 10 µs.
+  const flash = (148 * 2 + 2 * 2) * 10000;
   const fixed = 10000 + 2 * 10000 + 5000 + 50000 + 1000 + flash;
   assert.ok(r.latencyNs >= fixed && r.latencyNs < fixed + 1000, `latency ${r.latencyNs} vs ${fixed}`);
 });

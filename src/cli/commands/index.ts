@@ -31,6 +31,7 @@ export const COMMANDS: Array<LazyCommand | RegisterCommand> = [
   { name: 'restart', load: () => import('./restart.ts') },
   { name: 'drbg', load: () => import('./drbg.ts') },
   { name: 'run', load: () => import('./run.ts') },
+  { name: 'power-cut', load: () => import('./power-cut.ts') },
   { name: 'list', load: () => import('./list.ts') },
   { name: 'qemu', load: () => import('./qemu.ts') },
   { name: 'report', load: () => import('./report.ts') },
