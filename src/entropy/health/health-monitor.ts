@@ -13,6 +13,8 @@
 import { AdaptiveProportionTest } from './adaptive-proportion.ts';
 import { RepetitionCountTest } from './repetition-count.ts';
 
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 export interface HealthMonitorOptions {
   /** Claimed min-entropy per sample H in bits (0 < H ≤ 32). */
   entropyPerSample: number;
@@ -79,8 +81,9 @@ export class HealthMonitor {
 
   /**
    * Feeds a buffer; returns the index in `samples` of the first alarm of either test, or −1.
-   * Both tests run in one pass over the buffer (≈ 1.4× faster than two passes); the result
-   * is the same as feeding each test on its own.
+   * Both tests run in one pass over the buffer (≈ 1.4× faster than two passes), four samples
+   * at a time where no sample repeats its predecessor; the result is the same as feeding each
+   * test on its own.
    */
   feedAll(samples: Uint8Array): number {
     const rct = this.rct;
@@ -97,6 +100,13 @@ export class HealthMonitor {
     let pos = apt._pos;
     let firstR = -1;
     let firstA = -1;
+    // The samples as 32-bit words from the first 4-byte-aligned one (`aligned`), for the
+    // four-at-a-time path; none on a big-endian host or when the RCT cutoff is 1.
+    const aligned = Math.min(n, (4 - (samples.byteOffset & 3)) & 3);
+    const words =
+      LITTLE_ENDIAN && rctCutoff >= 2 && n - aligned >= 4
+        ? new Uint32Array(samples.buffer, samples.byteOffset + aligned, (n - aligned) >> 2)
+        : null;
     let i = 0;
     while (i < n) {
       if (pos === 0) {
@@ -118,9 +128,52 @@ export class HealthMonitor {
       const start = i;
       const end = Math.min(n, i + (window - pos));
       const before = count;
-      for (; i < end; i++) {
+      // Bytes up to a 4-byte boundary, one at a time.
+      const wordStart = words ? Math.min(end, i + ((aligned - i) & 3)) : end;
+      for (; i < wordStart; i++) {
         const s = samples[i]!;
         // Branch-free updates, as in the single tests (see repetition-count.ts).
+        run = run * +(s === last) + 1;
+        last = s;
+        if (run >= rctCutoff) {
+          run = 0;
+          rct._recordAlarm(base + i);
+          if (firstR < 0) firstR = i;
+        }
+        count += +(s === ref);
+      }
+      if (words) {
+        // Four samples per step (SWAR on a little-endian word: byte k is sample i + k).
+        // When no sample equals its predecessor the RCT run is 1 after each (no alarm: the
+        // cutoff is ≥ 2), and the APT adds the number of bytes equal to A; otherwise the
+        // word goes through the per-sample updates.
+        const refWord = Math.imul(ref, 0x01010101);
+        for (; i + 4 <= end; i += 4) {
+          const w = words[(i - aligned) >> 2]!;
+          const pairs = (w ^ (w >>> 8)) | 0xff000000; // bytes 0..2: s0^s1, s1^s2, s2^s3
+          if ((w & 0xff) !== last && ((pairs - 0x01010101) & ~pairs & 0x80808080) === 0) {
+            const y = w ^ refWord;
+            const nonzero = (((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y) & 0x80808080;
+            count += 4 - (Math.imul(nonzero >>> 7, 0x01010101) >>> 24);
+            run = 1;
+            last = w >>> 24;
+            continue;
+          }
+          for (let k = i; k < i + 4; k++) {
+            const s = samples[k]!;
+            run = run * +(s === last) + 1;
+            last = s;
+            if (run >= rctCutoff) {
+              run = 0;
+              rct._recordAlarm(base + k);
+              if (firstR < 0) firstR = k;
+            }
+            count += +(s === ref);
+          }
+        }
+      }
+      for (; i < end; i++) {
+        const s = samples[i]!;
         run = run * +(s === last) + 1;
         last = s;
         if (run >= rctCutoff) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdaptiveProportionTest, HealthMonitor, RepetitionCountTest } from '../../../src/entropy/health/index.ts';
-import { chunked, stuckThenRandom } from './streams.ts';
+import { chunked, stuckThenRandom, xorshiftBytes } from './streams.ts';
 
 test('the doc-comment example: RCT alarms at 20 on a stuck binary source', () => {
   const m = new HealthMonitor({ entropyPerSample: 1, binary: true });
@@ -68,6 +68,38 @@ test('the fused one-pass feedAll equals running each test on its own, any chunki
       assert.ok(rct.alarms + apt.alarms > 0);
       assert.equal(firstSeen, m.firstAlarmIndex);
       assert.equal(m.samplesSeen, data.length);
+    }
+  }
+});
+
+test('four-at-a-time path: mostly random 8-bit data with planted repeats, at every alignment, equals each test alone', () => {
+  // Random bytes take the word path; planted runs of 2..6 equal samples and bursts of one
+  // value force the per-sample path in some words. Offsets 0..3 shift the word alignment.
+  const base = xorshiftBytes(200_003, 99, 8);
+  for (let k = 0; k < 400; k++) {
+    const at = (k * 4999) % 199_000;
+    base.fill(base[at]!, at, at + 2 + (k % 5));
+  }
+  for (let k = 0; k < 40; k++) {
+    const at = (k * 4801 + 17) % 199_000;
+    for (let j = 0; j < 1200; j += 2) base[at + j] = 7;
+  }
+  for (const offset of [0, 1, 2, 3]) {
+    const data = base.subarray(offset);
+    for (const h of [2, 6, 8]) {
+      const opts = { entropyPerSample: h, maxRecordedAlarms: 1e6 };
+      const m = new HealthMonitor(opts);
+      for (const part of chunked(data, 5000)) m.feedAll(part);
+      const rct = new RepetitionCountTest(opts);
+      const apt = new AdaptiveProportionTest(opts);
+      for (const s of data) {
+        rct.feed(s);
+        apt.feed(s);
+      }
+      assert.deepEqual(m.rct.alarmIndices, rct.alarmIndices, `RCT, H = ${h}, offset ${offset}`);
+      assert.deepEqual(m.apt.alarmIndices, apt.alarmIndices, `APT, H = ${h}, offset ${offset}`);
+      assert.ok(apt.alarms > 0, `H = ${h}: the APT must alarm somewhere`);
+      if (h >= 6) assert.ok(rct.alarms > 0, `H = ${h}: the RCT must alarm somewhere`);
     }
   }
 });
