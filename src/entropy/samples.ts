@@ -29,7 +29,12 @@ export interface PreparedSamples {
 /** Width (1..8) of the widest byte: the position of the highest bit set anywhere; 0 for all-zero data. */
 export function inferBitsPerSymbol(data: Uint8Array): number {
   let or = 0;
-  for (let i = 0; i < data.length; i++) or |= data[i]!;
+  // Stop as soon as the top bit has been seen (at once for most 8-bit data), and OR
+  // 1 KiB at a time between checks.
+  for (let i = 0; i < data.length && or < 0x80; ) {
+    const end = Math.min(data.length, i + 1024);
+    for (; i < end; i++) or |= data[i]!;
+  }
   let w = 0;
   while (or >> w) w++;
   return w;
@@ -40,15 +45,16 @@ export function inferBitsPerSymbol(data: Uint8Array): number {
  * such data: "Data does not fit within described bit width").
  * @throws InputError naming the first offending byte offset and its value.
  */
-export function checkWidth(data: Uint8Array, bitsPerSymbol: number, source = 'input'): void {
+export function checkWidth(data: Uint8Array, bitsPerSymbol: number, source = 'input', offset = 0): void {
   if (!Number.isInteger(bitsPerSymbol) || bitsPerSymbol < 1 || bitsPerSymbol > 8) {
     throw new InputError(`${source}: bits per symbol is ${bitsPerSymbol}, expected an integer 1..8`);
   }
+  if (bitsPerSymbol === 8) return; // every byte fits
   const limit = 1 << bitsPerSymbol;
   for (let i = 0; i < data.length; i++) {
     if (data[i]! >= limit) {
       throw new InputError(
-        `${source}: byte ${i} is ${data[i]} (0x${data[i]!.toString(16).padStart(2, '0')}), ` +
+        `${source}: byte ${offset + i} is ${data[i]} (0x${data[i]!.toString(16).padStart(2, '0')}), ` +
           `expected a value below ${limit} for ${bitsPerSymbol}-bit samples`,
       );
     }

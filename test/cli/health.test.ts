@@ -71,3 +71,31 @@ test('health --help teaches the cutoffs and shows examples', async () => {
   assert.match(r.out, /Examples:/);
   assert.match(r.out, /Exit status/);
 });
+
+test('health: a file larger than one read (3 MiB) gives the same report as the same bytes whole, offsets global', async () => {
+  // 4-bit samples with stuck stretches spread over the file, so alarms land in every 1 MiB piece.
+  const n = 3 * (1 << 20) + 12345;
+  const data = new Uint8Array(n);
+  for (let i = 0; i < n; i++) data[i] = ((i * 2654435761) >>> 28) & 0x0f;
+  for (let at = 1000; at < n - 100; at += 700_001) data.fill(5, at, at + 40);
+  const p = file('big4.bin', data);
+  const streamed = await runCli(['health', p, '--entropy', '3', '--json']);
+  const { HealthMonitor } = await import('../../src/entropy/health/index.ts');
+  const m = new HealthMonitor({ entropyPerSample: 3 });
+  m.feedAll(data);
+  const expected = m.report();
+  const j = JSON.parse(streamed.out) as { bitsPerSymbol: number; samples: number; rct: { alarmIndices: number[] }; apt: { alarmIndices: number[] } };
+  assert.equal(j.bitsPerSymbol, 4); // inferred across pieces
+  assert.equal(j.samples, n);
+  assert.deepEqual(j.rct.alarmIndices, expected.rct.alarmIndices);
+  assert.deepEqual(j.apt.alarmIndices, expected.apt.alarmIndices);
+  assert.ok(j.rct.alarmIndices.some((i) => i > 2 * (1 << 20)), 'alarms in the last piece too');
+  // A byte too wide for --bits deep in the file is named by its global offset.
+  data[2_500_000] = 0x80;
+  const bad = await runCli(['health', file('bad4.bin', data), '--bits', '4', '--entropy', '3']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /byte 2500000 is 128 \(0x80\), expected a value below 16 for 4-bit samples/);
+  // Without --bits the width is inferred over the whole file: that byte makes it 8 bits.
+  const wide = await runCli(['health', file('wide.bin', data), '--entropy', '3', '--json']);
+  assert.equal((JSON.parse(wide.out) as { bitsPerSymbol: number }).bitsPerSymbol, 8);
+});

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { readInput } from '../../bits/read.ts';
+import { openInput, readChunk } from '../../io/input.ts';
 import { HealthMonitor, type HealthReport } from '../../entropy/health/index.ts';
 import { checkWidth, inferBitsPerSymbol } from '../../entropy/samples.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
@@ -49,6 +50,49 @@ function formatReport(file: string, bits: number, binary: boolean, r: HealthRepo
   return t;
 }
 
+const CHUNK = 1 << 20;
+
+/** Size of a regular file, undefined for standard input, pipes and devices. */
+function regularFileSize(file: string): number | undefined {
+  if (file === '-') return undefined;
+  const input = openInput(file);
+  try {
+    return input.size;
+  } finally {
+    input.close();
+  }
+}
+
+/** Calls `f` on consecutive pieces of the input (views of one reused buffer). */
+function forEachChunk(file: string, f: (chunk: Uint8Array) => void | boolean): void {
+  const input = openInput(file);
+  try {
+    const buf = new Uint8Array(CHUNK);
+    for (;;) {
+      let used = 0;
+      while (used < buf.length) {
+        const r = readChunk(input, buf, used);
+        if (r === 0) break;
+        used += r;
+      }
+      if (used === 0) return;
+      if (f(buf.subarray(0, used)) === false || used < buf.length) return;
+    }
+  } finally {
+    input.close();
+  }
+}
+
+/** inferBitsPerSymbol over a file read in pieces, stopping once the top bit has been seen. */
+function streamedWidth(file: string): number {
+  let or = 0;
+  forEachChunk(file, (chunk) => {
+    or |= (1 << inferBitsPerSymbol(chunk)) >> 1;
+    return or < 0x80;
+  });
+  return inferBitsPerSymbol(Uint8Array.of(or));
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('health')
@@ -82,19 +126,35 @@ export function register(program: Command, ctx: CliContext): void {
     .exitOverride()
     .action((file: string, opts: HealthOptions) => {
       const h = parseNumber(opts.entropy, '--entropy');
-      const data = readInput(file);
       const name = file === '-' ? 'standard input' : file;
-      if (data.length === 0) throw new InputError(`${name}: empty, expected one sample per byte`);
-      const bits = opts.bits !== undefined ? parseWhole(opts.bits, '--bits', 1, 8) : Math.max(1, inferBitsPerSymbol(data));
-      if (opts.bits !== undefined) checkWidth(data, bits, name);
+      const alphaExponent = opts.alphaExponent === undefined ? 20 : parseNumber(opts.alphaExponent, '--alpha-exponent');
+      const show = opts.show === undefined ? 20 : parseWhole(opts.show, '--show', 0, 1000);
+      let bits = opts.bits !== undefined ? parseWhole(opts.bits, '--bits', 1, 8) : undefined;
+      // A regular file streams through a reused 1 MiB buffer (no copy of the whole file in
+      // memory); without --bits a first pass infers the width, stopping at the first byte
+      // with the top bit set. Standard input and pipes are read whole once.
+      const size = regularFileSize(file);
+      const whole = size === undefined ? readInput(file) : null;
+      if ((whole ? whole.length : size) === 0) throw new InputError(`${name}: empty, expected one sample per byte`);
+      if (bits === undefined) bits = Math.max(1, whole ? inferBitsPerSymbol(whole) : streamedWidth(file));
       if (!(h > 0 && h <= bits)) {
         throw new InputError(`--entropy: expected a min-entropy in (0, ${bits}] bits per ${bits}-bit sample, found ${opts.entropy}`);
       }
-      const alphaExponent = opts.alphaExponent === undefined ? 20 : parseNumber(opts.alphaExponent, '--alpha-exponent');
-      const show = opts.show === undefined ? 20 : parseWhole(opts.show, '--show', 0, 1000);
       const binary = opts.binary === true || bits === 1;
       const monitor = new HealthMonitor({ entropyPerSample: h, binary, alphaExponent });
-      monitor.feedAll(data);
+      const check = opts.bits !== undefined;
+      if (whole) {
+        if (check) checkWidth(whole, bits, name);
+        monitor.feedAll(whole);
+      } else {
+        let total = 0;
+        forEachChunk(file, (chunk) => {
+          if (check) checkWidth(chunk, bits, name, total);
+          monitor.feedAll(chunk);
+          total += chunk.length;
+        });
+        if (total === 0) throw new InputError(`${name}: empty, expected one sample per byte`);
+      }
       const report = monitor.report();
       ctx.out(
         opts.json
