@@ -105,7 +105,7 @@ export class HealthMonitor {
     const aligned = Math.min(n, (4 - (samples.byteOffset & 3)) & 3);
     const words =
       LITTLE_ENDIAN && rctCutoff >= 2 && n - aligned >= 4
-        ? new Uint32Array(samples.buffer, samples.byteOffset + aligned, (n - aligned) >> 2)
+        ? new Int32Array(samples.buffer, samples.byteOffset + aligned, (n - aligned) >> 2)
         : null;
     let i = 0;
     while (i < n) {
@@ -148,8 +148,10 @@ export class HealthMonitor {
         // cutoff is ≥ 2), and the APT adds the number of bytes equal to A; otherwise the
         // word goes through the per-sample updates.
         const refWord = Math.imul(ref, 0x01010101);
-        for (; i + 4 <= end; i += 4) {
-          const w = words[(i - aligned) >> 2]!;
+        const wordEnd = (end - aligned) >> 2;
+        let wi = (i - aligned) >> 2;
+        for (; wi < wordEnd; wi++) {
+          const w = words[wi]!;
           const pairs = (w ^ (w >>> 8)) | 0xff000000; // bytes 0..2: s0^s1, s1^s2, s2^s3
           if ((w & 0xff) !== last && ((pairs - 0x01010101) & ~pairs & 0x80808080) === 0) {
             const y = w ^ refWord;
@@ -159,7 +161,8 @@ export class HealthMonitor {
             last = w >>> 24;
             continue;
           }
-          for (let k = i; k < i + 4; k++) {
+          const at = aligned + 4 * wi;
+          for (let k = at; k < at + 4; k++) {
             const s = samples[k]!;
             run = run * +(s === last) + 1;
             last = s;
@@ -171,6 +174,7 @@ export class HealthMonitor {
             count += +(s === ref);
           }
         }
+        i = Math.max(i, aligned + 4 * wi);
       }
       for (; i < end; i++) {
         const s = samples[i]!;
