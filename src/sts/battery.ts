@@ -6,6 +6,8 @@
  * stream. Streams are read one at a time into a reused buffer (n/8 bytes,
  * shared by all its tests; only results are kept), so memory is O(n) plus the
  * results, whatever K is; a StreamSource reads them from a file on demand.
+ * With `onResult` not even the results are kept: each is handed over, in
+ * stream order, as soon as it and every earlier stream are done.
  *
  * With jobs > 1 the streams are shared between this thread and jobs − 1 piscina
  * worker threads (started once per run; the worker code is bundled to plain
@@ -34,6 +36,12 @@ export interface BatteryOptions {
   jobs?: number;
   /** Called after each stream completes, with the number done so far. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Receives each stream's result in stream order (0, 1, ...); runBattery then
+   * keeps none of them and returns an empty array. A result that finishes
+   * before an earlier one (jobs > 1) waits for it.
+   */
+  onResult?: (result: StreamResult) => void;
 }
 
 export interface StreamResult {
@@ -87,7 +95,8 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
   const { n, K, tests } = checkOptions(source.length, opts);
   const params = opts.params ?? {};
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, K));
-  const out: StreamResult[] = new Array(K);
+  const out: StreamResult[] = [];
+  const deliver = inOrder(opts.onResult ?? ((r) => out.push(r)));
   const wordsPerStream = (n + 31) >>> 5;
   let done = 0;
   if (jobs === 1) {
@@ -95,7 +104,7 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
     const buf = new Uint32Array(wordsPerStream);
     for (let s = 0; s < K; s++) {
       source.read(s * n, n, buf);
-      out[s] = { stream: s, offset: s * n, n, results: runTests(new BitSequence(buf, n), tests, params) };
+      deliver({ stream: s, offset: s * n, n, results: runTests(new BitSequence(buf, n), tests, params) });
       opts.onProgress?.(++done, K);
       // Yield between streams so progress output and signals get through.
       if (K > 1) await yieldToEventLoop();
@@ -127,7 +136,7 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
       const reply = (await pool.run(task)) as WorkerReply;
       // User errors stay user errors (exit 2) across the thread boundary.
       if ('inputError' in reply) throw new InputError(reply.inputError);
-      out[s] = { stream: s, offset: s * n, n, results: reply.results };
+      deliver({ stream: s, offset: s * n, n, results: reply.results });
       opts.onProgress?.(++done, K);
     }
   };
@@ -136,7 +145,7 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
     await yieldToEventLoop(); // let the feeders start
     for (let s = take(); s < K; s = take()) {
       source.read(s * n, n, buf);
-      out[s] = { stream: s, offset: s * n, n, results: runTests(new BitSequence(buf, n), tests, params) };
+      deliver({ stream: s, offset: s * n, n, results: runTests(new BitSequence(buf, n), tests, params) });
       opts.onProgress?.(++done, K);
       await yieldToEventLoop(); // worker replies and new dispatches happen here
     }
@@ -159,6 +168,19 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
     }
   }
   return out;
+}
+
+/** Passes results to `emit` in stream order, holding those that arrive before an earlier one. */
+function inOrder(emit: (r: StreamResult) => void): (r: StreamResult) => void {
+  const early = new Map<number, StreamResult>();
+  let next = 0;
+  return (r) => {
+    early.set(r.stream, r);
+    for (let e = early.get(next); e !== undefined; e = early.get(next)) {
+      early.delete(next++);
+      emit(e);
+    }
+  };
 }
 
 async function startPool(workers: number): Promise<{ pool: import('piscina').Piscina; code: WorkerCode }> {

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,21 @@ test('sts -: ascii streamed from a pipe gives the file\'s results', () => {
   const file = join(dir, 'bits.txt');
   writeFileSync(file, ascii);
   sameOnStdin((f) => ['sts', f, '--bits', '1000', '--streams', '32', '--tests', 'frequency,runs', '--json'], file, ascii);
+});
+
+test('sts -: standard input redirected from a regular binary file (< file) gives the file\'s results', () => {
+  const file = join(dir, 'bits.bin');
+  writeFileSync(file, xorshiftBytes(5000, 12, 8));
+  const args = (f: string): string[] => ['sts', f, '--format', 'binary', '--bits', '10000', '--streams', '4', '--tests', 'frequency,runs', '--json'];
+  const a = cli(args(file));
+  const fd = openSync(file, 'r');
+  try {
+    const r = spawnSync(process.execPath, [BIN, ...args('-')], { stdio: [fd, 'pipe', 'pipe'], env: { ...process.env, ENTROPY_BENCH_FROM_SOURCE: '1' }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, a.code, r.stderr);
+    assert.equal(r.stdout.replaceAll('standard input', '-'), a.out.replaceAll(file, '-'));
+  } finally {
+    closeSync(fd);
+  }
 });
 
 test('health - and estimate - read standard input', () => {

@@ -55,6 +55,19 @@ test('jobs = 2 (worker threads) returns exactly the single-thread results', asyn
   assert.deepEqual(two, one);
 });
 
+test('onResult receives every stream in order (jobs = 1 and 3), the same results as returned, and nothing is kept', async () => {
+  const bits = loadReference('data.e').bits;
+  const opts = { n: 20000, streams: 24, tests: ['Frequency', 'Runs', 'Serial'] as const };
+  const all = await runBattery(bits, { ...opts, tests: [...opts.tests] });
+  for (const jobs of [1, 3]) {
+    const got: typeof all = [];
+    const kept = await runBattery(bits, { ...opts, tests: [...opts.tests], jobs, onResult: (r) => got.push(r) });
+    assert.deepEqual(kept, [], `jobs ${jobs}`);
+    assert.deepEqual(got.map((r) => r.stream), all.map((r) => r.stream), `jobs ${jobs}: order`);
+    assert.deepEqual(got, all, `jobs ${jobs}`);
+  }
+});
+
 test('asking for more bits than the input has is a RangeError', async () => {
   const bits = loadReference('data.e').bits;
   await assert.rejects(runBattery(bits, { n: 600000, streams: 2 }), RangeError);

@@ -18,6 +18,7 @@ import { binaryFileSource, sequentialSource, type SequentialSource, type StreamS
 import type { StsTestName, TestResult } from '../../sts/types.ts';
 import { batteryVerdict, type BatteryVerdict } from '../../sts/verdict.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
+import { JsonObjectWriter } from '../../io/json-writer.ts';
 
 const DEFAULT_BITS = 1_000_000;
 
@@ -73,9 +74,52 @@ function collectParams(opts: StsOptions, tests: readonly StsTestName[]): Partial
   return params;
 }
 
-/** JSON.stringify that can never print NaN/Infinity (they become null). */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+/** JSON replacer: NaN and ±Infinity are printed as null, never as invalid JSON. */
+function finiteOrNull(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
+
+/** One stream's entry of `--json` results. */
+function streamJson(r: StreamResult, alpha: number): unknown {
+  return {
+    stream: r.stream,
+    offset: r.offset,
+    n: r.n,
+    tests: Object.fromEntries(
+      r.results.map((t) => [
+        t.test,
+        {
+          section: t.section,
+          status: t.status,
+          ...(t.reason !== undefined ? { reason: t.reason } : {}),
+          pValues: t.pValues,
+          ...(t.labels !== undefined ? { labels: t.labels } : {}),
+          passed: t.status === 'ok' ? t.pValues.map((p) => p >= alpha) : [],
+          params: t.params,
+          statistics: t.statistics,
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * What the verdict and the second level read of a result (test, status, reason, n, P-values,
+ * labels), without its statistics and parameters; labels equal to the first stream's share its array.
+ */
+function essentials(t: TestResult, first: TestResult | undefined): TestResult {
+  const same = first?.labels !== undefined && t.labels !== undefined && first.labels.length === t.labels.length && first.labels.every((l, i) => l === t.labels![i]);
+  return {
+    test: t.test,
+    section: t.section,
+    n: t.n,
+    params: {},
+    status: t.status,
+    ...(t.reason !== undefined ? { reason: t.reason } : {}),
+    pValues: t.pValues,
+    ...(t.labels !== undefined ? { labels: same ? first.labels : t.labels } : {}),
+    statistics: {},
+  };
 }
 
 function fmtP(p: number): string {
@@ -248,7 +292,8 @@ const READ_AHEAD_BITS = 1 << 26;
 function openBits(file: string, format: BitFormat, want: number, perStream: number): StreamSource {
   const input = openInput(file);
   try {
-    if (input.size !== undefined && input.size > 0 && format !== 'ascii' && format !== 'hex') {
+    // Standard input is read front to back even when it is a regular file (`< file`): it has no path to reopen.
+    if (file !== '-' && input.size !== undefined && input.size > 0 && format !== 'ascii' && format !== 'hex') {
       const head = new Uint8Array(Math.min(input.size, DETECT_BYTES));
       let got = 0;
       while (got < head.length) {
@@ -315,10 +360,32 @@ async function runOn(
   const minBits = Math.max(...tests.map((t) => testSpec(t).minBits));
 
   const progress = ctx.isTTY && streams > 1 ? (done: number, total: number) => ctx.err(`\rsts: stream ${done}/${total}`) : undefined;
-  const results: StreamResult[] = await runBattery(bits, { n, streams, tests, params, jobs, onProgress: progress });
+  // Each stream's result is printed (--json) as soon as it and the streams before it are done;
+  // only what the verdict and the second level need (status, P-values) is kept, so memory does
+  // not grow with the full results of every stream.
+  const perStream: TestResult[][] = [];
+  let json: JsonObjectWriter | undefined;
+  const onResult = (r: StreamResult): void => {
+    if (opts.json) {
+      if (json === undefined) {
+        json = new JsonObjectWriter(ctx.out, finiteOrNull);
+        json.field('tool', 'entropy-bench sts');
+        json.field('standard', 'NIST SP 800-22 Rev 1a; P-values as NIST sts-2.1.2 computes them');
+        json.field('input', { source, format, bitsRead: bits.length });
+        json.field('n', n);
+        json.field('streams', streams);
+        json.field('alpha', alpha);
+        json.field('tests', tests);
+        json.field('params', Object.fromEntries(tests.map((t) => [t, r.results.find((x) => x.test === t)?.params ?? {}])));
+        json.beginArray('results');
+      }
+      json.item(streamJson(r, alpha));
+    }
+    perStream.push(r.results.map((t, i) => essentials(t, perStream[0]?.[i])));
+  };
+  await runBattery(bits, { n, streams, tests, params, jobs, onProgress: progress, onResult });
   if (progress) ctx.err('\n');
 
-  const perStream = results.map((r) => r.results);
   const verdict = batteryVerdict(perStream, { alpha, familyAlpha, minBits });
   const entries: SecondLevelEntry[] | undefined =
     streams > 1
@@ -326,42 +393,12 @@ async function runOn(
       : undefined;
 
   for (const w of verdict.warnings ?? []) ctx.err(`entropy-bench sts: warning: ${w}\n`);
-  if (opts.json) {
+  if (json !== undefined) {
     const { entries: _omit, ...verdictOut } = verdict;
-    ctx.out(
-      toJson({
-        tool: 'entropy-bench sts',
-        standard: 'NIST SP 800-22 Rev 1a; P-values as NIST sts-2.1.2 computes them',
-        input: { source, format, bitsRead: bits.length },
-        n,
-        streams,
-        alpha,
-        tests,
-        params: Object.fromEntries(tests.map((t) => [t, perStream[0]!.find((r) => r.test === t)?.params ?? {}])),
-        results: results.map((r) => ({
-          stream: r.stream,
-          offset: r.offset,
-          n: r.n,
-          tests: Object.fromEntries(
-            r.results.map((t) => [
-              t.test,
-              {
-                section: t.section,
-                status: t.status,
-                ...(t.reason !== undefined ? { reason: t.reason } : {}),
-                pValues: t.pValues,
-                ...(t.labels !== undefined ? { labels: t.labels } : {}),
-                passed: t.status === 'ok' ? t.pValues.map((p) => p >= alpha) : [],
-                params: t.params,
-                statistics: t.statistics,
-              },
-            ]),
-          ),
-        })),
-        ...(entries ? { secondLevel: entries } : {}),
-        verdict: verdictOut,
-      }) + '\n',
-    );
+    json.endArray();
+    if (entries) json.field('secondLevel', entries);
+    json.field('verdict', verdictOut);
+    json.end();
   } else {
     ctx.out(`NIST SP 800-22 Rev 1a battery: ${source}, ${streams} stream(s) × ${n} bits, α = ${alpha}\n\n`);
     if (streams === 1) ctx.out(streamTable(perStream[0]!, alpha));
