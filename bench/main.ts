@@ -115,9 +115,14 @@ async function main(): Promise<number> {
     `${quick ? 'quick' : 'full'} run: ${rounds} round(s) of ${builds.map((b) => b.label).join(' + ')} processes: calibration + ${suites.length} suites (${suites.map((s) => s.name).join(', ')})${values['skip-matrix'] ? '' : ' + design-matrix scenario'}`,
   );
   const args = [...(quick ? ['--quick'] : []), '--suites', suites.map((s) => s.name).join(',')];
+  // A planted slowdown (bench/suite.ts plantedSlowdowns) stands for a change in THIS
+  // checkout: the baseline build never sees it.
+  const { ENTROPY_BENCH_SLOWDOWN: planted, ...plain } = process.env;
+  if (planted) progress(`planted slowdown in this checkout's processes: ${planted}`);
   const measured = await runRounds(builds, {
     rounds,
     args,
+    envFor: (b) => (b.label === 'baseline' ? plain : process.env),
     onProcess: (r, b) => progress(`round ${r}/${rounds}: ${b}`),
   });
   const ours = measured[0]!;

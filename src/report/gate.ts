@@ -25,6 +25,9 @@
  *    relative to the machine, same interval test).
  *    Each suite's declared bars (same-run ratios with `atLeast`, e.g. CTR_DRBG ≥
  *    0.5 of raw AES-256-CTR) must hold in the current run: a missed bar fails.
+ *    Counting work instead of time (Linux `perf stat -e instructions:u`) would be
+ *    deterministic, but the KVM guest this was built on exposes no PMU (`perf
+ *    stat` reports instructions:u <not supported>), so time it is.
  */
 import { InputError } from '../errors.ts';
 import { globMatch, globMatcher } from '../glob.ts';
