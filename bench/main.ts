@@ -141,13 +141,17 @@ async function main(): Promise<number> {
     : undefined;
 
   let run: RunResult | undefined;
+  const cellMs = new Map<string, number>();
+  let runMs = 0;
   if (!values['skip-matrix']) {
+    const runStarted = performance.now();
     progress(`design-matrix scenario (${quick ? 'quick' : 'default'} scale, ${jobs} job(s))`);
     let last = 0;
     // A path relative to the working directory, so report.json does not depend on where the clone lives.
     run = await runScenarioFile(relative(process.cwd(), SCENARIO) || SCENARIO, {
       scale: quick ? 'quick' : 'default',
       jobs,
+      onCellTime: (cell, ms) => cellMs.set(cell, ms),
       onProgress: (done, total, cell) => {
         // At most ~20 progress lines however many cells.
         if (done === total || done - last >= Math.max(1, Math.floor(total / 20))) {
@@ -156,6 +160,7 @@ async function main(): Promise<number> {
         }
       },
     });
+    runMs = performance.now() - runStarted;
   }
 
   const doc = createReportDocument({
@@ -169,6 +174,7 @@ async function main(): Promise<number> {
     ...(sideBySide ? { sideBySide } : {}),
     ...(source ? { source } : {}),
     generatedAt: new Date().toISOString(),
+    ...(run ? { timing: { totalMs: runMs, cellMs } } : {}),
   });
   mkdirSync(outDir, { recursive: true });
   const md = renderMarkdown(doc);

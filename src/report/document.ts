@@ -10,8 +10,10 @@
  *   quality verdicts with P-values and estimates; every expectation outcome).
  *   Deterministic for a scenario + seed;
  * - `benchmarks`: wall-clock figures (tinybench suites plus the calibration tasks
- *   measured in the same run). Kept apart, like `generatedAt`, so that
- *   `deterministicPart()` can drop both and compare the rest byte for byte.
+ *   measured in the same run);
+ * - `timing`: wall-clock ms the run and each cell took (JUnit's `time`).
+ * The wall-clock parts are kept apart, like `generatedAt`, so that
+ * `deterministicPart()` can drop them and compare the rest byte for byte.
  */
 import os from 'node:os';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -41,6 +43,15 @@ export interface BenchmarkSection {
   sideBySide?: { commit: string; calibration?: SuiteResult; suites: SuiteResult[] };
 }
 
+/** Wall-clock time the scenario run took, per cell (src/scenario/run.ts onCellTime); JUnit reports it. */
+export interface TimingSection {
+  wallClock: true;
+  /** From the first cell started to the last finished, ms (with jobs > 1 less than the sum of the cells). */
+  totalMs: number;
+  /** Per cell in cell order: ms of simulation in the thread that ran it. */
+  cells: Array<{ id: string; ms: number }>;
+}
+
 export interface ReportDocument {
   $schema?: string;
   schemaVersion: string;
@@ -52,6 +63,8 @@ export interface ReportDocument {
   source?: { commit: string; dirty: boolean };
   run?: RunResult;
   benchmarks?: BenchmarkSection;
+  /** Wall clock; excluded from determinism checks. */
+  timing?: TimingSection;
 }
 
 // Compile-time check that the schema's shape accepts every RunResult the
@@ -94,6 +107,8 @@ export function createReportDocument(input: {
   sideBySide?: BenchmarkSection['sideBySide'];
   source?: ReportDocument['source'];
   generatedAt?: string;
+  /** Wall ms of the whole run and of each cell (cells are put in the run's order). */
+  timing?: { totalMs: number; cellMs: ReadonlyMap<string, number> };
 }): ReportDocument {
   const doc: ReportDocument = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -117,6 +132,11 @@ export function createReportDocument(input: {
       ...(input.sideBySide !== undefined ? { sideBySide: input.sideBySide } : {}),
     };
   }
+  if (input.timing !== undefined) {
+    const ms = input.timing.cellMs;
+    const ids = input.run ? input.run.cells.map((c) => c.id).filter((id) => ms.has(id)) : [...ms.keys()];
+    doc.timing = { wallClock: true, totalMs: input.timing.totalMs, cells: ids.map((id) => ({ id, ms: ms.get(id)! })) };
+  }
   assertFinite(doc, '');
   return doc;
 }
@@ -136,9 +156,9 @@ export function serializeReportDocument(doc: ReportDocument): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** The document without its wall-clock and provenance parts (generatedAt, source, benchmarks): byte-identical for the same scenario + seed. */
+/** The document without its wall-clock and provenance parts (generatedAt, source, benchmarks, timing): byte-identical for the same scenario + seed. */
 export function deterministicPart(doc: ReportDocument): ReportDocument {
-  const { generatedAt: _g, benchmarks: _b, source: _s, ...rest } = doc;
+  const { generatedAt: _g, benchmarks: _b, source: _s, timing: _t, ...rest } = doc;
   return rest;
 }
 
@@ -324,5 +344,11 @@ export function mergeReports(
   const bench = docs.find((d) => d.doc.benchmarks !== undefined)?.doc.benchmarks;
   if (bench) merged.benchmarks = bench;
   else delete merged.benchmarks;
+  // Shards ran one after another or on other machines: their times add up.
+  const timed = withRun.filter((d) => d.doc.timing !== undefined);
+  if (timed.length > 0) {
+    const ms = new Map(timed.flatMap((d) => d.doc.timing!.cells.map((c) => [c.id, c.ms] as const)));
+    merged.timing = { wallClock: true, totalMs: timed.reduce((a, d) => a + d.doc.timing!.totalMs, 0), cells: cells.filter((c) => ms.has(c.id)).map((c) => ({ id: c.id, ms: ms.get(c.id)! })) };
+  } else delete merged.timing;
   return merged;
 }

@@ -257,6 +257,17 @@ export const ReportDocumentSchema = Type.Object(
     source: Type.Optional(Type.Object({ commit: Type.String(), dirty: Type.Boolean() }, { additionalProperties: false })),
     run: Type.Optional(RunSchema),
     benchmarks: Type.Optional(BenchmarksSchema),
+    /** Wall-clock ms of the scenario run and of each cell; dropped by determinism checks. */
+    timing: Type.Optional(
+      Type.Object(
+        {
+          wallClock: Type.Literal(true),
+          totalMs: NonNeg,
+          cells: Type.Array(Type.Object({ id: Type.String(), ms: NonNeg }, { additionalProperties: false })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -2,12 +2,14 @@
  * Running a scenario: load → expand the matrix → (shard) → run every cell, in
  * worker threads when `jobs > 1` → baseline ratios, verdicts, expectations.
  * The result depends only on the file and the seed: cells keep expansion order
- * whatever thread finished first, and nothing reads the wall clock, so the same
+ * whatever thread finished first, and nothing in the result reads the wall clock
+ * (per-cell wall time goes to the `onCellTime` callback only), so the same
  * scenario + seed gives byte-identical JSON for any `jobs`.
  */
 import { workerEntry } from '../entry-points.ts';
 import { InputError } from '../errors.ts';
-import { runCell, type CellRun } from './cell.ts';
+import type { CellRun } from './cell.ts';
+import { runTimedCell, type TimedCellRun } from './worker.ts';
 import { evaluateExpectation } from './expectation.ts';
 import { loadScenario, type LoadedScenario } from './load.ts';
 import { expandCells, shardCells, DEFAULT_SEED, type CellPlan } from './matrix.ts';
@@ -20,6 +22,12 @@ export interface RunOptions {
   /** 1-based index of `count` deterministic slices. */
   shard?: { index: number; count: number };
   onProgress?: (done: number, total: number, cell: string) => void;
+  /**
+   * Wall-clock milliseconds each cell took to simulate (measured in the thread that ran it,
+   * so queueing for a worker is not counted). Reported apart from the result, which stays
+   * free of the clock; the report document keeps it in its wall-clock `timing` section.
+   */
+  onCellTime?: (cell: string, wallMs: number) => void;
   scale?: 'default' | 'quick';
 }
 
@@ -40,7 +48,7 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
     }
     plans = shardCells(all, opts.shard);
   }
-  const runs = await runPlans(plans, opts.jobs ?? 1, opts.onProgress);
+  const runs = await runPlans(plans, opts.jobs ?? 1, opts.onProgress, opts.onCellTime);
   const byId = new Map(runs.map((r) => [r.id, r]));
   const cells: CellResult[] = [];
   const expectations: ExpectationOutcome[] = [];
@@ -83,15 +91,16 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
   };
 }
 
-async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions['onProgress']): Promise<CellRun[]> {
+async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions['onProgress'], onCellTime: RunOptions['onCellTime']): Promise<CellRun[]> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${jobs}`);
   const total = plans.length;
   let done = 0;
   if (jobs === 1 || total <= 1) {
     return plans.map((p) => {
-      const r = runCell(p);
+      const { run, wallMs } = runTimedCell(p);
+      onCellTime?.(p.id, wallMs);
       onProgress?.(++done, total, p.id);
-      return r;
+      return run;
     });
   }
   const { Piscina } = await import('piscina');
@@ -103,9 +112,10 @@ async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions[
   try {
     return await Promise.all(
       plans.map(async (p) => {
-        const r = (await pool.run(p)) as CellRun;
+        const { run, wallMs } = (await pool.run(p)) as TimedCellRun;
+        onCellTime?.(p.id, wallMs);
         onProgress?.(++done, total, p.id);
-        return r;
+        return run;
       }),
     );
   } finally {

@@ -1,11 +1,23 @@
 /**
  * Worker-thread entry for `--jobs > 1` (piscina runs this file through tsx):
- * one task = one cell plan → its CellRun. Same code path as jobs = 1, so the
- * results are identical.
+ * one task = one cell plan → its CellRun and the wall time it took in this
+ * thread. The sequential path (jobs = 1) calls the same `runTimedCell`, so the
+ * results are identical; the time travels beside the result, never inside it.
  */
 import { runCell, type CellRun } from './cell.ts';
 import type { CellPlan } from './matrix.ts';
 
-export default function runCellTask(plan: CellPlan): CellRun {
-  return runCell(plan);
+export interface TimedCellRun {
+  run: CellRun;
+  wallMs: number;
+}
+
+export function runTimedCell(plan: CellPlan): TimedCellRun {
+  const t0 = performance.now();
+  const run = runCell(plan);
+  return { run, wallMs: performance.now() - t0 };
+}
+
+export default function runCellTask(plan: CellPlan): TimedCellRun {
+  return runTimedCell(plan);
 }

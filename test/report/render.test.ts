@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import { renderJUnit } from '../../src/report/junit.ts';
+import { junitTimestamp, renderJUnit } from '../../src/report/junit.ts';
+import { createReportDocument, deterministicPart } from '../../src/report/document.ts';
 import { renderGithubBenchmark } from '../../src/report/github-benchmark.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { compareReports } from '../../src/report/gate.ts';
@@ -65,8 +66,29 @@ test('junit: one testcase per expectation and per gate check, failures carry the
   // Expression characters are escaped: '>=' in a name and a message.
   assert.match(xml, /name="setvariable\.rate &gt;= 50\/s"/);
   assert.match(xml, /<failure message="shared-virtio\/virtio-drain\/seed=1: expected setvariable\.rate &gt;= 50, got 10 \(setvariable\.rate &gt;= 50\/s\)"/);
-  assert.match(xml, /<testcase classname="gate" name="sts\/battery ÷ calibration\/js-scan" time="0">\n\s+<failure message="sts\/battery ÷ calibration\/js-scan: \+100\.0 % time per call/);
+  assert.match(xml, /<testcase classname="gate" name="sts\/battery ÷ calibration\/js-scan">\n\s+<failure message="sts\/battery ÷ calibration\/js-scan: \+100\.0 % time per call/);
+  // No timing section: no made-up times.
+  assert.doesNotMatch(xml, /time="/);
   assert.equal(xmlEscape('a<b>&"c\'\u0001'), 'a&lt;b&gt;&amp;&quot;c&apos;');
+});
+
+test('junit: real times from the timing section, the timestamp, and what ran as properties', () => {
+  const run = fixtureRun();
+  const cellMs = new Map(run.cells.map((c, i) => [c.id, 1000 * (i + 1)]));
+  const doc = createReportDocument({ run, generatedAt: '2026-11-25T10:20:30.456Z', timing: { totalMs: 4321, cellMs } });
+  assert.deepEqual(doc.timing!.cells.map((c) => c.id), run.cells.map((c) => c.id));
+  const xml = renderJUnit(doc);
+  assert.match(xml, /<testsuites name="entropy-bench" tests="3" failures="1" errors="0" time="4\.321">/);
+  assert.match(xml, /<testsuite name="scenario fixture-matrix \(seed 1\)" tests="3" failures="1" errors="0" skipped="0" timestamp="2026-11-25T10:20:30" time="4\.321">/);
+  assert.match(xml, /<property name="scenario\.sha256" value="a{64}"\/>/);
+  assert.match(xml, /<property name="seed" value="1"\/>/);
+  assert.match(xml, /<property name="scale" value="quick"\/>/);
+  // Cell 2 (2 s) has one expectation; cell 5 (5 s) has two, each gets half.
+  assert.match(xml, /classname="shared-virtio\/virtio-drain\/seed=1" name="setvariable\.rate &gt;= 50\/s" time="2\.000">/);
+  assert.equal((xml.match(/classname="smm-device\/virtio-drain\/seed=1" name="[^"]+" time="2\.500"/g) ?? []).length, 2);
+  // The wall-clock section is not part of the deterministic document.
+  assert.equal(deterministicPart(doc).timing, undefined);
+  assert.equal(junitTimestamp('2026-11-25T10:20:30Z'), '2026-11-25T10:20:30');
 });
 
 test('github-benchmark: customBiggerIsBetter entries for tasks, ratios and virtual SetVariable/s', () => {
@@ -117,5 +139,5 @@ test('junit of a bench run: a missed bar is a <failure> naming the ratio, its ra
   assert.match(ok, /<testsuite name="benchmark bars" tests="1" failures="0"/);
   const xml = renderJUnit(fixtureDocument({ overrides: { 'drbg/ctr-drbg': 0.3 } }));
   assert.match(xml, /<testsuites name="entropy-bench" tests="4" failures="2"/);
-  assert.match(xml, /<testcase classname="bench\.drbg" name="ctr-drbg\/raw-aes-ctr ≥ 0\.5" time="0">\n\s+<failure message="drbg\/ctr-drbg\/raw-aes-ctr = 0\.195652 \(range 0\.\d+–0\.\d+ over 5 processes\), below the bar 0\.5: ctr-drbg ÷ aes-256-ctr raw"/);
+  assert.match(xml, /<testcase classname="bench\.drbg" name="ctr-drbg\/raw-aes-ctr ≥ 0\.5">\n\s+<failure message="drbg\/ctr-drbg\/raw-aes-ctr = 0\.195652 \(range 0\.\d+–0\.\d+ over 5 processes\), below the bar 0\.5: ctr-drbg ÷ aes-256-ctr raw"/);
 });
