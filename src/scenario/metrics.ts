@@ -29,6 +29,7 @@ const M: Record<string, MetricDef> = {
   'setvariable.failed': { kind: 'count', description: 'SetVariable calls that failed (e.g. failed closed for lack of entropy)', get: (s) => s.metrics.setVariable.failed },
   'setvariable.rate': { kind: 'rate', description: 'SetVariable completions per virtual second of the runtime phase', get: (s) => s.metrics.setVariable.perVirtualSecond },
   'setvariable.ratio': { kind: 'ratio', description: "SetVariable/s relative to the same design's no-adversary cell", get: (s) => s.baselineRatio },
+  'setvariable.samples': { kind: 'count', description: 'SetVariable latencies the percentiles are taken over', get: (s) => s.metrics.setVariable.latency.count },
   'setvariable.mean': { kind: 'time', description: 'mean SetVariable latency', get: (s) => s.metrics.setVariable.latency.meanNs },
   'setvariable.p50': { kind: 'time', description: 'median SetVariable latency', get: (s) => s.metrics.setVariable.latency.p50Ns },
   'setvariable.p99': { kind: 'time', description: '99th percentile SetVariable latency', get: (s) => s.metrics.setVariable.latency.p99Ns },

@@ -30,7 +30,7 @@ test('a bad workload parameter type names its path, what was found and what was 
   fails('name: x\nworkloads:\n  - name: variable-churn\n    params: { rate: fast }\n', 'scenarios/x.yaml',
     /^scenarios\/x\.yaml: \/workloads\/0\/params\/rate: expected number ≥ 1 and ≤ 100000, found "fast"$/);
   fails('name: x\nworkloads:\n  - name: variable-churn\n    params: { rate: -5 }\n', 'scenarios/x.yaml', /\/workloads\/0\/params\/rate: expected number ≥ 1 .*found -5/);
-  fails('name: x\nworkloads:\n  - name: variable-churn\n    params: { speed: 1 }\n', 'scenarios/x.yaml', /\/workloads\/0\/params\/speed: unknown key "speed", expected one of: rate, size-dist/);
+  fails('name: x\nworkloads:\n  - name: variable-churn\n    params: { speed: 1 }\n', 'scenarios/x.yaml', /\/workloads\/0\/params\/speed: unknown key "speed", expected one of: rate, mode, size-dist/);
 });
 
 test('component overrides are checked against the platform parameter tables', () => {
@@ -92,7 +92,7 @@ test('matrix expansion: designs × adversaries × params × seeds, deterministic
 
 test('every shipped scenario loads and expands', () => {
   const dir = new URL('../../scenarios/', import.meta.url);
-  for (const f of ['baseline', 'virtio-drain', 'rdrand-hammer', 'smm-probe', 'https-boot-without-virtio-rng', 'faulty-host-source', 'srbds-slow-rdrand', 'design-matrix']) {
+  for (const f of ['baseline', 'virtio-drain', 'rdrand-hammer', 'smm-probe', 'https-boot-without-virtio-rng', 'faulty-host-source', 'srbds-slow-rdrand', 'design-matrix', 'back-to-back']) {
     const loaded = loadScenario(new URL(`${f}.yaml`, dir).pathname);
     assert.ok(expandCells(loaded).length > 0, f);
     assert.ok(expandCells(loaded, { scale: 'quick' }).length > 0, f);

@@ -146,7 +146,7 @@ test('design-matrix: key provenance: zero-entropy keys read insecure; a stuck ho
 });
 
 test('every expectation of the shipped scenarios run here holds, and each has some', async () => {
-  for (const [name, scale] of [['design-matrix', 'quick'], ['faulty-host-source', 'quick'], ['smm-probe', 'quick'], ['virtio-drain', 'quick']] as const) {
+  for (const [name, scale] of [['design-matrix', 'quick'], ['faulty-host-source', 'quick'], ['smm-probe', 'quick'], ['virtio-drain', 'quick'], ['back-to-back', 'default']] as const) {
     const r = await run(name, scale);
     assert.ok(r.expectations.length > 0, name);
     const failed = r.expectations.filter((e) => !e.passed);
@@ -177,4 +177,27 @@ test('design-matrix: every misconfiguration the probe must catch is caught (viol
       assert.equal(c.metrics.variables.lost, 0, `${c.id}: the non-destructive probe destroys nothing`);
     }
   }
+});
+
+test('back-to-back (closed loop): throughput ratios are latency ratios; smm-device keeps ≥ 99 % under every adversary but the CPU-sharing hammer, with ≥ 1000 latencies per cell', async () => {
+  const r = await run('back-to-back', 'default');
+  const adversaries = [...new Set(r.cells.map((c) => c.id.split('/')[1]!))].filter((a) => a !== 'none');
+  assert.deepEqual(adversaries, ['drain-device', 'os-hwrng', 'rdrand-hammer', 'smm-probe', 'https-boot', 'host-stuck', 'virtio-absent', 'srbds-slow-rdrand']);
+  const base = cell(r, 'smm-device/none/seed=1');
+  assert.ok(base.metrics.setVariable.latency.count >= 1000, `${base.metrics.setVariable.latency.count} latencies`);
+  // Closed loop: completions × mean latency ≈ the runtime (the thread is never idle).
+  const busy = base.metrics.setVariable.completed * base.metrics.setVariable.latency.meanNs;
+  assert.ok(busy > 0.95 * base.runtimeNs! && busy <= base.runtimeNs! * 1.01, `busy ${busy} of ${base.runtimeNs}`);
+  for (const a of adversaries) {
+    const c = cell(r, `smm-device/${a}/seed=1`);
+    if (a === 'host-stuck') {
+      assert.equal(c.metrics.setVariable.completed, 0, 'the dedicated device is fed by the stuck host: fails closed');
+      continue;
+    }
+    const ratio = c.baselineRatio!;
+    if (a === 'rdrand-hammer') assert.ok(ratio >= 0.95 && ratio < 0.99, `hammer shares vCPU 0 with the churn: ${ratio}`);
+    else assert.ok(ratio >= 0.99, `${c.id}: ${ratio}`);
+  }
+  // The shared designs collapse under the drainer here too.
+  assert.ok(cell(r, 'shared-virtio/drain-device/seed=1').baselineRatio! < 0.5);
 });
