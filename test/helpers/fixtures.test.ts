@@ -27,7 +27,7 @@ test('every fixture file matches SHA256SUMS, and every file is listed', () => {
     .map((d) => `${d.parentPath ?? d.path}/${d.name}`.slice(FIXTURES_DIR.length).replace(/^\/+/, ''))
     .filter((f) => f !== 'README.md' && f !== 'SHA256SUMS')
     .sort();
-  assert.deepEqual(files, [...sums.keys()].sort(), 'files on disk vs SHA256SUMS');
+  assert.deepEqual(files, [...sums.keys()].sort(), 'files on disk vs SHA256SUMS (a new fixture: see test/fixtures/README.md)');
   const bad = files.filter((f) => createHash('sha256').update(readFileSync(FIXTURES_DIR + f)).digest('hex') !== sums.get(f));
   assert.deepEqual(bad, [], 'files whose SHA-256 differs from SHA256SUMS');
 });
