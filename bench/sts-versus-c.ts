@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:versus-c`: our SP 800-22 battery against the C programs it is
+ * measured by, side by side, in CPU time (user + sys of the whole process, so
+ * start-up counts), test by test and for the whole battery, on the same file.
+ *
+ *   STS_212_DIR  directory of a built NIST sts-2.1.2 (`assess` and its
+ *                templates/ and experiments/ folders; `make` there, -O2)
+ *   STS_V5_DIR   directory of a built Sýs–Říha optimised STS (v5), same layout
+ *   STS_V5_ARGS  extra arguments for v5's assess (default: -fast)
+ *
+ * A reference whose variable is unset is skipped with a message, and only our
+ * figures are printed. Nothing is downloaded or built here: the references are
+ * the user's own builds. Both are driven through their interactive prompts
+ * (input file, the one test as a 15-digit mask, default parameters, K streams,
+ * binary format), one process per test, like ours (`entropy-bench sts
+ * --tests T`, compiled dist/ with plain node).
+ *
+ * Options: --streams K (default 10; the issue's claim is about 100),
+ * --tests a,b (default all 15), --file F (default: K × 10^6 fresh random bits).
+ * The data are random bytes; each run's ratios are what the claim is about, and
+ * a loaded machine inflates every column: say so when publishing.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { STS_TEST_NAMES, type StsTestName } from '../src/sts/types.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'entropy-bench.js');
+const N = 1_000_000;
+/** Tests that make sts-2.1.2 ask for parameter changes ("Select Test (0 to continue)"). */
+const PARAMETERIZED: ReadonlySet<StsTestName> = new Set(['BlockFrequency', 'NonOverlappingTemplate', 'OverlappingTemplate', 'ApproximateEntropy', 'Serial', 'LinearComplexity']);
+
+/**
+ * CPU seconds (user + sys) of `command` run by /bin/sh, from the shell's `times`
+ * (its second line is the children's), or undefined when the command failed.
+ */
+function cpuSeconds(command: string, cwd: string): { cpu?: number; error?: string } {
+  const r = spawnSync('/bin/sh', ['-c', `${command} >/dev/null 2>"$ERRLOG"; s=$?; times; exit $s`], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ERRLOG: join(work, 'stderr.log') },
+    timeout: 3_600_000,
+  });
+  if (r.status !== 0) return { error: `exit ${r.status ?? r.signal}` };
+  const children = r.stdout.trim().split('\n').pop() ?? '';
+  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return secs.length === 2 ? { cpu: secs[0]! + secs[1]! } : { error: `cannot read times: '${children}'` };
+}
+
+const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** The answers sts-2.1.2's prompts expect for `tests` on `file`, K binary streams. */
+function answers(file: string, tests: readonly StsTestName[], K: number): string {
+  const mask = STS_TEST_NAMES.map((t) => (tests.includes(t) ? '1' : '0')).join('');
+  const all = tests.length === STS_TEST_NAMES.length;
+  return ['0', file, ...(all ? ['1'] : ['0', mask]), ...(tests.some((t) => PARAMETERIZED.has(t)) ? ['0'] : []), String(K), '1', ''].join('\n');
+}
+
+interface Reference {
+  name: string;
+  dir: string;
+  args: string;
+}
+
+const { values } = parseArgs({ options: { streams: { type: 'string', default: '10' }, tests: { type: 'string' }, file: { type: 'string' } } });
+const K = Number(values.streams);
+if (!Number.isInteger(K) || K < 1) {
+  process.stderr.write(`bench:versus-c: --streams ${values.streams}: expected a whole number ≥ 1\n`);
+  process.exit(2);
+}
+const wanted = values.tests?.split(',').map((s) => s.trim().toLowerCase());
+const tests = STS_TEST_NAMES.filter((t) => wanted === undefined || wanted.includes(t.toLowerCase()));
+if (tests.length === 0) {
+  process.stderr.write(`bench:versus-c: --tests ${values.tests}: no test of ${STS_TEST_NAMES.join(', ')}\n`);
+  process.exit(2);
+}
+if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+  process.stderr.write('bench:versus-c: dist/cli.js not found: run `npm run build` first (we measure what users run)\n');
+  process.exit(2);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'entropy-bench-versus-c-'));
+try {
+  const file = values.file ?? join(work, 'random.bin');
+  if (values.file === undefined) writeFileSync(file, randomBytes((K * N) / 8));
+
+  const refs: Reference[] = [];
+  for (const [name, dirVar, argsVar, defArgs] of [
+    ['sts-2.1.2', 'STS_212_DIR', undefined, ''],
+    ['v5', 'STS_V5_DIR', 'STS_V5_ARGS', '-fast'],
+  ] as const) {
+    const dir = process.env[dirVar];
+    if (dir === undefined || dir === '') {
+      console.log(`${name}: skipped (set ${dirVar} to the directory of a built ${name} assess to compare)`);
+    } else if (!existsSync(join(dir, 'assess'))) {
+      console.log(`${name}: skipped (${dirVar}=${dir} has no assess executable: build it there first)`);
+    } else {
+      refs.push({ name, dir, args: argsVar !== undefined ? (process.env[argsVar] ?? defArgs) : defArgs });
+    }
+  }
+
+  const rows: Array<{ label: string; only: readonly StsTestName[] }> = tests.map((t) => ({ label: t, only: [t] }));
+  if (tests.length > 1) rows.push({ label: `battery (${tests.length} tests)`, only: tests });
+  console.log(`\nCPU seconds (user+sys, whole process) on ${K} × 10^6 bits of ${values.file ?? 'random bytes'}; ratio = ours / theirs\n`);
+  const header = ['test', 'ours', ...refs.flatMap((r) => [r.name, `ours/${r.name}`])];
+  console.log(header.map((h, i) => (i === 0 ? h.padEnd(30) : h.padStart(14))).join(''));
+  for (const row of rows) {
+    const names = row.only.map((t) => t.toLowerCase()).join(',');
+    const ours = cpuSeconds(`${quote(process.execPath)} ${quote(BIN)} sts ${quote(file)} --format binary --bits ${N} --streams ${K} --tests ${names}`, ROOT);
+    const cells = [ours.cpu !== undefined ? ours.cpu.toFixed(3) : ours.error!];
+    for (const ref of refs) {
+      const answerFile = join(work, 'answers.txt');
+      writeFileSync(answerFile, answers(file, row.only, K));
+      const theirs = cpuSeconds(`./assess ${N} ${ref.args} < ${quote(answerFile)}`, ref.dir);
+      cells.push(theirs.cpu !== undefined ? theirs.cpu.toFixed(3) : theirs.error!);
+      cells.push(ours.cpu !== undefined && theirs.cpu ? `${(ours.cpu / theirs.cpu).toFixed(2)}×` : '—');
+    }
+    console.log(row.label.padEnd(30) + cells.map((c) => c.padStart(14)).join(''));
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

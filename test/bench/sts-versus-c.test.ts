@@ -1,0 +1,57 @@
+/**
+ * bench/sts-versus-c.ts: without the references it says how to enable them and
+ * still measures ours; with a reference it drives `assess` through sts-2.1.2's
+ * prompts (here a stand-in script that records what it was asked, since the
+ * real programs are the user's own builds) and prints ours/theirs ratios.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function bench(args: string[], env: Record<string, string>): { code: number | null; out: string; err: string } {
+  // The bench measures the compiled CLI, as users run it: build it first.
+  const b = spawnSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(b.status, 0, b.stderr);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/sts-versus-c.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, STS_212_DIR: '', STS_V5_DIR: '', ...env },
+    timeout: 300_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('no reference built: each is skipped with the variable to set, ours is still measured', () => {
+  const r = bench(['--streams', '1', '--tests', 'frequency'], {});
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /sts-2\.1\.2: skipped \(set STS_212_DIR/);
+  assert.match(r.out, /v5: skipped \(set STS_V5_DIR/);
+  assert.match(r.out, /^Frequency\s+\d+\.\d{3}$/m);
+});
+
+test('a reference directory: assess gets the prompts\' answers and the row has a ratio', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-sts-'));
+  try {
+    // Records its arguments and standard input, and spends a little CPU like a real run.
+    writeFileSync(join(dir, 'assess'), '#!/bin/sh\necho "$@" >> args.txt\ncat >> answers.txt\ni=0; while [ $i -lt 20000 ]; do i=$((i+1)); done\n');
+    chmodSync(join(dir, 'assess'), 0o755);
+    const r = bench(['--streams', '2', '--tests', 'runs,serial'], { STS_V5_DIR: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Runs\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d{2}×$/m);
+    assert.match(r.out, /^battery \(2 tests\)\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d{2}×$/m);
+    assert.deepEqual(readFileSync(join(dir, 'args.txt'), 'utf8').trim().split('\n'), ['1000000 -fast', '1000000 -fast', '1000000 -fast']);
+    const asked = readFileSync(join(dir, 'answers.txt'), 'utf8').split('\n');
+    // Runs alone: input file, its path, not all tests, mask with test 4, no parameter prompt, 2 streams, binary.
+    assert.deepEqual([asked[0], asked[2], asked[3], asked[4], asked[5]], ['0', '0', '000100000000000', '2', '1']);
+    // Serial has parameters: one '0' to leave them as they are.
+    assert.deepEqual([asked[6], ...asked.slice(8, 13)], ['0', '0', '000000000000010', '0', '2', '1']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
