@@ -10,7 +10,8 @@ import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { SmiController } from '../devices/smi.ts';
 import type { SmmEntropyDevice } from '../devices/smm-entropy-device.ts';
 import type { Smram } from '../devices/smram.ts';
-import type { VirtioRng } from '../devices/virtio-rng.ts';
+import type { VirtioRng, VirtioRngEvent, VirtioRngWindow } from '../devices/virtio-rng.ts';
+import type { HwrngReaderLog, LinuxHwrng } from '../workloads/linux-hwrng.ts';
 import type { BootPhases } from '../firmware/boot.ts';
 import type { CounterRngLib } from '../firmware/counter-rnglib.ts';
 import type { PrivilegedSource } from '../firmware/privileged-source.ts';
@@ -95,9 +96,26 @@ export interface Platform {
     /** The SMM variable driver's privileged source in this design. */
     privilegedSource: PrivilegedSource;
   };
+  /** The guest OS after ExitBootServices: Linux's hwrng core + virtio-rng driver (when virtio-rng exists). */
+  os: { hwrng?: LinuxHwrng };
   phases: BootPhases;
   taps: TapRegistry;
   metrics: MetricsCollector;
+}
+
+/**
+ * What the virtio-rng device and the Linux guest did, bounded (the first N of each list and
+ * the total count), so a run can be compared with a real trace window by window.
+ */
+export interface VirtioRngObservations {
+  windows: VirtioRngWindow[];
+  windowCount: number;
+  events: VirtioRngEvent[];
+  eventCount: number;
+  /** Each user reader of /dev/hwrng; `hung`: its read can never complete (no buffer posted). */
+  readers: Array<HwrngReaderLog & { hung: boolean }>;
+  /** Bytes khwrngd and add_early_randomness took. */
+  kernelBytes: number;
 }
 
 /** Spawns its processes into p.sim. */
@@ -113,4 +131,6 @@ export interface PlatformRunResult {
   timeline: Array<{ phase: string; atNs: number }>;
   /** e.g. SMM entropy waits and SetVariable latency over virtual time, for charts. */
   series?: Array<{ name: string; points: Array<[number, number]> }>;
+  /** Present when the design has a virtio-rng device. */
+  virtioRng?: VirtioRngObservations;
 }

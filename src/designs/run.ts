@@ -13,6 +13,7 @@ import { SmiController } from '../devices/smi.ts';
 import { SmmEntropyDevice, type SmmDeviceBackend } from '../devices/smm-entropy-device.ts';
 import { Smram } from '../devices/smram.ts';
 import { VirtioRng } from '../devices/virtio-rng.ts';
+import { LinuxHwrng } from '../workloads/linux-hwrng.ts';
 import { InputError } from '../errors.ts';
 import { BaseRngLib } from '../firmware/base-rnglib.ts';
 import { BootPhases, type PhaseName } from '../firmware/boot.ts';
@@ -162,7 +163,13 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
     counterRngLib,
     privilegedSource,
   };
-  const platform: Platform = { sim, rng, config, vcpus, params, devices, firmware, phases, taps, metrics };
+  // The Linux guest binds virtio-rng at runtime (drivers/char/hw_random, docs/model.md).
+  const os: Platform['os'] = {};
+  if (virtioRng.present) {
+    os.hwrng = new LinuxHwrng(sim, virtioRng, params['linux-guest']!, { privilege: 'os', cpu: Math.min(1, config.vcpus - 1), actor: 'linux-hwrng' });
+    os.hwrng.logLimit = num(params['virtio-rng']!, 'trace-limit');
+  }
+  const platform: Platform = { sim, rng, config, vcpus, params, devices, firmware, os, phases, taps, metrics };
 
   const t = params['timeline']!;
   const dur = (p: PhaseName): number => (p === 'runtime' ? 0 : num(t, `${p}-ns`));
@@ -200,7 +207,7 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
       if (rngDxe !== null) rngDxe.bootServices = false;
     });
     phases.enter('runtime');
-    if (virtioRng.present && bool(params['virtio-rng']!, 'os-driver')) virtioRng.setDriverOk(true);
+    if (os.hwrng !== undefined && bool(params['virtio-rng']!, 'os-driver')) sim.spawn('linux-virtio-rng-probe', os.hwrng.probe());
   }
 
   return { platform, rngDxe, virtioDxe, boot, nominalBootNs };
@@ -250,5 +257,17 @@ export function runPlatform(config: PlatformConfig, workloads: Workload[]): Plat
   };
   const series = metrics.seriesData();
   if (series.length > 0) result.series = series;
+  const dev = platform.devices.virtioRng;
+  const hw = platform.os.hwrng;
+  if (dev !== undefined) {
+    result.virtioRng = {
+      windows: dev.windows.map((w) => ({ ...w })),
+      windowCount: dev.windowCount,
+      events: dev.events.map((e) => ({ ...e })),
+      eventCount: dev.eventCount,
+      readers: hw === undefined ? [] : [...hw.readers.values()].map((r) => ({ ...r, completions: r.completions.map((c) => [c[0], c[1]] as [number, number]), hung: r.pendingSinceNs !== null && hw.stalled })),
+      kernelBytes: hw?.kernelBytes ?? 0,
+    };
+  }
   return result;
 }

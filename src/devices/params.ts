@@ -25,6 +25,7 @@ import { TLS_PARAMS } from '../firmware/tls-client.ts';
 import { COUNTER_RNGLIB_PARAMS } from '../firmware/counter-rnglib.ts';
 import { TIMELINE_PARAMS } from '../firmware/boot.ts';
 import { TAP_PARAMS } from '../taps/tap.ts';
+import { LINUX_HWRNG_PARAMS } from '../workloads/linux-hwrng.ts';
 
 export interface ParamSpec {
   /** e.g. 'max-bytes', 'period' */
@@ -47,6 +48,7 @@ export type ParamValues = Record<string, number | boolean | string>;
 export const COMPONENT_PARAMS: Record<string, ParamTable> = {
   'host-source': HOST_SOURCE_PARAMS,
   'virtio-rng': VIRTIO_RNG_PARAMS,
+  'linux-guest': LINUX_HWRNG_PARAMS,
   rdrand: RDRAND_PARAMS,
   'smm-device': SMM_DEVICE_PARAMS,
   pflash: PFLASH_PARAMS,

@@ -45,7 +45,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   const dev = new VirtioRng(sim, devParams, host, new Vcpus(sim, 1), metrics, taps);
   const guestParams = resolveTable('linux-guest', LINUX_HWRNG_PARAMS, {
     kernel: trace.params.kernel.version === '6.1.176' ? '6.1.176' : '6.1.192',
-    'uptime-at-start-ns': -trace.params.alignment.guestOffsetNs,
+    'uptime-at-probe-ns': Math.max(0, trace.params.probeNs - trace.params.alignment.guestOffsetNs),
     ...over['linux-guest'],
   });
   const marks = new Map(trace.params.alignment.marks.map((m) => [m.label, m.virtualNs ?? 0]));

@@ -142,6 +142,44 @@ export const CellResultSchema = Type.Object({
       }),
     ),
   ),
+  /**
+   * What the virtio-rng device and the Linux guest did (first N of each list + totals), to
+   * compare with a real QEMU trace window by window (docs/qemu-trace.md).
+   */
+  virtioRng: Type.Optional(
+    Type.Object({
+      windows: Type.Array(
+        Type.Object({
+          refillAt: Type.Union([NonNeg, Type.Null()]),
+          start: Type.Union([NonNeg, Type.Null()]),
+          expiresAt: Type.Union([NonNeg, Type.Null()]),
+          bytes: NonNeg,
+        }),
+      ),
+      windowCount: NonNeg,
+      events: Type.Array(
+        Type.Object({
+          t: NonNeg,
+          kind: Type.Union([Type.Literal('request'), Type.Literal('push')]),
+          size: NonNeg,
+          quota: Type.Union([NonNeg, Type.Null()]),
+          actor: Type.Optional(Type.String()),
+        }),
+      ),
+      eventCount: NonNeg,
+      readers: Type.Array(
+        Type.Object({
+          reader: Type.String(),
+          completions: Type.Array(Type.Tuple([Num, Num])),
+          count: NonNeg,
+          bytes: NonNeg,
+          pendingSinceNs: Type.Union([NonNeg, Type.Null()]),
+          hung: Type.Boolean(),
+        }),
+      ),
+      kernelBytes: NonNeg,
+    }),
+  ),
 });
 
 export const ExpectationOutcomeSchema = Type.Object({

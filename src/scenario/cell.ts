@@ -34,5 +34,6 @@ export function runCell(plan: CellPlan): CellRun {
     parametersUsed: r.parametersUsed,
     timeline: r.timeline,
     ...(r.series ? { series: r.series } : {}),
+    ...(r.virtioRng ? { virtioRng: r.virtioRng } : {}),
   };
 }

@@ -48,6 +48,7 @@ export interface CellResult {
   parametersUsed: PlatformRunResult['parametersUsed'];
   timeline: PlatformRunResult['timeline'];
   series?: PlatformRunResult['series'];
+  virtioRng?: PlatformRunResult['virtioRng'];
 }
 
 /** SP 800-22 side of a conditioned tap. */

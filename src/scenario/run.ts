@@ -75,6 +75,7 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
       parametersUsed: run.parametersUsed,
       timeline: run.timeline,
       ...(run.series ? { series: run.series } : {}),
+      ...(run.virtioRng ? { virtioRng: run.virtioRng } : {}),
     };
     cells.push(cell);
     for (const e of plan.expectations) {

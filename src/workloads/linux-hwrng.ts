@@ -100,12 +100,13 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     source: `${MEASURED}*: two 64-byte requests after the prefetch at every probe, incl. the re-probe)`,
   },
   {
-    name: 'uptime-at-start-ns',
+    name: 'uptime-at-probe-ns',
     type: 'number',
     unit: 'ns',
-    default: 3_000_000_000,
-    description: 'Guest uptime (CLOCK_MONOTONIC) at simulated time 0 (negative: the kernel starts later); khwrngd\'s interval depends on uptime.',
-    source: 'estimate: a minimal guest reaches its runtime ~3 s after the kernel starts (captures: 3.9–4.1 s under TCG)',
+    default: 2_000_000_000,
+    min: 0,
+    description: 'Guest uptime (CLOCK_MONOTONIC) when the driver probes; khwrngd\'s reseed interval depends on uptime.',
+    source: 'estimate: a distribution kernel loads virtio-rng from udev ~1–3 s after start (the fixtures\' busybox guest: 3.9–4.1 s under TCG)',
   },
   {
     name: 'irq-wake-ns',
@@ -163,7 +164,23 @@ export interface HwrngCompletion {
   bytes: number;
 }
 
+/** A user read(2) of /dev/hwrng, for the run result (bounded). */
+export interface HwrngReaderLog {
+  reader: string;
+  /** First completions [time ns, bytes]. */
+  completions: Array<[number, number]>;
+  count: number;
+  bytes: number;
+  /** Start of the read still pending at the end of the run (null: none). */
+  pendingSinceNs: number | null;
+}
+
 export class LinuxHwrng {
+  /** Per user reader: completions (first `logLimit`), totals, the read in progress. */
+  readonly readers = new Map<string, HwrngReaderLog>();
+  logLimit = 512;
+  /** Processes blocked in virtio_read's wait (a waiter with no buffer in flight can never wake). */
+  private waiting = 0;
   readonly kernel: LinuxKernel;
   private readonly bufferBytes: number;
   private readonly earlyBytes: number;
@@ -171,7 +188,9 @@ export class LinuxHwrng {
   private readonly registerNs: number;
   private readonly khwrngdStartNs: number;
   private readonly khwrngdBurst: number;
-  private readonly uptimeAtStartNs: number;
+  private readonly uptimeAtProbeNs: number;
+  /** Virtual time at which guest uptime is 0 (set by the first probe). */
+  private uptimeOriginNs: number | null = null;
   private readonly irqWakeNs: number;
   private readonly idleWakeNs: number;
   private readonly idleAfterNs: number;
@@ -207,7 +226,7 @@ export class LinuxHwrng {
     this.registerNs = num(params, 'register-ns');
     this.khwrngdStartNs = num(params, 'khwrngd-start-ns');
     this.khwrngdBurst = num(params, 'khwrngd-burst');
-    this.uptimeAtStartNs = num(params, 'uptime-at-start-ns');
+    this.uptimeAtProbeNs = num(params, 'uptime-at-probe-ns');
     this.irqWakeNs = num(params, 'irq-wake-ns');
     this.idleWakeNs = num(params, 'idle-wake-ns');
     this.idleAfterNs = num(params, 'idle-after-ns');
@@ -222,9 +241,19 @@ export class LinuxHwrng {
     return !this.removed;
   }
 
+  private boundEvent: SimEvent<void> | null = null;
+
+  /** Waits until the driver is bound (a user program opening /dev/hwrng before gets ENODEV). */
+  *waitBound(): Proc<void> {
+    if (!this.removed) return;
+    this.boundEvent ??= this.sim.event<void>('hwrng.bound');
+    yield this.boundEvent;
+  }
+
   /** virtrng_probe + hwrng_register: DRIVER_OK, prefetch, add_early_randomness, khwrngd. */
   *probe(probeNs = this.probeNs): Proc<void> {
     if (!this.dev.present) return;
+    this.uptimeOriginNs ??= this.sim.now - this.uptimeAtProbeNs;
     yield probeNs;
     this.removed = false;
     this.generation++;
@@ -233,6 +262,9 @@ export class LinuxHwrng {
     this.dev.setDriverOk(true);
     this.requestEntropy();
     yield this.registerNs;
+    const ev = this.boundEvent;
+    this.boundEvent = null;
+    ev?.succeed();
     // add_early_randomness: reading_mutex, rng_get_data(32, wait = 0).
     if (this.earlyBytes > 0) {
       yield* this.readingMutex.acquire();
@@ -290,7 +322,9 @@ export class LinuxHwrng {
   private *waitForData(): Proc<void> {
     if (this.done === 0) {
       const since = this.sim.now;
+      this.waiting++;
       yield this.haveData;
+      this.waiting--;
       yield this.sim.now - since >= this.idleAfterNs ? this.idleWakeNs : this.irqWakeNs;
     }
     this.done = Math.max(0, this.done - 1);
@@ -316,6 +350,30 @@ export class LinuxHwrng {
       read += c;
     }
     return read;
+  }
+
+  /**
+   * True when a reader waits for data with no buffer posted: nothing can complete it, ever
+   * (6.1.192 after a short completion). Readers queued on reading_mutex behind it hang too.
+   */
+  get stalled(): boolean {
+    return this.waiting > 0 && this.posted === null && !this.removed;
+  }
+
+  /** A user read(2) of `size` bytes by `reader`, logged for the run result. */
+  *userRead(reader: string, size: number): Proc<number> {
+    let log = this.readers.get(reader);
+    if (log === undefined) {
+      log = { reader, completions: [], count: 0, bytes: 0, pendingSinceNs: null };
+      this.readers.set(reader, log);
+    }
+    log.pendingSinceNs = this.sim.now;
+    const n = yield* this.read(size);
+    log.pendingSinceNs = null;
+    log.count++;
+    if (n > 0) log.bytes += n;
+    if (log.completions.length < this.logLimit) log.completions.push([this.sim.now, n]);
+    return n;
   }
 
   /**
@@ -350,7 +408,7 @@ export class LinuxHwrng {
 
   /** crng_reseed_interval(): max(1 s, ⌊uptime s⌋ / 2 s) before 120 s of uptime, then 60 s. */
   reseedIntervalNs(): number {
-    const uptimeS = Math.floor((this.uptimeAtStartNs + this.sim.now) / 1e9);
+    const uptimeS = Math.floor((this.sim.now - (this.uptimeOriginNs ?? this.sim.now - this.uptimeAtProbeNs)) / 1e9);
     if (uptimeS >= 120) return 60e9;
     return Math.max(1, Math.floor(uptimeS / 2)) * 1e9;
   }

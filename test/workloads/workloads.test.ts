@@ -48,10 +48,40 @@ test('virtio-drain: protocol mode stops at ExitBootServices; device mode keeps d
   assert.ok(late.length > 0, 'device-mode drainer reads during runtime');
 });
 
-test('os-hwrng: 64-byte virtio-rng reads after boot', () => {
+test('os-hwrng: 64-byte reads of /dev/hwrng after the Linux driver binds', () => {
   const r = run('smm-device', [['variable-churn'], ['os-hwrng']]);
   const n = r.metrics.bytesByConsumer['os-hwrng'] ?? 0;
   assert.ok(n > 0 && n % 64 === 0, `${n} bytes`);
+  const log = r.virtioRng!.readers.find((x) => x.reader === 'os-hwrng')!;
+  assert.equal(log.bytes, n);
+  assert.ok(log.completions.every(([, b]) => b === 64));
+  assert.ok(log.completions[0]![0] >= phaseAt(r, 'runtime'));
+});
+
+test('os-hwrng: two readers share one window (Linux posts one buffer), never more than max-bytes per window', () => {
+  const limited = { 'virtio-rng': { 'max-bytes': 1024, period: 1000 } };
+  const r = run('smm-device', [['variable-churn'], ['os-hwrng', { readers: 2 }]], { runtimeNs: 4e9, params: limited });
+  const o = r.virtioRng!;
+  for (const w of o.windows) assert.ok(w.bytes <= 1024, `window of ${w.bytes} bytes`);
+  const full = o.windows.filter((w) => w.bytes === 1024).length;
+  assert.ok(full >= 3, `${full} full windows`);
+  // both readers got bytes; together at most the device's allotments
+  const [a, b] = ['os-hwrng.0', 'os-hwrng.1'].map((name) => o.readers.find((x) => x.reader === name)!.bytes);
+  assert.ok(a! > 0 && b! > 0);
+  assert.ok(a! + b! + o.kernelBytes <= o.windows.reduce((s, w) => s + w.bytes, 0));
+});
+
+test('os-hwrng: a 4096-byte read returns only when complete, 64 bytes per device request', () => {
+  const limited = { 'virtio-rng': { 'max-bytes': 1024, period: 1000 } };
+  const r = run('smm-device', [['variable-churn'], ['os-hwrng', { 'read-bytes': 4096 }]], { runtimeNs: 6e9, params: limited });
+  const o = r.virtioRng!;
+  const log = o.readers.find((x) => x.reader === 'os-hwrng')!;
+  assert.ok(log.completions.length >= 1);
+  assert.ok(log.completions.every(([, b]) => b === 4096));
+  assert.ok(o.events.filter((e) => e.kind === 'push' && e.actor === 'linux-hwrng').every((e) => e.size === 64));
+  // ~4 windows per 4096-byte read at 1024 bytes/s
+  const first = log.completions[0]![0] - phaseAt(r, 'runtime');
+  assert.ok(first > 3e9 && first < 5e9, `first 4096-byte read after ${first} ns`);
 });
 
 test('rdrand-hammer: #UD outside SMM where RDRAND is SMM-only; real bytes under passthrough', () => {
