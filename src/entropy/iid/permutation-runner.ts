@@ -10,7 +10,6 @@
  * statistics only ever close), and the results are merged in round order. Batches beyond
  * the round where everything settled are cancelled when the pool is destroyed.
  */
-import { Piscina } from 'piscina';
 import { workerEntry } from '../../entry-points.ts';
 import { roundGenerator, shuffleInPlace } from './shuffle.ts';
 import {
@@ -83,6 +82,8 @@ async function runOnWorkers(
 ): Promise<void> {
   const shared = new Uint8Array(new SharedArrayBuffer(input.symbols.length));
   shared.set(input.symbols);
+  // Imported here, not at the top: `estimate` without --iid --jobs > 1 never pays for loading piscina.
+  const { Piscina } = await import('piscina');
   const pool = new Piscina({
     ...workerEntry('iid-permutation-worker'),
     minThreads: jobs,
