@@ -196,7 +196,14 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
     // §4.2.2 uniformity: one panel per test, every P-value of every conditioned tap in ten bins,
     // split by whether the tap's battery verdict failed (a failing stream piles up in the first bin).
     const hist = new Map<string, { pass: number[]; fail: number[] }>();
+    // Several cells often deliver the very same bytes to a tap (same seed, an adversary that does
+    // not touch that path); §4.2.2 assumes independent sequences, so a stream whose whole SP 800-22
+    // summary repeats an earlier one is counted once.
+    const seen = new Set<string>();
     for (const { s } of sts) {
+      const key = JSON.stringify(s);
+      if (seen.has(key)) continue;
+      seen.add(key);
       for (const t of s.tests) {
         if (t.status !== 'ok' || t.histogram === undefined) continue;
         let h = hist.get(t.test);
@@ -210,7 +217,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
         id: 'sts-pvalue-histogram',
         title: 'SP 800-22 P-value uniformity per test (§4.2.2)',
         caption:
-          'Each panel: every P-value one test produced, pooled over all conditioned taps of the run, counted in the ten §4.2.2 bins [0, 0.1) … [0.9, 1]; ' +
+          `Each panel: every P-value one test produced, pooled over the run’s ${seen.size} distinct conditioned streams (a tap whose results repeat an earlier tap’s, the same bytes in another cell, counts once), in the ten §4.2.2 bins [0, 0.1) … [0.9, 1]; ` +
           'blue: taps whose battery verdict passed, red: taps that failed. For an ideal source the bars are level at the dashed line (K/10); ' +
           'P_T is the §4.2.2 χ² uniformity P-value of the pooled counts, given from K ≥ 55 (uniform when P_T ≥ 0.0001).',
         panels: [...hist].map(([test, h]) => {
