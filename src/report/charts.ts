@@ -33,6 +33,9 @@ const CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   view: { stroke: '#ddd' },
   axis: { labelLimit: 320 },
+  // Cell ids on band axes are long ('smm-device-shared-backend/misconfig-smm-device/seed=1'): show them whole.
+  axisBand: { labelLimit: 600 },
+  axisY: { labelLimit: 600 },
   // Legends below the plot, one entry per line: never clipped at the right edge, and the
   // chart keeps its width when the SVG is scaled down on a narrow screen.
   legend: { labelLimit: 600, orient: 'bottom', direction: 'vertical' },
