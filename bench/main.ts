@@ -12,7 +12,7 @@
  *    time results;
  * then writes <out>/report.json (the report document), report.md, report.html,
  * junit.xml and benchmark.json (github-action-benchmark customBiggerIsBetter),
- * and prints where they are. Progress goes to stderr. Exit 1 when a declared bar
+ * and prints where they are. Progress goes to stderr, on a terminal only. Exit 1 when a declared bar
  * (a same-run ratio with `atLeast`) or a scenario expectation is missed.
  *
  * Flags: --quick (reduced measuring time and the scenario's quick scale, for
@@ -21,7 +21,7 @@
  * these benchmark suites; for development), --rounds N (processes per build,
  * default 5), --against REF (side by side with that commit).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { prepareOutputDir, writeFilesTogether } from '../src/io/write.ts';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIO = join(ROOT, 'scenarios', 'design-matrix.yaml');
 
 const t0 = performance.now();
+/** Progress lines go to stderr on a terminal only, as the CLI's do (a CI log gets the summary). */
 function progress(msg: string): void {
+  if (!process.stderr.isTTY) return;
   process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 }
 
@@ -85,6 +87,8 @@ async function main(): Promise<number> {
   }
   const quick = values.quick!;
   const outDir = values.out!;
+  // The output directory is created and checked before any measuring (src/io/write.ts).
+  prepareOutputDir(outDir, '--out');
   const jobs = values.jobs !== undefined ? Number(values.jobs) : Math.max(1, os.cpus().length);
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${values.jobs}`);
 
@@ -176,7 +180,6 @@ async function main(): Promise<number> {
     generatedAt: new Date().toISOString(),
     ...(run ? { timing: { totalMs: runMs, cellMs } } : {}),
   });
-  mkdirSync(outDir, { recursive: true });
   const md = renderMarkdown(doc);
   const files: Array<[string, string]> = [
     ['report.json', serializeReportDocument(doc)],
@@ -185,7 +188,8 @@ async function main(): Promise<number> {
     ['junit.xml', renderJUnit(doc)],
     ['benchmark.json', renderGithubBenchmarkJson(doc)],
   ];
-  for (const [name, text] of files) writeFileSync(join(outDir, name), text);
+  // The five files are replaced together or not at all.
+  writeFilesTogether(files.map(([name, text]) => [join(outDir, name), text] as const), '--out');
   appendStepSummary(md);
 
   // Short summary on stdout.

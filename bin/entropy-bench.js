@@ -2,7 +2,7 @@
 // Entry point: runs the compiled JavaScript in dist/ (`npm run build`, which `npm ci` runs) with
 // plain node. ENTROPY_BENCH_FROM_SOURCE=1 runs the TypeScript in src/ through tsx instead, as
 // the tests do, so that they exercise the sources as they are and not the last build.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 
 const FROM_SOURCE = process.env.ENTROPY_BENCH_FROM_SOURCE === '1';
 const COMPILED = new URL('../dist/cli.js', import.meta.url);
@@ -10,14 +10,37 @@ if (!FROM_SOURCE && !existsSync(COMPILED)) {
   process.stderr.write('entropy-bench: dist/cli.js not found: the JavaScript is not built; run `npm run build` (npm ci does it too)\n');
   process.exit(3);
 }
-// `entropy-bench ... | head` closes the pipe early: that is the reader's choice, not an error,
-// so end quietly instead of printing a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+/**
+ * True when the caller closed standard output (`>&-`). Node.js then puts /dev/null,
+ * opened read-write, in its place at start-up, so everything printed would vanish with
+ * exit 0. A shell redirection to /dev/null opens it write-only, which this tells apart
+ * (Linux only: /proc/self/fdinfo shows the open flags; O_RDWR = 2).
+ */
+function stdoutClosedAtStart() {
+  if (process.platform !== 'linux') return false;
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'));
+    return flags !== null && (parseInt(flags[1], 8) & 3) === 2 && readlinkSync('/proc/self/fd/1') === '/dev/null';
+  } catch {
+    return false;
+  }
 }
+
+if (stdoutClosedAtStart()) {
+  process.stderr.write('entropy-bench: standard output: closed (nothing could be written); redirect it to a file or /dev/null instead\n');
+  process.exit(2);
+}
+
+// `entropy-bench ... | head` closes the pipe early: that is the reader's choice, not an
+// error, so end quietly with the status so far. Any other failure to write (a full disk,
+// /dev/full) is one line and exit 2, never a stack trace.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`entropy-bench: standard output: cannot write (${e.code ?? e.message})\n`);
+  process.exit(2);
+});
+process.stderr.on('error', () => process.exit(process.exitCode || 2));
+
 // Anything that escapes main (an error thrown in a callback or a worker, a failed import) is the
 // tool's own failure: one line and exit 3, so that a crash never reads as a verdict (exit 1).
 const internalFailure = (e) => {

@@ -46,7 +46,8 @@ export async function buildProgram(ctx: CliContext, argv?: readonly string[]): P
         'QEMU/KVM/edk2 entropy stack with adversarial workloads.',
     )
     .version(VERSION, '-V, --version', 'print the version and exit')
-    .showHelpAfterError('(run with --help for usage)')
+    // A usage error is one line: the hint goes on the error's own line.
+    .configureOutput({ outputError: (str, write) => write(`${str.replace(/\n+$/, '')} (run with --help for usage)\n`) })
     // Command descriptions are laid out in lines of up to ~96 characters; wrapping them at 80
     // would break every line in two. Subcommands inherit this setting.
     .configureHelp({ helpWidth: Math.max(100, process.stdout.columns ?? 0) })
@@ -63,7 +64,12 @@ export async function buildProgram(ctx: CliContext, argv?: readonly string[]): P
   for (const register of await registrations(argv)) register(program, ctx);
   // commander's own usage errors (unknown option, missing argument) must exit 2, not 1.
   program.exitOverride();
-  for (const cmd of program.commands) cmd.exitOverride();
+  // Nested commands (`report merge`, `drbg kat`) too, else commander exits 1 itself.
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  program.commands.forEach(override);
   return program;
 }
 

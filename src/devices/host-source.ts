@@ -15,8 +15,8 @@
  * ÷ slow-factor).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.ts';
+import { readRegularFile } from '../io/input.ts';
 import type { AdaptiveProportionTest } from '../entropy/health/adaptive-proportion.ts';
 import type { RepetitionCountTest } from '../entropy/health/repetition-count.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
@@ -27,6 +27,9 @@ import { byteHealthTests, feedHealthTests } from './health-gate.ts';
 import { Keystream } from './keystream.ts';
 import { bool, num, str } from './param-get.ts';
 import type { ParamTable, ParamValues } from './params.ts';
+
+/** Largest host-source file (our choice): far more than a run draws, small enough to hold in memory. */
+export const MAX_HOST_FILE_BYTES = 256 << 20;
 
 export const HOST_SOURCE_PARAMS: ParamTable = [
   {
@@ -143,11 +146,8 @@ export class HostSource {
     } else if (this.backend === 'file') {
       const path = str(params, 'file');
       if (path === '') throw new InputError("host-source.file: backend 'file' needs a file path");
-      try {
-        this.fileBytes = new Uint8Array(readFileSync(path));
-      } catch (e) {
-        throw new InputError(`host-source.file: cannot read '${path}': ${(e as Error).message}`);
-      }
+      // A regular file of bounded size only: a FIFO would block the run, /dev/zero never ends.
+      this.fileBytes = readRegularFile(path, MAX_HOST_FILE_BYTES, 'host-source.file');
     }
     this.tapMeta = { consumer: name, source: name, kind: 'raw', claimedEntropyPerSample: num(params, 'claimed-entropy') };
     const health = byteHealthTests(params);

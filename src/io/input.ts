@@ -10,7 +10,7 @@
  * whole, and (2) a non-blocking standard input answers EAGAIN, which
  * readFileSync turns into an exception instead of waiting.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 
 /** How a path is named in messages: `-` is "standard input". */
@@ -144,4 +144,29 @@ export function readInput(path: string, maxBytes = MAX_WHOLE_INPUT_BYTES): Uint8
 /** readInput as text (latin1 keeps every byte, utf8 for JSON/YAML). */
 export function readInputText(path: string, encoding: 'utf8' | 'latin1' = 'utf8', maxBytes = MAX_WHOLE_INPUT_BYTES): string {
   return Buffer.from(readInput(path, maxBytes)).toString(encoding);
+}
+
+/**
+ * Reads a file that must be a regular file of at most `maxBytes`: for paths
+ * written into configuration (a scenario's host-source file), where a FIFO
+ * would block the open forever and a device such as /dev/zero never ends.
+ * `what` names the setting in messages, e.g. `host-source.file`.
+ */
+export function readRegularFile(path: string, maxBytes: number, what: string): Uint8Array {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new InputError(`${what}: '${path}': ${describeInputError(path, e).message.slice(path.length + 2)}`);
+  }
+  if (!st.isFile()) {
+    const kind = st.isDirectory() ? 'a directory' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : st.isFIFO() ? 'a FIFO' : 'not a regular file';
+    throw new InputError(`${what}: '${path}' is ${kind}; expected a regular file (it is read whole, before the run)`);
+  }
+  if (st.size > maxBytes) throw new InputError(`${what}: '${path}' has ${st.size} bytes, more than the limit of ${maxBytes}`);
+  try {
+    return readInput(path, maxBytes);
+  } catch (e) {
+    throw new InputError(`${what}: ${(e as Error).message}`);
+  }
 }

@@ -283,6 +283,40 @@ function shardGroup(id: string): string {
  * j·n + k − 1 of the expansion, cells keep their order within a group.
  * Benchmarks: the first document's section is kept (shards do not usually run them).
  */
+/**
+ * The documents must be the complete set of shards of one run: one scale, one
+ * shard count n, every index 1..n exactly once (or a single unsharded run).
+ * A missing or repeated shard would otherwise give a report that looks
+ * complete ("4 cells, all passed" for 40 of 60).
+ */
+function checkShardSet(docs: ReadonlyArray<{ doc: ReportDocument; file: string }>): void {
+  const first = docs[0]!;
+  const run0 = first.doc.run!;
+  const scale0 = run0.scale ?? 'default';
+  for (const d of docs.slice(1)) {
+    const scale = d.doc.run!.scale ?? 'default';
+    if (scale !== scale0) throw new InputError(`report merge: ${d.file}: scale '${scale}' differs from ${first.file}: scale '${scale0}'; expected shards of one run`);
+  }
+  const unsharded = docs.filter((d) => d.doc.run!.shard === undefined);
+  if (unsharded.length > 0) {
+    if (docs.length === 1) return;
+    throw new InputError(`report merge: ${unsharded[0]!.file}: is a whole run (no --shard), expected only shards of one run`);
+  }
+  const n = run0.shard!.count;
+  const byIndex = new Map<number, string>();
+  for (const d of docs) {
+    const sh = d.doc.run!.shard!;
+    if (sh.count !== n) throw new InputError(`report merge: ${d.file}: shard ${sh.index}/${sh.count} differs in shard count from ${first.file}: shard ${run0.shard!.index}/${n}`);
+    const other = byIndex.get(sh.index);
+    if (other !== undefined) throw new InputError(`report merge: shard ${sh.index}/${n} given twice: ${other} and ${d.file}`);
+    byIndex.set(sh.index, d.file);
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
+  if (missing.length > 0) {
+    throw new InputError(`report merge: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${n}`).join(', ')} (given: ${[...byIndex.keys()].sort((a, b) => a - b).map((k) => `${k}/${n}`).join(', ')})`);
+  }
+}
+
 export function mergeReports(
   input: ReadonlyArray<ReportDocument | { doc: ReportDocument; file: string }>,
   opts: { order?: readonly string[] } = {},
@@ -305,6 +339,7 @@ export function mergeReports(
       throw new InputError(`report merge: ${d.file}: seed ${s.seed} differs from ${first.file}: seed ${s0.seed}; expected shards of one run`);
     }
   }
+  checkShardSet(withRun);
   const given = opts.order ? new Map(opts.order.map((id, i) => [id, i])) : undefined;
   const indexed: Array<{ group: number; pos: number; cell: CellResult }> = [];
   for (const d of withRun) {

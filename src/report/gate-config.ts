@@ -17,13 +17,14 @@
  * Every key is optional; absent keys keep DEFAULT_GATE_CONFIG's values.
  * Unknown keys or wrong types → InputError naming the file and the JSON path.
  */
-import { readFileSync } from 'node:fs';
+import { readInputText } from '../io/input.ts';
 import { Type } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../errors.ts';
 import { describeSchemaError } from './document.ts';
 import { DEFAULT_GATE_CONFIG, type GateConfig } from './gate.ts';
+import type { ReportDocument } from './document.ts';
 
 const NonNeg = Type.Number({ minimum: 0 });
 const Confidence = Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 });
@@ -72,10 +73,26 @@ export const GateConfigSchema = Type.Object(
   closed,
 );
 
+/** JSON path of the first number that is not finite (YAML `.inf`, `.nan`), if any. */
+function nonFinite(data: unknown, path = ''): { path: string; value: number } | undefined {
+  if (typeof data === 'number') return Number.isFinite(data) ? undefined : { path: path || '/', value: data };
+  if (data !== null && typeof data === 'object') {
+    for (const [k, v] of Object.entries(data)) {
+      const hit = nonFinite(v, `${path}/${k}`);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
 /** Validates parsed config data and merges it over the defaults. */
 export function parseGateConfig(data: unknown, file: string): GateConfig {
   const validate = new Ajv({ strict: false, allErrors: true, verbose: true }).compile(JSON.parse(JSON.stringify(GateConfigSchema)));
   if (data === null || data === undefined) data = {};
+  // JSON Schema's `minimum: 0` accepts Infinity; a tolerance of .inf would turn every check into a
+  // regression (ln(∞)) or hide every one, so a non-finite number is refused by name.
+  const bad = nonFinite(data);
+  if (bad) throw new InputError(`${file}: ${bad.path}: expected a finite number, found ${bad.value === Infinity ? '.inf' : bad.value === -Infinity ? '-.inf' : '.nan'}`);
   if (!validate(data)) throw new InputError(`${file}: ${describeSchemaError(validate.errors ?? [])}`);
   const d = data as {
     virtual?: Partial<GateConfig['virtual']>;
@@ -103,12 +120,7 @@ export function parseGateConfig(data: unknown, file: string): GateConfig {
 }
 
 export function readGateConfig(path: string): GateConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read gate config (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const text = readInputText(path);
   let data: unknown;
   try {
     data = parseYaml(text);
@@ -116,4 +128,26 @@ export function readGateConfig(path: string): GateConfig {
     throw new InputError(`${path}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
   }
   return parseGateConfig(data, path);
+}
+
+/**
+ * Every calibration task the configuration makes a suite refer to
+ * (wallClock.references, else defaultReference) must exist in each report that
+ * has calibration tasks; otherwise the suite's ratio checks would silently
+ * drop out of the comparison. Throws an InputError naming the file, the suite
+ * and the tasks there are.
+ */
+export function checkGateReferences(config: GateConfig, docs: ReadonlyArray<{ doc: ReportDocument; file: string }>, configFile: string): void {
+  for (const { doc, file } of docs) {
+    const tasks = doc.benchmarks?.calibration?.tasks.map((t) => t.name);
+    if (!doc.benchmarks || tasks === undefined) continue;
+    for (const suite of doc.benchmarks.suites) {
+      const own = config.wallClock.references[suite.name];
+      const ref = own ?? config.wallClock.defaultReference;
+      if (!tasks.includes(ref)) {
+        const where = own !== undefined ? `/wallClock/references/${suite.name}` : '/wallClock/defaultReference';
+        throw new InputError(`${configFile}: ${where}: calibration task '${ref}' (for suite '${suite.name}') does not exist in ${file}; it has ${tasks.join(', ')}`);
+      }
+    }
+  }
 }

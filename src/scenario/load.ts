@@ -7,10 +7,10 @@
  * YAML/JSON syntax errors name the line and column.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import YAML from 'yaml';
 import { InputError } from '../errors.ts';
+import { readInputText } from '../io/input.ts';
 import type { ParamValues } from '../devices/params.ts';
 import { buildScenarioSchema } from './schema.ts';
 import { parseExpectation, type Expectation } from './expectation.ts';
@@ -64,19 +64,40 @@ function getValidator(): ValidateFunction {
   return validator;
 }
 
+/**
+ * Limits on what one scenario may ask for, refused at once with a message
+ * (documented in README "Scenario limits"). The shipped scenarios are a few KB
+ * with tens of cells; a file far beyond these is a mistake or an attack (a
+ * 54 MB file with 2 million expectations ran V8 out of heap after 149 s).
+ */
+export const SCENARIO_LIMITS = {
+  /** Bytes of scenario text. */
+  bytes: 1 << 20,
+  /** Expectation strings over all cell patterns. */
+  expectations: 10_000,
+  /** Cells after matrix expansion (designs × adversaries × parameter variants × seeds). */
+  cells: 10_000,
+  /** YAML alias expansions (the `yaml` package's resource-exhaustion guard). */
+  aliases: 100,
+  /**
+   * Virtual run time of one cell, in seconds: the model simulates every event, and one
+   * virtual second costs 1–4 s of CPU (measured: a 10 s cell took 38 s on a loaded
+   * 2-CPU machine), so 60 s is minutes per cell; the shipped scenarios use at most 5 s.
+   */
+  runtimeSeconds: 60,
+} as const;
+
 /** Reads and validates a scenario file. */
 export function loadScenario(path: string): LoadedScenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read scenario file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const text = readInputText(path, 'utf8', SCENARIO_LIMITS.bytes);
   return parseScenarioText(text, path);
 }
 
 /** Parses and validates scenario text; `file` names it in error messages. */
 export function parseScenarioText(text: string, file: string): LoadedScenario {
+  if (text.length > SCENARIO_LIMITS.bytes) {
+    throw new InputError(`${file}: ${text.length} characters, more than the ${SCENARIO_LIMITS.bytes} a scenario may have`);
+  }
   const data = /\.json$/i.test(file) ? parseJson(text, file) : parseYaml(text, file);
   const validate = getValidator();
   if (!validate(data)) throw new InputError(`${file}: ${describeAjvError(validate.errors ?? [])}`);
@@ -87,6 +108,13 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   const runtimes: Array<[string, string | undefined]> = [['/runtime', spec.runtime], ['/quick/runtime', spec.quick?.runtime]];
   for (const [where, r] of runtimes) {
     if (r !== undefined && !(parseDuration(r)! > 0)) throw new InputError(`${file}: ${where}: expected a duration > 0, found ${JSON.stringify(r)}`);
+    if (r !== undefined && parseDuration(r)! > SCENARIO_LIMITS.runtimeSeconds * 1e9) {
+      throw new InputError(`${file}: ${where}: ${JSON.stringify(r)} is longer than the ${SCENARIO_LIMITS.runtimeSeconds} s of virtual time a cell may run`);
+    }
+  }
+  const expectationCount = Object.values(spec.expect ?? {}).reduce((n, list) => n + list.length, 0);
+  if (expectationCount > SCENARIO_LIMITS.expectations) {
+    throw new InputError(`${file}: /expect: ${expectationCount} expectations, more than the limit of ${SCENARIO_LIMITS.expectations}`);
   }
   const expectations: LoadedScenario['expectations'] = [];
   for (const [cells, list] of Object.entries(spec.expect ?? {})) {
@@ -111,7 +139,12 @@ function parseYaml(text: string, file: string): unknown {
     const where = `line ${pos.line}, column ${pos.col}`;
     throw new InputError(`${file}: YAML syntax error at ${where}: ${err.message.split('\n')[0]}`);
   }
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: SCENARIO_LIMITS.aliases }) as unknown;
+  } catch (e) {
+    // The yaml package throws a ReferenceError when aliases expand too much (an "alias bomb").
+    throw new InputError(`${file}: YAML aliases expand too much (more than ${SCENARIO_LIMITS.aliases} expansions, an alias bomb?): ${(e as Error).message.split('\n')[0]}`);
+  }
 }
 
 function parseJson(text: string, file: string): unknown {

@@ -14,7 +14,7 @@ import { DESIGNS, type DesignName } from '../designs/platform.ts';
 import { findWorkload } from '../workloads/index.ts';
 import { resolveTable } from '../workloads/params.ts';
 import type { Expectation } from './expectation.ts';
-import type { LoadedScenario, QualityRule, WorkloadRef } from './load.ts';
+import { SCENARIO_LIMITS, type LoadedScenario, type QualityRule, type WorkloadRef } from './load.ts';
 import { parseDuration } from './units.ts';
 
 export const DEFAULT_SEED = 1;
@@ -104,6 +104,13 @@ export function expandCells(loaded: LoadedScenario, opts: ExpandOptions = {}): C
     }
   });
   const quality = s.quality ?? [];
+  const planned = designs.length * adversaries.length * variants.length * seedCount;
+  if (planned > SCENARIO_LIMITS.cells) {
+    throw new InputError(
+      `${loaded.file}: the matrix expands to ${planned} cells (${designs.length} designs × ${adversaries.length} adversaries × ` +
+        `${variants.length} parameter sets × ${seedCount} seeds), more than the limit of ${SCENARIO_LIMITS.cells}`,
+    );
+  }
   const cells: CellPlan[] = [];
   const make = (design: DesignName, ref: WorkloadRef, label: string, variant: Record<string, ParamValues>, seed: number, auto: boolean): CellPlan => {
     const extra = ref.name === 'none' ? [] : [resolveRef(ref)];

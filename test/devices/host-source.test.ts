@@ -77,5 +77,5 @@ test('file backend: the file bytes in order, then nothing; a missing file is an 
   assert.deepEqual([...runProc(b.sim, h.read(3)).bytes], [1, 2, 3]);
   assert.deepEqual([...runProc(b.sim, h.read(3)).bytes], [4, 5]);
   assert.equal(runProc(b.sim, h.read(3)).bytes.length, 0);
-  assert.throws(() => hostSource(b, { backend: 'file', file: join(dir, 'missing') }), /host-source\.file: cannot read/);
+  assert.throws(() => hostSource(b, { backend: 'file', file: join(dir, 'missing') }), /host-source\.file: '.*missing': no such file/);
 });

@@ -125,11 +125,10 @@ test('mergeReports: shards join back into the full run, in expansion order, dupl
   const s1 = shard(1, 2);
   const s2 = shard(2, 2);
   assert.ok(s1.run!.cells.length === 3 && s2.run!.cells.length === 3);
-  // Order of arguments does not matter; a repeated shard is de-duplicated.
+  // Order of arguments does not matter.
   const merged = mergeReports([
     { doc: s2, file: 's2' },
     { doc: s1, file: 's1' },
-    { doc: s1, file: 's1-again' },
   ]);
   assert.deepEqual(merged.run!.cells.map((c) => c.id), full.run!.cells.map((c) => c.id));
   assert.deepEqual(merged.run!.expectations, full.run!.expectations);
@@ -140,6 +139,19 @@ test('mergeReports: shards join back into the full run, in expansion order, dupl
   // An explicit expansion order wins.
   const order = [...full.run!.cells.map((c) => c.id)].reverse();
   assert.deepEqual(mergeReports([{ doc: s1, file: 's1' }, { doc: s2, file: 's2' }], { order }).run!.cells.map((c) => c.id), order);
+});
+
+test('mergeReports: a missing or repeated shard, mixed shard counts or scales → InputError naming them', () => {
+  const s1 = shard(1, 2);
+  const s2 = shard(2, 2);
+  inputError(() => mergeReports([{ doc: s1, file: 's1' }]), /missing shard 2\/2 \(given: 1\/2\)/);
+  inputError(() => mergeReports([{ doc: s1, file: 's1' }, { doc: s2, file: 's2' }, { doc: s1, file: 's1-again' }]), /shard 1\/2 given twice: s1 and s1-again/);
+  inputError(() => mergeReports([{ doc: s1, file: 's1' }, { doc: shard(2, 3), file: 't2' }]), /t2: shard 2\/3 differs in shard count from s1: shard 1\/2/);
+  const full = structuredClone(s1);
+  full.run!.scale = 'default';
+  const quick = structuredClone(s2);
+  quick.run!.scale = 'quick';
+  inputError(() => mergeReports([{ doc: full, file: 's1' }, { doc: quick, file: 'q2' }]), /q2: scale 'quick' differs from s1: scale 'default'/);
 });
 
 test('mergeReports: different scenario digest or seed → InputError', () => {

@@ -101,7 +101,7 @@ test('every shipped scenario loads and expands', () => {
 
 test('loadScenario names an unreadable file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eb-'));
-  assert.throws(() => loadScenario(join(dir, 'missing.yaml')), /missing\.yaml: cannot read scenario file \(ENOENT\)/);
+  assert.throws(() => loadScenario(join(dir, 'missing.yaml')), /missing\.yaml: no such file/);
   writeFileSync(join(dir, 'ok.json'), JSON.stringify({ name: 'ok', designs: ['smm-device'] }));
   assert.equal(loadScenario(join(dir, 'ok.json')).spec.name, 'ok');
 });

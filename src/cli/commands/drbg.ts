@@ -3,10 +3,10 @@
  *   drbg kat FILE.rsp       replay a NIST CAVP DRBGVS response file (src/drbg/cavp.ts)
  *   drbg generate …         a deterministic (seeded) or OS-seeded DRBG output stream
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { readInputText } from '../../io/input.ts';
+import { openAtomic, outputError } from '../../io/write.ts';
 import { parseCavpDrbg, runCavpFile, type CavpMechanism } from '../../drbg/cavp.ts';
 import { createDrbg, MECHANISM_NAMES, usesNonce } from '../../drbg/mechanisms.ts';
 import { OsEntropySource } from '../../drbg/os-source.ts';
@@ -119,7 +119,7 @@ function registerGenerate(drbg: Command, ctx: CliContext): void {
     )
     .option('--mech <name>', `mechanism: ${MECHANISM_NAMES.join(', ')}`)
     .option('--seed-hex <hex>', 'entropy input for instantiate (≥ the security strength; exactly seedlen for *-nodf)')
-    .option('--bytes <n>', 'number of bytes to write')
+    .option('--bytes <n>', 'number of bytes to write (default: an endless stream to standard output, until the reader closes it)')
     .option('--nonce-hex <hex>', 'nonce (≥ strength/2 bits); default: from the seed-derived or OS source; none for *-nodf')
     .option('--personalization-hex <hex>', 'personalization string')
     .option('--entropy <seed|os>', "where entropy comes from: 'seed' (--seed-hex) or 'os'", 'seed')
@@ -138,11 +138,11 @@ function registerGenerate(drbg: Command, ctx: CliContext): void {
         'Exit status: 0 = written, 2 = bad flag, bad hex or a seed the mechanism refuses (the reason is printed).',
     )
     .exitOverride()
-    .action((opts: GenerateOpts) => {
+    .action(async (opts: GenerateOpts) => {
       if (opts.mech === undefined) throw new InputError(`--mech is required, one of ${MECHANISM_NAMES.join(', ')}`);
       if (!MECHANISM_NAMES.includes(opts.mech)) throw new InputError(`--mech: unknown mechanism '${opts.mech}', expected one of ${MECHANISM_NAMES.join(', ')}`);
-      if (opts.bytes === undefined) throw new InputError('--bytes is required (number of output bytes)');
-      const total = parseCount(opts.bytes, '--bytes', 0);
+      // Without --bytes the stream is endless: it ends when the reader closes the pipe.
+      const total = opts.bytes === undefined ? undefined : parseCount(opts.bytes, '--bytes', 0);
       const reseedInterval = opts.reseedInterval === undefined ? undefined : parseCount(opts.reseedInterval, '--reseed-interval', 1);
       const requestBytes = opts.requestBytes === undefined ? undefined : parseCount(opts.requestBytes, '--request-bytes', 1);
       if (requestBytes !== undefined && requestBytes > 65536) throw new InputError(`--request-bytes: at most 65536 (2^19 bits per request), found ${requestBytes}`);
@@ -178,37 +178,71 @@ function registerGenerate(drbg: Command, ctx: CliContext): void {
       if (opts.out === undefined && !opts.hex && process.stdout.isTTY) {
         throw new InputError('refusing to write binary to a terminal: use --out FILE, --out - or --hex, or pipe the output');
       }
-      let fd: number | undefined;
-      if (!toStdout) {
-        try {
-          fd = openSync(opts.out!, 'w');
-        } catch (e) {
-          throw new InputError(`--out ${opts.out}: cannot open for writing (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-        }
+      if (total === undefined && !toStdout) {
+        throw new InputError(`--out ${opts.out}: an endless stream (no --bytes) goes to standard output only; give --bytes to write a file`);
       }
-      const write = (chunk: Uint8Array): void => {
-        if (opts.hex) {
-          const h = Buffer.from(chunk).toString('hex');
-          if (fd !== undefined) writeSync(fd, h);
-          else ctx.out(h);
-        } else if (fd !== undefined) {
-          writeSync(fd, chunk);
-        } else {
-          process.stdout.write(chunk);
-        }
-      };
+      // A file is written to a temporary name and renamed when complete (src/io/write.ts).
+      const file = toStdout ? undefined : openAtomic(opts.out!, '--out');
+      if (toStdout && total === undefined) watchStdout();
+      const req = requestBytes ?? 65536;
+      // Whole requests per batch, so the request sequence (and so the bytes) do not depend on batching.
+      const batch = req * Math.max(1, Math.floor((1 << 20) / req));
+      const encode = (chunk: Uint8Array): Uint8Array | string => (opts.hex ? Buffer.from(chunk).toString('hex') : chunk);
+      let written = 0;
+      let closed = false;
       try {
-        generateStream(d, total, write, requestBytes !== undefined ? { requestBytes } : {});
-        if (opts.hex) {
-          if (fd !== undefined) writeSync(fd, '\n');
+        while (!closed && (total === undefined || written < total)) {
+          const n = total === undefined ? batch : Math.min(batch, total - written);
+          const parts: Uint8Array[] = [];
+          generateStream(d, n, (c) => parts.push(c), requestBytes !== undefined ? { requestBytes } : {});
+          const chunk = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+          if (file) {
+            file.write(encode(chunk));
+            // Let signals through (Ctrl-C removes the temporary file, src/io/write.ts).
+            await new Promise((r) => setImmediate(r));
+          } else closed = !(await writeStdout(encode(chunk), ctx));
+          written += n;
+        }
+        if (opts.hex && !closed) {
+          if (file) file.write('\n');
           else ctx.out('\n');
         }
+        file?.commit();
       } finally {
+        file?.abort();
         d.uninstantiate();
-        if (fd !== undefined) closeSync(fd);
       }
-      if (fd !== undefined) ctx.err(`wrote ${total} bytes of ${d.mechanism} output to ${opts.out}\n`);
+      if (file) ctx.err(`wrote ${written} bytes of ${d.mechanism} output to ${opts.out}\n`);
     });
+}
+
+/**
+ * Writes to standard output and lets the event loop turn, so an endless
+ * stream advances at the reader's pace (a pipe on Linux is written
+ * synchronously) and a closed pipe is noticed. Returns false when the reader
+ * has closed it (EPIPE): that ends an endless stream normally, exit 0.
+ * Text (--hex) goes through ctx.out, so in-process tests capture it.
+ */
+function writeStdout(data: Uint8Array | string, ctx: CliContext): Promise<boolean> {
+  if (typeof data === 'string') {
+    ctx.out(data);
+    return new Promise((resolve) => setImmediate(() => resolve(!stdoutClosed)));
+  }
+  return new Promise((resolve, reject) => {
+    process.stdout.write(data, (e) => {
+      if (!e) resolve(true);
+      else if ((e as NodeJS.ErrnoException).code === 'EPIPE') resolve(false);
+      else reject(outputError('standard output', e));
+    });
+  });
+}
+
+/** Set once standard output reports EPIPE (the reader went away). */
+let stdoutClosed = false;
+function watchStdout(): void {
+  process.stdout.once('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') stdoutClosed = true;
+  });
 }
 
 export function register(program: Command, ctx: CliContext): void {

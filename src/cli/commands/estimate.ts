@@ -13,6 +13,7 @@ import { assessIid, type IidAssessment } from '../../entropy/iid/assess-iid.ts';
 import { checkWidth, inferBitsPerSymbol, unpackBits } from '../../entropy/samples.ts';
 import { ESTIMATOR_NAMES, type EntropyEstimate } from '../../entropy/types.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
+import { boundJobs } from '../jobs.ts';
 
 interface EstimateOptions {
   iid?: boolean;
@@ -200,7 +201,7 @@ export function register(program: Command, ctx: CliContext): void {
           bitsPerSymbol: bits,
           source: file,
           ...(opts.seed !== undefined ? { seed: parseWhole(opts.seed, '--seed') } : {}),
-          ...(opts.jobs !== undefined ? { jobs: parsePositive(opts.jobs, '--jobs') } : {}),
+          ...(opts.jobs !== undefined ? { jobs: boundJobs(parsePositive(opts.jobs, '--jobs'), ctx, 'estimate') } : {}),
           ...(opts.shuffles !== undefined ? { shuffles: parsePositive(opts.shuffles, '--shuffles') } : {}),
         });
         assessed = r.minEntropy;

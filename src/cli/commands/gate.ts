@@ -5,14 +5,16 @@
  * 1 = a regression, 2 = the documents cannot be compared (another scenario,
  * seed, scale or schema) or a file is bad.
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readInput } from '../../io/input.ts';
+import { checkOutputFile, prepareOutputDir, writeFileAtomic } from '../../io/write.ts';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
 import { readReportDocument } from '../../report/document.ts';
 import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, formatGateMarkdown, formatGateTable } from '../../report/gate.ts';
-import { readGateConfig } from '../../report/gate-config.ts';
+import { checkGateReferences, readGateConfig } from '../../report/gate-config.ts';
 import { renderJUnit } from '../../report/junit.ts';
 import { appendStepSummary } from './report.ts';
 
@@ -63,11 +65,16 @@ Examples:
   entropy-bench gate -b reports/baseline.json -c reports/latest/report.json --update`,
     )
     .action((opts: GateOptions) => {
+      // Where results will be written is checked before any work.
+      if (opts.junit) checkOutputFile(opts.junit, '--junit');
+      if (opts.update) {
+        prepareOutputDir(dirname(opts.baseline), '--baseline');
+        checkOutputFile(opts.baseline, '--baseline');
+      }
       const config = opts.config ? readGateConfig(opts.config) : DEFAULT_GATE_CONFIG;
       const current = readReportDocument(opts.current);
       if (opts.update && !existsSync(opts.baseline)) {
-        mkdirSync(dirname(opts.baseline), { recursive: true });
-        copyFileSync(opts.current, opts.baseline);
+        writeFileAtomic(opts.baseline, readInput(opts.current), '--baseline');
         ctx.err(`gate: no baseline yet; wrote ${opts.current} as ${opts.baseline}\n`);
         return;
       }
@@ -84,15 +91,16 @@ Examples:
         ctx.err(`gate: ${(e as Error).message}; replacing the baseline\n`);
       }
       if (comparable) {
+        checkGateReferences(config, [{ doc: baseline, file: opts.baseline }, { doc: current, file: opts.current }], opts.config ?? 'the default gate config');
         const result = compareReports(baseline, current, config);
         if (opts.json) ctx.out(JSON.stringify(result, null, 2) + '\n');
         else ctx.out(formatGateTable(result));
         appendStepSummary(formatGateMarkdown(result));
-        if (opts.junit) writeFileSync(opts.junit, renderJUnit(current, result));
+        if (opts.junit) writeFileAtomic(opts.junit, renderJUnit(current, result), '--junit');
         if (!result.passed && !opts.update) setExit(ctx, EXIT_FAILED);
       }
       if (opts.update) {
-        copyFileSync(opts.current, opts.baseline);
+        writeFileAtomic(opts.baseline, readInput(opts.current), '--baseline');
         ctx.err(`gate: wrote ${opts.current} as the new baseline ${opts.baseline}\n`);
       }
     });

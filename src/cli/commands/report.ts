@@ -4,7 +4,8 @@
  * … --out merged.json` joins shard reports of one run. Wiring only: the
  * rendering lives in src/report/.
  */
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
+import { checkOutputFile, writeFileAtomic } from '../../io/write.ts';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { mergeReports, readReportDocument, serializeReportDocument, type ReportDocument } from '../../report/document.ts';
@@ -79,10 +80,11 @@ Examples:
   entropy-bench report merge shard-1/report.json shard-2/report.json --out merged.json`,
     )
     .action(async (file: string, opts: { format: ReportFormat; out?: string }) => {
+      if (opts.out) checkOutputFile(opts.out, '--out');
       const doc = readReportDocument(file);
       const text = await renderReport(doc, opts.format);
       if (opts.out) {
-        writeFileSync(opts.out, text);
+        writeFileAtomic(opts.out, text, '--out');
         ctx.err(`wrote ${opts.out}\n`);
       } else {
         ctx.out(text);
@@ -107,12 +109,13 @@ Example:
     .action((files: string[], mergeOpts: { out?: string }) => {
       // commander may hand a trailing --out to the parent `report` (it has one too).
       const opts = { out: mergeOpts.out ?? (report.opts() as { out?: string }).out };
+      if (opts.out) checkOutputFile(opts.out, '--out');
       const docs = files.map((f) => ({ doc: readReportDocument(f), file: f }));
       const order = expansionOrder(docs[0]!.doc);
       const merged = mergeReports(docs, order ? { order } : {});
       const text = serializeReportDocument(merged);
       if (opts.out) {
-        writeFileSync(opts.out, text);
+        writeFileAtomic(opts.out, text, '--out');
         ctx.err(`merged ${files.length} report(s), ${merged.run?.cells.length ?? 0} cells → ${opts.out}\n`);
       } else {
         ctx.out(text);

@@ -3,22 +3,31 @@
  * matrix) in the deterministic platform model and writes `<out>/report.json`
  * (a ReportDocument, src/report/document.ts) plus a readable summary. Exit 1 when
  * an expectation fails, 2 on bad input.
+ *
+ * Without --out the report goes to a new directory under the system's
+ * temporary directory (its path is printed), never into the current directory:
+ * running a scenario from a checkout must not leave files in the work tree.
+ * The output directory is created and checked before the run starts, so a bad
+ * --out fails at once rather than after all the work.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
+import { prepareOutputDir, writeFileAtomic } from '../../io/write.ts';
 import { createReportDocument, serializeReportDocument } from '../../report/document.ts';
 import { runScenarioFile } from '../../scenario/run.ts';
 import type { CellResult, RunResult } from '../../scenario/result.ts';
 import { formatDuration } from '../../scenario/units.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
+import { boundJobs } from '../jobs.ts';
 
 interface RunFlags {
   seed?: string;
   jobs: string;
   shard?: string;
-  out: string;
+  out?: string;
   json?: boolean;
   scale: string;
 }
@@ -84,7 +93,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--jobs <n>', 'worker threads running cells in parallel (results are identical for any value)', '1')
     .option('--shard <k/n>', 'run only the k-th of n deterministic slices of the cell list')
     .option('--scale <scale>', "'default' or 'quick' (the file's smaller CI settings)", 'default')
-    .option('--out <dir>', 'directory for report.json', 'out')
+    .option('--out <dir>', 'directory for report.json (default: a new directory under the system temporary directory, printed)')
     .option('--json', 'print the run result as JSON on stdout instead of the summary')
     .addHelpText(
       'after',
@@ -100,7 +109,17 @@ The same scenario + seed gives a byte-identical report.json (apart from generate
     )
     .action(async (file: string, flags: RunFlags) => {
       if (flags.scale !== 'default' && flags.scale !== 'quick') throw new InputError(`--scale: expected 'default' or 'quick', found ${JSON.stringify(flags.scale)}`);
-      const jobs = intFlag('--jobs', flags.jobs, 1);
+      const jobs = boundJobs(intFlag('--jobs', flags.jobs, 1), ctx, 'run');
+      const seed = flags.seed !== undefined ? intFlag('--seed', flags.seed, 0) : undefined;
+      const shard = flags.shard !== undefined ? parseShard(flags.shard) : undefined;
+      // The output location is checked (and created) before any work.
+      let outDir: string;
+      if (flags.out !== undefined) {
+        prepareOutputDir(flags.out, '--out');
+        outDir = flags.out;
+      } else {
+        outDir = mkdtempSync(join(tmpdir(), 'entropy-bench-run-'));
+      }
       const progress = ctx.isTTY
         ? (done: number, total: number, cell: string): void => ctx.err(`\r[${done}/${total}] ${cell}`.padEnd(80).slice(0, 100) + (done === total ? '\n' : ''))
         : undefined;
@@ -108,18 +127,19 @@ The same scenario + seed gives a byte-identical report.json (apart from generate
       const started = performance.now();
       const result = await runScenarioFile(file, {
         onCellTime: (cell, ms) => cellMs.set(cell, ms),
-        ...(flags.seed !== undefined ? { seed: intFlag('--seed', flags.seed, 0) } : {}),
+        ...(seed !== undefined ? { seed } : {}),
         jobs,
-        ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+        ...(shard !== undefined ? { shard } : {}),
         scale: flags.scale,
         ...(progress ? { onProgress: progress } : {}),
       });
-      mkdirSync(flags.out, { recursive: true });
       // generatedAt and timing are the document's wall-clock parts (JUnit's timestamp and times); the run itself is deterministic.
       const doc = createReportDocument({ run: result, generatedAt: new Date().toISOString(), timing: { totalMs: performance.now() - started, cellMs } });
-      writeFileSync(join(flags.out, 'report.json'), serializeReportDocument(doc));
+      const reportPath = join(outDir, 'report.json');
+      writeFileAtomic(reportPath, serializeReportDocument(doc), '--out');
       ctx.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
-      if (!flags.json) ctx.out(`wrote ${join(flags.out, 'report.json')}\n`);
+      if (!flags.json) ctx.out(`wrote ${reportPath}\n`);
+      else ctx.err(`wrote ${reportPath}\n`);
       if (result.expectations.some((e) => !e.passed)) setExit(ctx, EXIT_FAILED);
     });
 }

@@ -19,6 +19,7 @@ import type { StsTestName, TestResult } from '../../sts/types.ts';
 import { batteryVerdict, type BatteryVerdict } from '../../sts/verdict.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
 import { JsonObjectWriter } from '../../io/json-writer.ts';
+import { boundJobs } from '../jobs.ts';
 
 const DEFAULT_BITS = 1_000_000;
 
@@ -253,7 +254,7 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
   }
   const format = opts.format as BitFormat;
   const streams = parseWhole(opts.streams, '--streams', 1, 1_000_000);
-  const jobs = parseWhole(opts.jobs, '--jobs', 1, 256);
+  const jobs = boundJobs(parseWhole(opts.jobs, '--jobs', 1, 256), ctx, 'sts');
   const alpha = parseAlpha(opts.alpha, '--alpha');
   const familyAlpha = parseAlpha(opts.familyAlpha, '--family-alpha');
   if (!(SECOND_LEVEL_RULES as readonly string[]).includes(opts.secondLevel)) {
