@@ -41,6 +41,13 @@ process.stdout.on('error', (e) => {
 });
 process.stderr.on('error', () => process.exit(process.exitCode || 2));
 
+// `--version` alone needs nothing but package.json: answer before loading any code.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.exit(0);
+}
+
 // Anything that escapes main (an error thrown in a callback or a worker, a failed import) is the
 // tool's own failure: one line and exit 3, so that a crash never reads as a verdict (exit 1).
 const internalFailure = (e) => {

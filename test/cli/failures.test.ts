@@ -182,6 +182,8 @@ for (const row of ROWS) {
       encoding: 'utf8',
       timeout: 180_000,
       stdio: ['pipe', stdout, 'pipe'],
+      // The sources as they are, not the last build (bin/entropy-bench.js).
+      env: { ...process.env, ENTROPY_BENCH_FROM_SOURCE: '1' },
       ...(row.unprivileged && asNobody ? { uid: 65534, gid: 65534 } : {}),
     };
     const r = spawnSync(process.execPath, [...(row.argv0 ?? [BIN]), ...row.args], opts);

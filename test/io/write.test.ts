@@ -67,7 +67,7 @@ test('CLI: report --out when the disk fills (file-size limit) → exit 2, one li
   const dir = fresh();
   const out = join(dir, 'report.html');
   writeFileSync(out, 'old');
-  const r = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" bin/entropy-bench.js report reports/baseline.json --format html --out "$0"`, out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync('bash', ['-c', `ulimit -f 8; exec "${process.execPath}" bin/entropy-bench.js report reports/baseline.json --format html --out "$0"`, out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ENTROPY_BENCH_FROM_SOURCE: '1' } });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^entropy-bench: --out .*report\.html: cannot write: file too large \(EFBIG\)\n$/);
   assert.equal(readFileSync(out, 'utf8'), 'old');
@@ -78,7 +78,7 @@ test('Ctrl-C while drbg generate writes a file: the previous file stays, the tem
   const dir = fresh();
   const out = join(dir, 'stream.bin');
   writeFileSync(out, 'old');
-  const child = spawn(process.execPath, ['bin/entropy-bench.js', 'drbg', 'generate', '--mech', 'ctr-aes256', '--seed-hex', '00'.repeat(32), '--bytes', String(4e9), '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/entropy-bench.js', 'drbg', 'generate', '--mech', 'ctr-aes256', '--seed-hex', '00'.repeat(32), '--bytes', String(4e9), '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ENTROPY_BENCH_FROM_SOURCE: '1' } });
   child.stdout.resume();
   child.stderr.resume();
   // Wait until the temporary file is there and growing, then interrupt.

@@ -121,6 +121,23 @@ function formatIid(file: string, r: IidAssessment): string {
   return t;
 }
 
+/**
+ * Progress of the IID permutation rounds on a terminal: rounds done of the
+ * maximum and an estimated time left (from the rate so far; the test may also
+ * stop early once every statistic has settled). At most five updates a second.
+ */
+function shuffleProgress(ctx: CliContext): (done: number, total: number) => void {
+  const t0 = Date.now();
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < 200 && done < total) return;
+    last = now;
+    const eta = done > 0 ? ((now - t0) / done) * (total - done) / 1000 : NaN;
+    ctx.err(`\restimate --iid: shuffles ${done}/${total}${Number.isFinite(eta) ? `, about ${eta.toFixed(0)} s left at most` : ''}   `);
+  };
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('estimate')
@@ -203,7 +220,9 @@ export function register(program: Command, ctx: CliContext): void {
           ...(opts.seed !== undefined ? { seed: parseWhole(opts.seed, '--seed') } : {}),
           ...(opts.jobs !== undefined ? { jobs: boundJobs(parsePositive(opts.jobs, '--jobs'), ctx, 'estimate') } : {}),
           ...(opts.shuffles !== undefined ? { shuffles: parsePositive(opts.shuffles, '--shuffles') } : {}),
+          ...(ctx.isTTY ? { onProgress: shuffleProgress(ctx) } : {}),
         });
+        if (ctx.isTTY) ctx.err('\n');
         assessed = r.minEntropy;
         ctx.out(opts.json ? JSON.stringify({ file, track: 'iid', ...r }, null, 2) + '\n' : formatIid(file, r));
       } else {
@@ -212,7 +231,11 @@ export function register(program: Command, ctx: CliContext): void {
           bitsPerSymbol: bits,
           conditioned: opts.conditioned ?? false,
           truncate: opts.truncate ?? false,
-          onEstimate: (track, e, ms) => times.set(`${track}:${e.name}`, ms),
+          onEstimate: (track, e, ms) => {
+            times.set(`${track}:${e.name}`, ms);
+            // Progress on a terminal only: one line per estimator as it finishes.
+            if (ctx.isTTY) ctx.err(`estimate: ${track} ${e.name} done (${(ms / 1000).toFixed(1)} s)\n`);
+          },
         });
         assessed = r.assessed;
         for (const w of r.warnings) if (!/less than/.test(w)) ctx.err(`entropy-bench: warning: ${file}: ${w}\n`);

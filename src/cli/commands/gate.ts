@@ -82,6 +82,8 @@ Examples:
         throw new InputError(`${opts.baseline}: baseline not found; create it with --update from a run on this scenario`);
       }
       const baseline = readReportDocument(opts.baseline);
+      // A reference task the configuration names must exist, else its checks would silently drop out.
+      checkGateReferences(config, [{ doc: baseline, file: opts.baseline }, { doc: current, file: opts.current }], opts.config ?? 'the default gate config');
       let comparable = true;
       try {
         assertComparable(baseline, current, { baseline: opts.baseline, current: opts.current });
@@ -91,7 +93,6 @@ Examples:
         ctx.err(`gate: ${(e as Error).message}; replacing the baseline\n`);
       }
       if (comparable) {
-        checkGateReferences(config, [{ doc: baseline, file: opts.baseline }, { doc: current, file: opts.current }], opts.config ?? 'the default gate config');
         const result = compareReports(baseline, current, config);
         if (opts.json) ctx.out(JSON.stringify(result, null, 2) + '\n');
         else ctx.out(formatGateTable(result));

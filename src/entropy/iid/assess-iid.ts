@@ -32,6 +32,8 @@ export interface AssessIidOptions {
   shuffles?: number;
   /** Name of the input in error messages. */
   source?: string;
+  /** Progress of the permutation rounds (done, maximum); results do not depend on it. */
+  onProgress?: (done: number, shuffles: number) => void;
 }
 
 export interface IidAssessment {
@@ -112,6 +114,7 @@ export async function assessIid(data: Uint8Array, opts: AssessIidOptions): Promi
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.shuffles !== undefined ? { shuffles: opts.shuffles } : {}),
       ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
+      ...(opts.onProgress !== undefined ? { onProgress: opts.onProgress } : {}),
     },
   );
   return {

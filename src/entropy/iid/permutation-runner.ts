@@ -27,6 +27,8 @@ export interface PermutationOptions {
   shuffles?: number;
   /** Worker threads (default 1 = in this thread). */
   jobs?: number;
+  /** Called as rounds are counted (done so far, maximum); results do not depend on it. */
+  onProgress?: (done: number, shuffles: number) => void;
 }
 
 export interface PermutationTestsResult {
@@ -65,9 +67,10 @@ export async function runPermutationTests(
       tp.fill(Number.NaN);
       computer.compute(work, ranking.open, tp);
       ranking.add(tp);
+      opts.onProgress?.(round + 1, shuffles);
     }
   } else {
-    await runOnWorkers(input, ranking, seed, shuffles, jobs);
+    await runOnWorkers(input, ranking, seed, shuffles, jobs, opts.onProgress);
   }
   const statistics = ranking.results();
   return { statistics, rounds: ranking.rounds, shuffles, seed, pass: statistics.every((s) => s.pass) };
@@ -79,6 +82,7 @@ async function runOnWorkers(
   seed: number,
   shuffles: number,
   jobs: number,
+  onProgress: PermutationOptions['onProgress'],
 ): Promise<void> {
   const shared = new Uint8Array(new SharedArrayBuffer(input.symbols.length));
   shared.set(input.symbols);
@@ -127,6 +131,7 @@ async function runOnWorkers(
         ranking.add(stats.subarray(r * NUM_STATISTICS, (r + 1) * NUM_STATISTICS));
       }
       merged += count;
+      onProgress?.(merged, shuffles);
     }
   } finally {
     await pool.destroy();
