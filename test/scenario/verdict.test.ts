@@ -91,3 +91,52 @@ test('the verdict levels come from one list, best first; insecure is the worst',
   assert.equal(worseVerdict('insecure', 'ok'), 'insecure');
   assert.equal(worseVerdict('degraded', 'starved'), 'starved');
 });
+
+test('each broken/starved/degraded reason: its class, its exact text, and the thresholds at their boundaries', () => {
+  const only = (over: Partial<CellMetrics>, ratio: number | undefined = 1, q: QualityResult[] = []) => cellVerdict(metrics(over), ratio, q);
+  assert.deepEqual(only({ variables: { checked: 4, ok: 3, lost: 1 } }), { verdict: 'broken', reasons: ['broken: 1 of 4 variable(s) did not read back'] });
+  assert.deepEqual(only({ setVariable: { ...metrics().setVariable, failed: 2 } }), { verdict: 'broken', reasons: ['broken: 2 SetVariable call(s) failed'] });
+  assert.deepEqual(only({ tls: { done: 0, denied: 3, degraded: 0 } }), { verdict: 'broken', reasons: ['broken: 3 TLS handshake(s) denied for lack of entropy'] });
+  assert.deepEqual(only({ udFaults: { nonSmm: 2, smm: 5 } }), { verdict: 'broken', reasons: ['broken: 2 #UD fault(s) on RDRAND/RDSEED outside SMM'] });
+  // Ratio bounds: < 0.5 starved, exactly 0.5 degraded; < 0.99 degraded, exactly 0.99 ok.
+  assert.deepEqual(only({}, 0.4), { verdict: 'starved', reasons: ['starved: SetVariable throughput at 40.0 % of the no-adversary baseline'] });
+  assert.equal(only({}, 0.5).verdict, 'degraded');
+  assert.deepEqual(only({}, 0.9), { verdict: 'degraded', reasons: ['degraded: SetVariable throughput at 90.0 % of the no-adversary baseline'] });
+  assert.equal(only({}, 0.99).verdict, 'ok');
+  assert.equal(only({}, undefined).verdict, 'ok');
+  // Starvation: a single wait of exactly 100 ms is starved, just below is not.
+  assert.deepEqual(only({ starvation: { totalNs: 1e8, longestNs: 1e8 } }), { verdict: 'starved', reasons: ['starved: SMM waited 100ms at once for entropy'] });
+  assert.equal(only({ starvation: { totalNs: 1e8, longestNs: 1e8 - 1 } }).verdict, 'ok');
+  assert.deepEqual(only({ healthAlarms: { rct: 1, apt: 2 } }), { verdict: 'degraded', reasons: ['degraded: devices raised 3 health-test alarm(s) (RCT 1, APT 2)'] });
+});
+
+test('a failing conditioned stream: failed closed means any SMM refusal (fail-closed count or failed calls); a passing or raw stream flags nothing', () => {
+  const sts = (verdict: 'pass' | 'fail', kind: 'raw' | 'conditioned' = 'conditioned'): QualityResult => ({
+    tap: 't', kind, consumer: 'smm-variable', bytes: 10000, verdict, reasons: [],
+    sts: { n: 80000, alpha: 0.01, tests: [], applicable: 11, passed: verdict === 'pass' ? 11 : 3, verdict },
+  });
+  const closedOnly = metrics({ smm: { smis: 1, timeNs: 1, degradedSetVariables: 0, failClosed: 2 } });
+  assert.deepEqual(cellVerdict(closedOnly, 1, [sts('fail')]), {
+    verdict: 'broken',
+    reasons: ['broken: conditioned stream t fails SP 800-22 (3/11 tests pass); SMM failed closed'],
+  });
+  const failedOnly = metrics({ setVariable: { ...metrics().setVariable, failed: 1 } });
+  assert.equal(cellVerdict(failedOnly, 1, [sts('fail')]).verdict, 'broken');
+  assert.deepEqual(cellVerdict(metrics(), 1, [sts('fail')]).reasons, ['insecure: conditioned stream t fails SP 800-22 (3/11 tests pass)']);
+  assert.deepEqual(cellVerdict(metrics(), 1, [sts('pass')]), { verdict: 'ok', reasons: [] });
+  assert.deepEqual(cellVerdict(metrics(), 1, [sts('fail', 'raw')]), { verdict: 'ok', reasons: [] });
+  // Another consumer's failing stream stays insecure even when SMM failed closed.
+  assert.equal(cellVerdict(closedOnly, 1, [{ ...sts('fail'), consumer: 'tls' }]).verdict, 'insecure');
+  // A raw source below its claim only counts with an estimate, a claim, a failed verdict and a real shortfall.
+  const raw = (over: Partial<QualityResult>): QualityResult => ({
+    tap: 'r', kind: 'raw', consumer: 'host', bytes: 20000, verdict: 'fail', reasons: [], claimedEntropyPerSample: 8,
+    entropy: { samples: 20000, bitsPerSample: 8, minEntropyPerSample: 3, estimators: [] }, ...over,
+  });
+  assert.equal(cellVerdict(metrics(), 1, [raw({})]).verdict, 'degraded');
+  assert.equal(cellVerdict(metrics(), 1, [raw({ verdict: 'pass' })]).verdict, 'ok');
+  assert.equal(cellVerdict(metrics(), 1, [raw({ claimedEntropyPerSample: 2 })]).verdict, 'ok');
+  const { claimedEntropyPerSample: _c, ...noClaim } = raw({});
+  assert.equal(cellVerdict(metrics(), 1, [noClaim]).verdict, 'ok');
+  const { entropy: _e, ...noEstimate } = raw({});
+  assert.equal(cellVerdict(metrics(), 1, [noEstimate]).verdict, 'ok');
+});
