@@ -2,9 +2,14 @@
  * SP 800-90A DRBG throughput (MiB/s of output) against raw node:crypto measured
  * in the same process (ECOSYSTEM.md, "node:crypto throughput").
  *
- * - CTR_DRBG AES-256 (use df) generate of 4 KiB and 64 KiB vs a long-lived raw
- *   AES-256-CTR cipher fed 16 KiB updates over the same number of bytes. Bars:
- *   ctr4k/raw ≥ 0.5, ctr64k/raw ≥ 0.6.
+ * - CTR_DRBG AES-256 (use df) generate of 4 KiB and 64 KiB vs exactly the
+ *   node:crypto call the standard makes it do: one fresh AES-256-CTR cipher (the
+ *   key changes after every request, §10.2.1.5.2 step 6) over outlen + seedlen
+ *   bytes ("calls-aes256ctr-*"). Bar: ≥ 0.8, like Hash/HMAC below. Against a
+ *   long-lived raw cipher fed 16 KiB updates ("raw-aes256ctr-*", no key setup
+ *   per request) the ratio stays in the report without a bar: at 4 KiB the
+ *   per-request key schedule alone kept it at 0.32–0.48 in 21 runs, so the old
+ *   0.5 bar measured node:crypto's cipher set-up, not our DRBG.
  * - Hash_DRBG and HMAC_DRBG SHA-256 generate vs exactly the node:crypto calls the
  *   standard makes them do ("calls-*" tasks; hashDrbgGenerateCalls and
  *   hmacDrbgGenerateCalls count them). Bar: ≥ 0.8 of those calls' throughput, i.e.
@@ -89,7 +94,15 @@ export const suite: BenchSuite = {
     for (const [tag, n] of SIZES) {
       const hashMsgs = hashDrbgGenerateCalls(n, 32, 55).map((len) => pattern(len, 31));
       const hmacMsgs = hmacDrbgGenerateCalls(n, 32).map((len) => pattern(len, 37));
+      const ctrKey = pattern(32, 41);
+      const ctrIv = pattern(16, 43);
+      const ctrIn = Buffer.alloc(n + 48);
       tasks.push(
+        {
+          name: `calls-aes256ctr-${tag}`,
+          fn: () => createCipheriv('aes-256-ctr', ctrKey, ctrIv).update(ctrIn),
+          unitsPerCall: n,
+        },
         {
           name: `calls-sha256-${tag}`,
           fn: () => {
@@ -109,13 +122,15 @@ export const suite: BenchSuite = {
     return tasks;
   },
   ratios: [
-    { name: 'ctr4k/raw', numerator: 'ctr-aes256-4k', denominator: 'raw-aes256ctr-4k', atLeast: 0.5 },
-    { name: 'ctr64k/raw', numerator: 'ctr-aes256-64k', denominator: 'raw-aes256ctr-64k', atLeast: 0.6 },
+    { name: 'ctr4k/calls', numerator: 'ctr-aes256-4k', denominator: 'calls-aes256ctr-4k', atLeast: 0.8 },
+    { name: 'ctr64k/calls', numerator: 'ctr-aes256-64k', denominator: 'calls-aes256ctr-64k', atLeast: 0.8 },
     { name: 'hash4k/calls', numerator: 'hash-sha256-4k', denominator: 'calls-sha256-4k', atLeast: 0.8 },
     { name: 'hash64k/calls', numerator: 'hash-sha256-64k', denominator: 'calls-sha256-64k', atLeast: 0.8 },
     { name: 'hmac4k/calls', numerator: 'hmac-sha256-4k', denominator: 'calls-hmac-sha256-4k', atLeast: 0.8 },
     { name: 'hmac64k/calls', numerator: 'hmac-sha256-64k', denominator: 'calls-hmac-sha256-64k', atLeast: 0.8 },
-    // informational (no bar): against bulk SHA-256 / HMAC over the same number of bytes
+    // informational (no bar): against a long-lived AES-CTR cipher and bulk SHA-256 / HMAC over the same bytes
+    { name: 'ctr4k/raw', numerator: 'ctr-aes256-4k', denominator: 'raw-aes256ctr-4k' },
+    { name: 'ctr64k/raw', numerator: 'ctr-aes256-64k', denominator: 'raw-aes256ctr-64k' },
     { name: 'hash4k/rawsha', numerator: 'hash-sha256-4k', denominator: 'raw-sha256-4k' },
     { name: 'hash64k/rawsha', numerator: 'hash-sha256-64k', denominator: 'raw-sha256-64k' },
     { name: 'hmac4k/rawhmac', numerator: 'hmac-sha256-4k', denominator: 'raw-hmac-sha256-4k' },

@@ -48,7 +48,7 @@ test('report --format html|junit|benchmark --out FILE writes the file', async ()
   for (const [format, re] of [
     ['html', /^<!DOCTYPE html>/],
     ['junit', /^<\?xml version="1\.0"/],
-    ['benchmark', /^\[\n  \{\n    "name": "calibration\/js-scan"/],
+    ['benchmark', /^\[\n  \{\n    "name": "[^"]+ vs calibration\/[^"]+",\n    "unit": "ratio"/],
   ] as const) {
     const out = join(dir, `out.${format}`);
     const r = await cli(['report', file, '--format', format, '--out', out]);
