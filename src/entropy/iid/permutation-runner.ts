@@ -93,6 +93,14 @@ async function runOnWorkers(
     minThreads: jobs,
     maxThreads: jobs,
   });
+  // When the ranking settles early, pool.destroy() drops batches still in flight; a worker
+  // that finishes one of them afterwards makes piscina emit 'error' ("Unexpected message
+  // from Worker"), which would end the process. Only errors before that point count.
+  let closing = false;
+  let poolError: unknown = null;
+  pool.on('error', (e: unknown) => {
+    if (!closing && poolError === null) poolError = e;
+  });
   const jobKey = `${process.pid}-${++jobCounter}`;
   const pending = new Map<number, Promise<Float64Array>>();
   let nextStart = 0;
@@ -134,6 +142,8 @@ async function runOnWorkers(
       onProgress?.(merged, shuffles);
     }
   } finally {
+    closing = true;
     await pool.destroy();
   }
+  if (poolError !== null) throw poolError;
 }
