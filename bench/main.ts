@@ -39,6 +39,7 @@ import { renderJUnit } from '../src/report/junit.ts';
 import { renderGithubBenchmarkJson } from '../src/report/github-benchmark.ts';
 import { appendStepSummary } from '../src/cli/commands/report.ts';
 import { fmt } from '../src/report/format.ts';
+import { barDecision, describeBar } from '../src/report/bar.ts';
 import { InputError, isInputError } from '../src/errors.ts';
 import { readReportDocument } from '../src/report/document.ts';
 
@@ -199,11 +200,13 @@ async function main(): Promise<number> {
   lines.push(`calibration: ${pooled.tasks.map((t) => `${t.name} ${fmt(t.throughput, 4)} MB/s`).join(', ')}`);
   let missed = 0;
   for (const s of results) {
-    const bars = s.ratios.filter((r) => r.atLeast !== undefined);
-    const failed = bars.filter((r) => r.pass === false);
+    const bars = s.ratios.filter((r) => r.atLeast !== undefined).map((r) => ({ r, d: barDecision({ value: r.value, atLeast: r.atLeast!, ...(r.processValues ? { processValues: r.processValues } : {}) }) }));
+    const failed = bars.filter((b) => b.d.verdict === 'missed');
+    const short = bars.filter((b) => b.d.verdict === 'short');
     missed += failed.length;
+    const list = (xs: typeof bars) => xs.map(({ r, d }) => `${r.name} ${fmt(r.value)} < ${fmt(r.atLeast)}, ${describeBar(d)}`).join('; ');
     lines.push(
-      `${s.name}: ${s.tasks.length} tasks (${s.unit})${bars.length ? `, ${bars.length - failed.length}/${bars.length} ratio bars met` : ''}${failed.length ? ` [below bar: ${failed.map((r) => `${r.name} ${fmt(r.value)} < ${fmt(r.atLeast)}`).join(', ')}]` : ''}`,
+      `${s.name}: ${s.tasks.length} tasks (${s.unit})${bars.length ? `, ${bars.length - failed.length}/${bars.length} ratio bars not missed` : ''}${short.length ? ` [short: ${list(short)}]` : ''}${failed.length ? ` [missed: ${list(failed)}]` : ''}`,
     );
   }
   let failedExpectations = 0;
@@ -220,7 +223,7 @@ async function main(): Promise<number> {
   }
   const rel = relative(process.cwd(), outDir) || '.';
   lines.push(`reports: ${files.map(([n]) => join(rel, n)).join(', ')}`);
-  if (missed) lines.push(`FAILED: ${missed} bar(s) missed (median over ${rounds} processes below the bar)`);
+  if (missed) lines.push(`FAILED: ${missed} bar(s) missed (the ${rounds} processes show the ratio below its bar: one-sided sign test, src/report/bar.ts)`);
   process.stdout.write(lines.join('\n') + '\n');
   return missed || failedExpectations ? 1 : 0;
 }

@@ -35,6 +35,7 @@ import type { CellResult } from '../scenario/result.ts';
 import type { SuiteResult, TaskResult } from '../../bench/suite.ts';
 import type { ReportDocument } from './document.ts';
 import { median } from 'simple-statistics';
+import { barDecision, describeBar } from './bar.ts';
 import { compareSamples, perProcessRatio, type ShiftRule } from './gate-wallclock.ts';
 
 export interface VirtualRule {
@@ -336,20 +337,26 @@ function shiftCheck(metric: string, cur: number[], base: number[], rule: ShiftRu
   };
 }
 
-/** Declared bars of the current run: the median over processes of each same-run ratio must reach `atLeast`. */
+/**
+ * Declared bars of the current run: each same-run ratio must not be missed, i.e. its
+ * processes must not show it below `atLeast` (src/report/bar.ts: a one-sided sign test
+ * over the per-process values; a median below the bar without that evidence passes and
+ * says "short").
+ */
 function checkBars(current: ReportDocument, out: GateCheck[]): void {
   for (const s of current.benchmarks?.suites ?? []) {
     for (const r of s.ratios) {
       if (r.atLeast === undefined) continue;
-      const ok = r.value >= r.atLeast;
+      const d = barDecision({ value: r.value, atLeast: r.atLeast, ...(r.processValues ? { processValues: r.processValues } : {}) });
+      const ok = d.verdict !== 'missed';
       const range = r.range ? ` (range ${fmtNum(r.range[0])}–${fmtNum(r.range[1])} over ${r.processValues?.length ?? '?'} processes)` : '';
       out.push({
         metric: `${s.name}/${r.name} bar`,
         kind: 'bar',
         current: r.value,
-        limit: `≥ ${fmtNum(r.atLeast)}`,
+        limit: d.verdict === 'short' ? `≥ ${fmtNum(r.atLeast)} (short: ${d.below}/${d.n} below)` : `≥ ${fmtNum(r.atLeast)}`,
         verdict: ok ? 'pass' : 'below-bar',
-        ...(ok ? {} : { message: `${s.name}/${r.name} = ${fmtNum(r.value)}${range}, below the bar ${fmtNum(r.atLeast)} (${r.numerator} ÷ ${r.denominator})` }),
+        ...(ok ? {} : { message: `${s.name}/${r.name} = ${fmtNum(r.value)}${range}, below the bar ${fmtNum(r.atLeast)}: ${describeBar(d)} (${r.numerator} ÷ ${r.denominator})` }),
       });
     }
   }

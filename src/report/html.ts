@@ -6,6 +6,7 @@
  * test checks every one of them rendered marks.
  */
 import type { ReportDocument } from './document.ts';
+import { barDecision } from './bar.ts';
 import { renderCharts, type RenderedChart } from './charts.ts';
 import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, xmlEscape as esc } from './format.ts';
 
@@ -184,7 +185,7 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
             s.name,
             `${r.name} (${r.numerator} / ${r.denominator})`,
             fmt(r.value, 4),
-            r.atLeast === undefined ? '' : { html: `≥ ${esc(String(r.atLeast))} ${r.pass ? '✓' : '✗'}`, cls: r.pass ? 'pass' : 'fail' },
+            r.atLeast === undefined ? '' : barCell(r.value, r.atLeast, r.processValues),
           ]),
           [2],
         ),
@@ -204,4 +205,11 @@ ${parts.join('\n')}
 </body>
 </html>
 `;
+}
+
+/** ✓ met, ≈ short (median below, not shown by the processes: src/report/bar.ts), ✗ missed. */
+function barCell(value: number, atLeast: number, processValues?: number[]): { html: string; cls: string } {
+  const d = barDecision({ value, atLeast, ...(processValues ? { processValues } : {}) });
+  const mark = d.verdict === 'met' ? '✓' : d.verdict === 'short' ? `≈ short (${d.below}/${d.n} below)` : '✗';
+  return { html: `≥ ${esc(String(atLeast))} ${mark}`, cls: d.verdict === 'missed' ? 'fail' : 'pass' };
 }

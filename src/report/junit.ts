@@ -15,6 +15,7 @@
 import type { ReportDocument } from './document.ts';
 import { isFailing, type GateResult } from './gate.ts';
 import { fmt, xmlEscape } from './format.ts';
+import { barDecision, describeBar } from './bar.ts';
 
 interface Case {
   classname: string;
@@ -107,13 +108,16 @@ export function renderJUnit(doc: ReportDocument, gate?: GateResult): string {
   // gate's own bar checks carry them.
   const bars = gate ? [] : (doc.benchmarks?.suites ?? []).flatMap((s) => s.ratios.filter((r) => r.atLeast !== undefined).map((r) => ({ s, r })));
   if (bars.length) {
-    const cases: Case[] = bars.map(({ s, r }) => ({
-      classname: `bench.${s.name}`,
-      name: `${r.name} ≥ ${fmt(r.atLeast!, 6)}`,
-      ...(r.value >= r.atLeast!
-        ? {}
-        : { failure: `${s.name}/${r.name} = ${fmt(r.value, 6)}${r.range ? ` (range ${fmt(r.range[0], 4)}–${fmt(r.range[1], 4)} over ${r.processValues?.length ?? '?'} processes)` : ''}, below the bar ${fmt(r.atLeast!, 6)}: ${r.numerator} ÷ ${r.denominator}` }),
-    }));
+    const cases: Case[] = bars.map(({ s, r }) => {
+      const d = barDecision({ value: r.value, atLeast: r.atLeast!, ...(r.processValues ? { processValues: r.processValues } : {}) });
+      return {
+        classname: `bench.${s.name}`,
+        name: `${r.name} ≥ ${fmt(r.atLeast!, 6)}`,
+        ...(d.verdict !== 'missed'
+          ? {}
+          : { failure: `${s.name}/${r.name} = ${fmt(r.value, 6)}${r.range ? ` (range ${fmt(r.range[0], 4)}–${fmt(r.range[1], 4)} over ${r.processValues?.length ?? '?'} processes)` : ''}, below the bar ${fmt(r.atLeast!, 6)}: ${describeBar(d)}; ${r.numerator} ÷ ${r.denominator}` }),
+      };
+    });
     suites.push(suiteXml('benchmark bars', cases));
     tests += cases.length;
     failures += cases.filter((c) => c.failure !== undefined).length;

@@ -8,6 +8,7 @@
  * parameters used with their sources, and the wall-clock benchmarks.
  */
 import type { ReportDocument } from './document.ts';
+import { barDecision } from './bar.ts';
 import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS } from './format.ts';
 
 function table(head: string[], rows: string[][], align?: string[]): string[] {
@@ -179,7 +180,7 @@ export function renderMarkdown(doc: ReportDocument): string {
       out.push(
         ...table(
           ['suite', 'ratio', 'value', 'bar', ''],
-          ratios.map(({ s, r }) => [s.name, `${r.name} (${r.numerator} / ${r.denominator})`, fmt(r.value, 4), r.atLeast === undefined ? '' : `≥ ${r.atLeast}`, r.pass === undefined ? '' : r.pass ? '✅' : '❌']),
+          ratios.map(({ s, r }) => [s.name, `${r.name} (${r.numerator} / ${r.denominator})`, fmt(r.value, 4), r.atLeast === undefined ? '' : `≥ ${r.atLeast}`, barMark(r)]),
           ['l', 'l', 'r', 'r', 'l'],
         ),
         '',
@@ -187,4 +188,11 @@ export function renderMarkdown(doc: ReportDocument): string {
     }
   }
   return out.join('\n');
+}
+
+/** ✅ met, ⚠️ short (median below, but the processes do not show a miss: src/report/bar.ts), ❌ missed. */
+function barMark(r: { value: number; atLeast?: number; processValues?: number[] }): string {
+  if (r.atLeast === undefined) return '';
+  const d = barDecision({ value: r.value, atLeast: r.atLeast, ...(r.processValues ? { processValues: r.processValues } : {}) });
+  return d.verdict === 'met' ? '✅' : d.verdict === 'short' ? `⚠️ short (${d.below}/${d.n} below)` : '❌';
 }

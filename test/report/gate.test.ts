@@ -120,7 +120,7 @@ test('a missed bar fails the gate whatever the baseline did', () => {
   assert.equal(r.passed, false);
   const bar = r.checks.find((c) => c.metric === 'drbg/ctr-drbg/raw-aes-ctr bar')!;
   assert.equal(bar.verdict, 'below-bar');
-  assert.match(bar.message!, /= 0\.26087 \(range 0\.\d+–0\.\d+ over 5 processes\), below the bar 0\.5/);
+  assert.match(bar.message!, /= 0\.26087 \(range 0\.\d+–0\.\d+ over 5 processes\), below the bar 0\.5: missed \(5 of 5 processes below; sign test P = 0\.031\)/);
 });
 
 test('documents that cannot be compared → InputError (exit 2)', () => {
