@@ -11,6 +11,8 @@ import type { ReportDocument } from './document.ts';
 import { DEFAULT_GATE_CONFIG } from './gate.ts';
 import { designMatrix, fmt, VERDICT_LIST, VERDICTS } from './format.ts';
 import { uniformityPValue } from '../sts/second-level.ts';
+import { uniformityValidity } from '../sts/uniformity-validity.ts';
+import type { StsTestName } from '../sts/types.ts';
 
 interface ChartBase {
   id: string;
@@ -198,7 +200,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
     const sts = run.cells.flatMap((c) => c.quality.filter((q) => q.sts).map((q) => ({ c, q, s: q.sts! })));
     // §4.2.2 uniformity: one panel per test, every P-value of every conditioned tap in ten bins,
     // split by whether the tap's battery verdict failed (a failing stream piles up in the first bin).
-    const hist = new Map<string, { pass: number[]; fail: number[] }>();
+    const hist = new Map<string, { pass: number[]; fail: number[]; streams: number; minN: number }>();
     // Several cells often deliver the very same bytes to a tap (same seed, an adversary that does
     // not touch that path); §4.2.2 assumes independent sequences, so a stream whose whole SP 800-22
     // summary repeats an earlier one is counted once.
@@ -210,7 +212,9 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
       for (const t of s.tests) {
         if (t.status !== 'ok' || t.histogram === undefined) continue;
         let h = hist.get(t.test);
-        if (!h) hist.set(t.test, (h = { pass: new Array<number>(10).fill(0), fail: new Array<number>(10).fill(0) }));
+        if (!h) hist.set(t.test, (h = { pass: new Array<number>(10).fill(0), fail: new Array<number>(10).fill(0), streams: 0, minN: Infinity }));
+        h.streams++;
+        h.minN = Math.min(h.minN, s.n);
         const side = s.verdict === 'fail' ? h.fail : h.pass;
         t.histogram.forEach((n, i) => (side[i]! += n));
       }
@@ -222,7 +226,9 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
         caption:
           `Each panel: every P-value one test produced, pooled over the run’s ${seen.size} distinct conditioned streams (a tap whose results repeat an earlier tap’s, the same bytes in another cell, counts once), in the ten §4.2.2 bins [0, 0.1) … [0.9, 1]; ` +
           'blue: taps whose battery verdict passed, red: taps that failed. For an ideal source the bars are level at the dashed line (K/10); ' +
-          'P_T is the §4.2.2 χ² uniformity P-value of the pooled counts, given from K ≥ 55 (uniform when P_T ≥ 0.0001).',
+          'P_T is the §4.2.2 χ² uniformity P-value of the counts (uniform when P_T ≥ 0.0001), given only where §4.2.2 applies: one P-value per stream, ≥ 55 streams, ' +
+          'and P-values continuous enough at the shortest stream length (src/sts/uniformity-validity.ts). A test with several P-values per stream (templates, states, the two directions) ' +
+          'pools sub-tests that share a stream; their union is not a §4.2.2 sample, so it gets no P_T.',
         panels: [...hist].map(([test, h]) => {
           const total = h.pass.map((n, i) => n + h.fail[i]!);
           const k = total.reduce((a, b) => a + b, 0);
@@ -230,7 +236,7 @@ export function buildCharts(doc: ReportDocument): ChartSpec[] {
             h[side].map((count, i) => ({ from: i / 10, to: (i + 1) / 10, count, taps: side === 'pass' ? 'battery passed' : 'battery failed' })).filter((d) => d.count > 0),
           );
           return {
-            title: `${test}: K = ${k} P-value${k === 1 ? '' : 's'}${k >= 55 ? `, P_T = ${fmt(uniformityPValue(total), 3)}` : ''}`,
+            title: `${test}: K = ${k} P-value${k === 1 ? '' : 's'}${uniformityNote(test as StsTestName, k, h.streams, h.minN, total)}`,
             spec: vlSpec({
               width: 200,
               height: 110,
@@ -405,4 +411,15 @@ export async function renderCharts(doc: ReportDocument): Promise<RenderedChart[]
     }
   }
   return out;
+}
+
+/**
+ * The P_T part of a §4.2.2 panel title: ", P_T = …" when the check applies to these
+ * counts, else why not (", P_T n/a: …"), or nothing below 55 P-values.
+ */
+export function uniformityNote(test: StsTestName, k: number, streams: number, minN: number, counts: number[]): string {
+  if (k < 55) return '';
+  if (k !== streams) return `, P_T n/a: several sub-tests per stream pooled`;
+  const v = uniformityValidity(test, minN, k);
+  return v.applicable ? `, P_T = ${fmt(uniformityPValue(counts), 3)}` : `, P_T n/a: discrete P-values at n = ${minN}`;
 }
