@@ -13,12 +13,11 @@
  * worker threads (started once per run; the worker code is bundled to plain
  * JavaScript, ./worker-code.ts); a worker reads its stream from a
  * SharedArrayBuffer that this thread fills. Each thread keeps its own FFT
- * plan. Results do not depend on `jobs`.
+ * plan (its tables are small; its one work buffer is n/2 complex doubles). Results do not depend on `jobs`.
  */
 import { BitSequence } from '../bits/bit-sequence.ts';
 import { InputError } from '../errors.ts';
 import { STS_REGISTRY, testSpec, type TestParams } from './registry.ts';
-import { sharedPlanTables, type FFTTables } from './fft.ts';
 import { memorySource, type StreamSource } from './stream-source.ts';
 import { bundledWorkerCode, type WorkerCode } from './worker-code.ts';
 import type { StsTestName, TestResult } from './types.ts';
@@ -65,8 +64,6 @@ export interface StreamTask {
   n: number;
   tests: StsTestName[];
   params: Partial<Record<StsTestName, TestParams>>;
-  /** The FFT test's plan tables for length n, in SharedArrayBuffers (adopted, not recomputed). */
-  fft?: FFTTables;
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -119,8 +116,6 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
   // otherwise wait for the first stream (~1 s with JIT warm-up) before starting a worker.
   // With the bundle cached this takes ~50 ms; a rebuild after a source change ~0.4 s.
   await started.catch(() => undefined);
-  // This thread builds the FFT plan once, in shared memory, while the workers boot.
-  const fft = tests.includes('FFT') ? sharedPlanTables(n) : undefined;
   let next = 0;
   let failed = false;
   const take = (): number => (failed ? K : next++);
@@ -132,7 +127,7 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
     const slot = new Uint32Array(new SharedArrayBuffer(4 * wordsPerStream));
     for (let s = take(); s < K; s = take()) {
       source.read(s * n, n, slot);
-      const task: StreamTask = { words: slot, n, tests, params, ...(fft ? { fft } : {}) };
+      const task: StreamTask = { words: slot, n, tests, params };
       const reply = (await pool.run(task)) as WorkerReply;
       // User errors stay user errors (exit 2) across the thread boundary.
       if ('inputError' in reply) throw new InputError(reply.inputError);

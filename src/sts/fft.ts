@@ -12,31 +12,43 @@
  * p ≤ 61; lengths with a larger prime factor go through Bluestein's chirp-z
  * algorithm on a 5-smooth length ≥ 2n − 1. A real FFT of even length n runs a
  * complex FFT of length n/2 on (x[2j], x[2j+1]) and untangles the halves.
- * Twiddles come from a table of cos/sin(2πj/n) computed directly (no
- * recurrences), so the error stays ~1e-16·log n relative to ‖x‖·√n.
+ * Twiddles are cos/sin(2πj/n) computed directly (no recurrences), so the
+ * error stays ~1e-16·log n relative to ‖x‖·√n.
+ *
+ * Memory (the spectral test runs at n = 10^6 and `sts` must stay small): a real
+ * FFT of even length whose half length is 5-smooth runs in place on its one
+ * pair of input arrays, loaded in digit-reversed order (no second work buffer),
+ * and keeps a twiddle table only for the stages where it is small; the largest
+ * stages and the untangling compute theirs per call with the same expressions,
+ * so the result is bit-for-bit the one of the out-of-place (Stockham) path:
+ * 8 MB at n = 10^6 instead of 28 MB, for ~1.5·10^6 extra cos/sin per transform.
  *
  * Sign convention: forward, unnormalized, X_k = Σ_j x_j e^(−2πi jk/n).
  */
 
 const MAX_DIRECT_PRIME = 61;
 
-/** A Float64Array in a SharedArrayBuffer (readable by every thread it is posted to) or a plain one. */
-function table(length: number, shared: boolean): Float64Array {
-  return shared ? new Float64Array(new SharedArrayBuffer(8 * length)) : new Float64Array(length);
-}
+/** Largest per-stage twiddle table (doubles) the in-place path keeps; larger stages compute theirs per call. */
+const STAGE_TABLE_LIMIT = 1 << 16;
+/** Twiddles computed per chunk of this many k in the stages without a table. */
+const TWIDDLE_CHUNK = 2048;
 
 /**
- * The constant tables of an even-length RealFFT plan: the per-stage twiddles of
- * its half-length complex FFT and the untangling twiddles. Built once in
- * SharedArrayBuffers (sharedPlanTables) they are adopted by worker threads
- * (adoptSharedPlan), which then compute no table and hold no copy: ~12 MB
- * and ~0.15 s per worker at n = 10^6.
+ * cos and sin of the stage twiddle W_n^idx (idx < n), reflected about π to halve
+ * the angle's rounding error. Both FFT paths get every twiddle from here, so
+ * they compute identical values.
  */
-export interface FFTTables {
-  n: number;
-  stageTw: Float64Array[];
-  cos: Float64Array;
-  sin: Float64Array;
+function stageTwiddle(n: number, idx: number, out: Float64Array, o: number): void {
+  const ang = (2 * Math.PI * Math.min(idx, n - idx)) / n;
+  out[o] = Math.cos(ang);
+  out[o + 1] = 2 * idx <= n ? Math.sin(ang) : -Math.sin(ang);
+}
+
+/** Fills out[(k − k0)·2(p−1) + 2(q−1)] with W_n^(q·k·sp) for k in [k0, k1), q = 1..p−1. */
+function fillStageTwiddles(n: number, p: number, sp: number, k0: number, k1: number, out: Float64Array): void {
+  for (let k = k0, o = 0; k < k1; k++) {
+    for (let q = 1; q < p; q++, o += 2) stageTwiddle(n, (q * k * sp) % n, out, o);
+  }
 }
 
 function factorize(n: number): number[] {
@@ -92,20 +104,25 @@ function twiddleTable(n: number): { cos: Float64Array; sin: Float64Array } {
   return { cos, sin };
 }
 
-/** A forward, unnormalized, in-place complex FFT plan of one length. */
+/** A forward, unnormalized complex FFT plan of one length. */
 export class ComplexFFT {
   readonly n: number;
   private readonly factors: number[];
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
+  /**
+   * True when every factor is 2, 3, 4 or 5 (and n > 1): `transformInPlace` is
+   * available. Other lengths use the out-of-place path only.
+   */
+  readonly inPlace: boolean;
+  // Out-of-place (Stockham) path, built on first use: full per-stage tables and a second buffer.
+  private cos: Float64Array = new Float64Array(0);
+  private sin: Float64Array = new Float64Array(0);
   /** Per stage: W_n^(q·k·s') for k < l, q = 1..p−1, as (cos, sin) pairs in k-major order. */
-  private readonly stageTw: Float64Array[] = [];
-  /** The per-stage twiddles (read-only), for sharing with another plan of this length. */
-  get stageTables(): Float64Array[] {
-    return this.stageTw;
-  }
-  private readonly bufRe: Float64Array;
-  private readonly bufIm: Float64Array;
+  private stageTw: Float64Array[] = [];
+  private bufRe: Float64Array = new Float64Array(0);
+  private bufIm: Float64Array = new Float64Array(0);
+  // In-place path, built on first use: the stage tables within STAGE_TABLE_LIMIT (null: computed per call).
+  private ipTw?: (Float64Array | null)[];
+  private chunkTw?: Float64Array;
   private readonly bluestein?: {
     m: number;
     sub: ComplexFFT;
@@ -117,14 +134,11 @@ export class ComplexFFT {
     aIm: Float64Array;
   };
 
-  /**
-   * `stageTw`: tables from another plan of the same length (shared, not
-   * recomputed); `shared`: build the tables in SharedArrayBuffers.
-   */
-  constructor(n: number, opts: { stageTw?: Float64Array[]; shared?: boolean } = {}) {
+  constructor(n: number) {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`ComplexFFT: length must be a positive integer, got ${n}`);
     this.n = n;
     this.factors = factorize(n);
+    this.inPlace = n > 1 && this.factors.every((p) => p <= 5);
     const largest = this.factors.length ? Math.max(...this.factors) : 1;
     if (largest > MAX_DIRECT_PRIME) {
       // Bluestein: X_k = w_k · Σ_j (x_j w_j) conj(w_{k−j}), w_k = e^(−iπk²/n), a circular
@@ -152,44 +166,27 @@ export class ComplexFFT {
       }
       sub.transform(bRe, bIm);
       this.bluestein = { m, sub, chirpRe, chirpIm, bRe, bIm, aRe: new Float64Array(m), aIm: new Float64Array(m) };
-      this.cos = this.sin = this.bufRe = this.bufIm = new Float64Array(0);
-      return;
     }
+  }
+
+  /** Builds the out-of-place path's tables and buffer once. */
+  private stockham(): void {
+    const n = this.n;
+    if (this.bufRe.length === n) return;
     // The full table is only needed by the generic (p > 5) butterfly; the radix 2/3/4/5
     // stages read their own contiguous tables built below.
-    const generic = this.factors.some((p) => p > 5);
-    const t = generic ? twiddleTable(n) : { cos: new Float64Array(0), sin: new Float64Array(0) };
-    this.cos = t.cos;
-    this.sin = t.sin;
+    if (this.factors.some((p) => p > 5)) ({ cos: this.cos, sin: this.sin } = twiddleTable(n));
     this.bufRe = new Float64Array(n);
     this.bufIm = new Float64Array(n);
     // Contiguous per-stage twiddles: late stages read them sequentially instead of
     // striding through the n-entry table (the FFT is memory-bound at n = 10^6).
     let l = 1;
-    let s = n;
-    if (opts.stageTw) {
-      for (const [st, p] of this.factors.entries()) {
-        if (opts.stageTw[st]?.length !== 2 * l * (p - 1)) throw new RangeError(`ComplexFFT(${n}): shared stage ${st} table does not fit this length`);
-        l *= p;
-      }
-      this.stageTw = opts.stageTw;
-      return;
-    }
     for (const p of this.factors) {
-      const sp = s / p;
-      const tw = table(2 * l * (p - 1), opts.shared === true);
-      for (let k = 0, o = 0; k < l; k++) {
-        for (let q = 1; q < p; q++, o += 2) {
-          const idx = (q * k * sp) % n;
-          // Reflect about π to halve the angle's rounding error (as twiddleTable does).
-          const ang = (2 * Math.PI * Math.min(idx, n - idx)) / n;
-          tw[o] = Math.cos(ang);
-          tw[o + 1] = 2 * idx <= n ? Math.sin(ang) : -Math.sin(ang);
-        }
-      }
+      const sp = n / (l * p);
+      const tw = new Float64Array(2 * l * (p - 1));
+      fillStageTwiddles(n, p, sp, 0, l, tw);
       this.stageTw.push(tw);
       l *= p;
-      s = sp;
     }
   }
 
@@ -199,6 +196,76 @@ export class ComplexFFT {
     if (r !== re) {
       re.set(r.subarray(0, this.n));
       im.set(i.subarray(0, this.n));
+    }
+  }
+
+  /**
+   * Calls `visit(j, pos)` for j = 0..n−1 in order, pos being where the in-place
+   * path wants input element j (the mixed-radix digit reversal of j over the
+   * factors: j's most significant digit becomes pos's least significant).
+   */
+  digitReversal(visit: (j: number, pos: number) => void): void {
+    const f = this.factors;
+    const m = f.length;
+    const weight = new Array<number>(m); // weight of digit i in pos: f_0···f_(i−1)
+    for (let i = 0, w = 1; i < m; w *= f[i]!, i++) weight[i] = w;
+    const digit = new Int32Array(m);
+    let pos = 0;
+    for (let j = 0; j < this.n; j++) {
+      visit(j, pos);
+      // Increment j's least significant digit (digit m−1, radix f_(m−1)) with carries.
+      for (let i = m - 1; i >= 0; i--) {
+        pos += weight[i]!;
+        if (++digit[i]! < f[i]!) break;
+        pos -= f[i]! * weight[i]!;
+        digit[i] = 0;
+      }
+    }
+  }
+
+  /**
+   * Forward DFT in place (inPlace lengths only): (re, im) hold the input in
+   * digit-reversed order (`digitReversal`) and receive the DFT in natural order.
+   * Decimation in time with the butterflies and twiddles of `transformAny`: the
+   * same operations on the same values, only stored elsewhere, so the result is
+   * bit-for-bit that of `transform`.
+   */
+  transformInPlace(re: Float64Array, im: Float64Array): void {
+    const n = this.n;
+    if (!this.inPlace) throw new Error(`ComplexFFT(${n}): no in-place transform for this length`);
+    if (re.length < n || im.length < n) throw new RangeError(`ComplexFFT(${n}): arrays shorter than ${n}`);
+    if (!this.ipTw) {
+      this.ipTw = [];
+      let l = 1;
+      for (const p of this.factors) {
+        const size = 2 * l * (p - 1);
+        let tw: Float64Array | null = null;
+        if (size <= STAGE_TABLE_LIMIT) {
+          tw = new Float64Array(size);
+          fillStageTwiddles(n, p, n / (l * p), 0, l, tw);
+        } else this.chunkTw ??= new Float64Array(2 * TWIDDLE_CHUNK * 4);
+        this.ipTw.push(tw);
+        l *= p;
+      }
+    }
+    // Before a stage of radix p, block b (of sp = n/(l·p)) holds at b·l·p + q·l + k element k of
+    // the length-l transforms of the p residue classes its butterflies combine; the stage
+    // leaves element k + l·t of their length-l·p transform at b·l·p + t·l + k.
+    let l = 1;
+    for (let st = 0; st < this.factors.length; st++) {
+      const p = this.factors[st]!;
+      const sp = n / (l * p);
+      const tw = this.ipTw[st]!;
+      if (tw) inPlaceStage(p, re, im, l, sp, tw, 0, l);
+      else {
+        const chunk = this.chunkTw!;
+        for (let k0 = 0; k0 < l; k0 += TWIDDLE_CHUNK) {
+          const k1 = Math.min(l, k0 + TWIDDLE_CHUNK);
+          fillStageTwiddles(n, p, sp, k0, k1, chunk);
+          inPlaceStage(p, re, im, l, sp, chunk, k0, k1);
+        }
+      }
+      l *= p;
     }
   }
 
@@ -214,6 +281,7 @@ export class ComplexFFT {
       this.transformBluestein(re, im);
       return [re, im];
     }
+    this.stockham();
     let inRe = re;
     let inIm = im;
     let outRe = this.bufRe;
@@ -240,7 +308,6 @@ export class ComplexFFT {
     }
     return [inRe, inIm];
   }
-
   // Stage layout (Stockham DIT): before a stage of radix p, element k of the length-l
   // transform of residue class r (stride s = n/l) is at k·s + r. Butterfly (k, r) reads
   // the p classes r + q·s' (s' = s/p), twiddles them by W_{l·p}^{q·k} = W_n^{q·k·s'}, and
@@ -340,63 +407,33 @@ export class RealFFT {
   readonly bins: number;
   private readonly half?: ComplexFFT;
   private readonly full?: ComplexFFT;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
   private readonly zr: Float64Array;
   private readonly zi: Float64Array;
 
-  /**
-   * `tables`: adopt another plan's tables (sharedPlanTables) instead of computing
-   * them; `shared`: build the tables in SharedArrayBuffers. Work buffers are
-   * always this plan's own.
-   */
-  constructor(n: number, tables?: FFTTables, shared = false) {
+  constructor(n: number) {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`RealFFT: length must be a positive integer, got ${n}`);
-    if (tables && n % 2 !== 0) throw new RangeError(`RealFFT(${n}): shared tables are for even lengths only`);
     this.n = n;
     this.bins = Math.floor(n / 2) + 1;
     if (n % 2 === 0) {
-      const h = n / 2;
-      const q = Math.floor(h / 2) + 1;
-      if (tables) {
-        if (tables.n !== n || tables.cos.length !== q || tables.sin.length !== q) throw new RangeError(`RealFFT(${n}): shared tables are for n = ${tables.n}`);
-        this.half = new ComplexFFT(h, { stageTw: tables.stageTw });
-        this.cos = tables.cos;
-        this.sin = tables.sin;
-      } else {
-        this.half = new ComplexFFT(h, { shared });
-        // W_n^k for k ≤ h/2 only: W_n^(h−k) = −conj(W_n^k) gives the rest.
-        this.cos = table(q, shared);
-        this.sin = table(q, shared);
-        const w = (2 * Math.PI) / n;
-        for (let k = 0; k < q; k++) {
-          this.cos[k] = Math.cos(w * k);
-          this.sin[k] = Math.sin(w * k);
-        }
-      }
-      this.zr = new Float64Array(h);
-      this.zi = new Float64Array(h);
+      this.half = new ComplexFFT(n / 2);
+      this.zr = new Float64Array(n / 2);
+      this.zi = new Float64Array(n / 2);
     } else {
       this.full = new ComplexFFT(n);
-      this.cos = this.sin = new Float64Array(0);
       this.zr = new Float64Array(n);
       this.zi = new Float64Array(n);
     }
   }
 
   /**
-   * DFT of x (length n) into outRe/outIm (length ≥ ⌊n/2⌋ + 1). For even n, `x`
-   * may be omitted when the caller has filled `input()` directly:
-   * input().re[j] = x[2j], input().im[j] = x[2j+1].
+   * DFT of x (length n) into outRe/outIm (length ≥ ⌊n/2⌋ + 1).
    */
-  transform(x: ArrayLike<number> | null, outRe: Float64Array, outIm: Float64Array): void {
+  transform(x: ArrayLike<number>, outRe: Float64Array, outIm: Float64Array): void {
     const n = this.n;
     const zr = this.zr;
     const zi = this.zi;
     if (this.full) {
-      if (x) {
-        for (let j = 0; j < n; j++) zr[j] = x[j]!;
-      }
+      for (let j = 0; j < n; j++) zr[j] = x[j]!;
       zi.fill(0);
       this.full.transform(zr, zi);
       for (let k = 0; k < this.bins; k++) {
@@ -405,7 +442,7 @@ export class RealFFT {
       }
       return;
     }
-    const { re, im, nyquist } = this.halfSpectrum(x);
+    const { re, im, nyquist } = this.halfSpectrum((i) => x[i]!);
     const h = n / 2;
     for (let k = 0; k < h; k++) {
       outRe[k] = re[k]!;
@@ -416,27 +453,40 @@ export class RealFFT {
   }
 
   /**
-   * Even n only: bins 0..n/2 − 1 of the DFT, computed in place in arrays the plan
-   * owns (valid until the next call), plus the real Nyquist bin X_{n/2}. No
-   * output allocation and no copy: what the DFT test needs at n = 10^6.
+   * Even n only: bins 0..n/2 − 1 of the DFT of x_i = value(i) (i < n), computed
+   * in place in arrays the plan owns (valid until the next call), plus the real
+   * Nyquist bin X_{n/2}. No output allocation and no copy: what the DFT test
+   * needs at n = 10^6.
    */
-  halfSpectrum(x: ArrayLike<number> | null): { re: Float64Array; im: Float64Array; nyquist: number } {
-    if (this.full) throw new Error('RealFFT.halfSpectrum(): only for even lengths');
+  halfSpectrum(value: (i: number) => number): { re: Float64Array; im: Float64Array; nyquist: number } {
+    const half = this.half;
+    if (!half) throw new Error('RealFFT.halfSpectrum(): only for even lengths');
     const h = this.n / 2;
     const zr = this.zr;
     const zi = this.zi;
-    if (x) {
+    // z_j = x_2j + i·x_(2j+1), stored where the transform wants it.
+    let Zr: Float64Array;
+    let Zi: Float64Array;
+    if (half.inPlace) {
+      half.digitReversal((j, pos) => {
+        zr[pos] = value(2 * j);
+        zi[pos] = value(2 * j + 1);
+      });
+      half.transformInPlace(zr, zi);
+      Zr = zr;
+      Zi = zi;
+    } else {
       for (let j = 0; j < h; j++) {
-        zr[j] = x[2 * j]!;
-        zi[j] = x[2 * j + 1]!;
+        zr[j] = value(2 * j);
+        zi[j] = value(2 * j + 1);
       }
+      [Zr, Zi] = half.transformAny(zr, zi);
     }
-    const [Zr, Zi] = this.half!.transformAny(zr, zi);
     // With Z = FFT(x_even + i·x_odd): E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i),
     // X_k = E_k + W_n^k·O_k for k < h, and X_h = E_0 − O_0. X_k and X_{h−k} depend only on
-    // Z_k and Z_{h−k}, so each pair is untangled in place.
-    const c = this.cos;
-    const s = this.sin;
+    // Z_k and Z_{h−k}, so each pair is untangled in place. W_n^k is computed here (k ≤ h/2;
+    // W_n^(h−k) = −conj(W_n^k) gives the rest) rather than kept in an h-entry table.
+    const w = (2 * Math.PI) / this.n;
     const z0r = Zr[0]!;
     const z0i = Zi[0]!;
     Zr[0] = z0r + z0i;
@@ -447,13 +497,15 @@ export class RealFFT {
       const b = Zi[k]!;
       const cc = Zr[j]!;
       const d = Zi[j]!;
+      const ck = Math.cos(w * k);
+      const sk = Math.sin(w * k);
       // Bin k from (Z_k, Z_j).
       let er = 0.5 * (a + cc);
       let ei = 0.5 * (b - d);
       let or = 0.5 * (b + d);
       let oi = -0.5 * (a - cc);
-      let wr = c[k]!;
-      let wi = -s[k]!;
+      let wr = ck;
+      let wi = -sk;
       const xkr = er + wr * or - wi * oi;
       const xki = ei + wr * oi + wi * or;
       // Bin j from (Z_j, Z_k).
@@ -461,8 +513,8 @@ export class RealFFT {
       ei = 0.5 * (d - b);
       or = 0.5 * (d + b);
       oi = -0.5 * (cc - a);
-      wr = -c[k]!; // W_n^j = −conj(W_n^k) for j = h − k
-      wi = -s[k]!;
+      wr = -ck; // W_n^j = −conj(W_n^k) for j = h − k
+      wi = -sk;
       Zr[j] = er + wr * or - wi * oi;
       Zi[j] = ei + wr * oi + wi * or;
       Zr[k] = xkr;
@@ -470,50 +522,11 @@ export class RealFFT {
     }
     return { re: Zr, im: Zi, nyquist: z0r - z0i };
   }
-
-  /** The constant tables of an even-length, non-Bluestein plan (see FFTTables). */
-  tables(): FFTTables | undefined {
-    if (!this.half || this.half.stageTables.length === 0) return undefined;
-    return { n: this.n, stageTw: this.half.stageTables, cos: this.cos, sin: this.sin };
-  }
-
-  /** The packed input buffers for even n (see `transform`). */
-  input(): { re: Float64Array; im: Float64Array } {
-    if (this.full) throw new Error('RealFFT.input(): only for even lengths');
-    return { re: this.zr, im: this.zi };
-  }
 }
 
 const plans = new Map<number, RealFFT>();
 
-function cachePlan(n: number, p: RealFFT): void {
-  plans.delete(n);
-  if (plans.size >= 3) plans.delete(plans.keys().next().value!);
-  plans.set(n, p);
-}
-
-/**
- * The tables of the cached plan of length n, built in SharedArrayBuffers (the
- * cached plan is replaced by one using them), for adoptSharedPlan in worker
- * threads; undefined when n is odd or needs Bluestein (those plans are not shared).
- */
-export function sharedPlanTables(n: number): FFTTables | undefined {
-  if (n % 2 !== 0 || n < 2) return undefined;
-  const cached = plans.get(n);
-  const have = cached?.tables();
-  if (cached && !have) return undefined; // a Bluestein plan: not shared
-  if (have && have.cos.buffer instanceof SharedArrayBuffer) return have;
-  const p = new RealFFT(n, undefined, true);
-  cachePlan(n, p);
-  return p.tables();
-}
-
-/** Caches a plan of length tables.n built on shared tables (no table computed), unless one is cached. */
-export function adoptSharedPlan(tables: FFTTables): void {
-  if (!plans.has(tables.n)) cachePlan(tables.n, new RealFFT(tables.n, tables));
-}
-
-/** A cached RealFFT plan (the last few lengths are kept; plans hold O(n) tables). */
+/** A cached RealFFT plan (the last few lengths are kept; plans hold O(n) buffers). */
 export function realFFTPlan(n: number): RealFFT {
   let p = plans.get(n);
   if (!p) {
@@ -531,6 +544,198 @@ export function realFFT(x: ArrayLike<number>): { re: Float64Array; im: Float64Ar
   const im = new Float64Array(plan.bins);
   plan.transform(x, re, im);
   return { re, im };
+}
+
+/** One in-place stage of radix p over k in [k0, k1), twiddles tw[(k − k0)·2(p−1) + 2(q−1)]. */
+function inPlaceStage(p: number, xr: Float64Array, xi: Float64Array, l: number, sp: number, tw: Float64Array, k0: number, k1: number): void {
+  if (p === 4) inPlace4(xr, xi, l, sp, tw, k0, k1);
+  else if (p === 2) inPlace2(xr, xi, l, sp, tw, k0, k1);
+  else if (p === 3) inPlace3(xr, xi, l, sp, tw, k0, k1);
+  else inPlace5(xr, xi, l, sp, tw, k0, k1);
+}
+
+// The in-place butterflies repeat the arithmetic of radix2..radix5 below expression for
+// expression (the bit-identity of the two paths rests on it); only the indices differ.
+
+function inPlace2(xr: Float64Array, xi: Float64Array, l: number, sp: number, tw: Float64Array, k0: number, k1: number): void {
+  for (let b = 0; b < sp; b++) {
+    const base = b * 2 * l;
+    for (let k = k0; k < k1; k++) {
+      const tb = (k - k0) * 2;
+      const w1r = tw[tb + 0]!;
+      const w1i = tw[tb + 1]!;
+      const i0 = base + k;
+      const i1 = i0 + l;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      const x1r = xr[i1]!;
+      const x1i = xi[i1]!;
+      const a1r = x1r * w1r + x1i * w1i;
+      const a1i = x1i * w1r - x1r * w1i;
+      xr[i0] = a0r + a1r;
+      xi[i0] = a0i + a1i;
+      xr[i1] = a0r - a1r;
+      xi[i1] = a0i - a1i;
+    }
+  }
+}
+
+function inPlace4(xr: Float64Array, xi: Float64Array, l: number, sp: number, tw: Float64Array, k0: number, k1: number): void {
+  for (let b = 0; b < sp; b++) {
+    const base = b * 4 * l;
+    for (let k = k0; k < k1; k++) {
+      const tb = (k - k0) * 6;
+      const w1r = tw[tb + 0]!;
+      const w1i = tw[tb + 1]!;
+      const w2r = tw[tb + 2]!;
+      const w2i = tw[tb + 3]!;
+      const w3r = tw[tb + 4]!;
+      const w3i = tw[tb + 5]!;
+      const i0 = base + k;
+      const i1 = i0 + l;
+      const i2 = i1 + l;
+      const i3 = i2 + l;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      let xr_ = xr[i1]!;
+      let xi_ = xi[i1]!;
+      const a1r = xr_ * w1r + xi_ * w1i;
+      const a1i = xi_ * w1r - xr_ * w1i;
+      xr_ = xr[i2]!;
+      xi_ = xi[i2]!;
+      const a2r = xr_ * w2r + xi_ * w2i;
+      const a2i = xi_ * w2r - xr_ * w2i;
+      xr_ = xr[i3]!;
+      xi_ = xi[i3]!;
+      const a3r = xr_ * w3r + xi_ * w3i;
+      const a3i = xi_ * w3r - xr_ * w3i;
+      const t0r = a0r + a2r;
+      const t0i = a0i + a2i;
+      const t1r = a0r - a2r;
+      const t1i = a0i - a2i;
+      const t2r = a1r + a3r;
+      const t2i = a1i + a3i;
+      const t3r = a1r - a3r;
+      const t3i = a1i - a3i;
+      xr[i0] = t0r + t2r;
+      xi[i0] = t0i + t2i;
+      xr[i1] = t1r + t3i;
+      xi[i1] = t1i - t3r;
+      xr[i2] = t0r - t2r;
+      xi[i2] = t0i - t2i;
+      xr[i3] = t1r - t3i;
+      xi[i3] = t1i + t3r;
+    }
+  }
+}
+
+function inPlace3(xr: Float64Array, xi: Float64Array, l: number, sp: number, tw: Float64Array, k0: number, k1: number): void {
+  const S3 = Math.sqrt(3) / 2;
+  for (let b = 0; b < sp; b++) {
+    const base = b * 3 * l;
+    for (let k = k0; k < k1; k++) {
+      const tb = (k - k0) * 4;
+      const w1r = tw[tb + 0]!;
+      const w1i = tw[tb + 1]!;
+      const w2r = tw[tb + 2]!;
+      const w2i = tw[tb + 3]!;
+      const i0 = base + k;
+      const i1 = i0 + l;
+      const i2 = i1 + l;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      let xr_ = xr[i1]!;
+      let xi_ = xi[i1]!;
+      const a1r = xr_ * w1r + xi_ * w1i;
+      const a1i = xi_ * w1r - xr_ * w1i;
+      xr_ = xr[i2]!;
+      xi_ = xi[i2]!;
+      const a2r = xr_ * w2r + xi_ * w2i;
+      const a2i = xi_ * w2r - xr_ * w2i;
+      const sr = a1r + a2r;
+      const si = a1i + a2i;
+      const mr = a0r - 0.5 * sr;
+      const mi = a0i - 0.5 * si;
+      const dr = S3 * (a1r - a2r);
+      const di = S3 * (a1i - a2i);
+      xr[i0] = a0r + sr;
+      xi[i0] = a0i + si;
+      xr[i1] = mr + di;
+      xi[i1] = mi - dr;
+      xr[i2] = mr - di;
+      xi[i2] = mi + dr;
+    }
+  }
+}
+
+function inPlace5(xr: Float64Array, xi: Float64Array, l: number, sp: number, tw: Float64Array, k0: number, k1: number): void {
+  const C1 = Math.cos((2 * Math.PI) / 5);
+  const C2 = Math.cos((4 * Math.PI) / 5);
+  const S1 = Math.sin((2 * Math.PI) / 5);
+  const S2 = Math.sin((4 * Math.PI) / 5);
+  for (let b = 0; b < sp; b++) {
+    const base = b * 5 * l;
+    for (let k = k0; k < k1; k++) {
+      const tb = (k - k0) * 8;
+      const w1r = tw[tb + 0]!;
+      const w1i = tw[tb + 1]!;
+      const w2r = tw[tb + 2]!;
+      const w2i = tw[tb + 3]!;
+      const w3r = tw[tb + 4]!;
+      const w3i = tw[tb + 5]!;
+      const w4r = tw[tb + 6]!;
+      const w4i = tw[tb + 7]!;
+      const i0 = base + k;
+      const i1 = i0 + l;
+      const i2 = i1 + l;
+      const i3 = i2 + l;
+      const i4 = i3 + l;
+      const a0r = xr[i0]!;
+      const a0i = xi[i0]!;
+      let xr_ = xr[i1]!;
+      let xi_ = xi[i1]!;
+      const a1r = xr_ * w1r + xi_ * w1i;
+      const a1i = xi_ * w1r - xr_ * w1i;
+      xr_ = xr[i2]!;
+      xi_ = xi[i2]!;
+      const a2r = xr_ * w2r + xi_ * w2i;
+      const a2i = xi_ * w2r - xr_ * w2i;
+      xr_ = xr[i3]!;
+      xi_ = xi[i3]!;
+      const a3r = xr_ * w3r + xi_ * w3i;
+      const a3i = xi_ * w3r - xr_ * w3i;
+      xr_ = xr[i4]!;
+      xi_ = xi[i4]!;
+      const a4r = xr_ * w4r + xi_ * w4i;
+      const a4i = xi_ * w4r - xr_ * w4i;
+      const t1r = a1r + a4r;
+      const t1i = a1i + a4i;
+      const t2r = a2r + a3r;
+      const t2i = a2i + a3i;
+      const t3r = a1r - a4r;
+      const t3i = a1i - a4i;
+      const t4r = a2r - a3r;
+      const t4i = a2i - a3i;
+      const m1r = a0r + C1 * t1r + C2 * t2r;
+      const m1i = a0i + C1 * t1i + C2 * t2i;
+      const m2r = a0r + C2 * t1r + C1 * t2r;
+      const m2i = a0i + C2 * t1i + C1 * t2i;
+      const n1r = S1 * t3r + S2 * t4r;
+      const n1i = S1 * t3i + S2 * t4i;
+      const n2r = S2 * t3r - S1 * t4r;
+      const n2i = S2 * t3i - S1 * t4i;
+      xr[i0] = a0r + t1r + t2r;
+      xi[i0] = a0i + t1i + t2i;
+      xr[i1] = m1r + n1i;
+      xi[i1] = m1i - n1r;
+      xr[i4] = m1r - n1i;
+      xi[i4] = m1i + n1r;
+      xr[i2] = m2r + n2i;
+      xi[i2] = m2i - n2r;
+      xr[i3] = m2r - n2i;
+      xi[i3] = m2i + n2r;
+    }
+  }
 }
 
 function radix2(xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, l: number, s: number, sp: number, tw: Float64Array): void {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ComplexFFT, RealFFT, realFFT, sharedPlanTables } from '../../src/sts/fft.ts';
+import { ComplexFFT, RealFFT, realFFT } from '../../src/sts/fft.ts';
 
 /** Direct O(n²) DFT with exact angle reduction (jk mod n). */
 function naive(re: ArrayLike<number>, im: ArrayLike<number>): [Float64Array, Float64Array] {
@@ -77,22 +77,31 @@ test('n = 10^6 (2^6·5^6): Parseval holds to 1e-13 and the spectrum of a pure to
   assert.ok(off <= 1e-15 * Math.sqrt(n) * 1000, `leakage ${off}`);
 });
 
-test('a plan adopting shared tables (sharedPlanTables) computes exactly what a plan of its own does', () => {
-  for (const n of [1_000_000, 2 * 3 * 5 * 7 * 11, 1000]) {
-    const t = sharedPlanTables(n)!;
-    assert.ok(t.cos.buffer instanceof SharedArrayBuffer && t.stageTw.every((s) => s.buffer instanceof SharedArrayBuffer), `n ${n}: shared`);
-    const x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = ((i * 2654435761) >>> 31) * 2 - 1;
-    const own = new RealFFT(n);
-    const adopted = new RealFFT(n, t);
-    const a = { re: new Float64Array(own.bins), im: new Float64Array(own.bins) };
-    const b = { re: new Float64Array(own.bins), im: new Float64Array(own.bins) };
-    own.transform(x, a.re, a.im);
-    adopted.transform(x, b.re, b.im);
-    assert.deepEqual(b.re, a.re, `n ${n}`);
-    assert.deepEqual(b.im, a.im, `n ${n}`);
-    assert.equal(sharedPlanTables(n)!.cos, t.cos, 'built once');
+test('the in-place path (digit-reversed input) is bit for bit the out-of-place path, so the spectral test is unchanged', () => {
+  const rnd = lcg(4);
+  for (const n of [2, 3, 4, 5, 6, 8, 12, 30, 60, 64, 100, 500, 1000, 2 ** 10, 3 ** 7, 2 * 3 * 5 * 16 * 25, 500_000]) {
+    const plan = new ComplexFFT(n);
+    assert.ok(plan.inPlace, `n = ${n}: 5-smooth lengths run in place`);
+    const re = Float64Array.from({ length: n }, rnd);
+    const im = Float64Array.from({ length: n }, rnd);
+    const a = { re: re.slice(), im: im.slice() };
+    plan.transform(a.re, a.im);
+    const b = { re: new Float64Array(n), im: new Float64Array(n) };
+    const seen = new Uint8Array(n);
+    plan.digitReversal((j, pos) => {
+      seen[pos]!++;
+      b.re[pos] = re[j]!;
+      b.im[pos] = im[j]!;
+    });
+    assert.ok(seen.every((c) => c === 1), `n = ${n}: digitReversal is a permutation`);
+    plan.transformInPlace(b.re, b.im);
+    // Bitwise, not within a tolerance: any difference could move an |X_k| across the threshold.
+    assert.ok(Buffer.from(b.re.buffer).equals(Buffer.from(a.re.buffer)), `n = ${n}: real parts`);
+    assert.ok(Buffer.from(b.im.buffer).equals(Buffer.from(a.im.buffer)), `n = ${n}: imaginary parts`);
   }
-  assert.equal(sharedPlanTables(1001), undefined, 'odd lengths are not shared');
-  assert.throws(() => new RealFFT(2000, sharedPlanTables(1000)), RangeError);
+  for (const n of [1, 7, 14, 101, 1001]) {
+    const plan = new ComplexFFT(n);
+    assert.equal(plan.inPlace, false, `n = ${n}`);
+    assert.throws(() => plan.transformInPlace(new Float64Array(n), new Float64Array(n)), /no in-place transform/);
+  }
 });
