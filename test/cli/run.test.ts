@@ -65,4 +65,7 @@ test('list shows designs, workloads and parameters with defaults and sources; --
   assert.equal(s.out, readFileSync(new URL('../../scenarios/scenario.schema.json', import.meta.url), 'utf8'));
   const bad = await runCli(['list', 'gizmos']);
   assert.equal(bad.code, 2);
+  const m = await runCli(['list', 'metrics']);
+  assert.match(m.out, /^ {2}keys\.bad-share +\(ratio\) share of SMM writes keyed from a bad epoch$/m);
+  assert.match(m.out, /^ {2}bytes\.<consumer> +\(count\) bytes of entropy obtained by that consumer/m);
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateExpectation, parseExpectation } from '../../src/scenario/expectation.ts';
+import { lookupMetric, METRICS, metricNames } from '../../src/scenario/metrics.ts';
 import { formatDuration, parseDuration, parseQuantity } from '../../src/scenario/units.ts';
 import type { CellMetrics } from '../../src/metrics/types.ts';
 
@@ -97,4 +98,131 @@ test('key provenance metrics read the cell\'s keys summary (0 when absent)', () 
     [10, 2, 4, 0.4, 1, 3, 0],
   );
   assert.equal(evaluateExpectation(parseExpectation('keys.bad-share >= 40%'), 'c', src).passed, true);
+});
+
+test('every comparison operator decides below, at and above its limit as written', () => {
+  const src = { metrics: metrics(), quality: [] }; // isolation.blocked = 3
+  const at = (op: string, limit: number): boolean => evaluateExpectation(parseExpectation(`isolation.blocked ${op} ${limit}`), 'c', src).passed;
+  const table: Array<[string, [boolean, boolean, boolean]]> = [
+    // [op, [actual 3 vs limit 4 (below), 3 (at), 2 (above)]]
+    ['<', [true, false, false]],
+    ['<=', [true, true, false]],
+    ['>', [false, false, true]],
+    ['>=', [false, true, true]],
+    ['==', [false, true, false]],
+    ['!=', [true, false, true]],
+  ];
+  for (const [op, want] of table) assert.deepEqual([at(op, 4), at(op, 3), at(op, 2)], want, op);
+  // The op is parsed as written, also without spaces and with the two-character ops first.
+  assert.equal(parseExpectation('isolation.blocked<=3').op, '<=');
+  assert.equal(parseExpectation('isolation.blocked>=3').op, '>=');
+  assert.equal(parseExpectation('isolation.blocked!=3').op, '!=');
+  assert.equal(parseExpectation('  isolation.blocked == 3  ').expression, 'isolation.blocked == 3');
+  assert.equal(parseExpectation('setvariable.ratio >= 0.99 ').limit, 0.99);
+});
+
+test('every metric reads its own field of the cell (each field set to a distinct value)', () => {
+  const m: CellMetrics = {
+    virtualDurationNs: 1e9,
+    setVariable: { completed: 11, failed: 12, perVirtualSecond: 13, latency: { count: 14, meanNs: 15, p50Ns: 16, p99Ns: 17, maxNs: 18 } },
+    starvation: { totalNs: 19, longestNs: 20 },
+    quotaExhaustionEvents: 21,
+    bytesByConsumer: { drainer: 22 },
+    isolation: { violations: 23, blockedAttempts: 24 },
+    udFaults: { nonSmm: 25, smm: 26 },
+    tls: { done: 27, denied: 28, degraded: 29 },
+    variables: { checked: 30, ok: 31, lost: 32 },
+    healthAlarms: { rct: 33, apt: 34 },
+    events: 35,
+    smm: { smis: 36, timeNs: 37, degradedSetVariables: 38, failClosed: 39 },
+    keys: {
+      epochs: 40, badEpochs: 41, writes: 42, badWrites: 43, badWriteShare: 0.44, badWritesByFlaw: { 'unsafe-source': 45, 'repeats-earlier-output': 46 },
+      sourceFailures: 47, startupTests: 48, startupPasses: 49, failClosed: 50, fallbackSeeds: 51,
+    },
+  };
+  const health = (rct: number, apt: number) => ({ entropyPerSample: 1, rct: { cutoff: 5, alarms: rct }, apt: { window: 512, cutoff: 9, alarms: apt } });
+  const quality = [
+    { tap: 'a', kind: 'raw' as const, bytes: 1, verdict: 'fail' as const, reasons: [], health: health(2, 3) },
+    { tap: 'b', kind: 'raw' as const, bytes: 1, verdict: 'pass' as const, reasons: [], health: health(5, 7) },
+    { tap: 'c', kind: 'conditioned' as const, bytes: 1, verdict: 'fail' as const, reasons: [] },
+    { tap: 'd', kind: 'conditioned' as const, bytes: 1, verdict: 'insufficient-data' as const, reasons: [] },
+  ];
+  const src = { metrics: m, quality, baselineRatio: 0.52, verdict: 'starved' as const };
+  const want: Record<string, number> = {
+    'setvariable.completed': 11, 'setvariable.failed': 12, 'setvariable.rate': 13, 'setvariable.ratio': 0.52, 'setvariable.samples': 14,
+    'setvariable.mean': 15, 'setvariable.p50': 16, 'setvariable.p99': 17, 'setvariable.max': 18,
+    'starvation.total': 19, 'starvation.longest': 20, 'quota.exhaustions': 21, 'isolation.violations': 23, 'isolation.blocked': 24,
+    'ud.nonsmm': 25, 'ud.smm': 26, 'tls.done': 27, 'tls.denied': 28, 'tls.degraded': 29,
+    'variables.checked': 30, 'variables.ok': 31, 'variables.lost': 32, 'health.rct': 33, 'health.apt': 34, 'health.alarms': 67,
+    'fail-closed': 39, 'degraded-setvariables': 38, 'keys.epochs': 40, 'keys.bad-epochs': 41, 'keys.bad-writes': 43, 'keys.bad-share': 0.44,
+    'keys.source-failures': 47, 'keys.startup-tests': 48, 'keys.fallback-seeds': 51, verdict: 2, smis: 36,
+    'quality.failures': 2, 'quality.health-alarms': 17, 'bytes.drainer': 22, 'bytes.nobody': 0,
+  };
+  for (const [name, value] of Object.entries(want)) {
+    assert.equal(lookupMetric(name)?.def.get(src), value, name);
+    assert.equal(lookupMetric(`smm.${name}`)?.path, name, `smm.${name}`);
+  }
+  // Every named metric is in the table above (a new one needs a row) and in the list `list metrics` prints.
+  assert.deepEqual(Object.keys(METRICS).sort(), Object.keys(want).filter((k) => !k.startsWith('bytes.')).sort());
+  assert.deepEqual(metricNames(), [...Object.keys(METRICS), 'bytes.<consumer>']);
+  // A cell without the optional smm / keys sections reads 0 there, not undefined.
+  const bare = { metrics: metrics(), quality: [] };
+  for (const name of ['fail-closed', 'degraded-setvariables', 'smis', 'keys.epochs', 'keys.bad-epochs', 'keys.bad-writes', 'keys.bad-share', 'keys.source-failures', 'keys.startup-tests', 'keys.fallback-seeds']) {
+    assert.equal(lookupMetric(name)?.def.get(bare), 0, name);
+  }
+  assert.equal(lookupMetric('quality.health-alarms')?.def.get({ ...bare, quality: [quality[2]!] }), 0);
+});
+
+test('metric paths: only a leading smm. is dropped, bytes. needs a consumer, and every metric is described', () => {
+  assert.equal(lookupMetric('smm.'), undefined);
+  assert.equal(lookupMetric('xsmm.smis'), undefined);
+  assert.equal(lookupMetric('setvariable.smm.p99'), undefined);
+  assert.equal(lookupMetric('bytes.'), undefined);
+  assert.equal(lookupMetric('smm.bytes.'), undefined);
+  assert.equal(lookupMetric('smm.bytes.x')?.path, 'bytes.x');
+  assert.equal(lookupMetric('bytes.drainer')?.def.kind, 'count');
+  assert.match(lookupMetric('bytes.drainer')!.def.description, /^bytes obtained by drainer$/);
+  // `list metrics` prints the descriptions: none may be empty, and no two metrics may share one.
+  const descriptions = Object.values(METRICS).map((d) => d.description);
+  for (const [name, d] of Object.entries(METRICS)) assert.ok(d.description.length >= 10, name);
+  assert.equal(new Set(descriptions).size, descriptions.length);
+  // The kinds decide which units an expectation may use.
+  const kinds = Object.fromEntries(Object.entries(METRICS).map(([k, d]) => [k, d.kind]));
+  assert.deepEqual(
+    Object.entries(kinds).filter(([, k]) => k !== 'count').sort(),
+    [
+      ['keys.bad-share', 'ratio'], ['setvariable.max', 'time'], ['setvariable.mean', 'time'], ['setvariable.p50', 'time'], ['setvariable.p99', 'time'],
+      ['setvariable.rate', 'rate'], ['setvariable.ratio', 'ratio'], ['starvation.longest', 'time'], ['starvation.total', 'time'], ['verdict', 'verdict'],
+    ],
+  );
+});
+
+test('a metric that is not a finite number fails with actual 0, and error messages name what was expected', () => {
+  const m = metrics();
+  m.setVariable.latency.p99Ns = Number.NaN;
+  const r = evaluateExpectation(parseExpectation('setvariable.p99 != 5ms'), 'c', { metrics: m, quality: [] });
+  assert.deepEqual({ actual: r.actual, passed: r.passed }, { actual: 0, passed: false });
+  m.setVariable.latency.p99Ns = Number.POSITIVE_INFINITY;
+  assert.equal(evaluateExpectation(parseExpectation('setvariable.p99 > 5ms'), 'c', { metrics: m, quality: [] }).passed, false);
+  // An outcome carries everything the report prints.
+  assert.deepEqual(evaluateExpectation(parseExpectation('smm.isolation.blocked >= 2'), 'cell-1', { metrics: metrics(), quality: [] }), {
+    cell: 'cell-1', expression: 'smm.isolation.blocked >= 2', metric: 'isolation.blocked', actual: 3, op: '>=', limit: 2, passed: true,
+  });
+  const message = (text: string): string => {
+    try {
+      parseExpectation(text);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(message('nonsense'), 'expected "<metric> <op> <value>" with op one of < <= > >= == !=, found "nonsense"');
+  assert.equal(message('setvariable.p99 < fast'), 'expected a number with optional unit (ns, us, ms, s, %) after "<", found "fast"');
+  assert.equal(message('isolation.violations == 0ms'), 'metric "isolation.violations" is a count, not a time: drop the unit in "isolation.violations == 0ms"');
+  assert.equal(message('setvariable.p99 < 5%'), 'metric "setvariable.p99" is a time, not a ratio: "%" is not allowed in "setvariable.p99 < 5%"');
+  assert.equal(message('setvariable.ratio > 5%'), 'no error');
+  assert.equal(message('setvariable.p99 < 5'), 'metric "setvariable.p99" is a time: give a unit (ns, us, ms, s) in "setvariable.p99 < 5"');
+  assert.equal(parseExpectation('setvariable.p99 > 0').limit, 0, 'a plain 0 is a time of 0 in any unit');
+  assert.equal(message('verdict >= fine'), 'expected a verdict (ok, degraded, starved, broken, insecure) after ">=", found "fine"');
+  assert.equal(message('keys.bad-share >= 1ms'), 'metric "keys.bad-share" is a ratio, not a time: drop the unit in "keys.bad-share >= 1ms"');
 });

@@ -140,3 +140,33 @@ test('a failing conditioned stream: failed closed means any SMM refusal (fail-cl
   const { entropy: _e, ...noEstimate } = raw({});
   assert.equal(cellVerdict(metrics(), 1, [noEstimate]).verdict, 'ok');
 });
+
+test('raw-source reasons: a shortfall at exactly the claim is none; health alarms on a raw tap degrade with their counts; conditioned taps skip both', () => {
+  const raw = (over: Partial<QualityResult>): QualityResult => ({
+    tap: 'host/raw', kind: 'raw', consumer: 'host', bytes: 20000, verdict: 'fail', reasons: [], claimedEntropyPerSample: 6,
+    entropy: { samples: 20000, bitsPerSample: 8, minEntropyPerSample: 5.25, estimators: [] }, ...over,
+  });
+  assert.deepEqual(cellVerdict(metrics(), 1, [raw({})]), {
+    verdict: 'degraded',
+    reasons: ['degraded: raw source host/raw: SP 800-90B estimate 5.250 bits/sample, design credits 6'],
+  });
+  // An estimate equal to the claim is no shortfall (the claim holds).
+  assert.deepEqual(cellVerdict(metrics(), 1, [raw({ entropy: { samples: 20000, bitsPerSample: 8, minEntropyPerSample: 6, estimators: [] } })]), { verdict: 'ok', reasons: [] });
+  const health = (rct: number, apt: number) => ({ entropyPerSample: 7.5, rct: { cutoff: 5, alarms: rct }, apt: { window: 512, cutoff: 20, alarms: apt } });
+  const alarmed = raw({ verdict: 'pass', health: health(0, 2) });
+  assert.deepEqual(cellVerdict(metrics(), 1, [alarmed]), {
+    verdict: 'degraded',
+    reasons: ['degraded: raw source host/raw: 0 RCT and 2 APT alarm(s) at H = 7.5'],
+  });
+  assert.deepEqual(cellVerdict(metrics(), 1, [raw({ verdict: 'pass', health: health(3, 0) })]).reasons, ['degraded: raw source host/raw: 3 RCT and 0 APT alarm(s) at H = 7.5']);
+  assert.deepEqual(cellVerdict(metrics(), 1, [raw({ verdict: 'pass', health: health(0, 0) })]), { verdict: 'ok', reasons: [] });
+  // The same findings on a conditioned tap (the DRBG's output, not a source) flag nothing; one without
+  // SP 800-22 results (too short to test) flags nothing either.
+  const conditioned: QualityResult = { ...raw({ health: health(4, 4) }), kind: 'conditioned', consumer: 'smm-variable' };
+  assert.deepEqual(cellVerdict(metrics(), 1, [conditioned]), { verdict: 'ok', reasons: [] });
+});
+
+test('a bad-epoch reason names every flaw with its count', () => {
+  const both = cellVerdict(metrics({ keys: keys(10, 5, { 'unsafe-source': 2, 'repeats-earlier-output': 4 }) }), 1, []);
+  assert.deepEqual(both.reasons, ['insecure: 5 of 10 SMM write(s) (50.0 %) keyed from a bad DRBG epoch (unsafe-source 2, repeats-earlier-output 4)']);
+});

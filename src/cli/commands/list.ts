@@ -10,7 +10,7 @@ import { COMPONENT_PARAMS, type ParamSpec } from '../../devices/params.ts';
 import { DESIGNS } from '../../designs/platform.ts';
 import { WORKLOADS } from '../../workloads/index.ts';
 import { scenarioSchemaText } from '../../scenario/schema.ts';
-import { metricNames } from '../../scenario/metrics.ts';
+import { BYTES_PREFIX, METRICS, metricNames } from '../../scenario/metrics.ts';
 import type { CliContext } from '../context.ts';
 
 const WHAT = ['designs', 'workloads', 'params', 'metrics'] as const;
@@ -52,7 +52,10 @@ function listText(what: string): string {
     }
   } else {
     out.push('Metrics for expectations (`<metric> <op> <value>`; times take ns/us/ms/s, ratios take %):');
-    for (const m of metricNames()) out.push(`  ${m}`);
+    for (const m of metricNames()) {
+      const def = METRICS[m];
+      out.push(def ? `  ${m.padEnd(24)} (${def.kind}) ${def.description}` : `  ${m.padEnd(24)} (count) bytes of entropy obtained by that consumer (${BYTES_PREFIX}drainer, ${BYTES_PREFIX}smm-variable, …)`);
+    }
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,0 +1,51 @@
+// The security policy under mutation testing (`npm run mutate`, issue 14), split into units: one
+// Stryker run per unit mutates `mutate` and runs only `tests` per mutant (the command runner has
+// no per-test coverage, so a unit's tests are the files that exercise its sources, not the folder).
+// A scope's score is the sum over its units (scripts/mutate.mjs).
+const t = (...files) => files.map((f) => `test/${f}.test.ts`);
+
+export const SCOPES = {
+  devices: {
+    pflash: { mutate: ['src/devices/pflash.ts'], tests: t('devices/isolation', 'firmware/smm-variable') },
+    smram: { mutate: ['src/devices/smram.ts'], tests: t('devices/isolation', 'firmware/smm-variable') },
+    'smm-entropy-device': { mutate: ['src/devices/smm-entropy-device.ts'], tests: t('devices/isolation', 'firmware/smm-variable') },
+    smi: { mutate: ['src/devices/smi.ts'], tests: t('devices/smi', 'firmware/smm-variable') },
+    'host-source': {
+      mutate: ['src/devices/host-source.ts', 'src/devices/keystream.ts', 'src/devices/health-gate.ts'],
+      tests: t('devices/host-source', 'firmware/smm-variable'),
+    },
+    rdrand: { mutate: ['src/devices/rdrand.ts'], tests: t('devices/rdrand', 'firmware/rng-producers') },
+    'virtio-rng': { mutate: ['src/devices/virtio-rng.ts'], tests: t('devices/virtio-rng', 'devices/host-source') },
+    params: {
+      mutate: ['src/devices/params.ts', 'src/devices/param-get.ts', 'src/devices/access.ts'],
+      tests: t('devices/params', 'devices/isolation'),
+    },
+  },
+  firmware: {
+    'smm-variable': {
+      mutate: ['src/firmware/smm-variable.ts', 'src/firmware/privileged-source.ts'],
+      tests: t('firmware/smm-variable', 'firmware/key-provenance'),
+    },
+    'power-cut': { mutate: ['src/firmware/power-cut.ts'], tests: t('firmware/power-cut') },
+    'key-provenance': { mutate: ['src/firmware/key-provenance.ts'], tests: t('firmware/key-provenance', 'firmware/smm-variable') },
+    producers: {
+      mutate: [
+        'src/firmware/boot.ts', 'src/firmware/rng-protocol.ts', 'src/firmware/counter-rnglib.ts', 'src/firmware/base-rnglib.ts',
+        'src/firmware/rng-dxe.ts', 'src/firmware/tls-client.ts', 'src/firmware/virtio-rng-dxe.ts',
+      ],
+      tests: t('firmware/rng-producers', 'devices/rdrand', 'devices/virtio-rng'),
+    },
+  },
+  verdicts: {
+    verdict: { mutate: ['src/scenario/verdict.ts'], tests: t('scenario/verdict') },
+    expectation: { mutate: ['src/scenario/expectation.ts', 'src/scenario/metrics.ts'], tests: t('scenario/expectation') },
+  },
+  gate: {
+    gate: { mutate: ['src/report/gate.ts', 'src/report/gate-wallclock.ts', 'src/report/gate-config.ts'], tests: t('report/gate') },
+  },
+  // SP 800-22 §4.2 second-level analysis: the proportion bound and P-value uniformity that the
+  // quality verdicts rest on (issue 14 names the proportion bound among the bugs to kill).
+  'second-level': {
+    'second-level': { mutate: ['src/sts/second-level.ts', 'src/sts/verdict.ts'], tests: t('sts/second-level', 'sts/verdict') },
+  },
+};
