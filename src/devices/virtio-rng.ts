@@ -18,7 +18,16 @@
  *   the backend for the bytes of *all* queued buffers (capped by quota), so two kicks before a
  *   delivery can over-request (inferred, §1.2) and the quota can go negative (treated as 0);
  * - device reset (status 0, e.g. at ExitBootServices) drops queued buffers but keeps the
- *   quota and the window timer: firmware and early-OS consumption share one window.
+ *   quota and the window timer: firmware and early-OS consumption share one window;
+ * - at DRIVER_OK, besides set_status()'s own process(), virtio-pci starts the queue's ioeventfd
+ *   and signals it once ("kick right away", hw/virtio/virtio.c start_ioeventfd): the main loop
+ *   serves that signal `ready-kick-latency` later with one more process(). A guest kick
+ *   signalled before then is read with it (one eventfd read, one process()); one signalled
+ *   after it is a second process(). If the driver's buffer was posted by the first and the
+ *   backend has not answered by the second, QEMU asks for the same bytes twice and charges both
+ *   (the EGD capture's first window: 960 bytes pushed of 1024);
+ * - the traced request size is QEMU's get_request_size(): whole queued buffers added up until
+ *   they reach the quota (so a 64-byte buffer shows as 64 even with 36 or 0 bytes of quota).
  *
  * `max-bytes` defaults to INT64_MAX; JavaScript numbers hold that as 2^63, and the device caps
  * the working quota at Number.MAX_SAFE_INTEGER (2^53 − 1 bytes ≈ 9 PB per period), which is
@@ -117,6 +126,15 @@ export const VIRTIO_RNG_PARAMS: ParamTable = [
     source: 'measured on QEMU 7.2 TCG, kernel 6.1.192 (test/fixtures/qemu/*: refill trace minus its ms deadline, median ≈ 80 µs; outliers of 1–20 ms are host-load stalls)',
   },
   {
+    name: 'ready-kick-latency',
+    type: 'number',
+    unit: 'ns',
+    default: 220000,
+    min: 0,
+    description: 'DRIVER_OK → the main loop serves the kick virtio-pci signals when it starts the queue\'s ioeventfd (one more process()).',
+    source: 'measured on QEMU 7.2 TCG, kernel 6.1.192 (test/fixtures/qemu/*: DRIVER_OK\'s request → the next request, median 0.22 ms, 0.1–2.3 ms; -trace virtio_queue_notify shows it on the main-loop thread)',
+  },
+  {
     name: 'trace-limit',
     type: 'integer',
     default: 512,
@@ -209,6 +227,10 @@ export class VirtioRng {
   readonly timerLatencyNs: number;
   readonly notifyNs: number;
   private readonly traceLimit: number;
+  /** Settable: the replay of a real trace sets it per probe from the trace. */
+  readyKickLatencyNs: number;
+  /** The ioeventfd kick QEMU signalled at DRIVER_OK, not yet served (guest kicks merge into it). */
+  private readyKick: TimerHandle | null = null;
   /** Observability (bounded by trace-limit): first N device events and allotments, and totals. */
   readonly events: VirtioRngEvent[] = [];
   eventCount = 0;
@@ -233,6 +255,7 @@ export class VirtioRng {
     this.timerLatencyNs = num(params, 'timer-latency');
     this.notifyNs = num(params, 'notify-ns');
     this.traceLimit = num(params, 'trace-limit');
+    this.readyKickLatencyNs = num(params, 'ready-kick-latency');
     this.current = { refillAt: null, start: null, expiresAt: null, bytes: 0 };
     this.keepWindow(this.current);
     this.quotaRemaining = this.maxBytes; // realize: quota_remaining = max_bytes
@@ -250,8 +273,16 @@ export class VirtioRng {
     if (ok) {
       this.ready = true;
       this.process();
+      // virtio_pci_start_ioeventfd → event_notifier_set: served by the main loop later.
+      if (this.readyKick !== null) this.readyKick.cancel();
+      this.readyKick = this.sim.at(this.sim.now + this.readyKickLatencyNs, () => {
+        this.readyKick = null;
+        this.process();
+      });
     } else {
       this.ready = false;
+      if (this.readyKick !== null) this.readyKick.cancel();
+      this.readyKick = null;
       // Reset: the ring belongs to the next driver; buffers are not completed.
       this.queue = [];
     }
@@ -268,15 +299,19 @@ export class VirtioRng {
     return req;
   }
 
-  /** The device side of a guest kick (QEMU handle_input → virtio_rng_process). */
+  /**
+   * The device side of a guest kick (QEMU handle_input → virtio_rng_process). While the
+   * DRIVER_OK kick is still unserved, the guest's signal on the same eventfd is read with it.
+   */
   notify(): void {
+    if (this.readyKick !== null) return;
     this.process();
   }
 
   /** `yield* rng.kick(ctx)`: the guest's queue notify (an exit), then the device processes. */
   *kick(ctx: AccessContext): Proc<void> {
     yield* this.vcpus.execute(ctx, this.notifyNs);
-    this.process();
+    this.notify();
   }
 
   /** Waits until the ring has a free slot (or the device goes away). */
@@ -315,8 +350,14 @@ export class VirtioRng {
     let avail = 0;
     for (const r of this.queue) avail += r.size;
     const quota = Math.max(0, this.quotaRemaining);
-    // QEMU traces every process() of a ready device: bytes asked (capped by quota), quota left.
-    this.logEvent({ t: this.sim.now, kind: 'request', size: Math.min(avail, quota, UINT32_MAX), quota: Math.min(quota, UINT32_MAX) });
+    // get_request_size(): whole buffers until they reach the quota (at least one).
+    let walked = 0;
+    for (const r of this.queue) {
+      walked += r.size;
+      if (walked >= quota) break;
+    }
+    // QEMU traces every process() of a ready device: that size and the quota left.
+    this.logEvent({ t: this.sim.now, kind: 'request', size: Math.min(walked, UINT32_MAX), quota: Math.min(quota, UINT32_MAX) });
     if (avail === 0) return;
     if (quota === 0) {
       this.noteExhausted();

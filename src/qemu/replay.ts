@@ -3,8 +3,9 @@
  * the real capture — the Linux hwrng core + virtio-rng driver (workloads/linux-hwrng.ts) on the
  * QEMU device model (devices/virtio-rng.ts) — with the guest's own inputs taken from the trace:
  * when the driver was loaded, when each reader started, when a reset happened, and the guest's
- * uptime (khwrngd's cadence depends on it). Everything the device and the driver do after that
- * is the model's.
+ * uptime (khwrngd's cadence depends on it), and at each probe the outcome of two races between
+ * the guest vCPU and QEMU's main loop that the device log shows (probeTiming()). Everything the
+ * device and the driver do after that is the model's.
  */
 import { HostSource } from '../devices/host-source.ts';
 import { resolveParams, type ParamValues } from '../devices/params.ts';
@@ -57,8 +58,14 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
     const e = trace.device.find((x) => x.kind === 'request' && x.t >= t0);
     return e === undefined ? 0 : e.t - t0;
   };
-  const probeAt = (t0: number): void =>
-    at(t0, () => sim.spawn('probe', hwrng.probe(over['linux-guest']?.['probe-ns'] === undefined ? driverOkAfter(t0) : undefined)));
+  const ownTiming = over['linux-guest']?.['probe-ns'] !== undefined;
+  const probeAt = (t0: number): void => {
+    const timing = ownTiming ? undefined : probeTiming(trace, t0);
+    at(t0, () => {
+      if (timing !== undefined) dev.readyKickLatencyNs = timing.readyKickNs;
+      sim.spawn('probe', hwrng.probe(ownTiming ? undefined : driverOkAfter(t0), timing));
+    });
+  };
   const hwrng = new LinuxHwrng(sim, dev, guestParams, { privilege: 'os', cpu: 0, actor: 'linux' });
   probeAt(trace.params.probeNs);
   const readers: ReaderTrace[] = [];
@@ -95,12 +102,12 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
             reads++;
             if (spec.pauseEvery > 0 && reads % spec.pauseEvery === 0) {
               // A pause is the guest program's own sleep: an input. nanosleep under a loaded TCG
-              // host overshoots by up to hundreds of ms, so replay the pause the real reader took
-              // (the gap to its next completion, which a prefetched buffer serves at once).
+              // host overshoots by up to hundreds of ms, and single reads inside a burst stalled
+              // for tens of ms, so the reader wakes when the real one did: just before its next
+              // completion (a prefetched buffer serves it at once), never before the pause ends.
               const next = real.reads[reads];
-              const prev = real.reads[reads - 1];
-              const realGap = next !== undefined && prev !== undefined ? next.t - prev.t - hwrng.syscallNs : 0;
-              yield Math.max(spec.pauseMs * 1e6, realGap);
+              const wake = next === undefined ? sim.now : next.t - hwrng.syscallNs;
+              yield Math.max(spec.pauseMs * 1e6, wake - sim.now);
             }
           }
           finished = true;
@@ -114,4 +121,58 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   });
   sim.run(trace.params.endNs + 1);
   return { device: dev.events.map((e) => ({ t: e.t, kind: e.kind, size: e.size, quota: e.quota })), readers };
+}
+
+/** What the device log says about one probe: see probeTiming(). */
+export interface ProbeTiming {
+  /** DRIVER_OK → QEMU's own ioeventfd kick served (the next request after DRIVER_OK's). */
+  readyKickNs: number;
+  /** DRIVER_OK → the driver's buffer posted / its kick served. */
+  postNs: number;
+  kickNs: number;
+  /** Post → hwrng_register (before or after the prefetch completed); undefined: the guest's own. */
+  registerNs?: number;
+}
+
+/**
+ * The guest/main-loop races of one probe, read from the real device log (`t0` = the driver load
+ * started): QEMU traces DRIVER_OK's process() (request e1), then serves its own ioeventfd kick
+ * (e2) — if e2 saw the driver's buffer, the driver had posted it by then; the driver's kick is
+ * then either a separate request before the first push (e3: posted before e2, kick served
+ * later) or was read together with e2. Whether add_early_randomness() ran after the prefetch
+ * completed shows as khwrngd's extra re-post on 6.1.192 (two requests after the prefetch push
+ * before any user reader, instead of one). Returns undefined when the log has no probe there.
+ */
+export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefined {
+  const ev = trace.device.filter((e) => e.t >= t0);
+  const e1 = ev[0];
+  const e2 = ev[1];
+  if (e1 === undefined || e1.kind !== 'request' || e2 === undefined || e2.kind !== 'request') return undefined;
+  const e3 = ev[2];
+  const readyKickNs = e2.t - e1.t;
+  let postNs: number;
+  let kickNs: number;
+  if (e2.size === 0) {
+    // The ioeventfd kick came before the buffer: the driver's own kick is e3.
+    postNs = kickNs = e3 !== undefined && e3.kind === 'request' ? e3.t - e1.t : readyKickNs + 1;
+  } else if (e3 !== undefined && e3.kind === 'request') {
+    // The buffer was there at e2 and the driver's kick was served separately, at e3.
+    postNs = readyKickNs - 1;
+    kickNs = e3.t - e1.t;
+  } else {
+    // Posted and kicked before e2 was served: one eventfd read for both.
+    postNs = kickNs = readyKickNs - 1;
+  }
+  const push = ev.find((e) => e.kind === 'push');
+  const nextInput = Math.min(
+    ...trace.readers.filter((r) => r.startNs > t0).map((r) => r.startNs),
+    ...trace.params.alignment.marks.filter((m) => m.virtualNs !== null && m.virtualNs > e1.t && /^step\d+/.test(m.label)).map((m) => m.virtualNs!),
+    trace.params.endNs,
+  );
+  const rePosts = push === undefined ? 0 : ev.filter((e) => e.kind === 'request' && e.t > push.t && e.t < nextInput && e.size > 0).length;
+  // 6.1.192: the early read took 32 bytes ⇒ khwrngd's first copy re-posts, then its completed
+  // read re-posts again. 6.1.176 re-posts once either way; keep the guest's own estimate there.
+  const earlyGotData = trace.params.kernel.version === '6.1.176' ? undefined : rePosts >= 2;
+  if (earlyGotData === undefined || push === undefined) return { readyKickNs, postNs, kickNs };
+  return { readyKickNs, postNs, kickNs, registerNs: earlyGotData ? Math.max(0, push.t - e1.t - postNs) + 1 : 0 };
 }

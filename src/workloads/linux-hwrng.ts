@@ -1,27 +1,33 @@
 /**
  * The Linux 6.1 guest side of virtio-rng: the hwrng core (drivers/char/hw_random/core.c) and
  * the virtio-rng driver (drivers/char/hw_random/virtio-rng.c), as one object per device
- * (docs/model.md "Linux guest / QEMU measured"). What it reproduces, and why:
+ * (docs/model.md §6.5 "Linux guest / QEMU measured"). What it reproduces, and why:
  *
  * - the driver owns ONE 64-byte buffer (`data[SMP_CACHE_BYTES]`) that is always posted: the probe
- *   posts it (request_entropy), and copy_data() re-posts it the moment it is drained — so a
- *   buffer is in flight before anyone reads (prefetch), and every reader and khwrngd share it;
+ *   posts it (request_entropy, right after virtio_device_ready), and copy_data() re-posts it the
+ *   moment it is drained — so a buffer is in flight before anyone reads (prefetch), and every
+ *   reader and khwrngd share it;
  * - the core serialises all readers and khwrngd with `reading_mutex`, held across the wait for
  *   the device; a user read(2) of any size is served 64 bytes (rng_buffer_size()) at a time
  *   from the core's own `rng_buffer`, and leftover bytes stay there for the next reader;
- * - at registration add_early_randomness() takes 32 bytes *without waiting* (usually nothing:
- *   the prefetched buffer is not filled yet), and khwrngd starts: it reads 64 bytes per reseed,
- *   every max(1 s, ⌊uptime⌋/2 s) until 120 s of uptime, then every 60 s (random.c
- *   crng_reseed_interval); it runs whatever the quality (rng_quality 1000 on Debian 6.1);
- * - short completions (QEMU pushes fewer bytes than the buffer when the quota has less left):
- *   6.1.176 copies whatever is available and waits for the rest (reassembling 64-byte reads);
- *   6.1.192 copies up front only when at least the requested size is available, otherwise it
- *   waits on the completion — after a short completion the partly used buffer is never
- *   re-posted, and the next reader waits forever (a hang: measured, test/fixtures/qemu/
- *   l1000-*, l100-*; the rule is inferred from those traces, not read from the 6.1.192 source);
+ * - hwrng_register() starts khwrngd and then runs add_early_randomness(): a 32-byte read
+ *   *without waiting*; it takes bytes only if the prefetched buffer was already filled (a race
+ *   with the device, `register-ns`). khwrngd reads 64 bytes, credits rc·quality·8/1024 bits
+ *   (virtio-rng's quality is 1000), and sleeps crng_reseed_interval() — max(1 s, ⌊uptime⌋/2 s)
+ *   until 120 s of uptime, then 60 s — once the crng is ready or nothing was credited, else reads
+ *   again at once (random.c add_hwgenerator_randomness); it runs whatever rng_quality says;
+ * - copy_data() as the two kernels have it (read from the Debian 6.1.176-1 and 6.1.192-3
+ *   sources): 6.1.176 copies min(size, data_avail) from data_idx. 6.1.192's hardening compares
+ *   the index with the *remaining* count (`data_idx >= min(data_avail, 64)` ⇒ drop the rest,
+ *   re-post, return 0), so
+ *   · after the early read took 32 of 64 bytes, khwrngd's first copy re-posts instead of
+ *     copying (the second request after every probe in the captures), and
+ *   · after a short completion (QEMU pushes fewer bytes than the buffer when the quota has less
+ *     left) the next copy can leave data_avail > 0 with the completion consumed and no buffer
+ *     posted: the next reader waits forever (the hangs of test/fixtures/qemu/l1000-*, l100-*);
  * - module reload / device reset: remove wakes waiters with nothing, resets the device (QEMU
  *   keeps quota and timer), stops khwrngd; the next probe starts over (prefetch, early read,
- *   khwrngd burst).
+ *   khwrngd).
  * Guest CPU costs (interrupt + wake + re-post, wake from idle, syscall) are named parameters.
  */
 import type { ParamTable, ParamValues } from '../devices/params.ts';
@@ -73,13 +79,29 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     source: `estimate: ${MEASURED}*: 'probe' mark to the first virtio_rng_request, 30–80 ms under TCG)`,
   },
   {
+    name: 'ready-post-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 720_000,
+    min: 0,
+    description: 'virtio_device_ready() (DRIVER_OK) → request_entropy() posts the prefetch buffer and kicks (the rest of probe_common).',
+    source: `${MEASURED}*: DRIVER_OK's request → the request of the driver's first kick, median 0.72 ms, 0.46–3.3 ms; TCG runs this code for the first time)`,
+  },
+  {
     name: 'register-ns',
     type: 'number',
     unit: 'ns',
-    default: 0,
+    default: 1_500_000,
     min: 0,
-    description: 'From posting the prefetch buffer to hwrng_register() (add_early_randomness runs then).',
-    source: `${MEASURED}*): the early read found no data in every capture (with data, 6.1.192 would hang khwrngd at boot); 0 = before the prefetch completes`,
+    description: 'From posting the prefetch buffer to hwrng_register() (khwrngd started, add_early_randomness\'s non-blocking 32-byte read).',
+    source: `estimate: after the prefetch completed (0.2–0.7 ms after the kick) in 10 of the 13 probes of ${MEASURED}*): the early read took 32 bytes and khwrngd's first copy re-posted; before it in l1024-p1000-r64-egd, unlimited-r4096-egd, l4096-p2000-r64-gaps-builtin)`,
+  },
+  {
+    name: 'crng-ready-at-probe',
+    type: 'boolean',
+    default: false,
+    description: 'The guest crng is already initialised (256 bits credited) when the driver probes; otherwise khwrngd\'s own credits initialise it.',
+    source: 'estimate: no RDRAND under TCG (qemu64 CPU) and no other credited source in a busybox guest; with RDRAND and random.trust_cpu (§6.4) it would be true',
   },
   {
     name: 'khwrngd-start-ns',
@@ -88,16 +110,7 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     default: 8_000_000,
     min: 0,
     description: 'From registration to khwrngd\'s first read (kthread creation and first schedule).',
-    source: `${MEASURED}*: prefetch push to the next request, 5–19 ms)`,
-  },
-  {
-    name: 'khwrngd-burst',
-    type: 'integer',
-    default: 2,
-    min: 1,
-    max: 100,
-    description: 'khwrngd reads back to back after starting before its first reseed-interval sleep.',
-    source: `${MEASURED}*: two 64-byte requests after the prefetch at every probe, incl. the re-probe)`,
+    source: `${MEASURED}*: prefetch push to khwrngd's first request, 5–19 ms)`,
   },
   {
     name: 'uptime-at-probe-ns',
@@ -156,6 +169,10 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
 ];
 
 const ENODEV = -19;
+/** drivers/char/hw_random/virtio-rng.c probe_common(): `.quality = 1000` (per 1024 bits). */
+const VIRTIO_RNG_QUALITY = 1000;
+/** random.c POOL_READY_BITS: the crng is ready once this many bits were credited. */
+const CRNG_READY_BITS = 256;
 
 /** Who is reading: the name used in traces and metrics. */
 export interface HwrngCompletion {
@@ -185,9 +202,14 @@ export class LinuxHwrng {
   private readonly bufferBytes: number;
   private readonly earlyBytes: number;
   private readonly probeNs: number;
+  private readonly readyPostNs: number;
   private readonly registerNs: number;
   private readonly khwrngdStartNs: number;
-  private readonly khwrngdBurst: number;
+  /** random.c: the crng is ready (256 bits credited); khwrngd then sleeps after every read. */
+  private crngReady: boolean;
+  private creditedBits = 0;
+  /** hwrng_fillfn's entropy_credit (1/1024 bit), kept while a read credits less than one bit. */
+  private entropyCredit = 0;
   private readonly uptimeAtProbeNs: number;
   /** Virtual time at which guest uptime is 0 (set by the first probe). */
   private uptimeOriginNs: number | null = null;
@@ -199,6 +221,7 @@ export class LinuxHwrng {
 
   /** virtio-rng driver state (virtrng_info). */
   private dataAvail = 0;
+  private dataIdx = 0;
   private posted: VirtioRngRequest | null = null;
   /** have_data completion: `done` count and the event waiters block on. */
   private done = 0;
@@ -223,9 +246,10 @@ export class LinuxHwrng {
     this.bufferBytes = num(params, 'buffer-bytes');
     this.earlyBytes = num(params, 'early-bytes');
     this.probeNs = num(params, 'probe-ns');
+    this.readyPostNs = num(params, 'ready-post-ns');
     this.registerNs = num(params, 'register-ns');
     this.khwrngdStartNs = num(params, 'khwrngd-start-ns');
-    this.khwrngdBurst = num(params, 'khwrngd-burst');
+    this.crngReady = params['crng-ready-at-probe'] === true;
     this.uptimeAtProbeNs = num(params, 'uptime-at-probe-ns');
     this.irqWakeNs = num(params, 'irq-wake-ns');
     this.idleWakeNs = num(params, 'idle-wake-ns');
@@ -250,29 +274,42 @@ export class LinuxHwrng {
     yield this.boundEvent;
   }
 
-  /** virtrng_probe + hwrng_register: DRIVER_OK, prefetch, add_early_randomness, khwrngd. */
-  *probe(probeNs = this.probeNs): Proc<void> {
+  /**
+   * virtrng_probe + hwrng_register: DRIVER_OK, prefetch, khwrngd, add_early_randomness.
+   * `timing` overrides the guest's own timing for one probe (the replay of a real trace takes
+   * these from it): `postNs` DRIVER_OK → the buffer posted, `kickNs` DRIVER_OK → the kick
+   * (≥ postNs; the same instant unless the trace shows QEMU serving the kick later),
+   * `registerNs` post → hwrng_register.
+   */
+  *probe(probeNs = this.probeNs, timing: { postNs?: number; kickNs?: number; registerNs?: number } = {}): Proc<void> {
     if (!this.dev.present) return;
     this.uptimeOriginNs ??= this.sim.now - this.uptimeAtProbeNs;
     yield probeNs;
     this.removed = false;
     this.generation++;
     this.dataAvail = 0;
+    this.dataIdx = 0;
     this.done = 0;
     this.dev.setDriverOk(true);
-    this.requestEntropy();
-    yield this.registerNs;
+    const postNs = timing.postNs ?? this.readyPostNs;
+    const kickNs = Math.max(postNs, timing.kickNs ?? postNs);
+    yield postNs;
+    const gen = this.generation;
+    this.requestEntropy(kickNs - postNs);
+    yield timing.registerNs ?? this.registerNs;
+    if (this.removed || gen !== this.generation) return;
     const ev = this.boundEvent;
     this.boundEvent = null;
     ev?.succeed();
-    // add_early_randomness: reading_mutex, rng_get_data(32, wait = 0).
+    // set_current_rng() starts khwrngd (it first runs khwrngd-start-ns later), then
+    // add_early_randomness: reading_mutex, rng_get_data(32, wait = 0), no credit.
+    this.startKhwrngd();
     if (this.earlyBytes > 0) {
       yield* this.readingMutex.acquire();
       const n = yield* this.virtioRead(this.earlyBytes, false);
       if (n > 0) this.kernelBytes += n;
       this.readingMutex.release();
     }
-    this.startKhwrngd();
   }
 
   /** virtrng_remove (rmmod, or a device reset): waiters wake with nothing, the device is reset. */
@@ -280,14 +317,16 @@ export class LinuxHwrng {
     if (this.removed) return;
     this.removed = true;
     this.dataAvail = 0;
+    this.dataIdx = 0;
     this.posted = null;
     this.complete();
     this.dev.setDriverOk(false);
   }
 
-  /** request_entropy(): reinit the completion, post the one buffer, kick. */
-  private requestEntropy(): void {
+  /** request_entropy(): reinit the completion, post the one buffer, kick (after `kickAfterNs`). */
+  private requestEntropy(kickAfterNs = 0): void {
     this.done = 0;
+    this.dataIdx = 0;
     this.haveData = this.sim.event<void>('have_data');
     const req = this.dev.post(this.ctx, this.bufferBytes);
     this.posted = req;
@@ -300,7 +339,8 @@ export class LinuxHwrng {
       this.dataAvail = bytes.length;
       this.complete();
     });
-    this.dev.notify();
+    if (kickAfterNs > 0) this.sim.at(this.sim.now + kickAfterNs, () => this.dev.notify());
+    else this.dev.notify();
   }
 
   private complete(): void {
@@ -310,12 +350,25 @@ export class LinuxHwrng {
     ev.succeed();
   }
 
-  /** copy_data(): take up to size bytes of the buffer; re-post it when drained. */
+  /** copy_data() of the guest's kernel: take up to size bytes of the buffer; re-post it when drained. */
   private copyData(size: number): number {
-    const n = Math.min(size, this.dataAvail);
-    this.dataAvail -= n;
+    if (this.kernel === '6.1.192') {
+      // The hardened copy compares the index with the *remaining* count: once data_idx reaches
+      // it the rest of the buffer is dropped and the buffer re-posted, with nothing copied.
+      const avail = Math.min(this.dataAvail, this.bufferBytes);
+      if (this.dataIdx >= avail) {
+        this.dataAvail = 0;
+        if (!this.removed) this.requestEntropy();
+        return 0;
+      }
+      size = Math.min(size, avail - this.dataIdx);
+    } else {
+      size = Math.min(size, this.dataAvail);
+    }
+    this.dataIdx += size;
+    this.dataAvail -= size;
     if (this.dataAvail === 0 && !this.removed) this.requestEntropy();
-    return n;
+    return size;
   }
 
   /** wait_for_completion_killable(&have_data), with the guest's wake-up cost. */
@@ -334,9 +387,8 @@ export class LinuxHwrng {
   private *virtioRead(size: number, wait: boolean): Proc<number> {
     if (this.removed) return ENODEV;
     let read = 0;
-    // 6.1.176 copies whatever is there; 6.1.192 only when the whole request is there (header).
-    const upFront = this.kernel === '6.1.176' ? this.dataAvail > 0 : this.dataAvail >= size;
-    if (upFront) {
+    // Copy what is there, then wait for the rest (each completion re-arms the buffer).
+    if (this.dataAvail > 0) {
       const c = this.copyData(size);
       size -= c;
       read += c;
@@ -419,18 +471,26 @@ export class LinuxHwrng {
     this.khwrngdGen = gen;
     this.sim.spawn('khwrngd', (function* (self: LinuxHwrng) {
       yield self.khwrngdStartNs;
-      let reads = 0;
       while (!self.removed && self.generation === gen) {
+        // hwrng_fillfn(): one rng_buffer_size() read under reading_mutex, waiting.
         yield* self.readingMutex.acquire();
-        const n = yield* self.virtioRead(self.bufferBytes, true);
+        const rc = yield* self.virtioRead(self.bufferBytes, true);
         self.readingMutex.release();
         if (self.removed || self.generation !== gen) return;
-        if (n > 0) {
-          self.kernelBytes += n;
-          self.khwrngdReads++;
+        if (rc <= 0) {
+          yield 10e9; // hwrng_msleep(rng, 10000)
+          continue;
         }
-        reads++;
-        if (reads >= self.khwrngdBurst) yield self.reseedIntervalNs();
+        self.kernelBytes += rc;
+        self.khwrngdReads++;
+        // rc · quality · 8 in 1/1024 bit; virtio-rng registers quality 1000.
+        const entropy = rc * VIRTIO_RNG_QUALITY * 8 + self.entropyCredit;
+        if (entropy >> 10 === 0) self.entropyCredit = entropy;
+        const bits = entropy >> 10;
+        self.creditedBits += bits;
+        if (self.creditedBits >= CRNG_READY_BITS) self.crngReady = true;
+        // add_hwgenerator_randomness(): sleep unless the crng is not ready yet and bits were credited.
+        if (self.crngReady || bits === 0) yield self.reseedIntervalNs();
       }
     })(this));
   }

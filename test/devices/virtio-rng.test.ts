@@ -34,8 +34,9 @@ test('max-bytes=1024, period=1000: a 4096-byte OVMF request completes in 4 windo
   assert.equal(d.windowStarts.length, 3);
   assert.ok(b.sim.now >= 3000 * MS, `finished at ${b.sim.now} ns`);
   assert.ok(b.sim.now < 3100 * MS, `finished at ${b.sim.now} ns`);
-  // windows start lazily: each starts at (or just after) the previous refill, never earlier
-  for (let i = 1; i < 3; i++) assert.ok(d.windowStarts[i]! - d.windowStarts[i - 1]! >= 1000 * MS);
+  // windows start lazily: each starts after the previous window's refill, which QEMU's ms timer
+  // sets at floor(start in ms) + period (so up to 1 ms less than start + period, never earlier)
+  for (let i = 1; i < 3; i++) assert.ok(d.windowStarts[i]! >= Math.floor(d.windowStarts[i - 1]! / MS) * MS + 1000 * MS);
   assert.equal(d.quotaExhaustionEvents, 3);
   assert.equal(d.bytesCharged, 4096);
 });
@@ -180,6 +181,7 @@ test('inferred (§1.2): two kicks before a delivery both request the queued byte
   const b = bench();
   const d = virtio(b, { 'max-bytes': 1000, period: 1000 });
   d.setDriverOk(true);
+  b.sim.run(1 * MS); // past the DRIVER_OK ioeventfd kick (below)
   const a = d.post(OS, 100)!;
   d.notify(); // asks the backend for 100
   const c = d.post(OS, 100)!;
@@ -229,4 +231,57 @@ test('§1.2 FIFO + partial fill: a buffer ≥ max-bytes queued ahead takes the w
   assert.equal(smm.done.value!.length, 32); // served at the 2nd refill: waited 1.5 periods
   assert.equal(b.metrics.bytesByConsumer['smm'], 32);
   assert.equal(b.metrics.bytesByConsumer['drain'], 2048);
+});
+
+test('DRIVER_OK: QEMU serves its own ioeventfd kick ready-kick-latency later; a guest kick before it is read with it', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 1024, period: 1000, 'ready-kick-latency': 200_000 });
+  d.setDriverOk(true); // set_status's process(): nothing queued
+  const r = d.post(OS, 64)!;
+  b.sim.at(50_000, () => d.notify()); // the guest's kick at 50 µs: same eventfd, not yet read
+  b.sim.run(10 * MS);
+  assert.ok(r.done.triggered);
+  const req = d.events.filter((e) => e.kind === 'request');
+  assert.deepEqual(req.map((e) => [e.t, e.size, e.quota]), [[0, 0, 1024], [200_000, 64, 1024]]);
+  assert.equal(d.bytesCharged, 64);
+});
+
+test('DRIVER_OK race with a slow backend (rng-egd): buffer posted before the ioeventfd kick is served, kick served after: 64 bytes asked twice, 128 charged, one push', () => {
+  // The EGD capture (test/fixtures/qemu/l1024-p1000-r64-egd): requests 0, 64, 64 at DRIVER_OK, then one push and quota 896.
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 1024, period: 1000, backend: 'egd', 'ready-kick-latency': 434_000, 'fill-latency-egd': 280_000 });
+  d.setDriverOk(true);
+  b.sim.at(430_000, () => void d.post(OS, 64)); // posted before the main loop reads the eventfd
+  b.sim.at(644_000, () => d.notify()); // the driver's kick, read separately
+  b.sim.run(10 * MS);
+  const ev = d.events.map((e) => [e.kind, e.size, e.quota]);
+  assert.deepEqual(ev, [['request', 0, 1024], ['request', 64, 1024], ['request', 64, 1024], ['push', 64, null]]);
+  assert.equal(d.bytesCharged, 128);
+  assert.equal(d.quotaRemaining, 1024 - 128);
+  // the same kick before the ioeventfd kick is served: one request, 64 charged
+  const b2 = bench();
+  const d2 = virtio(b2, { 'max-bytes': 1024, period: 1000, backend: 'egd', 'ready-kick-latency': 434_000, 'fill-latency-egd': 280_000 });
+  d2.setDriverOk(true);
+  b2.sim.at(430_000, () => {
+    d2.post(OS, 64);
+    d2.notify();
+  });
+  b2.sim.run(10 * MS);
+  assert.equal(d2.bytesCharged, 64);
+});
+
+test('QEMU get_request_size(): the traced size is whole buffers up to the quota (64 with 36 or 0 bytes left)', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 100, period: 1000, 'ready-kick-latency': 0 });
+  d.setDriverOk(true);
+  b.sim.run(1 * MS);
+  for (let i = 0; i < 3; i++) {
+    d.post(OS, 64);
+    d.notify();
+    b.sim.run(b.sim.now + 1 * MS);
+  }
+  const req = d.events.filter((e) => e.kind === 'request').slice(-3).map((e) => [e.size, e.quota]);
+  // as in test/fixtures/qemu/l100-p1000-r64-builtin: 64/100, 64/36, 64/0
+  assert.deepEqual(req, [[64, 100], [64, 36], [64, 0]]);
+  assert.equal(d.bytesCharged, 100);
 });

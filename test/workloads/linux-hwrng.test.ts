@@ -1,0 +1,81 @@
+/**
+ * The Linux 6.1 hwrng core + virtio-rng driver model (src/workloads/linux-hwrng.ts) against what
+ * the Debian 6.1.176-1 and 6.1.192-3 sources do: copy_data()'s index/remaining mix-up in
+ * 6.1.192, the early read racing the prefetch, khwrngd's reads.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveParams } from '../../src/devices/params.ts';
+import { LINUX_HWRNG_PARAMS, LinuxHwrng } from '../../src/workloads/linux-hwrng.ts';
+import { resolveTable } from '../../src/workloads/params.ts';
+import { OS, bench, virtio } from '../devices/fixture.ts';
+
+const MS = 1e6;
+
+function guest(kernel: '6.1.176' | '6.1.192', maxBytes: number, over: Record<string, number | string | boolean> = {}) {
+  const b = bench();
+  const dev = virtio(b, { 'max-bytes': maxBytes, period: 1000 });
+  const hw = new LinuxHwrng(b.sim, dev, resolveTable('linux-guest', LINUX_HWRNG_PARAMS, { kernel, 'probe-ns': 0, ...over }), { ...OS, actor: 'linux' });
+  b.sim.spawn('probe', hw.probe());
+  return { b, dev, hw };
+}
+
+/** One reader of 64-byte reads from `startNs` until `count` reads or the run ends. */
+function reader(g: ReturnType<typeof guest>, startNs: number, count: number): number[] {
+  const got: number[] = [];
+  g.b.sim.at(startNs, () =>
+    g.b.sim.spawn('reader', (function* () {
+      for (let i = 0; i < count; i++) got.push(yield* g.hw.userRead('r', 64));
+    })()),
+  );
+  return got;
+}
+
+// max-bytes 1000 = 15·64 + 40 (a 40-byte short completion), 992 = 15·64 + 32 (a 32-byte one).
+for (const [kernel, maxBytes, hangs] of [
+  ['6.1.192', 1000, true],
+  ['6.1.192', 992, false],
+  ['6.1.176', 1000, false],
+  ['6.1.176', 992, false],
+] as const) {
+  test(`${kernel}, max-bytes ${maxBytes}: a reader ${hangs ? 'hangs for good after' : 'keeps reading past'} the window's short completion`, () => {
+    const g = guest(kernel, maxBytes);
+    const got = reader(g, 100 * MS, 40);
+    g.b.sim.run(4000 * MS);
+    const log = g.hw.readers.get('r')!;
+    assert.equal(log.pendingSinceNs !== null && g.hw.stalled, hangs, `${got.length} reads, pending ${log.pendingSinceNs}`);
+    // every completed user read is a whole 64 bytes (the core reassembles 64-byte reads)
+    assert.ok(got.every((n) => n === 64));
+    if (hangs) {
+      // l1000-p1000-r64-builtin: the hang comes right after the first refill, and nothing is pushed afterwards
+      assert.ok(got.length < 20, `${got.length} reads`);
+      const lastPush = g.dev.events.filter((e) => e.kind === 'push').at(-1)!.t;
+      assert.ok(lastPush < 1100 * MS, `last push at ${lastPush / MS} ms`);
+    } else {
+      assert.equal(got.length, 40);
+    }
+  });
+}
+
+test('6.1.192: the early read took 32 bytes of the filled prefetch ⇒ khwrngd re-posts twice; before the prefetch filled ⇒ once', () => {
+  const requestsAfterPrefetch = (registerNs: number): number => {
+    const g = guest('6.1.192', 1024, { 'register-ns': registerNs });
+    g.b.sim.run(500 * MS);
+    const ev = g.dev.events;
+    const push = ev.findIndex((e) => e.kind === 'push');
+    assert.equal(g.hw.kernelBytes, registerNs > 0 ? 32 + 64 : 64);
+    return ev.slice(push + 1).filter((e) => e.kind === 'request' && e.size > 0).length;
+  };
+  assert.equal(requestsAfterPrefetch(2 * MS), 2);
+  assert.equal(requestsAfterPrefetch(0), 1);
+});
+
+test('khwrngd: one 64-byte read credits 500 bits (quality 1000), the crng is ready and it sleeps max(1 s, uptime/2)', () => {
+  const g = guest('6.1.176', 1e9, { 'uptime-at-probe-ns': 10e9, 'register-ns': 0 });
+  g.b.sim.run(20_000 * MS);
+  // uptime 10 s → sleeps 5 s; at uptime 15 s → 7 s; at 22 s → 11 s: reads at ≈ 0, 5, 12 s (then 23 s)
+  assert.equal(g.hw.khwrngdReads, 3);
+  const pushes = g.dev.events.filter((e) => e.kind === 'push').map((e) => Math.round(e.t / 1e9));
+  assert.deepEqual(pushes, [0, 0, 5, 12]); // the prefetch, then one re-post per khwrngd read
+  assert.deepEqual(resolveParams('linux-guest', undefined)['crng-ready-at-probe'], false);
+});
