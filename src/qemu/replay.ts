@@ -87,15 +87,18 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
       const deadline = real.end.status === 'pending' || real.end.status === 'cut' ? real.end.t : real.startNs + spec.deadlineMs * 1e6;
       let pendingSince: number | null = null;
       let finished = false;
+      // hwread's parent SIGKILLs the reader at the deadline: a blocked read dies in its wait
+      // (the driver's posted buffer stays posted), a pausing reader never reads again.
+      const kill = sim.event<void>(`SIGKILL ${spec.tag}`);
       at(real.startNs, () => {
         sim.spawn(`reader-${spec.tag}`, (function* () {
           let got = 0;
           let reads = 0;
           while (got < spec.total) {
             pendingSince = sim.now;
-            const n = yield* hwrng.read(spec.size);
+            const n = yield* hwrng.read(spec.size, kill);
             pendingSince = null;
-            if (sim.now > deadline) return; // the real reader was killed at its deadline
+            if (kill.triggered) return;
             rec.reads.push({ t: sim.now, n });
             if (n <= 0) break;
             got += n;
@@ -108,6 +111,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
               const next = real.reads[reads];
               const wake = next === undefined ? sim.now : next.t - hwrng.syscallNs;
               yield Math.max(spec.pauseMs * 1e6, wake - sim.now);
+              if (kill.triggered) return;
             }
           }
           finished = true;
@@ -115,7 +119,9 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
         })());
       });
       at(deadline, () => {
-        if (!finished) rec.end = { t: deadline, status: pendingSince === null ? 'cut' : 'pending', pendingSinceNs: pendingSince };
+        if (finished) return;
+        rec.end = { t: deadline, status: pendingSince === null ? 'cut' : 'pending', pendingSinceNs: pendingSince };
+        kill.succeed();
       });
     }
   });

@@ -169,6 +169,8 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
 ];
 
 const ENODEV = -19;
+/** A fatal signal interrupted the wait (the task dies; nothing is returned to user space). */
+const ERESTARTSYS = -512;
 /** drivers/char/hw_random/virtio-rng.c probe_common(): `.quality = 1000` (per 1024 bits). */
 const VIRTIO_RNG_QUALITY = 1000;
 /** random.c POOL_READY_BITS: the crng is ready once this many bits were credited. */
@@ -371,20 +373,41 @@ export class LinuxHwrng {
     return size;
   }
 
-  /** wait_for_completion_killable(&have_data), with the guest's wake-up cost. */
-  private *waitForData(): Proc<void> {
+  /**
+   * wait_for_completion_killable(&have_data), with the guest's wake-up cost. False when `kill`
+   * fired first (the completion is left for the next waiter).
+   */
+  private *waitForData(kill?: SimEvent<void>): Proc<boolean> {
     if (this.done === 0) {
       const since = this.sim.now;
       this.waiting++;
-      yield this.haveData;
+      if (kill === undefined) yield this.haveData;
+      else {
+        if (kill.triggered) {
+          this.waiting--;
+          return false;
+        }
+        const w = this.sim.event<boolean>('have_data-or-kill');
+        this.haveData.then(() => {
+          if (!w.triggered) w.succeed(true);
+        });
+        kill.then(() => {
+          if (!w.triggered) w.succeed(false);
+        });
+        if (!((yield w) as boolean)) {
+          this.waiting--;
+          return false;
+        }
+      }
       this.waiting--;
       yield this.sim.now - since >= this.idleAfterNs ? this.idleWakeNs : this.irqWakeNs;
     }
     this.done = Math.max(0, this.done - 1);
+    return true;
   }
 
   /** virtio_read(): returns the bytes copied (0 if it would block and !wait), ENODEV once removed. */
-  private *virtioRead(size: number, wait: boolean): Proc<number> {
+  private *virtioRead(size: number, wait: boolean, kill?: SimEvent<void>): Proc<number> {
     if (this.removed) return ENODEV;
     let read = 0;
     // Copy what is there, then wait for the rest (each completion re-arms the buffer).
@@ -395,7 +418,7 @@ export class LinuxHwrng {
     }
     if (!wait) return read;
     while (size !== 0) {
-      yield* this.waitForData();
+      if (!(yield* this.waitForData(kill))) return ERESTARTSYS;
       if (this.removed || this.dataAvail === 0) return read; // woken by cleanup
       const c = this.copyData(size);
       size -= c;
@@ -431,16 +454,19 @@ export class LinuxHwrng {
   /**
    * rng_dev_read(): one read(2) of /dev/hwrng for `size` bytes, 64 at a time under
    * reading_mutex. Returns the bytes read, or a negative errno. Never returns while the
-   * device cannot complete (the hang is a read that stays pending).
+   * device cannot complete (the hang is a read that stays pending). `kill` is a fatal signal
+   * (SIGKILL at a capture's deadline): the mutex wait and the device wait are killable, and the
+   * loop checks for it between chunks; the killed read returns ERESTARTSYS (or what it had).
    */
-  *read(size: number): Proc<number> {
+  *read(size: number, kill?: SimEvent<void>): Proc<number> {
     yield this.syscallNs / 2;
     let ret = 0;
     while (size > 0) {
       if (this.removed) return ret > 0 ? ret : ENODEV;
-      yield* this.readingMutex.acquire();
+      if (kill === undefined) yield* this.readingMutex.acquire();
+      else if (!(yield* this.readingMutex.acquireUnless(kill))) return ret > 0 ? ret : ERESTARTSYS;
       if (this.coreAvail === 0) {
-        const n = yield* this.virtioRead(this.bufferBytes, true);
+        const n = yield* this.virtioRead(this.bufferBytes, true, kill);
         if (n < 0 || (n === 0 && this.removed)) {
           this.readingMutex.release();
           return ret > 0 ? ret : n < 0 ? n : ENODEV;
@@ -452,7 +478,10 @@ export class LinuxHwrng {
       size -= len;
       ret += len;
       this.readingMutex.release();
-      if (size > 0) yield this.chunkNs;
+      if (size > 0) {
+        yield this.chunkNs;
+        if (kill?.triggered === true) return ret > 0 ? ret : ERESTARTSYS;
+      }
     }
     yield this.syscallNs / 2;
     return ret;

@@ -180,6 +180,30 @@ test('paused-reader capture: window 0 carries 2176 bytes in both (khwrngd re-pos
   assert.ok(r.ok, r.failures.join('; '));
 });
 
+test('two concurrent readers: judged together (merged sizes, bytes per window, ends); which reader got which 64 bytes is information only', () => {
+  const trace = readTrace(join(FIXTURES, 'l1024-p1000-two-readers-builtin'));
+  const r = compareTrace(trace);
+  assert.ok(r.ok, r.failures.join('; '));
+  assert.equal(r.groups.length, 1);
+  assert.deepEqual(r.groups[0]!.realBytesPerWindow, r.groups[0]!.modelBytesPerWindow);
+  assert.ok(r.readers.every((x) => x.shared));
+  // A fresh capture where the scheduler gave b's first three reads to a: per reader it differs,
+  // together it is the same run — still within tolerance.
+  const [a, b] = [trace.readers.find((x) => x.tag === 'a')!, trace.readers.find((x) => x.tag === 'b')!];
+  const moved = b.reads.splice(0, 3);
+  a.reads.push(...moved);
+  a.reads.sort((x, y) => x.t - y.t);
+  const swapped = compareTrace(trace);
+  assert.ok(swapped.ok, swapped.failures.join('; '));
+  assert.ok(swapped.notes.some((n) => /reader b: read .* information/.test(n)), swapped.notes.join('; '));
+  // Together they got 64 bytes fewer in window 1: outside tolerance.
+  const w1 = a.reads.findIndex((x) => x.t > swapped.windows[1]!.realStart!);
+  a.reads.splice(w1, 1);
+  const short = compareTrace(trace);
+  assert.equal(short.ok, false);
+  assert.ok(short.failures.some((f) => /readers a\+b: (bytes per window|merged read)/.test(f)), short.failures.join('; '));
+});
+
 test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable trace (one line)', async () => {
   const { main } = await import('../../src/cli/index.ts');
   const run = async (...args: string[]) => {

@@ -79,3 +79,34 @@ test('khwrngd: one 64-byte read credits 500 bits (quality 1000), the crng is rea
   assert.deepEqual(pushes, [0, 0, 5, 12]); // the prefetch, then one re-post per khwrngd read
   assert.deepEqual(resolveParams('linux-guest', undefined)['crng-ready-at-probe'], false);
 });
+
+test('SIGKILL (a capture deadline): a read blocked on the device or on reading_mutex dies at once; the posted buffer stays for the next reader', () => {
+  const g = guest('6.1.176', 128, { 'register-ns': 0 });
+  const { sim } = g.b;
+  const kill = sim.event<void>('SIGKILL');
+  const results: Array<[string, number, number]> = [];
+  const start = (name: string, at: number, k?: typeof kill) =>
+    sim.at(at, () =>
+      sim.spawn(name, (function* () {
+        for (;;) {
+          const n = yield* g.hw.read(64, k);
+          results.push([name, sim.now, n]);
+          if (n <= 0) return;
+        }
+      })()),
+    );
+  // 128 bytes per window: the prefetch and khwrngd use it up, so both readers block until the refill at 1 s.
+  start('a', 100 * MS, kill); // waits in virtio_read, holding reading_mutex
+  start('b', 101 * MS, kill); // waits for reading_mutex
+  sim.at(500 * MS, () => kill.succeed());
+  start('c', 600 * MS);
+  sim.run(1500 * MS);
+  const a = results.filter((r) => r[0] === 'a');
+  const b = results.filter((r) => r[0] === 'b');
+  assert.deepEqual(a.at(-1), ['a', 500 * MS, -512]);
+  assert.deepEqual(b.at(-1), ['b', 500 * MS, -512]);
+  // c takes the mutex the killed readers left and gets the buffer filled at the refill
+  const c = results.filter((r) => r[0] === 'c');
+  assert.ok(c.length >= 1 && c[0]![2] === 64 && c[0]![1] > 1000 * MS && c[0]![1] < 1010 * MS, JSON.stringify(c));
+  assert.equal(g.hw.stalled, false);
+});
