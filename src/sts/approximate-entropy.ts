@@ -47,10 +47,10 @@ export function approximateEntropy(bits: BitSequence, params: ApproximateEntropy
   }
   const n = bits.length;
   if (n < m + 1) return notApplicable('ApproximateEntropy', SECTION, n, { m }, `n = ${n} is shorter than m + 1 = ${m + 1}`);
+  // The fold overwrites the (m+1)-bit counts, so φ^(m+1) is taken first.
   const cHi = circularPatternCounts(bits, m + 1);
-  const cLo = foldPatternCounts(cHi);
-  const phiM = phi(cLo, n);
   const phiM1 = phi(cHi, n);
+  const phiM = phi(foldPatternCounts(cHi), n);
   const apen = phiM - phiM1;
   const chi2 = 2.0 * n * (Math.log(2) - apen);
   // χ² can come out slightly negative on short or degenerate input (ApEn > ln 2 by

@@ -192,6 +192,8 @@ interface WasmApi {
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
+type BmFunction = (M: number, S: number, C: number, Q: number, L: number) => void;
+let instance: { pages: number; memory: { buffer: ArrayBuffer }; bm: BmFunction } | undefined;
 
 function wasmModule(): object | null {
   if (compiled === undefined) {
@@ -232,8 +234,15 @@ export function blockComplexitiesSimd(words: Uint32Array, nBlocks: number, M: nu
   const qBase = cBase + 16 * (M + 2);
   const lBase = qBase + 16 * (2 * M + 6);
   const bytes = lBase + 4 * 128;
-  const memory = new wasm.Memory({ initial: Math.ceil(bytes / 65536) });
-  const bm = new wasm.Instance(mod, { m: { mem: memory } }).exports.bm as (M: number, S: number, C: number, Q: number, L: number) => void;
+  // One memory and instance per thread, replaced only when a larger M needs more pages: a
+  // new one per stream would leave a 64 KiB page per call for the garbage collector.
+  const pages = Math.ceil(bytes / 65536);
+  if (!instance || instance.pages < pages) {
+    const memory = new wasm.Memory({ initial: pages });
+    const bm = new wasm.Instance(mod, { m: { mem: memory } }).exports.bm as BmFunction;
+    instance = { pages, memory, bm };
+  }
+  const { memory, bm } = instance;
   const u32 = new Uint32Array(memory.buffer);
   const L = new Int32Array(memory.buffer, lBase, 128);
   const res = new Int32Array(nBlocks);

@@ -28,6 +28,7 @@
  *
  * Worked example (§2.10.4): the 13-bit block 1101011110001 has L = 4.
  */
+import { paddedWords } from './scratch.ts';
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
@@ -283,8 +284,7 @@ export function linearComplexity(bits: BitSequence, params: LinearComplexityPara
   const mean = M / 2.0 + (9.0 + signMu) / 36.0 - (1.0 / Math.pow(2, M)) * (M / 3.0 + 2.0 / 9.0);
   const signT = M % 2 === 0 ? 1 : -1;
 
-  const words = new Uint32Array(bits.words.length + 2);
-  words.set(bits.words);
+  const words = paddedWords(bits.words, 2);
   const Ls = blockComplexitiesSimd(words, N, M) ?? blockComplexities(words, N, M);
   const nu = new Array<number>(K + 1).fill(0);
   for (let i = 0; i < N; i++) {

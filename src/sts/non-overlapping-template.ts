@@ -22,6 +22,7 @@
  * Worked example (§2.7.4): ε = 10100100101110010110, m = 3, B = 001, N = 2,
  * M = 10: W = (2, 1), μ = 1, σ² = 0.46875, χ² = 2.133333, P = 0.344154.
  */
+import { paddedWords } from './scratch.ts';
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
@@ -90,8 +91,7 @@ export function nonOverlappingTemplate(bits: BitSequence, params: NonOverlapping
   const count = new Int32Array(T + 1);
   const next = new Int32Array(T + 1);
   // One spare word so the two-word window read never leaves the array.
-  const words = new Uint32Array(bits.words.length + 1);
-  words.set(bits.words);
+  const words = paddedWords(bits.words, 1);
   const out = 32 - m;
   const last = M - m; // last window start in a block
   for (let i = 0; i < N; i++) {

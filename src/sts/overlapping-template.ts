@@ -25,6 +25,7 @@
  * Speed: 32 window positions at a time: the AND of the m shifted 32-bit reads
  * has a one exactly where a window of m ones starts; popcount adds them up.
  */
+import { paddedWords } from './scratch.ts';
 import { InputError } from '../errors.ts';
 import { popcount32, type BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
@@ -120,8 +121,7 @@ export function overlappingTemplate(bits: BitSequence, params: OverlappingTempla
 
   const nu = new Array<number>(K + 1).fill(0);
   // One spare word so two-word window reads never leave the array.
-  const words = new Uint32Array(bits.words.length + 1);
-  words.set(bits.words);
+  const words = paddedWords(bits.words, 1);
   for (let i = 0; i < N; i++) {
     // W = positions p in [start, start + M − m] whose m bits are all ones, 32 positions
     // at a time: bit t of z is set when bits p + t .. p + t + m − 1 are all ones.

@@ -19,6 +19,7 @@
  * Worked example (§2.11.4): ε = 0011011101, m = 3: ψ²_3 = 2.8, ψ²_2 = 1.2,
  * ψ²_1 = 0.4, P1 = 0.808792, P2 = 0.670320.
  */
+import { paddedWords, scratchWords } from './scratch.ts';
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
@@ -37,16 +38,16 @@ export interface SerialParams {
 /**
  * Counts of every m-bit pattern over the n circular windows of `bits`
  * (window i = bits i..i+m−1 mod n), indexed by the pattern's value with the
- * first bit most significant. Requires 1 ≤ m ≤ 24 and n ≥ m − 1.
+ * first bit most significant. Requires 1 ≤ m ≤ 24 and n ≥ m − 1. The array
+ * is scratch (./scratch.ts): valid until the next call.
  */
 export function circularPatternCounts(bits: BitSequence, m: number): Uint32Array {
   const n = bits.length;
-  const counts = new Uint32Array(1 << m);
+  const counts = scratchWords('pattern-counts', 1 << m);
   if (n === 0) return counts;
   // Bits followed by their first m−1 bits, plus a spare word for two-word reads.
   const total = n + m - 1;
-  const words = new Uint32Array(((total + 31) >>> 5) + 1);
-  words.set(bits.words);
+  const words = paddedWords(bits.words, ((total + 31) >>> 5) + 1 - bits.words.length);
   for (let i = 0; i < m - 1; i++) {
     const p = n + i;
     if (bits.bit(i % n)) words[p >>> 5]! |= 1 << (31 - (p & 31));
@@ -66,12 +67,14 @@ export function circularPatternCounts(bits: BitSequence, m: number): Uint32Array
   return counts;
 }
 
-/** Counts of (m−1)-bit patterns from those of m-bit patterns (circular windows). */
+/**
+ * Counts of (m−1)-bit patterns from those of m-bit patterns (circular windows),
+ * in place: returns the first half of `counts`, which it overwrites.
+ */
 export function foldPatternCounts(counts: Uint32Array): Uint32Array {
   const half = counts.length >>> 1;
-  const out = new Uint32Array(half);
-  for (let p = 0; p < half; p++) out[p] = counts[2 * p]! + counts[2 * p + 1]!;
-  return out;
+  for (let p = 0; p < half; p++) counts[p] = counts[2 * p]! + counts[2 * p + 1]!;
+  return counts.subarray(0, half);
 }
 
 /** ψ²_m from the m-bit counts (the reference's `psi2`). */
@@ -89,11 +92,12 @@ export function serial(bits: BitSequence, params: SerialParams = {}): TestResult
   }
   const n = bits.length;
   if (n < m) return notApplicable('Serial', SECTION, n, { m }, `n = ${n} is shorter than the pattern length m = ${m}`);
+  // Each fold overwrites the counts it folds, so each ψ² is taken before the next fold.
   const c0 = circularPatternCounts(bits, m);
-  const c1 = foldPatternCounts(c0);
-  const c2 = foldPatternCounts(c1);
   const psim0 = psiSquared(c0, m, n);
+  const c1 = foldPatternCounts(c0);
   const psim1 = psiSquared(c1, m - 1, n);
+  const c2 = foldPatternCounts(c1);
   const psim2 = m - 2 >= 1 ? psiSquared(c2, m - 2, n) : 0.0;
   const del1 = psim0 - psim1;
   const del2 = psim0 - 2.0 * psim1 + psim2;
