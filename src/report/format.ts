@@ -249,3 +249,73 @@ export function benchmarkMethod(b: NonNullable<ReportDocument['benchmarks']>): s
   const side = b.sideBySide ? `; the baseline commit ${b.sideBySide.commit.slice(0, 12)} ran alternating processes in the same job` : '';
   return `${rounds}${side}.`;
 }
+
+/** How many windows' bytes the summary row lists before "…" (the details list more). */
+const WINDOW_BYTES_SHOWN = 8;
+/** Windows listed per cell in the details. */
+export const WINDOW_ROWS_SHOWN = 16;
+
+/**
+ * One row per cell with a virtio-rng device: the rate limiter's windows and bytes per window,
+ * the device log's size, each /dev/hwrng reader (reads, bytes, and whether it hung: its read
+ * can never complete — the Linux 6.1.192 short-completion hang, docs/model.md §6.5), and the
+ * bytes the kernel itself took (khwrngd, add_early_randomness). The run result keeps the first
+ * `trace-limit` windows and events; the counts are totals.
+ */
+export interface VirtioRngSummary {
+  cell: string;
+  windows: string;
+  bytesPerWindow: string;
+  events: string;
+  readers: string;
+  hung: string[];
+  kernelBytes: string;
+  /** Per window: index, refill, start, timer expiry (virtual time) and bytes. */
+  windowRows: string[][];
+}
+
+function fmtMs3(ns: number): string {
+  return Number.isFinite(ns) ? `${(ns / 1e6).toFixed(3)} ms` : '—';
+}
+
+export function virtioRngSummaries(cells: readonly CellResult[]): VirtioRngSummary[] {
+  return cells.flatMap((c) => {
+    const v = c.virtioRng;
+    if (v === undefined) return [];
+    const kept = v.windows.length;
+    const listed = v.windows.slice(0, WINDOW_BYTES_SHOWN).map((w) => String(w.bytes));
+    const more = v.windowCount > listed.length ? ` … (${v.windowCount} windows${kept < v.windowCount ? `, first ${kept} kept` : ''})` : '';
+    const hung = v.readers.filter((r) => r.hung).map((r) => r.reader);
+    return [
+      {
+        cell: c.id,
+        windows: String(v.windowCount),
+        bytesPerWindow: listed.join(' ') + more,
+        events: `${v.eventCount}${v.events.length < v.eventCount ? ` (first ${v.events.length} kept)` : ''}`,
+        readers:
+          v.readers.length === 0
+            ? '—'
+            : v.readers
+                .map((r) => `${r.reader}: ${r.count} reads, ${r.bytes} B${r.hung ? `, HUNG since ${fmtNs(r.pendingSinceNs ?? undefined)}` : r.pendingSinceNs !== null ? `, pending since ${fmtNs(r.pendingSinceNs)}` : ''}`)
+                .join('; '),
+        hung,
+        kernelBytes: String(v.kernelBytes),
+        // Window edges in virtual ms to the µs: QEMU's timer works on the whole-ms grid.
+        windowRows: v.windows.slice(0, WINDOW_ROWS_SHOWN).map((w, i) => [
+          String(i),
+          w.refillAt === null ? 'initial quota' : fmtMs3(w.refillAt),
+          w.start === null ? 'never opened' : fmtMs3(w.start),
+          w.expiresAt === null ? '—' : fmtMs3(w.expiresAt),
+          String(w.bytes),
+        ]),
+      },
+    ];
+  });
+}
+
+export const VIRTIO_RNG_INTRO =
+  'Per cell with a virtio-rng device: the rate limiter’s windows (each refill gives max-bytes; a window opens at the first request after it) and the bytes charged per window, ' +
+  'the device log (requests and pushes), every /dev/hwrng reader and whether it hung (a read that can never complete: Linux 6.1.192 after a short completion of more than 32 bytes), ' +
+  'and the bytes the guest kernel took itself (khwrngd, add_early_randomness). Compare a run with a real QEMU trace window by window with `entropy-bench qemu compare`.';
+export const VIRTIO_RNG_HEADERS = ['cell', 'windows', 'bytes per window', 'device events', '/dev/hwrng readers', 'kernel bytes'];
+export const VIRTIO_RNG_WINDOW_HEADERS = ['window', 'refill at', 'opened at', 'timer expires', 'bytes'];

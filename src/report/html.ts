@@ -8,7 +8,7 @@
 import type { ReportDocument } from './document.ts';
 import { barDecision } from './bar.ts';
 import { renderCharts, type RenderedChart } from './charts.ts';
-import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, xmlEscape as esc } from './format.ts';
+import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries, xmlEscape as esc } from './format.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;background:#fff}
@@ -123,6 +123,22 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
         [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
       ),
     );
+    const vr = virtioRngSummaries(run.cells);
+    if (vr.length) {
+      parts.push(`<h2>virtio-rng windows and /dev/hwrng readers</h2><p>${esc(VIRTIO_RNG_INTRO).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`);
+      parts.push(
+        table(
+          VIRTIO_RNG_HEADERS,
+          vr.map((v) => [v.cell, v.windows, v.bytesPerWindow, v.events, v.hung.length ? { html: `⚠&nbsp;${esc(v.readers)}`, cls: 'fail' } : v.readers, v.kernelBytes]),
+          [1, 3, 5],
+        ),
+      );
+      parts.push(
+        `<details><summary>Windows per cell (first ${vr.reduce((m0, v) => Math.max(m0, v.windowRows.length), 0)})</summary>` +
+          vr.map((v) => `<p><b>${esc(v.cell)}</b></p>${table(VIRTIO_RNG_WINDOW_HEADERS, v.windowRows, [0, 1, 2, 3, 4])}`).join('') +
+          '</details>',
+      );
+    }
     const q = run.cells.flatMap((c) => c.quality.map((r) => ({ c, r })));
     if (q.length) {
       parts.push('<h2>Quality of what the consumers got</h2>', take('sts-pvalue-histogram', 'sts-proportions', 'entropy-estimates'));

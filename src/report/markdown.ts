@@ -9,7 +9,7 @@
  */
 import type { ReportDocument } from './document.ts';
 import { barDecision } from './bar.ts';
-import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS } from './format.ts';
+import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries } from './format.ts';
 
 function table(head: string[], rows: string[][], align?: string[]): string[] {
   return [
@@ -82,6 +82,28 @@ export function renderMarkdown(doc: ReportDocument): string {
       out.push('Verdict reasons:', '');
       for (const c of reasons) out.push(`- \`${c.id}\`: ${c.verdictReasons.join('; ')}`);
       out.push('');
+    }
+
+    const vr = virtioRngSummaries(run.cells);
+    if (vr.length) {
+      out.push('## virtio-rng windows and /dev/hwrng readers', '', VIRTIO_RNG_INTRO, '');
+      out.push(
+        ...table(
+          VIRTIO_RNG_HEADERS,
+          vr.map((v) => [v.cell, v.windows, v.bytesPerWindow, v.events, v.hung.length ? `⚠️ ${v.readers}` : v.readers, v.kernelBytes]),
+          ['l', 'r', 'l', 'r', 'l', 'r'],
+        ),
+        '',
+      );
+      const hung = vr.filter((v) => v.hung.length > 0);
+      if (hung.length) {
+        out.push(`Hung /dev/hwrng readers: ${hung.map((v) => `\`${v.cell}\` (${v.hung.join(', ')})`).join('; ')}.`, '');
+      }
+      out.push('<details><summary>Windows per cell</summary>', '');
+      for (const v of vr) {
+        out.push(`**${v.cell}**`, '', ...table(VIRTIO_RNG_WINDOW_HEADERS, v.windowRows, ['r', 'r', 'r', 'r', 'r']), '');
+      }
+      out.push('</details>', '');
     }
 
     const q = run.cells.flatMap((c) => c.quality.map((r) => ({ c, r })));

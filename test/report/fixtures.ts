@@ -101,9 +101,28 @@ function cell(design: string, adversary: string | undefined, completed: number, 
 
 /** A 2 designs × 2 adversaries (+ baseline) run with one failed expectation. */
 export function fixtureRun(): RunResult {
+  const drained = cell('shared-virtio', 'virtio-drain', 20, 9e8, 5e8);
+  // The Linux guest's view of the device in the drained cell: three 1024-byte windows, the third
+  // cut short, and a /dev/hwrng reader hung after a short completion.
+  drained.virtioRng = {
+    windows: [
+      { refillAt: null, start: 1.03e9, expiresAt: 2.00008e9, bytes: 1024 },
+      { refillAt: 2.00008e9, start: 2.00086e9, expiresAt: 3.00008e9, bytes: 1024 },
+      { refillAt: 3.00008e9, start: null, expiresAt: null, bytes: 40 },
+    ],
+    windowCount: 3,
+    events: [
+      { t: 1.03e9, kind: 'request', size: 0, quota: 1024 },
+      { t: 1.03072e9, kind: 'request', size: 64, quota: 1024 },
+      { t: 1.030734e9, kind: 'push', size: 64, quota: null, actor: 'linux-hwrng' },
+    ],
+    eventCount: 70,
+    readers: [{ reader: 'os-hwrng', completions: [[1.1e9, 64]], count: 30, bytes: 1920, pendingSinceNs: 3.2e9, hung: true }],
+    kernelBytes: 96,
+  };
   const cells = [
     cell('shared-virtio', undefined, 200, 2e5, 0),
-    cell('shared-virtio', 'virtio-drain', 20, 9e8, 5e8),
+    drained,
     cell('shared-virtio', 'rdrand-hammer', 190, 3e5, 0),
     cell('smm-device', undefined, 200, 1.5e5, 0),
     cell('smm-device', 'virtio-drain', 198, 1.6e5, 0),

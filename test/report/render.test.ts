@@ -115,6 +115,29 @@ test('github-benchmark: customBiggerIsBetter entries for tasks, ratios and virtu
   assert.equal(side.get('virtual/shared-virtio/none/seed=1/setvariable'), undefined);
 });
 
+test('virtio-rng observability: windows, bytes per window, device events, readers (a hung one flagged) and kernel bytes in Markdown and HTML', async () => {
+  const doc = fixtureDocument();
+  const md = renderMarkdown(doc);
+  const id = doc.run!.cells[1]!.id;
+  assert.match(md, /## virtio-rng windows and \/dev\/hwrng readers/);
+  const row = md.split('\n').find((l) => l.startsWith(`| ${id} |`) && l.includes('device') === false && l.includes('1024 1024 40'));
+  assert.ok(row, md);
+  assert.match(row!, /\| 3 \| 1024 1024 40 \| 70 \(first 3 kept\) \| ⚠️ os-hwrng: 30 reads, 1920 B, HUNG since 3\.2 s \| 96 \|/);
+  assert.match(md, new RegExp(`Hung /dev/hwrng readers: \`${id.replace(/[/=]/g, '\\$&')}\` \\(os-hwrng\\)`));
+  // the windows: refill, opened, timer, bytes; a window never opened says so
+  assert.match(md, /\| 1 \| 2000\.080 ms \| 2000\.860 ms \| 3000\.080 ms \| 1024 \|/);
+  assert.match(md, /\| 2 \| 3000\.080 ms \| never opened \| — \| 40 \|/);
+  const html = await renderHtml(doc);
+  assert.match(html, /<h2>virtio-rng windows and \/dev\/hwrng readers<\/h2>/);
+  assert.match(html, /<td class="fail">⚠&nbsp;os-hwrng: 30 reads, 1920 B, HUNG since 3\.2 s<\/td>/);
+  assert.match(html, /<td class="n">never opened<\/td>/);
+  // cells without a virtio-rng device have no row; no device anywhere, no section
+  assert.equal((md.match(/HUNG since/g) ?? []).length, 1);
+  for (const c of doc.run!.cells) delete c.virtioRng;
+  assert.doesNotMatch(renderMarkdown(doc), /virtio-rng windows/);
+  assert.doesNotMatch(await renderHtml(doc), /virtio-rng windows/);
+});
+
 test('html: one self-contained file with every section and a figure per chart', async () => {
   const html = await renderHtml(fixtureDocument());
   assert.match(html, /^<!DOCTYPE html>/);
