@@ -16,7 +16,8 @@ if (unit === undefined) {
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'command',
-  commandRunner: { command: `node --import tsx --test --test-concurrency=1 ${unit.tests.join(' ')}` },
+  // scripts/mutate-tests.mjs runs the unit's test files in one process (no process per file).
+  commandRunner: { command: `node --import tsx scripts/mutate-tests.mjs ${unit.tests.join(' ')}` },
   mutate: process.env.MUTATE_RANGE ? process.env.MUTATE_RANGE.split(',') : unit.mutate,
   coverageAnalysis: 'off',
   // The repo's TypeScript 7 has no JS compiler API for Stryker's tsconfig rewriting; tsx strips

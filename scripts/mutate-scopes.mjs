@@ -41,11 +41,13 @@ export const SCOPES = {
     expectation: { mutate: ['src/scenario/expectation.ts', 'src/scenario/metrics.ts'], tests: t('scenario/expectation') },
   },
   gate: {
-    gate: { mutate: ['src/report/gate.ts', 'src/report/gate-wallclock.ts', 'src/report/gate-config.ts'], tests: t('report/gate') },
+    gate: { mutate: ['src/report/gate.ts', 'src/report/gate-wallclock.ts'], tests: t('report/gate') },
+    'gate-config': { mutate: ['src/report/gate-config.ts'], tests: t('report/gate', 'cli/gate') },
   },
   // SP 800-22 §4.2 second-level analysis: the proportion bound and P-value uniformity that the
   // quality verdicts rest on (issue 14 names the proportion bound among the bugs to kill).
+  // (src/sts/verdict.ts is left out: its tests run the battery on 10^6 bits, ~5 s a mutant.)
   'second-level': {
-    'second-level': { mutate: ['src/sts/second-level.ts', 'src/sts/verdict.ts'], tests: t('sts/second-level', 'sts/verdict') },
+    'second-level': { mutate: ['src/sts/second-level.ts'], tests: t('sts/second-level') },
   },
 };

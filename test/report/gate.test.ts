@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, formatGateTable, type GateConfig } from '../../src/report/gate.ts';
 import { InputError } from '../../src/errors.ts';
+import { compareSamples, perProcessRatio } from '../../src/report/gate-wallclock.ts';
 import { FIXTURE_COMMIT, fixtureDocument, fixtureRun } from './fixtures.ts';
 
 test('identical documents pass every check, and every metric is compared', () => {
@@ -168,4 +169,57 @@ test('the table lists every check with regressions first and a summary line', ()
   assert.match(lines[2]!, /^sts\/frequency ÷ calibration\/js-scan\s+1\s+2\s+\+100\.0 %\s+slower < \+25\.0 % or CI ∋ 0 \(99 % CI \+\d+\.\d % … \+\d+\.\d %\)\s+REGRESSION$/);
   assert.equal(lines.filter((l) => / PASS$/.test(l)).length, r.checks.length - 1);
   assert.match(text, /gate: FAIL: \d+ checks, 1 regression\(s\)/);
+});
+
+test('wall-clock direction: slower by ≥ effect with the interval above 1 regresses, faster is improved (never a regression), within effect passes', () => {
+  const rule = { effect: 0.05, confidence: 0.99 };
+  const flat = (x: number) => [x, x, x, x, x];
+  const slower = compareSamples(flat(1.5), flat(1), rule, 'x');
+  assert.deepEqual(slower, { ratio: 1.5, lo: 1.5, hi: 1.5, verdict: 'regression' });
+  const faster = compareSamples(flat(1), flat(1.5), rule, 'x');
+  assert.equal(faster.verdict, 'improved');
+  assert.ok(Math.abs(faster.ratio - 1 / 1.5) < 1e-12 && faster.hi < 1);
+  assert.equal(compareSamples(flat(1), flat(1), rule, 'x').verdict, 'pass');
+  // At the effect exactly (ratio = 1.05, interval above 1): regression; just inside: pass. Mirrored for improvements.
+  assert.equal(compareSamples(flat(1.05), flat(1), rule, 'x').verdict, 'regression');
+  assert.equal(compareSamples(flat(1.04), flat(1), rule, 'x').verdict, 'pass');
+  assert.equal(compareSamples(flat(1), flat(1.05), rule, 'x').verdict, 'improved');
+  assert.equal(compareSamples(flat(1), flat(1.04), rule, 'x').verdict, 'pass');
+  // A 20 % slowdown whose interval reaches below 1 (processes scatter) is not a regression; nor an improvement the other way.
+  const noisy = [0.7, 1.3, 0.75, 1.25, 1.2];
+  const base = [1, 1, 1, 1, 1];
+  const wide = compareSamples(noisy, base, rule, 'noisy');
+  assert.equal(wide.ratio, 1.2);
+  assert.ok(wide.lo <= 1 && wide.hi >= 1.2, `${wide.lo} … ${wide.hi}`);
+  assert.equal(wide.verdict, 'pass');
+  const wideFast = compareSamples(base, noisy, rule, 'noisy');
+  assert.ok(wideFast.ratio < 1 / 1.05 && wideFast.hi >= 1);
+  assert.equal(wideFast.verdict, 'pass');
+  // The interval is the bootstrap's (1 − confidence)/2 quantiles: a lower confidence gives a narrower one.
+  const narrow = compareSamples(noisy, base, { effect: 0.05, confidence: 0.5 }, 'noisy');
+  assert.ok(narrow.lo >= wide.lo && narrow.hi <= wide.hi && narrow.hi - narrow.lo < wide.hi - wide.lo);
+  assert.ok(narrow.lo <= narrow.hi);
+  // Seeded by the label: the same label gives the same interval.
+  assert.deepEqual(compareSamples(noisy, base, rule, 'noisy'), wide);
+  assert.throws(() => compareSamples([], base, rule, 'sts/frequency'), /gate: sts\/frequency: empty sample/);
+  assert.throws(() => compareSamples(base, [], rule, 'sts/frequency'), /empty sample/);
+  assert.deepEqual(perProcessRatio([2, 6, 9], [1, 3]), [2, 2]);
+  assert.deepEqual(perProcessRatio([2], [4, 8]), [0.5]);
+});
+
+test('a virtual metric that falls is a regression too, and the message gives the signed change', () => {
+  const run = fixtureRun();
+  run.cells[4]!.metrics.setVariable.latency.p99Ns *= 0.999;
+  const r = compareReports(fixtureDocument(), fixtureDocument({ run }));
+  assert.equal(r.checks[0]!.verdict, 'regression');
+  assert.ok(Math.abs(r.checks[0]!.change! + 0.001) < 1e-12);
+  assert.match(r.checks[0]!.message!, /changed from 160000 to 159840 \(-0\.100 %\); virtual time is deterministic \(tolerance exact\); no model parameter differs, so the model code changed$/);
+  // Within an absolute tolerance (and at its edge) it passes; beyond it the limit is printed.
+  const cfg = (absolute: number, relative = 0): GateConfig => ({ ...DEFAULT_GATE_CONFIG, virtual: { ...DEFAULT_GATE_CONFIG.virtual, rules: [{ match: 'setVariable.latency.p99Ns', absolute, relative }] } });
+  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run }), cfg(160)).passed, true);
+  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run }), cfg(159)).passed, false);
+  const limit = compareReports(fixtureDocument(), fixtureDocument({ run }), cfg(100, 0.0001)).checks[0]!;
+  assert.equal(limit.limit, '±1.000e-4 rel + 100');
+  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run }), cfg(0, 0.001)).passed, true);
+  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run }), cfg(0, 0.0009)).passed, false);
 });

@@ -146,6 +146,7 @@ test('every metric reads its own field of the cell (each field set to a distinct
     { tap: 'b', kind: 'raw' as const, bytes: 1, verdict: 'pass' as const, reasons: [], health: health(5, 7) },
     { tap: 'c', kind: 'conditioned' as const, bytes: 1, verdict: 'fail' as const, reasons: [] },
     { tap: 'd', kind: 'conditioned' as const, bytes: 1, verdict: 'insufficient-data' as const, reasons: [] },
+    { tap: 'e', kind: 'conditioned' as const, bytes: 1, verdict: 'pass' as const, reasons: [] },
   ];
   const src = { metrics: m, quality, baselineRatio: 0.52, verdict: 'starved' as const };
   const want: Record<string, number> = {
@@ -223,6 +224,11 @@ test('a metric that is not a finite number fails with actual 0, and error messag
   assert.equal(message('setvariable.ratio > 5%'), 'no error');
   assert.equal(message('setvariable.p99 < 5'), 'metric "setvariable.p99" is a time: give a unit (ns, us, ms, s) in "setvariable.p99 < 5"');
   assert.equal(parseExpectation('setvariable.p99 > 0').limit, 0, 'a plain 0 is a time of 0 in any unit');
+  assert.equal(message('!isolation.blocked == 3'), 'expected "<metric> <op> <value>" with op one of < <= > >= == !=, found "!isolation.blocked == 3"');
+  assert.match(message('no.such < 1'), /; valid metrics: setvariable\.completed, setvariable\.failed, setvariable\.rate, /);
+  assert.equal(parseExpectation('  verdict <= degraded ').expression, 'verdict <= degraded');
+  // A cell without a verdict fails every verdict expectation, also one bounding it from above.
+  assert.equal(evaluateExpectation(parseExpectation('verdict <= degraded'), 'c', { metrics: metrics(), quality: [] }).passed, false);
   assert.equal(message('verdict >= fine'), 'expected a verdict (ok, degraded, starved, broken, insecure) after ">=", found "fine"');
   assert.equal(message('keys.bad-share >= 1ms'), 'metric "keys.bad-share" is a ratio, not a time: drop the unit in "keys.bad-share >= 1ms"');
 });

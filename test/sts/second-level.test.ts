@@ -128,3 +128,27 @@ test('sts-2.1.2 rule: excursion tests count only positive values; other tests co
   const [s] = secondLevel(runs, { rule: 'sp800-22' });
   assert.equal(s!.sampleSize, 98);
 });
+
+test('§4.2.1 proportion bound at its edges: K = 1000, α = 0.01 accepts 981…999 passing, refuses 980 and 1000 (too good is flagged too)', () => {
+  // Interval 0.99 ± 3·√(0.01·0.99/1000) = [0.9805608, 0.9994392]; a P-value exactly α passes (p ≥ α).
+  const withFailures = (failures: number, alpha = 0.01) =>
+    secondLevel(Array.from({ length: 1000 }, (_, i) => result('Frequency', [i < failures ? alpha / 2 : i === failures ? alpha : 0.5])), { alpha })[0]!;
+  assert.deepEqual([19, 20, 1, 0].map((f) => withFailures(f).proportionPass), [true, false, true, false]);
+  assert.deepEqual([19, 20, 1, 0].map((f) => withFailures(f).passed), [981, 980, 999, 1000]);
+  assert.equal(withFailures(19).proportion, 0.981);
+  // α = 0.1: interval 0.9 ± 3·√(0.09/1000) = [0.8715395, 0.9284605].
+  const e = withFailures(100, 0.1);
+  assert.ok(Math.abs(e.proportionInterval[0] - 0.8715395) < 1e-7 && Math.abs(e.proportionInterval[1] - 0.9284605) < 1e-7, String(e.proportionInterval));
+  assert.deepEqual([128, 129, 72, 71].map((f) => withFailures(f, 0.1).proportionPass), [true, false, true, false]);
+  // Few streams: the interval is clipped to [0, 1]; none at all never passes.
+  const few = secondLevel([result('Frequency', [0.5]), result('Frequency', [0.5])])[0]!;
+  assert.ok(Math.abs(few.proportionInterval[0] - 0.7789313) < 1e-7 && few.proportionInterval[1] === 1, String(few.proportionInterval));
+  assert.equal(few.proportionPass, true);
+  const clippedLow = secondLevel([result('Frequency', [0.5])], { alpha: 0.5 })[0]!;
+  assert.deepEqual(clippedLow.proportionInterval, [0, 1]);
+  const none = secondLevel([{ ...result('Frequency', [0.5]), status: 'not-applicable' as const, pValues: [] }])[0]!;
+  assert.deepEqual({ K: none.sampleSize, proportion: none.proportion, pass: none.proportionPass, na: none.notApplicable }, { K: 0, proportion: 0, pass: false, na: 1 });
+  // The failure tail counts the failures: P(X ≥ 20) for X ~ Bin(1000, 0.01).
+  assert.equal(withFailures(20).failureTailP, binomialUpperTail(1000, 0.01, 20));
+  assert.ok(withFailures(0).failureTailP === 1);
+});
