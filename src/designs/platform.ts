@@ -24,6 +24,7 @@ import type { Prng } from '../sim/prng.ts';
 import type { Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapData, TapRegistry } from '../taps/tap.ts';
+import type { ConsumedStream } from '../taps/source-stream.ts';
 
 export type { TapData } from '../taps/tap.ts';
 export type { AccessContext, Privilege } from '../devices/access.ts';
@@ -133,4 +134,6 @@ export interface PlatformRunResult {
   series?: Array<{ name: string; points: Array<[number, number]> }>;
   /** Present when the design has a virtio-rng device. */
   virtioRng?: VirtioRngObservations;
+  /** The quality tap of every source SMM consumed (src/taps/source-stream.ts, docs/model.md §7.5). */
+  streams?: ConsumedStream[];
 }

@@ -30,6 +30,7 @@ import { Sim, type Proc } from '../sim/sim.ts';
 import { Vcpus } from '../sim/vcpus.ts';
 import { TapRegistry } from '../taps/tap.ts';
 import { WIRING } from './designs.ts';
+import { consumedStreams } from './consumed-streams.ts';
 import { DESIGNS, type Platform, type PlatformConfig, type PlatformRunResult, type Workload } from './platform.ts';
 
 /** A built platform plus the pieces the run loop drives. */
@@ -41,6 +42,8 @@ export interface BuiltPlatform {
   boot(): Proc<void>;
   /** Virtual time of the nominal boot (sum of phase durations). */
   nominalBootNs: number;
+  /** The host backend behind SMM's source (virtio-rng's, or the SMM-only device's own), if any. */
+  smmHost: HostSource | null;
 }
 
 function checkConfig(config: PlatformConfig): void {
@@ -91,14 +94,17 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
   const counterRngLib = new CounterRngLib(sim, params['counter-rnglib']!, rng.fork('pm-timer'), vcpus, metrics, taps);
 
   let smmDevice: SmmEntropyDevice | undefined;
+  let smmHost: HostSource | null = wiring.smmSource === 'virtio' ? hostSource : null;
   if (wiring.smmDevice) {
     const devParams = params['smm-device']!;
     let backend: SmmDeviceBackend;
     if (str(devParams, 'backend') === 'shared') {
       backend = { name: 'virtio-rng-shared', fill: (n) => virtioRng.sharedDraw(n) };
+      smmHost = hostSource;
     } else {
       const own = new HostSource(sim, params['host-source']!, rng.fork('smm-device-host'), metrics, taps, 'smm-device-host');
       backend = { name: 'smm-device-host', fill: (n) => own.read(n) };
+      smmHost = own;
     }
     smmDevice = new SmmEntropyDevice(sim, devParams, backend, vcpus, metrics, taps);
   }
@@ -210,7 +216,7 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
     if (os.hwrng !== undefined && bool(params['virtio-rng']!, 'os-driver')) sim.spawn('linux-virtio-rng-probe', os.hwrng.probe());
   }
 
-  return { platform, rngDxe, virtioDxe, boot, nominalBootNs };
+  return { platform, rngDxe, virtioDxe, boot, nominalBootNs, smmHost };
 }
 
 /** Parameters used, in table order, flagged when they differ from the table default. */
@@ -255,6 +261,18 @@ export function runPlatform(config: PlatformConfig, workloads: Workload[]): Plat
     parametersUsed: parametersUsed(platform.params),
     timeline: phases.timeline.map((t) => ({ phase: t.phase, atNs: t.atNs })),
   };
+  // After everything the run measured: the quality taps of the streams SMM consumed, drawn on
+  // from the same source objects (docs/model.md §7.5).
+  result.streams = consumedStreams({
+    smmSource: WIRING[config.design].smmSource,
+    smmHost: built.smmHost,
+    rdrand: platform.devices.rdrand,
+    counter: platform.firmware.counterRngLib,
+    driver: platform.firmware.smmVariable,
+    driverParams: platform.params['smm-variable']!,
+    counterParams: platform.params['counter-rnglib']!,
+    endNs: sim.now,
+  });
   const series = metrics.seriesData();
   if (series.length > 0) result.series = series;
   const dev = platform.devices.virtioRng;

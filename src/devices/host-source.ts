@@ -23,6 +23,7 @@ import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Prng } from '../sim/prng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { TapRegistry } from '../taps/tap.ts';
+import { SourceStream } from '../taps/source-stream.ts';
 import { byteHealthTests, feedHealthTests } from './health-gate.ts';
 import { Keystream } from './keystream.ts';
 import { bool, num, str } from './param-get.ts';
@@ -114,6 +115,8 @@ export class HostSource {
   requests = 0;
   readonly rct: RepetitionCountTest | null;
   readonly apt: AdaptiveProportionTest | null;
+  /** The source's output from its first byte, whoever got it (the quality tap, src/taps/source-stream.ts). */
+  readonly output: SourceStream;
   private busyUntil = 0;
   private readonly backend: string;
   private readonly fault: string;
@@ -150,6 +153,8 @@ export class HostSource {
       this.fileBytes = readRegularFile(path, MAX_HOST_FILE_BYTES, 'host-source.file');
     }
     this.tapMeta = { consumer: name, source: name, kind: 'raw', claimedEntropyPerSample: num(params, 'claimed-entropy') };
+    // What the host hands QEMU is conditioned output (getrandom, a DRBG) or a file's bytes.
+    this.output = new SourceStream({ source: name, kind: 'conditioned' });
     const health = byteHealthTests(params);
     this.rct = health?.rct ?? null;
     this.apt = health?.apt ?? null;
@@ -186,6 +191,7 @@ export class HostSource {
     this.requests++;
     const bytes = this.produce(n);
     this.bytesDelivered += bytes.length;
+    this.output.note(bytes);
     let alarm = false;
     if (bytes.length > 0) {
       if (this.rct !== null && this.apt !== null) {
@@ -194,6 +200,16 @@ export class HostSource {
       this.taps.record(`${this.name}/raw`, this.tapMeta, bytes, this.sim.now);
     }
     return { bytes, alarm };
+  }
+
+  /**
+   * After the timed run: the source's next n bytes (same state, same fault), outside the
+   * timing model, health tests, metrics and taps — the continuation of its quality stream.
+   */
+  drawAfterRun(n: number): Uint8Array {
+    const bytes = this.produce(n);
+    this.bytesDelivered += bytes.length;
+    return bytes;
   }
 
   private produce(n: number): Uint8Array {

@@ -27,6 +27,7 @@ import type { Prng } from '../sim/prng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapRegistry } from '../taps/tap.ts';
+import { SourceStream } from '../taps/source-stream.ts';
 import type { AccessContext } from './access.ts';
 import { Keystream } from './keystream.ts';
 import { bool, num, str } from './param-get.ts';
@@ -170,6 +171,8 @@ export class RdrandUnit {
   private readonly fault: string;
   private readonly smmExclusive: boolean;
   private readonly stream: Keystream;
+  /** The DRNG's output (RDRAND and RDSEED words) from its first byte, whoever got it (the quality tap). */
+  readonly output = new SourceStream({ source: 'rdrand', kind: 'conditioned' });
 
   constructor(
     private readonly sim: Sim,
@@ -300,9 +303,23 @@ export class RdrandUnit {
   }
 
   private produce(n: number): Uint8Array {
+    const out = this.words(n);
+    this.output.note(out);
+    return out;
+  }
+
+  private words(n: number): Uint8Array {
     if (this.fault === 'all-ones') return new Uint8Array(n).fill(0xff);
     if (this.fault === 'zero') return new Uint8Array(n);
     return this.stream.take(n);
+  }
+
+  /**
+   * After the timed run: the DRNG's next n bytes (same state and fault; none from a `cf0`
+   * DRNG), outside the timing model — the continuation of its quality tap.
+   */
+  drawAfterRun(n: number): Uint8Array {
+    return this.fault === 'cf0' ? new Uint8Array(0) : this.words(n);
   }
 
   /**

@@ -20,6 +20,7 @@ import type { Prng } from '../sim/prng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapRegistry } from '../taps/tap.ts';
+import { SourceStream } from '../taps/source-stream.ts';
 
 export const COUNTER_RNGLIB_PARAMS: ParamTable = [
   { name: 'pm-timer-hz', type: 'number', unit: 'Hz', default: 3579545, min: 1, description: 'ACPI PM timer frequency.', source: 'docs/model.md §3.4 (3.579545 MHz ACPI PM timer)' },
@@ -59,6 +60,12 @@ export class CounterRngLib {
   readonly jitterNs: number;
   readonly delayNs: number;
   private blockCounter = 0;
+  /** Every PM-timer byte read, from the first (the raw side's quality tap, src/taps/source-stream.ts). */
+  readonly rawOutput = new SourceStream({ source: 'pm-timer', kind: 'raw' });
+  /** Every mixed (SHA-256) output byte, from the first (the conditioned side's quality tap). */
+  readonly mixedOutput = new SourceStream({ source: 'counter-rnglib', kind: 'conditioned' });
+  /** Virtual time of the next back-to-back read after the run (−1: not started). */
+  private afterRunNs = -1;
 
   constructor(
     private readonly sim: Sim,
@@ -84,10 +91,13 @@ export class CounterRngLib {
     return Math.max(0, this.exitNs + (j > 0 ? Math.round((this.rng.next() * 2 - 1) * j) : 0));
   }
 
-  /** n timer bytes as BaseRngLibTimerLib returns them (low byte of the PM timer per read). */
-  *rawBytes(ctx: AccessContext, n: number): Proc<Uint8Array> {
+  /**
+   * n timer bytes read back to back from virtual time t0 (low byte of the PM timer per read),
+   * and the time the last delay ends. Noted in `rawOutput` unless the caller notes them itself.
+   */
+  private readings(t0: number, n: number, note = true): { bytes: Uint8Array; endNs: number } {
     const out = new Uint8Array(n);
-    let t = this.sim.now;
+    let t = t0;
     for (let i = 0; i < n; i++) {
       // The port read samples the counter midway through the exit.
       const exit = this.jittered();
@@ -96,7 +106,14 @@ export class CounterRngLib {
       // MicroSecondDelay polls the same timer: at least one more read.
       t += Math.max(this.delayNs, this.jittered());
     }
-    yield* this.vcpus.execute(ctx, t - this.sim.now);
+    if (note) this.rawOutput.note(out);
+    return { bytes: out, endNs: t };
+  }
+
+  /** n timer bytes as BaseRngLibTimerLib returns them (low byte of the PM timer per read). */
+  *rawBytes(ctx: AccessContext, n: number): Proc<Uint8Array> {
+    const { bytes: out, endNs } = this.readings(this.sim.now, n);
+    yield* this.vcpus.execute(ctx, endNs - this.sim.now);
     this.metrics.addBytes(ctx.actor, n);
     const meta = { consumer: ctx.actor, source: 'pm-timer', kind: 'raw' as const, claimedEntropyPerSample: num(this.params, 'claimed-entropy') };
     this.taps.record('counter-rnglib/raw', meta, out, this.sim.now);
@@ -104,18 +121,52 @@ export class CounterRngLib {
     return out;
   }
 
+  /** One 32-byte output block: SHA-256(raw readings ‖ block counter). */
+  private mixBlock(raw: Uint8Array): Uint8Array {
+    const ctr = Buffer.alloc(8);
+    ctr.writeUInt32LE(this.blockCounter++ >>> 0, 0);
+    return createHash('sha256').update(raw).update(ctr).digest();
+  }
+
   /** n bytes of SHA-256(raw readings ‖ counter) blocks (the counter-fallback design). */
   *mixedBytes(ctx: AccessContext, n: number): Proc<Uint8Array> {
     const per = num(this.params, 'raw-per-output');
     const out = new Uint8Array(n);
     for (let off = 0; off < n; off += 32) {
-      const raw = yield* this.rawBytes(ctx, per);
-      const ctr = Buffer.alloc(8);
-      ctr.writeUInt32LE(this.blockCounter++ >>> 0, 0);
-      const h = createHash('sha256').update(raw).update(ctr).digest();
+      const h = this.mixBlock(yield* this.rawBytes(ctx, per));
       out.set(h.subarray(0, Math.min(32, n - off)), off);
     }
+    this.mixedOutput.note(out);
     this.taps.record('counter-rnglib/output', { consumer: ctx.actor, source: 'counter-rnglib', kind: 'conditioned' }, out, this.sim.now);
     return out;
+  }
+
+  /**
+   * After the timed run: the next n mixed output bytes, as one caller reading back to back
+   * from the end of the run would get them (same jitter stream, same block counter, the PM
+   * timer running on from `startNs`), outside the timing model, metrics and taps — the
+   * continuation of both quality taps (their raw readings go to `rawOutput`).
+   */
+  drawMixedAfterRun(n: number, startNs: number): Uint8Array {
+    const per = num(this.params, 'raw-per-output');
+    if (this.afterRunNs < 0) this.afterRunNs = startNs;
+    const out = new Uint8Array(n);
+    for (let off = 0; off < n; off += 32) {
+      const r = this.readings(this.afterRunNs, per);
+      this.afterRunNs = r.endNs;
+      out.set(this.mixBlock(r.bytes).subarray(0, Math.min(32, n - off)), off);
+    }
+    return out;
+  }
+
+  /**
+   * After the timed run: the next n raw PM-timer bytes read back to back, for
+   * `rawOutput.extend` (which notes them; draw the mixed continuation first).
+   */
+  drawRawAfterRun(n: number, startNs: number): Uint8Array {
+    if (this.afterRunNs < 0) this.afterRunNs = startNs;
+    const r = this.readings(this.afterRunNs, n, false);
+    this.afterRunNs = r.endNs;
+    return r.bytes;
   }
 }

@@ -101,6 +101,11 @@ export class KeyProvenance {
   fallbackSeeds = 0;
   private readonly repeats = new RepeatDetector();
 
+  /** Bytes of its primary source the driver received so far (seed material and start-up samples). */
+  get sourceBytesObserved(): number {
+    return this.repeats.observed;
+  }
+
   /**
    * Source bytes the driver received (seed material and start-up test samples alike), in
    * order; returns whether they repeat earlier output (see RepeatDetector).

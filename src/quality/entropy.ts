@@ -20,13 +20,17 @@ export const SHORTFALL_RATIO = 0.65;
 /** Fewer samples than this give no verdict (below it an honest source's estimate is too low to judge a claim). */
 export const MIN_ENTROPY_SAMPLES = 8192;
 
-export function tapEntropy(samples: Uint8Array, bitsPerSample: number, maxSamples = DEFAULT_MAX_SAMPLES): EntropySummary {
+/**
+ * `conditioned`: assess a conditioned sequential dataset (SP 800-90B §3.1.5.2, ea_non_iid -c):
+ * the bitstring track only, per-sample estimate = bits per sample × H_bitstring.
+ */
+export function tapEntropy(samples: Uint8Array, bitsPerSample: number, maxSamples = DEFAULT_MAX_SAMPLES, conditioned = false): EntropySummary {
   let data = samples.subarray(0, Math.min(samples.length, maxSamples));
   // The assessment refuses bytes wider than the declared width; a tap of narrower samples is masked first.
   if (bitsPerSample < 8) data = data.map((b) => b & ((1 << bitsPerSample) - 1));
-  const a = assessNonIid(data, { bitsPerSymbol: bitsPerSample });
+  const a = assessNonIid(data, { bitsPerSymbol: bitsPerSample, conditioned });
   const estimators = [...(a.original ?? []).map((e) => ({ name: e.name, h: e.hMin })), ...(a.bitstring ?? []).map((e) => ({ name: `${e.name} (bitstring)`, h: e.hMin === null ? null : e.hMin * bitsPerSample }))]
     .filter((e): e is { name: string; h: number } => e.h !== null && Number.isFinite(e.h))
     .map((e) => ({ name: e.name, minEntropyPerSample: e.h }));
-  return { samples: data.length, bitsPerSample, minEntropyPerSample: a.assessed, estimators };
+  return { samples: data.length, bitsPerSample, minEntropyPerSample: a.assessed, estimators, ...(conditioned ? { conditioned: true } : {}) };
 }

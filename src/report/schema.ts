@@ -76,6 +76,8 @@ export const EntropySummarySchema = Type.Object({
   bitsPerSample: NonNeg,
   minEntropyPerSample: NonNeg,
   estimators: Type.Array(Type.Object({ name: Type.String(), minEntropyPerSample: NonNeg })),
+  /** Assessed as a conditioned sequential dataset (SP 800-90B §3.1.5.2, bitstring track only). */
+  conditioned: Type.Optional(Type.Boolean()),
 });
 
 export const HealthSummarySchema = Type.Object({
@@ -99,6 +101,16 @@ export const QualityResultSchema = Type.Object({
   claimedEntropyPerSample: Type.Optional(NonNeg),
   verdict: Verdict3,
   reasons: Type.Array(Type.String()),
+  /** The quality tap of a stream SMM consumed: the source's output bytes 0 … bytes − 1 (docs/model.md §7.5). */
+  stream: Type.Optional(
+    Type.Object({
+      sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      producedInRun: Count,
+      consumedInRun: Count,
+      drawnAfterRun: Count,
+      keyedWrites: Count,
+    }),
+  ),
 });
 
 export const CellVerdictSchema = Type.Union([

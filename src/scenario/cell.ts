@@ -8,10 +8,15 @@
 import { runPlatform } from '../designs/platform.ts';
 import { findWorkload } from '../workloads/index.ts';
 import { assessTaps } from '../quality/index.ts';
+import type { ConsumedStream } from '../taps/source-stream.ts';
 import type { CellPlan } from './matrix.ts';
 import type { CellResult } from './result.ts';
 
-export type CellRun = Omit<CellResult, 'verdict' | 'verdictReasons' | 'baselineRatio'>;
+/**
+ * A cell's result before verdicts, plus the quality taps of the streams SMM consumed, not yet
+ * assessed: the runner assesses each distinct stream once per run (./run.ts).
+ */
+export type CellRun = Omit<CellResult, 'verdict' | 'verdictReasons' | 'baselineRatio'> & { streams: ConsumedStream[] };
 
 export function runCell(plan: CellPlan): CellRun {
   const workloads = plan.workloads.map((w) => findWorkload(w.name)!.create(w.params));
@@ -35,5 +40,6 @@ export function runCell(plan: CellPlan): CellRun {
     timeline: r.timeline,
     ...(r.series ? { series: r.series } : {}),
     ...(r.virtioRng ? { virtioRng: r.virtioRng } : {}),
+    streams: r.streams ?? [],
   };
 }

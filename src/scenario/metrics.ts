@@ -62,8 +62,21 @@ const M: Record<string, MetricDef> = {
   verdict: { kind: 'verdict', description: 'the cell verdict, compared by rank (ok < degraded < starved < broken < insecure)', get: (s) => (s.verdict === undefined ? undefined : verdictRank(s.verdict)) },
   smis: { kind: 'count', description: 'SMIs taken (smm.smis)', get: (s) => s.metrics.smm?.smis ?? 0 },
   'quality.failures': { kind: 'count', description: 'tapped streams whose quality verdict is fail', get: (s) => s.quality.filter((q) => q.verdict === 'fail').length },
+  'quality.streams': { kind: 'count', description: 'streams SMM consumed whose quality tap (the source output, docs/model.md §7.5) was assessed', get: (s) => consumed(s).length },
+  'quality.stream-passes': { kind: 'count', description: 'consumed streams whose quality verdict is pass', get: (s) => consumed(s).filter((q) => q.verdict === 'pass').length },
+  'quality.stream-failures': { kind: 'count', description: 'consumed streams whose quality verdict is fail', get: (s) => consumed(s).filter((q) => q.verdict === 'fail').length },
+  'quality.short-streams': {
+    kind: 'count',
+    description: 'consumed streams assessed on fewer than 10^6 bits (SP 800-22, conditioned streams) or 10^5 samples (SP 800-90B)',
+    get: (s) => consumed(s).filter((q) => (q.entropy?.samples ?? 0) < 100_000 || (q.kind === 'conditioned' && (q.sts?.n ?? 0) < 1_000_000)).length,
+  },
   'quality.health-alarms': { kind: 'count', description: 'SP 800-90B health alarms found by the quality layer on raw taps', get: (s) => s.quality.reduce((a, q) => a + (q.health ? q.health.rct.alarms + q.health.apt.alarms : 0), 0) },
 };
+
+/** Quality results of the streams SMM consumed (their long quality taps). */
+function consumed(s: MetricSource): QualityResult[] {
+  return s.quality.filter((q) => q.stream !== undefined);
+}
 
 export const METRICS: Readonly<Record<string, MetricDef>> = M;
 

@@ -87,6 +87,8 @@ export interface EntropySummary {
   minEntropyPerSample: number;
   /** Each estimator's min-entropy per sample. */
   estimators: Array<{ name: string; minEntropyPerSample: number }>;
+  /** Assessed as a conditioned sequential dataset (SP 800-90B §3.1.5.2: bitstring track only). */
+  conditioned?: boolean;
 }
 
 /** SP 800-90B §4.4 continuous health tests run over a raw tap at the claimed entropy. */
@@ -111,6 +113,22 @@ export interface QualityResult {
   claimedEntropyPerSample?: number;
   verdict: 'pass' | 'fail' | 'insufficient-data';
   reasons: string[];
+  /**
+   * Present on the quality tap of a stream SMM consumed (docs/model.md §7.5): the source's
+   * output bytes 0 … bytes − 1, of which `producedInRun` were produced during the run (SMM
+   * obtained `consumedInRun` of them) and `drawnAfterRun` drawn from the same source after it.
+   */
+  stream?: ConsumedStreamInfo;
+}
+
+export interface ConsumedStreamInfo {
+  /** SHA-256 of the assessed bytes (cells with the same value shared one assessment). */
+  sha256: string;
+  producedInRun: number;
+  consumedInRun: number;
+  drawnAfterRun: number;
+  /** SMM writes keyed from epochs this source seeded. */
+  keyedWrites: number;
 }
 
 export interface ExpectationOutcome {

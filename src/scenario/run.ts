@@ -9,11 +9,12 @@
 import { workerEntry } from '../entry-points.ts';
 import { InputError } from '../errors.ts';
 import type { CellRun } from './cell.ts';
-import { runTimedCell, type TimedCellRun } from './worker.ts';
+import { assessStreamTask, runTimedCell, type TimedCellRun } from './worker.ts';
+import { streamKey, streamSha256, type StreamAssessment, type StreamToAssess } from '../quality/consumed.ts';
 import { evaluateExpectation } from './expectation.ts';
 import { loadScenario, type LoadedScenario } from './load.ts';
 import { expandCells, shardCells, DEFAULT_SEED, type CellPlan } from './matrix.ts';
-import type { CellResult, ExpectationOutcome, RunResult } from './result.ts';
+import type { CellResult, ExpectationOutcome, QualityResult, RunResult } from './result.ts';
 import { cellVerdict } from './verdict.ts';
 
 export interface RunOptions {
@@ -92,18 +93,30 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
   };
 }
 
+/** Runs cells and stream assessments, in this thread or in a pool of `jobs` worker threads. */
+interface Executor {
+  cell(p: CellPlan): Promise<TimedCellRun>;
+  stream(s: StreamToAssess): Promise<StreamAssessment>;
+}
+
 async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions['onProgress'], onCellTime: RunOptions['onCellTime']): Promise<CellRun[]> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${jobs}`);
   const total = plans.length;
   let done = 0;
+  const finished = (p: CellPlan, { run, wallMs }: TimedCellRun): CellRun => {
+    onCellTime?.(p.id, wallMs);
+    onProgress?.(++done, total, p.id);
+    return run;
+  };
   if (jobs === 1 || total <= 1) {
-    return plans.map((p) => {
-      const { run, wallMs } = runTimedCell(p);
-      onCellTime?.(p.id, wallMs);
-      onProgress?.(++done, total, p.id);
-      return run;
-    });
+    // One after another, reporting progress as each cell ends.
+    const runs = plans.map((p) => finished(p, runTimedCell(p)));
+    return assessStreams(runs, { cell: async (p) => runTimedCell(p), stream: async (s) => assessStreamTask(s) });
   }
+  const work = async (ex: Executor): Promise<CellRun[]> => {
+    const runs = await Promise.all(plans.map(async (p) => finished(p, await ex.cell(p))));
+    return assessStreams(runs, ex);
+  };
   const { Piscina } = await import('piscina');
   const pool = new Piscina({
     ...workerEntry('scenario-cell-worker'),
@@ -111,15 +124,47 @@ async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions[
     maxThreads: Math.min(jobs, total),
   });
   try {
-    return await Promise.all(
-      plans.map(async (p) => {
-        const { run, wallMs } = (await pool.run(p)) as TimedCellRun;
-        onCellTime?.(p.id, wallMs);
-        onProgress?.(++done, total, p.id);
-        return run;
-      }),
-    );
+    return await work({
+      cell: async (p) => (await pool.run(p)) as TimedCellRun,
+      stream: async (st) => (await pool.run(st, { name: 'assessStreamTask' })) as StreamAssessment,
+    });
   } finally {
     await pool.destroy();
   }
+}
+
+/**
+ * Assesses each distinct consumed stream once (cells whose source config and seed are the same
+ * consumed the byte-identical stream: same SHA-256, kind and claim) and appends the result to
+ * the quality of every cell that consumed it, after the cell's tap results. The assessment is a
+ * pure function of the stream, so sharing it changes nothing but the time, whatever the jobs or
+ * shard.
+ */
+async function assessStreams(runs: CellRun[], ex: Executor): Promise<CellRun[]> {
+  const unique = new Map<string, { stream: StreamToAssess }>();
+  const keys = runs.map((r) =>
+    r.streams.map((s) => {
+      const key = streamKey(s);
+      if (!unique.has(key)) unique.set(key, { stream: { bytes: s.bytes, kind: s.kind, bitsPerSample: s.bitsPerSample, ...(s.claimedEntropyPerSample !== undefined ? { claimedEntropyPerSample: s.claimedEntropyPerSample } : {}) } });
+      return key;
+    }),
+  );
+  const entries = [...unique];
+  const assessed = await Promise.all(entries.map(([, u]) => ex.stream(u.stream)));
+  const results = new Map<string, StreamAssessment>(entries.map(([key], i) => [key, assessed[i]!]));
+  return runs.map((r, i) => {
+    const extra: QualityResult[] = r.streams.map((s, j) => {
+      const a = results.get(keys[i]![j]!)!;
+      return {
+        tap: s.name,
+        consumer: s.consumer,
+        source: s.source,
+        ...a,
+        reasons: [...a.reasons],
+        stream: { sha256: streamSha256(s.bytes), producedInRun: s.producedInRun, consumedInRun: s.consumedInRun, drawnAfterRun: s.drawnAfterRun, keyedWrites: s.keyedWrites },
+      };
+    });
+    const { streams: _bytes, ...rest } = r;
+    return { ...rest, streams: [], quality: [...r.quality, ...extra] };
+  });
 }

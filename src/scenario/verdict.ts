@@ -6,13 +6,15 @@
  *   (isolation violations); an SMM write was keyed from a bad DRBG epoch (seeded
  *   from a declared low-entropy source, or from bytes repeating the source's earlier
  *   output: src/firmware/key-provenance.ts); SMM keyed writes from a raw stream whose
- *   SP 800-90B estimate is far below its claim; or a conditioned stream fails SP 800-22
+ *   SP 800-90B estimate is far below its claim, or from a source whose quality tap (its
+ *   output at 10^6 bits / 10^5 samples, docs/model.md §7.5) fails; or a conditioned stream fails SP 800-22
  *   while its consumer kept using it (an SMM driver that failed closed makes it 'broken');
  * - broken: something stopped working: variables lost, SetVariable failing,
  *   TLS denied, #UD faults outside SMM (e.g. RDRAND trapped for the OS);
  * - starved: SMM throughput collapsed (ratio below `starvedRatio`) or SMM
  *   waited at least `starvedWaitNs` at once for entropy;
- * - degraded: a smaller throughput loss (ratio below `okRatio`), a raw source whose
+ * - degraded: a smaller throughput loss (ratio below `okRatio`), a failing consumed source
+ *   no write was keyed from, a raw source whose
  *   SP 800-90B estimate is below what the design credits it with, a source in health
  *   alarm, or HTTPS-boot TLS seeded from the PM-timer RngLib (OVMF X64's default,
  *   docs/model.md §3.6: the boot's TLS keys come from a low-entropy source, silently);
@@ -75,6 +77,7 @@ export function cellVerdict(
   // failed closed (health alarm → refuse) turned it into an availability problem instead.
   const failedClosed = (m.smm?.failClosed ?? 0) > 0 || m.setVariable.failed > 0;
   for (const q of quality) {
+    if (q.stream !== undefined) continue; // a consumed stream's quality tap: judged below
     if (q.kind === 'conditioned' && q.sts?.verdict === 'fail') {
       if (failedClosed && q.consumer === 'smm-variable') {
         flag('broken', `conditioned stream ${q.tap} fails SP 800-22 (${q.sts.passed}/${q.sts.applicable} tests pass); SMM failed closed`);
@@ -94,7 +97,7 @@ export function cellVerdict(
   }
   if (m.starvation.longestNs >= t.starvedWaitNs) flag('starved', `SMM waited ${formatDuration(m.starvation.longestNs)} at once for entropy`);
   for (const q of quality) {
-    if (q.kind !== 'raw') continue;
+    if (q.kind !== 'raw' || q.stream !== undefined) continue;
     const claim = q.claimedEntropyPerSample;
     if (q.entropy && claim !== undefined && q.verdict === 'fail' && q.entropy.minEntropyPerSample < claim) {
       const est = `SP 800-90B estimate ${q.entropy.minEntropyPerSample.toFixed(3)} bits/sample, design credits ${claim}`;
@@ -105,6 +108,15 @@ export function cellVerdict(
     if (q.health && q.health.rct.alarms + q.health.apt.alarms > 0) {
       flag('degraded', `raw source ${q.tap}: ${q.health.rct.alarms} RCT and ${q.health.apt.alarms} APT alarm(s) at H = ${q.health.entropyPerSample}`);
     }
+  }
+  // The long quality tap of a stream SMM consumed (docs/model.md §7.5): keys made from a source
+  // whose output fails at the standards' lengths are insecure; a failing source SMM drew from
+  // without keying any write from it is still a finding.
+  for (const q of quality) {
+    if (q.stream === undefined || q.verdict !== 'fail') continue;
+    const what = `${q.source ?? q.tap}, whose output (quality tap ${q.tap}, ${q.bytes} bytes) fails: ${q.reasons.join('; ')}`;
+    if (q.stream.keyedWrites > 0) flag('insecure', `${q.stream.keyedWrites} SMM write(s) keyed from ${what}`);
+    else flag('degraded', `SMM drew from ${what}; no write was keyed from it`);
   }
   const alarms = m.healthAlarms.rct + m.healthAlarms.apt;
   if (alarms > 0) flag('degraded', `devices raised ${alarms} health-test alarm(s) (RCT ${m.healthAlarms.rct}, APT ${m.healthAlarms.apt})`);
