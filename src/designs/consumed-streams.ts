@@ -14,11 +14,11 @@ import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { CounterRngLib } from '../firmware/counter-rnglib.ts';
 import type { SmmVariableDriver } from '../firmware/smm-variable.ts';
 import { QUALITY_STREAM_BYTES, type ConsumedStream, type SourceStream } from '../taps/source-stream.ts';
-import type { DesignWiring } from './designs.ts';
 import type { ParamValues } from '../devices/params.ts';
 
 export interface StreamSources {
-  smmSource: DesignWiring['smmSource'];
+  /** The design's privileged source (DesignWiring.smmSource in ./designs.ts). */
+  smmSource: 'virtio' | 'smm-device' | 'rdrand' | 'counter';
   /** The host backend behind SMM's virtio-rng or SMM-only device. */
   smmHost: HostSource | null;
   rdrand: RdrandUnit;

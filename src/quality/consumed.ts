@@ -20,7 +20,6 @@
  * once per run (src/scenario/run.ts) and the same stream gives the same result in any thread.
  */
 import { createHash } from 'node:crypto';
-import type { QualityResult } from '../scenario/result.ts';
 import { SHORTFALL_RATIO, tapEntropy } from './entropy.ts';
 import { tapHealth } from './health.ts';
 import { tapSts } from './sts.ts';
@@ -65,8 +64,18 @@ function poissonTail(k: number, lambda: number): number {
   return Math.max(0, 1 - below);
 }
 
-/** The fields of a QualityResult that depend on the stream alone (tap, consumer, source are the caller's). */
-export type StreamAssessment = Omit<QualityResult, 'tap' | 'consumer' | 'source'>;
+/** The fields of a quality result that depend on the stream alone (tap, consumer, source are the caller's). */
+export interface StreamAssessment {
+  kind: 'raw' | 'conditioned';
+  bytes: number;
+  totalBytes: number;
+  sts?: ReturnType<typeof tapSts>;
+  entropy?: ReturnType<typeof tapEntropy>;
+  health?: ReturnType<typeof tapHealth>;
+  claimedEntropyPerSample?: number;
+  verdict: 'pass' | 'fail' | 'insufficient-data';
+  reasons: string[];
+}
 
 export function assessConsumedStream(s: StreamToAssess): StreamAssessment {
   const reasons: string[] = [];
