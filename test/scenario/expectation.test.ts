@@ -4,6 +4,7 @@ import { evaluateExpectation, parseExpectation } from '../../src/scenario/expect
 import { lookupMetric, METRICS, metricNames } from '../../src/scenario/metrics.ts';
 import { formatDuration, parseDuration, parseQuantity } from '../../src/scenario/units.ts';
 import type { CellMetrics } from '../../src/metrics/types.ts';
+import type { QualityResult } from '../../src/scenario/result.ts';
 
 test('durations convert to virtual nanoseconds', () => {
   assert.equal(parseDuration('2s'), 2_000_000_000);
@@ -121,6 +122,16 @@ test('every comparison operator decides below, at and above its limit as written
   assert.equal(parseExpectation('setvariable.ratio >= 0.99 ').limit, 0.99);
 });
 
+/** A consumed stream's quality result with SP 800-22 bits and SP 800-90B samples as given (absent when undefined). */
+function consumed(tap: string, kind: 'raw' | 'conditioned', verdict: 'pass' | 'fail' | 'insufficient-data', stsBits: number | undefined, samples: number | undefined): QualityResult {
+  return {
+    tap, kind, bytes: 131072, verdict, reasons: [],
+    ...(stsBits !== undefined ? { sts: { n: stsBits, alpha: 0.01, tests: [], applicable: 0, passed: 0, verdict: 'pass' as const } } : {}),
+    ...(samples !== undefined ? { entropy: { samples, bitsPerSample: 8, minEntropyPerSample: 7, estimators: [] } } : {}),
+    stream: { sha256: 'a'.repeat(64), producedInRun: 1, consumedInRun: 1, drawnAfterRun: 131071, keyedWrites: 1 },
+  };
+}
+
 test('every metric reads its own field of the cell (each field set to a distinct value)', () => {
   const m: CellMetrics = {
     virtualDurationNs: 1e9,
@@ -147,6 +158,12 @@ test('every metric reads its own field of the cell (each field set to a distinct
     { tap: 'c', kind: 'conditioned' as const, bytes: 1, verdict: 'fail' as const, reasons: [] },
     { tap: 'd', kind: 'conditioned' as const, bytes: 1, verdict: 'insufficient-data' as const, reasons: [] },
     { tap: 'e', kind: 'conditioned' as const, bytes: 1, verdict: 'pass' as const, reasons: [] },
+    // Quality taps of consumed streams (docs/model.md §7.5): full length or short.
+    consumed('f', 'conditioned', 'pass', 1_000_000, 100_000),
+    consumed('g', 'raw', 'fail', undefined, 50_000),
+    consumed('h', 'conditioned', 'fail', 1_000_000, 100_000),
+    consumed('i', 'conditioned', 'insufficient-data', 500_000, 100_000),
+    consumed('j', 'raw', 'insufficient-data', undefined, undefined),
   ];
   const src = { metrics: m, quality, baselineRatio: 0.52, verdict: 'starved' as const };
   const want: Record<string, number> = {
@@ -157,7 +174,8 @@ test('every metric reads its own field of the cell (each field set to a distinct
     'variables.checked': 30, 'variables.ok': 31, 'variables.lost': 32, 'health.rct': 33, 'health.apt': 34, 'health.alarms': 67,
     'fail-closed': 39, 'degraded-setvariables': 38, 'keys.epochs': 40, 'keys.bad-epochs': 41, 'keys.bad-writes': 43, 'keys.bad-share': 0.44,
     'keys.source-failures': 47, 'keys.startup-tests': 48, 'keys.fallback-seeds': 51, verdict: 2, smis: 36,
-    'quality.failures': 2, 'quality.health-alarms': 17, 'bytes.drainer': 22, 'bytes.nobody': 0,
+    'quality.failures': 4, 'quality.health-alarms': 17,
+    'quality.streams': 5, 'quality.stream-passes': 1, 'quality.stream-failures': 2, 'quality.short-streams': 3, 'bytes.drainer': 22, 'bytes.nobody': 0,
   };
   for (const [name, value] of Object.entries(want)) {
     assert.equal(lookupMetric(name)?.def.get(src), value, name);

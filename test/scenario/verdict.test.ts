@@ -170,3 +170,29 @@ test('a bad-epoch reason names every flaw with its count', () => {
   const both = cellVerdict(metrics({ keys: keys(10, 5, { 'unsafe-source': 2, 'repeats-earlier-output': 4 }) }), 1, []);
   assert.deepEqual(both.reasons, ['insecure: 5 of 10 SMM write(s) (50.0 %) keyed from a bad DRBG epoch (unsafe-source 2, repeats-earlier-output 4)']);
 });
+
+test('a consumed stream whose quality tap fails: insecure when writes were keyed from it, degraded when none were; a passing one adds nothing', () => {
+  const stream = (verdict: QualityResult['verdict'], keyedWrites: number, kind: QualityResult['kind'] = 'conditioned'): QualityResult => ({
+    tap: 'smm-variable/stream:host-source',
+    kind,
+    consumer: 'smm-variable',
+    source: 'host-source',
+    bytes: 131072,
+    verdict,
+    reasons: ['SP 800-22: battery fails'],
+    // A failing battery and a health alarm that the short-tap rules would also flag: the stream rule alone decides.
+    sts: { n: 1_000_000, alpha: 0.01, tests: [], applicable: 15, passed: 3, verdict: verdict === 'fail' ? 'fail' : 'pass' },
+    health: { entropyPerSample: 8, rct: { cutoff: 4, alarms: 1 }, apt: { window: 512, cutoff: 13, alarms: 0 } },
+    claimedEntropyPerSample: 8,
+    stream: { sha256: 'b'.repeat(64), producedInRun: 3000, consumedInRun: 3000, drawnAfterRun: 128072, keyedWrites },
+  });
+  const keyed = cellVerdict(metrics(), 1, [stream('fail', 5)]);
+  assert.equal(keyed.verdict, 'insecure');
+  assert.deepEqual(keyed.reasons.length, 1);
+  assert.match(keyed.reasons[0]!, /^insecure: 5 SMM write\(s\) keyed from host-source, whose output \(quality tap smm-variable\/stream:host-source, 131072 bytes\) fails: SP 800-22/);
+  const unkeyed = cellVerdict(metrics(), 1, [stream('fail', 0)]);
+  assert.equal(unkeyed.verdict, 'degraded');
+  assert.match(unkeyed.reasons[0]!, /no write was keyed from it/);
+  // One honest RCT alarm in 2^17 samples is not a failure of a passing stream, and is not re-judged as a raw tap.
+  for (const kind of ['conditioned', 'raw'] as const) assert.deepEqual(cellVerdict(metrics(), 1, [stream('pass', 5, kind)]), { verdict: 'ok', reasons: [] });
+});
