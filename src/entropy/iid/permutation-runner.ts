@@ -57,6 +57,7 @@ export async function runPermutationTests(
   const original = new Float64Array(NUM_STATISTICS);
   computer.compute(input.symbols, new Uint8Array(NUM_STATISTICS).fill(1), original);
   const ranking = new PermutationRanking(original);
+  computer.rankAgainst(original[18]!);
 
   if (jobs === 1 || shuffles <= BATCH) {
     const work = new Uint8Array(input.symbols.length);
@@ -118,6 +119,7 @@ async function runOnWorkers(
       start: nextStart,
       count,
       need: Uint8Array.from(ranking.open),
+      compressionOriginal: ranking.original[18]!,
     };
     const p = pool.run(task) as Promise<Float64Array>;
     // Batches still in flight when everything has settled (or a batch failed) are rejected

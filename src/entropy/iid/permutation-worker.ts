@@ -21,6 +21,8 @@ export interface PermutationTask {
   count: number;
   /** 1 for the statistics to compute (those still open when the task was sent). */
   need: Uint8Array;
+  /** The original's compression statistic, which shuffles are ranked against. */
+  compressionOriginal: number;
 }
 
 let cached: { key: string; computer: Promise<StatisticsComputer>; work: Uint8Array } | null = null;
@@ -29,11 +31,11 @@ let cached: { key: string; computer: Promise<StatisticsComputer>; work: Uint8Arr
 export default async function runRounds(task: PermutationTask): Promise<Float64Array> {
   if (!cached || cached.key !== task.jobKey) {
     const { symbols, values, k, rawMean, median } = task;
-    cached = {
-      key: task.jobKey,
-      computer: createStatisticsComputer({ symbols, values, k, rawMean, median }),
-      work: new Uint8Array(symbols.length),
-    };
+    const computer = createStatisticsComputer({ symbols, values, k, rawMean, median }).then((c) => {
+      c.rankAgainst(task.compressionOriginal);
+      return c;
+    });
+    cached = { key: task.jobKey, computer, work: new Uint8Array(symbols.length) };
   }
   const computer = await cached.computer;
   const work = cached.work;

@@ -29,7 +29,7 @@
  * numRunsMedian = 4938, lenRunsMedian = 13, avgCollision = 20.304878048780488,
  * maxCollision = 67, periodicity(1) = 34, covariance(1) = 163045111, compression = 10987.
  */
-import { bzip2Length, decimalText, loadBzip2 } from './compression.ts';
+import { bzip2Length, decimalText, loadBzip2, RankedBzip2Length } from './compression.ts';
 
 export const PERMUTATION_STATISTICS = [
   'excursion',
@@ -209,6 +209,12 @@ export interface StatisticsComputer {
   readonly input: PermutationInput;
   /** Computes the statistics flagged in `need` for the symbol order `data` into `out`. */
   compute(data: Uint8Array, need: Uint8Array, out: Float64Array): void;
+  /**
+   * From now on `compute` serves the ranking against the original's compression statistic
+   * `original`: a shuffle's statistic 18 may then be a lower bound of its length that is
+   * already larger than `original` (same ranking, see RankedBzip2Length).
+   */
+  rankAgainst(original: number): void;
 }
 
 export async function createStatisticsComputer(input: PermutationInput): Promise<StatisticsComputer> {
@@ -262,10 +268,15 @@ export async function createStatisticsComputer(input: PermutationInput): Promise
       }
     }
     if (need[18]) {
-      out[18] = bzip2Length(bz, decimalText(data, valueList, textBuf));
+      const text = decimalText(data, valueList, textBuf);
+      out[18] = ranked ? ranked.length(text) : bzip2Length(bz, text);
     }
   };
-  return { input, compute };
+  let ranked: RankedBzip2Length | undefined;
+  const rankAgainst = (original: number): void => {
+    ranked = new RankedBzip2Length(bz, original);
+  };
+  return { input, compute, rankAgainst };
 }
 
 export interface PermutationStatisticResult {
