@@ -319,3 +319,14 @@ export const VIRTIO_RNG_INTRO =
   'and the bytes the guest kernel took itself (khwrngd, add_early_randomness). Compare a run with a real QEMU trace window by window with `entropy-bench qemu compare`.';
 export const VIRTIO_RNG_HEADERS = ['cell', 'windows', 'bytes per window', 'device events', '/dev/hwrng readers', 'kernel bytes'];
 export const VIRTIO_RNG_WINDOW_HEADERS = ['window', 'refill at', 'opened at', 'timer expires', 'bytes'];
+
+/**
+ * A quality row's tap, and for the quality tap of a stream SMM consumed what it is
+ * (docs/model.md §7.5): which source and which of its output bytes.
+ */
+export function tapLabel(q: CellResult['quality'][number]): string {
+  const st = q.stream;
+  if (st === undefined) return q.tap;
+  const inRun = Math.min(st.producedInRun, q.bytes);
+  return `${q.tap}: ${q.source ?? 'source'} output bytes 0–${q.bytes - 1} (${inRun} produced in the run, of which SMM obtained ${st.consumedInRun}; ${st.drawnAfterRun} drawn from the same source after it; ${st.keyedWrites} write(s) keyed from it; SHA-256 ${st.sha256.slice(0, 12)}…)`;
+}

@@ -8,7 +8,7 @@
 import type { ReportDocument } from './document.ts';
 import { barDecision } from './bar.ts';
 import { renderCharts, type RenderedChart } from './charts.ts';
-import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries, xmlEscape as esc } from './format.ts';
+import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, tapLabel, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries, xmlEscape as esc } from './format.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;background:#fff}
@@ -147,7 +147,7 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
           ['cell', 'tap', 'kind', 'bytes', 'verdict', 'SP 800-22 passed / applicable', 'SP 800-90B H_min / claimed', 'RCT / APT alarms', 'reasons'],
           q.map(({ c, r }) => [
             c.id,
-            r.tap,
+            tapLabel(r),
             r.kind,
             String(r.bytes),
             { html: esc(r.verdict), cls: r.verdict === 'fail' ? 'fail' : r.verdict === 'pass' ? 'pass' : '' },

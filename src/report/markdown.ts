@@ -9,7 +9,7 @@
  */
 import type { ReportDocument } from './document.ts';
 import { barDecision } from './bar.ts';
-import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries } from './format.ts';
+import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, tapLabel, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries } from './format.ts';
 
 function table(head: string[], rows: string[][], align?: string[]): string[] {
   return [
@@ -116,7 +116,7 @@ export function renderMarkdown(doc: ReportDocument): string {
             const minP = r.sts?.tests.reduce((m0, t) => (t.minPValue !== undefined && t.minPValue < m0 ? t.minPValue : m0), 1);
             return [
               c.id,
-              r.tap,
+              tapLabel(r),
               r.kind,
               String(r.bytes),
               `${r.verdict === 'pass' ? '✅' : r.verdict === 'fail' ? '❌' : '…'} ${r.verdict}${r.reasons.length ? `: ${r.reasons.join('; ')}` : ''}`,

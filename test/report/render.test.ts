@@ -166,3 +166,21 @@ test('junit of a bench run: a missed bar is a <failure> naming the ratio, its ra
   assert.match(xml, /<testsuites name="entropy-bench" tests="4" failures="2"/);
   assert.match(xml, /<testcase classname="bench\.drbg" name="ctr-drbg\/raw-aes-ctr ≥ 0\.5">\n\s+<failure message="drbg\/ctr-drbg\/raw-aes-ctr = 0\.195652 \(range 0\.\d+–0\.\d+ over 5 processes\), below the bar 0\.5: missed \(5 of 5 processes below; sign test P = 0\.031\); ctr-drbg ÷ aes-256-ctr raw"/);
 });
+
+test('the quality tap of a consumed stream says which source and which of its output bytes were assessed (Markdown and HTML)', async () => {
+  const run = fixtureRun();
+  run.cells[0]!.quality.push({
+    tap: 'smm-variable/stream:host-source',
+    kind: 'conditioned',
+    consumer: 'smm-variable',
+    source: 'host-source',
+    bytes: 131072,
+    totalBytes: 131072,
+    verdict: 'pass',
+    reasons: [],
+    stream: { sha256: 'c'.repeat(64), producedInRun: 3680, consumedInRun: 3280, drawnAfterRun: 127392, keyedWrites: 102 },
+  });
+  const label = 'smm-variable/stream:host-source: host-source output bytes 0–131071 (3680 produced in the run, of which SMM obtained 3280; 127392 drawn from the same source after it; 102 write(s) keyed from it; SHA-256 cccccccccccc…)';
+  assert.ok(renderMarkdown(fixtureDocument({ run })).includes(label));
+  assert.ok((await renderHtml(fixtureDocument({ run }))).includes(label));
+});
