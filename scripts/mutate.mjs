@@ -82,5 +82,5 @@ for (const [name, unit] of Object.entries(units)) {
 }
 const all = total.detected + total.undetected;
 const score = (100 * total.detected) / Math.max(1, all);
-process.stdout.write(`\n${scope}${onlyUnit ? `/${onlyUnit}` : ''}: mutation score ${score.toFixed(2)} % (${total.detected} detected of ${all}; bar ${BAR} %)\n`);
+process.stdout.write(`\n${scope}${onlyUnit ? `/${onlyUnit}` : ''}: mutation score ${score.toFixed(2)} % (${total.detected} detected of ${all}; bar ${BAR} %)${failed ? '; INCOMPLETE: a unit did not finish' : ''}\n`);
 process.exit(failed ? 2 : score < BAR ? 1 : 0);

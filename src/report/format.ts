@@ -197,7 +197,7 @@ export function xmlEscape(s: string): string {
 }
 
 /** Headers of the per-cell metric columns that the Markdown and HTML cell tables share. */
-export const CELL_METRIC_HEADERS = ['SetVariable/s', 'ratio', 'p50', 'p99', 'max', 'starvation', 'quota exh.', 'violations', '#UD non-SMM', 'lost vars'];
+export const CELL_METRIC_HEADERS = ['SetVariable/s', 'ratio', 'p50', 'p99', 'max', 'starvation', 'quota exh.', 'violations', '#UD non-SMM', 'lost vars', 'bad-epoch writes'];
 
 /** One cell's metric columns, in the order of CELL_METRIC_HEADERS. */
 export function cellMetricColumns(c: CellResult): string[] {
@@ -213,6 +213,9 @@ export function cellMetricColumns(c: CellResult): string[] {
     String(x.isolation.violations),
     String(x.udFaults.nonSmm),
     String(x.variables.lost),
+    // Key provenance (issue 14): SMM writes keyed from a bad DRBG epoch, of all SMM writes; '—' in
+    // reports made before provenance existed.
+    x.keys === undefined ? '—' : `${x.keys.badWrites}/${x.keys.writes}${x.keys.writes > 0 ? ` (${(x.keys.badWriteShare * 100).toFixed(1)} %)` : ''}`,
   ];
 }
 

@@ -184,3 +184,25 @@ test('the quality tap of a consumed stream says which source and which of its ou
   assert.ok(renderMarkdown(fixtureDocument({ run })).includes(label));
   assert.ok((await renderHtml(fixtureDocument({ run }))).includes(label));
 });
+
+test('cell tables show the SMM writes keyed from a bad DRBG epoch, of all SMM writes (— without key provenance), in Markdown and HTML', async () => {
+  const run = fixtureRun();
+  const keys = (writes: number, badWrites: number) => ({
+    epochs: 4, badEpochs: badWrites > 0 ? 3 : 0, writes, badWrites, badWriteShare: writes > 0 ? badWrites / writes : 0,
+    badWritesByFlaw: { 'unsafe-source': 0, 'repeats-earlier-output': badWrites }, sourceFailures: 0, startupTests: 0, startupPasses: 0, failClosed: 0, fallbackSeeds: 0,
+  });
+  run.cells[0]!.metrics.keys = keys(103, 96);
+  run.cells[1]!.metrics.keys = keys(200, 0);
+  run.cells[2]!.metrics.keys = keys(0, 0);
+  const doc = fixtureDocument({ run });
+  const md = renderMarkdown(doc);
+  assert.match(md, /\| cell \| verdict \| SetVariable\/s \|.*\| lost vars \| bad-epoch writes \|/);
+  const row = (id: string): string => md.split('\n').find((l) => l.startsWith(`| ${id} |`) && l.split(' | ').length === 13)!; // the cells table
+  assert.match(row(run.cells[0]!.id), /\| 96\/103 \(93\.2 %\) \|$/);
+  assert.match(row(run.cells[1]!.id), /\| 0\/200 \(0\.0 %\) \|$/);
+  assert.match(row(run.cells[2]!.id), /\| 0\/0 \|$/);
+  assert.match(row(run.cells[3]!.id), /\| — \|$/);
+  const html = await renderHtml(doc);
+  assert.match(html, /<th[^>]*>bad-epoch writes<\/th>/);
+  assert.match(html, /<td[^>]*>96\/103 \(93\.2 %\)<\/td>/);
+});
