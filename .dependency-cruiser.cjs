@@ -7,14 +7,14 @@
 // '(root)' is the single files directly in src/ (errors.ts, glob.ts, entry-points.ts).
 const LAYERS = [
   ['(root)'],
-  ['special', 'io'],
+  ['special', 'io', 'params'],
   ['bits', 'drbg'],
   ['sts', 'entropy'],
   ['sim'],
   ['metrics', 'taps'],
   ['quality'],
   ['devices'],
-  ['firmware'],
+  ['firmware', 'os'],
   ['designs'],
   ['workloads'],
   ['qemu'],

@@ -22,7 +22,7 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import type { BenchSuite } from './suite.ts';
-import { resolveParams } from '../src/devices/params.ts';
+import { resolveParams } from '../src/designs/components.ts';
 import { Pflash } from '../src/devices/pflash.ts';
 import { SmiController } from '../src/devices/smi.ts';
 import { Smram } from '../src/devices/smram.ts';

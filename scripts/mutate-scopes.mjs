@@ -17,7 +17,7 @@ export const SCOPES = {
     rdrand: { mutate: ['src/devices/rdrand.ts'], tests: t('devices/rdrand', 'firmware/rng-producers') },
     'virtio-rng': { mutate: ['src/devices/virtio-rng.ts'], tests: t('devices/virtio-rng', 'devices/host-source') },
     params: {
-      mutate: ['src/devices/params.ts', 'src/devices/param-get.ts', 'src/devices/access.ts'],
+      mutate: ['src/params/spec.ts', 'src/params/get.ts', 'src/designs/components.ts', 'src/devices/access.ts'],
       tests: t('devices/params', 'devices/isolation'),
     },
   },

@@ -8,13 +8,13 @@
  * Called after the timed run (metrics final, variables verified): extending a stream draws
  * from the source objects, which changes their state.
  */
-import { num } from '../devices/param-get.ts';
+import { num } from '../params/get.ts';
 import type { HostSource } from '../devices/host-source.ts';
 import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { CounterRngLib } from '../firmware/counter-rnglib.ts';
 import type { SmmVariableDriver } from '../firmware/smm-variable.ts';
 import { QUALITY_STREAM_BYTES, type ConsumedStream, type SourceStream } from '../taps/source-stream.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 
 export interface StreamSources {
   /** The design's privileged source (DesignWiring.smmSource in ./designs.ts). */

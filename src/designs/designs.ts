@@ -3,7 +3,7 @@
  * scenario's own overrides) and which privileged source the SMM variable driver uses.
  * Everything else (devices, firmware, boot) is common and built in ./run.ts.
  */
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import type { DesignName } from './platform.ts';
 
 export interface DesignWiring {

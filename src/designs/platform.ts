@@ -4,14 +4,14 @@
  * The wiring of each design lives in ./designs.ts, the run loop in ./run.ts.
  */
 import type { HostSource } from '../devices/host-source.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import type { Pflash } from '../devices/pflash.ts';
 import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { SmiController } from '../devices/smi.ts';
 import type { SmmEntropyDevice } from '../devices/smm-entropy-device.ts';
 import type { Smram } from '../devices/smram.ts';
 import type { VirtioRng, VirtioRngEvent, VirtioRngWindow } from '../devices/virtio-rng.ts';
-import type { HwrngReaderLog, LinuxHwrng } from '../workloads/linux-hwrng.ts';
+import type { HwrngReaderLog, LinuxHwrng } from '../os/linux-hwrng.ts';
 import type { BootPhases } from '../firmware/boot.ts';
 import type { CounterRngLib } from '../firmware/counter-rnglib.ts';
 import type { PrivilegedSource } from '../firmware/privileged-source.ts';
@@ -28,7 +28,6 @@ import type { ConsumedStream } from '../taps/source-stream.ts';
 
 export type { TapData } from '../taps/tap.ts';
 export type { AccessContext, Privilege } from '../devices/access.ts';
-export { runPlatform, buildPlatform } from './run.ts';
 
 export type DesignName = 'shared-virtio' | 'smm-device' | 'smm-device-shared-backend' | 'rdrand-passthrough' | 'rdrand-smm-only' | 'counter-fallback';
 

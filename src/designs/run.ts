@@ -5,15 +5,16 @@
  */
 import type { AccessContext } from '../devices/access.ts';
 import { HostSource } from '../devices/host-source.ts';
-import { bool, num, str } from '../devices/param-get.ts';
-import { COMPONENT_PARAMS, resolveParams, type ParamValues } from '../devices/params.ts';
+import { bool, num, str } from '../params/get.ts';
+import { COMPONENT_PARAMS, resolveParams } from '../designs/components.ts';
+import type { ParamValues } from '../params/spec.ts';
 import { Pflash } from '../devices/pflash.ts';
 import { RdrandUnit } from '../devices/rdrand.ts';
 import { SmiController } from '../devices/smi.ts';
 import { SmmEntropyDevice, type SmmDeviceBackend } from '../devices/smm-entropy-device.ts';
 import { Smram } from '../devices/smram.ts';
 import { VirtioRng } from '../devices/virtio-rng.ts';
-import { LinuxHwrng } from '../workloads/linux-hwrng.ts';
+import { LinuxHwrng } from '../os/linux-hwrng.ts';
 import { InputError } from '../errors.ts';
 import { BaseRngLib } from '../firmware/base-rnglib.ts';
 import { BootPhases, type PhaseName } from '../firmware/boot.ts';

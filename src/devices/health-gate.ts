@@ -8,8 +8,8 @@
 import { AdaptiveProportionTest } from '../entropy/health/adaptive-proportion.ts';
 import { RepetitionCountTest } from '../entropy/health/repetition-count.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
-import { bool, num } from './param-get.ts';
-import type { ParamValues } from './params.ts';
+import { bool, num } from '../params/get.ts';
+import type { ParamValues } from '../params/spec.ts';
 
 export interface ByteHealthTests {
   rct: RepetitionCountTest;

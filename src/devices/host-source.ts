@@ -26,8 +26,8 @@ import type { TapRegistry } from '../taps/tap.ts';
 import { SourceStream } from '../taps/source-stream.ts';
 import { byteHealthTests, feedHealthTests } from './health-gate.ts';
 import { Keystream } from './keystream.ts';
-import { bool, num, str } from './param-get.ts';
-import type { ParamTable, ParamValues } from './params.ts';
+import { bool, num, str } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 
 /** Largest host-source file (our choice): far more than a run draws, small enough to hold in memory. */
 export const MAX_HOST_FILE_BYTES = 256 << 20;

@@ -21,8 +21,8 @@ import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Proc } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import type { AccessContext } from './access.ts';
-import { bool, num } from './param-get.ts';
-import type { ParamTable, ParamValues } from './params.ts';
+import { bool, num } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 
 export const PFLASH_PARAMS: ParamTable = [
   {

@@ -30,8 +30,8 @@ import type { TapRegistry } from '../taps/tap.ts';
 import { SourceStream } from '../taps/source-stream.ts';
 import type { AccessContext } from './access.ts';
 import { Keystream } from './keystream.ts';
-import { bool, num, str } from './param-get.ts';
-import type { ParamTable, ParamValues } from './params.ts';
+import { bool, num, str } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 
 export const RDRAND_PARAMS: ParamTable = [
   {

@@ -16,8 +16,8 @@ import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import type { AccessContext } from './access.ts';
-import { num } from './param-get.ts';
-import type { ParamTable, ParamValues } from './params.ts';
+import { num } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 
 export const APM_CNT_PORT = 0xb2;
 

@@ -25,8 +25,8 @@ import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapRegistry } from '../taps/tap.ts';
 import type { AccessContext } from './access.ts';
 import type { EntropyDelivery } from './host-source.ts';
-import { bool, num, str } from './param-get.ts';
-import type { ParamTable, ParamValues } from './params.ts';
+import { bool, num, str } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 
 export const SMM_DEVICE_SIGNATURE = 0x4e454d53;
 export const REG_SIGNATURE = 0;

@@ -13,8 +13,8 @@
  */
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { AccessContext } from './access.ts';
-import { bool, num } from './param-get.ts';
-import type { ParamTable, ParamValues } from './params.ts';
+import { bool, num } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 
 export const SMRAM_PARAMS: ParamTable = [
   {

@@ -39,8 +39,8 @@ import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapRegistry } from '../taps/tap.ts';
 import type { AccessContext } from './access.ts';
 import type { EntropyDelivery, HostSource } from './host-source.ts';
-import { bool, num } from './param-get.ts';
-import type { ParamTable, ParamValues } from './params.ts';
+import { bool, num } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 
 const UINT32_MAX = 0xffffffff;
 

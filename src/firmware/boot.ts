@@ -9,7 +9,7 @@
  * whichever is later: a firmware wait for entropy delays the boot (§8: a drained quota before
  * BDS delays boot by up to one period).
  */
-import type { ParamTable } from '../devices/params.ts';
+import type { ParamTable } from '../params/spec.ts';
 import type { Proc, Sim, SimEvent } from '../sim/sim.ts';
 
 export type PhaseName = 'sec-pei' | 'dxe' | 'end-of-dxe' | 'bds' | 'https-boot' | 'exit-boot-services' | 'runtime';

@@ -13,8 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { AccessContext } from '../devices/access.ts';
-import { num } from '../devices/param-get.ts';
-import type { ParamTable, ParamValues } from '../devices/params.ts';
+import { num } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Prng } from '../sim/prng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';

@@ -13,17 +13,17 @@
  *    write after recovery succeeds and reads back.
  */
 import type { AccessContext } from '../devices/access.ts';
-import { resolveParams } from '../devices/params.ts';
-import { Pflash, PowerLoss } from '../devices/pflash.ts';
-import { SmiController } from '../devices/smi.ts';
-import { Smram } from '../devices/smram.ts';
+import { resolveParamTable } from '../params/spec.ts';
+import { Pflash, PFLASH_PARAMS, PowerLoss } from '../devices/pflash.ts';
+import { SMI_PARAMS, SmiController } from '../devices/smi.ts';
+import { Smram, SMRAM_PARAMS } from '../devices/smram.ts';
 import { MetricsCollector } from '../metrics/collector.ts';
 import { Prng } from '../sim/prng.ts';
 import { Sim, type Proc } from '../sim/sim.ts';
 import { Vcpus } from '../sim/vcpus.ts';
 import { TapRegistry } from '../taps/tap.ts';
 import type { PrivilegedSource, SourceResult } from './privileged-source.ts';
-import { SmmVariableDriver, type LedgerEntry } from './smm-variable.ts';
+import { SMM_VARIABLE_PARAMS, SmmVariableDriver, type LedgerEntry } from './smm-variable.ts';
 
 export interface PowerCutOptions {
   seed: number;
@@ -90,11 +90,11 @@ function boot(o: PowerCutOptions, rng: Prng, smram: Smram | null, flash: Uint8Ar
   const sim = new Sim();
   const vcpus = new Vcpus(sim, 2);
   const metrics = new MetricsCollector();
-  const pflash = new Pflash(resolveParams('pflash', { 'size-bytes': o.storeBytes, 'block-bytes': o.blockBytes }), vcpus, metrics);
+  const pflash = new Pflash(resolveParamTable('pflash', PFLASH_PARAMS, { 'size-bytes': o.storeBytes, 'block-bytes': o.blockBytes }), vcpus, metrics);
   if (flash !== null) pflash.bytes.set(flash);
-  const ram = smram ?? new Smram(resolveParams('smram', undefined), metrics);
-  const smi = new SmiController(sim, resolveParams('smi', undefined), vcpus, metrics);
-  const params = resolveParams('smm-variable', { 'boot-variable-writes': 0, 'health-tests': false });
+  const ram = smram ?? new Smram(resolveParamTable('smram', SMRAM_PARAMS, undefined), metrics);
+  const smi = new SmiController(sim, resolveParamTable('smi', SMI_PARAMS, undefined), vcpus, metrics);
+  const params = resolveParamTable('smm-variable', SMM_VARIABLE_PARAMS, { 'boot-variable-writes': 0, 'health-tests': false });
   const driver = new SmmVariableDriver(sim, params, smi, ram, pflash, new SeededSource(rng), null, metrics, new TapRegistry(0), () => true);
   return { sim, pflash, smram: ram, driver };
 }

@@ -12,8 +12,8 @@
  */
 import { createCipheriv } from 'node:crypto';
 import type { AccessContext } from '../devices/access.ts';
-import { num } from '../devices/param-get.ts';
-import type { ParamTable, ParamValues } from '../devices/params.ts';
+import { num } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { Proc } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';

@@ -53,8 +53,8 @@ import type { AdaptiveProportionTest } from '../entropy/health/adaptive-proporti
 import type { RepetitionCountTest } from '../entropy/health/repetition-count.ts';
 import type { AccessContext } from '../devices/access.ts';
 import { byteHealthTests, feedHealthTests } from '../devices/health-gate.ts';
-import { bool, num, str } from '../devices/param-get.ts';
-import type { ParamTable, ParamValues } from '../devices/params.ts';
+import { bool, num, str } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 import type { Pflash } from '../devices/pflash.ts';
 import type { SmiController } from '../devices/smi.ts';
 import type { Smram } from '../devices/smram.ts';

@@ -15,8 +15,8 @@
  * denied = refused.
  */
 import type { AccessContext } from '../devices/access.ts';
-import { num, str } from '../devices/param-get.ts';
-import type { ParamTable, ParamValues } from '../devices/params.ts';
+import { num, str } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';

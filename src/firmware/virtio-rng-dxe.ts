@@ -16,8 +16,8 @@
  * cumulative stalls 1, 2, 4, … 1024, 1024, … µs, each plus `stall-overhead-ns`).
  */
 import type { AccessContext } from '../devices/access.ts';
-import { num } from '../devices/param-get.ts';
-import type { ParamTable, ParamValues } from '../devices/params.ts';
+import { num } from '../params/get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 import type { VirtioRng } from '../devices/virtio-rng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';

@@ -1,6 +1,6 @@
 /**
  * Runs a capture plan in the model (`entropy-bench qemu compare`): the same guest program as
- * the real capture — the Linux hwrng core + virtio-rng driver (workloads/linux-hwrng.ts) on the
+ * the real capture — the Linux hwrng core + virtio-rng driver (os/linux-hwrng.ts) on the
  * QEMU device model (devices/virtio-rng.ts) — with the guest's own inputs taken from the trace:
  * when the driver was loaded, when each reader started, when a reset happened, and the guest's
  * uptime (khwrngd's cadence depends on it), and at each probe the outcome of two races between
@@ -8,15 +8,16 @@
  * device and the driver do after that is the model's.
  */
 import { HostSource } from '../devices/host-source.ts';
-import { resolveParams, type ParamValues } from '../devices/params.ts';
+import { resolveParams } from '../designs/components.ts';
+import type { ParamValues } from '../params/spec.ts';
 import { VirtioRng } from '../devices/virtio-rng.ts';
 import { MetricsCollector } from '../metrics/collector.ts';
 import { Prng } from '../sim/prng.ts';
 import { Sim } from '../sim/sim.ts';
 import { Vcpus } from '../sim/vcpus.ts';
 import { TapRegistry } from '../taps/tap.ts';
-import { LinuxHwrng, LINUX_HWRNG_PARAMS } from '../workloads/linux-hwrng.ts';
-import { resolveTable } from '../workloads/params.ts';
+import { LinuxHwrng, LINUX_HWRNG_PARAMS } from '../os/linux-hwrng.ts';
+import { resolveParamTable } from '../params/spec.ts';
 import type { DeviceEvent, QemuTrace, ReaderTrace } from './trace.ts';
 
 export interface ReplayOverrides {
@@ -44,7 +45,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
     ...over['virtio-rng'],
   });
   const dev = new VirtioRng(sim, devParams, host, new Vcpus(sim, 1), metrics, taps);
-  const guestParams = resolveTable('linux-guest', LINUX_HWRNG_PARAMS, {
+  const guestParams = resolveParamTable('linux-guest', LINUX_HWRNG_PARAMS, {
     kernel: trace.params.kernel.version === '6.1.176' ? '6.1.176' : '6.1.192',
     'uptime-at-probe-ns': Math.max(0, trace.params.probeNs - trace.params.alignment.guestOffsetNs),
     ...over['linux-guest'],

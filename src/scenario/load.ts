@@ -11,7 +11,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import YAML from 'yaml';
 import { InputError } from '../errors.ts';
 import { readInputText } from '../io/input.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import { buildScenarioSchema } from './schema.ts';
 import { parseExpectation, type Expectation } from './expectation.ts';
 import { DURATION_PATTERN, parseDuration } from './units.ts';

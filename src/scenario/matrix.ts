@@ -9,10 +9,10 @@
  */
 import { InputError } from '../errors.ts';
 import { globMatch } from '../glob.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import { DESIGNS, type DesignName } from '../designs/platform.ts';
 import { findWorkload } from '../workloads/index.ts';
-import { resolveTable } from '../workloads/params.ts';
+import { resolveParamTable } from '../params/spec.ts';
 import type { Expectation } from './expectation.ts';
 import { SCENARIO_LIMITS, type LoadedScenario, type QualityRule, type WorkloadRef } from './load.ts';
 import { parseDuration } from './units.ts';
@@ -73,7 +73,7 @@ function variantTag(v: Record<string, ParamValues>): string {
 function resolveRef(ref: WorkloadRef): { name: string; params: ParamValues } {
   const def = findWorkload(ref.name);
   if (!def) throw new InputError(`unknown workload "${ref.name}"`);
-  return { name: def.name, params: resolveTable(def.name, def.params, ref.params) };
+  return { name: def.name, params: resolveParamTable(def.name, def.params, ref.params) };
 }
 
 /** Expands a loaded scenario into its ordered cells. */

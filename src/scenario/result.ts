@@ -8,7 +8,7 @@
  */
 import type { CellMetrics } from '../metrics/types.ts';
 import type { DesignName, PlatformRunResult } from '../designs/platform.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 
 export type CellVerdict = 'ok' | 'degraded' | 'starved' | 'broken' | 'insecure';
 

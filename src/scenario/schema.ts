@@ -10,7 +10,8 @@
  * or range is written in exactly one place.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { COMPONENT_PARAMS, type ParamSpec, type ParamTable } from '../devices/params.ts';
+import { COMPONENT_PARAMS } from '../designs/components.ts';
+import type { ParamSpec, ParamTable } from '../params/spec.ts';
 import { DESIGNS } from '../designs/platform.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import { DURATION_PATTERN } from './units.ts';

@@ -4,7 +4,7 @@
  * SP 800-22 on the conditioned side of the very same run (ARCHITECTURE.md "Why statistics
  * alone is not enough"). A tap keeps the first `max-bytes` bytes and counts the rest.
  */
-import type { ParamTable } from '../devices/params.ts';
+import type { ParamTable } from '../params/spec.ts';
 
 export const TAP_PARAMS: ParamTable = [
   {

@@ -10,7 +10,7 @@
  * - srbds-slow-rdrand: the SRBDS/CrossTalk microcode mitigation (docs/model.md §5.2,
  *   CVE-2020-0543): RDRAND/RDSEED serialised across CPUs and slower.
  */
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import type { WorkloadDef } from './types.ts';
 
 const noop = (name: string) => ({ name, start(): void {} });

@@ -7,7 +7,7 @@
  * already runs the https-boot phase with the TLS client model (firmware), which
  * counts done / denied / degraded; this workload sets how many handshakes it does.
  */
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import type { WorkloadDef } from './types.ts';
 
 export const HTTPS_BOOT: WorkloadDef = {

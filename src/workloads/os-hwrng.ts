@@ -11,7 +11,7 @@
  * virtio-drain mode 'device'.
  */
 import type { Platform } from '../designs/platform.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import type { WorkloadDef } from './types.ts';
 
 export const OS_HWRNG: WorkloadDef = {

@@ -5,7 +5,7 @@
  * #UD (§4.1); the hammer then backs off and retries, counting faults.
  */
 import type { Platform } from '../designs/platform.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import { ctxOf } from './common.ts';
 import type { WorkloadDef } from './types.ts';
 

@@ -14,7 +14,7 @@
  * `rdrand-passthrough` (RDRAND native where the design assumes trapping).
  */
 import type { Platform } from '../designs/platform.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import { ctxOf, intervalNs } from './common.ts';
 import type { WorkloadDef } from './types.ts';
 

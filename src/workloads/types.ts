@@ -7,7 +7,7 @@
  * same ParamSpec the devices use) so the scenario schema, the defaults and
  * `entropy-bench list` are derived from one place.
  */
-import type { ParamTable, ParamValues } from '../devices/params.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
 import type { Workload } from '../designs/platform.ts';
 
 export interface WorkloadDef {

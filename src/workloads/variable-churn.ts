@@ -12,7 +12,7 @@
  * latency moves it.
  */
 import type { Platform } from '../designs/platform.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import { ctxOf, intervalNs } from './common.ts';
 import type { WorkloadDef } from './types.ts';
 

@@ -13,7 +13,7 @@
  * Requests of `request-bytes`, at `rate` requests/s or flat out (rate 0).
  */
 import type { Platform } from '../designs/platform.ts';
-import type { ParamValues } from '../devices/params.ts';
+import type { ParamValues } from '../params/spec.ts';
 import { ctxOf, intervalNs } from './common.ts';
 import type { WorkloadDef } from './types.ts';
 

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESIGNS, runPlatform, type DesignName, type Platform, type PlatformConfig, type Workload } from '../../src/designs/platform.ts';
+import { DESIGNS, type DesignName, type Platform, type PlatformConfig, type Workload } from '../../src/designs/platform.ts';
+import { runPlatform } from '../../src/designs/run.ts';
 import type { AccessContext } from '../../src/devices/access.ts';
 
 const S = 1e9;

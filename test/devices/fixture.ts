@@ -1,6 +1,7 @@
 /** A minimal bench for device tests: sim, vCPUs, metrics, taps and resolved parameters. */
 import { HostSource } from '../../src/devices/host-source.ts';
-import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import { resolveParams } from '../../src/designs/components.ts';
+import type { ParamValues } from '../../src/params/spec.ts';
 import { VirtioRng } from '../../src/devices/virtio-rng.ts';
 import type { AccessContext } from '../../src/devices/access.ts';
 import { MetricsCollector } from '../../src/metrics/collector.ts';

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pflash } from '../../src/devices/pflash.ts';
-import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import { resolveParams } from '../../src/designs/components.ts';
+import type { ParamValues } from '../../src/params/spec.ts';
 import {
   REG_CONTROL,
   REG_DATA,

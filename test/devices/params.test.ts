@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMPONENT_PARAMS, checkParam, resolveParams } from '../../src/devices/params.ts';
+import { COMPONENT_PARAMS, resolveParams } from '../../src/designs/components.ts';
+import { checkParam } from '../../src/params/spec.ts';
 import { InputError } from '../../src/errors.ts';
 
 test('every component table: unique names, defaults valid, a source and a description on every row', () => {

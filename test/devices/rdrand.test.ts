@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RdrandUnit } from '../../src/devices/rdrand.ts';
-import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import { resolveParams } from '../../src/designs/components.ts';
+import type { ParamValues } from '../../src/params/spec.ts';
 import { BaseRngLib } from '../../src/firmware/base-rnglib.ts';
 import { OS, SMM, bench, runProc } from './fixture.ts';
 

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveParams } from '../../src/devices/params.ts';
+import { resolveParams } from '../../src/designs/components.ts';
 import { SmiController } from '../../src/devices/smi.ts';
 import type { Proc } from '../../src/sim/sim.ts';
 import { OS, bench, runProc } from './fixture.ts';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtioRngClient } from '../../src/firmware/virtio-rng-dxe.ts';
-import { resolveParams } from '../../src/devices/params.ts';
+import { resolveParams } from '../../src/designs/components.ts';
 import { FW, OS, bench, runProc, virtio } from './fixture.ts';
 
 const MS = 1e6;

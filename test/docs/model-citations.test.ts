@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { COMPONENT_PARAMS, type ParamSpec } from '../../src/devices/params.ts';
+import { COMPONENT_PARAMS } from '../../src/designs/components.ts';
+import type { ParamSpec } from '../../src/params/spec.ts';
 import { WORKLOADS } from '../../src/workloads/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

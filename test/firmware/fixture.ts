@@ -1,5 +1,6 @@
 /** Firmware test bench: an SMM variable driver over a scripted privileged source. */
-import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import { resolveParams } from '../../src/designs/components.ts';
+import type { ParamValues } from '../../src/params/spec.ts';
 import { Pflash } from '../../src/devices/pflash.ts';
 import { SmiController } from '../../src/devices/smi.ts';
 import { Smram } from '../../src/devices/smram.ts';

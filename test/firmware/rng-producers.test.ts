@@ -3,7 +3,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import { resolveParams } from '../../src/designs/components.ts';
+import type { ParamValues } from '../../src/params/spec.ts';
 import { RdrandUnit } from '../../src/devices/rdrand.ts';
 import { CounterRngLib } from '../../src/firmware/counter-rnglib.ts';
 import { RngDxe } from '../../src/firmware/rng-dxe.ts';

@@ -1,15 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runPlatform, type DesignName, type PlatformRunResult } from '../../src/designs/platform.ts';
-import { resolveParams, type ParamValues } from '../../src/devices/params.ts';
+import type { DesignName, PlatformRunResult } from '../../src/designs/platform.ts';
+import { runPlatform } from '../../src/designs/run.ts';
+import { resolveParams } from '../../src/designs/components.ts';
+import type { ParamValues } from '../../src/params/spec.ts';
 import { WORKLOADS, findWorkload } from '../../src/workloads/index.ts';
-import { resolveTable } from '../../src/workloads/params.ts';
+import { resolveParamTable } from '../../src/params/spec.ts';
 
 function run(design: DesignName, workloads: Array<[string, ParamValues?]>, opts: { runtimeNs?: number; params?: Record<string, ParamValues> } = {}): PlatformRunResult {
   const params: Record<string, ParamValues> = { ...opts.params };
   const built = workloads.map(([name, values]) => {
     const def = findWorkload(name)!;
-    const v = resolveTable(name, def.params, values);
+    const v = resolveParamTable(name, def.params, values);
     for (const [comp, o] of Object.entries(def.platformOverrides?.(v) ?? {})) params[comp] = { ...params[comp], ...o };
     return def.create(v);
   });
@@ -21,16 +23,16 @@ test('every workload has unique name, valid defaults, and fault overrides the pl
   const names = WORKLOADS.map((w) => w.name);
   assert.equal(new Set(names).size, names.length);
   for (const w of WORKLOADS) {
-    const v = resolveTable(w.name, w.params, {});
+    const v = resolveParamTable(w.name, w.params, {});
     for (const s of w.params) assert.ok(s.source.length > 0 && s.description.length > 0, `${w.name}.${s.name} documents its default`);
     for (const [comp, o] of Object.entries(w.platformOverrides?.(v) ?? {})) resolveParams(comp, o);
   }
   for (const fault of ['stuck', 'biased', 'repeating', 'fail-after', 'slow']) {
-    const o = findWorkload('host-fault')!.platformOverrides!(resolveTable('host-fault', findWorkload('host-fault')!.params, { fault }));
+    const o = findWorkload('host-fault')!.platformOverrides!(resolveParamTable('host-fault', findWorkload('host-fault')!.params, { fault }));
     assert.equal(resolveParams('host-source', o['host-source'])['fault'], fault);
   }
-  assert.throws(() => resolveTable('variable-churn', findWorkload('variable-churn')!.params, { rate: -1 }), /variable-churn\.rate: -1 is below the minimum 1/);
-  assert.throws(() => resolveTable('variable-churn', findWorkload('variable-churn')!.params, { speed: 1 }), /variable-churn\.speed: unknown parameter/);
+  assert.throws(() => resolveParamTable('variable-churn', findWorkload('variable-churn')!.params, { rate: -1 }), /variable-churn\.rate: -1 is below the minimum 1/);
+  assert.throws(() => resolveParamTable('variable-churn', findWorkload('variable-churn')!.params, { speed: 1 }), /variable-churn\.speed: unknown parameter/);
 });
 
 test('variable-churn: SetVariable at the configured rate through the runtime phase', () => {

@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
-import { COMPONENT_PARAMS, type ParamSpec } from '../../devices/params.ts';
+import { COMPONENT_PARAMS } from '../../designs/components.ts';
+import type { ParamSpec } from '../../params/spec.ts';
 import { DESIGNS } from '../../designs/platform.ts';
 import { WORKLOADS } from '../../workloads/index.ts';
 import { scenarioSchemaText } from '../../scenario/schema.ts';

@@ -1,8 +1,8 @@
 /**
- * Typed getters over resolved parameter values (see ./params.ts). Kept apart from params.ts
- * so components can use them without an import cycle (params.ts imports every table).
+ * Typed getters over resolved parameter values (see ./spec.ts): a component reads its
+ * parameters through these, never with casts.
  */
-import type { ParamValues } from './params.ts';
+import type { ParamValues } from './spec.ts';
 
 /** Typed getters over resolved values (the design resolved and validated them). */
 export function num(values: ParamValues, name: string): number {

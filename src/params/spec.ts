@@ -5,27 +5,15 @@
  * when no source backs it). The scenario schema, the defaults and the report's
  * "parameters used" section all derive from these tables.
  *
+ * This file is the leaf every component imports (devices, firmware, the guest OS, taps,
+ * workloads); the registry of every component's table is designs/components.ts.
+ *
  * @example
- * resolveParams('virtio-rng', { 'max-bytes': 1024, period: 1000 })['period']   // 1000
- * resolveParams('virtio-rng', undefined)['period']                              // 65536 (docs/model.md §0 row 2)
- * resolveParams('virtio-rng', { period: 0 })   // throws InputError: virtio-rng.period: 0 is below the minimum 1 (ms)
+ * resolveParamTable('virtio-rng', VIRTIO_RNG_PARAMS, { 'max-bytes': 1024, period: 1000 })['period']   // 1000
+ * resolveParamTable('virtio-rng', VIRTIO_RNG_PARAMS, undefined)['period']                            // 65536 (docs/model.md §0 row 2)
+ * resolveParamTable('virtio-rng', VIRTIO_RNG_PARAMS, { period: 0 })   // throws InputError: virtio-rng.period: 0 is below the minimum 1 (ms)
  */
 import { InputError } from '../errors.ts';
-import { HOST_SOURCE_PARAMS } from './host-source.ts';
-import { VIRTIO_RNG_PARAMS } from './virtio-rng.ts';
-import { RDRAND_PARAMS } from './rdrand.ts';
-import { SMM_DEVICE_PARAMS } from './smm-entropy-device.ts';
-import { PFLASH_PARAMS } from './pflash.ts';
-import { SMRAM_PARAMS } from './smram.ts';
-import { SMI_PARAMS } from './smi.ts';
-import { RNG_DXE_PARAMS } from '../firmware/rng-dxe.ts';
-import { VIRTIO_RNG_DXE_PARAMS } from '../firmware/virtio-rng-dxe.ts';
-import { SMM_VARIABLE_PARAMS } from '../firmware/smm-variable.ts';
-import { TLS_PARAMS } from '../firmware/tls-client.ts';
-import { COUNTER_RNGLIB_PARAMS } from '../firmware/counter-rnglib.ts';
-import { TIMELINE_PARAMS } from '../firmware/boot.ts';
-import { TAP_PARAMS } from '../taps/tap.ts';
-import { LINUX_HWRNG_PARAMS } from '../workloads/linux-hwrng.ts';
 
 export interface ParamSpec {
   /** e.g. 'max-bytes', 'period' */
@@ -43,25 +31,6 @@ export interface ParamSpec {
 }
 export type ParamTable = readonly ParamSpec[];
 export type ParamValues = Record<string, number | boolean | string>;
-
-/** Every component's table, keyed by component name (the keys of PlatformConfig.params). */
-export const COMPONENT_PARAMS: Record<string, ParamTable> = {
-  'host-source': HOST_SOURCE_PARAMS,
-  'virtio-rng': VIRTIO_RNG_PARAMS,
-  'linux-guest': LINUX_HWRNG_PARAMS,
-  rdrand: RDRAND_PARAMS,
-  'smm-device': SMM_DEVICE_PARAMS,
-  pflash: PFLASH_PARAMS,
-  smram: SMRAM_PARAMS,
-  smi: SMI_PARAMS,
-  'rng-dxe': RNG_DXE_PARAMS,
-  'virtio-rng-dxe': VIRTIO_RNG_DXE_PARAMS,
-  'smm-variable': SMM_VARIABLE_PARAMS,
-  tls: TLS_PARAMS,
-  'counter-rnglib': COUNTER_RNGLIB_PARAMS,
-  timeline: TIMELINE_PARAMS,
-  taps: TAP_PARAMS,
-};
 
 /** Validates one value against its spec; returns the value (integers stay integers). */
 export function checkParam(component: string, spec: ParamSpec, value: unknown): number | boolean | string {
@@ -93,14 +62,10 @@ export function checkParam(component: string, spec: ParamSpec, value: unknown): 
 }
 
 /**
- * Fills a component's defaults and validates overrides; throws InputError naming
+ * Fills the defaults of `table` (in table order) and validates overrides; throws InputError naming
  * component.param, the value and what was expected (unknown names too).
  */
-export function resolveParams(component: string, overrides: ParamValues | undefined): ParamValues {
-  const table = COMPONENT_PARAMS[component];
-  if (table === undefined) {
-    throw new InputError(`params: unknown component '${component}', expected one of ${Object.keys(COMPONENT_PARAMS).join(', ')}`);
-  }
+export function resolveParamTable(component: string, table: ParamTable, overrides: ParamValues | undefined): ParamValues {
   const out: ParamValues = {};
   for (const spec of table) out[spec.name] = spec.default;
   if (overrides !== undefined) {
@@ -115,5 +80,3 @@ export function resolveParams(component: string, overrides: ParamValues | undefi
   return out;
 }
 
-// Components read resolved values with the typed getters in ./param-get.ts; they never import
-// this file at run time (only its types), because this file imports every component's table.

@@ -30,8 +30,8 @@
  *   khwrngd).
  * Guest CPU costs (interrupt + wake + re-post, wake from idle, syscall) are named parameters.
  */
-import type { ParamTable, ParamValues } from '../devices/params.ts';
-import { num } from '../devices/param-get.ts';
+import type { ParamTable, ParamValues } from '../params/spec.ts';
+import { num } from '../params/get.ts';
 import type { AccessContext } from '../devices/access.ts';
 import type { VirtioRng, VirtioRngRequest } from '../devices/virtio-rng.ts';
 import { Resource, type Proc, type Sim, type SimEvent } from '../sim/sim.ts';

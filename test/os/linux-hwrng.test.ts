@@ -1,13 +1,13 @@
 /**
- * The Linux 6.1 hwrng core + virtio-rng driver model (src/workloads/linux-hwrng.ts) against what
+ * The Linux 6.1 hwrng core + virtio-rng driver model (src/os/linux-hwrng.ts) against what
  * the Debian 6.1.176-1 and 6.1.192-3 sources do: copy_data()'s index/remaining mix-up in
  * 6.1.192, the early read racing the prefetch, khwrngd's reads.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveParams } from '../../src/devices/params.ts';
-import { LINUX_HWRNG_PARAMS, LinuxHwrng } from '../../src/workloads/linux-hwrng.ts';
-import { resolveTable } from '../../src/workloads/params.ts';
+import { resolveParams } from '../../src/designs/components.ts';
+import { LINUX_HWRNG_PARAMS, LinuxHwrng } from '../../src/os/linux-hwrng.ts';
+import { resolveParamTable } from '../../src/params/spec.ts';
 import { OS, bench, virtio } from '../devices/fixture.ts';
 
 const MS = 1e6;
@@ -15,7 +15,7 @@ const MS = 1e6;
 function guest(kernel: '6.1.176' | '6.1.192', maxBytes: number, over: Record<string, number | string | boolean> = {}) {
   const b = bench();
   const dev = virtio(b, { 'max-bytes': maxBytes, period: 1000 });
-  const hw = new LinuxHwrng(b.sim, dev, resolveTable('linux-guest', LINUX_HWRNG_PARAMS, { kernel, 'probe-ns': 0, ...over }), { ...OS, actor: 'linux' });
+  const hw = new LinuxHwrng(b.sim, dev, resolveParamTable('linux-guest', LINUX_HWRNG_PARAMS, { kernel, 'probe-ns': 0, ...over }), { ...OS, actor: 'linux' });
   b.sim.spawn('probe', hw.probe());
   return { b, dev, hw };
 }
