@@ -8,7 +8,9 @@
  * 2. with `--against REF` (a commit, or a report.json whose `source.commit` is
  *    used), the same processes of the baseline commit's checkout (a git worktree,
  *    bench/baseline-build.ts) alternate with ours — the side-by-side gate's input;
- * 3. the `design-matrix` scenario (scenarios/design-matrix.yaml), the virtual-
+ * 3. the hot kernels' instruction counts under valgrind's callgrind (bench/icount.ts;
+ *    skipped with the reason when valgrind is absent, with --suites or --skip-icount);
+ * 4. the `design-matrix` scenario (scenarios/design-matrix.yaml), the virtual-
  *    time results;
  * then writes <out>/report.json (the report document), report.md, report.html,
  * junit.xml and benchmark.json (github-action-benchmark customBiggerIsBetter),
@@ -19,7 +21,8 @@
  * CI), --out DIR (default reports/latest), --skip-matrix (no scenario run),
  * --jobs N (scenario worker threads, default: CPU count), --suites a,b (only
  * these benchmark suites; for development), --rounds N (processes per build,
- * default 5), --against REF (side by side with that commit).
+ * default 5), --against REF (side by side with that commit), --skip-icount (no
+ * instruction counts).
  */
 import { prepareOutputDir, writeFilesTogether } from '../src/io/write.ts';
 import os from 'node:os';
@@ -31,6 +34,8 @@ import { SUITES } from './sample.ts';
 import { runRounds, summarize, type Build } from './rounds.ts';
 import { prepareBaselineBuild, resolveCommit, sourceState } from './baseline-build.ts';
 import { runScenarioFile } from '../src/scenario/run.ts';
+import { runIcount } from './icount.ts';
+import type { IcountSection } from '../src/report/gate-icount.ts';
 import type { RunResult } from '../src/scenario/result.ts';
 import { createReportDocument, serializeReportDocument } from '../src/report/document.ts';
 import { renderMarkdown } from '../src/report/markdown.ts';
@@ -59,6 +64,7 @@ function parseCli() {
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: join('reports', 'latest') },
       'skip-matrix': { type: 'boolean', default: false },
+      'skip-icount': { type: 'boolean', default: false },
       jobs: { type: 'string' },
       suites: { type: 'string' },
       rounds: { type: 'string' },
@@ -78,9 +84,10 @@ async function main(): Promise<number> {
   }
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--quick] [--out DIR] [--skip-matrix] [--jobs N] [--suites a,b] [--rounds N] [--against REF]\n' +
+      'usage: npm run bench -- [--quick] [--out DIR] [--skip-matrix] [--skip-icount] [--jobs N] [--suites a,b] [--rounds N] [--against REF]\n' +
         '  runs the calibration tasks and every benchmark suite in bench/ in N fresh processes (default 5),\n' +
         '  alternating with the same processes of commit REF (or of the commit a REF report.json records),\n' +
+        '  then counts the hot kernels\' instructions under valgrind (skipped without valgrind or with --skip-icount),\n' +
         '  then the design-matrix scenario,\n' +
         '  then writes DIR/report.json, report.md, report.html, junit.xml, benchmark.json (default DIR: reports/latest)\n',
     );
@@ -145,6 +152,19 @@ async function main(): Promise<number> {
       }
     : undefined;
 
+  let icount: IcountSection;
+  if (values['skip-icount']) {
+    icount = { skipped: 'not measured (--skip-icount)' };
+  } else if (values.suites) {
+    // The counted kernels span every suite; a development run of a few suites skips them.
+    icount = { skipped: 'not measured (--suites selects a subset of the suites)' };
+  } else {
+    const started = performance.now();
+    progress('instruction counts of the hot kernels under callgrind (2 processes)');
+    icount = await runIcount(ROOT);
+    progress(icount.skipped ? `icount skipped: ${icount.skipped}` : `icount: ${icount.kernels!.length} kernels counted in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+
   let run: RunResult | undefined;
   const cellMs = new Map<string, number>();
   let runMs = 0;
@@ -177,6 +197,7 @@ async function main(): Promise<number> {
     runner: ours.settings,
     rounds,
     ...(sideBySide ? { sideBySide } : {}),
+    icount,
     ...(source ? { source } : {}),
     generatedAt: new Date().toISOString(),
     ...(run ? { timing: { totalMs: runMs, cellMs } } : {}),
@@ -198,6 +219,7 @@ async function main(): Promise<number> {
   const secs = (performance.now() - t0) / 1000;
   lines.push(`entropy-bench ${quick ? 'quick ' : ''}bench finished in ${secs.toFixed(0)} s on ${doc.environment.cpuModel} × ${doc.environment.cpus}`);
   lines.push(`calibration: ${pooled.tasks.map((t) => `${t.name} ${fmt(t.throughput, 4)} MB/s`).join(', ')}`);
+  lines.push(icount.skipped ? `icount: skipped: ${icount.skipped}` : `icount: ${icount.kernels!.length} kernels counted (${icount.valgrind}, node ${icount.node})`);
   let missed = 0;
   for (const s of results) {
     const bars = s.ratios.filter((r) => r.atLeast !== undefined).map((r) => ({ r, d: barDecision({ value: r.value, atLeast: r.atLeast!, ...(r.processValues ? { processValues: r.processValues } : {}) }) }));

@@ -22,6 +22,7 @@ import { InputError } from '../errors.ts';
 import { inputName, readInputText } from '../io/input.ts';
 import type { RunResult, CellResult } from '../scenario/result.ts';
 import type { RunnerSettings, SuiteResult } from '../../bench/suite.ts';
+import type { IcountSection } from './gate-icount.ts';
 import { REPORT_SCHEMA_VERSION, ReportDocumentSchema, reportJsonSchema, type RunShape } from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION } from './schema.ts';
@@ -41,6 +42,8 @@ export interface BenchmarkSection {
   rounds?: number;
   /** The baseline commit measured in the same job, alternating processes with this build. */
   sideBySide?: { commit: string; calibration?: SuiteResult; suites: SuiteResult[] };
+  /** Instructions per call of the hot kernels under callgrind (bench/icount.ts), or why none were counted. */
+  icount?: IcountSection;
 }
 
 /** Wall-clock time the scenario run took, per cell (src/scenario/run.ts onCellTime); JUnit reports it. */
@@ -105,6 +108,7 @@ export function createReportDocument(input: {
   runner?: RunnerSettings;
   rounds?: number;
   sideBySide?: BenchmarkSection['sideBySide'];
+  icount?: IcountSection;
   source?: ReportDocument['source'];
   generatedAt?: string;
   /** Wall ms of the whole run and of each cell (cells are put in the run's order). */
@@ -130,6 +134,7 @@ export function createReportDocument(input: {
       ...(input.runner !== undefined ? { runner: input.runner } : {}),
       ...(input.rounds !== undefined ? { rounds: input.rounds } : {}),
       ...(input.sideBySide !== undefined ? { sideBySide: input.sideBySide } : {}),
+      ...(input.icount !== undefined ? { icount: input.icount } : {}),
     };
   }
   if (input.timing !== undefined) {

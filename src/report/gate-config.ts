@@ -13,6 +13,7 @@
  *   references: { drbg: aes-256-ctr, smm: aes-256-gcm }
  *   rules:
  *     - { match: 'sts/FFT', effect: 0.1 }
+ * icount: { relative: 0.05 }   # instruction counts: largest growth per call that passes
  * ```
  * Every key is optional; absent keys keep DEFAULT_GATE_CONFIG's values.
  * Unknown keys or wrong types → InputError naming the file and the JSON path.
@@ -50,6 +51,7 @@ export const GateConfigSchema = Type.Object(
         closed,
       ),
     ),
+    icount: Type.Optional(Type.Object({ relative: Type.Optional(NonNeg) }, closed)),
     wallClock: Type.Optional(
       Type.Object(
         {
@@ -96,6 +98,7 @@ export function parseGateConfig(data: unknown, file: string): GateConfig {
   if (!validate(data)) throw new InputError(`${file}: ${describeSchemaError(validate.errors ?? [])}`);
   const d = data as {
     virtual?: Partial<GateConfig['virtual']>;
+    icount?: Partial<GateConfig['icount']>;
     wallClock?: Partial<Omit<GateConfig['wallClock'], 'sideBySide' | 'calibration'>> & {
       sideBySide?: Partial<GateConfig['wallClock']['sideBySide']>;
       calibration?: Partial<GateConfig['wallClock']['calibration']>;
@@ -116,6 +119,7 @@ export function parseGateConfig(data: unknown, file: string): GateConfig {
       defaultReference: d.wallClock?.defaultReference ?? D.wallClock.defaultReference,
       rules: [...D.wallClock.rules, ...(d.wallClock?.rules ?? [])],
     },
+    icount: { ...D.icount, ...(d.icount ?? {}) },
   };
 }
 

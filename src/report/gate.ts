@@ -25,9 +25,16 @@
  *    relative to the machine, same interval test).
  *    Each suite's declared bars (same-run ratios with `atLeast`, e.g. CTR_DRBG ≥
  *    0.5 of raw AES-256-CTR) must hold in the current run: a missed bar fails.
- *    Counting work instead of time (Linux `perf stat -e instructions:u`) would be
- *    deterministic, but the KVM guest this was built on exposes no PMU (`perf
- *    stat` reports instructions:u <not supported>), so time it is.
+ *
+ * 3. Instruction counts (./gate-icount.ts): the hot kernels' instructions per
+ *    call under valgrind's callgrind (Linux `perf stat -e instructions:u` is not
+ *    supported in the KVM guests this runs on: no PMU). Deterministic, so a
+ *    growth beyond 5 % fails. Where a task is counted, its wall-clock check is
+ *    shown but does not fail the gate: the count is the precise detector there,
+ *    and time is left to gate what cannot be counted (node:crypto, whole
+ *    assessments, the scenario matrix). Without comparable counts (no valgrind,
+ *    another Node or valgrind) the comparison is skipped with the reason and
+ *    every time check gates as before.
  */
 import { InputError } from '../errors.ts';
 import { globMatch, globMatcher } from '../glob.ts';
@@ -37,6 +44,7 @@ import type { ReportDocument } from './document.ts';
 import { median } from 'simple-statistics';
 import { barDecision, describeBar } from './bar.ts';
 import { compareSamples, perProcessRatio, type ShiftRule } from './gate-wallclock.ts';
+import { compareIcount, icountSkipReason, type IcountRule } from './gate-icount.ts';
 
 export interface VirtualRule {
   /** Glob (`*` = any text) over 'metric.path' or 'cell-id:metric.path'. */
@@ -65,6 +73,8 @@ export interface GateConfig {
     /** Per-task overrides of `effect` / `confidence` (both modes), or `ignore`. */
     rules: WallClockRule[];
   };
+  /** Instruction counts (icount mode): largest growth that passes. */
+  icount: IcountRule;
 }
 
 export const DEFAULT_GATE_CONFIG: GateConfig = {
@@ -80,6 +90,7 @@ export const DEFAULT_GATE_CONFIG: GateConfig = {
     defaultReference: 'js-scan',
     rules: [],
   },
+  icount: { relative: 0.05 },
 };
 
 export type GateVerdict = 'regression' | 'missing' | 'below-bar' | 'improved' | 'new' | 'pass';
@@ -87,7 +98,7 @@ export type GateVerdict = 'regression' | 'missing' | 'below-bar' | 'improved' | 
 export interface GateCheck {
   /** 'cell-id: metric.path', 'suite/task ÷ calibration/ref', 'suite/ratio-name', 'expectation …'. */
   metric: string;
-  kind: 'virtual' | 'verdict' | 'expectation' | 'ratio' | 'time' | 'bar';
+  kind: 'virtual' | 'verdict' | 'expectation' | 'ratio' | 'time' | 'bar' | 'icount';
   baseline?: number | string;
   current?: number | string;
   /** Relative change (current/baseline − 1) when both are numbers and baseline ≠ 0. */
@@ -104,6 +115,8 @@ export interface GateResult {
   checks: GateCheck[];
   regressions: number;
   passed: boolean;
+  /** Comparisons that were not made, each with its one-line reason (e.g. 'icount: valgrind not found …'). */
+  skipped?: string[];
 }
 
 /** Fails the gate. */
@@ -366,11 +379,36 @@ function samplesOf(t: TaskResult): number[] {
   return t.processMs ?? [t.medianMs ?? t.meanMs];
 }
 
-function compareBenchmarks(baseline: ReportDocument, current: ReportDocument, cfg: GateConfig, out: GateCheck[]): void {
+/**
+ * Instruction counts, when comparable; returns the kernels they cover (whose time
+ * checks then inform without failing) and pushes the reason when skipped.
+ */
+function compareIcountSection(baseline: ReportDocument, current: ReportDocument, cfg: GateConfig, out: GateCheck[], skipped: string[]): Set<string> {
+  const why = icountSkipReason(baseline, current);
+  if (why) {
+    skipped.push(`icount: ${why}`);
+    return new Set();
+  }
+  const covered = new Set<string>();
+  for (const c of compareIcount(baseline.benchmarks!.icount!, current.benchmarks!.icount!, cfg.icount)) {
+    out.push({ ...c, kind: 'icount' });
+    if (c.current !== undefined && c.baseline !== undefined) covered.add(c.metric.slice('icount '.length));
+  }
+  return covered;
+}
+
+function compareBenchmarks(baseline: ReportDocument, current: ReportDocument, cfg: GateConfig, out: GateCheck[], skipped: string[]): void {
   const bb = baseline.benchmarks;
   const cb = current.benchmarks;
   if (!bb || !cb) return;
   checkBars(current, out);
+  const counted = compareIcountSection(baseline, current, cfg, out, skipped);
+  /** A counted task's time check is shown, never failing (the count gates it). */
+  const informOnly = (name: string, check: GateCheck): GateCheck => {
+    if (!counted.has(name)) return check;
+    const { message: _unused, ...rest } = check;
+    return { ...rest, verdict: check.verdict === 'regression' ? 'pass' : check.verdict, limit: `${check.limit}; not gated: icount gates ${name}` };
+  };
   const side = cb.sideBySide;
   const theirs = new Map((side ? side.suites : bb.suites).map((s) => [s.name, s]));
   const cur = new Map(cb.suites.map((s) => [s.name, s]));
@@ -394,7 +432,7 @@ function compareBenchmarks(baseline: ReportDocument, current: ReportDocument, cf
         if (rule.ignore) continue;
         const sb = ts?.tasks.find((t) => t.name === b.name);
         if (!c) out.push({ metric: name, kind: 'time', limit: 'present', verdict: 'missing', message: `benchmark ${name}: in the baseline, absent now` });
-        else if (sb) out.push(shiftCheck(name, samplesOf(c), samplesOf(sb), rule, 'than the baseline build in this job'));
+        else if (sb) out.push(informOnly(name, shiftCheck(name, samplesOf(c), samplesOf(sb), rule, 'than the baseline build in this job')));
         continue;
       }
       const rule = wallRule(cfg, name, cfg.wallClock.calibration);
@@ -408,7 +446,7 @@ function compareBenchmarks(baseline: ReportDocument, current: ReportDocument, cf
       const bref = bcal.get(ref);
       const cref = ccal.get(ref);
       if (!bref || !cref) throw new InputError(`${bref ? 'current' : 'baseline'}: /benchmarks/calibration: no task '${ref}' to divide ${name} by; expected the calibration suite`);
-      out.push(shiftCheck(metric, perProcessRatio(samplesOf(c), samplesOf(cref)), perProcessRatio(samplesOf(b), samplesOf(bref)), rule, `relative to calibration/${ref} than in the baseline report`));
+      out.push(informOnly(name, shiftCheck(metric, perProcessRatio(samplesOf(c), samplesOf(cref)), perProcessRatio(samplesOf(b), samplesOf(bref)), rule, `relative to calibration/${ref} than in the baseline report`)));
     }
   }
   for (const cs of cb.suites) {
@@ -450,7 +488,8 @@ export function compareReports(baseline: ReportDocument, current: ReportDocument
       });
     }
   }
-  compareBenchmarks(baseline, current, config, checks);
+  const skipped: string[] = [];
+  compareBenchmarks(baseline, current, config, checks, skipped);
   // Regressions first; stable within a verdict (document order).
   const sorted = checks.map((x, i) => ({ x, i })).sort((p, q) => ORDER[p.x.verdict] - ORDER[q.x.verdict] || p.i - q.i).map((p) => p.x);
   const regressions = sorted.filter((x) => isFailing(x.verdict)).length;
@@ -459,6 +498,7 @@ export function compareReports(baseline: ReportDocument, current: ReportDocument
     checks: sorted,
     regressions,
     passed: regressions === 0,
+    ...(skipped.length ? { skipped } : {}),
   };
 }
 
@@ -480,6 +520,7 @@ export function formatGateTable(r: GateResult): string {
   const line = (cells: string[]) => cells.map((s, i) => (i === 0 || i === 4 ? s.padEnd(widths[i]!) : s.padStart(widths[i]!))).join('  ').trimEnd();
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   for (const c of r.checks) if (c.message && isFailing(c.verdict)) out.push(`✗ ${c.message}`);
+  for (const why of r.skipped ?? []) out.push(`skipped: ${why}`);
   out.push(summaryLine(r));
   return out.join('\n') + '\n';
 }
@@ -497,7 +538,7 @@ export function formatGateMarkdown(r: GateResult): string {
   const head = '| metric | baseline | current | change | limit | verdict |\n|---|---:|---:|---:|---|---|';
   const notPass = r.checks.filter((c) => c.verdict !== 'pass');
   const pass = r.checks.filter((c) => c.verdict === 'pass');
-  const parts = [`## Performance gate: ${r.passed ? '✅ pass' : '❌ FAIL'}`, '', summaryLine(r), ''];
+  const parts = [`## Performance gate: ${r.passed ? '✅ pass' : '❌ FAIL'}`, '', summaryLine(r), '', ...(r.skipped ?? []).map((why) => `- skipped: ${esc(why)}`), ...(r.skipped?.length ? [''] : [])];
   if (notPass.length) parts.push(head, ...notPass.map(row), '');
   if (pass.length) parts.push(`<details><summary>${pass.length} passing checks</summary>`, '', head, ...pass.map(row), '', '</details>', '');
   return parts.join('\n');

@@ -289,6 +289,19 @@ export const BenchmarksSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Instructions per call of the hot kernels under valgrind's callgrind (bench/icount.ts), or why none were counted. */
+    icount: Type.Optional(
+      Type.Object(
+        {
+          skipped: Type.Optional(Type.String({ minLength: 1 })),
+          tool: Type.Optional(Type.Literal('callgrind')),
+          valgrind: Type.Optional(Type.String()),
+          node: Type.Optional(Type.String()),
+          kernels: Type.Optional(Type.Array(Type.Object({ name: Type.String(), instructions: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }))),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

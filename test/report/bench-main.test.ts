@@ -34,6 +34,9 @@ test('bench/main.ts --quick --skip-matrix --suites health --rounds 2 writes ever
   assert.deepEqual(doc.benchmarks?.calibration?.tasks.map((t) => t.name), ['js-scan', 'aes-256-ctr', 'aes-256-gcm', 'sha-256']);
   assert.deepEqual(doc.benchmarks?.suites.map((s) => s.name), ['health']);
   assert.equal(doc.benchmarks?.rounds, 2);
+  // The instruction counts span every suite: a --suites run says why it has none.
+  assert.deepEqual(doc.benchmarks?.icount, { skipped: 'not measured (--suites selects a subset of the suites)' });
+  assert.match(stdout, /^icount: skipped: not measured \(--suites/m);
   assert.deepEqual(doc.benchmarks?.runner, { time: 40, iterations: 2, warmupTime: 10, warmupIterations: 1, clock: 'cpu' });
   for (const t of [...doc.benchmarks!.calibration!.tasks, ...doc.benchmarks!.suites[0]!.tasks]) {
     assert.equal(t.processMs?.length, 2, `${t.name}: one median per process`);

@@ -51,6 +51,10 @@ What is compared:
                                 ≥ 5 % slower AND the 99 % bootstrap interval of the ratio excludes 1
                  fallback       per-process ratios to a calibration task of the same process, against
                                 the baseline report (same CPU model, Node, runner settings): ≥ 25 %
+  instructions   each hot kernel's instructions per call under valgrind's callgrind (npm run bench
+                 records them when valgrind is installed): a count > 5 % above the baseline's fails,
+                 and that task's wall-clock check is then shown without failing; skipped, with the
+                 reason, when a report has no counts or valgrind, Node or the CPU model differ
   bars           each declared same-run ratio with a bar (e.g. CTR_DRBG ≥ 0.5 of raw AES-256-CTR,
                  Hash_DRBG ≥ 0.8 of the node:crypto calls it must make) must hold now
 

@@ -1,0 +1,141 @@
+/**
+ * The instruction-count process (bench/icount.ts bundles this file and runs it as
+ * `valgrind --tool=callgrind … node --predictable --expose-gc bundle.mjs`).
+ *
+ * For each hot kernel of its group (ICOUNT_GROUPS: tasks of the bench suites, quick
+ * inputs; `bundle.mjs <group>`) it makes WARMUP plain calls, then one measured call, wrapped in
+ * `[0].reduceRight(...)`: callgrind collects only inside the builtin
+ * `Builtins_ArrayReduceRight` (`--toggle-collect`) and writes one profile dump when
+ * it returns (`--dump-after`), so dump k holds exactly the instructions of the
+ * k-th measured call. Under `node --predictable` (no concurrent compiler or GC
+ * threads, fixed seeds) the count is the same in every run (README "Gate"). JavaScript cannot toggle callgrind itself (no client
+ * requests), and no kernel calls reduceRight (bench/icount.ts checks that the number
+ * of dumps is exactly the number of measured calls, so a stray call is caught, not miscounted).
+ *
+ * A full GC before each measured call (outside the counted region) starts every
+ * measured call from the same heap, so a collection triggered by what ran before
+ * does not land in one call's count.
+ *
+ * A planted slowdown (ENTROPY_BENCH_SLOWDOWN, bench/suite.ts plantedSlowdowns) is
+ * instruction-based here: spinning until CPU time has grown by (factor − 1) × the
+ * call's CPU time, as the timed runner does, adds instructions at the spin loop's
+ * rate under valgrind, not the kernel's. So the measured call runs plain, the
+ * process reads its count back from callgrind's dump file (ENTROPY_BENCH_ICOUNT_DUMP,
+ * the dump-file prefix) and runs a counted loop of (factor − 1) × that many
+ * instructions in a second measured region that counts for the same kernel.
+ *
+ * Prints one JSON line `{ node, dumps: [the kernel each dump counts for] }` on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { plantedSlowdowns, type BenchSuite } from './suite.ts';
+import { suite as sts } from './sts.ts';
+import { suite as entropy } from './entropy.ts';
+import { suite as health } from './health.ts';
+import { suite as drbg } from './drbg.ts';
+import { suite as smm } from './smm.ts';
+import { suite as sim } from './sim.ts';
+
+/** Plain calls before the measured one (lazy compilation and the first tier-up stay out of the count). */
+export const WARMUP = 2;
+
+/**
+ * Which tasks of which suites are counted, in two fixed groups (one valgrind
+ * process each, so the two cores run them side by side; a kernel's count depends
+ * on what ran before it in its process, so the grouping is part of what a count
+ * means and never depends on the machine). Left out: node:crypto-only tasks
+ * (`raw-*`, `calls-*`, `node-*`: OpenSSL's work, not ours) and CTR_DRBG (below), sums of other tasks
+ * (the STS battery, the 90B assessment) and the two 8-bit estimators that take
+ * 0.1–0.4 s per call natively (≈ 10–40 s each under callgrind, beyond the CI
+ * budget; their 1-bit versions are counted).
+ */
+export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: string) => boolean }>> = [
+  [
+    { suite: sts, include: (t) => t !== 'battery' },
+    { suite: health, include: () => true },
+    // CTR_DRBG generate is one AES-256-CTR call into OpenSSL plus < 10^6 of our instructions:
+    // its count moved 6–7 % with what ran before it in the process (memory allocation), too
+    // much for a tight tolerance, so time alone gates it.
+    { suite: drbg, include: (t) => /^(hash|hmac)-/.test(t) },
+  ],
+  [
+    { suite: entropy, include: (t) => !t.startsWith('8-bit MultiMMC') && !t.startsWith('8-bit LZ78Y') && !t.includes('assessment') },
+    { suite: smm, include: (t) => t.startsWith('smm-') },
+    { suite: sim, include: () => true },
+  ],
+];
+
+/** Callgrind's count of dump `index` (1-based) under `prefix`. */
+function dumpCount(prefix: string, index: number): number {
+  const m = /^summary: (\d+)$/m.exec(readFileSync(`${prefix}.${index}`, 'utf8'));
+  if (!m) throw new Error(`icount: ${prefix}.${index}: no 'summary:' line`);
+  return Number(m[1]);
+}
+
+/** A counted loop: `spin(n)` runs n iterations of a fixed instruction sequence (its cost per iteration is counted once). */
+function spin(iterations: number): number {
+  let s = 0;
+  for (let i = 0; i < iterations; i++) s = (s + Math.imul(i, i)) | 0;
+  return s;
+}
+
+/** What each dump counts: a kernel's name, or '' for a dump that belongs to no kernel (the spin's own calibration). */
+export interface IcountProcessOutput {
+  node: string;
+  dumps: string[];
+}
+
+async function main(): Promise<void> {
+  const group = ICOUNT_GROUPS[Number(process.argv[2])];
+  if (!group) throw new Error(`icount: expected a group index 0..${ICOUNT_GROUPS.length - 1}, found '${process.argv[2]}'`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('icount: run with node --expose-gc');
+  const planted = plantedSlowdowns();
+  const dumpPrefix = process.env.ENTROPY_BENCH_ICOUNT_DUMP;
+  if (planted.size && !dumpPrefix) throw new Error('icount: a planted slowdown needs ENTROPY_BENCH_ICOUNT_DUMP (the callgrind dump prefix)');
+  const dumps: string[] = [];
+  const sink: unknown[] = [];
+  const measured = (label: string, fn: () => unknown): void => {
+    gc();
+    [0].reduceRight(() => {
+      sink[0] = fn();
+      return 0;
+    }, 0);
+    dumps.push(label);
+  };
+  // Instructions per spin iteration (only when a slowdown is planted): the difference of
+  // 2·10^6 and 10^6 iterations, once the loop is compiled, so neither V8's compiling it
+  // nor the call's fixed cost counts as iterations.
+  let perIteration = 0;
+  if (planted.size) {
+    for (let w = 0; w < 10; w++) spin(1e6);
+    measured('', () => spin(1e6));
+    const one = dumpCount(dumpPrefix!, dumps.length);
+    measured('', () => spin(2e6));
+    perIteration = (dumpCount(dumpPrefix!, dumps.length) - one) / 1e6;
+  }
+  for (const { suite, include } of group) {
+    await suite.setup?.({ quick: true });
+    for (const task of suite.tasks({ quick: true })) {
+      if (!include(task.name)) continue;
+      const name = `${suite.name}/${task.name}`;
+      for (let w = 0; w < WARMUP; w++) {
+        // A measured call cannot await (tinybench could); only synchronous kernels are counted.
+        if (task.fn() instanceof Promise) throw new Error(`icount: ${name} is asynchronous; only synchronous kernels can be counted`);
+      }
+      measured(name, task.fn);
+      const factor = planted.get(name);
+      // The planted extra work: (factor − 1) × the count just measured, in a second dump the parent adds to this kernel's.
+      if (factor !== undefined && factor > 1) {
+        const extra = Math.round(((factor - 1) * dumpCount(dumpPrefix!, dumps.length)) / perIteration);
+        measured(name, () => spin(extra));
+      }
+    }
+  }
+  const out: IcountProcessOutput = { node: process.version, dumps };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench icount: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});
