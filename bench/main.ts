@@ -42,7 +42,7 @@ import { renderMarkdown } from '../src/report/markdown.ts';
 import { renderHtml } from '../src/report/html.ts';
 import { renderJUnit } from '../src/report/junit.ts';
 import { renderGithubBenchmarkJson } from '../src/report/github-benchmark.ts';
-import { appendStepSummary } from '../src/cli/commands/report.ts';
+import { appendStepSummary } from '../src/report/step-summary.ts';
 import { fmt } from '../src/report/format.ts';
 import { barDecision, describeBar } from '../src/report/bar.ts';
 import { InputError, isInputError } from '../src/errors.ts';

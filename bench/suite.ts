@@ -11,6 +11,9 @@
  * Mbit/s with scale 1e6.
  */
 import { Bench } from 'tinybench';
+import type { BenchmarkUnit, BenchRatio, RunnerSettings, SuiteResult, TaskResult } from '../src/report/benchmark-result.ts';
+
+export type { BenchmarkUnit, BenchRatio, RunnerSettings, SuiteResult, TaskResult } from '../src/report/benchmark-result.ts';
 
 export interface BenchTask {
   name: string;
@@ -20,18 +23,9 @@ export interface BenchTask {
   unitsPerCall: number;
 }
 
-/** A ratio the suite reports and may gate: throughput(numerator) / throughput(denominator). */
-export interface BenchRatio {
-  name: string;
-  numerator: string;
-  denominator: string;
-  /** The issue's bar, when there is one (e.g. 0.5 for "≥ 50 % of raw AES-256-CTR"). */
-  atLeast?: number;
-}
-
 export interface BenchSuite {
   name: string;
-  unit: 'Mbit/s' | 'MB/s' | 'MiB/s' | 'samples/s' | 'Msamples/s' | 'events/s' | 'cells/s' | 'ops/s';
+  unit: BenchmarkUnit;
   /** Units per reported unit (1e6 for Mbit/s and Msamples/s, 2**20 for MiB/s, 1 for ops/s). */
   scale: number;
   /** Build inputs before timing (not measured). `quick` asks for smaller inputs. */
@@ -39,48 +33,6 @@ export interface BenchSuite {
   /** Tasks; a function so setup can decide them. */
   tasks: (opts: { quick: boolean }) => BenchTask[];
   ratios?: BenchRatio[];
-}
-
-export interface TaskResult {
-  name: string;
-  /** Reported units per second (see BenchSuite.scale), from `medianMs`. */
-  throughput: number;
-  /** Mean ms per call (one process: over its calls; several processes: mean of their means). */
-  meanMs: number;
-  /** Median ms per call (one process: over its calls; several: median of the per-process medians). */
-  medianMs?: number;
-  /**
-   * Relative margin of error, in percent: in one process tinybench's 95 % rme of the
-   * mean; over several processes the 95 % margin of the median measured BETWEEN the
-   * processes (what the gate's noise really is; see bench/rounds.ts).
-   */
-  rmePercent: number;
-  /** Timed calls (all processes together). */
-  samples: number;
-  /** Per-call times in ms of one process (at most 200). */
-  sampleMs: number[];
-  /** Median ms per call of each fresh process, in the order they ran (the gate's samples). */
-  processMs?: number[];
-}
-
-export interface SuiteResult {
-  name: string;
-  unit: BenchSuite['unit'];
-  tasks: TaskResult[];
-  ratios: Array<BenchRatio & { value: number; pass?: boolean; range?: [number, number]; processValues?: number[] }>;
-}
-
-/** How tasks are timed; recorded in the report so the gate compares only like with like. */
-export interface RunnerSettings {
-  /** Minimum measuring time per task and process, ms (of `clock`). */
-  time: number;
-  /** Minimum timed calls per task and process. */
-  iterations: number;
-  /** Minimum warm-up time per task and process, ms. */
-  warmupTime: number;
-  /** Minimum warm-up calls per task and process. */
-  warmupIterations: number;
-  clock: 'cpu' | 'wall';
 }
 
 /**

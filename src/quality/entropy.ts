@@ -13,7 +13,7 @@
  * samples, well below it.
  */
 import { assessNonIid } from '../entropy/assess.ts';
-import type { EntropySummary } from '../scenario/result.ts';
+import type { EntropySummary } from './result.ts';
 
 export const DEFAULT_MAX_SAMPLES = 20_000;
 export const SHORTFALL_RATIO = 0.65;

@@ -10,7 +10,7 @@
  * tapHealth(new Uint8Array(100), 8, 8) // rct cutoff 4, first alarm at sample 3 (the 4th equal value)
  */
 import { HealthMonitor } from '../entropy/health/index.ts';
-import type { HealthSummary } from '../scenario/result.ts';
+import type { HealthSummary } from './result.ts';
 
 /** Runs RCT + APT over `samples` (one sample per byte, masked to `bitsPerSample`). */
 export function tapHealth(samples: Uint8Array, bitsPerSample: number, entropyPerSample: number): HealthSummary {

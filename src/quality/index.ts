@@ -9,7 +9,7 @@
  */
 import type { TapData } from '../taps/tap.ts';
 import { globMatch } from '../glob.ts';
-import type { QualityResult } from '../scenario/result.ts';
+import type { QualityResult } from './result.ts';
 import { tapHealth } from './health.ts';
 import { DEFAULT_MAX_SAMPLES, MIN_ENTROPY_SAMPLES, SHORTFALL_RATIO, tapEntropy } from './entropy.ts';
 import { DEFAULT_MAX_BITS, MIN_STS_BITS, tapSts } from './sts.ts';

@@ -11,7 +11,7 @@ import { runTests } from '../sts/battery.ts';
 import { STS_TEST_NAMES } from '../sts/types.ts';
 import { streamVerdict } from '../sts/verdict.ts';
 import { decileHistogram } from '../sts/second-level.ts';
-import type { StsSummary } from '../scenario/result.ts';
+import type { StsSummary } from './result.ts';
 
 export const ALPHA = 0.01;
 export const DEFAULT_MAX_BITS = 200_000;

@@ -39,7 +39,7 @@
 import { InputError } from '../errors.ts';
 import { globMatch, globMatcher } from '../glob.ts';
 import type { CellResult } from '../scenario/result.ts';
-import type { SuiteResult, TaskResult } from '../../bench/suite.ts';
+import type { SuiteResult, TaskResult } from './benchmark-result.ts';
 import type { ReportDocument } from './document.ts';
 import { median } from 'simple-statistics';
 import { barDecision, describeBar } from './bar.ts';

@@ -14,7 +14,7 @@
  *   which the report states, not a point on a chart).
  */
 import { median } from 'simple-statistics';
-import type { TaskResult } from '../../bench/suite.ts';
+import type { TaskResult } from './benchmark-result.ts';
 import type { ReportDocument } from './document.ts';
 import { DEFAULT_GATE_CONFIG } from './gate.ts';
 import { compareSamples, perProcessRatio } from './gate-wallclock.ts';

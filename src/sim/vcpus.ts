@@ -9,8 +9,16 @@
  * overlapped ("stolen" time), and non-SMM work cannot start while SMM is active. Only one SMM
  * episode runs at a time (`smmLock`); further SMIs wait for RSM.
  */
-import type { AccessContext } from '../devices/access.ts';
 import { Resource, type Proc, type Sim, type SimEvent } from './sim.ts';
+
+/**
+ * What the vCPUs need to know about a piece of guest code: which vCPU it runs on and whether it
+ * runs in SMM (privilege 'smm'). A device AccessContext (src/devices/access.ts) is one.
+ */
+export interface VcpuContext {
+  readonly cpu: number;
+  readonly privilege: string;
+}
 
 export class Vcpus {
   readonly cpus: Resource[];
@@ -71,7 +79,7 @@ export class Vcpus {
    * itself and is not delayed; other code waits for its vCPU, then needs `ns` of non-SMM
    * time: any SMM episode overlapping the work pushes its end out by the overlap.
    */
-  *execute(ctx: AccessContext, ns: number): Proc<void> {
+  *execute(ctx: VcpuContext, ns: number): Proc<void> {
     if (ns <= 0) return;
     if (ctx.privilege === 'smm') {
       yield ns;

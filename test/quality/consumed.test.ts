@@ -15,7 +15,7 @@ import { Keystream } from '../../src/devices/keystream.ts';
 import { Prng } from '../../src/sim/prng.ts';
 import { lookupMetric } from '../../src/scenario/metrics.ts';
 import type { CellMetrics } from '../../src/metrics/types.ts';
-import type { QualityResult } from '../../src/scenario/result.ts';
+import type { QualityResult } from '../../src/quality/result.ts';
 
 /** 20 SetVariable/s from the OS, and optionally a drainer that takes host bytes too. */
 function churn(): Workload {

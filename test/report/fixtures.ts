@@ -5,7 +5,7 @@
  * ratios = numerator / denominator throughput).
  */
 import type { CellResult, RunResult } from '../../src/scenario/result.ts';
-import type { SuiteResult, TaskResult } from '../../bench/suite.ts';
+import type { SuiteResult, TaskResult } from '../../src/report/benchmark-result.ts';
 import type { CellMetrics } from '../../src/metrics/types.ts';
 import { createReportDocument, type ReportDocument } from '../../src/report/document.ts';
 

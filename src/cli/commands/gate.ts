@@ -16,7 +16,7 @@ import { readReportDocument } from '../../report/document.ts';
 import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, formatGateMarkdown, formatGateTable } from '../../report/gate.ts';
 import { checkGateReferences, readGateConfig } from '../../report/gate-config.ts';
 import { renderJUnit } from '../../report/junit.ts';
-import { appendStepSummary } from './report.ts';
+import { appendStepSummary } from '../../report/step-summary.ts';
 
 interface GateOptions {
   baseline: string;

@@ -4,7 +4,7 @@
  * … --out merged.json` joins shard reports of one run. Wiring only: the
  * rendering lives in src/report/.
  */
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { checkOutputFile, writeFileAtomic } from '../../io/write.ts';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.ts';
@@ -15,6 +15,7 @@ import { renderJUnit } from '../../report/junit.ts';
 import { renderGithubBenchmarkJson } from '../../report/github-benchmark.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { expandCells } from '../../scenario/matrix.ts';
+import { appendStepSummary } from '../../report/step-summary.ts';
 
 export type ReportFormat = 'md' | 'html' | 'junit' | 'benchmark' | 'json';
 
@@ -31,12 +32,6 @@ export async function renderReport(doc: ReportDocument, format: ReportFormat): P
     case 'json':
       return serializeReportDocument(doc);
   }
-}
-
-/** Appends Markdown to $GITHUB_STEP_SUMMARY when GitHub Actions provides one. */
-export function appendStepSummary(markdown: string): void {
-  const file = process.env.GITHUB_STEP_SUMMARY;
-  if (file) appendFileSync(file, markdown.endsWith('\n') ? markdown : markdown + '\n');
 }
 
 /** The full expansion's cell ids, when the run's scenario file is still here unchanged (for merge order). */
