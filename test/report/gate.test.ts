@@ -223,3 +223,33 @@ test('a virtual metric that falls is a regression too, and the message gives the
   assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run }), cfg(0, 0.001)).passed, true);
   assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run }), cfg(0, 0.0009)).passed, false);
 });
+
+test('a verdict change: the check names both verdicts and the current reasons (or says there are none); a rule can ignore it', () => {
+  const run = fixtureRun();
+  const id = run.cells[4]!.id;
+  run.cells[4]!.verdict = 'insecure';
+  run.cells[4]!.verdictReasons = ['insecure: 1 isolation violation(s) by non-SMM actors', 'broken: 2 SetVariable call(s) failed'];
+  const check = (cur: ReturnType<typeof fixtureRun>, cfg?: GateConfig) => compareReports(fixtureDocument(), fixtureDocument({ run: cur }), cfg).checks.find((c) => c.metric === `${id}: verdict`);
+  const base = fixtureRun().cells[4]!.verdict;
+  assert.deepEqual(check(run), {
+    metric: `${id}: verdict`, kind: 'verdict', baseline: base, current: 'insecure', limit: 'equal', verdict: 'regression',
+    message: `${id}: verdict changed from ${base} to insecure: insecure: 1 isolation violation(s) by non-SMM actors; broken: 2 SetVariable call(s) failed`,
+  });
+  run.cells[4]!.verdictReasons = [];
+  assert.equal(check(run)!.message, `${id}: verdict changed from ${base} to insecure: no reason given`);
+  assert.deepEqual(check(fixtureRun()), { metric: `${id}: verdict`, kind: 'verdict', baseline: base, current: base, limit: 'equal', verdict: 'pass' });
+  const ignore: GateConfig = { ...DEFAULT_GATE_CONFIG, virtual: { ...DEFAULT_GATE_CONFIG.virtual, rules: [{ match: `${id}:verdict`, ignore: true }] } };
+  assert.equal(check(run, ignore), undefined);
+});
+
+test('wall-clock: an interval that touches 1 exactly is no evidence either way (strict bounds)', () => {
+  const rule = { effect: 0.05, confidence: 0.99 };
+  // Three of five processes at 1: a bootstrap median of 1 is common, so the interval's far end is exactly 1.
+  const mixed = [1, 1, 1.2, 1.2, 1.2];
+  const flat = [1, 1, 1, 1, 1];
+  const slow = compareSamples([1.2, 1, 1.2, 1, 1.2], flat, rule, 'touch');
+  assert.deepEqual([slow.ratio, slow.lo, slow.verdict], [1.2, 1, 'pass']);
+  const fast = compareSamples(flat, mixed, rule, 'touch');
+  assert.deepEqual([fast.hi, fast.verdict], [1, 'pass']);
+  assert.ok(Math.abs(fast.ratio - 1 / 1.2) < 1e-12);
+});
