@@ -54,7 +54,10 @@ function scenario(name: string, text: string): string {
 }
 
 const asNobody = process.getuid?.() === 0;
-const canDropPrivileges = !asNobody || spawnSync(process.execPath, ['-e', ''], { uid: 65534, gid: 65534 }).status === 0;
+// As nobody the CLI must also reach the checkout: a clone under a private directory (mktemp -d is
+// mode 700) is out of nobody's reach, and then the permission rows cannot run at all.
+const canDropPrivileges =
+  !asNobody || spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(BIN)}, require('fs').constants.R_OK)`], { uid: 65534, gid: 65534 }).status === 0;
 
 interface Row {
   name: string;
@@ -173,7 +176,7 @@ const ROWS: Row[] = [
 spawnSync('mkfifo', [join(dir, 'fifo')]);
 
 for (const row of ROWS) {
-  const skip = row.unprivileged && !canDropPrivileges ? 'cannot start a process as user nobody here (permissions do not apply to root)' : false;
+  const skip = row.unprivileged && !canDropPrivileges ? 'cannot start a process as user nobody that reaches this checkout (permissions do not apply to root; a checkout under a mode-700 directory is out of nobody\'s reach)' : false;
   test(`failure catalogue: ${row.name} → exit ${row.code === -1 ? '0/1' : row.code}`, { skip }, () => {
     const full = row.stdout === -1 ? openSync('/dev/full', 'w') : undefined;
     const stdout = full ?? row.stdout ?? 'pipe';
