@@ -4,13 +4,12 @@
  * link to ours when the commit's package-lock.json is byte-identical to ours (the
  * same packages, no install needed), else `npm ci` installs the commit's own.
  *
- * The benchmark inputs of bench/sts.ts and bench/entropy.ts are NIST's reference
- * data, read from `shared/` next to the checkout; the worktree gets a link of that
- * name next to it so the baseline reads the very same files.
+ * The benchmark inputs (NIST's reference data) are in the repository's own
+ * test/fixtures, so the baseline checkout reads the very same bytes from its tree.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../src/errors.ts';
 
 function git(cwd: string, args: string[]): string {
@@ -50,8 +49,6 @@ export function prepareBaselineBuild(root: string, commit: string, log: (msg: st
   if (!existsSync(join(dir, 'bench', 'sample.ts'))) {
     throw new InputError(`baseline commit ${commit.slice(0, 12)} has no bench/sample.ts (it predates the side-by-side runner); re-baseline with npm run rebaseline`);
   }
-  const shared = resolve(root, '..', 'shared');
-  if (existsSync(shared) && !existsSync(join(base, 'shared'))) symlinkSync(shared, join(base, 'shared'), 'dir');
   if (!existsSync(join(dir, 'node_modules'))) {
     const ours = readFileSync(join(root, 'package-lock.json'));
     const theirs = readFileSync(join(dir, 'package-lock.json'));
