@@ -10,12 +10,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ICruiseOptions, ICruiseResult, IForbiddenRuleType } from 'dependency-cruiser';
+import { tempDir } from './helpers/temp-dir.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -62,7 +62,7 @@ test('imports: no new cycles or upward folder imports, and the known list only s
 });
 
 test('imports: the rules catch a planted cycle and upward import, and allow a downward one', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eb-layers-'));
+  const dir = tempDir('eb-layers-');
   try {
     const file = (path: string, text: string): void => {
       mkdirSync(join(dir, path, '..'), { recursive: true });

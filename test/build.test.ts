@@ -10,15 +10,15 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './helpers/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PKG = mkdtempSync(join(tmpdir(), 'entropy-bench-dist-'));
-const OUT = mkdtempSync(join(tmpdir(), 'entropy-bench-dist-out-'));
-const BARE = mkdtempSync(join(tmpdir(), 'entropy-bench-nodist-'));
+const PKG = tempDir('entropy-bench-dist-');
+const OUT = tempDir('entropy-bench-dist-out-');
+const BARE = tempDir('entropy-bench-nodist-');
 after(() => {
   for (const d of [PKG, OUT, BARE]) rmSync(d, { recursive: true, force: true });
 });

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assignDumps, callgrindArgs, parseCallgrindSummary, valgrindVersion } from '../../bench/icount.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 /** The head of a real callgrind 3.19 dump (`--dump-after`, no cache simulation). */
 const DUMP = `# callgrind format
@@ -19,7 +19,6 @@ desc: Trigger: --dump-after=Builtins_ArrayReduceRight
 positions: line
 events: Ir
 summary: 32000961
-
 
 ob=(10) /usr/bin/node
 `;
@@ -46,7 +45,7 @@ test('callgrind counts exactly the measured calls of a JS kernel, the same in tw
     t.diagnostic('skipped: valgrind not found on PATH (apt-get install valgrind); .ci/run installs it');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'icount-test-'));
+  const dir = tempDir('icount-test-');
   try {
     const script = join(dir, 'k.mjs');
     writeFileSync(

@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -36,7 +36,7 @@ test('no reference built: each is skipped with the variable to set, ours is stil
 });
 
 test('a reference directory: assess gets the prompts\' answers and the row has a ratio', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fake-sts-'));
+  const dir = tempDir('fake-sts-');
   try {
     // Records its arguments and standard input, and spends a little CPU like a real run.
     writeFileSync(join(dir, 'assess'), '#!/bin/sh\necho "$@" >> args.txt\ncat >> answers.txt\ni=0; while [ $i -lt 20000 ]; do i=$((i+1)); done\n');

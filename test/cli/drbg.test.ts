@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './cli.test.ts';
 import { parseCavpDrbg } from '../../src/drbg/cavp.ts';
 import { CAVP_DRBG_DIR } from '../helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const DIR = CAVP_DRBG_DIR;
 const rsp = (mode: string, mech: string): string => join(DIR, `drbgvectors_${mode}`, `${mech}.rsp`);
-const tmp = mkdtempSync(join(tmpdir(), 'drbg-cli-'));
+const tmp = tempDir('drbg-cli-');
 const hex = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 
 /** First no_reseed case of `option` with empty personalization and additional inputs. */

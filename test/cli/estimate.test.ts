@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './cli.test.ts';
 import { DATA_DIR } from '../entropy/estimators/reference.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'estimate-test-'));
+const tmp = tempDir('estimate-test-');
 const expected = (name: string) =>
   JSON.parse(readFileSync(`${DATA_DIR}expected/${name}.json`, 'utf8')) as {
     non_iid: { H_original: number; H_bitstring: number | null; min_entropy: number };

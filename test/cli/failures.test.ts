@@ -10,15 +10,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { xorshiftBytes } from '../helpers/xorshift.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'entropy-bench.js');
-const dir = mkdtempSync(join(tmpdir(), 'failures-'));
+const dir = tempDir('failures-');
 chmodSync(dir, 0o755);
 
 // Inputs the rows share.
@@ -160,7 +160,7 @@ const ROWS: Row[] = [
   {
     name: 'run without --out leaves the current directory alone',
     args: ['run', join(ROOT, 'scenarios', 'baseline.yaml'), '--scale', 'quick'],
-    cwd: mkdtempSync(join(tmpdir(), 'run-cwd-')),
+    cwd: tempDir('run-cwd-'),
     code: -1,
     multiLine: true,
     words: [],

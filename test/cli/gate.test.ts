@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/index.ts';
 import { serializeReportDocument, type ReportDocument } from '../../src/report/document.ts';
 import { fixtureDocument, fixtureRun } from '../report/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -14,7 +14,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'cli-gate-'));
+const dir = tempDir('cli-gate-');
 function save(name: string, doc: ReportDocument): string {
   const f = join(dir, name);
   writeFileSync(f, serializeReportDocument(doc));

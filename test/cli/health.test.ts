@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './cli.test.ts';
 import { SP800_90B_DIR } from '../helpers/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'eb-health-'));
+const dir = tempDir('eb-health-');
 const file = (name: string, data: Uint8Array): string => {
   const p = join(dir, name);
   writeFileSync(p, data);

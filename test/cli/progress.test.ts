@@ -5,13 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/index.ts';
 import { xorshiftBytes } from '../helpers/xorshift.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
-const file = join(mkdtempSync(join(tmpdir(), 'progress-')), 'noise.bin');
+const file = join(tempDir('progress-'), 'noise.bin');
 writeFileSync(file, xorshiftBytes(4000, 9, 4));
 
 async function run(args: string[], isTTY: boolean): Promise<{ code: number; err: string }> {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/index.ts';
 import { createReportDocument, readReportDocument, serializeReportDocument } from '../../src/report/document.ts';
 import { fixtureDocument, fixtureRun } from '../report/fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -15,7 +15,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 function saved(doc = fixtureDocument()): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'cli-report-'));
+  const dir = tempDir('cli-report-');
   const file = join(dir, 'report.json');
   writeFileSync(file, serializeReportDocument(doc));
   return { dir, file };

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Xoshiro128 } from '../../src/entropy/iid/shuffle.ts';
 import { runCli } from './cli.test.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'eb-restart-'));
+const dir = tempDir('eb-restart-');
 
 function uniform(bits: number, seed: number): Uint8Array {
   const g = new Xoshiro128(seed);

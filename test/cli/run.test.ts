@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './cli.test.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const scenario = (name: string): string => new URL(`../../scenarios/${name}.yaml`, import.meta.url).pathname;
 
 test('run writes report.json and a per-cell summary; exit 0 when expectations hold', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'eb-run-'));
+  const out = tempDir('eb-run-');
   const r = await runCli(['run', scenario('smm-probe'), '--scale', 'quick', '--out', out]);
   assert.equal(r.code, 0, r.err + r.out);
   assert.match(r.out, /smm-device\/probe-os\/seed=1 · SetVariable [0-9.]+\/s \([0-9.]+ % of baseline\)/);
@@ -20,7 +20,7 @@ test('run writes report.json and a per-cell summary; exit 0 when expectations ho
 });
 
 test('run exits 1 when an expectation fails and names it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eb-run-'));
+  const dir = tempDir('eb-run-');
   const f = join(dir, 'strict.yaml');
   writeFileSync(f, "name: strict\ndesigns: [smm-device]\nruntime: 100ms\nexpect:\n  '*': [ 'setvariable.completed < 0' ]\n");
   const r = await runCli(['run', f, '--out', dir]);
@@ -29,7 +29,7 @@ test('run exits 1 when an expectation fails and names it', async () => {
 });
 
 test('run exits 2 on a bad scenario, naming file and path', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eb-run-'));
+  const dir = tempDir('eb-run-');
   const f = join(dir, 'bad.yaml');
   writeFileSync(f, 'name: bad\nvcpus: many\n');
   const r = await runCli(['run', f, '--out', dir]);
@@ -41,7 +41,7 @@ test('run exits 2 on a bad scenario, naming file and path', async () => {
 });
 
 test("run exits 2 when an expectation's cell pattern matches no cell (a typo must not pass as 0/0)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eb-run-'));
+  const dir = tempDir('eb-run-');
   const f = join(dir, 'typo.yaml');
   writeFileSync(f, "name: typo\ndesigns: [smm-device]\nruntime: 100ms\nexpect:\n  'smm-devise/*': [ 'variables.lost == 0' ]\n");
   const r = await runCli(['run', f, '--out', dir]);

@@ -8,14 +8,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { xorshiftBytes } from '../helpers/xorshift.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/entropy-bench.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'stdin-cli-'));
+const dir = tempDir('stdin-cli-');
 
 function cli(args: string[], input?: Uint8Array | string): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { input: input ?? '', env: { ...process.env, ENTROPY_BENCH_FROM_SOURCE: '1' }, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/index.ts';
 import { frequency } from '../../src/sts/frequency.ts';
 import { STS_TEST_NAMES } from '../../src/sts/types.ts';
 import { assertPValues, loadReference, STS_DATA_DIR } from '../sts/helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 async function sts(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -15,7 +15,7 @@ async function sts(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'sts-cli-'));
+const dir = tempDir('sts-cli-');
 const E = `${STS_DATA_DIR}data.e`;
 
 interface JsonOut {

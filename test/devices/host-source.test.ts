@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OS, bench, hostSource, runProc } from './fixture.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 void OS;
 
@@ -69,7 +70,7 @@ test('file backend: the file bytes in order, then nothing; a missing file is an 
   const { mkdtempSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
-  const dir = mkdtempSync(join(tmpdir(), 'hostsrc-'));
+  const dir = tempDir('hostsrc-');
   const path = join(dir, 'bytes.bin');
   writeFileSync(path, Buffer.from([1, 2, 3, 4, 5]));
   const b = bench();

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isInputError } from '../../src/errors.ts';
 import { checkOutputFile, openAtomic, prepareOutputDir, writeFileAtomic, writeFilesTogether } from '../../src/io/write.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const fresh = (): string => mkdtempSync(join(tmpdir(), 'atomic-'));
+const fresh = (): string => tempDir('atomic-');
 const temps = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 
 test('writeFileAtomic replaces a file and keeps its permission bits; no temporary file is left', () => {

@@ -5,8 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
 import { parseCapture } from '../../src/qemu/capture.ts';
@@ -16,6 +15,7 @@ import { readTrace } from '../../src/qemu/trace.ts';
 import { inferWindows } from '../../src/qemu/windows.ts';
 import { probeTiming, replay } from '../../src/qemu/replay.ts';
 import { InputError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const FIXTURES = new URL('../fixtures/qemu/', import.meta.url).pathname;
 const fixtureDirs = readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, 'params.json'))).sort();
@@ -37,7 +37,7 @@ test('cpio newc: 110-byte headers, 4-byte alignment, TRAILER!!!; the system cpio
     t.diagnostic('skipped the system cpio cross-check: /usr/bin/cpio is not installed');
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'eb-cpio-'));
+  const dir = tempDir('eb-cpio-');
   try {
     const f = join(dir, 'a.cpio');
     writeFileSync(f, a);
@@ -82,7 +82,7 @@ test('parseCapture: QEMU trace stamps become virtual ns from vm_state_notify; ma
 });
 
 test('readTrace: a malformed line is an InputError naming file and line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eb-trace-'));
+  const dir = tempDir('eb-trace-');
   try {
     const src = join(FIXTURES, 'l100-p1000-r64-builtin');
     for (const f of ['params.json', 'readers.tsv']) writeFileSync(join(dir, f), execFileSync('cat', [join(src, f)]));

@@ -8,16 +8,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readReportDocument } from '../../src/report/document.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 test('bench/main.ts --quick --skip-matrix --suites health --rounds 2 writes every report file, per-process samples and provenance', () => {
-  const out = mkdtempSync(join(tmpdir(), 'bench-main-'));
+  const out = tempDir('bench-main-');
   const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--quick', '--skip-matrix', '--suites', 'health', '--rounds', '2', '--out', out], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -14,8 +14,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -23,6 +22,7 @@ import { renderHtml } from '../../src/report/html.ts';
 import { buildCharts } from '../../src/report/charts.ts';
 import { fixtureDocument } from './fixtures.ts';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const found = findChromium();
 // CI must not pass by skipping: there a missing browser fails (with the same reason).
@@ -44,7 +44,7 @@ test('the HTML report renders in headless Chromium: no console errors, no reques
   ]);
   const html = await renderHtml(doc);
   assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org)/i, 'the report must be self-contained (no script, no external URL)');
-  const dir = mkdtempSync(join(tmpdir(), 'report-html-'));
+  const dir = tempDir('report-html-');
   const file = join(dir, 'report.html');
   writeFileSync(file, html);
 

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createReportDocument,
@@ -15,6 +14,7 @@ import {
 import { reportJsonSchemaText } from '../../src/report/schema.ts';
 import { InputError } from '../../src/errors.ts';
 import { fixtureDocument, fixtureRun } from './fixtures.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 test('the committed reports/report.schema.json equals the schema generated from the TypeBox definitions', () => {
   const committed = readFileSync(new URL('../../reports/report.schema.json', import.meta.url), 'utf8');
@@ -23,7 +23,7 @@ test('the committed reports/report.schema.json equals the schema generated from 
 
 test('a created document round-trips through serialize + read unchanged', () => {
   const doc = fixtureDocument();
-  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  const dir = tempDir('report-');
   const file = join(dir, 'report.json');
   writeFileSync(file, serializeReportDocument(doc));
   const back = readReportDocument(file);

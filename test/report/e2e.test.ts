@@ -9,8 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScenarioFile } from '../../src/scenario/run.ts';
 import { createReportDocument, deterministicPart, readReportDocument, serializeReportDocument, mergeReports } from '../../src/report/document.ts';
@@ -19,6 +18,7 @@ import { renderHtml } from '../../src/report/html.ts';
 import { renderJUnit } from '../../src/report/junit.ts';
 import { renderGithubBenchmark } from '../../src/report/github-benchmark.ts';
 import { compareReports } from '../../src/report/gate.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const SCENARIO = 'scenarios/virtio-drain.yaml';
 
@@ -26,7 +26,7 @@ test('a real scenario run: document, renderers and gate', async () => {
   const run = await runScenarioFile(SCENARIO, { scale: 'quick' });
   assert.ok(run.cells.length >= 2, 'the scenario has cells');
   const doc = createReportDocument({ run });
-  const dir = mkdtempSync(join(tmpdir(), 'report-e2e-'));
+  const dir = tempDir('report-e2e-');
   const file = join(dir, 'report.json');
   writeFileSync(file, serializeReportDocument(doc));
   const back = readReportDocument(file);

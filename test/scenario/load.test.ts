@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, parseScenarioText } from '../../src/scenario/load.ts';
 import { expandCells, shardCells } from '../../src/scenario/matrix.ts';
 import { scenarioSchemaText } from '../../src/scenario/schema.ts';
 import { isInputError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 function fails(text: string, file: string, re: RegExp): void {
   assert.throws(() => parseScenarioText(text, file), (e: unknown) => {
@@ -100,7 +100,7 @@ test('every shipped scenario loads and expands', () => {
 });
 
 test('loadScenario names an unreadable file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'eb-'));
+  const dir = tempDir('eb-');
   assert.throws(() => loadScenario(join(dir, 'missing.yaml')), /missing\.yaml: no such file/);
   writeFileSync(join(dir, 'ok.json'), JSON.stringify({ name: 'ok', designs: ['smm-device'] }));
   assert.equal(loadScenario(join(dir, 'ok.json')).spec.name, 'ok');

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenarioFile } from '../../src/scenario/run.ts';
 import { main } from '../../src/cli/index.ts';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const baseline = new URL('../../scenarios/baseline.yaml', import.meta.url).pathname;
 
@@ -34,7 +34,7 @@ test('every cell of a run has a finite baseline ratio, a verdict and its expecta
 
 test('the progress line goes to stderr only on a TTY', async () => {
   let err = '';
-  const code = await main(['node', 'entropy-bench', 'run', baseline, '--scale', 'quick', '--shard', '1/3', '--out', mkdtempSync(join(tmpdir(), 'eb-progress-'))], {
+  const code = await main(['node', 'entropy-bench', 'run', baseline, '--scale', 'quick', '--shard', '1/3', '--out', tempDir('eb-progress-')], {
     out: () => {},
     err: (s) => (err += s),
     isTTY: true,

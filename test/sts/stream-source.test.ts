@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BitSequence } from '../../src/bits/bit-sequence.ts';
 import { readBits } from '../../src/bits/read.ts';
@@ -10,6 +9,7 @@ import { runBattery } from '../../src/sts/battery.ts';
 import { binaryFileSource, copyBits, memorySource, sequentialSource } from '../../src/sts/stream-source.ts';
 import { openInput } from '../../src/io/input.ts';
 import { loadReference, STS_DATA_DIR } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const SHA1 = `${STS_DATA_DIR}data.sha1`;
 
@@ -57,7 +57,7 @@ test('binaryFileSource: a missing file is an InputError naming it', () => {
 });
 
 test('a file read stream by stream gives the results of the whole sequence in memory (1 and 2 jobs)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sts-source-'));
+  const dir = tempDir('sts-source-');
   const file = join(dir, 'pi.bin');
   const pi = loadReference('data.pi').bits;
   writeFileSync(file, pi.toBytes());
@@ -74,7 +74,7 @@ test('a file read stream by stream gives the results of the whole sequence in me
 });
 
 test('sequentialSource decodes ascii, hex and binary front to back, stream by stream, equal to readBits', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seq-src-'));
+  const dir = tempDir('seq-src-');
   const whole = readBits(SHA1, 'binary', 40_000);
   const bytes = whole.toBytes();
   // ascii with scattered whitespace, hex with line breaks: both must give the same bits.
