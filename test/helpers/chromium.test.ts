@@ -1,10 +1,10 @@
 /** How the browser checks find Chromium (test/helpers/chromium.ts), on fake installs in a temp directory. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CHROMIUM_INSTALL, findChromium } from './chromium.ts';
+import { tempDir } from './temp-dir.ts';
 
 function fakeBinary(path: string, mode = 0o755): string {
   mkdirSync(dirname(path), { recursive: true });
@@ -14,7 +14,7 @@ function fakeBinary(path: string, mode = 0o755): string {
 }
 
 test('nothing installed: a skip reason naming where it looked and the install command', () => {
-  const cache = mkdtempSync(join(tmpdir(), 'pw-empty-'));
+  const cache = tempDir('pw-empty-');
   const r = findChromium({ PLAYWRIGHT_BROWSERS_PATH: cache }, ['/nonexistent/chromium']);
   assert.equal(r.path, undefined);
   assert.ok(r.skip?.includes(CHROMIUM_INSTALL), r.skip);
@@ -22,7 +22,7 @@ test('nothing installed: a skip reason naming where it looked and the install co
 });
 
 test('Playwright cache: the newest revision wins, old and new layouts and headless shells are found', () => {
-  const cache = mkdtempSync(join(tmpdir(), 'pw-cache-'));
+  const cache = tempDir('pw-cache-');
   const env = { PLAYWRIGHT_BROWSERS_PATH: cache };
   const shell = fakeBinary(join(cache, 'chromium_headless_shell-1100', 'chrome-linux', 'headless_shell'));
   assert.equal(findChromium(env, []).path, shell);
@@ -37,7 +37,7 @@ test('Playwright cache: the newest revision wins, old and new layouts and headle
 });
 
 test('the distribution package comes before Playwright, and CHROMIUM_PATH before both', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pw-sys-'));
+  const dir = tempDir('pw-sys-');
   const cache = join(dir, 'cache');
   fakeBinary(join(cache, 'chromium-1200', 'chrome-linux64', 'chrome'));
   const debian = fakeBinary(join(dir, 'usr-bin-chromium'));
