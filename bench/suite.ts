@@ -61,15 +61,23 @@ export function cpuNow(): number {
 /**
  * `ENTROPY_BENCH_SLOWDOWN='suite/task=1.1[,suite/task=1.5]'` makes those tasks that
  * many times slower (after each call, spin for (factor − 1) × the call's CPU time).
- * It exists to measure the gate's power (README "Gate"); never set in CI.
+ * It exists to measure the gate's power (README "Gate"); never set in CI. A task name
+ * may itself contain commas ('matrix/design-matrix (quick, shard 1/4, 1 thread)'), so
+ * an entry ends at the comma after its `=factor`, not at any comma.
  */
 export function plantedSlowdowns(env = process.env.ENTROPY_BENCH_SLOWDOWN): Map<string, number> {
   const out = new Map<string, number>();
-  for (const part of (env ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-    const eq = part.lastIndexOf('=');
-    const factor = Number(part.slice(eq + 1));
-    if (eq < 1 || !(factor >= 1)) throw new Error(`ENTROPY_BENCH_SLOWDOWN: expected suite/task=factor (factor ≥ 1), found '${part}'`);
-    out.set(part.slice(0, eq), factor);
+  const text = (env ?? '').trim();
+  const entry = /\s*([^=]*?)\s*=\s*([^,]*?)\s*(?:,|$)/y;
+  while (entry.lastIndex < text.length) {
+    const start = entry.lastIndex;
+    const m = entry.exec(text);
+    const factor = m ? Number(m[2]) : NaN;
+    if (!m || !m[1] || !m[2] || !(factor >= 1)) {
+      const part = text.slice(start).split(',')[0]!.trim();
+      throw new Error(`ENTROPY_BENCH_SLOWDOWN: expected suite/task=factor (factor ≥ 1), found '${part}'`);
+    }
+    out.set(m[1], factor);
   }
   return out;
 }
