@@ -141,9 +141,9 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     if (!ok) failures.push(what);
     else if (limited && !startOk) notes.push(what);
     const lag = (ws: readonly InferredWindow[], k: number): number | null => {
-      const prev = ws[k - 1]?.start;
+      const prev = ws[k - 1]?.deadline;
       const cur = ws[k]?.start;
-      return k === 0 || prev == null || cur == null ? null : cur - (Math.floor(prev / 1e6) + plan.periodMs) * 1e6;
+      return k === 0 || prev == null || cur == null ? null : cur - prev;
     };
     const rl = lag(realW, i);
     const ml = lag(modelW, i);

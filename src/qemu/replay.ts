@@ -19,6 +19,7 @@ import { TapRegistry } from '../taps/tap.ts';
 import { LinuxHwrng, LINUX_HWRNG_PARAMS } from '../os/linux-hwrng.ts';
 import { resolveParamTable } from '../params/spec.ts';
 import type { DeviceEvent, QemuTrace, ReaderTrace } from './trace.ts';
+import { ARM_STAMP_SLACK_NS, inferWindows } from './windows.ts';
 
 export interface ReplayOverrides {
   'virtio-rng'?: ParamValues;
@@ -57,7 +58,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   // trace's first virtio_rng_request after the load says it did.
   const driverOkAfter = (t0: number): number => {
     const e = trace.device.find((x) => x.kind === 'request' && x.t >= t0);
-    return e === undefined ? 0 : e.t - t0;
+    return e === undefined ? 0 : driverOkNs(trace, e.t) - t0;
   };
   const ownTiming = over['linux-guest']?.['probe-ns'] !== undefined;
   const probeAt = (t0: number): void => {
@@ -182,4 +183,20 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   const earlyGotData = trace.params.kernel.version === '6.1.176' ? undefined : rePosts >= 2;
   if (earlyGotData === undefined || push === undefined) return { readyKickNs, postNs, kickNs };
   return { readyKickNs, postNs, kickNs, registerNs: earlyGotData ? Math.max(0, push.t - e1.t - postNs) + 1 : 0 };
+}
+
+/**
+ * The virtual time of DRIVER_OK's process() given its trace stamp `stampNs`. The stamp can lag
+ * the clock read that armed the window timer by a few µs (windows.ts), so a stamp just after a
+ * ms boundary leaves open which ms the timer was armed in; when the stamp is within that slack
+ * and the real refill came before `floor(stamp) + period` (QEMU never fires a timer early), the
+ * timer was armed in the previous ms and DRIVER_OK is placed 1 ns before the boundary.
+ */
+export function driverOkNs(trace: QemuTrace, stampNs: number): number {
+  const frac = stampNs % 1e6;
+  if (frac >= ARM_STAMP_SLACK_NS) return stampNs;
+  const { maxBytes, periodMs } = trace.params.plan;
+  const w = inferWindows(trace.device.filter((x) => x.t >= stampNs), maxBytes, periodMs)[0]!;
+  const armedBefore = w.start === stampNs && w.deadline !== null && w.deadline < stampNs - frac + periodMs * 1e6;
+  return armedBefore ? stampNs - frac - 1 : stampNs;
 }

@@ -160,7 +160,7 @@ test('EGD capture: QEMU asked for the prefetch buffer twice at DRIVER_OK (960 by
   assert.equal(r.windows[0]!.modelBytes, 960);
 });
 
-test('probe races read from the device log: the early read found the prefetch filled in 10 of 13 probes (two khwrngd re-posts), not in the two EGD captures and the paused-reader one', () => {
+test('probe races read from the device log: the early read found the prefetch filled in 11 of 14 probes (two khwrngd re-posts), not in the two EGD captures and the paused-reader one', () => {
   const early = (name: string): boolean[] => {
     const trace = readTrace(join(FIXTURES, name));
     const loads = [trace.params.probeNs, ...trace.params.alignment.marks.filter((m) => /-removed$/.test(m.label)).map((m) => m.virtualNs!)];
@@ -170,8 +170,8 @@ test('probe races read from the device log: the early read found the prefetch fi
   assert.deepEqual(early('l4096-p2000-r64-gaps-builtin'), [false]);
   assert.deepEqual(early('l1024-p1000-reset-builtin'), [true, true]);
   const all = fixtureDirs.flatMap(early);
-  assert.equal(all.filter(Boolean).length, 10);
-  assert.equal(all.length, 13);
+  assert.equal(all.filter(Boolean).length, 11);
+  assert.equal(all.length, 14);
 });
 
 test('paused-reader capture: window 0 carries 2176 bytes in both (khwrngd re-posted once: the early read found no data)', () => {
@@ -202,6 +202,33 @@ test('two concurrent readers: judged together (merged sizes, bytes per window, e
   const short = compareTrace(trace);
   assert.equal(short.ok, false);
   assert.ok(short.failures.some((f) => /readers a\+b: (bytes per window|merged read)/.test(f)), short.failures.join('; '));
+});
+
+test('window timer armed on a ms edge: a request stamped x.000 ms may have armed the timer in ms x−1 (clock read before the µs stamp)', () => {
+  // Synthetic: arm stamped exactly on 5000 ms, refill 85 µs after 5999 ms (before 6000 − 50 µs).
+  const ev = (t: number, kind: 'request' | 'push', size: number, quota: number | null) => ({ t, kind, size, quota });
+  const early = [ev(5_000_000_000, 'request', 64, 1024), ev(5_000_020_000, 'push', 64, null), ev(5_999_085_000, 'request', 64, 1024), ev(5_999_100_000, 'push', 64, null), ev(5_999_500_000, 'request', 64, 960)];
+  const w = inferWindows(early, 1024, 1000);
+  assert.deepEqual(w.map((x) => [x.refillAt, x.start, x.deadline, x.bytes]), [[null, 5_000_000_000, 5_999_000_000, 64], [5_999_085_000, 5_999_500_000, 6_999_000_000, 64]]);
+  // The same stamp with the refill after 6000 ms: the timer was armed in ms 5000 (deadline 6000).
+  const late = early.map((e, i) => (i >= 2 ? { ...e, t: e.t + 1_000_000 } : e));
+  assert.deepEqual(inferWindows(late, 1024, 1000).map((x) => x.deadline), [6_000_000_000, 7_000_000_000]);
+  // 20 µs past the edge the stamp decides alone: a full-quota request 915 µs before its deadline is no refill.
+  const clear = early.map((e, i) => (i < 2 ? { ...e, t: e.t + 20_000 } : e));
+  assert.equal(inferWindows(clear, 1024, 1000).length, 1);
+});
+
+test('two-reader capture whose DRIVER_OK request was stamped 6610.000000 ms: refill at 7609.085 ms is window 0\'s (1024 bytes, not 2048); the replay arms the timer in ms 6609 too', () => {
+  const trace = readTrace(join(FIXTURES, 'l1024-p1000-two-readers-builtin-ms-edge'));
+  assert.equal(trace.device[0]!.t, 6_610_000_000);
+  const r = compareTrace(trace);
+  assert.ok(r.ok, r.failures.join('; '));
+  assert.deepEqual(r.windows.map((w) => w.realBytes), [1024, 1024, 1024]);
+  assert.deepEqual(r.groups[0]!.realBytesPerWindow, [896, 1024, 960]);
+  const m = replay(trace).device.filter((e) => e.kind === 'request' && e.quota === 1024);
+  // the model's first refill follows a 7609 ms deadline (plus its timer latency), like the real one
+  assert.ok(m[m.findIndex((e) => e.t > 7e9)]!.t < 7_610_000_000);
+  for (const w of r.windows) assert.ok(Math.abs(w.startErrorNs!) <= 2e6, `window ${w.index}: ${w.startErrorNs}`);
 });
 
 test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable trace (one line)', async () => {
