@@ -237,6 +237,8 @@ export class LinuxHwrng {
   /** Bytes khwrngd and add_early_randomness took (they never reach a user reader). */
   kernelBytes = 0;
   khwrngdReads = 0;
+  /** Succeeds after each khwrngd read (then replaced). */
+  private khwrngdRead: SimEvent<void>;
 
   constructor(
     private readonly sim: Sim,
@@ -251,6 +253,7 @@ export class LinuxHwrng {
     this.readyPostNs = num(params, 'ready-post-ns');
     this.registerNs = num(params, 'register-ns');
     this.khwrngdStartNs = num(params, 'khwrngd-start-ns');
+    this.khwrngdRead = sim.event<void>('khwrngd.read');
     this.crngReady = params['crng-ready-at-probe'] === true;
     this.uptimeAtProbeNs = num(params, 'uptime-at-probe-ns');
     this.irqWakeNs = num(params, 'irq-wake-ns');
@@ -281,9 +284,11 @@ export class LinuxHwrng {
    * `timing` overrides the guest's own timing for one probe (the replay of a real trace takes
    * these from it): `postNs` DRIVER_OK → the buffer posted, `kickNs` DRIVER_OK → the kick
    * (≥ postNs; the same instant unless the trace shows QEMU serving the kick later),
-   * `registerNs` post → hwrng_register.
+   * `registerNs` post → hwrng_register, `earlyAfterKhwrngd`: the new khwrngd ran before
+   * add_early_randomness() (the early read then comes after khwrngd's first read re-posted the
+   * buffer and it was filled again).
    */
-  *probe(probeNs = this.probeNs, timing: { postNs?: number; kickNs?: number; registerNs?: number } = {}): Proc<void> {
+  *probe(probeNs = this.probeNs, timing: { postNs?: number; kickNs?: number; registerNs?: number; earlyAfterKhwrngd?: boolean } = {}): Proc<void> {
     if (!this.dev.present) return;
     this.uptimeOriginNs ??= this.sim.now - this.uptimeAtProbeNs;
     yield probeNs;
@@ -306,6 +311,13 @@ export class LinuxHwrng {
     // set_current_rng() starts khwrngd (it first runs khwrngd-start-ns later), then
     // add_early_randomness: reading_mutex, rng_get_data(32, wait = 0), no credit.
     this.startKhwrngd();
+    if (timing.earlyAfterKhwrngd === true) {
+      // kthread_run() woke khwrngd and it ran first (preempting the probing task, which resumes
+      // once khwrngd sleeps — after its first read, re-post, and crediting the crng).
+      while (this.khwrngdReads === 0 && !this.removed && gen === this.generation) yield this.khwrngdRead;
+      if (this.done === 0 && !this.removed && gen === this.generation) yield this.haveData;
+      if (this.removed || gen !== this.generation) return;
+    }
     if (this.earlyBytes > 0) {
       yield* this.readingMutex.acquire();
       const n = yield* this.virtioRead(this.earlyBytes, false);
@@ -512,6 +524,9 @@ export class LinuxHwrng {
         }
         self.kernelBytes += rc;
         self.khwrngdReads++;
+        const ev = self.khwrngdRead;
+        self.khwrngdRead = self.sim.event<void>('khwrngd.read');
+        ev.succeed();
         // rc · quality · 8 in 1/1024 bit; virtio-rng registers quality 1000.
         const entropy = rc * VIRTIO_RNG_QUALITY * 8 + self.entropyCredit;
         if (entropy >> 10 === 0) self.entropyCredit = entropy;

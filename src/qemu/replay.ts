@@ -140,6 +140,8 @@ export interface ProbeTiming {
   kickNs: number;
   /** Post → hwrng_register (before or after the prefetch completed); undefined: the guest's own. */
   registerNs?: number;
+  /** khwrngd ran before add_early_randomness() (see probeTiming()). */
+  earlyAfterKhwrngd?: boolean;
 }
 
 /**
@@ -182,7 +184,18 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   // read re-posts again. 6.1.176 re-posts once either way; keep the guest's own estimate there.
   const earlyGotData = trace.params.kernel.version === '6.1.176' ? undefined : rePosts >= 2;
   if (earlyGotData === undefined || push === undefined) return { readyKickNs, postNs, kickNs };
-  return { readyKickNs, postNs, kickNs, registerNs: earlyGotData ? Math.max(0, push.t - e1.t - postNs) + 1 : 0 };
+  if (earlyGotData) return { readyKickNs, postNs, kickNs, registerNs: Math.max(0, push.t - e1.t - postNs) + 1 };
+  // One re-post: either the early read found nothing (khwrngd then left a full buffer for the
+  // first reader), or khwrngd ran first — kthread_run() woke it and it preempted the probing
+  // task — and the early read took 32 bytes of the buffer khwrngd's re-post had filled; the
+  // first reader's copy then drops the other 32 and re-posts (6.1.192), so the device fills one
+  // more buffer before that reader's first completion than a full buffer would need.
+  const first = trace.readers.filter((r) => r.startNs > t0).sort((a, b) => a.startNs - b.startNs)[0];
+  const done = first?.reads[0];
+  if (first === undefined || done === undefined || done.n <= 0) return { readyKickNs, postNs, kickNs, registerNs: 0 };
+  const need = Math.ceil(Math.min(first.size, first.total) / 64);
+  const pushed = ev.filter((e) => e.kind === 'push' && e.t > first.startNs && e.t <= done.t).length;
+  return { readyKickNs, postNs, kickNs, registerNs: 0, earlyAfterKhwrngd: pushed >= need };
 }
 
 /**

@@ -15,6 +15,7 @@ import { readTrace } from '../../src/qemu/trace.ts';
 import { inferWindows } from '../../src/qemu/windows.ts';
 import { probeTiming, replay } from '../../src/qemu/replay.ts';
 import { InputError } from '../../src/errors.ts';
+import { LinuxHwrng } from '../../src/os/linux-hwrng.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const FIXTURES = new URL('../fixtures/qemu/', import.meta.url).pathname;
@@ -160,7 +161,7 @@ test('EGD capture: QEMU asked for the prefetch buffer twice at DRIVER_OK (960 by
   assert.equal(r.windows[0]!.modelBytes, 960);
 });
 
-test('probe races read from the device log: the early read found the prefetch filled in 11 of 14 probes (two khwrngd re-posts), not in the two EGD captures and the paused-reader one', () => {
+test('probe races read from the device log: the early read found the prefetch filled in 11 of 15 probes (two khwrngd re-posts), not in the two EGD captures and the paused-reader one', () => {
   const early = (name: string): boolean[] => {
     const trace = readTrace(join(FIXTURES, name));
     const loads = [trace.params.probeNs, ...trace.params.alignment.marks.filter((m) => /-removed$/.test(m.label)).map((m) => m.virtualNs!)];
@@ -171,7 +172,7 @@ test('probe races read from the device log: the early read found the prefetch fi
   assert.deepEqual(early('l1024-p1000-reset-builtin'), [true, true]);
   const all = fixtureDirs.flatMap(early);
   assert.equal(all.filter(Boolean).length, 11);
-  assert.equal(all.length, 14);
+  assert.equal(all.length, 15);
 });
 
 test('paused-reader capture: window 0 carries 2176 bytes in both (khwrngd re-posted once: the early read found no data)', () => {
@@ -229,6 +230,27 @@ test('two-reader capture whose DRIVER_OK request was stamped 6610.000000 ms: ref
   // the model's first refill follows a 7609 ms deadline (plus its timer latency), like the real one
   assert.ok(m[m.findIndex((e) => e.t > 7e9)]!.t < 7_610_000_000);
   for (const w of r.windows) assert.ok(Math.abs(w.startErrorNs!) <= 2e6, `window ${w.index}: ${w.startErrorNs}`);
+});
+
+test('khwrngd ran before add_early_randomness (fresh two-reader capture): the early read took 32 bytes of the buffer khwrngd\'s re-post filled, the first reader dropped the rest; readers got 896 bytes in window 0', () => {
+  const trace = readTrace(join(FIXTURES, 'l1024-p1000-two-readers-builtin-khwrngd-first'));
+  const timing = probeTiming(trace, trace.params.probeNs)!;
+  assert.equal(timing.registerNs, 0);
+  assert.equal(timing.earlyAfterKhwrngd, true);
+  const r = compareTrace(trace, {}, { timing: false });
+  assert.ok(r.ok, r.failures.join('; '));
+  assert.deepEqual(r.groups[0]!.realBytesPerWindow, [896, 1024, 1024, 1024]);
+  assert.deepEqual(r.groups[0]!.modelBytesPerWindow, [896, 1024, 1024, 1024]);
+  // Read as "the early read found nothing" (khwrngd leaves a full buffer), the readers get 960.
+  const hwrngProbe = LinuxHwrng.prototype.probe;
+  LinuxHwrng.prototype.probe = function (probeNs, t = {}) {
+    return hwrngProbe.call(this, probeNs, { ...t, earlyAfterKhwrngd: false });
+  };
+  try {
+    assert.deepEqual(compareTrace(trace, {}, { timing: false }).groups[0]!.modelBytesPerWindow.slice(0, 1), [960]);
+  } finally {
+    LinuxHwrng.prototype.probe = hwrngProbe;
+  }
 });
 
 test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable trace (one line)', async () => {
