@@ -51,6 +51,19 @@ export function checkWidth(data: Uint8Array, bitsPerSymbol: number, source = 'in
   }
   if (bitsPerSymbol === 8) return; // every byte fits
   const limit = 1 << bitsPerSymbol;
+  // The bits of all bytes ORed together four at a time: a whole-data check at one
+  // operation per word (`health` reads 10^8 samples in well under a second); only a
+  // failing check looks for the first offending byte.
+  const head = Math.min(data.length, (4 - (data.byteOffset & 3)) & 3);
+  let or = 0;
+  for (let i = 0; i < head; i++) or |= data[i]!;
+  const nWords = (data.length - head) >> 2;
+  if (nWords > 0) {
+    const words = new Int32Array(data.buffer, data.byteOffset + head, nWords);
+    for (let w = 0; w < nWords; w++) or |= words[w]!;
+  }
+  for (let i = head + 4 * nWords; i < data.length; i++) or |= data[i]!;
+  if ((or & Math.imul(0x100 - limit, 0x01010101)) === 0) return;
   for (let i = 0; i < data.length; i++) {
     if (data[i]! >= limit) {
       throw new InputError(

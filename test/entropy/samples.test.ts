@@ -47,3 +47,23 @@ test('bitstring: masked (not renumbered) values, MSB first, optionally truncated
 test('packed bits unpack MSB first', () => {
   assert.deepEqual([...unpackBits(Uint8Array.of(0xa1))], [1, 0, 1, 0, 0, 0, 0, 1]);
 });
+
+test('checkWidth finds a too-wide byte anywhere: unaligned views, the first bytes, the words, the last bytes', () => {
+  const buf = new Uint8Array(64);
+  for (let i = 0; i < buf.length; i++) buf[i] = i & 1;
+  for (const start of [0, 1, 2, 3]) {
+    for (const len of [1, 2, 5, 11, 40]) {
+      const view = buf.subarray(start, start + len);
+      assert.doesNotThrow(() => checkWidth(view, 1));
+      for (let at = 0; at < len; at++) {
+        const old = view[at]!;
+        view[at] = 2;
+        assert.throws(() => checkWidth(view, 1, 'v', 100), { message: `v: byte ${100 + at} is 2 (0x02), expected a value below 2 for 1-bit samples` });
+        view[at] = 0x80;
+        assert.throws(() => checkWidth(view, 7, 'v'), InputError);
+        assert.doesNotThrow(() => checkWidth(view, 8));
+        view[at] = old;
+      }
+    }
+  }
+});

@@ -14,6 +14,8 @@ import { AdaptiveProportionTest } from './adaptive-proportion.ts';
 import { RepetitionCountTest } from './repetition-count.ts';
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+/** Bit 7 of every byte of a 32-bit word, as a signed int (what `&` yields). */
+const ALL_CHANGED = 0x80808080 | 0;
 
 export interface HealthMonitorOptions {
   /** Claimed min-entropy per sample H in bits (0 < H ≤ 32). */
@@ -143,21 +145,29 @@ export class HealthMonitor {
         count += +(s === ref);
       }
       if (words) {
-        // Four samples per step (SWAR on a little-endian word: byte k is sample i + k).
-        // When no sample equals its predecessor the RCT run is 1 after each (no alarm: the
-        // cutoff is ≥ 2), and the APT adds the number of bytes equal to A; otherwise the
-        // word goes through the per-sample updates.
+        // Four samples per step (SWAR on a little-endian word: byte k is sample i + k). The
+        // APT adds the number of bytes equal to A. `changed` has bit 7 of byte k set when
+        // sample k differs from its predecessor (the previous word's last sample for k = 0).
+        // When every sample differs from its predecessor the RCT run is 1 after each (no
+        // alarm: the cutoff is ≥ 2); when the run so far plus 4 stays below the cutoff no
+        // alarm is possible either, and the run after the word is the samples since the last
+        // change (or the run plus 4 without one: branch-free, since on random binary data
+        // which applies is a coin toss). Otherwise the RCT takes the word sample by sample.
         const refWord = Math.imul(ref, 0x01010101);
         const wordEnd = (end - aligned) >> 2;
         let wi = (i - aligned) >> 2;
         for (; wi < wordEnd; wi++) {
           const w = words[wi]!;
-          const pairs = (w ^ (w >>> 8)) | 0xff000000; // bytes 0..2: s0^s1, s1^s2, s2^s3
-          if ((w & 0xff) !== last && ((pairs - 0x01010101) & ~pairs & 0x80808080) === 0) {
-            const y = w ^ refWord;
-            const nonzero = (((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y) & 0x80808080;
-            count += 4 - (Math.imul(nonzero >>> 7, 0x01010101) >>> 24);
-            run = 1;
+          const y = w ^ refWord;
+          const notRef = (((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y) & 0x80808080;
+          count += 4 - (Math.imul(notRef >>> 7, 0x01010101) >>> 24);
+          const x = w ^ ((w << 8) | last);
+          const changed = (((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080;
+          if ((+(changed === ALL_CHANGED) | +(run + 4 < rctCutoff)) !== 0) {
+            // Byte index of the last change, −1 when none: the run is 4 − that index, or run + 4.
+            const lastChange = (31 - Math.clz32(changed)) >> 3;
+            const none = +(changed === 0);
+            run = run * none + 4 - lastChange - none;
             last = w >>> 24;
             continue;
           }
@@ -171,7 +181,6 @@ export class HealthMonitor {
               rct._recordAlarm(base + k);
               if (firstR < 0) firstR = k;
             }
-            count += +(s === ref);
           }
         }
         i = Math.max(i, aligned + 4 * wi);

@@ -103,3 +103,34 @@ test('four-at-a-time path: mostly random 8-bit data with planted repeats, at eve
     }
   }
 });
+
+test('four-at-a-time path with runs: random bits and 4-bit samples with planted runs around the RCT cutoff, at every alignment, equal each test alone', () => {
+  // Random bits repeat their predecessor half the time, so the word path's run arithmetic
+  // (run + 4 below the cutoff) does the work; planted runs of cutoff − 3 … cutoff + 3 equal
+  // samples cross word boundaries at every offset and push the run near and past the cutoff.
+  for (const [width, h, binary] of [[1, 0.5, true], [1, 0.9, true], [4, 2, false], [4, 3.5, false]] as const) {
+    const base = xorshiftBytes(150_003, 7 + width, width);
+    const cutoff = new RepetitionCountTest({ entropyPerSample: h }).cutoff;
+    for (let k = 0; k < 300; k++) {
+      const at = 250 + ((k * 4993) % 149_000);
+      base.fill(base[at]!, at, at + cutoff - 3 + (k % 7));
+    }
+    for (const offset of [0, 1, 2, 3]) {
+      const data = base.subarray(offset);
+      const opts = { entropyPerSample: h, binary, maxRecordedAlarms: 1e6 };
+      const m = new HealthMonitor(opts);
+      for (const part of chunked(data, 5000)) m.feedAll(part);
+      const rct = new RepetitionCountTest(opts);
+      const apt = new AdaptiveProportionTest(opts);
+      for (const s of data) {
+        rct.feed(s);
+        apt.feed(s);
+      }
+      const what = `${width}-bit, H = ${h}, offset ${offset}`;
+      assert.deepEqual(m.rct.alarmIndices, rct.alarmIndices, `RCT, ${what}`);
+      assert.deepEqual(m.apt.alarmIndices, apt.alarmIndices, `APT, ${what}`);
+      assert.ok(rct.alarms > 100, `${what}: the planted runs must make the RCT alarm`);
+      assert.equal(m.rct._run, rct._run, `final run, ${what}`);
+    }
+  }
+});
