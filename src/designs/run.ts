@@ -254,7 +254,7 @@ export function runPlatform(config: PlatformConfig, workloads: Workload[]): Plat
   sim.run(built.nominalBootNs + stallBudget + config.runtimeNs);
   platform.firmware.smmVariable.finalize();
   platform.firmware.smmVariable.verifyAll();
-  metrics.keys = platform.firmware.smmVariable.provenance.summary();
+  metrics.setGroup('keys', platform.firmware.smmVariable.provenance.summary());
   const runtimeNs = runtimeStart >= 0 ? sim.now - runtimeStart : 0;
   const result: PlatformRunResult = {
     metrics: metrics.finish({ virtualDurationNs: sim.now, runtimeNs, events: sim.events }),

@@ -28,7 +28,7 @@ export function feedHealthTests(
   rct: RepetitionCountTest,
   apt: AdaptiveProportionTest,
   bytes: Uint8Array,
-  metrics: Pick<MetricsCollector, 'rctAlarms' | 'aptAlarms'>,
+  metrics: Pick<MetricsCollector, 'count'>,
 ): boolean {
   const r0 = rct.alarms;
   const a0 = apt.alarms;
@@ -36,7 +36,7 @@ export function feedHealthTests(
   apt.feedAll(bytes);
   const dr = rct.alarms - r0;
   const da = apt.alarms - a0;
-  metrics.rctAlarms += dr;
-  metrics.aptAlarms += da;
+  metrics.count('health.rct', dr);
+  metrics.count('health.apt', da);
   return dr + da > 0;
 }

@@ -161,10 +161,10 @@ export class Pflash {
     if (ctx.privilege === 'smm') return true;
     if (this.secure) {
       this.blockedWrites++;
-      this.metrics.blockedAttempts++;
+      this.metrics.count('isolation.blocked');
       return false;
     }
-    this.metrics.isolationViolations++;
+    this.metrics.count('isolation.violations');
     return true;
   }
 

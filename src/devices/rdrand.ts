@@ -224,8 +224,8 @@ export class RdrandUnit {
 
   private recordUd(ctx: AccessContext, n: number): void {
     this.udCount += n;
-    if (ctx.privilege === 'smm') this.metrics.udSmm += n;
-    else this.metrics.udNonSmm += n;
+    if (ctx.privilege === 'smm') this.metrics.count('ud.smm', n);
+    else this.metrics.count('ud.nonsmm', n);
   }
 
   /**
@@ -278,14 +278,14 @@ export class RdrandUnit {
     }
     yield* this.vcpus.execute(ctx, doneAt - now);
     // The design assumed trapping: values reaching non-SMM code break its isolation claim.
-    if (this.smmExclusive && ctx.privilege !== 'smm') this.metrics.isolationViolations += okWords;
+    if (this.smmExclusive && ctx.privilege !== 'smm') this.metrics.count('isolation.violations', okWords);
     const n = okWords * this.wordBytes;
     const src = seed ? 'rdseed' : 'rdrand';
     const tapName = `${ctx.actor}/${src}`;
     if (n > 4096 && record && !this.taps.wants(tapName)) {
       // A hammer whose tap is already full: count the bytes, and only produce them if the
       // caller looks (same stream either way for a given program, so still deterministic).
-      this.metrics.addBytes(ctx.actor, n);
+      this.metrics.countFor('bytes', ctx.actor, n);
       this.taps.count(tapName, { consumer: ctx.actor, source: src, kind: 'conditioned' }, n, this.sim.now);
       let cached: Uint8Array | null = null;
       const produce = (): Uint8Array => (cached ??= this.produce(n));
@@ -327,7 +327,7 @@ export class RdrandUnit {
    * (BaseRngLib's self-test samples) executes with record=false and records its payload here.
    */
   recordBytes(ctx: AccessContext, bytes: Uint8Array, seed = false): void {
-    this.metrics.addBytes(ctx.actor, bytes.length);
+    this.metrics.countFor('bytes', ctx.actor, bytes.length);
     const src = seed ? 'rdseed' : 'rdrand';
     this.taps.record(`${ctx.actor}/${src}`, { consumer: ctx.actor, source: src, kind: 'conditioned' }, bytes, this.sim.now);
   }

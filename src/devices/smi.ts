@@ -135,8 +135,8 @@ export class SmiController {
       this.vcpus.exitSmm();
       this.vcpus.smmLock.release();
       this.smis++;
-      this.metrics.smis++;
-      this.metrics.smmTimeNs += this.sim.now - t0;
+      this.metrics.count('smis');
+      this.metrics.count('smm-time', this.sim.now - t0);
     }
   }
 }

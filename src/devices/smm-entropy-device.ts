@@ -164,11 +164,11 @@ export class SmmEntropyDevice {
     if (ctx.privilege === 'smm') return true;
     if (this.smmOnly) {
       this.blockedAttempts++;
-      this.metrics.blockedAttempts++;
+      this.metrics.count('isolation.blocked');
       return false;
     }
     this.violations++;
-    this.metrics.isolationViolations++;
+    this.metrics.count('isolation.violations');
     return true;
   }
 
@@ -283,7 +283,7 @@ export class SmmEntropyDevice {
   }
 
   private deliver(ctx: AccessContext, bytes: Uint8Array): void {
-    this.metrics.addBytes(ctx.actor, bytes.length);
+    this.metrics.countFor('bytes', ctx.actor, bytes.length);
     this.taps.record(`${ctx.actor}/smm-device`, { consumer: ctx.actor, source: 'smm-device', kind: 'conditioned' }, bytes, this.sim.now);
   }
 }

@@ -66,7 +66,7 @@ export class Smram {
     if (this.locked) {
       if (ctx.privilege !== 'smm') {
         this.blockedWrites++;
-        this.metrics.blockedAttempts++;
+        this.metrics.count('isolation.blocked');
       }
       return this.tsegEnabled === tEn;
     }
@@ -80,10 +80,10 @@ export class Smram {
     if (this.tsegEnabled) {
       if (isWrite) this.blockedWrites++;
       else this.blockedReads++;
-      this.metrics.blockedAttempts++;
+      this.metrics.count('isolation.blocked');
       return true;
     }
-    this.metrics.isolationViolations++;
+    this.metrics.count('isolation.violations');
     return false;
   }
 

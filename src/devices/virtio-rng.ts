@@ -398,7 +398,7 @@ export class VirtioRng {
     if (!this.exhaustedThisWindow) {
       this.exhaustedThisWindow = true;
       this.quotaExhaustionEvents++;
-      this.metrics.quotaExhaustionEvents++;
+      this.metrics.count('quota.exhaustions');
       this.metrics.point('virtio-rng/quota-exhausted', this.sim.now, 1);
     }
   }
@@ -426,7 +426,7 @@ export class VirtioRng {
   }
 
   private deliver(ctx: AccessContext, chunk: Uint8Array): void {
-    this.metrics.addBytes(ctx.actor, chunk.length);
+    this.metrics.countFor('bytes', ctx.actor, chunk.length);
     const name = `${ctx.actor}/virtio-rng`;
     this.taps.record(name, { consumer: ctx.actor, source: 'virtio-rng', kind: 'conditioned' }, chunk, this.sim.now);
   }

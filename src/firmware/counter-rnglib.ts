@@ -114,7 +114,7 @@ export class CounterRngLib {
   *rawBytes(ctx: AccessContext, n: number): Proc<Uint8Array> {
     const { bytes: out, endNs } = this.readings(this.sim.now, n);
     yield* this.vcpus.execute(ctx, endNs - this.sim.now);
-    this.metrics.addBytes(ctx.actor, n);
+    this.metrics.countFor('bytes', ctx.actor, n);
     const meta = { consumer: ctx.actor, source: 'pm-timer', kind: 'raw' as const, claimedEntropyPerSample: num(this.params, 'claimed-entropy') };
     this.taps.record('counter-rnglib/raw', meta, out, this.sim.now);
     this.taps.record(`${ctx.actor}/counter-rnglib-raw`, meta, out, this.sim.now);

@@ -393,7 +393,7 @@ export class SmmVariableDriver {
       const f = yield* this.fromFallback(smm, n);
       if (f !== null) return f;
     }
-    this.metrics.failClosed++;
+    this.metrics.count('fail-closed');
     this.provenance.failClosed++;
     return { fail: 'device-error' };
   }
@@ -429,7 +429,10 @@ export class SmmVariableDriver {
 
   private noteWait(wait: number, t0: number): void {
     this.metrics.point('smm-variable/entropy-wait-ns', t0, wait);
-    if (wait > num(this.p, 'starvation-threshold-ns')) this.metrics.addStarvation(wait);
+    if (wait > num(this.p, 'starvation-threshold-ns')) {
+      this.metrics.count('starvation.total', wait);
+      this.metrics.max('starvation.longest', wait);
+    }
   }
 
   /** Instantiates or reseeds the DRBG as due; returns a failure status or null. */
@@ -489,10 +492,14 @@ export class SmmVariableDriver {
     const latencyNs = this.sim.now - t0;
     const ok = r.status === 'success';
     if (ok) this.noteAck(entry);
-    this.metrics.addSetVariable(ok, latencyNs, this.isRuntime());
     if (ok) {
+      this.metrics.count('setvariable.completed');
+      if (this.isRuntime()) this.metrics.count('setvariable.rate');
+      this.metrics.sample('setvariable.latency', latencyNs);
       this.metrics.point('smm-variable/setvariable-latency-ns', this.sim.now, latencyNs);
-      if (r.degraded) this.metrics.degradedSetVariables++;
+      if (r.degraded) this.metrics.count('degraded-setvariables');
+    } else {
+      this.metrics.count('setvariable.failed');
     }
     return { status: r.status, degraded: r.degraded, latencyNs };
   }
@@ -889,7 +896,9 @@ export class SmmVariableDriver {
       else lostNames.push(name);
     }
     const checked = this.ledger.size;
-    this.metrics.variables = { checked, ok, lost: checked - ok };
+    this.metrics.set('variables.checked', checked);
+    this.metrics.set('variables.ok', ok);
+    this.metrics.set('variables.lost', checked - ok);
     return { checked, ok, lost: checked - ok, lostNames };
   }
 

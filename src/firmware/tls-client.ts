@@ -85,7 +85,7 @@ export class TlsClient {
     const haveProto = proto !== undefined && proto.available();
     if (!haveProto) {
       if (str(this.params, 'policy') === 'deny') {
-        this.metrics.tlsDenied++;
+        this.metrics.count('tls.denied');
         return 'denied';
       }
     } else {
@@ -94,7 +94,7 @@ export class TlsClient {
       if (nb > 0) {
         const r = yield* proto.getRng(ctx, nb, proto.algorithms[0]);
         if (r.status !== 'success') {
-          this.metrics.tlsDenied++;
+          this.metrics.count('tls.denied');
           return 'denied';
         }
       }
@@ -103,7 +103,7 @@ export class TlsClient {
     if (this.seeded === 'none' || this.requestsSinceSeed + perHandshake > num(this.params, 'reseed-requests')) {
       const s = yield* this.seed(ctx, haveProto ? proto : undefined);
       if (s === null) {
-        this.metrics.tlsDenied++;
+        this.metrics.count('tls.denied');
         return 'denied';
       }
       this.seeded = s;
@@ -111,9 +111,9 @@ export class TlsClient {
     }
     this.requestsSinceSeed += perHandshake;
     yield* this.vcpus.execute(ctx, num(this.params, 'handshake-ns'));
-    this.metrics.tlsDone++;
+    this.metrics.count('tls.done');
     if (this.seeded === 'timer') {
-      this.metrics.tlsDegraded++;
+      this.metrics.count('tls.degraded');
       return 'degraded';
     }
     return 'done';
@@ -126,7 +126,7 @@ export class TlsClient {
       const r = yield* this.handshake(ctx);
       if (r === 'denied') {
         // the remaining attempts are denied the same way
-        this.metrics.tlsDenied += n - i - 1;
+        this.metrics.count('tls.denied', n - i - 1);
         return;
       }
     }

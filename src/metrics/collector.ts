@@ -1,11 +1,25 @@
 /**
- * MetricsCollector: devices and firmware report what happens during a run; `finish()`
- * turns it into a CellMetrics (src/metrics/types.ts). Every number it returns is finite:
+ * MetricsCollector: devices and firmware record what happens during a run under the paths
+ * of the metric table (./table.ts: `metrics.count('quota.exhaustions')`); `finish()` turns
+ * the recordings into a CellMetrics, in the table's order. Every number it returns is finite:
  * an empty latency sample has count 0 and zeros elsewhere; rates over a zero-length
  * runtime are 0.
  */
 import { mean } from 'simple-statistics';
-import type { CellMetrics, KeyProvenanceSummary, LatencySummary } from './types.ts';
+import {
+  METRIC_TABLE,
+  metricLeaf,
+  type CellMetrics,
+  type CountPath,
+  type KeyedPath,
+  type LatencySummary,
+  type MaxPath,
+  type MetricPath,
+  type Node,
+  type RecordedGroup,
+  type SamplePath,
+  type SetPath,
+} from './table.ts';
 
 /**
  * Nearest-rank percentile (p in (0, 100]) of an ascending array: the value at rank
@@ -42,53 +56,56 @@ export function summarizeLatencies(values: readonly number[]): LatencySummary {
 }
 
 export class MetricsCollector {
-  setVariableCompleted = 0;
-  /** Completed during the OS-runtime phase (the rate's numerator). */
-  setVariableCompletedRuntime = 0;
-  setVariableFailed = 0;
-  readonly setVariableLatencies: number[] = [];
-  starvationTotalNs = 0;
-  starvationLongestNs = 0;
-  quotaExhaustionEvents = 0;
-  readonly bytesByConsumer: Record<string, number> = {};
-  isolationViolations = 0;
-  blockedAttempts = 0;
-  udNonSmm = 0;
-  udSmm = 0;
-  tlsDone = 0;
-  tlsDenied = 0;
-  tlsDegraded = 0;
-  variables = { checked: 0, ok: 0, lost: 0 };
-  rctAlarms = 0;
-  aptAlarms = 0;
-  smis = 0;
-  smmTimeNs = 0;
-  degradedSetVariables = 0;
-  failClosed = 0;
-  /** Key provenance of the SMM writes (the SMM variable driver fills it at the end of the run). */
-  keys: KeyProvenanceSummary | null = null;
+  private readonly values = new Map<string, number>();
+  private readonly samples = new Map<string, number[]>();
+  private readonly keyed = new Map<string, Record<string, number>>();
+  private readonly groups = new Map<string, Record<string, unknown>>();
   private readonly series = new Map<string, { points: Array<[number, number]>; stride: number; seen: number }>();
   /** Points a series keeps; beyond that it is thinned deterministically (every 2nd, 4th, ... point). */
   static readonly SERIES_MAX_POINTS = 4096;
 
-  addBytes(consumer: string, n: number): void {
-    this.bytesByConsumer[consumer] = (this.bytesByConsumer[consumer] ?? 0) + n;
+  /** Adds `n` (default 1) to a counter of the table ('sum' and 'per-runtime-second' metrics). */
+  count(path: CountPath, n = 1): void {
+    this.values.set(path, (this.values.get(path) ?? 0) + n);
   }
 
-  /** One wait of the SMM driver for entropy that counted as starvation. */
-  addStarvation(waitNs: number): void {
-    this.starvationTotalNs += waitNs;
-    if (waitNs > this.starvationLongestNs) this.starvationLongestNs = waitNs;
+  /** Keeps the largest value recorded for a 'max' metric. */
+  max(path: MaxPath, v: number): void {
+    if (v > (this.values.get(path) ?? 0)) this.values.set(path, v);
   }
 
-  addSetVariable(ok: boolean, latencyNs: number, inRuntime: boolean): void {
-    if (ok) {
-      this.setVariableCompleted++;
-      if (inRuntime) this.setVariableCompletedRuntime++;
-      this.setVariableLatencies.push(latencyNs);
-    } else {
-      this.setVariableFailed++;
-    }
+  /** Sets a 'set' metric (a result computed once, at the end of the run). */
+  set(path: SetPath, v: number): void {
+    this.values.set(path, v);
+  }
+
+  /** One observation of a 'distribution' metric. */
+  sample(path: SamplePath, v: number): void {
+    let a = this.samples.get(path);
+    if (a === undefined) this.samples.set(path, (a = []));
+    a.push(v);
+  }
+
+  /** Adds `n` under `key` of a 'sum-by-key' metric. */
+  countFor(path: KeyedPath, key: string, n: number): void {
+    let r = this.keyed.get(path);
+    if (r === undefined) this.keyed.set(path, (r = {}));
+    r[key] = (r[key] ?? 0) + n;
+  }
+
+  /** Fills a whole group that finish() emits only when recorded (the SMM driver's key provenance at the end of the run). */
+  setGroup<G extends RecordedGroup>(name: G, value: NonNullable<CellMetrics[G]>): void {
+    this.groups.set(name, value as Record<string, unknown>);
+  }
+
+  /** What has been recorded under a scalar path so far (0 when nothing). */
+  value(path: MetricPath): number {
+    return this.values.get(path) ?? 0;
+  }
+
+  /** What a 'sum-by-key' metric holds for `key` so far (undefined when nothing). */
+  valueFor(path: KeyedPath, key: string): number | undefined {
+    return this.keyed.get(path)?.[key];
   }
 
   /** Appends a point to a named series (for charts). */
@@ -108,34 +125,46 @@ export class MetricsCollector {
     return [...this.series.entries()].map(([name, s]) => ({ name, points: s.points }));
   }
 
+  /** The cell's metrics: the table walked in order, each leaf aggregated as the table says. */
   finish(opts: { virtualDurationNs: number; runtimeNs: number; events: number }): CellMetrics {
     const runtimeS = opts.runtimeNs / 1e9;
-    const bytes: Record<string, number> = {};
-    for (const k of Object.keys(this.bytesByConsumer).sort()) bytes[k] = this.bytesByConsumer[k]!;
-    return {
-      virtualDurationNs: opts.virtualDurationNs,
-      setVariable: {
-        completed: this.setVariableCompleted,
-        failed: this.setVariableFailed,
-        perVirtualSecond: runtimeS > 0 ? this.setVariableCompletedRuntime / runtimeS : 0,
-        latency: summarizeLatencies(this.setVariableLatencies),
-      },
-      starvation: { totalNs: this.starvationTotalNs, longestNs: this.starvationLongestNs },
-      quotaExhaustionEvents: this.quotaExhaustionEvents,
-      bytesByConsumer: bytes,
-      isolation: { violations: this.isolationViolations, blockedAttempts: this.blockedAttempts },
-      udFaults: { nonSmm: this.udNonSmm, smm: this.udSmm },
-      tls: { done: this.tlsDone, denied: this.tlsDenied, degraded: this.tlsDegraded },
-      variables: { ...this.variables },
-      healthAlarms: { rct: this.rctAlarms, apt: this.aptAlarms },
-      events: opts.events,
-      smm: {
-        smis: this.smis,
-        timeNs: this.smmTimeNs,
-        degradedSetVariables: this.degradedSetVariables,
-        failClosed: this.failClosed,
-      },
-      ...(this.keys !== null ? { keys: this.keys } : {}),
+    const build = (n: Node, fromGroup: Record<string, unknown> | undefined): unknown => {
+      if ('group' in n) {
+        const out: Record<string, unknown> = {};
+        for (const [k, child] of Object.entries(n.fields)) {
+          if ('group' in child && child.emit === 'when-recorded') {
+            const g = this.groups.get(k);
+            if (g !== undefined) out[k] = build(child, g);
+            continue;
+          }
+          out[k] = build(child, fromGroup === undefined ? undefined : (fromGroup[k] as Record<string, unknown>));
+        }
+        return out;
+      }
+      if (fromGroup !== undefined) return typeof fromGroup === 'object' ? { ...(fromGroup as object) } : fromGroup;
+      const v = this.values.get(n.path) ?? 0;
+      switch (n.aggregation) {
+        case 'run':
+          return opts[n.run!];
+        case 'per-runtime-second':
+          return runtimeS > 0 ? v / runtimeS : 0;
+        case 'distribution':
+          return summarizeLatencies(this.samples.get(n.path) ?? []);
+        case 'sum-by-key': {
+          const r = this.keyed.get(n.path) ?? {};
+          const sorted: Record<string, number> = {};
+          for (const k of Object.keys(r).sort()) sorted[k] = r[k]!;
+          return sorted;
+        }
+        default:
+          return v;
+      }
     };
+    return build(METRIC_TABLE, undefined) as CellMetrics;
   }
+}
+
+/** True when `path` names a metric of the table (for tests and tools that take a path as text). */
+export function isMetricPath(path: string): path is MetricPath {
+  return metricLeaf(path) !== undefined;
 }

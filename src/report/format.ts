@@ -5,6 +5,7 @@
  */
 import type { CellResult, RunResult } from '../scenario/result.ts';
 import { VERDICTS as VERDICT_LEVELS, verdictRank, worseVerdict } from '../scenario/verdict.ts';
+import { METRICS, type MetricDef } from '../scenario/metrics.ts';
 import type { ReportDocument } from './document.ts';
 
 /** A number with `digits` significant digits, thousands left as is. */
@@ -196,27 +197,38 @@ export function xmlEscape(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
-/** Headers of the per-cell metric columns that the Markdown and HTML cell tables share. */
-export const CELL_METRIC_HEADERS = ['SetVariable/s', 'ratio', 'p50', 'p99', 'max', 'starvation', 'quota exh.', 'violations', '#UD non-SMM', 'lost vars', 'bad-epoch writes'];
+/**
+ * The per-cell metric columns that the Markdown and HTML cell tables share: every metric
+ * with a `column` in the metric table (src/metrics/table.ts) or among the scenario's
+ * derived metrics (src/scenario/metrics.ts), in column order.
+ */
+const CELL_METRIC_COLUMNS = Object.entries(METRICS)
+  .filter((e): e is [string, MetricDef & { column: NonNullable<MetricDef['column']> }] => e[1].column !== undefined)
+  .sort((x, y) => x[1].column.order - y[1].column.order);
+
+/** Headers of the per-cell metric columns, in column order. */
+export const CELL_METRIC_HEADERS = CELL_METRIC_COLUMNS.map(([, d]) => d.column.header);
+
+/** One value as its unit shows it ('—' when the cell has none). */
+function fmtMetric(v: number | undefined, d: MetricDef): string {
+  if (v === undefined) return '—';
+  if (d.unit === 'ns') return fmtNs(v);
+  if (d.unit === '×') return `${fmt(v, d.column?.digits)}×`;
+  if (d.kind === 'count') return String(v);
+  return fmt(v, d.column?.digits);
+}
 
 /** One cell's metric columns, in the order of CELL_METRIC_HEADERS. */
 export function cellMetricColumns(c: CellResult): string[] {
-  const x = c.metrics;
-  return [
-    fmt(x.setVariable.perVirtualSecond, 4),
-    c.baselineRatio === undefined ? '—' : `${fmt(c.baselineRatio)}×`,
-    fmtNs(x.setVariable.latency.p50Ns),
-    fmtNs(x.setVariable.latency.p99Ns),
-    fmtNs(x.setVariable.latency.maxNs),
-    fmtNs(x.starvation.totalNs),
-    String(x.quotaExhaustionEvents),
-    String(x.isolation.violations),
-    String(x.udFaults.nonSmm),
-    String(x.variables.lost),
-    // Key provenance (issue 14): SMM writes keyed from a bad DRBG epoch, of all SMM writes; '—' in
-    // reports made before provenance existed.
-    x.keys === undefined ? '—' : `${x.keys.badWrites}/${x.keys.writes}${x.keys.writes > 0 ? ` (${(x.keys.badWriteShare * 100).toFixed(1)} %)` : ''}`,
-  ];
+  const src = { metrics: c.metrics, quality: c.quality, verdict: c.verdict, ...(c.baselineRatio !== undefined ? { baselineRatio: c.baselineRatio } : {}) };
+  return CELL_METRIC_COLUMNS.map(([, d]) => {
+    const v = (d.read ?? d.get)(src);
+    const ofPath = d.column.of;
+    if (ofPath === undefined || v === undefined) return fmtMetric(v, d);
+    // `value/of (share %)`: e.g. SMM writes keyed from a bad DRBG epoch of all SMM writes (issue 14).
+    const of = METRICS[ofPath]!.get(src) ?? 0;
+    return `${v}/${of}${of > 0 ? ` (${((v / of) * 100).toFixed(1)} %)` : ''}`;
+  });
 }
 
 /** One distinct (component, parameter, value) of a run and how many cells used it. */

@@ -10,6 +10,7 @@
  * document. The top level and the benchmark section are closed.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { cellMetricsSchema } from '../metrics/table.ts';
 
 /** Major.minor.patch. A reader accepts its own major and any minor up to its own. */
 export const REPORT_SCHEMA_VERSION = '1.2.0';
@@ -21,33 +22,10 @@ const Count = Type.Integer({ minimum: 0 });
 const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String()]);
 const ParamValues = Type.Record(Type.String(), Scalar);
 
-export const LatencySummarySchema = Type.Object({
-  count: Count,
-  meanNs: NonNeg,
-  p50Ns: NonNeg,
-  p99Ns: NonNeg,
-  maxNs: NonNeg,
-});
+export { LatencySummarySchema } from '../metrics/table.ts';
 
-/** Mirrors src/metrics/types.ts CellMetrics. */
-export const CellMetricsSchema = Type.Object({
-  virtualDurationNs: NonNeg,
-  setVariable: Type.Object({
-    completed: Count,
-    failed: Count,
-    perVirtualSecond: NonNeg,
-    latency: LatencySummarySchema,
-  }),
-  starvation: Type.Object({ totalNs: NonNeg, longestNs: NonNeg }),
-  quotaExhaustionEvents: Count,
-  bytesByConsumer: Type.Record(Type.String(), NonNeg),
-  isolation: Type.Object({ violations: Count, blockedAttempts: Count }),
-  udFaults: Type.Object({ nonSmm: Count, smm: Count }),
-  tls: Type.Object({ done: Count, denied: Count, degraded: Count }),
-  variables: Type.Object({ checked: Count, ok: Count, lost: Count }),
-  healthAlarms: Type.Object({ rct: Count, apt: Count }),
-  events: Count,
-});
+/** A cell's metrics: derived from the metric table (src/metrics/table.ts). */
+export const CellMetricsSchema = cellMetricsSchema();
 
 const PValue = Type.Number({ minimum: 0, maximum: 1 });
 

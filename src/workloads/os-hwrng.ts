@@ -51,7 +51,7 @@ export const OS_HWRNG: WorkloadDef = {
             while ((total === 0 || got < total) && p.sim.now < stopAt) {
               const r = yield* hwrng.userRead(name, total === 0 ? size : Math.min(size, total - got));
               if (r <= 0) return; // driver removed (ENODEV) or EOF
-              p.metrics.addBytes('os-hwrng', r);
+              p.metrics.countFor('bytes', 'os-hwrng', r);
               got += r;
               reads++;
               if (pauseEvery > 0 && reads % pauseEvery === 0 && pauseNs > 0) yield pauseNs;

@@ -41,7 +41,7 @@ function drainer(): Workload {
         for (;;) {
           const n = yield* hwrng.userRead('test-drainer', 64);
           if (n <= 0) return;
-          p.metrics.addBytes('test-drainer', n);
+          p.metrics.countFor('bytes', 'test-drainer', n);
           yield 1000;
         }
       })());

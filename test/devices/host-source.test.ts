@@ -21,8 +21,8 @@ test('stuck source: RCT alarms with H = 8 (cutoff C = 4, SP 800-90B §4.4.1) and
   assert.ok(r.bytes.every((x) => x === 0x5a));
   assert.equal(r.alarm, true);
   assert.equal(h.rct!.cutoff, 4);
-  assert.equal(b.metrics.rctAlarms, 16); // ⌊64 / 4⌋ alarms (the counter restarts after each)
-  assert.ok(b.metrics.aptAlarms >= 1); // APT C = 13 of W = 512 (§7.2)
+  assert.equal(b.metrics.value('health.rct'), 16); // ⌊64 / 4⌋ alarms (the counter restarts after each)
+  assert.ok(b.metrics.value('health.apt') >= 1); // APT C = 13 of W = 512 (§7.2)
   assert.equal(b.taps.total('host-source/raw'), 64);
 });
 
@@ -30,7 +30,7 @@ test('healthy seeded source: no alarms over 64 KiB', () => {
   const b = bench();
   const h = hostSource(b);
   assert.equal(runProc(b.sim, h.read(65536)).alarm, false);
-  assert.equal(b.metrics.rctAlarms + b.metrics.aptAlarms, 0);
+  assert.equal(b.metrics.value('health.rct') + b.metrics.value('health.apt'), 0);
 });
 
 test('biased source: P(1) ≈ p-one', () => {

@@ -52,9 +52,9 @@ test('SMM device: non-SMM reads return all-ones, writes are dropped, every attem
   runProc(b.sim, dev.out32(OS, REG_CONTROL, 1)); // would flush the FIFO
   assert.equal(dev.buffered, before); // nothing changed
   assert.equal(dev.blockedAttempts, 4);
-  assert.equal(b.metrics.blockedAttempts, 4);
-  assert.equal(b.metrics.isolationViolations, 0);
-  assert.equal(b.metrics.bytesByConsumer['os'], undefined);
+  assert.equal(b.metrics.value('isolation.blocked'), 4);
+  assert.equal(b.metrics.value('isolation.violations'), 0);
+  assert.equal(b.metrics.valueFor('bytes', 'os'), undefined);
 });
 
 test('SMM device with smm-only=false leaks bytes to the OS and counts violations', () => {
@@ -63,7 +63,7 @@ test('SMM device with smm-only=false leaks bytes to the OS and counts violations
   b.sim.run();
   const r = runProc(b.sim, dev.readEntropy(OS, 16));
   assert.ok(!r.bytes.every((x) => x === 0xff));
-  assert.equal(b.metrics.isolationViolations, 1);
+  assert.equal(b.metrics.value('isolation.violations'), 1);
 });
 
 test('pflash secure=on: non-SMM write → MEMTX_ERROR, dropped and counted; reads see array data', () => {
@@ -73,7 +73,7 @@ test('pflash secure=on: non-SMM write → MEMTX_ERROR, dropped and counted; read
   assert.equal(runProc(b.sim, f.program(OS, 0, new Uint8Array([0x00, 0x00]))), false);
   assert.deepEqual([...f.read(OS, 0, 3)], [0x12, 0x34, 0xff]);
   assert.equal(f.blockedWrites, 1);
-  assert.equal(b.metrics.blockedAttempts, 1);
+  assert.equal(b.metrics.value('isolation.blocked'), 1);
   assert.equal(runProc(b.sim, f.erase(OS, 0, 1)), false);
   assert.equal(f.read(OS, 0, 1)[0], 0x12);
 });
@@ -126,7 +126,7 @@ test('pflash secure=off: a non-SMM write lands and is an isolation violation', (
   const b = bench();
   const f = new Pflash(resolveParams('pflash', { secure: false }), b.vcpus, b.metrics);
   assert.equal(runProc(b.sim, f.program(OS, 0, new Uint8Array([0]))), true);
-  assert.equal(b.metrics.isolationViolations, 1);
+  assert.equal(b.metrics.value('isolation.violations'), 1);
 });
 
 test('pflash write cost: writes-per-byte MMIO exits per byte', () => {
@@ -147,7 +147,7 @@ test('SMRAM (TSEG 16 MiB): SMM reads back what it wrote; non-SMM reads all-ones,
   assert.ok(s.read(OS, at, 32).every((x) => x === 0xff));
   assert.equal(s.write(OS, at, new Uint8Array(32)), false);
   assert.deepEqual(s.read(SMM, at, 32), key);
-  assert.equal(b.metrics.blockedAttempts, 2);
+  assert.equal(b.metrics.value('isolation.blocked'), 2);
   // across a page boundary
   s.write(SMM, 4090, key);
   assert.deepEqual(s.read(SMM, 4090, 32), key);
@@ -162,7 +162,7 @@ test('pflash secure=on refuses every privilege but SMM (firmware, 3rd-party, OS)
     assert.equal(f.programNow(ctx, 4, new Uint8Array([0])), -1, privilege);
     assert.equal(runProc(b.sim, f.erase(ctx, 0, 1)), false, privilege);
     assert.deepEqual([...f.read(ctx, 0, 8)], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], privilege);
-    assert.deepEqual({ blocked: b.metrics.blockedAttempts, violations: b.metrics.isolationViolations }, { blocked: 3, violations: 0 }, privilege);
+    assert.deepEqual({ blocked: b.metrics.value('isolation.blocked'), violations: b.metrics.value('isolation.violations') }, { blocked: 3, violations: 0 }, privilege);
   }
 });
 
@@ -173,10 +173,10 @@ test('SMRAM with D_LCK: a non-SMM write of ESMRAMC.T_EN is refused and counted; 
   assert.equal(s.writeEsmramc(OS, false), false);
   assert.equal(s.tsegEnabled, true);
   assert.deepEqual([...s.read(OS, 0, 4)], [0xff, 0xff, 0xff, 0xff]);
-  assert.deepEqual({ blocked: b.metrics.blockedAttempts, violations: b.metrics.isolationViolations }, { blocked: 2, violations: 0 });
+  assert.deepEqual({ blocked: b.metrics.value('isolation.blocked'), violations: b.metrics.value('isolation.violations') }, { blocked: 2, violations: 0 });
   // SMM itself may not change a locked register either, but that is not an attempt from outside.
   assert.equal(s.writeEsmramc(SMM, false), false);
-  assert.equal(b.metrics.blockedAttempts, 2);
+  assert.equal(b.metrics.value('isolation.blocked'), 2);
 });
 
 test('SMRAM without D_LCK: the OS clears T_EN, then reads the keys and writes TSEG; every access is a violation', () => {
@@ -191,5 +191,5 @@ test('SMRAM without D_LCK: the OS clears T_EN, then reads the keys and writes TS
   assert.deepEqual(s.read(OS, 64, 4), key);
   assert.equal(s.write(OS, 64, new Uint8Array(4)), true);
   assert.deepEqual([...s.read(SMM, 64, 4)], [0, 0, 0, 0]);
-  assert.deepEqual({ blocked: b.metrics.blockedAttempts, violations: b.metrics.isolationViolations }, { blocked: 1, violations: 2 });
+  assert.deepEqual({ blocked: b.metrics.value('isolation.blocked'), violations: b.metrics.value('isolation.violations') }, { blocked: 1, violations: 2 });
 });

@@ -30,13 +30,13 @@ test('smm-only: #UD outside SMM (counted), host randomness in SMM with the in-ke
   assert.equal(u.cpuid(OS).rdrand, true); // CPUID still advertises it (the SDM-breaking part)
   const bad = runProc(b.sim, u.rdrand(OS));
   assert.equal(bad.ud, true);
-  assert.equal(b.metrics.udNonSmm, 1);
+  assert.equal(b.metrics.value('ud.nonsmm'), 1);
   const t0 = b.sim.now;
   const good = runProc(b.sim, u.rdrand(SMM));
   assert.equal(good.ud, false);
   assert.equal(good.cf, true);
   assert.equal(b.sim.now - t0, 110 + 1500);
-  assert.equal(b.metrics.udSmm, 0);
+  assert.equal(b.metrics.value('ud.smm'), 0);
 });
 
 test('trap: every execution pays the exit, kernel vs QEMU handler', () => {
@@ -53,7 +53,7 @@ test('hidden: CPUID says absent, executing anyway raises #UD', () => {
   const { b, u } = unit({ policy: 'hidden' });
   assert.deepEqual(u.cpuid(OS), { rdrand: false, rdseed: false });
   assert.equal(runProc(b.sim, u.rdrand(SMM)).ud, true);
-  assert.equal(b.metrics.udSmm, 1);
+  assert.equal(b.metrics.value('ud.smm'), 1);
 });
 
 test('DRNG bandwidth is shared: 32 threads cannot exceed the aggregate rate', () => {
@@ -130,19 +130,19 @@ test('trapped executions are counted by VMX exit reason (57 RDRAND, 61 RDSEED)',
 test('smm-exclusive: a design that relies on trapping counts every value non-SMM code gets under passthrough as a violation', () => {
   const { b, u } = unit({ policy: 'passthrough', 'smm-exclusive': true });
   runProc(b.sim, u.rdrandWords(OS, 5));
-  assert.equal(b.metrics.isolationViolations, 5);
+  assert.equal(b.metrics.value('isolation.violations'), 5);
   runProc(b.sim, u.rdrandWords(SMM, 3));
-  assert.equal(b.metrics.isolationViolations, 5, 'SMM is the intended user');
+  assert.equal(b.metrics.value('isolation.violations'), 5, 'SMM is the intended user');
   // CF=0 gives no value away: nothing to count.
   const cf0 = unit({ policy: 'passthrough', 'smm-exclusive': true, fault: 'cf0' });
   runProc(cf0.b.sim, cf0.u.rdrandWords(OS, 4));
-  assert.equal(cf0.b.metrics.isolationViolations, 0);
+  assert.equal(cf0.b.metrics.value('isolation.violations'), 0);
   // Trapped as designed: #UD, no violation.
   const trapped = unit({ policy: 'smm-only', 'smm-exclusive': true });
   runProc(trapped.b.sim, trapped.u.rdrandWords(OS, 5));
-  assert.deepEqual({ violations: trapped.b.metrics.isolationViolations, ud: trapped.b.metrics.udNonSmm }, { violations: 0, ud: 1 });
+  assert.deepEqual({ violations: trapped.b.metrics.value('isolation.violations'), ud: trapped.b.metrics.value('ud.nonsmm') }, { violations: 0, ud: 1 });
   // Without the design claim, passthrough RDRAND by the OS is just RDRAND.
   const plain = unit({ policy: 'passthrough' });
   runProc(plain.b.sim, plain.u.rdrandWords(OS, 5));
-  assert.equal(plain.b.metrics.isolationViolations, 0);
+  assert.equal(plain.b.metrics.value('isolation.violations'), 0);
 });

@@ -130,7 +130,7 @@ test('one queue of 8 buffers: a 9th post is refused; FIFO service order', () => 
   d.notify();
   b.sim.run();
   assert.deepEqual(reqs.map((r) => r!.done.value!.length), [16, 17, 18, 19, 20, 21, 22, 23]);
-  assert.equal(b.metrics.bytesByConsumer['g3'], 19);
+  assert.equal(b.metrics.valueFor('bytes', 'g3'), 19);
 });
 
 test('a failed host backend leaves buffers queued (no completion)', () => {
@@ -229,8 +229,8 @@ test('§1.2 FIFO + partial fill: a buffer ≥ max-bytes queued ahead takes the w
   assert.equal(smm.done.triggered, false); // still window 2
   b.sim.run(refill2 + 1 * MS);
   assert.equal(smm.done.value!.length, 32); // served at the 2nd refill: waited 1.5 periods
-  assert.equal(b.metrics.bytesByConsumer['smm'], 32);
-  assert.equal(b.metrics.bytesByConsumer['drain'], 2048);
+  assert.equal(b.metrics.valueFor('bytes', 'smm'), 32);
+  assert.equal(b.metrics.valueFor('bytes', 'drain'), 2048);
 });
 
 test('DRIVER_OK: QEMU serves its own ioeventfd kick ready-kick-latency later; a guest kick before it is read with it', () => {

@@ -61,7 +61,7 @@ test('RngDxe installs only if a 64-bit RngLib read works; smm-only RDRAND makes 
   assert.equal(runProc(ok.b.sim, ok.dxe.entry(FW)), true);
   const bad = rngDxe({ policy: 'smm-only' });
   assert.equal(runProc(bad.b.sim, bad.dxe.entry(FW)), false);
-  assert.equal(bad.b.metrics.udNonSmm, 1);
+  assert.equal(bad.b.metrics.value('ud.nonsmm'), 1);
   assert.equal(bad.dxe.available(), false);
 });
 
@@ -105,10 +105,10 @@ function tls(over: ParamValues, proto: () => EfiRngProtocol | undefined, b = ben
 test('TLS: no EFI_RNG_PROTOCOL → deny (default) or degrade with the timer bytes', () => {
   const d = tls({ handshakes: 3 }, () => undefined);
   runProc(d.b.sim, d.t.httpsBoot(FW));
-  assert.deepEqual([d.b.metrics.tlsDone, d.b.metrics.tlsDenied, d.b.metrics.tlsDegraded], [0, 3, 0]);
+  assert.deepEqual([d.b.metrics.value('tls.done'), d.b.metrics.value('tls.denied'), d.b.metrics.value('tls.degraded')], [0, 3, 0]);
   const g = tls({ policy: 'degrade', handshakes: 2 }, () => undefined);
   runProc(g.b.sim, g.t.httpsBoot(FW));
-  assert.deepEqual([g.b.metrics.tlsDone, g.b.metrics.tlsDenied, g.b.metrics.tlsDegraded], [2, 0, 2]);
+  assert.deepEqual([g.b.metrics.value('tls.done'), g.b.metrics.value('tls.denied'), g.b.metrics.value('tls.degraded')], [2, 0, 2]);
   assert.equal(g.b.taps.total('tls/openssl-seed'), 64); // seeded once (§3.5: 32 + 16 + 16)
 });
 
@@ -119,7 +119,7 @@ test('TLS with a protocol: OVMF X64 timer RngLib still degrades; DxeRngLib does 
     dxe.connect();
     const { t } = tls({ rnglib }, () => dxe, b);
     runProc(b.sim, t.httpsBoot(FW));
-    assert.deepEqual([b.metrics.tlsDone, b.metrics.tlsDenied, b.metrics.tlsDegraded], [1, 0, degraded]);
+    assert.deepEqual([b.metrics.value('tls.done'), b.metrics.value('tls.denied'), b.metrics.value('tls.degraded')], [1, 0, degraded]);
     assert.equal(b.taps.total('fw/virtio-rng'), fromDevice); // DxeNetLib 16 B (+ the OpenSSL seed)
   }
 });
