@@ -16,6 +16,17 @@ export const SCOPES = {
     },
     rdrand: { mutate: ['src/devices/rdrand.ts'], tests: t('devices/rdrand', 'firmware/rng-producers') },
     'virtio-rng': { mutate: ['src/devices/virtio-rng.ts'], tests: t('devices/virtio-rng', 'devices/host-source') },
+    // The access checks alone (pflash admit and its program/erase callers, SMRAM's T_EN write and
+    // blackhole, the SMM device's admit and its port/read paths) against the isolation tests: a
+    // quick unit for the checks issue 14 found unkilled. Line ranges: re-check them after edits.
+    'access-checks': {
+      mutate: [
+        'src/devices/pflash.ts:153-191', 'src/devices/pflash.ts:236-283',
+        'src/devices/smram.ts:62-90', 'src/devices/smram.ts:112-152',
+        'src/devices/smm-entropy-device.ts:159-175', 'src/devices/smm-entropy-device.ts:229-289',
+      ],
+      tests: t('devices/isolation'),
+    },
     params: {
       mutate: ['src/params/spec.ts', 'src/params/get.ts', 'src/designs/components.ts', 'src/devices/access.ts'],
       tests: t('devices/params', 'devices/isolation'),
@@ -24,6 +35,13 @@ export const SCOPES = {
   firmware: {
     'smm-variable': {
       mutate: ['src/firmware/smm-variable.ts', 'src/firmware/privileged-source.ts'],
+      tests: t('firmware/smm-variable', 'firmware/key-provenance'),
+    },
+    // The driver's policy on a failed source (acquire → fail closed or fallback → start-up test)
+    // and the end-of-run read-back (verifyAll): issue 14's unkilled fail-closed path and content
+    // comparison. Line ranges: re-check them after edits.
+    'smm-variable-policy': {
+      mutate: ['src/firmware/smm-variable.ts:337-430', 'src/firmware/smm-variable.ts:867-894'],
       tests: t('firmware/smm-variable', 'firmware/key-provenance'),
     },
     'power-cut': { mutate: ['src/firmware/power-cut.ts'], tests: t('firmware/power-cut') },

@@ -13,7 +13,7 @@
  *    write after recovery succeeds and reads back.
  */
 import type { AccessContext } from '../devices/access.ts';
-import { resolveParamTable } from '../params/spec.ts';
+import { resolveParamTable, type ParamValues } from '../params/spec.ts';
 import { Pflash, PFLASH_PARAMS, PowerLoss } from '../devices/pflash.ts';
 import { SMI_PARAMS, SmiController } from '../devices/smi.ts';
 import { Smram, SMRAM_PARAMS } from '../devices/smram.ts';
@@ -39,6 +39,14 @@ export interface PowerCutOptions {
   blockBytes: number;
   /** Data sizes are drawn from 1…maxDataBytes. */
   maxDataBytes: number;
+  /**
+   * The platform's pflash and SMM variable driver parameters (e.g. a design's resolved
+   * tables): the campaign runs on them, except what it sets itself: the store and block size
+   * above (small, so reclaims are frequent), no firmware boot writes, and no driver health
+   * tests (its source is seeded bytes: the campaign tests the store, not the entropy).
+   */
+  pflash?: ParamValues;
+  smmVariable?: ParamValues;
 }
 
 export const DEFAULT_POWER_CUT: PowerCutOptions = { seed: 1, cuts: 1000, writes: 60, variables: 6, storeBytes: 4096, blockBytes: 512, maxDataBytes: 200 };
@@ -90,11 +98,11 @@ function boot(o: PowerCutOptions, rng: Prng, smram: Smram | null, flash: Uint8Ar
   const sim = new Sim();
   const vcpus = new Vcpus(sim, 2);
   const metrics = new MetricsCollector();
-  const pflash = new Pflash(resolveParamTable('pflash', PFLASH_PARAMS, { 'size-bytes': o.storeBytes, 'block-bytes': o.blockBytes }), vcpus, metrics);
+  const pflash = new Pflash(resolveParamTable('pflash', PFLASH_PARAMS, { ...o.pflash, 'size-bytes': o.storeBytes, 'block-bytes': o.blockBytes }), vcpus, metrics);
   if (flash !== null) pflash.bytes.set(flash);
   const ram = smram ?? new Smram(resolveParamTable('smram', SMRAM_PARAMS, undefined), metrics);
   const smi = new SmiController(sim, resolveParamTable('smi', SMI_PARAMS, undefined), vcpus, metrics);
-  const params = resolveParamTable('smm-variable', SMM_VARIABLE_PARAMS, { 'boot-variable-writes': 0, 'health-tests': false });
+  const params = resolveParamTable('smm-variable', SMM_VARIABLE_PARAMS, { ...o.smmVariable, 'boot-variable-writes': 0, 'health-tests': false });
   const driver = new SmmVariableDriver(sim, params, smi, ram, pflash, new SeededSource(rng), null, metrics, new TapRegistry(0), () => true);
   return { sim, pflash, smram: ram, driver };
 }

@@ -345,3 +345,72 @@ export function tapLabel(q: CellResult['quality'][number]): string {
   const inRun = Math.min(st.producedInRun, q.bytes);
   return `${q.tap}: ${q.source ?? 'source'} output bytes 0–${q.bytes - 1} (${inRun} produced in the run, of which SMM obtained ${st.consumedInRun}; ${st.drawnAfterRun} drawn from the same source after it; ${st.keyedWrites} write(s) keyed from it; SHA-256 ${st.sha256.slice(0, 12)}…)`;
 }
+
+/**
+ * Crash consistency per design (src/scenario/crash-consistency.ts): the distinct power-cut
+ * campaigns of the design's cells (cells with the same store parameters and seed share one),
+ * summed. A campaign passes when no acknowledged value was lost, nothing was half-visible and
+ * every store recovered.
+ */
+export interface CrashSummary {
+  design: string;
+  campaigns: number;
+  cuts: number;
+  cutsInReclaim: number;
+  ackedChecked: number;
+  ackedLost: number;
+  halfVisible: number;
+  unreadable: number;
+  pendingVisible: number;
+  ftwRedone: number;
+  recoveryReclaims: number;
+  passed: boolean;
+  /** What the campaigns ran on, e.g. '60 SetVariable calls on 6 names, 4096-byte store, 512-byte blocks, seed 1'. */
+  setup: string[];
+}
+
+export const CRASH_INTRO =
+  'Power cut at seeded points of the pflash program/erase sequence of SetVariable calls and reclaims (the fault-tolerant write), then reboot, recovery and read-back, on each design’s own store parameters. Bar: every acknowledged write reads back exactly, no unacknowledged write is half-visible, the store never becomes unreadable.';
+export const CRASH_HEADERS = ['design', 'result', 'cuts (in reclaim)', 'acknowledged values checked / lost', 'half-visible', 'unreadable stores', 'in-flight writes visible', 'recovery: FTW redone / dirty store reclaimed', 'campaign'];
+
+export function crashSummaries(cells: readonly CellResult[]): CrashSummary[] {
+  const byDesign = new Map<string, Map<string, NonNullable<CellResult['crashConsistency']>>>();
+  for (const c of cells) {
+    if (c.crashConsistency === undefined) continue;
+    const m = byDesign.get(c.design) ?? new Map();
+    m.set(JSON.stringify(c.crashConsistency), c.crashConsistency);
+    byDesign.set(c.design, m);
+  }
+  return [...byDesign].map(([design, m]) => {
+    const rs = [...m.values()];
+    const sum = (f: (r: (typeof rs)[number]) => number) => rs.reduce((a, r) => a + f(r), 0);
+    const s = {
+      design,
+      campaigns: rs.length,
+      cuts: sum((r) => r.cuts),
+      cutsInReclaim: sum((r) => r.cutsInReclaim),
+      ackedChecked: sum((r) => r.ackedChecked),
+      ackedLost: sum((r) => r.ackedLost),
+      halfVisible: sum((r) => r.halfVisible),
+      unreadable: sum((r) => r.unreadable),
+      pendingVisible: sum((r) => r.pendingVisible),
+      ftwRedone: sum((r) => r.ftwRedone),
+      recoveryReclaims: sum((r) => r.recoveryReclaims),
+      setup: [...new Set(rs.map((r) => `${r.writes} SetVariable calls on ${r.variables} names, ${r.storeBytes}-byte store, ${r.blockBytes}-byte blocks, ${r.sequenceOps} flash operations, ${r.reclaims} reclaims, seed ${r.seed}`))],
+    };
+    return { ...s, passed: s.ackedLost === 0 && s.halfVisible === 0 && s.unreadable === 0 };
+  });
+}
+
+/** One table row of a CrashSummary (CRASH_HEADERS order, after the design and result). */
+export function crashColumns(s: CrashSummary): string[] {
+  return [
+    `${s.cuts} (${s.cutsInReclaim})`,
+    `${s.ackedChecked} / ${s.ackedLost}`,
+    String(s.halfVisible),
+    String(s.unreadable),
+    String(s.pendingVisible),
+    `${s.ftwRedone} / ${s.recoveryReclaims}`,
+    s.setup.join('; '),
+  ];
+}

@@ -8,7 +8,7 @@
 import type { ReportDocument } from './document.ts';
 import { barDecision } from './bar.ts';
 import { renderCharts, type RenderedChart } from './charts.ts';
-import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, tapLabel, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries, xmlEscape as esc } from './format.ts';
+import { benchmarkMethod, CELL_METRIC_HEADERS, CRASH_HEADERS, CRASH_INTRO, crashColumns, crashSummaries, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, tapLabel, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries, xmlEscape as esc } from './format.ts';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#222;background:#fff}
@@ -107,6 +107,21 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
         ]),
       ),
     );
+    const crash = crashSummaries(run.cells);
+    if (crash.length) {
+      parts.push(`<h2>Crash consistency (power cuts)</h2><p>${esc(CRASH_INTRO)}</p>`);
+      parts.push(
+        table(
+          CRASH_HEADERS,
+          crash.map((s) => [
+            { html: `<b>${esc(s.design)}</b>` },
+            s.passed ? { html: `${VERDICTS.ok.glyph}&nbsp;consistent`, cls: 'v-ok' } : { html: `${VERDICTS.broken.glyph}&nbsp;FAILED`, cls: 'v-broken' },
+            ...crashColumns(s),
+          ]),
+          [2, 3, 4, 5, 6, 7],
+        ),
+      );
+    }
     parts.push('<h2>SMM under attack</h2>', take('setvariable-throughput', 'setvariable-latency', 'starvation-over-time', 'starvation-total'));
     parts.push('<h2>Cells</h2>');
     parts.push(

@@ -9,7 +9,7 @@
  */
 import type { ReportDocument } from './document.ts';
 import { barDecision } from './bar.ts';
-import { benchmarkMethod, CELL_METRIC_HEADERS, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, tapLabel, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries } from './format.ts';
+import { benchmarkMethod, CELL_METRIC_HEADERS, CRASH_HEADERS, CRASH_INTRO, crashColumns, crashSummaries, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, mdCell, designSummaries, summaryUnder, summaryWhy, tapLabel, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries } from './format.ts';
 
 function table(head: string[], rows: string[][], align?: string[]): string[] {
   return [
@@ -65,6 +65,12 @@ export function renderMarkdown(doc: ReportDocument): string {
       }),
     ]);
     out.push(...table(['design ╲ adversary', ...m.adversaries], rows), '');
+
+    const crash = crashSummaries(run.cells);
+    if (crash.length) {
+      out.push('## Crash consistency (power cuts)', '', CRASH_INTRO, '');
+      out.push(...table(CRASH_HEADERS, crash.map((s) => [s.design, s.passed ? '✅ consistent' : '❌ FAILED', ...crashColumns(s)]), ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l']), '');
+    }
 
     out.push('## Cells', '');
     out.push(

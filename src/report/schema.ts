@@ -170,6 +170,30 @@ export const CellResultSchema = Type.Object({
       kernelBytes: NonNeg,
     }),
   ),
+  /**
+   * Power-loss fault injection on the cell's variable store (src/scenario/crash-consistency.ts):
+   * the campaign (seed, workload, store) and what the reboots found.
+   */
+  crashConsistency: Type.Optional(
+    Type.Object({
+      seed: Num,
+      writes: Count,
+      variables: Count,
+      storeBytes: Count,
+      blockBytes: Count,
+      cuts: Count,
+      sequenceOps: Count,
+      reclaims: Count,
+      cutsInReclaim: Count,
+      ftwRedone: Count,
+      recoveryReclaims: Count,
+      ackedChecked: Count,
+      ackedLost: Count,
+      pendingVisible: Count,
+      halfVisible: Count,
+      unreadable: Count,
+    }),
+  ),
 });
 
 export const ExpectationOutcomeSchema = Type.Object({

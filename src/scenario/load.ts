@@ -13,6 +13,7 @@ import { InputError } from '../errors.ts';
 import { readInputText } from '../io/input.ts';
 import type { ParamValues } from '../params/spec.ts';
 import { buildScenarioSchema } from './schema.ts';
+import type { CrashConsistencySpec } from './crash-consistency.ts';
 import { parseExpectation, type Expectation } from './expectation.ts';
 import { DURATION_PATTERN, parseDuration } from './units.ts';
 
@@ -42,6 +43,7 @@ export interface ScenarioFile {
   workloads?: WorkloadRef[];
   backgroundChurn?: boolean;
   quality?: QualityRule[];
+  crashConsistency?: CrashConsistencySpec;
   expect?: Record<string, string[]>;
   matrix?: { designs?: string[]; adversaries?: WorkloadRef[]; params?: Array<Record<string, ParamValues>>; seeds?: number };
   quick?: { runtime?: string; seeds?: number; designs?: string[]; adversaries?: WorkloadRef[] };

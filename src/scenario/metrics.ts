@@ -5,7 +5,7 @@
  * `smm.setvariable.p99` and `setvariable.p99` mean the same thing.
  */
 import { SCALAR_METRICS, type CellMetrics, type ColumnSpec, type MetricKind } from '../metrics/table.ts';
-import type { CellVerdict, QualityResult } from './result.ts';
+import type { CellVerdict, CrashConsistencyResult, QualityResult } from './result.ts';
 import { verdictRank } from './verdict.ts';
 
 /** What an expectation is evaluated against. */
@@ -15,6 +15,8 @@ export interface MetricSource {
   quality: QualityResult[];
   /** The cell's verdict (the 'verdict' metric compares ranks: ok < degraded < starved < broken < insecure). */
   verdict?: CellVerdict;
+  /** The cell's power-cut campaign, when the scenario ran one (crash.* metrics have no value without). */
+  crash?: CrashConsistencyResult;
 }
 
 export interface MetricDef {
@@ -56,6 +58,12 @@ const DERIVED: Record<string, MetricDef> = {
     column: { header: 'ratio', order: 20 },
   },
   'health.alarms': { kind: 'count', description: 'RCT + APT alarms raised by devices', get: (s) => s.metrics.healthAlarms.rct + s.metrics.healthAlarms.apt },
+  'crash.cuts': { kind: 'count', description: "power cuts injected into the cell's variable store (scenario crashConsistency)", get: (s) => s.crash?.cuts },
+  'crash.cuts-in-reclaim': { kind: 'count', description: "power cuts that hit a reclaim's fault-tolerant write", get: (s) => s.crash?.cutsInReclaim },
+  'crash.acked-checked': { kind: 'count', description: 'acknowledged values read back after the reboots', get: (s) => s.crash?.ackedChecked },
+  'crash.acked-lost': { kind: 'count', description: 'acknowledged values that did not read back exactly after a cut', get: (s) => s.crash?.ackedLost },
+  'crash.half-visible': { kind: 'count', description: 'records after a cut that fail to verify or hold neither the acknowledged nor the in-flight value', get: (s) => s.crash?.halfVisible },
+  'crash.unreadable': { kind: 'count', description: 'cuts after which the store could not be recovered, read or written', get: (s) => s.crash?.unreadable },
   verdict: { kind: 'verdict', description: 'the cell verdict, compared by rank (ok < degraded < starved < broken < insecure)', get: (s) => (s.verdict === undefined ? undefined : verdictRank(s.verdict)) },
   'quality.failures': { kind: 'count', description: 'tapped streams whose quality verdict is fail', get: (s) => s.quality.filter((q) => q.verdict === 'fail').length },
   'quality.streams': { kind: 'count', description: 'streams SMM consumed whose quality tap (the source output, docs/model.md §7.5) was assessed', get: (s) => consumed(s).length },

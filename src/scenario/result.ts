@@ -10,7 +10,9 @@ import type { CellMetrics } from '../metrics/types.ts';
 import type { DesignName, PlatformRunResult } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';
 import type { QualityResult } from '../quality/result.ts';
+import type { CrashConsistencyResult } from './crash-consistency.ts';
 
+export type { CrashConsistencyResult } from './crash-consistency.ts';
 export type { ConsumedStreamInfo, EntropySummary, HealthSummary, QualityResult, StsSummary } from '../quality/result.ts';
 
 export type CellVerdict = 'ok' | 'degraded' | 'starved' | 'broken' | 'insecure';
@@ -52,6 +54,8 @@ export interface CellResult {
   timeline: PlatformRunResult['timeline'];
   series?: PlatformRunResult['series'];
   virtioRng?: PlatformRunResult['virtioRng'];
+  /** Power-cut campaign on the cell's variable store, when the scenario asks (./crash-consistency.ts). */
+  crashConsistency?: CrashConsistencyResult;
 }
 
 export interface ExpectationOutcome {

@@ -9,13 +9,15 @@
 import { workerEntry } from '../entry-points.ts';
 import { InputError } from '../errors.ts';
 import type { CellRun } from './cell.ts';
-import { assessStreamTask, runTimedCell, type TimedCellRun } from './worker.ts';
+import { assessStreamTask, powerCutTask, runTimedCell, type TimedCellRun } from './worker.ts';
+import type { PowerCutOptions, PowerCutResult } from '../firmware/power-cut.ts';
+import { crashCampaign, crashCampaignKey, crashConsistencyResult, type CrashConsistencySpec } from './crash-consistency.ts';
 import { streamKey, streamSha256, type StreamAssessment, type StreamToAssess } from '../quality/consumed.ts';
 import { evaluateExpectation } from './expectation.ts';
 import { loadScenario, type LoadedScenario } from './load.ts';
 import { expandCells, shardCells, DEFAULT_SEED, type CellPlan } from './matrix.ts';
-import type { CellResult, ExpectationOutcome, QualityResult, RunResult } from './result.ts';
-import { cellVerdict } from './verdict.ts';
+import type { CellResult, CrashConsistencyResult, ExpectationOutcome, QualityResult, RunResult } from './result.ts';
+import { cellVerdict, DEFAULT_THRESHOLDS } from './verdict.ts';
 
 export interface RunOptions {
   seed?: number;
@@ -49,7 +51,7 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
     }
     plans = shardCells(all, opts.shard);
   }
-  const runs = await runPlans(plans, opts.jobs ?? 1, opts.onProgress, opts.onCellTime);
+  const { runs, crash } = await runPlans(plans, loaded.spec.crashConsistency, opts.jobs ?? 1, opts.onProgress, opts.onCellTime);
   const byId = new Map(runs.map((r) => [r.id, r]));
   const cells: CellResult[] = [];
   const expectations: ExpectationOutcome[] = [];
@@ -58,7 +60,7 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
     const base = byId.get(plan.baselineId);
     const baseRate = base?.metrics.setVariable.perVirtualSecond ?? 0;
     const baselineRatio = base && baseRate > 0 ? run.metrics.setVariable.perVirtualSecond / baseRate : undefined;
-    const { verdict, reasons } = cellVerdict(run.metrics, baselineRatio, run.quality);
+    const { verdict, reasons } = cellVerdict(run.metrics, baselineRatio, run.quality, DEFAULT_THRESHOLDS, crash[i]);
     const cell: CellResult = {
       id: run.id,
       design: run.design,
@@ -77,10 +79,19 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
       timeline: run.timeline,
       ...(run.series ? { series: run.series } : {}),
       ...(run.virtioRng ? { virtioRng: run.virtioRng } : {}),
+      ...(crash[i] !== undefined ? { crashConsistency: crash[i] } : {}),
     };
     cells.push(cell);
     for (const e of plan.expectations) {
-      expectations.push(evaluateExpectation(e, cell.id, { metrics: cell.metrics, quality: cell.quality, verdict, ...(baselineRatio !== undefined ? { baselineRatio } : {}) }));
+      expectations.push(
+        evaluateExpectation(e, cell.id, {
+          metrics: cell.metrics,
+          quality: cell.quality,
+          verdict,
+          ...(baselineRatio !== undefined ? { baselineRatio } : {}),
+          ...(cell.crashConsistency !== undefined ? { crash: cell.crashConsistency } : {}),
+        }),
+      );
     }
   });
   return {
@@ -93,13 +104,26 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
   };
 }
 
-/** Runs cells and stream assessments, in this thread or in a pool of `jobs` worker threads. */
+/** Runs cells, stream assessments and power-cut campaigns, in this thread or in a pool of `jobs` worker threads. */
 interface Executor {
   cell(p: CellPlan): Promise<TimedCellRun>;
   stream(s: StreamToAssess): Promise<StreamAssessment>;
+  powerCuts(o: PowerCutOptions): Promise<PowerCutResult>;
 }
 
-async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions['onProgress'], onCellTime: RunOptions['onCellTime']): Promise<CellRun[]> {
+/** The cells' runs and, per cell, its crash-consistency result (when the scenario asks for one). */
+interface PlanRuns {
+  runs: CellRun[];
+  crash: Array<CrashConsistencyResult | undefined>;
+}
+
+async function runPlans(
+  plans: CellPlan[],
+  crashSpec: CrashConsistencySpec | undefined,
+  jobs: number,
+  onProgress: RunOptions['onProgress'],
+  onCellTime: RunOptions['onCellTime'],
+): Promise<PlanRuns> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${jobs}`);
   const total = plans.length;
   let done = 0;
@@ -111,11 +135,15 @@ async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions[
   if (jobs === 1 || total <= 1) {
     // One after another, reporting progress as each cell ends.
     const runs = plans.map((p) => finished(p, runTimedCell(p)));
-    return assessStreams(runs, { cell: async (p) => runTimedCell(p), stream: async (s) => assessStreamTask(s) });
+    const ex: Executor = { cell: async (p) => runTimedCell(p), stream: async (s) => assessStreamTask(s), powerCuts: async (o) => powerCutTask(o) };
+    const assessed = await assessStreams(runs, ex);
+    return { runs: assessed, crash: await runCampaigns(plans, crashSpec, ex) };
   }
-  const work = async (ex: Executor): Promise<CellRun[]> => {
+  const work = async (ex: Executor): Promise<PlanRuns> => {
+    // Campaigns are queued first: each is one long task that overlaps the cells on the other threads.
+    const crash = runCampaigns(plans, crashSpec, ex);
     const runs = await Promise.all(plans.map(async (p) => finished(p, await ex.cell(p))));
-    return assessStreams(runs, ex);
+    return { runs: await assessStreams(runs, ex), crash: await crash };
   };
   const { Piscina } = await import('piscina');
   const pool = new Piscina({
@@ -127,10 +155,23 @@ async function runPlans(plans: CellPlan[], jobs: number, onProgress: RunOptions[
     return await work({
       cell: async (p) => (await pool.run(p)) as TimedCellRun,
       stream: async (st) => (await pool.run(st, { name: 'assessStreamTask' })) as StreamAssessment,
+      powerCuts: async (o) => (await pool.run(o, { name: 'powerCutTask' })) as PowerCutResult,
     });
   } finally {
     await pool.destroy();
   }
+}
+
+/** Runs each distinct power-cut campaign of the cells once (./crash-consistency.ts); per cell its result. */
+async function runCampaigns(plans: CellPlan[], spec: CrashConsistencySpec | undefined, ex: Executor): Promise<Array<CrashConsistencyResult | undefined>> {
+  if (spec === undefined) return plans.map(() => undefined);
+  const campaigns = plans.map((p) => crashCampaign(p, spec));
+  const unique = new Map<string, PowerCutOptions>();
+  for (const o of campaigns) unique.set(crashCampaignKey(o), o);
+  const entries = [...unique];
+  const results = await Promise.all(entries.map(([, o]) => ex.powerCuts(o)));
+  const byKey = new Map(entries.map(([key], i) => [key, results[i]!]));
+  return campaigns.map((o) => crashConsistencyResult(o, byKey.get(crashCampaignKey(o))!));
 }
 
 /**

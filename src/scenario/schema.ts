@@ -125,6 +125,19 @@ export function buildScenarioSchema(): TSchema {
       workloads: Type.Optional(Type.Array(workloadSpecSchema(false, 'A workload present in every cell.'), { description: 'Workloads present in every cell.' })),
       backgroundChurn: Type.Optional(Type.Boolean({ description: 'Add variable-churn with its defaults to every cell that lacks it (default true), so SMM throughput is measured everywhere.' })),
       quality: Type.Optional(quality),
+      crashConsistency: Type.Optional(
+        Type.Object(
+          {
+            cuts: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Seeded power cuts per campaign (each replays the workload up to its cut).' }),
+            writes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'SetVariable calls in the campaign workload (default 60).' })),
+          },
+          {
+            additionalProperties: false,
+            description:
+              "Power-loss fault injection on every cell's SMM variable store (its pflash and driver parameters, its seed): cuts during SetVariable and reclaim, reboot, read-back; results per cell and design, metrics crash.*.",
+          },
+        ),
+      ),
       expect: Type.Optional(
         Type.Record(Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 })), {
           description: "Expectations keyed by a cell-id glob ('*' = every cell): strings like 'setvariable.p99 < 5ms'.",

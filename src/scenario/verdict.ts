@@ -9,7 +9,9 @@
  *   SP 800-90B estimate is far below its claim, or from a source whose quality tap (its
  *   output at 10^6 bits / 10^5 samples, docs/model.md §7.5) fails; or a conditioned stream fails SP 800-22
  *   while its consumer kept using it (an SMM driver that failed closed makes it 'broken');
- * - broken: something stopped working: variables lost, SetVariable failing,
+ * - broken: something stopped working: variables lost (also after a power cut: an
+ *   acknowledged write lost, a half-visible record or an unrecoverable store in the cell's
+ *   crash-consistency campaign, ./crash-consistency.ts), SetVariable failing,
  *   TLS denied, #UD faults outside SMM (e.g. RDRAND trapped for the OS);
  * - starved: SMM throughput collapsed (ratio below `starvedRatio`) or SMM
  *   waited at least `starvedWaitNs` at once for entropy;
@@ -22,7 +24,7 @@
  * Every reason found is listed, not only those of the worst class.
  */
 import type { CellMetrics } from '../metrics/types.ts';
-import type { CellVerdict, QualityResult } from './result.ts';
+import type { CellVerdict, CrashConsistencyResult, QualityResult } from './result.ts';
 import { formatDuration } from './units.ts';
 
 export interface VerdictThresholds {
@@ -57,6 +59,7 @@ export function cellVerdict(
   baselineRatio: number | undefined,
   quality: QualityResult[],
   t: VerdictThresholds = DEFAULT_THRESHOLDS,
+  crash?: Pick<CrashConsistencyResult, 'cuts' | 'ackedLost' | 'halfVisible' | 'unreadable'>,
 ): { verdict: CellVerdict; reasons: string[] } {
   let verdict: CellVerdict = 'ok';
   const reasons: string[] = [];
@@ -87,6 +90,9 @@ export function cellVerdict(
     }
   }
   if (m.variables.lost > 0) flag('broken', `${m.variables.lost} of ${m.variables.checked} variable(s) did not read back`);
+  if (crash !== undefined && crash.ackedLost + crash.halfVisible + crash.unreadable > 0) {
+    flag('broken', `power cuts (${crash.cuts}): ${crash.ackedLost} acknowledged value(s) lost, ${crash.halfVisible} half-visible record(s), ${crash.unreadable} unrecoverable store(s)`);
+  }
   if (m.setVariable.failed > 0) flag('broken', `${m.setVariable.failed} SetVariable call(s) failed`);
   if (m.tls.denied > 0) flag('broken', `${m.tls.denied} TLS handshake(s) denied for lack of entropy`);
   if (m.udFaults.nonSmm > 0) flag('broken', `${m.udFaults.nonSmm} #UD fault(s) on RDRAND/RDSEED outside SMM`);

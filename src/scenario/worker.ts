@@ -5,6 +5,7 @@
  * results are identical; the time travels beside the result, never inside it.
  */
 import { assessConsumedStream, type StreamAssessment, type StreamToAssess } from '../quality/consumed.ts';
+import { runPowerCuts, type PowerCutOptions, type PowerCutResult } from '../firmware/power-cut.ts';
 import { runCell, type CellRun } from './cell.ts';
 import type { CellPlan } from './matrix.ts';
 
@@ -26,4 +27,9 @@ export default function runCellTask(plan: CellPlan): TimedCellRun {
 /** Second kind of task (piscina `name: 'assessStreamTask'`): one distinct consumed stream → its assessment. */
 export function assessStreamTask(s: StreamToAssess): StreamAssessment {
   return assessConsumedStream(s);
+}
+
+/** Third kind of task (piscina `name: 'powerCutTask'`): one distinct power-cut campaign → its result. */
+export function powerCutTask(o: PowerCutOptions): PowerCutResult {
+  return runPowerCuts(o);
 }

@@ -215,3 +215,32 @@ test('key provenance: a repeating 16-byte source keys writes from bad epochs (re
   const gk = g.driver.provenance.summary();
   assert.deepEqual({ epochs: gk.epochs, bad: gk.badEpochs, writes: gk.writes, badWrites: gk.badWrites }, { epochs: 200, bad: 0, writes: 200, badWrites: 0 });
 });
+
+test('verifyAll compares contents and attributes: a ledger value that differs from the flash, or an unacknowledged name that is readable, counts as lost', () => {
+  const b = variableBench();
+  b.run(b.driver.setVariable(OS, 'A', enc('alpha')));
+  b.run(b.driver.setVariable(OS, 'B', enc('beta'), { authenticated: true }));
+  assert.deepEqual(b.driver.verifyAll(), { checked: 2, ok: 2, lost: 0, lostNames: [] });
+  b.driver.ledger.get('A')!.acked!.data[0] ^= 1;
+  assert.deepEqual(b.driver.verifyAll().lostNames, ['A']);
+  b.driver.ledger.get('A')!.acked!.data[0] ^= 1;
+  b.driver.ledger.get('B')!.acked!.attributes = 0x07; // the flash says time-based authenticated (0x27)
+  assert.deepEqual(b.driver.verifyAll().lostNames, ['B']);
+  b.driver.ledger.get('B')!.acked = null; // as if B's write had never been acknowledged: it must not be readable
+  assert.deepEqual(b.driver.verifyAll().lostNames, ['B']);
+  assert.equal(b.driver.readRecord('B')!.attributes, 0x27);
+});
+
+test('the ledger keeps every attempted write: a refused write is attempted, not acknowledged, and the old value stays', () => {
+  const b = variableBench({ 'smm-variable': { policy: 'fail' } });
+  b.run(b.driver.setVariable(OS, 'V', enc('kept')));
+  b.source.mode = 'not-ready';
+  b.run(b.driver.setVariable(OS, 'V', enc('refused')));
+  b.run(b.driver.setVariable(OS, 'W', enc('never')));
+  const v = b.driver.ledger.get('V')!;
+  assert.equal(v.attempts, 2);
+  assert.deepEqual(v.attempted.data, enc('refused'));
+  assert.deepEqual(v.acked!.data, enc('kept'));
+  assert.equal(b.driver.ledger.get('W')!.acked, null);
+  assert.deepEqual(b.driver.verifyAll(), { checked: 2, ok: 2, lost: 0, lostNames: [] });
+});

@@ -166,7 +166,8 @@ test('every metric reads its own field of the cell (each field set to a distinct
     consumed('i', 'conditioned', 'insufficient-data', 500_000, 100_000),
     consumed('j', 'raw', 'insufficient-data', undefined, undefined),
   ];
-  const src = { metrics: m, quality, baselineRatio: 0.52, verdict: 'starved' as const };
+  const crash = { seed: 1, writes: 60, variables: 6, storeBytes: 4096, blockBytes: 512, cuts: 52, sequenceOps: 53, reclaims: 54, cutsInReclaim: 55, ftwRedone: 56, recoveryReclaims: 57, ackedChecked: 58, ackedLost: 59, pendingVisible: 60, halfVisible: 61, unreadable: 62 };
+  const src = { metrics: m, quality, baselineRatio: 0.52, verdict: 'starved' as const, crash };
   const want: Record<string, number> = {
     'setvariable.completed': 11, 'setvariable.failed': 12, 'setvariable.rate': 13, 'setvariable.ratio': 0.52, 'setvariable.samples': 14,
     'setvariable.mean': 15, 'setvariable.p50': 16, 'setvariable.p99': 17, 'setvariable.max': 18,
@@ -177,6 +178,7 @@ test('every metric reads its own field of the cell (each field set to a distinct
     'keys.source-failures': 47, 'keys.startup-tests': 48, 'keys.fallback-seeds': 51, verdict: 2, smis: 36,
     'keys.writes': 42, 'keys.startup-passes': 49, 'keys.fail-closed': 50, 'smm-time': 37,
     'quality.failures': 4, 'quality.health-alarms': 17,
+    'crash.cuts': 52, 'crash.cuts-in-reclaim': 55, 'crash.acked-checked': 58, 'crash.acked-lost': 59, 'crash.half-visible': 61, 'crash.unreadable': 62,
     'quality.streams': 5, 'quality.stream-passes': 1, 'quality.stream-failures': 2, 'quality.short-streams': 3, 'bytes.drainer': 22, 'bytes.nobody': 0,
   };
   for (const [name, value] of Object.entries(want)) {
@@ -196,6 +198,8 @@ test('every metric reads its own field of the cell (each field set to a distinct
     assert.equal(lookupMetric(name)?.def.get(bare), 0, name);
   }
   assert.equal(lookupMetric('quality.health-alarms')?.def.get({ ...bare, quality: [quality[2]!] }), 0);
+  // ... but a scenario without a crash-consistency campaign has no crash.* value (an expectation on it fails).
+  for (const name of Object.keys(want).filter((k) => k.startsWith('crash.'))) assert.equal(lookupMetric(name)?.def.get(bare), undefined, name);
 });
 
 test('metric paths: only a leading smm. is dropped, bytes. needs a consumer, and every metric is described', () => {

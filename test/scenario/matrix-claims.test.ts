@@ -154,6 +154,19 @@ test('every expectation of the shipped scenarios run here holds, and each has so
   }
 });
 
+test("design-matrix: every design's variable store survives ≥ 1000 seeded power cuts during SetVariable and reclaim (nothing acknowledged lost, nothing half-visible, never unreadable)", async () => {
+  const r = await run('design-matrix');
+  const designs = [...new Set(r.cells.map((c) => c.design))];
+  assert.equal(designs.length, 6);
+  for (const c of r.cells) {
+    const k = c.crashConsistency;
+    assert.ok(k !== undefined, `${c.id}: no crash-consistency result`);
+    assert.ok(k.cuts >= 1000 && k.cutsInReclaim > 0 && k.reclaims > 0 && k.ackedChecked >= 1000, `${c.id}: ${JSON.stringify(k)}`);
+    assert.deepEqual([k.ackedLost, k.halfVisible, k.unreadable], [0, 0, 0], c.id);
+    assert.ok(!c.verdictReasons.some((x) => x.includes('power cuts')), c.id);
+  }
+});
+
 test('design-matrix: every misconfiguration the probe must catch is caught (violations > 0, insecure) where it applies, and only there', async () => {
   const r = await run('design-matrix');
   const applies: Record<string, (design: string) => boolean> = {
