@@ -17,7 +17,7 @@ import {
   SmmEntropyDevice,
 } from '../../src/devices/smm-entropy-device.ts';
 import { Smram } from '../../src/devices/smram.ts';
-import { OS, SMM, bench, hostSource, runProc } from './fixture.ts';
+import { FW, OS, SMM, bench, hostSource, runProc } from './fixture.ts';
 
 function device(over: ParamValues = {}) {
   const b = bench();
@@ -192,4 +192,155 @@ test('SMRAM without D_LCK: the OS clears T_EN, then reads the keys and writes TS
   assert.equal(s.write(OS, 64, new Uint8Array(4)), true);
   assert.deepEqual([...s.read(SMM, 64, 4)], [0, 0, 0, 0]);
   assert.deepEqual({ blocked: b.metrics.value('isolation.blocked'), violations: b.metrics.value('isolation.violations') }, { blocked: 1, violations: 2 });
+});
+
+test('pflash batched paths (programNow, eraseNow) keep the same access rule: refused outside SMM with one exit, nothing changes; SMM pays per write and erases exactly the covering blocks', () => {
+  const b = bench();
+  const p = resolveParams('pflash', undefined);
+  const exit = p['mmio-exit-ns'] as number;
+  const perByte = p['writes-per-byte'] as number;
+  const f = new Pflash(p, b.vcpus, b.metrics);
+  const bs = f.blockBytes;
+  assert.equal(f.programNow(SMM, 0, new Uint8Array(3 * bs).fill(0)), Math.ceil(3 * bs * perByte) * exit);
+  assert.equal(f.programCost(3 * bs), Math.ceil(3 * bs * perByte) * exit);
+  assert.equal(f.mmioWrites, Math.ceil(3 * bs * perByte));
+  const zeros = (from: number, n: number) => f.read(OS, from, n).every((x) => x === 0);
+  const ones = (from: number, n: number) => f.read(OS, from, n).every((x) => x === 0xff);
+  // Refused: -1, one exit counted, flash untouched, a blocked attempt.
+  let w = f.mmioWrites;
+  assert.equal(f.eraseNow(OS, 0, bs), -1);
+  assert.equal(f.programNow(FW, 0, new Uint8Array([0x0f])), -1);
+  assert.equal(f.mmioWrites, w + 2);
+  assert.ok(zeros(0, 3 * bs));
+  assert.deepEqual({ blocked: b.metrics.value('isolation.blocked'), violations: b.metrics.value('isolation.violations') }, { blocked: 2, violations: 0 });
+  // n = 0 still erases the one block holding offset; a range across a boundary erases both blocks; others keep their bits.
+  w = f.mmioWrites;
+  assert.equal(f.eraseNow(SMM, bs + 5, 0), 2 * exit);
+  assert.ok(zeros(0, bs) && ones(bs, bs) && zeros(2 * bs, bs));
+  assert.equal(f.mmioWrites, w + 2);
+  f.programNow(SMM, bs, new Uint8Array(bs).fill(0));
+  w = f.mmioWrites;
+  assert.equal(f.eraseNow(SMM, bs - 1, 2), 4 * exit);
+  assert.equal(f.mmioWrites, w + 4);
+  assert.ok(ones(0, 2 * bs) && zeros(2 * bs, bs));
+  // The generator erase: same blocks, the time is 2 exits per block.
+  f.programNow(SMM, 0, new Uint8Array(2 * bs).fill(0));
+  const t0 = b.sim.now;
+  w = f.mmioWrites;
+  assert.equal(runProc(b.sim, f.erase(SMM, bs - 1, 2)), true);
+  assert.equal(b.sim.now - t0, 4 * exit);
+  assert.equal(f.mmioWrites, w + 4);
+  assert.ok(ones(0, 2 * bs) && zeros(2 * bs, bs));
+  const t1 = b.sim.now;
+  assert.equal(runProc(b.sim, f.erase(OS, 2 * bs, 1)), false);
+  assert.equal(b.sim.now - t1, exit);
+  assert.ok(zeros(2 * bs, bs));
+  // A refused program through the generator: one exit, then stop.
+  const t2 = b.sim.now;
+  w = f.mmioWrites;
+  assert.equal(runProc(b.sim, f.program(OS, 0, new Uint8Array(64))), false);
+  assert.deepEqual([b.sim.now - t2, f.mmioWrites - w], [exit, 1]);
+  assert.ok(ones(0, 64));
+});
+
+test('pflash secure=off: eraseNow and programNow from outside SMM land and each counts as a violation', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', { secure: false }), b.vcpus, b.metrics);
+  assert.ok(f.programNow(SMM, 0, new Uint8Array(8).fill(0)) > 0);
+  assert.ok(f.eraseNow(OS, 0, 1) > 0);
+  assert.ok(f.read(OS, 0, 8).every((x) => x === 0xff));
+  assert.ok(f.programNow(OS, 0, new Uint8Array([0x0f])) > 0);
+  assert.equal(f.read(OS, 0, 1)[0], 0x0f);
+  assert.deepEqual({ blocked: b.metrics.value('isolation.blocked'), violations: b.metrics.value('isolation.violations') }, { blocked: 0, violations: 2 });
+});
+
+test('SMM device registers: DATA gives SMM the next 4 FIFO bytes little-endian (the bytes it is credited with), CONTROL bit 0 from SMM flushes, other bits and other registers do nothing', () => {
+  const { b, dev } = device();
+  const exit = resolveParams('smm-device', undefined)['pio-exit-ns'] as number;
+  runProc(b.sim, dev.in32(SMM, REG_STATUS));
+  b.sim.run();
+  const full = dev.buffered;
+  assert.ok(full >= 8);
+  const v = runProc(b.sim, dev.in32(SMM, REG_DATA));
+  const tap = b.taps.data().find((t) => t.name === 'smm/smm-device')!;
+  const got = tap.bytes.subarray(0, 4);
+  assert.equal(v, (got[0]! | (got[1]! << 8) | (got[2]! << 16) | (got[3]! << 24)) >>> 0);
+  assert.equal(b.metrics.valueFor('bytes', 'smm'), 4);
+  assert.equal(runProc(b.sim, dev.in32(SMM, 16)), 0xffffffff); // no register there
+  // CONTROL bit 0 (flush) clears a latched health alarm; bit 0 clear, or another register, does not.
+  dev.healthAlarm = true;
+  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 2));
+  runProc(b.sim, dev.out32(SMM, REG_STATUS, 1));
+  assert.equal(dev.healthAlarm, true);
+  runProc(b.sim, dev.out32(OS, REG_CONTROL, 1)); // dropped outside SMM
+  assert.equal(dev.healthAlarm, true);
+  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 1));
+  assert.equal(dev.healthAlarm, false);
+  assert.equal(dev.blockedAttempts, 1);
+  dev.blockedAttempts = 0;
+  // Each port access is one exit.
+  const t0 = b.sim.now;
+  runProc(b.sim, dev.in32(SMM, REG_SIGNATURE));
+  assert.equal(b.sim.now - t0, exit);
+  assert.equal(dev.blockedAttempts + dev.violations, 0);
+});
+
+test('SMM device readEntropy: ⌈n/4⌉ exits; a blocked read costs as much and gets n all-ones bytes, credited to nobody; an open device counts each leak as a violation and credits the bytes to the reader', () => {
+  const exit = resolveParams('smm-device', undefined)['pio-exit-ns'] as number;
+  {
+    const { b, dev } = device();
+    runProc(b.sim, dev.in32(SMM, REG_STATUS));
+    b.sim.run();
+    let t0 = b.sim.now;
+    const r = runProc(b.sim, dev.readEntropy(SMM, 13));
+    assert.deepEqual([r.status, r.bytes.length, b.sim.now - t0], ['ok', 13, 4 * exit]);
+    t0 = b.sim.now;
+    const blocked = runProc(b.sim, dev.readEntropy(OS, 9));
+    assert.deepEqual([blocked.status, blocked.bytes.length, blocked.alarm, b.sim.now - t0], ['ok', 9, false, 3 * exit]);
+    assert.ok(blocked.bytes.every((x) => x === 0xff));
+    assert.deepEqual([dev.blockedAttempts, dev.violations], [1, 0]);
+    assert.equal(b.metrics.valueFor('bytes', 'os'), undefined);
+    assert.equal(b.taps.data().some((t) => t.name === 'os/smm-device'), false);
+  }
+  {
+    const { b, dev } = device({ 'smm-only': false });
+    runProc(b.sim, dev.in32(SMM, REG_STATUS));
+    b.sim.run();
+    const r = runProc(b.sim, dev.readEntropy(OS, 8));
+    assert.equal(r.bytes.length, 8);
+    assert.equal(runProc(b.sim, dev.in32(OS, REG_SIGNATURE)), SMM_DEVICE_SIGNATURE);
+    assert.deepEqual([dev.blockedAttempts, dev.violations], [0, 2]);
+    assert.equal(b.metrics.valueFor('bytes', 'os'), 8);
+    assert.deepEqual(b.taps.data().find((t) => t.name === 'os/smm-device')!.bytes.subarray(0, 8), r.bytes);
+  }
+  {
+    // More than the FIFO holds right now: what there is, 'not-ready'.
+    const { b, dev } = device();
+    const r = runProc(b.sim, dev.readEntropy(SMM, 4));
+    assert.deepEqual([r.status, r.bytes.length], ['not-ready', 0]);
+  }
+});
+
+test('SMRAM: blocked reads and writes are counted apart; a write across pages (SMM) reads back whole; an unlocked T_EN set back by SMM restores the blackhole', () => {
+  const b = bench();
+  const s = new Smram(resolveParams('smram', { 'd-lck': false }), b.metrics);
+  const data = new Uint8Array(10000).map((_, i) => (i * 7 + 1) & 0xff);
+  assert.equal(s.write(SMM, 4000, data), true);
+  assert.deepEqual(s.read(SMM, 4000, 10000), data);
+  assert.deepEqual([...s.read(SMM, 3996, 4)], [0, 0, 0, 0]);
+  assert.deepEqual([...s.read(SMM, 14000, 4)], [0, 0, 0, 0]);
+  assert.ok(s.read(OS, 4000, 16).every((x) => x === 0xff));
+  assert.equal(s.write(OS, 4000, new Uint8Array(16)), false);
+  assert.equal(s.write(OS, 4000, new Uint8Array(16)), false);
+  assert.deepEqual([s.blockedReads, s.blockedWrites], [1, 2]);
+  assert.equal(s.writeEsmramc(OS, false), true);
+  assert.equal(s.write(OS, 4000, new Uint8Array(4)), true);
+  assert.equal(s.writeEsmramc(SMM, true), true);
+  assert.ok(s.read(OS, 4000, 4).every((x) => x === 0xff));
+  assert.deepEqual(s.read(SMM, 4000, 4), new Uint8Array(4));
+  assert.deepEqual({ blocked: b.metrics.value('isolation.blocked'), violations: b.metrics.value('isolation.violations') }, { blocked: 4, violations: 1 });
+  // Locked: a request for the value T_EN already has is not refused (nothing to change), but counted from outside.
+  const l = new Smram(resolveParams('smram', undefined), b.metrics);
+  assert.equal(l.writeEsmramc(OS, true), true);
+  assert.equal(l.blockedWrites, 1);
 });
