@@ -21,13 +21,15 @@
  * call's CPU time, as the timed runner does, adds instructions at the spin loop's
  * rate under valgrind, not the kernel's. So the measured call runs plain, the
  * process reads its count back from callgrind's dump file (ENTROPY_BENCH_ICOUNT_DUMP,
- * the dump-file prefix) and runs a counted loop of (factor − 1) × that many
- * instructions in a second measured region that counts for the same kernel.
+ * the dump-file prefix) and runs a counted loop sized to (factor − 1) × that many
+ * instructions where it runs (bench/icount-plant.ts), in measured regions of their
+ * own; the one closest to the target counts for the same kernel.
  *
  * Prints one JSON line `{ node, dumps: [the kernel each dump counts for] }` on stdout.
  */
 import { readFileSync } from 'node:fs';
 import { plantedSlowdowns, type BenchSuite } from './suite.ts';
+import { sizePlant } from './icount-plant.ts';
 import { suite as sts } from './sts.ts';
 import { suite as entropy } from './entropy.ts';
 import { suite as health } from './health.ts';
@@ -82,6 +84,8 @@ function spin(iterations: number): number {
 export interface IcountProcessOutput {
   node: string;
   dumps: string[];
+  /** Planted slowdowns: the kernel's own count, the instructions to add and those added (the closest of `attempts`). */
+  planted?: Array<{ kernel: string; measured: number; target: number; added: number; attempts: number }>;
 }
 
 async function main(): Promise<void> {
@@ -89,10 +93,11 @@ async function main(): Promise<void> {
   if (!group) throw new Error(`icount: expected a group index 0..${ICOUNT_GROUPS.length - 1}, found '${process.argv[2]}'`);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('icount: run with node --expose-gc');
-  const planted = plantedSlowdowns();
+  const plants = plantedSlowdowns();
   const dumpPrefix = process.env.ENTROPY_BENCH_ICOUNT_DUMP;
-  if (planted.size && !dumpPrefix) throw new Error('icount: a planted slowdown needs ENTROPY_BENCH_ICOUNT_DUMP (the callgrind dump prefix)');
+  if (plants.size && !dumpPrefix) throw new Error('icount: a planted slowdown needs ENTROPY_BENCH_ICOUNT_DUMP (the callgrind dump prefix)');
   const dumps: string[] = [];
+  const planted: NonNullable<IcountProcessOutput['planted']> = [];
   const sink: unknown[] = [];
   const measured = (label: string, fn: () => unknown): void => {
     gc();
@@ -102,17 +107,6 @@ async function main(): Promise<void> {
     }, 0);
     dumps.push(label);
   };
-  // Instructions per spin iteration (only when a slowdown is planted): the difference of
-  // 2·10^6 and 10^6 iterations, once the loop is compiled, so neither V8's compiling it
-  // nor the call's fixed cost counts as iterations.
-  let perIteration = 0;
-  if (planted.size) {
-    for (let w = 0; w < 10; w++) spin(1e6);
-    measured('', () => spin(1e6));
-    const one = dumpCount(dumpPrefix!, dumps.length);
-    measured('', () => spin(2e6));
-    perIteration = (dumpCount(dumpPrefix!, dumps.length) - one) / 1e6;
-  }
   for (const { suite, include } of group) {
     await suite.setup?.({ quick: true });
     for (const task of suite.tasks({ quick: true })) {
@@ -123,15 +117,24 @@ async function main(): Promise<void> {
         if (task.fn() instanceof Promise) throw new Error(`icount: ${name} is asynchronous; only synchronous kernels can be counted`);
       }
       measured(name, task.fn);
-      const factor = planted.get(name);
-      // The planted extra work: (factor − 1) × the count just measured, in a second dump the parent adds to this kernel's.
+      const factor = plants.get(name);
+      // The planted extra work: (factor − 1) × the count just measured, sized where it runs;
+      // the closest attempt's dump is relabelled to count for this kernel (the parent adds it).
       if (factor !== undefined && factor > 1) {
-        const extra = Math.round(((factor - 1) * dumpCount(dumpPrefix!, dumps.length)) / perIteration);
-        measured(name, () => spin(extra));
+        const kernel = dumpCount(dumpPrefix!, dumps.length);
+        const target = Math.round((factor - 1) * kernel);
+        const first = dumps.length;
+        // First guess: a few instructions per iteration of the optimised loop; the search corrects it.
+        const { attempts, best } = sizePlant(target, target / 5, (n) => {
+          measured('', () => spin(n));
+          return dumpCount(dumpPrefix!, dumps.length);
+        });
+        dumps[first + best] = name;
+        planted.push({ kernel: name, measured: kernel, target, added: attempts[best]!.instructions, attempts: attempts.length });
       }
     }
   }
-  const out: IcountProcessOutput = { node: process.version, dumps };
+  const out: IcountProcessOutput = { node: process.version, dumps, ...(planted.length ? { planted } : {}) };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
