@@ -253,3 +253,19 @@ test('wall-clock: an interval that touches 1 exactly is no evidence either way (
   assert.deepEqual([fast.hi, fast.verdict], [1, 'pass']);
   assert.ok(Math.abs(fast.ratio - 1 / 1.2) < 1e-12);
 });
+
+test('reference tasks (node:crypto calls only: drbg/raw-*, drbg/calls-*, smm/node-*) are not time-gated; our tasks next to them are', () => {
+  const rename = (d: ReturnType<typeof fixtureDocument>) => {
+    const all = [...d.benchmarks!.suites, ...(d.benchmarks!.sideBySide?.suites ?? [])];
+    for (const s of all) for (const t of s.tasks) if (t.name === 'aes-256-ctr raw') t.name = 'raw-aes256ctr-4k';
+    for (const s of all) for (const r of s.ratios) if (r.denominator === 'aes-256-ctr raw') r.denominator = 'raw-aes256ctr-4k';
+    return d;
+  };
+  const r = compareReports(rename(fixtureDocument()), rename(fixtureDocument({ overrides: { 'drbg/aes-256-ctr raw': 1 / 1.5, 'drbg/ctr-drbg': 1 / 1.1 }, sideBySide: {} })));
+  assert.equal(r.checks.find((c) => c.metric === 'drbg/raw-aes256ctr-4k'), undefined);
+  assert.equal(r.checks.find((c) => c.metric === 'drbg/ctr-drbg')!.verdict, 'regression');
+  // A gates.yaml can still gate one (later rules win).
+  const cfg: GateConfig = { ...DEFAULT_GATE_CONFIG, wallClock: { ...DEFAULT_GATE_CONFIG.wallClock, rules: [...DEFAULT_GATE_CONFIG.wallClock.rules, { match: 'drbg/raw-aes256ctr-4k' }] } };
+  const gated = compareReports(rename(fixtureDocument()), rename(fixtureDocument({ overrides: { 'drbg/aes-256-ctr raw': 1 / 1.5 }, sideBySide: {} })), cfg);
+  assert.equal(gated.checks.find((c) => c.metric === 'drbg/raw-aes256ctr-4k')!.verdict, 'regression');
+});
