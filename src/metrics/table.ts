@@ -138,7 +138,7 @@ export const METRIC_TABLE = group('the metrics of one cell', {
     }),
     latency: leaf('setvariable.latency', 'time', 'ns', 'distribution', LatencySummarySchema, 'latencies of the completed SetVariable calls', {
       parts: [
-        { path: 'setvariable.samples', field: 'count', kind: 'count', unit: '1', description: 'SetVariable latencies the percentiles are taken over' },
+        { path: 'setvariable.samples', field: 'count', kind: 'count', unit: '1', description: 'SetVariable latencies the percentiles are taken over', column: { header: 'latencies (n)', order: 25 } },
         { path: 'setvariable.mean', field: 'meanNs', kind: 'time', unit: 'ns', description: 'mean SetVariable latency' },
         { path: 'setvariable.p50', field: 'p50Ns', kind: 'time', unit: 'ns', description: 'median SetVariable latency', column: { header: 'p50', order: 30 } },
         { path: 'setvariable.p99', field: 'p99Ns', kind: 'time', unit: 'ns', description: '99th percentile SetVariable latency', column: { header: 'p99', order: 40 } },

@@ -79,7 +79,7 @@ export function renderMarkdown(doc: ReportDocument): string {
         run.cells.map((c) => {
           return [c.id, `${VERDICTS[c.verdict].mark} ${c.verdict}`, ...cellMetricColumns(c)];
         }),
-        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['l', 'l', ...CELL_METRIC_HEADERS.map(() => 'r')],
       ),
       '',
     );

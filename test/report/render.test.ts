@@ -197,11 +197,14 @@ test('cell tables show the SMM writes keyed from a bad DRBG epoch, of all SMM wr
   const doc = fixtureDocument({ run });
   const md = renderMarkdown(doc);
   assert.match(md, /\| cell \| verdict \| SetVariable\/s \|.*\| lost vars \| bad-epoch writes \|/);
-  const row = (id: string): string => md.split('\n').find((l) => l.startsWith(`| ${id} |`) && l.split(' | ').length === 13)!; // the cells table
+  const row = (id: string): string => md.split('\n').find((l) => l.startsWith(`| ${id} |`) && l.split(' | ').length === 14)!; // the cells table
   assert.match(row(run.cells[0]!.id), /\| 96\/103 \(93\.2 %\) \|$/);
   assert.match(row(run.cells[1]!.id), /\| 0\/200 \(0\.0 %\) \|$/);
   assert.match(row(run.cells[2]!.id), /\| 0\/0 \|$/);
   assert.match(row(run.cells[3]!.id), /\| — \|$/);
+  // Each percentile is read next to the number of latencies it is taken over.
+  assert.match(md, /\| ratio \| latencies \(n\) \| p50 \| p99 \| max \|/);
+  assert.ok(row(run.cells[0]!.id).includes(` | ${run.cells[0]!.metrics.setVariable.latency.count} | `));
   const html = await renderHtml(doc);
   assert.match(html, /<th[^>]*>bad-epoch writes<\/th>/);
   assert.match(html, /<td[^>]*>96\/103 \(93\.2 %\)<\/td>/);
