@@ -66,6 +66,11 @@ export interface LeafSpec<P extends string = string, A extends Aggregation = Agg
   readonly parts?: readonly PartSpec[];
   /** For 'run': which figure of `finish()`. */
   readonly run?: 'virtualDurationNs' | 'events';
+  /**
+   * Absent from reports made before the metric existed: optional in the type and the schema
+   * (finish() always records it). Every metric added after schema 1.2.0 says so.
+   */
+  readonly optional?: boolean;
 }
 
 export interface GroupSpec<F extends Record<string, Node> = Record<string, Node>, O extends boolean = boolean> {
@@ -109,8 +114,8 @@ function leaf<P extends string, A extends Aggregation, S extends TSchema>(
   return { leaf: true, path, kind, unit, aggregation, schema, description, ...opt };
 }
 /** A count of events, recorded with `count(path, n)`. */
-function count<P extends string>(path: P, description: string, opt: Opt = {}): LeafSpec<P, 'sum', typeof Count> {
-  return leaf(path, 'count', '1', 'sum', Count, description, opt);
+function count<P extends string, O extends Opt = {}>(path: P, description: string, opt?: O): LeafSpec<P, 'sum', typeof Count> & O {
+  return leaf(path, 'count', '1', 'sum', Count, description, opt ?? {}) as LeafSpec<P, 'sum', typeof Count> & O;
 }
 /** A count computed once, at the end of the run, recorded with `set(path, v)`. */
 function result<P extends string>(path: P, description: string, opt: Opt = {}): LeafSpec<P, 'set', typeof Count> {
@@ -214,7 +219,7 @@ export const METRIC_TABLE = group('the metrics of one cell', {
 // ------------------------------------------------------------------ derived types
 
 type Simplify<T> = { -readonly [K in keyof T]: T[K] } & {};
-type OptionalKeys<F> = { [K in keyof F]: F[K] extends GroupSpec<Record<string, Node>, true> ? K : never }[keyof F];
+type OptionalKeys<F> = { [K in keyof F]: F[K] extends GroupSpec<Record<string, Node>, true> | { optional: true } ? K : never }[keyof F];
 type ValueOf<N> = N extends LeafSpec<string, Aggregation, infer S> ? Static<S> : N extends GroupSpec<infer F> ? GroupValue<F> : never;
 type GroupValue<F> = Simplify<{ -readonly [K in Exclude<keyof F, OptionalKeys<F>>]: ValueOf<F[K]> } & { -readonly [K in OptionalKeys<F>]?: ValueOf<F[K]> }>;
 
@@ -288,6 +293,8 @@ export interface ScalarMetric {
   description: string;
   aggregation: Aggregation;
   column?: ColumnSpec;
+  /** Absent from reports made before it existed. */
+  optional?: boolean;
   /** Its value in a cell (undefined where an optional group is absent). */
   read(m: CellMetrics): number | undefined;
   optionalGroup?: string;
@@ -307,6 +314,7 @@ export const SCALAR_METRICS: readonly ScalarMetric[] = METRIC_LEAVES.flatMap((l)
   if (s.aggregation === 'sum-by-key' || s.schema.type === 'object') return [];
   return [{
     path: s.path, kind: s.kind, unit: s.unit, description: s.description, aggregation: s.aggregation, ...og,
+    ...(s.optional === true ? { optional: true } : {}),
     ...(s.column ? { column: s.column } : {}),
     read: (m: CellMetrics) => readField(m, l.field) as number | undefined,
   }];
@@ -319,7 +327,7 @@ function schemaOf(n: Node): TSchema {
   const props: Record<string, TSchema> = {};
   for (const [k, child] of Object.entries(n.fields)) {
     const s = schemaOf(child);
-    props[k] = 'group' in child && child.optional ? Type.Optional(s) : s;
+    props[k] = child.optional === true ? Type.Optional(s) : s;
   }
   return Type.Object(props);
 }
