@@ -432,6 +432,7 @@ export class SmmVariableDriver {
     if (wait > num(this.p, 'starvation-threshold-ns')) {
       this.metrics.count('starvation.total', wait);
       this.metrics.max('starvation.longest', wait);
+      this.metrics.count('starvation.waits');
     }
   }
 

@@ -154,6 +154,7 @@ export const METRIC_TABLE = group('the metrics of one cell', {
   starvation: group('time SMM spent waiting for entropy (stalls)', {
     totalNs: time('starvation.total', 'sum', 'total time SMM waited for entropy', { column: { header: 'starvation', order: 60 } }),
     longestNs: time('starvation.longest', 'max', 'longest single SMM wait for entropy'),
+    waits: count('starvation.waits', 'SMM waits for entropy long enough to count as starvation (starvation.total / starvation.waits is the mean such wait)', { optional: true }),
   }),
   quotaExhaustionEvents: count('quota.exhaustions', 'virtio-rng windows whose quota ran out with buffers queued', { column: { header: 'quota exh.', order: 70 } }),
   bytesByConsumer: leaf('bytes', 'count', 'bytes', 'sum-by-key', Type.Record(Type.String(), NonNeg), 'bytes of entropy obtained, by consumer (bytes.<consumer>)'),
