@@ -22,29 +22,37 @@ export const OS: AccessContext = { privilege: 'os', cpu: 1, actor: 'os' };
  */
 export class ScriptedSource implements PrivilegedSource {
   readonly name = 'scripted';
-  readonly unsafe = false;
-  mode: 'ok' | 'stuck' | 'repeating' | 'not-ready' = 'ok';
+  /** Declared low-entropy (as the counter fallback is). */
+  unsafe = false;
+  mode: 'ok' | 'stuck' | 'repeating' | 'not-ready' | 'error' = 'ok';
+  /** The source's own health tests alarm on what it returns. */
+  alarm = false;
   calls = 0;
-  /** Bytes asked for, per call. */
+  /** Bytes asked for, and the deadline given relative to the call's time (virtual ns), per call. */
   readonly requests: number[] = [];
+  readonly deadlines: number[] = [];
+  /** The bench's clock (set by variableBench). */
+  clock: () => number = () => 0;
   private readonly block: Uint8Array;
   private blockAt = 0;
   constructor(private readonly rng: Prng) {
     this.block = rng.fork('block').bytes(16);
   }
   /** Every call takes 1 µs; 'not-ready' answers at once (as a source past its deadline would). */
-  *getEntropy(_ctx: AccessContext, n: number, _deadlineNs: number): Proc<SourceResult> {
+  *getEntropy(_ctx: AccessContext, n: number, deadlineNs: number): Proc<SourceResult> {
     this.calls++;
     this.requests.push(n);
+    this.deadlines.push(deadlineNs - this.clock());
     yield 1000;
-    if (this.mode === 'ok') return { status: 'ok', bytes: this.rng.bytes(n), alarm: false };
+    const alarm = this.alarm;
+    if (this.mode === 'ok') return { status: 'ok', bytes: this.rng.bytes(n), alarm };
     if (this.mode === 'repeating') {
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) out[i] = this.block[this.blockAt++ % 16]!;
-      return { status: 'ok', bytes: out, alarm: false };
+      return { status: 'ok', bytes: out, alarm };
     }
-    if (this.mode === 'stuck') return { status: 'ok', bytes: new Uint8Array(n), alarm: false };
-    return { status: 'not-ready', bytes: new Uint8Array(0), alarm: false };
+    if (this.mode === 'stuck') return { status: 'ok', bytes: new Uint8Array(n), alarm };
+    return { status: this.mode, bytes: new Uint8Array(0), alarm };
   }
 }
 
@@ -58,6 +66,7 @@ export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: Par
   const smram = new Smram(resolveParams('smram', undefined), metrics);
   const pflash = new Pflash(resolveParams('pflash', over.pflash), vcpus, metrics);
   const source = new ScriptedSource(rng.fork('src'));
+  source.clock = () => sim.now;
   const counter = new CounterRngLib(sim, resolveParams('counter-rnglib', undefined), rng.fork('pm'), vcpus, metrics, taps);
   const driver = new SmmVariableDriver(
     sim,

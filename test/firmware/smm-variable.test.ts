@@ -244,3 +244,91 @@ test('the ledger keeps every attempted write: a refused write is attempted, not 
   assert.equal(b.driver.ledger.get('W')!.acked, null);
   assert.deepEqual(b.driver.verifyAll(), { checked: 2, ok: 2, lost: 0, lostNames: [] });
 });
+
+test("the source's own alarm fails it even with the driver's health tests off: the bytes are not used, the write is refused, and only a passing start-up test brings it back", () => {
+  const b = variableBench({ 'smm-variable': { 'health-tests': false } });
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('good'))).status, 'success');
+  b.source.alarm = true;
+  const scanBefore = b.driver.scan().length;
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('bad'))).status, 'device-error');
+  assert.equal(b.driver.sourceFailed, true);
+  assert.equal(b.driver.scan().length, scanBefore, 'nothing written under the alarm');
+  let mark = b.source.requests.length;
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('bad'))).status, 'device-error');
+  assert.deepEqual(b.source.requests.slice(mark), [1024], 'a start-up test only, failed by the alarm');
+  b.source.alarm = false;
+  mark = b.source.requests.length;
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('again'))).status, 'success');
+  assert.deepEqual(b.source.requests.slice(mark), [1024, 32]);
+  const k = b.driver.provenance.summary();
+  assert.deepEqual({ failures: k.sourceFailures, tests: k.startupTests, passes: k.startupPasses, failClosed: k.failClosed }, { failures: 1, tests: 2, passes: 1, failClosed: 2 });
+  assert.deepEqual(b.driver.readBack('V'), enc('again'));
+});
+
+test('an alarm without bytes (source not ready and in alarm) also fails the source; a plain not-ready or device error does not, and maps to its own status', () => {
+  const a = variableBench({ 'smm-variable': { policy: 'fail' } });
+  a.run(a.driver.setVariable(OS, 'V', enc('x')));
+  a.source.mode = 'not-ready';
+  a.source.alarm = true;
+  assert.equal(a.run(a.driver.setVariable(OS, 'V', enc('y'))).status, 'device-error');
+  assert.equal(a.driver.sourceFailed, true);
+  assert.equal(a.driver.provenance.summary().failClosed, 1);
+  const b = variableBench({ 'smm-variable': { policy: 'fail' } });
+  b.run(b.driver.setVariable(OS, 'V', enc('x')));
+  b.source.mode = 'error';
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('y'))).status, 'device-error');
+  b.source.mode = 'not-ready';
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('y'))).status, 'not-ready');
+  assert.equal(b.driver.sourceFailed, false);
+  assert.deepEqual([b.driver.provenance.summary().failClosed, b.driver.provenance.summary().sourceFailures], [0, 0]);
+  assert.deepEqual(b.driver.readBack('V'), enc('x'));
+});
+
+test("a failed source's start-up test that gets no bytes fails: still failed, fail closed, nothing keyed", () => {
+  const b = variableBench();
+  b.run(b.driver.setVariable(OS, 'V', enc('x')));
+  b.source.mode = 'stuck';
+  b.run(b.driver.setVariable(OS, 'V', enc('y')));
+  b.source.mode = 'not-ready';
+  const mark = b.source.requests.length;
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('z'))).status, 'device-error');
+  assert.deepEqual(b.source.requests.slice(mark), [1024]);
+  assert.equal(b.driver.sourceFailed, true);
+  const k = b.driver.provenance.summary();
+  assert.deepEqual({ tests: k.startupTests, passes: k.startupPasses, failClosed: k.failClosed }, { tests: 1, passes: 0, failClosed: 2 });
+});
+
+test("policy deadlines: 'wait' gives the source none, 'fail' and 'degrade' give it fail-timeout-ns from the call", () => {
+  const w = variableBench();
+  w.run(w.driver.setVariable(OS, 'V', enc('x')));
+  assert.ok(w.source.deadlines.length > 0 && w.source.deadlines.every((d) => d === Infinity));
+  for (const policy of ['fail', 'degrade'] as const) {
+    const f = variableBench({ 'smm-variable': { policy, 'fail-timeout-ns': 777_000 } });
+    f.run(f.driver.setVariable(OS, 'V', enc('x')));
+    assert.ok(f.source.deadlines.length > 0 && f.source.deadlines.every((d) => d === 777_000), `${policy}: ${f.source.deadlines}`);
+  }
+});
+
+test('every source byte the driver takes is tapped as its raw key material with the claimed entropy; a declared unsafe source keys degraded writes from bad epochs', () => {
+  const b = variableBench({ 'smm-variable': { 'claimed-entropy': 6 } });
+  b.run(b.driver.setVariable(OS, 'A', enc('1')));
+  b.run(b.driver.setVariable(OS, 'B', enc('2')));
+  assert.equal(b.taps.total('smm-variable/key-material'), b.source.requests.reduce((a, n) => a + n, 0));
+  const tap = b.taps.data().find((t) => t.name === 'smm-variable/key-material')!;
+  assert.deepEqual([tap.consumer, tap.source, tap.kind, tap.claimedEntropyPerSample], ['smm-variable', 'scripted', 'raw', 6]);
+  b.source.unsafe = true;
+  const r = b.run(b.driver.setVariable(OS, 'C', enc('3')));
+  assert.deepEqual([r.status, r.degraded], ['success', true]);
+  const k = b.driver.provenance.summary();
+  assert.deepEqual({ writes: k.writes, bad: k.badWrites, unsafe: k.badWritesByFlaw['unsafe-source'] }, { writes: 3, bad: 1, unsafe: 1 });
+});
+
+test('entropy waits: each is a point of the wait series; a wait longer than starvation-threshold-ns counts as starvation, a shorter one does not', () => {
+  const slow = variableBench({ 'smm-variable': { 'starvation-threshold-ns': 999 } });
+  slow.run(slow.driver.setVariable(OS, 'V', enc('x')));
+  assert.equal(slow.metrics.value('starvation.total'), 1000 * slow.source.calls);
+  assert.equal(slow.metrics.value('starvation.longest'), 1000);
+  const fast = variableBench({ 'smm-variable': { 'starvation-threshold-ns': 1000 } });
+  fast.run(fast.driver.setVariable(OS, 'V', enc('x')));
+  assert.equal(fast.metrics.value('starvation.total'), 0);
+});
