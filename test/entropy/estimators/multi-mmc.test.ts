@@ -21,3 +21,36 @@ test('MultiMMC: a perfectly predictable sequence has (near) zero entropy and no 
   const r = multiMmcEstimate(x, 2);
   assert.ok(r.hMin !== null && Number.isFinite(r.hMin) && r.hMin >= 0 && r.hMin < 0.5);
 });
+
+test('MultiMMC: the binary path (orders run apart, 32-step scoreboard) counts as the general one, at chunk edges and past the order-15 cap', () => {
+  // The general path (any alphabet) follows the reference step for step; on bits with
+  // k = 3 it must give the same C, N and longest run. Lengths straddle the 32-step words
+  // and 4096-step chunks.
+  let x = 2463534242;
+  const bit = (p: number): number => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 4294967296 < p ? 1 : 0;
+  };
+  const inputs: Uint8Array[] = [];
+  for (const n of [18, 31, 33, 4096, 4099, 8221]) for (const p of [0.5, 0.93]) inputs.push(Uint8Array.from({ length: n }, () => bit(p)));
+  // A 16-bit-context source (each context's usual next bit from a table, 25 % noise):
+  // order 15 wins the scoreboard and its table fills past the 100,000-entry cap, which
+  // changes C (by ~12,000 against an uncapped table).
+  const rule = Uint8Array.from({ length: 1 << 16 }, () => bit(0.5));
+  const markov = new Uint8Array(1_000_000);
+  for (let i = 0, ctx = 0; i < markov.length; i++) {
+    markov[i] = rule[ctx]! ^ bit(0.25);
+    ctx = ((ctx << 1) | markov[i]!) & 0xffff;
+  }
+  inputs.push(markov);
+  inputs.push(Uint8Array.from({ length: 50_000 }, (_, i) => (i % 7 === 3 ? 1 : 0)));
+  for (const s of inputs) {
+    const fast = multiMmcEstimate(s, 2);
+    const general = multiMmcEstimate(s, 3);
+    assert.deepEqual([fast.C, fast.N, fast.r], [general.C, general.N, general.r], `${s.length} samples`);
+  }
+});
