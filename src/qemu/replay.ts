@@ -188,14 +188,16 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   // One re-post: either the early read found nothing (khwrngd then left a full buffer for the
   // first reader), or khwrngd ran first — kthread_run() woke it and it preempted the probing
   // task — and the early read took 32 bytes of the buffer khwrngd's re-post had filled; the
-  // first reader's copy then drops the other 32 and re-posts (6.1.192), so the device fills one
-  // more buffer before that reader's first completion than a full buffer would need.
+  // first reader's copy then drops the other 32 and re-posts (6.1.192): its first read re-posts
+  // once more than its 64-byte chunks need, before it completes. (A push before the completion
+  // is no evidence: a stalled guest can complete a buffered copy after the fill of the re-post
+  // that followed it, as in the EGD capture. The extra request is, unless its trace lags.)
   const first = trace.readers.filter((r) => r.startNs > t0).sort((a, b) => a.startNs - b.startNs)[0];
   const done = first?.reads[0];
   if (first === undefined || done === undefined || done.n <= 0) return { readyKickNs, postNs, kickNs, registerNs: 0 };
   const need = Math.ceil(Math.min(first.size, first.total) / 64);
-  const pushed = ev.filter((e) => e.kind === 'push' && e.t > first.startNs && e.t <= done.t).length;
-  return { readyKickNs, postNs, kickNs, registerNs: 0, earlyAfterKhwrngd: pushed >= need };
+  const requests = ev.filter((e) => e.kind === 'request' && e.size > 0 && e.t > first.startNs && e.t <= done.t).length;
+  return { readyKickNs, postNs, kickNs, registerNs: 0, earlyAfterKhwrngd: requests > need };
 }
 
 /**

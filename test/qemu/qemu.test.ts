@@ -130,24 +130,47 @@ for (const name of fixtureDirs) {
   });
 }
 
-test('window starts: each refill → next-window transition within 2 ms for most windows (host stalls excepted)', () => {
-  const steps: number[] = [];
-  const absolute: number[] = [];
+test('window starts within 2 ms of the real ones (timing gated): every window up to the first real host stall of its run, and every transition without one', () => {
+  let before = 0;
+  let transitions = 0;
+  let stalls = 0;
   for (const name of fixtureDirs) {
     if (KNOWN.has(name)) continue;
     const r = compareTrace(readTrace(join(FIXTURES, name)));
+    let stalled = false;
     for (const w of r.windows) {
-      if (w.stepErrorNs !== null) steps.push(Math.abs(w.stepErrorNs));
-      if (w.index > 0 && w.startErrorNs !== null) absolute.push(Math.abs(w.startErrorNs));
+      if (w.hostStall !== null) {
+        stalled = true;
+        stalls++;
+      }
+      if (!stalled && w.index > 0) {
+        before++;
+        assert.ok(Math.abs(w.startErrorNs!) <= 2e6, `${name} window ${w.index}: start error ${w.startErrorNs! / 1e6} ms`);
+      }
+      if (w.hostStall === null && w.stepErrorNs !== null) {
+        transitions++;
+        assert.ok(Math.abs(w.stepErrorNs) <= 2e6, `${name} window ${w.index}: one-step error ${w.stepErrorNs / 1e6} ms`);
+      }
     }
   }
-  steps.sort((a, b) => a - b);
-  const within = steps.filter((e) => e <= 2e6).length;
-  assert.ok(steps.length >= 10);
-  assert.ok(steps[Math.floor(steps.length / 2)]! <= 1e6, `median one-step |error| ${steps[Math.floor(steps.length / 2)]! / 1e6} ms`);
-  // The misses are real-run stalls (timer 1–20 ms late, wake-ups 1–15 ms, EGD replies 10–40 ms)
-  // on the loaded capture host; the absolute starts inherit every earlier slip.
-  assert.ok(within / steps.length >= 0.7, `${within}/${steps.length} transitions within 2 ms`);
+  // Not vacuous: most windows of the committed runs are judged; the stalls are real-run events
+  // (timer 1.6–18 ms late, guest/EGD 10–18 ms late) on the loaded capture host.
+  assert.deepEqual([before, transitions, stalls], [9, 14, 9], 'windows before a stall, transitions without one, stalls');
+});
+
+test('host stalls are read from the real run alone: a timer fired 3.9 ms late, an EGD reply 10 ms late', () => {
+  const r4096 = compareTrace(readTrace(join(FIXTURES, 'l1024-p1000-r4096-builtin')));
+  assert.match(r4096.windows[1]!.hostStall ?? '', /^timer fired 3\.941 ms after its deadline$/);
+  assert.match(r4096.windows[2]!.hostStall ?? '', /^refill → next request 11\.581 ms with a reader waiting$/);
+  assert.equal(r4096.windows[3]!.hostStall, null);
+  // the model's own timer and guest: 80 µs and 0.794 ms
+  assert.equal(r4096.windows[1]!.modelTimerLateNs, 80_000);
+  const egd = compareTrace(readTrace(join(FIXTURES, 'l1024-p1000-r64-egd')));
+  assert.match(egd.windows[1]!.hostStall ?? '', /refill → next request 10\.253 ms/);
+  // a reader paused on purpose leaves the window unstarted in the model too: no stall
+  const gaps = compareTrace(readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin')));
+  assert.ok(gaps.windows[1]!.realGapNs! > 600e6);
+  assert.equal(gaps.windows[1]!.hostStall, null);
 });
 
 test('EGD capture: QEMU asked for the prefetch buffer twice at DRIVER_OK (960 bytes pushed in the first window); the replay does the same', () => {
@@ -161,7 +184,7 @@ test('EGD capture: QEMU asked for the prefetch buffer twice at DRIVER_OK (960 by
   assert.equal(r.windows[0]!.modelBytes, 960);
 });
 
-test('probe races read from the device log: the early read found the prefetch filled in 11 of 15 probes (two khwrngd re-posts), not in the two EGD captures and the paused-reader one', () => {
+test('probe races read from the device log: the early read found the prefetch filled in 11 of 16 probes (two khwrngd re-posts), not in the two EGD captures, the paused-reader one and the two fresh two-reader captures where khwrngd ran first', () => {
   const early = (name: string): boolean[] => {
     const trace = readTrace(join(FIXTURES, name));
     const loads = [trace.params.probeNs, ...trace.params.alignment.marks.filter((m) => /-removed$/.test(m.label)).map((m) => m.virtualNs!)];
@@ -172,7 +195,7 @@ test('probe races read from the device log: the early read found the prefetch fi
   assert.deepEqual(early('l1024-p1000-reset-builtin'), [true, true]);
   const all = fixtureDirs.flatMap(early);
   assert.equal(all.filter(Boolean).length, 11);
-  assert.equal(all.length, 15);
+  assert.equal(all.length, 16);
 });
 
 test('paused-reader capture: window 0 carries 2176 bytes in both (khwrngd re-posted once: the early read found no data)', () => {
@@ -237,6 +260,10 @@ test('khwrngd ran before add_early_randomness (fresh two-reader capture): the ea
   const timing = probeTiming(trace, trace.params.probeNs)!;
   assert.equal(timing.registerNs, 0);
   assert.equal(timing.earlyAfterKhwrngd, true);
+  // The EGD capture's first read completed after a push too, but a stalled guest (one request
+  // before it, for a buffered copy): there the early read found nothing, the reader got 896.
+  const egd = readTrace(join(FIXTURES, 'l1024-p1000-r64-egd'));
+  assert.equal(probeTiming(egd, egd.params.probeNs)!.earlyAfterKhwrngd, false);
   const r = compareTrace(trace, {}, { timing: false });
   assert.ok(r.ok, r.failures.join('; '));
   assert.deepEqual(r.groups[0]!.realBytesPerWindow, [896, 1024, 1024, 1024]);
@@ -247,10 +274,32 @@ test('khwrngd ran before add_early_randomness (fresh two-reader capture): the ea
     return hwrngProbe.call(this, probeNs, { ...t, earlyAfterKhwrngd: false });
   };
   try {
-    assert.deepEqual(compareTrace(trace, {}, { timing: false }).groups[0]!.modelBytesPerWindow.slice(0, 1), [960]);
+    const wrong = compareTrace(trace, {}, { timing: false });
+    assert.deepEqual(wrong.groups[0]!.modelBytesPerWindow.slice(0, 1), [960]);
+    assert.equal(wrong.ok, false);
   } finally {
     LinuxHwrng.prototype.probe = hwrngProbe;
   }
+});
+
+test('two readers, bytes per window: a read completing between a refill and the next window\'s start may carry either window\'s bytes (fresh capture: a reader returned old bytes 0.85 ms after the refill)', () => {
+  const trace = readTrace(join(FIXTURES, 'l1024-p1000-two-readers-builtin-late-reader'));
+  const r = compareTrace(trace, {}, { timing: false });
+  assert.ok(r.ok, r.failures.join('; '));
+  // by completion time the real readers got 832 + 1088 in windows 0 and 1, the model 896 + 1024
+  assert.deepEqual(r.groups[0]!.realBytesPerWindow.slice(0, 2), [832, 1088]);
+  assert.deepEqual(r.groups[0]!.modelBytesPerWindow.slice(0, 2), [896, 1024]);
+  // Where no read completed between a refill and the next start, a moved read is not excused.
+  const other = readTrace(join(FIXTURES, 'l1024-p1000-two-readers-builtin-khwrngd-first'));
+  const r2 = compareTrace(other, {}, { timing: false });
+  assert.ok(r2.ok, r2.failures.join('; '));
+  const a = other.readers.find((x) => x.tag === 'a')!;
+  const k = a.reads.findIndex((x) => x.t > r2.windows[1]!.realStart! + 50e6);
+  a.reads[k]!.t = r2.windows[1]!.realStart! - 300e6;
+  a.reads.sort((x, y) => x.t - y.t);
+  const moved = compareTrace(other, {}, { timing: false });
+  assert.equal(moved.ok, false);
+  assert.ok(moved.failures.some((f) => /readers a\+b: bytes per window real 960 /.test(f)), moved.failures.join('; '));
 });
 
 test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable trace (one line)', async () => {
