@@ -56,9 +56,14 @@ function backendArgs(plan: CapturePlan, egdPath: string): string[] {
   return ['-chardev', `socket,id=egd0,path=${egdPath}`, '-object', 'rng-egd,id=rng0,chardev=egd0'];
 }
 
-function runQemu(args: string[], qemu: string, timeoutMs: number): Promise<{ code: number | null; timedOut: boolean }> {
+function runQemu(args: string[], qemu: string, timeoutMs: number): Promise<{ code: number | null; timedOut: boolean; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(qemu, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // QEMU's own complaints (e.g. no KVM), kept short for the log line.
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      if (stderr.length < 2000) stderr += d.toString('utf8');
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -66,7 +71,7 @@ function runQemu(args: string[], qemu: string, timeoutMs: number): Promise<{ cod
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, timedOut });
+      resolve({ code, timedOut, stderr });
     });
   });
 }
@@ -107,7 +112,8 @@ export async function capture(planIn: CapturePlan, outDir: string, opts: Capture
       const wallMs = Date.now() - t0;
       const serialText = existsSync(serial) ? readFileSync(serial, 'utf8') : '';
       if (!serialText.includes('EB done')) {
-        log(`qemu: ${plan.name}: ${accel} run did not finish (exit ${r.code}${r.timedOut ? ', timed out' : ''})`);
+        const said = r.stderr.trim().split('\n').filter((l) => l !== '').slice(0, 2).join(' / ');
+        log(`qemu: ${plan.name}: ${accel} run did not finish (exit ${r.code}${r.timedOut ? ', timed out' : ''})${said === '' ? '' : `: ${said}`}`);
         continue;
       }
       const traceText = readFileSync(traceLog, 'utf8');
