@@ -1,8 +1,9 @@
 /**
- * The registry of every platform component's parameter table, keyed by the component names a
- * scenario's `params:` section uses (the keys of PlatformConfig.params). It lives with the
- * designs because it names every component a design can assemble; each table itself is
- * declared beside its component (src/params/spec.ts has the ParamSpec shape).
+ * The registry of every platform component: its descriptor (src/params/component.ts: name,
+ * parameter table, metrics it records, roles it produces and consumes), and the parameter
+ * tables keyed by the component names a scenario's `params:` section uses (the keys of
+ * PlatformConfig.params). It lives with the designs because it names every component a design
+ * can assemble; each descriptor is declared beside its component.
  *
  * @example
  * resolveParams('virtio-rng', { 'max-bytes': 1024, period: 1000 })['period']   // 1000
@@ -11,40 +12,47 @@
  */
 import { InputError } from '../errors.ts';
 import { resolveParamTable, type ParamTable, type ParamValues } from '../params/spec.ts';
-import { HOST_SOURCE_PARAMS } from '../devices/host-source.ts';
-import { VIRTIO_RNG_PARAMS } from '../devices/virtio-rng.ts';
-import { RDRAND_PARAMS } from '../devices/rdrand.ts';
-import { SMM_DEVICE_PARAMS } from '../devices/smm-entropy-device.ts';
-import { PFLASH_PARAMS } from '../devices/pflash.ts';
-import { SMRAM_PARAMS } from '../devices/smram.ts';
-import { SMI_PARAMS } from '../devices/smi.ts';
-import { RNG_DXE_PARAMS } from '../firmware/rng-dxe.ts';
-import { VIRTIO_RNG_DXE_PARAMS } from '../firmware/virtio-rng-dxe.ts';
-import { SMM_VARIABLE_PARAMS } from '../firmware/smm-variable.ts';
-import { TLS_PARAMS } from '../firmware/tls-client.ts';
-import { COUNTER_RNGLIB_PARAMS } from '../firmware/counter-rnglib.ts';
-import { TIMELINE_PARAMS } from '../firmware/boot.ts';
-import { TAP_PARAMS } from '../taps/tap.ts';
-import { LINUX_HWRNG_PARAMS } from '../os/linux-hwrng.ts';
+import type { ComponentDef } from '../params/component.ts';
+import { HOST_SOURCE_COMPONENT } from '../devices/host-source.ts';
+import { VIRTIO_RNG_COMPONENT } from '../devices/virtio-rng.ts';
+import { RDRAND_COMPONENT } from '../devices/rdrand.ts';
+import { SMM_DEVICE_COMPONENT } from '../devices/smm-entropy-device.ts';
+import { PFLASH_COMPONENT } from '../devices/pflash.ts';
+import { SMRAM_COMPONENT } from '../devices/smram.ts';
+import { SMI_COMPONENT } from '../devices/smi.ts';
+import { RNG_DXE_COMPONENT } from '../firmware/rng-dxe.ts';
+import { VIRTIO_RNG_DXE_COMPONENT } from '../firmware/virtio-rng-dxe.ts';
+import { SMM_VARIABLE_COMPONENT } from '../firmware/smm-variable.ts';
+import { TLS_COMPONENT } from '../firmware/tls-client.ts';
+import { COUNTER_RNGLIB_COMPONENT } from '../firmware/counter-rnglib.ts';
+import { TIMELINE_COMPONENT } from '../firmware/boot.ts';
+import { TAP_COMPONENT } from '../taps/tap.ts';
+import { LINUX_HWRNG_COMPONENT } from '../os/linux-hwrng.ts';
+
+/**
+ * Every component's descriptor, in the order reports list their parameters (parametersUsed):
+ * a new component is one line here (append, so existing reports keep their order).
+ */
+export const COMPONENTS: readonly ComponentDef[] = [
+  HOST_SOURCE_COMPONENT,
+  VIRTIO_RNG_COMPONENT,
+  LINUX_HWRNG_COMPONENT,
+  RDRAND_COMPONENT,
+  SMM_DEVICE_COMPONENT,
+  PFLASH_COMPONENT,
+  SMRAM_COMPONENT,
+  SMI_COMPONENT,
+  RNG_DXE_COMPONENT,
+  VIRTIO_RNG_DXE_COMPONENT,
+  SMM_VARIABLE_COMPONENT,
+  TLS_COMPONENT,
+  COUNTER_RNGLIB_COMPONENT,
+  TIMELINE_COMPONENT,
+  TAP_COMPONENT,
+];
 
 /** Every component's table, keyed by component name (the keys of PlatformConfig.params). */
-export const COMPONENT_PARAMS: Record<string, ParamTable> = {
-  'host-source': HOST_SOURCE_PARAMS,
-  'virtio-rng': VIRTIO_RNG_PARAMS,
-  'linux-guest': LINUX_HWRNG_PARAMS,
-  rdrand: RDRAND_PARAMS,
-  'smm-device': SMM_DEVICE_PARAMS,
-  pflash: PFLASH_PARAMS,
-  smram: SMRAM_PARAMS,
-  smi: SMI_PARAMS,
-  'rng-dxe': RNG_DXE_PARAMS,
-  'virtio-rng-dxe': VIRTIO_RNG_DXE_PARAMS,
-  'smm-variable': SMM_VARIABLE_PARAMS,
-  tls: TLS_PARAMS,
-  'counter-rnglib': COUNTER_RNGLIB_PARAMS,
-  timeline: TIMELINE_PARAMS,
-  taps: TAP_PARAMS,
-};
+export const COMPONENT_PARAMS: Record<string, ParamTable> = Object.fromEntries(COMPONENTS.map((c) => [c.name, c.params]));
 
 /**
  * Fills a component's defaults and validates overrides; throws InputError naming

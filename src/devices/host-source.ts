@@ -28,6 +28,7 @@ import { byteHealthTests, feedHealthTests } from './health-gate.ts';
 import { Keystream } from './keystream.ts';
 import { bool, num, str } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 
 /** Largest host-source file (our choice): far more than a run draws, small enough to hold in memory. */
 export const MAX_HOST_FILE_BYTES = 256 << 20;
@@ -255,3 +256,13 @@ export class HostSource {
     return new Uint8Array(randomBytes(n));
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const HOST_SOURCE_COMPONENT: ComponentDef = {
+  name: 'host-source',
+  description: "QEMU's RNG backend on the host (rng-builtin getrandom, rng-random, rng-egd): the bytes behind virtio-rng and the SMM-only device",
+  params: HOST_SOURCE_PARAMS,
+  metrics: ['health.rct', 'health.apt'],
+  produces: ['host-entropy'],
+  consumes: [],
+};

@@ -23,6 +23,7 @@ import type { Vcpus } from '../sim/vcpus.ts';
 import type { AccessContext } from './access.ts';
 import { bool, num } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 
 export const PFLASH_PARAMS: ParamTable = [
   {
@@ -299,3 +300,13 @@ export class Pflash {
     }
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const PFLASH_COMPONENT: ComponentDef = {
+  name: 'pflash',
+  description: 'the q35 pflash with secure=on (hw/block/pflash_cfi01.c)',
+  params: PFLASH_PARAMS,
+  metrics: ['isolation.blocked', 'isolation.violations'],
+  produces: ['pflash'],
+  consumes: [],
+};

@@ -32,6 +32,7 @@ import type { AccessContext } from './access.ts';
 import { Keystream } from './keystream.ts';
 import { bool, num, str } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 
 export const RDRAND_PARAMS: ParamTable = [
   {
@@ -344,3 +345,13 @@ export class RdrandUnit {
     return { ud: b.ud, cf: b.bytes.length > 0, value: b.bytes.length > 0 ? b.bytes : new Uint8Array(this.wordBytes) };
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const RDRAND_COMPONENT: ComponentDef = {
+  name: 'rdrand',
+  description: 'the RDRAND/RDSEED unit and what KVM exposes or traps',
+  params: RDRAND_PARAMS,
+  metrics: ['ud.smm', 'ud.nonsmm', 'isolation.violations', 'bytes'],
+  produces: ['rdrand'],
+  consumes: [],
+};

@@ -18,6 +18,7 @@ import type { Vcpus } from '../sim/vcpus.ts';
 import type { AccessContext } from './access.ts';
 import { num } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 
 export const APM_CNT_PORT = 0xb2;
 
@@ -140,3 +141,13 @@ export class SmiController {
     }
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const SMI_COMPONENT: ComponentDef = {
+  name: 'smi',
+  description: 'the SMI controller (APM port 0xB2, all vCPUs rendezvous in SMM)',
+  params: SMI_PARAMS,
+  metrics: ['smis', 'smm-time'],
+  produces: ['smi'],
+  consumes: [],
+};

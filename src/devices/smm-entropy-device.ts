@@ -27,6 +27,7 @@ import type { AccessContext } from './access.ts';
 import type { EntropyDelivery } from './host-source.ts';
 import { bool, num, str } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 
 export const SMM_DEVICE_SIGNATURE = 0x4e454d53;
 export const REG_SIGNATURE = 0;
@@ -287,3 +288,13 @@ export class SmmEntropyDevice {
     this.taps.record(`${ctx.actor}/smm-device`, { consumer: ctx.actor, source: 'smm-device', kind: 'conditioned' }, bytes, this.sim.now);
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const SMM_DEVICE_COMPONENT: ComponentDef = {
+  name: 'smm-device',
+  description: 'the SMM-only platform entropy device on a fixed I/O port (our design, docs/model.md §2.1)',
+  params: SMM_DEVICE_PARAMS,
+  metrics: ['isolation.blocked', 'isolation.violations', 'bytes'],
+  produces: ['smm-entropy-device'],
+  consumes: ['host-entropy'],
+};

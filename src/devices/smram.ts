@@ -15,6 +15,7 @@ import type { MetricsCollector } from '../metrics/collector.ts';
 import type { AccessContext } from './access.ts';
 import { bool, num } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 
 export const SMRAM_PARAMS: ParamTable = [
   {
@@ -150,3 +151,13 @@ export class Smram {
     return true;
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const SMRAM_COMPONENT: ComponentDef = {
+  name: 'smram',
+  description: 'SMRAM/TSEG on q35',
+  params: SMRAM_PARAMS,
+  metrics: ['isolation.blocked', 'isolation.violations'],
+  produces: ['smram'],
+  consumes: [],
+};

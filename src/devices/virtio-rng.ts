@@ -41,6 +41,7 @@ import type { AccessContext } from './access.ts';
 import type { EntropyDelivery, HostSource } from './host-source.ts';
 import { bool, num } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 
 const UINT32_MAX = 0xffffffff;
 
@@ -473,3 +474,13 @@ export class VirtioRng {
     }
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const VIRTIO_RNG_COMPONENT: ComponentDef = {
+  name: 'virtio-rng',
+  description: 'virtio-rng-pci with its max-bytes/period rate limiter (hw/virtio/virtio-rng.c)',
+  params: VIRTIO_RNG_PARAMS,
+  metrics: ['quota.exhaustions', 'bytes'],
+  produces: ['virtio-rng'],
+  consumes: ['host-entropy'],
+};

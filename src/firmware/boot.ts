@@ -10,6 +10,7 @@
  * BDS delays boot by up to one period).
  */
 import type { ParamTable } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 import type { Proc, Sim, SimEvent } from '../sim/sim.ts';
 
 export type PhaseName = 'sec-pei' | 'dxe' | 'end-of-dxe' | 'bds' | 'https-boot' | 'exit-boot-services' | 'runtime';
@@ -70,3 +71,13 @@ export class BootPhases {
     this.events.get(phase)!.succeed();
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const TIMELINE_COMPONENT: ComponentDef = {
+  name: 'timeline',
+  description: 'the boot timeline (phase durations)',
+  params: TIMELINE_PARAMS,
+  metrics: [],
+  produces: [],
+  consumes: [],
+};

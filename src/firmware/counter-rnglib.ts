@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { AccessContext } from '../devices/access.ts';
 import { num } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Prng } from '../sim/prng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
@@ -170,3 +171,13 @@ export class CounterRngLib {
     return r.bytes;
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const COUNTER_RNGLIB_COMPONENT: ComponentDef = {
+  name: 'counter-rnglib',
+  description: 'the PM-timer counter RngLib (SHA-256 over timer readings)',
+  params: COUNTER_RNGLIB_PARAMS,
+  metrics: ['bytes'],
+  produces: ['counter-rnglib'],
+  consumes: [],
+};

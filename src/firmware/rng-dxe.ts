@@ -14,6 +14,7 @@ import { createCipheriv } from 'node:crypto';
 import type { AccessContext } from '../devices/access.ts';
 import { num } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { Proc } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
@@ -114,3 +115,13 @@ export class RngDxe implements EfiRngProtocol {
     return { status: 'success', bytes: out };
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const RNG_DXE_COMPONENT: ComponentDef = {
+  name: 'rng-dxe',
+  description: 'SecurityPkg RngDxe over BaseRngLib (RDRAND)',
+  params: RNG_DXE_PARAMS,
+  metrics: [],
+  produces: ['efi-rng-protocol'],
+  consumes: ['rdrand'],
+};

@@ -55,6 +55,7 @@ import type { AccessContext } from '../devices/access.ts';
 import { byteHealthTests, feedHealthTests } from '../devices/health-gate.ts';
 import { bool, num, str } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 import type { Pflash } from '../devices/pflash.ts';
 import type { SmiController } from '../devices/smi.ts';
 import type { Smram } from '../devices/smram.ts';
@@ -924,3 +925,13 @@ export class SmmVariableDriver {
     return { data: this.decrypt({ privilege: 'smm', cpu: 0, actor: 'smm-variable' }, rec), attributes: rec.attributes };
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const SMM_VARIABLE_COMPONENT: ComponentDef = {
+  name: 'smm-variable',
+  description: 'the SMM variable driver with its encrypted store and DRBG (docs/model.md §3.7)',
+  params: SMM_VARIABLE_PARAMS,
+  metrics: ['setvariable.completed', 'setvariable.failed', 'setvariable.rate', 'setvariable.latency', 'starvation.total', 'starvation.longest', 'starvation.waits', 'fail-closed', 'degraded-setvariables', 'variables.checked', 'variables.ok', 'variables.lost', 'health.rct', 'health.apt'],
+  produces: ['uefi-variables'],
+  consumes: ['privileged-source', 'smi', 'smram', 'pflash'],
+};

@@ -17,6 +17,7 @@
 import type { AccessContext } from '../devices/access.ts';
 import { num, str } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
@@ -132,3 +133,13 @@ export class TlsClient {
     }
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const TLS_COMPONENT: ComponentDef = {
+  name: 'tls',
+  description: 'the HTTPS-boot TLS client seeding from EFI_RNG_PROTOCOL',
+  params: TLS_PARAMS,
+  metrics: ['tls.done', 'tls.denied', 'tls.degraded'],
+  produces: ['tls-seed'],
+  consumes: ['efi-rng-protocol', 'counter-rnglib'],
+};

@@ -18,6 +18,7 @@
 import type { AccessContext } from '../devices/access.ts';
 import { num } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 import type { VirtioRng } from '../devices/virtio-rng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
@@ -145,3 +146,13 @@ export class VirtioRngDxe implements EfiRngProtocol {
     return yield* this.client.read(ctx, n, deadlineNs);
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const VIRTIO_RNG_DXE_COMPONENT: ComponentDef = {
+  name: 'virtio-rng-dxe',
+  description: 'OvmfPkg VirtioRngDxe',
+  params: VIRTIO_RNG_DXE_PARAMS,
+  metrics: [],
+  produces: ['efi-rng-protocol'],
+  consumes: ['virtio-rng'],
+};

@@ -31,6 +31,7 @@
  * Guest CPU costs (interrupt + wake + re-post, wake from idle, syscall) are named parameters.
  */
 import type { ParamTable, ParamValues } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 import { num } from '../params/get.ts';
 import type { AccessContext } from '../devices/access.ts';
 import type { VirtioRng, VirtioRngRequest } from '../devices/virtio-rng.ts';
@@ -539,3 +540,13 @@ export class LinuxHwrng {
     })(this));
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const LINUX_HWRNG_COMPONENT: ComponentDef = {
+  name: 'linux-guest',
+  description: "Linux's hwrng core and virtio-rng driver after ExitBootServices (drivers/char/hw_random)",
+  params: LINUX_HWRNG_PARAMS,
+  metrics: [],
+  produces: ['os-hwrng'],
+  consumes: ['virtio-rng'],
+};

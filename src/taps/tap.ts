@@ -5,6 +5,7 @@
  * alone is not enough"). A tap keeps the first `max-bytes` bytes and counts the rest.
  */
 import type { ParamTable } from '../params/spec.ts';
+import type { ComponentDef } from '../params/component.ts';
 
 export const TAP_PARAMS: ParamTable = [
   {
@@ -147,3 +148,13 @@ export class TapRegistry {
     return [...this.taps.values()].map((t) => t.data());
   }
 }
+
+/** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
+export const TAP_COMPONENT: ComponentDef = {
+  name: 'taps',
+  description: 'the taps that keep every byte a consumer obtains',
+  params: TAP_PARAMS,
+  metrics: [],
+  produces: [],
+  consumes: [],
+};
