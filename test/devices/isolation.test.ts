@@ -318,6 +318,7 @@ test('SMM device readEntropy: ⌈n/4⌉ exits; a blocked read costs as much and 
     const { b, dev } = device();
     const r = runProc(b.sim, dev.readEntropy(SMM, 4));
     assert.deepEqual([r.status, r.bytes.length], ['not-ready', 0]);
+    assert.equal(b.metrics.valueFor('bytes', 'smm'), undefined, 'no bytes, nobody credited');
   }
 });
 
@@ -343,4 +344,57 @@ test('SMRAM: blocked reads and writes are counted apart; a write across pages (S
   const l = new Smram(resolveParams('smram', undefined), b.metrics);
   assert.equal(l.writeEsmramc(OS, true), true);
   assert.equal(l.blockedWrites, 1);
+});
+
+test('access paths, edges: erase covers exactly [offset, offset + n) from any block; a refused generator erase and an SMM program count their exits; SMRAM pages never written read zeros and two writes to one page keep each other', () => {
+  const b = bench();
+  const p = resolveParams('pflash', undefined);
+  const exit = p['mmio-exit-ns'] as number;
+  const f = new Pflash(p, b.vcpus, b.metrics);
+  const bs = f.blockBytes;
+  const perByte = p['writes-per-byte'] as number;
+  let w = f.mmioWrites;
+  assert.equal(runProc(b.sim, f.program(SMM, 0, new Uint8Array(4 * bs).fill(0))), true);
+  assert.equal(f.mmioWrites - w, Math.ceil(4 * bs * perByte));
+  const zeros = (from: number, n: number) => f.read(OS, from, n).every((x) => x === 0);
+  const ones = (from: number, n: number) => f.read(OS, from, n).every((x) => x === 0xff);
+  // Exactly one whole block, generator and batched.
+  assert.equal(runProc(b.sim, f.erase(SMM, 0, bs)), true);
+  assert.ok(ones(0, bs) && zeros(bs, 3 * bs));
+  assert.equal(f.eraseNow(SMM, bs, bs), 2 * exit);
+  assert.ok(ones(bs, bs) && zeros(2 * bs, 2 * bs));
+  // From a later block: the time counts that block only.
+  const t0 = b.sim.now;
+  w = f.mmioWrites;
+  assert.equal(runProc(b.sim, f.erase(SMM, 3 * bs, 1)), true);
+  assert.deepEqual([b.sim.now - t0, f.mmioWrites - w], [2 * exit, 2]);
+  assert.equal(f.eraseNow(SMM, 2 * bs, 1), 2 * exit);
+  assert.ok(ones(0, 4 * bs));
+  w = f.mmioWrites;
+  assert.equal(runProc(b.sim, f.erase(OS, 0, 1)), false);
+  assert.equal(f.mmioWrites - w, 1);
+  const s = new Smram(resolveParams('smram', undefined), b.metrics);
+  assert.deepEqual([...s.read(SMM, 5 * 4096 + 8, 4)], [0, 0, 0, 0]);
+  assert.equal(s.write(SMM, 5 * 4096 + 8, new Uint8Array([1, 2])), true);
+  assert.equal(s.write(SMM, 5 * 4096 + 100, new Uint8Array([3, 4])), true);
+  assert.deepEqual([...s.read(SMM, 5 * 4096 + 8, 2), ...s.read(SMM, 5 * 4096 + 100, 2)], [1, 2, 3, 4]);
+  assert.deepEqual([...s.read(SMM, 8, 2)], [0, 0]);
+});
+
+test('SMM device: STATUS reads report exactly the state and take no bytes; DATA on an empty FIFO returns 0 and credits nothing; after a flush the device serves fresh bytes; taps say who got what from where', () => {
+  const { b, dev } = device();
+  assert.equal(runProc(b.sim, dev.in32(SMM, REG_DATA)), 0); // nothing filled yet
+  assert.equal(b.metrics.valueFor('bytes', 'smm'), undefined);
+  b.sim.run();
+  for (let i = 0; i < 3; i++) assert.equal(runProc(b.sim, dev.in32(SMM, REG_STATUS)), STATUS_DATA_READY);
+  assert.equal(b.metrics.valueFor('bytes', 'smm'), undefined);
+  dev.healthAlarm = true;
+  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 1));
+  b.sim.run();
+  const r = runProc(b.sim, dev.readEntropy(SMM, 8));
+  assert.deepEqual([r.status, r.bytes.length], ['ok', 8]);
+  assert.equal(typeof runProc(b.sim, dev.in32(SMM, REG_DATA)), 'number');
+  assert.equal(b.metrics.valueFor('bytes', 'smm'), 12);
+  const tap = b.taps.data().find((t) => t.name === 'smm/smm-device')!;
+  assert.deepEqual([tap.consumer, tap.source, tap.kind, tap.totalBytes], ['smm', 'smm-device', 'conditioned', 12]);
 });
