@@ -36,13 +36,14 @@ test('rate counts runtime completions only; starvation keeps the total and the l
   for (const wait of [5, 9, 7]) {
     c.count('starvation.total', wait);
     c.max('starvation.longest', wait);
+    c.count('starvation.waits');
   }
   const m = c.finish({ virtualDurationNs: 3e9, runtimeNs: 2e9, events: 10 });
   assert.equal(m.setVariable.completed, 3);
   assert.equal(m.setVariable.failed, 1);
   assert.equal(m.setVariable.perVirtualSecond, 1);
   assert.equal(m.setVariable.latency.p50Ns, 200);
-  assert.deepEqual(m.starvation, { totalNs: 21, longestNs: 9 });
+  assert.deepEqual(m.starvation, { totalNs: 21, longestNs: 9, waits: 3 });
   assert.equal(m.virtualDurationNs, 3e9);
   assert.equal(m.events, 10);
 });
