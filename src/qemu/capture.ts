@@ -25,6 +25,8 @@ export interface CaptureOptions {
   accel?: 'tcg' | 'kvm';
   /** Keep the raw serial and trace logs in the output directory (raw/). */
   keepRaw?: boolean;
+  /** Guest kernel: a release (/boot/vmlinuz-RELEASE) or Debian version (6.1.176); default the newest. */
+  kernel?: string;
   log?: (line: string) => void;
 }
 
@@ -80,7 +82,7 @@ function runQemu(args: string[], qemu: string, timeoutMs: number): Promise<{ cod
 export async function capture(planIn: CapturePlan, outDir: string, opts: CaptureOptions = {}): Promise<CaptureResult> {
   const plan = checkPlan('plan', planIn);
   const log = opts.log ?? (() => {});
-  const parts = findHostParts();
+  const parts = findHostParts(opts.kernel);
   const work = mkdtempSync(join(tmpdir(), 'eb-qemu-'));
   let egd: EgdServer | null = null;
   try {
@@ -106,7 +108,7 @@ export async function capture(planIn: CapturePlan, outDir: string, opts: Capture
         '-trace', 'virtio_rng_*', '-trace', 'vm_state_notify', '-trace', 'pci_cfg_read',
         '-msg', 'timestamp=on', '-D', traceLog,
       ];
-      log(`qemu: ${plan.name}: booting (${accel}, ${plan.backend}, max-bytes ${plan.maxBytes}, period ${plan.periodMs} ms)`);
+      log(`qemu: ${plan.name}: booting (${accel}, kernel ${parts.release}, ${plan.backend}, max-bytes ${plan.maxBytes}, period ${plan.periodMs} ms)`);
       const t0 = Date.now();
       const r = await runQemu(args, parts.qemu, timeoutMs);
       const wallMs = Date.now() - t0;

@@ -1,7 +1,8 @@
 /**
  * The capture plans behind test/fixtures/qemu/ (docs/qemu-trace.md §Fixtures): the rate limits
  * 1024/1000, 4096/2000, 1000/1000 and 100/1000 (bytes/ms), read sizes 64 and 4096, idle gaps and
- * partial windows, two readers, a device reset, the three backends, and unlimited bulk reads.
+ * partial windows, two readers, a device reset, the three backends, and unlimited bulk reads;
+ * three of them again on guest kernel 6.1.176 (`-k6.1.176`).
  * Each is a few seconds of guest time so a TCG capture stays short.
  * `entropy-bench qemu capture --fixture NAME` re-captures one.
  */
@@ -20,7 +21,7 @@ const reader = (tag: string, size: number, total: number, deadlineMs: number, ex
 
 const UNLIMITED = INT64_MAX;
 
-export const FIXTURE_PLANS: readonly CapturePlan[] = [
+const FIXTURE_PLANS_BASE: readonly CapturePlan[] = [
   { name: 'l1024-p1000-r64-builtin', backend: 'builtin', maxBytes: 1024, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 64, 4096, 3600)] }] },
   { name: 'l1024-p1000-r4096-builtin', backend: 'builtin', maxBytes: 1024, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 4096, 8192, 5200)] }] },
   { name: 'l4096-p2000-r4096-builtin', backend: 'builtin', maxBytes: 4096, periodMs: 2000, steps: [{ op: 'read', readers: [reader('a', 4096, 12288, 4500)] }] },
@@ -53,6 +54,27 @@ export const FIXTURE_PLANS: readonly CapturePlan[] = [
   { name: 'unlimited-r4096-egd', backend: 'egd', maxBytes: UNLIMITED, periodMs: 65536, steps: [{ op: 'read', readers: [reader('a', 4096, 131072, 2500)] }] },
 ];
 
+/**
+ * Plans re-captured on another guest kernel (issue #12: both kernels the Debian packages allow):
+ * the same guest program, the name suffixed with `-k` and the kernel's Debian version. The
+ * short-completion plans (l1000, l100) are where 6.1.176 and 6.1.192 differ; l1024 is the control.
+ */
+const OTHER_KERNELS: ReadonlyArray<{ kernel: string; plans: readonly string[] }> = [
+  { kernel: '6.1.176', plans: ['l1000-p1000-r64-builtin', 'l100-p1000-r64-builtin', 'l1024-p1000-r64-builtin'] },
+];
+
+const KERNEL_PLANS: ReadonlyArray<{ plan: CapturePlan; kernel: string }> = OTHER_KERNELS.flatMap(({ kernel, plans }) =>
+  plans.map((name) => ({ plan: { ...FIXTURE_PLANS_BASE.find((p) => p.name === name)!, name: `${name}-k${kernel}` }, kernel })),
+);
+
+/** Every fixture plan: the 6.1.192 ones (the newest kernel, no suffix), then the kernel-suffixed ones. */
+export const FIXTURE_PLANS: readonly CapturePlan[] = [...FIXTURE_PLANS_BASE, ...KERNEL_PLANS.map((x) => x.plan)];
+
 export function findFixturePlan(name: string): CapturePlan | undefined {
   return FIXTURE_PLANS.find((p) => p.name === name);
+}
+
+/** The guest kernel (Debian version) a fixture plan is captured on; undefined = the newest installed. */
+export function fixtureKernel(name: string): string | undefined {
+  return KERNEL_PLANS.find((x) => x.plan.name === name)?.kernel;
 }

@@ -3,11 +3,12 @@
  * kernel (/boot/vmlinuz-*), an initramfs built here from the host's static busybox, the kernel's
  * virtio modules (Debian builds virtio and virtio-rng as modules), and the reader program
  * src/qemu/guest/hwread.c compiled with `gcc -static` on the user's machine. Nothing is
- * downloaded: every piece comes from installed Debian packages.
+ * downloaded: every piece comes from installed Debian packages. The kernel is the newest one, or
+ * the one `qemu capture --kernel` names (several linux-image packages can be installed side by side).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourceAsset } from '../entry-points.ts';
 import { newcArchive, type CpioEntry } from './cpio.ts';
@@ -41,24 +42,91 @@ function which(cmd: string): string | null {
   return null;
 }
 
-/** Finds everything the capture needs on this host, newest kernel first; throws MissingToolError. */
-export function findHostParts(): HostGuestParts {
+/** A guest kernel on this host: /boot/vmlinuz-RELEASE with its /lib/modules/RELEASE tree. */
+export interface HostKernel {
+  release: string;
+  kernel: string;
+  modulesDir: string;
+  /** Debian package version from the bzImage header, e.g. '6.1.176' (null: not readable). */
+  version: string | null;
+}
+
+/**
+ * The kernel version string of an x86 bzImage: setup header "HdrS", kernel_version at 0x20e
+ * (an offset from 0x200), e.g. "6.1.0-50-amd64 (…) #1 SMP PREEMPT_DYNAMIC Debian 6.1.176-1 (…)".
+ * Returns the Debian upstream version (6.1.176) or null.
+ */
+export function bzImageVersion(head: Uint8Array): string | null {
+  const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  if (b.length < 0x210 || b.toString('latin1', 0x202, 0x206) !== 'HdrS') return null;
+  const off = b.readUInt16LE(0x20e) + 0x200;
+  if (off >= b.length) return null;
+  const end = b.indexOf(0, off);
+  const text = b.toString('latin1', off, end < 0 ? Math.min(b.length, off + 256) : end);
+  return /Debian (\d+\.\d+\.\d+)/.exec(text)?.[1] ?? null;
+}
+
+/** Numeric-aware release order (6.1.0-9 < 6.1.0-10), newest first. */
+function newestFirst(a: string, b: string): number {
+  return b.localeCompare(a, 'en', { numeric: true });
+}
+
+/** The guest kernels under `bootDir` with a modules.dep under `modulesRoot`, newest first. */
+export function hostKernels(bootDir = '/boot', modulesRoot = '/lib/modules'): HostKernel[] {
+  if (!existsSync(bootDir)) return [];
+  const out: HostKernel[] = [];
+  for (const f of readdirSync(bootDir).filter((x) => x.startsWith('vmlinuz-'))) {
+    const release = f.slice('vmlinuz-'.length);
+    const modulesDir = join(modulesRoot, release);
+    if (!existsSync(join(modulesDir, 'modules.dep'))) continue;
+    const kernel = join(bootDir, f);
+    let version: string | null = null;
+    try {
+      const fd = openSync(kernel, 'r');
+      try {
+        const head = Buffer.alloc(0x10200); // kernel_version is a 16-bit offset from 0x200
+        const n = readSync(fd, head, 0, head.length, 0);
+        version = bzImageVersion(head.subarray(0, n));
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      version = null;
+    }
+    out.push({ release, kernel, modulesDir, version });
+  }
+  return out.sort((a, b) => newestFirst(a.release, b.release));
+}
+
+/**
+ * The guest kernel to boot: `wanted` names a release (6.1.0-50-amd64, as in /boot/vmlinuz-RELEASE)
+ * or a Debian kernel version (6.1.176); undefined = the newest. Throws MissingToolError, one line
+ * listing the kernels that are there, when none matches.
+ */
+export function selectKernel(kernels: readonly HostKernel[], wanted?: string): HostKernel {
+  if (kernels.length === 0) throw new MissingToolError(`no /boot/vmlinuz-* with its /lib/modules tree: ${INSTALL_HINT}`);
+  if (wanted === undefined) return kernels[0]!;
+  const k = kernels.find((x) => x.release === wanted) ?? kernels.find((x) => x.version === wanted);
+  if (k !== undefined) return k;
+  const have = kernels.map((x) => (x.version === null ? x.release : `${x.release} (${x.version})`)).join(', ');
+  throw new MissingToolError(`--kernel ${wanted}: expected a release with /boot/vmlinuz-RELEASE and /lib/modules/RELEASE, or its Debian version; available: ${have}`);
+}
+
+/**
+ * Finds everything the capture needs on this host; the kernel is `kernel` (see selectKernel())
+ * or the newest. Throws MissingToolError.
+ */
+export function findHostParts(kernel?: string): HostGuestParts {
   const qemu = which('qemu-system-x86_64');
   if (qemu === null) throw new MissingToolError(`qemu-system-x86_64 not found on PATH: ${INSTALL_HINT}`);
   const gcc = which('gcc');
   if (gcc === null) throw new MissingToolError(`gcc not found on PATH (the guest reader is compiled with gcc -static): ${INSTALL_HINT}`);
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p) && isStatic(p));
   if (busybox === undefined) throw new MissingToolError(`no statically linked /bin/busybox: ${INSTALL_HINT}`);
-  const kernels = existsSync('/boot') ? readdirSync('/boot').filter((f) => f.startsWith('vmlinuz-')).sort().reverse() : [];
-  for (const k of kernels) {
-    const release = k.slice('vmlinuz-'.length);
-    const modulesDir = join('/lib/modules', release);
-    if (!existsSync(join(modulesDir, 'modules.dep'))) continue;
-    const config = join('/boot', `config-${release}`);
-    const rngBuiltin = existsSync(config) && /^CONFIG_HW_RANDOM_VIRTIO=y$/m.test(readFileSync(config, 'utf8'));
-    return { qemu, kernel: join('/boot', k), release, modulesDir, busybox, gcc, rngBuiltin };
-  }
-  throw new MissingToolError(`no /boot/vmlinuz-* with its /lib/modules tree: ${INSTALL_HINT}`);
+  const k = selectKernel(hostKernels(), kernel);
+  const config = join(dirname(k.kernel), `config-${k.release}`);
+  const rngBuiltin = existsSync(config) && /^CONFIG_HW_RANDOM_VIRTIO=y$/m.test(readFileSync(config, 'utf8'));
+  return { qemu, kernel: k.kernel, release: k.release, modulesDir: k.modulesDir, busybox, gcc, rngBuiltin };
 }
 
 function isStatic(path: string): boolean {

@@ -16,7 +16,9 @@ import { Prng } from '../sim/prng.ts';
 import { Sim } from '../sim/sim.ts';
 import { Vcpus } from '../sim/vcpus.ts';
 import { TapRegistry } from '../taps/tap.ts';
-import { LinuxHwrng, LINUX_HWRNG_PARAMS } from '../os/linux-hwrng.ts';
+import { join } from 'node:path';
+import { InputError } from '../errors.ts';
+import { LinuxHwrng, LINUX_HWRNG_PARAMS, type LinuxKernel } from '../os/linux-hwrng.ts';
 import { resolveParamTable } from '../params/spec.ts';
 import type { DeviceEvent, QemuTrace, ReaderTrace } from './trace.ts';
 import { ARM_STAMP_SLACK_NS, inferWindows } from './windows.ts';
@@ -47,7 +49,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   });
   const dev = new VirtioRng(sim, devParams, host, new Vcpus(sim, 1), metrics, taps);
   const guestParams = resolveParamTable('linux-guest', LINUX_HWRNG_PARAMS, {
-    kernel: trace.params.kernel.version === '6.1.176' ? '6.1.176' : '6.1.192',
+    kernel: over['linux-guest']?.['kernel'] ?? guestKernel(trace),
     'uptime-at-probe-ns': Math.max(0, trace.params.probeNs - trace.params.alignment.guestOffsetNs),
     ...over['linux-guest'],
   });
@@ -129,6 +131,18 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   });
   sim.run(trace.params.endNs + 1);
   return { device: dev.events.map((e) => ({ t: e.t, kind: e.kind, size: e.size, quota: e.quota })), readers };
+}
+
+/**
+ * The model's `linux-guest.kernel` for a trace: the guest kernel it was captured on (params.json
+ * kernel.version, from the guest's `uname -v`). A kernel the model has no behaviour for is an
+ * InputError rather than a silent stand-in.
+ */
+export function guestKernel(trace: QemuTrace): LinuxKernel {
+  const v = trace.params.kernel?.version;
+  const known = LINUX_HWRNG_PARAMS.find((p) => p.name === 'kernel')!.enum as readonly string[];
+  if (typeof v === 'string' && known.includes(v)) return v as LinuxKernel;
+  throw new InputError(`${join(trace.dir, 'params.json')}: kernel.version ${JSON.stringify(v ?? null)}, expected one the model knows (${known.join(' or ')})`);
 }
 
 /** What the device log says about one probe: see probeTiming(). */

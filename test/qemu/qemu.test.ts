@@ -5,12 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
 import { parseCapture } from '../../src/qemu/capture.ts';
 import { compareTrace } from '../../src/qemu/compare.ts';
 import { findFixturePlan } from '../../src/qemu/fixture-plans.ts';
+import { bzImageVersion, hostKernels, MissingToolError, selectKernel } from '../../src/qemu/guest-image.ts';
 import { readTrace } from '../../src/qemu/trace.ts';
 import { inferWindows } from '../../src/qemu/windows.ts';
 import { probeTiming, replay } from '../../src/qemu/replay.ts';
@@ -196,6 +197,55 @@ test('probe races read from the device log: the early read found the prefetch fi
   const all = fixtureDirs.flatMap(early);
   assert.equal(all.filter(Boolean).length, 11);
   assert.equal(all.length, 16);
+});
+
+test('a trace from a kernel the model does not know is an InputError naming params.json and the known kernels', () => {
+  const trace = readTrace(join(FIXTURES, 'l1000-p1000-r64-builtin'));
+  const other = { ...trace, params: { ...trace.params, kernel: { ...trace.params.kernel, version: '6.1.180' } } };
+  assert.throws(() => replay(other), (e: unknown) => e instanceof InputError && /params\.json: kernel\.version "6\.1\.180", expected one the model knows \(6\.1\.176 or 6\.1\.192\)$/.test(e.message));
+  // the 6.1.192 capture replayed as 6.1.192 (its own kernel) and, by override, as 6.1.176
+  assert.equal(replay(trace).readers[0]!.reads.length, 14);
+  assert.equal(replay(other, { 'linux-guest': { kernel: '6.1.192' } }).readers[0]!.reads.length, 14);
+  assert.ok(replay(other, { 'linux-guest': { kernel: '6.1.176' } }).readers[0]!.reads.length > 14);
+});
+
+test('guest kernel selection: newest release by default (numeric order), --kernel by release or Debian version, else one line listing the available ones', () => {
+  const dir = tempDir('eb-kernels-');
+  try {
+    const boot = join(dir, 'boot');
+    const mods = join(dir, 'modules');
+    const bz = (text: string): Buffer => {
+      const b = Buffer.alloc(0x1000);
+      b.write('HdrS', 0x202, 'latin1');
+      b.writeUInt16LE(0x400 - 0x200, 0x20e);
+      b.write(text, 0x400, 'latin1');
+      return b;
+    };
+    mkdirSync(boot, { recursive: true });
+    for (const [rel, deb] of [['6.1.0-9-amd64', '6.1.99-1'], ['6.1.0-50-amd64', '6.1.176-1'], ['6.1.0-57-amd64', '6.1.192-3'], ['6.1.0-60-amd64', '6.1.200-1']] as const) {
+      writeFileSync(join(boot, `vmlinuz-${rel}`), bz(`${rel} (debian-kernel@lists.debian.org) #1 SMP PREEMPT_DYNAMIC Debian ${deb} (2026-07-02)`));
+      if (rel !== '6.1.0-60-amd64') {
+        mkdirSync(join(mods, rel), { recursive: true });
+        writeFileSync(join(mods, rel, 'modules.dep'), '');
+      }
+    }
+    const ks = hostKernels(boot, mods);
+    // 6.1.0-60 has no modules tree; 6.1.0-9 sorts below 6.1.0-50
+    assert.deepEqual(ks.map((k) => [k.release, k.version]), [['6.1.0-57-amd64', '6.1.192'], ['6.1.0-50-amd64', '6.1.176'], ['6.1.0-9-amd64', '6.1.99']]);
+    assert.equal(selectKernel(ks).release, '6.1.0-57-amd64');
+    assert.equal(selectKernel(ks, '6.1.0-50-amd64').kernel, join(boot, 'vmlinuz-6.1.0-50-amd64'));
+    assert.equal(selectKernel(ks, '6.1.176').release, '6.1.0-50-amd64');
+    assert.throws(
+      () => selectKernel(ks, '6.1.0-60-amd64'),
+      (e: unknown) =>
+        e instanceof MissingToolError &&
+        e.message === '--kernel 6.1.0-60-amd64: expected a release with /boot/vmlinuz-RELEASE and /lib/modules/RELEASE, or its Debian version; available: 6.1.0-57-amd64 (6.1.192), 6.1.0-50-amd64 (6.1.176), 6.1.0-9-amd64 (6.1.99)',
+    );
+    assert.throws(() => selectKernel([]), (e: unknown) => e instanceof MissingToolError && /^no \/boot\/vmlinuz-\* with its \/lib\/modules tree/.test(e.message));
+    assert.equal(bzImageVersion(Buffer.alloc(0x1000)), null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('paused-reader capture: window 0 carries 2176 bytes in both (khwrngd re-posted once: the early read found no data)', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { InputError } from '../../errors.ts';
 import { capture } from '../../qemu/capture.ts';
 import { compareTrace, formatCompare } from '../../qemu/compare.ts';
-import { FIXTURE_PLANS, findFixturePlan } from '../../qemu/fixture-plans.ts';
+import { FIXTURE_PLANS, findFixturePlan, fixtureKernel } from '../../qemu/fixture-plans.ts';
 import { MissingToolError } from '../../qemu/guest-image.ts';
 import { checkPlan, INT64_MAX, type CapturePlan } from '../../qemu/plan.ts';
 import { readTrace } from '../../qemu/trace.ts';
@@ -25,6 +25,7 @@ interface CaptureCliOptions {
   deadline?: string;
   readers?: string;
   accel?: string;
+  kernel?: string;
   raw?: boolean;
 }
 
@@ -88,12 +89,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--deadline <ms>', 'a reader still blocked this long after starting is reported pending (default 3000)')
     .option('--readers <n>', 'concurrent readers (default 1)')
     .option('--accel <kind>', 'force tcg or kvm (default: kvm if /dev/kvm works, else tcg)')
+    .option('--kernel <release>', 'guest kernel: a release with /boot/vmlinuz-RELEASE (6.1.0-50-amd64) or its Debian version (6.1.176); default: a fixture plan\'s own kernel, else the newest')
     .option('--raw', 'also keep QEMU\'s raw trace log and the serial console in the directory')
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  entropy-bench qemu capture out/l1024 --max-bytes 1024 --period 1000\n' +
         '  entropy-bench qemu capture test/fixtures/qemu --fixture all\n' +
+        '  entropy-bench qemu capture out/l100-k176 --fixture l100-p1000-r64-builtin --kernel 6.1.176\n' +
         '\nExit status: 0 = captured, 2 = bad options or a missing tool (the message says what to install).',
     )
     .action(async (outDir: string, opts: CaptureCliOptions) => {
@@ -102,7 +105,8 @@ export function register(program: Command, ctx: CliContext): void {
       for (const plan of plans) {
         const dir = opts.fixture === 'all' ? join(outDir, plan.name) : outDir;
         try {
-          const r = await capture(plan, dir, { accel: opts.accel as 'tcg' | 'kvm' | undefined, keepRaw: opts.raw === true, log: (l) => ctx.err(l + '\n') });
+          const kernel = opts.kernel ?? (opts.fixture !== undefined ? fixtureKernel(plan.name) : undefined);
+          const r = await capture(plan, dir, { accel: opts.accel as 'tcg' | 'kvm' | undefined, kernel, keepRaw: opts.raw === true, log: (l) => ctx.err(l + '\n') });
           const reads = r.readers.map((x) => `${x.tag}: ${x.reads.length} reads, ${x.end.status}`).join('; ');
           ctx.out(`${dir}: QEMU ${r.params.qemu.version} ${r.params.qemu.accel}, kernel ${r.params.kernel.version}; ${r.device.length} device events; ${reads}\n`);
         } catch (e) {
