@@ -7,7 +7,9 @@
  *   posts it (request_entropy, right after virtio_device_ready), and copy_data() re-posts it the
  *   moment it is drained — so a buffer is in flight before anyone reads (prefetch), and every
  *   reader and khwrngd share it;
- * - the core serialises all readers and khwrngd with `reading_mutex`, held across the wait for
+ * - the core serialises all readers and khwrngd with `reading_mutex` (a Linux mutex: an unlock
+ *   wakes the first waiter without handing it the lock, so a reader looping on read(2) keeps it
+ *   until it sleeps in the device wait while a woken waiter runs; GuestMutex), held across the wait for
  *   the device; a user read(2) of any size is served 64 bytes (rng_buffer_size()) at a time
  *   from the core's own `rng_buffer`, and leftover bytes stay there for the next reader;
  * - hwrng_register() starts khwrngd and then runs add_early_randomness(): a 32-byte read
@@ -35,7 +37,7 @@ import type { ComponentDef } from '../params/component.ts';
 import { num } from '../params/get.ts';
 import type { AccessContext } from '../devices/access.ts';
 import type { VirtioRng, VirtioRngRequest } from '../devices/virtio-rng.ts';
-import { Resource, type Proc, type Sim, type SimEvent } from '../sim/sim.ts';
+import type { Proc, Sim, SimEvent } from '../sim/sim.ts';
 
 export type LinuxKernel = '6.1.176' | '6.1.192';
 
@@ -48,7 +50,7 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     enum: ['6.1.176', '6.1.192'],
     default: '6.1.192',
     description: 'Guest kernel: how virtio_read treats a short completion (6.1.176 reassembles, 6.1.192 hangs the next reader).',
-    source: `${MEASURED}l1000-p1000-r64-builtin, l100-p1000-r64-builtin); 6.1.176 from the 6.1 virtio-rng.c copy_data/virtio_read`,
+    source: `${MEASURED}l1000-p1000-r64-builtin, l100-p1000-r64-builtin) and on 6.1.176 (the same plans, -k6.1.176: no hang, 1000 and 100 bytes per window); copy_data/virtio_read of the two Debian sources`,
   },
   {
     name: 'buffer-bytes',
@@ -150,6 +152,15 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     source: 'estimate: Debian 6.1 CONFIG_HZ=250, NOHZ idle after a tick',
   },
   {
+    name: 'mutex-wake-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 20_000,
+    min: 0,
+    description: 'mutex_unlock() of reading_mutex wakes its first waiter, which runs this much later on a free vCPU; a task that locks again sooner (a reader looping on read(2), more than syscall-ns apart) takes the mutex first.',
+    source: `estimate (a context switch under TCG); the steal itself ${MEASURED}l100-p1000-r64-builtin-k6.1.176, 3 of 3 runs: the reader kept reading_mutex after the refill and khwrngd, waiting since its 1 s reseed sleep ended, got the next 64 bytes only)`,
+  },
+  {
     name: 'syscall-ns',
     type: 'number',
     unit: 'ns',
@@ -232,7 +243,7 @@ export class LinuxHwrng {
   private removed = true;
   private generation = 0;
   /** hwrng core state. */
-  private readonly readingMutex: Resource;
+  private readonly readingMutex: GuestMutex;
   private coreAvail = 0;
   private khwrngdGen = -1;
   /** Bytes khwrngd and add_early_randomness took (they never reach a user reader). */
@@ -262,7 +273,7 @@ export class LinuxHwrng {
     this.idleAfterNs = num(params, 'idle-after-ns');
     this.syscallNs = num(params, 'syscall-ns');
     this.chunkNs = num(params, 'chunk-ns');
-    this.readingMutex = new Resource(sim, 'reading_mutex');
+    this.readingMutex = new GuestMutex(sim, 'reading_mutex', num(params, 'mutex-wake-ns'));
     this.haveData = sim.event<void>('have_data');
   }
 
@@ -394,6 +405,8 @@ export class LinuxHwrng {
     if (this.done === 0) {
       const since = this.sim.now;
       this.waiting++;
+      // The caller sleeps holding reading_mutex: a waiter its last unlock woke now runs.
+      this.readingMutex.holderSleeps();
       if (kill === undefined) yield this.haveData;
       else {
         if (kill.triggered) {
@@ -476,8 +489,7 @@ export class LinuxHwrng {
     let ret = 0;
     while (size > 0) {
       if (this.removed) return ret > 0 ? ret : ENODEV;
-      if (kill === undefined) yield* this.readingMutex.acquire();
-      else if (!(yield* this.readingMutex.acquireUnless(kill))) return ret > 0 ? ret : ERESTARTSYS;
+      if (!(yield* this.readingMutex.acquire(kill))) return ret > 0 ? ret : ERESTARTSYS;
       if (this.coreAvail === 0) {
         const n = yield* this.virtioRead(this.bufferBytes, true, kill);
         if (n < 0 || (n === 0 && this.removed)) {
@@ -538,6 +550,81 @@ export class LinuxHwrng {
         if (self.crngReady || bits === 0) yield self.reseedIntervalNs();
       }
     })(this));
+  }
+}
+
+/**
+ * reading_mutex as a Linux 6.1 mutex on the guest's one vCPU (kernel/locking/mutex.c):
+ * mutex_unlock() wakes the first waiter but does not give it the lock, so the unlocking task can
+ * lock it again before the woken waiter runs (a reader looping on read(2) keeps it). The woken
+ * waiter runs when the holder sleeps (virtio_read's wait for the device) or, on a free vCPU,
+ * `wakeNs` after the unlock: it takes the lock if it is free, else sets MUTEX_FLAG_HANDOFF, and
+ * the next unlock hands the lock to it directly. A task that finds the lock free takes it.
+ */
+export class GuestMutex {
+  private held = false;
+  private handoff = false;
+  private readonly queue: Array<{ ev: SimEvent<boolean>; woken: boolean }> = [];
+
+  constructor(
+    private readonly sim: Sim,
+    readonly name: string,
+    private readonly wakeNs: number,
+  ) {}
+
+  get busy(): boolean {
+    return this.held;
+  }
+
+  /** mutex_lock (killable when `cancel` is given): true once held, false when `cancel` fired first. */
+  *acquire(cancel?: SimEvent<void>): Proc<boolean> {
+    if (!this.held) {
+      this.held = true;
+      return true;
+    }
+    if (cancel?.triggered === true) return false;
+    const w = { ev: this.sim.event<boolean>(`${this.name}.lock`), woken: false };
+    this.queue.push(w);
+    cancel?.then(() => {
+      if (w.ev.triggered) return;
+      this.queue.splice(this.queue.indexOf(w), 1);
+      if (this.queue.length === 0) this.handoff = false;
+      else if (!this.held) this.wake();
+      w.ev.succeed(false);
+    });
+    return (yield w.ev) as boolean;
+  }
+
+  /** mutex_unlock: hand over when a woken waiter asked for it, else free the lock and wake the first waiter. */
+  release(): void {
+    if (!this.held) throw new Error(`${this.name}: unlock without lock`);
+    const first = this.queue[0];
+    if (first !== undefined && this.handoff) {
+      this.handoff = false;
+      this.queue.shift();
+      first.ev.succeed(true);
+      return;
+    }
+    this.held = false;
+    if (first !== undefined) this.wake();
+  }
+
+  /** The holder sleeps with the lock held: a woken waiter gets the vCPU, finds it held, asks for a handoff. */
+  holderSleeps(): void {
+    if (this.held && this.queue[0]?.woken === true) this.handoff = true;
+  }
+
+  private wake(): void {
+    const w = this.queue[0]!;
+    w.woken = true;
+    this.sim.at(this.sim.now + this.wakeNs, () => {
+      if (this.queue[0] !== w || w.ev.triggered) return;
+      if (!this.held) {
+        this.held = true;
+        this.queue.shift();
+        w.ev.succeed(true);
+      } else this.handoff = true;
+    });
   }
 }
 

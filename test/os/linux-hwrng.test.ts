@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveParams } from '../../src/designs/components.ts';
-import { LINUX_HWRNG_PARAMS, LinuxHwrng } from '../../src/os/linux-hwrng.ts';
+import { GuestMutex, LINUX_HWRNG_PARAMS, LinuxHwrng } from '../../src/os/linux-hwrng.ts';
 import { resolveParamTable } from '../../src/params/spec.ts';
 import { OS, bench, virtio } from '../devices/fixture.ts';
 
@@ -109,4 +109,53 @@ test('SIGKILL (a capture deadline): a read blocked on the device or on reading_m
   const c = results.filter((r) => r[0] === 'c');
   assert.ok(c.length >= 1 && c[0]![2] === 64 && c[0]![1] > 1000 * MS && c[0]![1] < 1010 * MS, JSON.stringify(c));
   assert.equal(g.hw.stalled, false);
+});
+
+test('reading_mutex is a Linux mutex: an unlock wakes the first waiter without handing over; the unlocker may lock again, and once the woken waiter ran and found it taken it gets the next unlock', () => {
+  const b = bench();
+  const m = new GuestMutex(b.sim, 'reading_mutex', 20_000);
+  const log: string[] = [];
+  const at = (t: number, fn: () => void): void => void b.sim.at(t, fn);
+  // A holds; K queues; A unlocks and locks again 4 µs later (before K runs): A keeps it.
+  at(0, () => b.sim.spawn('a', (function* () {
+    yield* m.acquire();
+    yield 1_000_000;
+    m.release();
+    yield 4_000;
+    yield* m.acquire();
+    log.push(`a relock ${b.sim.now}`);
+    // A sleeps with the lock held (virtio_read's wait): K runs, asks for a handoff.
+    m.holderSleeps();
+    yield 50_000;
+    m.release();
+    yield 4_000;
+    yield* m.acquire();
+    log.push(`a third ${b.sim.now}`);
+    m.release();
+  })()));
+  at(10, () => b.sim.spawn('k', (function* () {
+    yield* m.acquire();
+    log.push(`k ${b.sim.now}`);
+    yield 10_000;
+    m.release();
+  })()));
+  b.sim.run(10_000_000);
+  // A's third lock found K holding it (K got the handoff at A's unlock, 1054000): A waits, K's
+  // unlock at 1064000 wakes it and A, now the woken waiter of a free lock, runs 20 µs later.
+  assert.deepEqual(log, ['a relock 1004000', 'k 1054000', 'a third 1084000']);
+  // Nobody locks again: the woken waiter takes the free lock mutex-wake-ns after the unlock.
+  const b2 = bench();
+  const m2 = new GuestMutex(b2.sim, 'reading_mutex', 20_000);
+  let got = -1;
+  b2.sim.at(0, () => b2.sim.spawn('a', (function* () {
+    yield* m2.acquire();
+    yield 1_000;
+    m2.release();
+  })()));
+  b2.sim.at(10, () => b2.sim.spawn('k', (function* () {
+    yield* m2.acquire();
+    got = b2.sim.now;
+  })()));
+  b2.sim.run(1_000_000);
+  assert.equal(got, 21_000);
 });
