@@ -21,7 +21,6 @@ export const OS: AccessContext = { privilege: 'os', cpu: 1, actor: 'os' };
  * 'repeating' (one fixed 16-byte block over and over), 'not-ready'.
  */
 export class ScriptedSource implements PrivilegedSource {
-  readonly name = 'scripted';
   /** Declared low-entropy (as the counter fallback is). */
   unsafe = false;
   mode: 'ok' | 'stuck' | 'repeating' | 'not-ready' | 'error' = 'ok';
@@ -35,7 +34,10 @@ export class ScriptedSource implements PrivilegedSource {
   clock: () => number = () => 0;
   private readonly block: Uint8Array;
   private blockAt = 0;
-  constructor(private readonly rng: Prng) {
+  constructor(
+    private readonly rng: Prng,
+    readonly name = 'scripted',
+  ) {
     this.block = rng.fork('block').bytes(16);
   }
   /** Every call takes 1 µs; 'not-ready' answers at once (as a source past its deadline would). */
@@ -56,7 +58,14 @@ export class ScriptedSource implements PrivilegedSource {
   }
 }
 
-export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: ParamValues } = {}) {
+/**
+ * The driver over a ScriptedSource. `fallback` is the source the design declares for
+ * `policy: degrade` and `on-health-failure: fallback`: the counter RngLib (default, as every
+ * design with a safe source wires it), a second ScriptedSource named 'scripted-fallback'
+ * (a fallback the test can starve too), or none (null: the counter-fallback design, whose own
+ * source is the unsafe one).
+ */
+export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: ParamValues; fallback?: 'counter' | 'scripted' | null } = {}) {
   const sim = new Sim();
   const vcpus = new Vcpus(sim, 2);
   const metrics = new MetricsCollector();
@@ -68,6 +77,10 @@ export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: Par
   const source = new ScriptedSource(rng.fork('src'));
   source.clock = () => sim.now;
   const counter = new CounterRngLib(sim, resolveParams('counter-rnglib', undefined), rng.fork('pm'), vcpus, metrics, taps);
+  const kind = over.fallback === undefined ? 'counter' : over.fallback;
+  const scriptedFallback = kind === 'scripted' ? new ScriptedSource(rng.fork('fallback'), 'scripted-fallback') : null;
+  if (scriptedFallback !== null) scriptedFallback.clock = () => sim.now;
+  const fallback: PrivilegedSource | null = kind === 'counter' ? new CounterSource(counter) : scriptedFallback;
   const driver = new SmmVariableDriver(
     sim,
     resolveParams('smm-variable', { 'boot-variable-writes': 0, ...(over['smm-variable'] ?? {}) }),
@@ -75,7 +88,7 @@ export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: Par
     smram,
     pflash,
     source,
-    new CounterSource(counter),
+    fallback,
     metrics,
     taps,
     () => true,
@@ -86,5 +99,5 @@ export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: Par
     if (!p.triggered) throw new Error('process did not finish');
     return p.value as T;
   };
-  return { sim, vcpus, metrics, taps, rng, smi, smram, pflash, source, driver, run };
+  return { sim, vcpus, metrics, taps, rng, smi, smram, pflash, source, scriptedFallback, driver, run };
 }
