@@ -18,12 +18,19 @@ export const OS: AccessContext = { privilege: 'os', cpu: 1, actor: 'os' };
 
 /**
  * A source whose next answers the test scripts: 'ok' (fresh PRNG bytes), 'stuck' (zeros),
- * 'repeating' (one fixed 16-byte block over and over), 'not-ready'.
+ * 'repeating' (one fixed 16-byte block over and over), 'biased' (PRNG bytes, but every 16th
+ * byte of each answer, from its first, is BIASED_BYTE and no other byte is: isolated, so only the
+ * APT can see it), 'hang' (answers `not-ready` only after 1000 s), 'not-ready', 'error'.
  */
+export type SourceMode = 'ok' | 'stuck' | 'repeating' | 'biased' | 'hang' | 'not-ready' | 'error';
+export const BIASED_BYTE = 0xa5;
+
 export class ScriptedSource implements PrivilegedSource {
   /** Declared low-entropy (as the counter fallback is). */
   unsafe = false;
-  mode: 'ok' | 'stuck' | 'repeating' | 'not-ready' | 'error' = 'ok';
+  mode: SourceMode = 'ok';
+  /** Modes for the next calls, used up first (then `mode`). */
+  next: SourceMode[] = [];
   /** The source's own health tests alarm on what it returns. */
   alarm = false;
   calls = 0;
@@ -40,21 +47,30 @@ export class ScriptedSource implements PrivilegedSource {
   ) {
     this.block = rng.fork('block').bytes(16);
   }
-  /** Every call takes 1 µs; 'not-ready' answers at once (as a source past its deadline would). */
+  /** Every call takes 1 µs ('hang': 1000 s); 'not-ready' answers at once (as a source past its deadline would). */
   *getEntropy(_ctx: AccessContext, n: number, deadlineNs: number): Proc<SourceResult> {
     this.calls++;
     this.requests.push(n);
     this.deadlines.push(deadlineNs - this.clock());
-    yield 1000;
+    const mode = this.next.shift() ?? this.mode;
+    yield mode === 'hang' ? 1e12 : 1000;
     const alarm = this.alarm;
-    if (this.mode === 'ok') return { status: 'ok', bytes: this.rng.bytes(n), alarm };
-    if (this.mode === 'repeating') {
+    if (mode === 'ok') return { status: 'ok', bytes: this.rng.bytes(n), alarm };
+    if (mode === 'biased') {
+      const out = this.rng.bytes(n);
+      for (let i = 0; i < n; i++) {
+        if (i % 16 === 0) out[i] = BIASED_BYTE;
+        else if (out[i] === BIASED_BYTE) out[i] = BIASED_BYTE ^ 0xff;
+      }
+      return { status: 'ok', bytes: out, alarm };
+    }
+    if (mode === 'repeating') {
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) out[i] = this.block[this.blockAt++ % 16]!;
       return { status: 'ok', bytes: out, alarm };
     }
-    if (this.mode === 'stuck') return { status: 'ok', bytes: new Uint8Array(n), alarm };
-    return { status: this.mode, bytes: new Uint8Array(0), alarm };
+    if (mode === 'stuck') return { status: 'ok', bytes: new Uint8Array(n), alarm };
+    return { status: mode === 'hang' ? 'not-ready' : mode, bytes: new Uint8Array(0), alarm };
   }
 }
 

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OS, variableBench } from './fixture.ts';
+import { AdaptiveProportionTest } from '../../src/entropy/health/adaptive-proportion.ts';
 import { VAR_ADDED, VAR_DELETED } from '../../src/firmware/smm-variable.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -416,4 +417,51 @@ test('verifyAll: an acknowledged variable whose record is gone from the flash co
   assert.equal(b.driver.readBack('B'), null);
   assert.deepEqual(b.driver.verifyAll(), { checked: 3, ok: 2, lost: 1, lostNames: ['B'] });
   assert.deepEqual(counts(), [3, 2, 1]);
+});
+
+test('finalize counts a wait still in progress at the end of the run as starvation, once; a wait that finished is not counted again', () => {
+  const b = variableBench({ 'smm-variable': { 'starvation-threshold-ns': 999 } });
+  b.run(b.driver.setVariable(OS, 'V', enc('x')));
+  const waits = b.metrics.value('starvation.waits');
+  assert.equal(waits, b.source.calls, 'every 1 µs source call is a wait above 999 ns');
+  // The run ends a second later with nothing in progress: finalize adds nothing.
+  b.run((function* () {
+    yield 1e9;
+  })());
+  b.driver.finalize();
+  assert.deepEqual([b.metrics.value('starvation.waits'), b.metrics.value('starvation.longest')], [waits, 1000]);
+  // The source hangs and the run ends 5 s later, mid-wait: finalize counts that wait, once.
+  b.source.mode = 'hang';
+  const end = b.sim.now + 5e9;
+  b.sim.spawn('stuck-write', b.driver.setVariable(OS, 'V', enc('y')));
+  b.sim.run(end);
+  assert.equal(b.metrics.value('starvation.waits'), waits, 'not yet counted: still waiting');
+  b.driver.finalize();
+  b.driver.finalize();
+  assert.equal(b.metrics.value('starvation.waits'), waits + 1);
+  const longest = b.metrics.value('starvation.longest');
+  assert.ok(longest > 4.9e9 && longest <= 5e9, `${longest}`);
+});
+
+test('SP 800-90B §4.3: after a passing start-up test the continuous APT starts a fresh window, so a source that comes back biased fails again within one window', () => {
+  const b = variableBench();
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('good'))).status, 'success');
+  b.source.mode = 'stuck';
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('bad'))).status, 'device-error');
+  assert.equal(b.driver.sourceFailed, true);
+  // The start-up test sees 1024 good samples (two whole APT windows) and passes; from then on
+  // the source repeats one byte value (BIASED_BYTE) at every 16th byte, 2 of each 32-byte reseed, never twice in
+  // a row. A window that starts on it alarms at its cutoff-th occurrence: in reseed ⌈cutoff / 2⌉.
+  b.source.mode = 'biased';
+  b.source.next = ['ok'];
+  const cutoff = new AdaptiveProportionTest({ entropyPerSample: 8 }).cutoff;
+  const alarmAt = Math.ceil(cutoff / 2);
+  const apt0 = b.metrics.value('health.apt');
+  const statuses: string[] = [];
+  for (let i = 1; i <= alarmAt; i++) statuses.push(b.run(b.driver.setVariable(OS, 'V', enc(`after ${i}`))).status);
+  assert.equal(b.driver.provenance.summary().startupPasses, 1);
+  assert.deepEqual(statuses, [...Array<string>(alarmAt - 1).fill('success'), 'device-error']);
+  assert.equal(b.metrics.value('health.apt') - apt0, 1);
+  assert.equal(b.driver.sourceFailed, true);
+  assert.deepEqual(b.driver.readBack('V'), enc(`after ${alarmAt - 1}`));
 });
