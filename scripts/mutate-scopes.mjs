@@ -41,7 +41,7 @@ export const SCOPES = {
     // and the end-of-run read-back (verifyAll): issue 14's unkilled fail-closed path and content
     // comparison. Line ranges: re-check them after edits.
     'smm-variable-policy': {
-      mutate: ['src/firmware/smm-variable.ts:337-430', 'src/firmware/smm-variable.ts:875-903'],
+      mutate: ['src/firmware/smm-variable.ts:335-428', 'src/firmware/smm-variable.ts:873-901'],
       tests: t('firmware/smm-variable', 'firmware/key-provenance'),
     },
     'power-cut': { mutate: ['src/firmware/power-cut.ts'], tests: t('firmware/power-cut') },

@@ -197,8 +197,6 @@ const NONCE_BYTES = 12;
 /** Entropy the driver got, with where it came from (for key provenance). */
 interface Acquired {
   bytes: Uint8Array;
-  /** From a source the design marks unsafe (the counter fallback). */
-  degraded: boolean;
   source: string;
   /** Offset in the primary source's stream (−1 for the fallback). */
   offset: number;
@@ -369,7 +367,7 @@ export class SmmVariableDriver {
       const flaws: EpochFlaw[] = [];
       if (this.source.unsafe) flaws.push('unsafe-source');
       if (seen.repeats) flaws.push('repeats-earlier-output');
-      return { bytes: r.bytes, degraded: this.source.unsafe, source: this.source.name, offset: seen.offset, flaws };
+      return { bytes: r.bytes, source: this.source.name, offset: seen.offset, flaws };
     }
     if (r.alarm) {
       this.failSource();
@@ -403,7 +401,7 @@ export class SmmVariableDriver {
     const f = yield* this.fallback!.getEntropy(smm, n, Infinity);
     if (f.status !== 'ok') return null;
     this.provenance.fallbackSeeds++;
-    return { bytes: f.bytes, degraded: true, source: this.fallback!.name, offset: -1, flaws: ['unsafe-source'] };
+    return { bytes: f.bytes, source: this.fallback!.name, offset: -1, flaws: ['unsafe-source'] };
   }
 
   /**

@@ -197,6 +197,38 @@ test('counter-fallback: every SetVariable is degraded; raw timer bytes and hashe
   assert.equal(r.metrics.tls.denied, 1); // no EFI_RNG_PROTOCOL at all → network stack denied
 });
 
+test("shared-virtio without an adversary: OVMF resets virtio-rng at ExitBootServices, so an SMM SetVariable before the Linux driver binds it (probe-ns later) fails with EFI_DEVICE_ERROR", () => {
+  // churn() writes at the start of the runtime phase, then every 100 ms: only that first write
+  // falls in the 30 ms gap before Linux sets DRIVER_OK again; the boot writes (BDS) all succeed.
+  const gap = runPlatform(cfg('shared-virtio', { params: LIMITED, runtimeNs: 1 * S }), [churn()]);
+  assert.equal(gap.metrics.setVariable.failed, 1);
+  assert.ok(gap.metrics.setVariable.completed > 3 + 5, `${gap.metrics.setVariable.completed}`);
+  assert.deepEqual([gap.metrics.starvation.waits, gap.metrics.smm!.failClosed, gap.metrics.variables.lost], [0, 0, 0]);
+  // No gap when the OS driver binds at once; an OS without the driver leaves SMM no device at all.
+  const bound = runPlatform(cfg('shared-virtio', { params: { ...LIMITED, 'linux-guest': { ...LIMITED['linux-guest'], 'probe-ns': 0 } }, runtimeNs: 1 * S }), [churn()]);
+  assert.equal(bound.metrics.setVariable.failed, 0);
+  assert.equal(bound.metrics.setVariable.completed, gap.metrics.setVariable.completed + 1);
+  const unbound = runPlatform(cfg('shared-virtio', { params: { ...LIMITED, 'virtio-rng': { ...LIMITED['virtio-rng'], 'os-driver': false } }, runtimeNs: 1 * S }), [churn()]);
+  assert.equal(unbound.metrics.setVariable.completed, 3, 'only the boot writes');
+  assert.equal(unbound.metrics.setVariable.failed, bound.metrics.setVariable.completed - 3, 'every runtime write fails');
+  // smm-device keeps writing through the same gap: its device is its own.
+  const own = runPlatform(cfg('smm-device', { params: LIMITED, runtimeNs: 1 * S }), [churn()]);
+  assert.equal(own.metrics.setVariable.failed, 0);
+});
+
+test('smm-device without virtio-rng: SMM is unaffected but no EFI_RNG_PROTOCOL exists, so OVMF X64 (tls.policy deny) denies HTTPS boot', () => {
+  const absent = runPlatform(cfg('smm-device', { params: { 'virtio-rng': { present: false } }, runtimeNs: 1 * S }), [churn()]);
+  assert.deepEqual([absent.metrics.tls.done, absent.metrics.tls.denied], [0, 1]);
+  assert.deepEqual([absent.metrics.setVariable.failed, absent.metrics.variables.lost, absent.metrics.keys!.badWrites], [0, 0, 0]);
+  assert.ok(absent.metrics.setVariable.completed > 3 + 5);
+  // With the device the protocol exists (VirtioRngDxe): TLS runs, seeded from the timer RngLib (degraded).
+  const present = runPlatform(cfg('smm-device', { runtimeNs: 1 * S }), [churn()]);
+  assert.deepEqual([present.metrics.tls.done, present.metrics.tls.denied, present.metrics.tls.degraded], [1, 0, 1]);
+  // 'degrade' (seed OpenSSL from the PM timer anyway) instead of deny: done, degraded.
+  const degrade = runPlatform(cfg('smm-device', { params: { 'virtio-rng': { present: false }, tls: { policy: 'degrade' } }, runtimeNs: 1 * S }), [churn()]);
+  assert.deepEqual([degrade.metrics.tls.done, degrade.metrics.tls.denied, degrade.metrics.tls.degraded], [1, 0, 1]);
+});
+
 test('a stuck host source makes smm-device fail closed; nothing lost', () => {
   const r = runPlatform(cfg('smm-device', { params: { 'host-source': { fault: 'stuck' } } }), [churn()]);
   assert.ok(r.metrics.healthAlarms.rct > 0);

@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OS, variableBench } from './fixture.ts';
+import { AdaptiveProportionTest } from '../../src/entropy/health/adaptive-proportion.ts';
+import { VAR_ADDED, VAR_DELETED } from '../../src/firmware/smm-variable.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -331,4 +333,135 @@ test('entropy waits: each is a point of the wait series; a wait longer than star
   const fast = variableBench({ 'smm-variable': { 'starvation-threshold-ns': 1000 } });
   fast.run(fast.driver.setVariable(OS, 'V', enc('x')));
   assert.equal(fast.metrics.value('starvation.total'), 0);
+});
+
+test("no declared fallback (the design's own source is the unsafe one): 'degrade' returns the source's own status and on-health-failure 'fallback' fails closed", () => {
+  // policy 'degrade', source starved or failing: nothing to degrade to, so the write is refused
+  // with the source's status and the old value stays.
+  const d = variableBench({ 'smm-variable': { policy: 'degrade' }, fallback: null });
+  assert.equal(d.run(d.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
+  const epochs = d.driver.provenance.epochs.length;
+  d.source.mode = 'not-ready';
+  const r = d.run(d.driver.setVariable(OS, 'V', enc('new')));
+  assert.deepEqual([r.status, r.degraded], ['not-ready', false]);
+  d.source.mode = 'error';
+  assert.equal(d.run(d.driver.setVariable(OS, 'V', enc('newer'))).status, 'device-error');
+  assert.equal(d.driver.provenance.epochs.length, epochs, 'no DRBG epoch without a source');
+  assert.deepEqual([d.driver.provenance.summary().fallbackSeeds, d.driver.sourceFailed], [0, false]);
+  assert.deepEqual(d.driver.readBack('V'), enc('old'));
+  // on-health-failure 'fallback', source in alarm: no fallback to seed from, so it fails closed.
+  const h = variableBench({ 'smm-variable': { 'on-health-failure': 'fallback' }, fallback: null });
+  assert.equal(h.run(h.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
+  h.source.mode = 'stuck';
+  const s = h.run(h.driver.setVariable(OS, 'V', enc('new')));
+  assert.deepEqual([s.status, s.degraded], ['device-error', false]);
+  const k = h.driver.provenance.summary();
+  assert.deepEqual({ failClosed: k.failClosed, fallbackSeeds: k.fallbackSeeds, writes: k.writes }, { failClosed: 1, fallbackSeeds: 0, writes: 1 });
+  assert.equal(h.metrics.value('fail-closed'), 1);
+  assert.equal(h.driver.scan().length, 1, 'nothing written');
+  assert.deepEqual(h.driver.readBack('V'), enc('old'));
+});
+
+test("a declared fallback that cannot deliver either is never used: 'degrade' returns the source's status, on-health-failure 'fallback' fails closed, no epoch is seeded from its empty answer", () => {
+  const d = variableBench({ 'smm-variable': { policy: 'degrade' }, fallback: 'scripted' });
+  const fb = d.scriptedFallback!;
+  assert.equal(d.run(d.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
+  const epochs = d.driver.provenance.epochs.length;
+  d.source.mode = 'not-ready';
+  fb.mode = 'not-ready';
+  const r = d.run(d.driver.setVariable(OS, 'V', enc('new')));
+  assert.deepEqual([r.status, r.degraded], ['not-ready', false]);
+  d.source.mode = 'error';
+  fb.mode = 'error';
+  assert.equal(d.run(d.driver.setVariable(OS, 'V', enc('newer'))).status, 'device-error');
+  assert.equal(fb.calls, 2, 'the fallback was asked each time');
+  assert.equal(d.driver.provenance.epochs.length, epochs, 'no DRBG epoch from a fallback that returned nothing');
+  assert.equal(d.driver.provenance.summary().fallbackSeeds, 0);
+  assert.equal(d.metrics.value('degraded-setvariables'), 0);
+  assert.deepEqual(d.driver.readBack('V'), enc('old'));
+  // The same fallback, once it delivers, does seed (the path is reachable): a degraded write from a bad epoch.
+  fb.mode = 'ok';
+  const g = d.run(d.driver.setVariable(OS, 'V', enc('degraded')));
+  assert.deepEqual([g.status, g.degraded], ['success', true]);
+  assert.equal(d.driver.provenance.epochs.at(-1)!.source, 'scripted-fallback');
+  assert.equal(d.driver.provenance.summary().fallbackSeeds, 1);
+
+  const h = variableBench({ 'smm-variable': { 'on-health-failure': 'fallback' }, fallback: 'scripted' });
+  const hf = h.scriptedFallback!;
+  assert.equal(h.run(h.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
+  const hEpochs = h.driver.provenance.epochs.length;
+  h.source.mode = 'stuck';
+  hf.mode = 'error';
+  const s = h.run(h.driver.setVariable(OS, 'V', enc('new')));
+  assert.deepEqual([s.status, s.degraded], ['device-error', false]);
+  assert.equal(hf.calls, 1);
+  assert.equal(h.driver.provenance.epochs.length, hEpochs);
+  const k = h.driver.provenance.summary();
+  assert.deepEqual({ failClosed: k.failClosed, fallbackSeeds: k.fallbackSeeds, sourceFailures: k.sourceFailures }, { failClosed: 1, fallbackSeeds: 0, sourceFailures: 1 });
+  assert.equal(h.metrics.value('fail-closed'), 1);
+  assert.equal(h.driver.scan().length, 1, 'nothing written');
+  assert.deepEqual(h.driver.readBack('V'), enc('old'));
+});
+
+test('verifyAll: an acknowledged variable whose record is gone from the flash counts as lost (no crash), and the counts go to variables.checked/ok/lost', () => {
+  const b = variableBench();
+  b.run(b.driver.setVariable(OS, 'A', enc('alpha')));
+  b.run(b.driver.setVariable(OS, 'B', enc('beta')));
+  b.run(b.driver.setVariable(OS, 'C', enc('gamma')));
+  assert.deepEqual(b.driver.verifyAll(), { checked: 3, ok: 3, lost: 0, lostNames: [] });
+  const counts = () => ['checked', 'ok', 'lost'].map((k) => b.metrics.value(`variables.${k}` as 'variables.checked'));
+  assert.deepEqual(counts(), [3, 3, 0]);
+  // B's record marked deleted behind the driver's back (NOR: the state byte's bits cleared).
+  const rec = b.driver.scan().find((r) => r.name === 'B' && r.state === VAR_ADDED)!;
+  b.run(b.pflash.program({ ...OS, privilege: 'smm' }, rec.offset + 2, new Uint8Array([VAR_ADDED & VAR_DELETED])));
+  assert.equal(b.driver.readBack('B'), null);
+  assert.deepEqual(b.driver.verifyAll(), { checked: 3, ok: 2, lost: 1, lostNames: ['B'] });
+  assert.deepEqual(counts(), [3, 2, 1]);
+});
+
+test('finalize counts a wait still in progress at the end of the run as starvation, once; a wait that finished is not counted again', () => {
+  const b = variableBench({ 'smm-variable': { 'starvation-threshold-ns': 999 } });
+  b.run(b.driver.setVariable(OS, 'V', enc('x')));
+  const waits = b.metrics.value('starvation.waits');
+  assert.equal(waits, b.source.calls, 'every 1 µs source call is a wait above 999 ns');
+  // The run ends a second later with nothing in progress: finalize adds nothing.
+  b.run((function* () {
+    yield 1e9;
+  })());
+  b.driver.finalize();
+  assert.deepEqual([b.metrics.value('starvation.waits'), b.metrics.value('starvation.longest')], [waits, 1000]);
+  // The source hangs and the run ends 5 s later, mid-wait: finalize counts that wait, once.
+  b.source.mode = 'hang';
+  const end = b.sim.now + 5e9;
+  b.sim.spawn('stuck-write', b.driver.setVariable(OS, 'V', enc('y')));
+  b.sim.run(end);
+  assert.equal(b.metrics.value('starvation.waits'), waits, 'not yet counted: still waiting');
+  b.driver.finalize();
+  b.driver.finalize();
+  assert.equal(b.metrics.value('starvation.waits'), waits + 1);
+  const longest = b.metrics.value('starvation.longest');
+  assert.ok(longest > 4.9e9 && longest <= 5e9, `${longest}`);
+});
+
+test('SP 800-90B §4.3: after a passing start-up test the continuous APT starts a fresh window, so a source that comes back biased fails again within one window', () => {
+  const b = variableBench();
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('good'))).status, 'success');
+  b.source.mode = 'stuck';
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('bad'))).status, 'device-error');
+  assert.equal(b.driver.sourceFailed, true);
+  // The start-up test sees 1024 good samples (two whole APT windows) and passes; from then on
+  // the source repeats one byte value (BIASED_BYTE) at every 16th byte, 2 of each 32-byte reseed, never twice in
+  // a row. A window that starts on it alarms at its cutoff-th occurrence: in reseed ⌈cutoff / 2⌉.
+  b.source.mode = 'biased';
+  b.source.next = ['ok'];
+  const cutoff = new AdaptiveProportionTest({ entropyPerSample: 8 }).cutoff;
+  const alarmAt = Math.ceil(cutoff / 2);
+  const apt0 = b.metrics.value('health.apt');
+  const statuses: string[] = [];
+  for (let i = 1; i <= alarmAt; i++) statuses.push(b.run(b.driver.setVariable(OS, 'V', enc(`after ${i}`))).status);
+  assert.equal(b.driver.provenance.summary().startupPasses, 1);
+  assert.deepEqual(statuses, [...Array<string>(alarmAt - 1).fill('success'), 'device-error']);
+  assert.equal(b.metrics.value('health.apt') - apt0, 1);
+  assert.equal(b.driver.sourceFailed, true);
+  assert.deepEqual(b.driver.readBack('V'), enc(`after ${alarmAt - 1}`));
 });
