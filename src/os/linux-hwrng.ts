@@ -39,7 +39,9 @@ import type { AccessContext } from '../devices/access.ts';
 import type { VirtioRng, VirtioRngRequest } from '../devices/virtio-rng.ts';
 import type { Proc, Sim, SimEvent } from '../sim/sim.ts';
 
-export type LinuxKernel = '6.1.176' | '6.1.192';
+/** The guest kernels whose hwrng behaviour the model has (the `kernel` parameter's values). */
+export const LINUX_KERNELS = ['6.1.176', '6.1.192'] as const;
+export type LinuxKernel = (typeof LINUX_KERNELS)[number];
 
 const MEASURED = 'measured on QEMU 7.2 TCG, kernel 6.1.192 (test/fixtures/qemu/';
 
@@ -47,7 +49,7 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
   {
     name: 'kernel',
     type: 'string',
-    enum: ['6.1.176', '6.1.192'],
+    enum: LINUX_KERNELS,
     default: '6.1.192',
     description: 'Guest kernel: how virtio_read treats a short completion (6.1.176 reassembles, 6.1.192 hangs the next reader).',
     source: `${MEASURED}l1000-p1000-r64-builtin, l100-p1000-r64-builtin) and on 6.1.176 (the same plans, -k6.1.176: no hang, 1000 and 100 bytes per window); copy_data/virtio_read of the two Debian sources`,

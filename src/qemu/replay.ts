@@ -18,7 +18,7 @@ import { Vcpus } from '../sim/vcpus.ts';
 import { TapRegistry } from '../taps/tap.ts';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { LinuxHwrng, LINUX_HWRNG_PARAMS, type LinuxKernel } from '../os/linux-hwrng.ts';
+import { LinuxHwrng, LINUX_HWRNG_PARAMS, LINUX_KERNELS, type LinuxKernel } from '../os/linux-hwrng.ts';
 import { resolveParamTable } from '../params/spec.ts';
 import type { DeviceEvent, QemuTrace, ReaderTrace } from './trace.ts';
 import { ARM_STAMP_SLACK_NS, inferWindows } from './windows.ts';
@@ -140,9 +140,9 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
  */
 export function guestKernel(trace: QemuTrace): LinuxKernel {
   const v = trace.params.kernel?.version;
-  const known = LINUX_HWRNG_PARAMS.find((p) => p.name === 'kernel')!.enum as readonly string[];
+  const known: readonly string[] = LINUX_KERNELS;
   if (typeof v === 'string' && known.includes(v)) return v as LinuxKernel;
-  throw new InputError(`${join(trace.dir, 'params.json')}: kernel.version ${JSON.stringify(v ?? null)}, expected one the model knows (${known.join(' or ')})`);
+  throw new InputError(`${join(trace.dir, 'params.json')}: kernel.version ${JSON.stringify(v ?? null)}, expected one the model knows (${LINUX_KERNELS.join(' or ')})`);
 }
 
 /** What the device log says about one probe: see probeTiming(). */

@@ -348,31 +348,6 @@ export class Resource {
     yield ev; // ownership is handed over by release()
   }
 
-  /**
-   * `yield* r.acquireUnless(cancel)`: like acquire(), but a waiter leaves the queue and gets
-   * false when `cancel` fires first (mutex_lock_interruptible and a fatal signal).
-   */
-  *acquireUnless(cancel: SimEvent<any>): Proc<boolean> {
-    if (!this.holder) {
-      this.holder = true;
-      return true;
-    }
-    if (cancel.triggered) return false;
-    const ev = this.sim.event<void>(`${this.name}.acquire`);
-    this.queue.push(ev);
-    const w = this.sim.event<boolean>(`${this.name}.acquire-or-cancel`);
-    ev.then(() => {
-      if (!w.triggered) w.succeed(true);
-    });
-    cancel.then(() => {
-      if (w.triggered) return;
-      const i = this.queue.indexOf(ev);
-      if (i >= 0) this.queue.splice(i, 1);
-      w.succeed(false);
-    });
-    return (yield w) as boolean;
-  }
-
   /** Releases the resource; the longest waiter (if any) takes it at the current time. */
   release(): void {
     if (!this.holder) throw new Error(`Resource ${this.name}: release without acquire`);

@@ -335,50 +335,62 @@ test('entropy waits: each is a point of the wait series; a wait longer than star
   assert.equal(fast.metrics.value('starvation.total'), 0);
 });
 
-test("no declared fallback (the design's own source is the unsafe one): 'degrade' returns the source's own status and on-health-failure 'fallback' fails closed", () => {
-  // policy 'degrade', source starved or failing: nothing to degrade to, so the write is refused
-  // with the source's status and the old value stays.
-  const d = variableBench({ 'smm-variable': { policy: 'degrade' }, fallback: null });
+/**
+ * policy 'degrade' while the source (and a scripted fallback, when there is one) answers
+ * not-ready, then error: each write is refused with the source's own status, not degraded, no
+ * DRBG epoch is seeded and the old value stays.
+ */
+function degradeWithNothingToDegradeTo(fallback: 'scripted' | null) {
+  const d = variableBench({ 'smm-variable': { policy: 'degrade' }, fallback });
   assert.equal(d.run(d.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
   const epochs = d.driver.provenance.epochs.length;
-  d.source.mode = 'not-ready';
-  const r = d.run(d.driver.setVariable(OS, 'V', enc('new')));
-  assert.deepEqual([r.status, r.degraded], ['not-ready', false]);
-  d.source.mode = 'error';
-  assert.equal(d.run(d.driver.setVariable(OS, 'V', enc('newer'))).status, 'device-error');
-  assert.equal(d.driver.provenance.epochs.length, epochs, 'no DRBG epoch without a source');
-  assert.deepEqual([d.driver.provenance.summary().fallbackSeeds, d.driver.sourceFailed], [0, false]);
+  for (const [mode, status] of [['not-ready', 'not-ready'], ['error', 'device-error']] as const) {
+    d.source.mode = mode;
+    if (d.scriptedFallback !== null) d.scriptedFallback.mode = mode;
+    const r = d.run(d.driver.setVariable(OS, 'V', enc(`new (${mode})`)));
+    assert.deepEqual([r.status, r.degraded], [status, false], mode);
+  }
+  assert.equal(d.driver.provenance.epochs.length, epochs, 'no DRBG epoch without entropy');
+  assert.equal(d.driver.provenance.summary().fallbackSeeds, 0);
   assert.deepEqual(d.driver.readBack('V'), enc('old'));
-  // on-health-failure 'fallback', source in alarm: no fallback to seed from, so it fails closed.
-  const h = variableBench({ 'smm-variable': { 'on-health-failure': 'fallback' }, fallback: null });
+  return d;
+}
+
+/**
+ * on-health-failure 'fallback' with the source in alarm (stuck) and a fallback that is absent or
+ * answers error: the write fails closed, no epoch is seeded, nothing is written, the old value stays.
+ */
+function failsClosedOnAlarm(fallback: 'scripted' | null) {
+  const h = variableBench({ 'smm-variable': { 'on-health-failure': 'fallback' }, fallback });
   assert.equal(h.run(h.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
+  const epochs = h.driver.provenance.epochs.length;
   h.source.mode = 'stuck';
+  if (h.scriptedFallback !== null) h.scriptedFallback.mode = 'error';
   const s = h.run(h.driver.setVariable(OS, 'V', enc('new')));
   assert.deepEqual([s.status, s.degraded], ['device-error', false]);
+  assert.equal(h.driver.provenance.epochs.length, epochs);
   const k = h.driver.provenance.summary();
-  assert.deepEqual({ failClosed: k.failClosed, fallbackSeeds: k.fallbackSeeds, writes: k.writes }, { failClosed: 1, fallbackSeeds: 0, writes: 1 });
+  assert.deepEqual({ failClosed: k.failClosed, fallbackSeeds: k.fallbackSeeds }, { failClosed: 1, fallbackSeeds: 0 });
   assert.equal(h.metrics.value('fail-closed'), 1);
   assert.equal(h.driver.scan().length, 1, 'nothing written');
   assert.deepEqual(h.driver.readBack('V'), enc('old'));
+  return { h, k };
+}
+
+test("no declared fallback (the design's own source is the unsafe one): 'degrade' returns the source's own status and on-health-failure 'fallback' fails closed", () => {
+  // Nothing to degrade to: the write is refused with the source's status (not a health failure).
+  const d = degradeWithNothingToDegradeTo(null);
+  assert.equal(d.driver.sourceFailed, false);
+  // Source in alarm: no fallback to seed from, so it fails closed.
+  const { k } = failsClosedOnAlarm(null);
+  assert.equal(k.writes, 1);
 });
 
 test("a declared fallback that cannot deliver either is never used: 'degrade' returns the source's status, on-health-failure 'fallback' fails closed, no epoch is seeded from its empty answer", () => {
-  const d = variableBench({ 'smm-variable': { policy: 'degrade' }, fallback: 'scripted' });
+  const d = degradeWithNothingToDegradeTo('scripted');
   const fb = d.scriptedFallback!;
-  assert.equal(d.run(d.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
-  const epochs = d.driver.provenance.epochs.length;
-  d.source.mode = 'not-ready';
-  fb.mode = 'not-ready';
-  const r = d.run(d.driver.setVariable(OS, 'V', enc('new')));
-  assert.deepEqual([r.status, r.degraded], ['not-ready', false]);
-  d.source.mode = 'error';
-  fb.mode = 'error';
-  assert.equal(d.run(d.driver.setVariable(OS, 'V', enc('newer'))).status, 'device-error');
   assert.equal(fb.calls, 2, 'the fallback was asked each time');
-  assert.equal(d.driver.provenance.epochs.length, epochs, 'no DRBG epoch from a fallback that returned nothing');
-  assert.equal(d.driver.provenance.summary().fallbackSeeds, 0);
   assert.equal(d.metrics.value('degraded-setvariables'), 0);
-  assert.deepEqual(d.driver.readBack('V'), enc('old'));
   // The same fallback, once it delivers, does seed (the path is reachable): a degraded write from a bad epoch.
   fb.mode = 'ok';
   const g = d.run(d.driver.setVariable(OS, 'V', enc('degraded')));
@@ -386,21 +398,9 @@ test("a declared fallback that cannot deliver either is never used: 'degrade' re
   assert.equal(d.driver.provenance.epochs.at(-1)!.source, 'scripted-fallback');
   assert.equal(d.driver.provenance.summary().fallbackSeeds, 1);
 
-  const h = variableBench({ 'smm-variable': { 'on-health-failure': 'fallback' }, fallback: 'scripted' });
-  const hf = h.scriptedFallback!;
-  assert.equal(h.run(h.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
-  const hEpochs = h.driver.provenance.epochs.length;
-  h.source.mode = 'stuck';
-  hf.mode = 'error';
-  const s = h.run(h.driver.setVariable(OS, 'V', enc('new')));
-  assert.deepEqual([s.status, s.degraded], ['device-error', false]);
-  assert.equal(hf.calls, 1);
-  assert.equal(h.driver.provenance.epochs.length, hEpochs);
-  const k = h.driver.provenance.summary();
-  assert.deepEqual({ failClosed: k.failClosed, fallbackSeeds: k.fallbackSeeds, sourceFailures: k.sourceFailures }, { failClosed: 1, fallbackSeeds: 0, sourceFailures: 1 });
-  assert.equal(h.metrics.value('fail-closed'), 1);
-  assert.equal(h.driver.scan().length, 1, 'nothing written');
-  assert.deepEqual(h.driver.readBack('V'), enc('old'));
+  const { h, k } = failsClosedOnAlarm('scripted');
+  assert.equal(h.scriptedFallback!.calls, 1);
+  assert.equal(k.sourceFailures, 1);
 });
 
 test('verifyAll: an acknowledged variable whose record is gone from the flash counts as lost (no crash), and the counts go to variables.checked/ok/lost', () => {

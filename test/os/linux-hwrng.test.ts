@@ -159,3 +159,28 @@ test('reading_mutex is a Linux mutex: an unlock wakes the first waiter without h
   b2.sim.run(1_000_000);
   assert.equal(got, 21_000);
 });
+
+test('reading_mutex, killable (mutex_lock_killable): a waiter whose kill fires leaves the queue and gets false; the next waiter gets the lock at the unlock', () => {
+  const b = bench();
+  const m = new GuestMutex(b.sim, 'reading_mutex', 0);
+  const cancel = b.sim.event<void>('cancel');
+  const log: string[] = [];
+  b.sim.spawn('holder', (function* () {
+    yield* m.acquire();
+    yield 100;
+    m.release();
+  })());
+  b.sim.spawn('killed', (function* () {
+    yield 1;
+    log.push(`killed ${String(yield* m.acquire(cancel))} at ${b.sim.now}`);
+  })());
+  b.sim.spawn('next', (function* () {
+    yield 2;
+    log.push(`next ${String(yield* m.acquire(b.sim.event<void>('never')))} at ${b.sim.now}`);
+    m.release();
+  })());
+  b.sim.at(50, () => cancel.succeed());
+  b.sim.run();
+  assert.deepEqual(log, ['killed false at 50', 'next true at 100']);
+  assert.equal(m.busy, false);
+});

@@ -131,28 +131,3 @@ test('same program, same seed: identical event count and end time', () => {
   };
   assert.deepEqual(runOnce(), runOnce());
 });
-
-test('Resource.acquireUnless: a cancelled waiter leaves the queue (the next waiter gets the resource), an uncancelled one gets it', () => {
-  const sim = new Sim();
-  const r = new Resource(sim, 'm');
-  const cancel = sim.event<void>('cancel');
-  const log: string[] = [];
-  sim.spawn('holder', (function* () {
-    yield* r.acquire();
-    yield 100;
-    r.release();
-  })());
-  sim.spawn('killed', (function* () {
-    yield 1;
-    log.push(`killed ${String(yield* r.acquireUnless(cancel))} at ${sim.now}`);
-  })());
-  sim.spawn('next', (function* () {
-    yield 2;
-    log.push(`next ${String(yield* r.acquireUnless(sim.event<void>('never')))} at ${sim.now}`);
-    r.release();
-  })());
-  sim.at(50, () => cancel.succeed());
-  sim.run();
-  assert.deepEqual(log, ['killed false at 50', 'next true at 100']);
-  assert.equal(r.busy, false);
-});
