@@ -1,7 +1,8 @@
 /**
  * What a benchmark run produces, as the report document records it (its wall-clock
  * `benchmarks` section): per suite, each task's throughput and timing samples, the suite's
- * ratios, and the runner settings the gate compares like with like. The producer is bench/
+ * ratios, the runner settings the gate compares like with like, and the hot kernels'
+ * instruction counts. The producer is bench/
  * (bench/suite.ts runs the suites); the types live here, with the report that embeds them.
  */
 
@@ -57,4 +58,17 @@ export interface RunnerSettings {
   /** Minimum warm-up calls per task and process. */
   warmupIterations: number;
   clock: 'cpu' | 'wall';
+}
+
+/** Instructions per call of the hot kernels under valgrind's callgrind (bench/icount.ts), or why none were counted. */
+export interface IcountSection {
+  /** Why no counts were taken (e.g. valgrind absent); the other fields are then absent. */
+  skipped?: string;
+  tool?: 'callgrind';
+  /** `valgrind --version`, e.g. 'valgrind-3.19.0'. */
+  valgrind?: string;
+  /** process.version of the counted process. */
+  node?: string;
+  /** Instructions of one call of each kernel ('suite/task'). */
+  kernels?: Array<{ name: string; instructions: number }>;
 }

@@ -21,8 +21,7 @@ import { packageVersion } from '../entry-points.ts';
 import { InputError } from '../errors.ts';
 import { inputName, readInputText } from '../io/input.ts';
 import type { RunResult, CellResult } from '../scenario/result.ts';
-import type { RunnerSettings, SuiteResult } from './benchmark-result.ts';
-import type { IcountSection } from './gate-icount.ts';
+import type { IcountSection, RunnerSettings, SuiteResult } from './benchmark-result.ts';
 import { REPORT_SCHEMA_VERSION, ReportDocumentSchema, reportJsonSchema, type RunShape } from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION } from './schema.ts';
