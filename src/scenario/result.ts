@@ -13,7 +13,6 @@ import type { QualityResult } from '../quality/result.ts';
 import type { CrashConsistencyResult } from './crash-consistency.ts';
 
 export type { CrashConsistencyResult } from './crash-consistency.ts';
-export type { ConsumedStreamInfo, EntropySummary, HealthSummary, QualityResult, StsSummary } from '../quality/result.ts';
 
 export type CellVerdict = 'ok' | 'degraded' | 'starved' | 'broken' | 'insecure';
 
