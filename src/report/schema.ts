@@ -3,6 +3,10 @@
  * definitions: the TypeScript types, the validator (ajv) and the published
  * `reports/report.schema.json` all come from here, so they cannot disagree
  * (a test asserts the committed schema file equals `reportJsonSchema()`).
+ * Each result type's schema lives with its producer and is embedded here: the
+ * scenario run's (src/scenario/result.ts RunSchema, which embeds the quality
+ * layer's src/quality/result.ts QualityResultSchema and the metric table's
+ * schema) and the benchmark run's (./benchmark-result.ts).
  *
  * Objects inside `run` accept additional properties: the scenario runner and the
  * platform model may add fields (the platform contract says "extend, do not
@@ -10,153 +14,15 @@
  * document. The top level and the benchmark section are closed.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { cellMetricsSchema } from '../metrics/table.ts';
-import { QualityResultSchema } from '../quality/result.ts';
+import { RunSchema } from '../scenario/result.ts';
 import { IcountSectionSchema, RunnerSettingsSchema, SuiteResultSchema } from './benchmark-result.ts';
 
 /** Major.minor.patch. A reader accepts its own major and any minor up to its own. */
 export const REPORT_SCHEMA_VERSION = '1.2.0';
 export const REPORT_SCHEMA_ID = 'https://entropy-bench.invalid/schemas/report-1.json';
 
-const Num = Type.Number();
 const NonNeg = Type.Number({ minimum: 0 });
 const Count = Type.Integer({ minimum: 0 });
-const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String()]);
-const ParamValues = Type.Record(Type.String(), Scalar);
-
-export { LatencySummarySchema } from '../metrics/table.ts';
-
-/** A cell's metrics: derived from the metric table (src/metrics/table.ts). */
-export const CellMetricsSchema = cellMetricsSchema();
-
-export const CellVerdictSchema = Type.Union([
-  Type.Literal('ok'),
-  Type.Literal('degraded'),
-  Type.Literal('starved'),
-  Type.Literal('broken'),
-  Type.Literal('insecure'),
-]);
-
-export const CellResultSchema = Type.Object({
-  id: Type.String({ minLength: 1 }),
-  design: Type.String({ minLength: 1 }),
-  workloads: Type.Array(Type.Object({ name: Type.String(), params: ParamValues })),
-  seed: Num,
-  runtimeNs: Type.Optional(NonNeg),
-  vcpus: Type.Optional(Count),
-  overrides: Type.Optional(Type.Record(Type.String(), ParamValues)),
-  baseline: Type.Optional(Type.Boolean()),
-  metrics: CellMetricsSchema,
-  baselineRatio: Type.Optional(NonNeg),
-  verdict: CellVerdictSchema,
-  verdictReasons: Type.Array(Type.String()),
-  quality: Type.Array(QualityResultSchema),
-  parametersUsed: Type.Array(
-    Type.Object({
-      component: Type.String(),
-      name: Type.String(),
-      value: Scalar,
-      unit: Type.Optional(Type.String()),
-      source: Type.String(),
-      overridden: Type.Boolean(),
-    }),
-  ),
-  timeline: Type.Array(Type.Object({ phase: Type.String(), atNs: NonNeg })),
-  series: Type.Optional(
-    Type.Array(
-      Type.Object({
-        name: Type.String(),
-        points: Type.Array(Type.Tuple([Num, Num])),
-      }),
-    ),
-  ),
-  /**
-   * What the virtio-rng device and the Linux guest did (first N of each list + totals), to
-   * compare with a real QEMU trace window by window (docs/qemu-trace.md).
-   */
-  virtioRng: Type.Optional(
-    Type.Object({
-      windows: Type.Array(
-        Type.Object({
-          refillAt: Type.Union([NonNeg, Type.Null()]),
-          start: Type.Union([NonNeg, Type.Null()]),
-          expiresAt: Type.Union([NonNeg, Type.Null()]),
-          bytes: NonNeg,
-        }),
-      ),
-      windowCount: NonNeg,
-      events: Type.Array(
-        Type.Object({
-          t: NonNeg,
-          kind: Type.Union([Type.Literal('request'), Type.Literal('push')]),
-          size: NonNeg,
-          quota: Type.Union([NonNeg, Type.Null()]),
-          actor: Type.Optional(Type.String()),
-        }),
-      ),
-      eventCount: NonNeg,
-      readers: Type.Array(
-        Type.Object({
-          reader: Type.String(),
-          completions: Type.Array(Type.Tuple([Num, Num])),
-          count: NonNeg,
-          bytes: NonNeg,
-          pendingSinceNs: Type.Union([NonNeg, Type.Null()]),
-          hung: Type.Boolean(),
-        }),
-      ),
-      kernelBytes: NonNeg,
-    }),
-  ),
-  /**
-   * Power-loss fault injection on the cell's variable store (src/scenario/crash-consistency.ts):
-   * the campaign (seed, workload, store) and what the reboots found.
-   */
-  crashConsistency: Type.Optional(
-    Type.Object({
-      seed: Num,
-      writes: Count,
-      variables: Count,
-      storeBytes: Count,
-      blockBytes: Count,
-      cuts: Count,
-      sequenceOps: Count,
-      reclaims: Count,
-      cutsInReclaim: Count,
-      ftwRedone: Count,
-      recoveryReclaims: Count,
-      ackedChecked: Count,
-      ackedLost: Count,
-      pendingVisible: Count,
-      halfVisible: Count,
-      unreadable: Count,
-    }),
-  ),
-});
-
-export const ExpectationOutcomeSchema = Type.Object({
-  cell: Type.String(),
-  expression: Type.String(),
-  metric: Type.String(),
-  actual: Num,
-  op: Type.String(),
-  limit: Num,
-  passed: Type.Boolean(),
-});
-
-export const RunSchema = Type.Object({
-  scenario: Type.Object({
-    name: Type.String(),
-    file: Type.String(),
-    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-    seed: Num,
-  }),
-  cells: Type.Array(CellResultSchema),
-  expectations: Type.Array(ExpectationOutcomeSchema),
-  shard: Type.Optional(Type.Object({ index: Type.Integer({ minimum: 1 }), count: Type.Integer({ minimum: 1 }) })),
-  totalCells: Type.Optional(Count),
-  scale: Type.Optional(Type.Union([Type.Literal('default'), Type.Literal('quick')])),
-});
 
 export const BenchmarksSchema = Type.Object(
   {
@@ -222,7 +88,6 @@ export const ReportDocumentSchema = Type.Object(
 );
 
 export type ReportDocumentShape = Static<typeof ReportDocumentSchema>;
-export type RunShape = Static<typeof RunSchema>;
 /** The document's wall-clock benchmark section (bench/main.ts). */
 export type BenchmarkSection = Static<typeof BenchmarksSchema>;
 /** The document's wall-clock timing of a scenario run. */
