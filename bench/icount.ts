@@ -17,7 +17,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import os from 'node:os';
 import { join } from 'node:path';
 import type { IcountProcessOutput } from './icount-kernels.ts';
-import { ICOUNT_GROUP_COUNT, type IcountSection } from '../src/report/gate-icount.ts';
+import type { IcountSection } from '../src/report/benchmark-result.ts';
+import { ICOUNT_GROUP_COUNT } from '../src/report/gate-icount.ts';
 
 /** The valgrind on PATH, as `valgrind --version` prints it (e.g. 'valgrind-3.19.0'), or undefined. */
 export function valgrindVersion(): string | undefined {

@@ -13,7 +13,8 @@
  * 4. the `design-matrix` scenario (scenarios/design-matrix.yaml), the virtual-
  *    time results;
  * then writes <out>/report.json (the report document), report.md, report.html,
- * junit.xml and benchmark.json (github-action-benchmark customBiggerIsBetter),
+ * junit.xml and benchmark.json (github-action-benchmark customBiggerIsBetter)
+ * through src/report/bundle.ts writeReportBundle (it renders nothing itself),
  * and prints where they are. Progress goes to stderr, on a terminal only. Exit 1 when a declared bar
  * (a same-run ratio with `atLeast`) or a scenario expectation is missed.
  *
@@ -24,25 +25,20 @@
  * default 5), --against REF (side by side with that commit), --skip-icount (no
  * instruction counts).
  */
-import { prepareOutputDir, writeFilesTogether } from '../src/io/write.ts';
+import { prepareOutputDir } from '../src/io/write.ts';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { SuiteResult } from './suite.ts';
 import { SUITES } from './sample.ts';
 import { runRounds, summarize, type Build } from './rounds.ts';
 import { prepareBaselineBuild, resolveCommit, sourceState } from './baseline-build.ts';
 import { runScenarioFile } from '../src/scenario/run.ts';
 import { runIcount } from './icount.ts';
-import type { IcountSection } from '../src/report/gate-icount.ts';
+import type { IcountSection } from '../src/report/benchmark-result.ts';
 import type { RunResult } from '../src/scenario/result.ts';
-import { createReportDocument, serializeReportDocument } from '../src/report/document.ts';
-import { renderMarkdown } from '../src/report/markdown.ts';
-import { renderHtml } from '../src/report/html.ts';
-import { renderJUnit } from '../src/report/junit.ts';
-import { renderGithubBenchmarkJson } from '../src/report/github-benchmark.ts';
-import { appendStepSummary } from '../src/report/step-summary.ts';
+import { createReportDocument } from '../src/report/document.ts';
+import { writeReportBundle } from '../src/report/bundle.ts';
 import { fmt } from '../src/report/format.ts';
 import { barDecision, describeBar } from '../src/report/bar.ts';
 import { InputError, isInputError } from '../src/errors.ts';
@@ -202,17 +198,9 @@ async function main(): Promise<number> {
     generatedAt: new Date().toISOString(),
     ...(run ? { timing: { totalMs: runMs, cellMs } } : {}),
   });
-  const md = renderMarkdown(doc);
-  const files: Array<[string, string]> = [
-    ['report.json', serializeReportDocument(doc)],
-    ['report.md', md],
-    ['report.html', await renderHtml(doc)],
-    ['junit.xml', renderJUnit(doc)],
-    ['benchmark.json', renderGithubBenchmarkJson(doc)],
-  ];
-  // The five files are replaced together or not at all.
-  writeFilesTogether(files.map(([name, text]) => [join(outDir, name), text] as const), '--out');
-  appendStepSummary(md);
+  // The full bundle (src/report/bundle.ts): the five files are replaced together or not at all,
+  // and the Markdown also goes to the GitHub job summary.
+  const written = await writeReportBundle(doc, outDir, { flag: '--out', stepSummary: true });
 
   // Short summary on stdout.
   const lines: string[] = [];
@@ -244,7 +232,7 @@ async function main(): Promise<number> {
     if (failed.length > 10) lines.push(`  … and ${failed.length - 10} more (see report.md)`);
   }
   const rel = relative(process.cwd(), outDir) || '.';
-  lines.push(`reports: ${files.map(([n]) => join(rel, n)).join(', ')}`);
+  lines.push(`reports: ${written.map((n) => join(rel, n)).join(', ')}`);
   if (missed) lines.push(`FAILED: ${missed} bar(s) missed (the ${rounds} processes show the ratio below its bar: one-sided sign test, src/report/bar.ts)`);
   process.stdout.write(lines.join('\n') + '\n');
   return missed || failedExpectations ? 1 : 0;

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { median, medianAbsoluteDeviation, mean } from 'simple-statistics';
 import type { SampleOutput } from './sample.ts';
 import { barDecision } from '../src/report/bar.ts';
-import type { RunnerSettings, SuiteResult, TaskResult } from './suite.ts';
+import type { RunnerSettings, SuiteResult, TaskResult } from '../src/report/benchmark-result.ts';
 
 export interface Build {
   label: string;

@@ -8,7 +8,8 @@
  * more between processes than within one.
  */
 import { parseArgs } from 'node:util';
-import { runnerSettings, runSuite, type BenchSuite, type SuiteResult } from './suite.ts';
+import type { SuiteResult } from '../src/report/benchmark-result.ts';
+import { runnerSettings, runSuite, type BenchSuite } from './suite.ts';
 import { suite as calibration } from './calibration.ts';
 import { suite as sts } from './sts.ts';
 import { suite as entropy } from './entropy.ts';

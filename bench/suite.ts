@@ -13,8 +13,6 @@
 import { Bench } from 'tinybench';
 import type { BenchmarkUnit, BenchRatio, RunnerSettings, SuiteResult, TaskResult } from '../src/report/benchmark-result.ts';
 
-export type { BenchmarkUnit, BenchRatio, RunnerSettings, SuiteResult, TaskResult } from '../src/report/benchmark-result.ts';
-
 export interface BenchTask {
   name: string;
   /** One call of the measured work. */

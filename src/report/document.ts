@@ -21,59 +21,15 @@ import { packageVersion } from '../entry-points.ts';
 import { InputError } from '../errors.ts';
 import { inputName, readInputText } from '../io/input.ts';
 import type { RunResult, CellResult } from '../scenario/result.ts';
-import type { RunnerSettings, SuiteResult } from './benchmark-result.ts';
-import type { IcountSection } from './gate-icount.ts';
-import { REPORT_SCHEMA_VERSION, ReportDocumentSchema, reportJsonSchema, type RunShape } from './schema.ts';
+import type { IcountSection, RunnerSettings, SuiteResult } from './benchmark-result.ts';
+import { REPORT_SCHEMA_VERSION, ReportDocumentSchema, reportJsonSchema, type BenchmarkSection, type ReportDocumentShape } from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION } from './schema.ts';
 
-export interface BenchmarkSection {
-  wallClock: true;
-  /** True for the reduced (`--quick`) run CI does. */
-  quick: boolean;
-  /** What the benchmark timer measured (bench/main.ts uses process CPU time). */
-  clock?: 'cpu' | 'wall';
-  /** Calibration tasks: the machine's measured limits, the denominators of gated ratios. */
-  calibration?: SuiteResult;
-  suites: SuiteResult[];
-  /** How each task was timed (warm-up, iterations, clock); the gate compares only equal settings. */
-  runner?: RunnerSettings;
-  /** Fresh processes each task was measured in (TaskResult.processMs has one value per process). */
-  rounds?: number;
-  /** The baseline commit measured in the same job, alternating processes with this build. */
-  sideBySide?: { commit: string; calibration?: SuiteResult; suites: SuiteResult[] };
-  /** Instructions per call of the hot kernels under callgrind (bench/icount.ts), or why none were counted. */
-  icount?: IcountSection;
-}
+export type { BenchmarkSection, TimingSection } from './schema.ts';
 
-/** Wall-clock time the scenario run took, per cell (src/scenario/run.ts onCellTime); JUnit reports it. */
-export interface TimingSection {
-  wallClock: true;
-  /** From the first cell started to the last finished, ms (with jobs > 1 less than the sum of the cells). */
-  totalMs: number;
-  /** Per cell in cell order: ms of simulation in the thread that ran it. */
-  cells: Array<{ id: string; ms: number }>;
-}
-
-export interface ReportDocument {
-  $schema?: string;
-  schemaVersion: string;
-  tool: { name: string; version: string };
-  environment: { node: string; platform: string; cpuModel: string; cpus: number };
-  /** Wall clock; excluded from determinism checks. */
-  generatedAt?: string;
-  /** The git commit that produced the document and whether tracked files differed from it (excluded from determinism checks). */
-  source?: { commit: string; dirty: boolean };
-  run?: RunResult;
-  benchmarks?: BenchmarkSection;
-  /** Wall clock; excluded from determinism checks. */
-  timing?: TimingSection;
-}
-
-// Compile-time check that the schema's shape accepts every RunResult the
-// scenario runner can produce (the schema never rejects a real run).
-type Assignable<T extends U, U> = T;
-export type RunResultFitsSchema = Assignable<RunResult, RunShape>;
+/** The document: the shape of its schema (./schema.ts); `run` is the scenario's RunResult. */
+export type ReportDocument = ReportDocumentShape;
 
 const TOOL_NAME = 'entropy-bench';
 

@@ -17,22 +17,11 @@
  * or not); otherwise, or when either report has no counts, the comparison is
  * skipped with a one-line reason and the wall-clock gate alone decides.
  */
+import type { IcountSection } from './benchmark-result.ts';
 import type { ReportDocument } from './document.ts';
 
 /** How many valgrind processes (kernel groups) bench/icount-kernels.ts has. */
 export const ICOUNT_GROUP_COUNT = 2;
-
-export interface IcountSection {
-  /** Why no counts were taken (e.g. valgrind absent); the other fields are then absent. */
-  skipped?: string;
-  tool?: 'callgrind';
-  /** `valgrind --version`, e.g. 'valgrind-3.19.0'. */
-  valgrind?: string;
-  /** process.version of the counted process. */
-  node?: string;
-  /** Instructions of one call of each kernel ('suite/task'). */
-  kernels?: Array<{ name: string; instructions: number }>;
-}
 
 export interface IcountRule {
   /** Largest growth of a count that passes (0.05 = 5 %). */

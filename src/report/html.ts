@@ -1,13 +1,13 @@
 /**
  * The HTML report: ONE self-contained file. Inline CSS, charts as inline SVG
- * rendered at build time (./charts.ts: vega-lite → vega View.toSVG()), no
+ * rendered at build time (./charts/: vega-lite → vega View.toSVG()), no
  * script, no external resource, so it opens offline and in CI artifact viewers.
  * Each chart sits in `<figure class="chart" data-chart="<id>">`; the browser
  * test checks every one of them rendered marks.
  */
 import type { ReportDocument } from './document.ts';
 import { barDecision } from './bar.ts';
-import { renderCharts, type RenderedChart } from './charts.ts';
+import { renderCharts, type RenderedChart } from './charts/index.ts';
 import { benchmarkMethod, CELL_METRIC_HEADERS, CRASH_HEADERS, CRASH_INTRO, crashColumns, crashSummaries, cellMetricColumns, designMatrix, distinctParameters, fmt, fmtNs, matrixKey, designSummaries, summaryUnder, summaryWhy, tapLabel, VERDICT_LIST, VERDICTS, VIRTIO_RNG_HEADERS, VIRTIO_RNG_INTRO, VIRTIO_RNG_WINDOW_HEADERS, virtioRngSummaries, xmlEscape as esc } from './format.ts';
 
 const CSS = `

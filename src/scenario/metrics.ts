@@ -5,7 +5,8 @@
  * `smm.setvariable.p99` and `setvariable.p99` mean the same thing.
  */
 import { SCALAR_METRICS, type CellMetrics, type ColumnSpec, type MetricKind } from '../metrics/table.ts';
-import type { CellVerdict, CrashConsistencyResult, QualityResult } from './result.ts';
+import type { QualityResult } from '../quality/result.ts';
+import type { CellVerdict, CrashConsistencyResult } from './result.ts';
 import { verdictRank } from './verdict.ts';
 
 /** What an expectation is evaluated against. */

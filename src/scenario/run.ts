@@ -16,7 +16,8 @@ import { streamKey, streamSha256, type StreamAssessment, type StreamToAssess } f
 import { evaluateExpectation } from './expectation.ts';
 import { loadScenario, type LoadedScenario } from './load.ts';
 import { expandCells, shardCells, DEFAULT_SEED, type CellPlan } from './matrix.ts';
-import type { CellResult, CrashConsistencyResult, ExpectationOutcome, QualityResult, RunResult } from './result.ts';
+import type { QualityResult } from '../quality/result.ts';
+import type { CellResult, CrashConsistencyResult, ExpectationOutcome, RunResult } from './result.ts';
 import { cellVerdict, DEFAULT_THRESHOLDS } from './verdict.ts';
 
 export interface RunOptions {

@@ -24,7 +24,8 @@
  * Every reason found is listed, not only those of the worst class.
  */
 import type { CellMetrics } from '../metrics/types.ts';
-import type { CellVerdict, CrashConsistencyResult, QualityResult } from './result.ts';
+import type { QualityResult } from '../quality/result.ts';
+import type { CellVerdict, CrashConsistencyResult } from './result.ts';
 import { formatDuration } from './units.ts';
 
 export interface VerdictThresholds {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarize } from '../../bench/rounds.ts';
-import { runnerSettings, type SuiteResult } from '../../bench/suite.ts';
+import type { SuiteResult } from '../../src/report/benchmark-result.ts';
+import { runnerSettings } from '../../bench/suite.ts';
 import type { SampleOutput } from '../../bench/sample.ts';
 
 /** One process's output with one task pair and one bar ratio of value `v`. */

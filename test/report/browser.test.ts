@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { renderHtml } from '../../src/report/html.ts';
-import { buildCharts } from '../../src/report/charts.ts';
+import { buildCharts } from '../../src/report/charts/index.ts';
 import { fixtureDocument } from './fixtures.ts';
 import { CHROMIUM_ARGS, findChromium } from '../helpers/chromium.ts';
 import { tempDir } from '../helpers/temp-dir.ts';

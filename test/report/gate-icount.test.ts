@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareIcount, icountSkipReason, type IcountSection } from '../../src/report/gate-icount.ts';
+import type { IcountSection } from '../../src/report/benchmark-result.ts';
+import { compareIcount, icountSkipReason } from '../../src/report/gate-icount.ts';
 import { compareReports, DEFAULT_GATE_CONFIG, formatGateTable } from '../../src/report/gate.ts';
 import { parseGateConfig } from '../../src/report/gate-config.ts';
 import { fixtureDocument } from './fixtures.ts';

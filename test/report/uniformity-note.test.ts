@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { uniformityNote } from '../../src/report/charts.ts';
+import { uniformityNote } from '../../src/report/charts/sts-pvalue-histogram.ts';
 
 const level = (k: number) => new Array<number>(10).fill(k / 10);
 

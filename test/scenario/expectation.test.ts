@@ -5,7 +5,7 @@ import { lookupMetric, METRICS, metricNames } from '../../src/scenario/metrics.t
 import { SCALAR_METRICS } from '../../src/metrics/table.ts';
 import { formatDuration, parseDuration, parseQuantity } from '../../src/scenario/units.ts';
 import type { CellMetrics } from '../../src/metrics/types.ts';
-import type { QualityResult } from '../../src/scenario/result.ts';
+import type { QualityResult } from '../../src/quality/result.ts';
 
 test('durations convert to virtual nanoseconds', () => {
   assert.equal(parseDuration('2s'), 2_000_000_000);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cellVerdict, VERDICTS, verdictRank, worseVerdict } from '../../src/scenario/verdict.ts';
 import type { CellMetrics } from '../../src/metrics/types.ts';
-import type { QualityResult } from '../../src/scenario/result.ts';
+import type { QualityResult } from '../../src/quality/result.ts';
 
 function metrics(over: Partial<CellMetrics> = {}): CellMetrics {
   return {

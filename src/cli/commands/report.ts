@@ -9,30 +9,10 @@ import { checkOutputFile, writeFileAtomic } from '../../io/write.ts';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { mergeReports, readReportDocument, serializeReportDocument, type ReportDocument } from '../../report/document.ts';
-import { renderMarkdown } from '../../report/markdown.ts';
-import { renderHtml } from '../../report/html.ts';
-import { renderJUnit } from '../../report/junit.ts';
-import { renderGithubBenchmarkJson } from '../../report/github-benchmark.ts';
+import { renderReport, type ReportFormat } from '../../report/bundle.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { expandCells } from '../../scenario/matrix.ts';
 import { appendStepSummary } from '../../report/step-summary.ts';
-
-export type ReportFormat = 'md' | 'html' | 'junit' | 'benchmark' | 'json';
-
-export async function renderReport(doc: ReportDocument, format: ReportFormat): Promise<string> {
-  switch (format) {
-    case 'md':
-      return renderMarkdown(doc);
-    case 'html':
-      return renderHtml(doc);
-    case 'junit':
-      return renderJUnit(doc);
-    case 'benchmark':
-      return renderGithubBenchmarkJson(doc);
-    case 'json':
-      return serializeReportDocument(doc);
-  }
-}
 
 /** The full expansion's cell ids, when the run's scenario file is still here unchanged (for merge order). */
 function expansionOrder(doc: ReportDocument): string[] | undefined {

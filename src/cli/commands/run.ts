@@ -15,8 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
-import { prepareOutputDir, writeFileAtomic } from '../../io/write.ts';
-import { createReportDocument, serializeReportDocument } from '../../report/document.ts';
+import { prepareOutputDir } from '../../io/write.ts';
+import { writeReportBundle } from '../../report/bundle.ts';
+import { createReportDocument } from '../../report/document.ts';
 import { runScenarioFile } from '../../scenario/run.ts';
 import type { CellResult, RunResult } from '../../scenario/result.ts';
 import { formatDuration } from '../../scenario/units.ts';
@@ -136,7 +137,8 @@ The same scenario + seed gives a byte-identical report.json (apart from generate
       // generatedAt and timing are the document's wall-clock parts (JUnit's timestamp and times); the run itself is deterministic.
       const doc = createReportDocument({ run: result, generatedAt: new Date().toISOString(), timing: { totalMs: performance.now() - started, cellMs } });
       const reportPath = join(outDir, 'report.json');
-      writeFileAtomic(reportPath, serializeReportDocument(doc), '--out');
+      // The bundle's document only (src/report/bundle.ts); `entropy-bench report` renders the others from it.
+      await writeReportBundle(doc, outDir, { files: ['report.json'], flag: '--out' });
       ctx.out(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
       if (!flags.json) ctx.out(`wrote ${reportPath}\n`);
       else ctx.err(`wrote ${reportPath}\n`);
