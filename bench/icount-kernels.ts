@@ -12,9 +12,10 @@
  * requests), and no kernel calls reduceRight (bench/icount.ts checks that the number
  * of dumps is exactly the number of measured calls, so a stray call is caught, not miscounted).
  *
- * A full GC before each measured call (outside the counted region) starts every
- * measured call from the same heap, so a collection triggered by what ran before
- * does not land in one call's count.
+ * Before each measured call (outside the counted region) the heap is collected and swept,
+ * and the process runs with a young generation large enough that no collection runs inside
+ * a call (bench/icount-heap.ts): what the collector costs depends on the whole process's
+ * heap, not on the kernel.
  *
  * A planted slowdown (ENTROPY_BENCH_SLOWDOWN, bench/suite.ts plantedSlowdowns) is
  * instruction-based here: spinning until CPU time has grown by (factor − 1) × the
@@ -31,6 +32,8 @@ import { readFileSync } from 'node:fs';
 import { plantedSlowdowns, type BenchSuite } from './suite.ts';
 import { sizePlant } from './icount-plant.ts';
 import { medianIndex } from './icount-median.ts';
+import { parseCallgrindDump } from './callgrind-dump.ts';
+import { settleHeap } from './icount-heap.ts';
 import { suite as sts } from './sts.ts';
 import { suite as entropy } from './entropy.ts';
 import { suite as health } from './health.ts';
@@ -70,9 +73,8 @@ export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: str
 
 /** Callgrind's count of dump `index` (1-based) under `prefix`. */
 function dumpCount(prefix: string, index: number): number {
-  const m = /^summary: (\d+)$/m.exec(readFileSync(`${prefix}.${index}`, 'utf8'));
-  if (!m) throw new Error(`icount: ${prefix}.${index}: no 'summary:' line`);
-  return Number(m[1]);
+  const file = `${prefix}.${index}`;
+  return parseCallgrindDump(readFileSync(file, 'utf8'), `icount: ${file}`).total;
 }
 
 /** A counted loop: `spin(n)` runs n iterations of a fixed instruction sequence (its cost per iteration is counted once). */
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
   const sink: unknown[] = [];
   let measuredCount: number | undefined;
   const measured = (label: string, fn: () => unknown): void => {
-    gc();
+    settleHeap(gc);
     [0].reduceRight(() => {
       sink[0] = fn();
       return 0;

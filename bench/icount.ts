@@ -19,6 +19,8 @@ import { join } from 'node:path';
 import type { IcountProcessOutput } from './icount-kernels.ts';
 import type { IcountSection } from '../src/report/benchmark-result.ts';
 import { ICOUNT_GROUP_COUNT } from '../src/report/gate-icount.ts';
+import { parseCallgrindDump } from './callgrind-dump.ts';
+import { ICOUNT_HEAP, ICOUNT_NODE_HEAP_FLAGS } from './icount-heap.ts';
 
 /** The valgrind on PATH, as `valgrind --version` prints it (e.g. 'valgrind-3.19.0'), or undefined. */
 export function valgrindVersion(): string | undefined {
@@ -27,16 +29,6 @@ export function valgrindVersion(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The instruction count of one callgrind dump file (its `summary:` line; `events: Ir` only). */
-export function parseCallgrindSummary(text: string, file: string): number {
-  const events = /^events: (.+)$/m.exec(text);
-  if (!events) throw new Error(`${file}: no 'events:' line; not a callgrind profile`);
-  if (events[1]!.trim() !== 'Ir') throw new Error(`${file}: events '${events[1]!.trim()}', expected 'Ir' only (callgrind without cache simulation)`);
-  const m = /^summary: (\d+)\s*$/m.exec(text);
-  if (!m) throw new Error(`${file}: no 'summary:' line; the dump is incomplete`);
-  return Number(m[1]);
 }
 
 /**
@@ -87,10 +79,11 @@ export function callgrindArgs(prefix: string): string[] {
     process.execPath,
     '--predictable',
     '--expose-gc',
+    ...ICOUNT_NODE_HEAP_FLAGS,
   ];
 }
 
-function runGroup(bundleFile: string, group: number, dir: string, env: NodeJS.ProcessEnv): Promise<{ out: IcountProcessOutput; counts: number[] }> {
+function runGroup(bundleFile: string, group: number, dir: string, env: NodeJS.ProcessEnv): Promise<{ out: IcountProcessOutput; dumps: Array<{ total: number; gc: number }> }> {
   const prefix = join(dir, `cg${group}`);
   const args = [...callgrindArgs(prefix), bundleFile, String(group)];
   return new Promise((resolve, reject) => {
@@ -117,7 +110,7 @@ function runGroup(bundleFile: string, group: number, dir: string, env: NodeJS.Pr
         .map((m) => Number(m[1]))
         .sort((a, b) => a - b);
       try {
-        resolve({ out: parsed, counts: files.map((k) => parseCallgrindSummary(readFileSync(`${prefix}.${k}`, 'utf8'), `${prefix}.${k}`)) });
+        resolve({ out: parsed, dumps: files.map((k) => parseCallgrindDump(readFileSync(`${prefix}.${k}`, 'utf8'), `${prefix}.${k}`)) });
       } catch (e) {
         reject(e);
       }
@@ -137,8 +130,11 @@ export async function runIcount(root: string, env: NodeJS.ProcessEnv = process.e
   try {
     const groups = await Promise.all(Array.from({ length: ICOUNT_GROUP_COUNT }, (_, g) => runGroup(file, g, dir, env)));
     const kernels: IcountSection['kernels'] = [];
-    for (const g of groups) for (const [name, instructions] of assignDumps(g.out.dumps, g.counts)) kernels!.push({ name, instructions });
-    return { tool: 'callgrind', valgrind, node: groups[0]!.out.node, kernels };
+    for (const g of groups) {
+      const gc = assignDumps(g.out.dumps, g.dumps.map((d) => d.gc));
+      for (const [name, instructions] of assignDumps(g.out.dumps, g.dumps.map((d) => d.total))) kernels!.push({ name, instructions, gcInstructions: gc.get(name)! });
+    }
+    return { tool: 'callgrind', valgrind, node: groups[0]!.out.node, heap: ICOUNT_HEAP, kernels };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -107,8 +107,20 @@ export const IcountSectionSchema = Type.Object(
     valgrind: Type.Optional(Type.String()),
     /** process.version of the counted process. */
     node: Type.Optional(Type.String()),
-    /** Instructions of one call of each kernel ('suite/task'). */
-    kernels: Type.Optional(Type.Array(Type.Object({ name: Type.String(), instructions: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }))),
+    /** The counted process's heap set-up (bench/icount-heap.ts); counts from different set-ups are not compared. */
+    heap: Type.Optional(Type.String()),
+    /**
+     * Instructions of one call of each kernel ('suite/task'), and how many of them V8's garbage
+     * collector executed in that call (its own functions; 0 when the heap set-up works).
+     */
+    kernels: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { name: Type.String(), instructions: Type.Integer({ minimum: 0 }), gcInstructions: Type.Optional(Type.Integer({ minimum: 0 })) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -49,9 +49,11 @@ export function icountSkipReason(baseline: ReportDocument, current: ReportDocume
   for (const [field, x, y] of [
     ['valgrind', b.valgrind, c.valgrind],
     ['node', b.node, c.node],
+    ['heap', b.heap, c.heap],
     ['cpuModel', baseline.environment.cpuModel, current.environment.cpuModel],
   ] as const) {
-    if (x !== y) return `${field} '${x}' in ${files.baseline}, '${y}' in ${files.current}: instruction counts are comparable only from the same valgrind, Node and CPU model`;
+    const shown = (v: string | undefined): string => (v === undefined ? 'not recorded' : `'${v}'`);
+    if (x !== y) return `${field} ${shown(x)} in ${files.baseline}, ${shown(y)} in ${files.current}: instruction counts are comparable only from the same valgrind, Node, heap set-up and CPU model`;
   }
   if (baseline.benchmarks?.quick !== current.benchmarks?.quick) return `quick=${baseline.benchmarks?.quick} in ${files.baseline}, ${current.benchmarks?.quick} in ${files.current}: different kernel inputs`;
   return undefined;

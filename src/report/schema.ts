@@ -17,8 +17,13 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { RunSchema } from '../scenario/result.ts';
 import { IcountSectionSchema, RunnerSettingsSchema, SuiteResultSchema } from './benchmark-result.ts';
 
-/** Major.minor.patch. A reader accepts its own major and any minor up to its own. */
-export const REPORT_SCHEMA_VERSION = '1.2.0';
+/**
+ * Major.minor.patch. A reader accepts its own major and any minor up to its own. Minor versions
+ * add optional fields (1.1: P-value histograms); 1.3 adds the icount heap set-up and each
+ * kernel's collector instructions, and is the first to promise `starvation.waits`, which some
+ * 1.2 documents already carry.
+ */
+export const REPORT_SCHEMA_VERSION = '1.3.0';
 export const REPORT_SCHEMA_ID = 'https://entropy-bench.invalid/schemas/report-1.json';
 
 const NonNeg = Type.Number({ minimum: 0 });

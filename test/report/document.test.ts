@@ -67,11 +67,12 @@ test('readReportDocument: truncated JSON → InputError saying truncated', () =>
 
 test('readReportDocument: newer schema major or minor → InputError asking to upgrade', () => {
   const doc = fixtureDocument() as unknown as Record<string, unknown>;
-  for (const v of ['1.3.0', '2.0.0']) {
+  const [major, minor] = REPORT_SCHEMA_VERSION.split('.').map(Number) as [number, number];
+  for (const v of [`${major}.${minor + 1}.0`, `${major + 1}.0.0`]) {
     inputError(() => parseReportDocument(JSON.stringify({ ...doc, schemaVersion: v }), 'r.json'), new RegExp(`schema ${v.replace(/\./g, '\\.')}, newer .*upgrade`));
   }
   // A newer patch of the same minor is readable.
-  assert.equal(parseReportDocument(JSON.stringify({ ...doc, schemaVersion: '1.2.9' }), 'r.json').schemaVersion, '1.2.9');
+  assert.equal(parseReportDocument(JSON.stringify({ ...doc, schemaVersion: `${major}.${minor}.9` }), 'r.json').schemaVersion, `${major}.${minor}.9`);
   // An older minor (1.0: no P-value histograms) is readable.
   assert.equal(parseReportDocument(JSON.stringify({ ...doc, schemaVersion: '1.0.0' }), 'r.json').schemaVersion, '1.0.0');
   inputError(() => parseReportDocument(JSON.stringify({ ...doc, schemaVersion: 'v1' }), 'r.json'), /\/schemaVersion: expected MAJOR\.MINOR\.PATCH/);

@@ -62,6 +62,10 @@ test('icount: skipped with a one-line reason when the counts are not comparable'
   assert.match(icountSkipReason(doc(counts()), doc({ ...counts(), valgrind: 'valgrind-3.22.0' }), files)!, /^valgrind 'valgrind-3\.19\.0' in b\.json, 'valgrind-3\.22\.0' in c\.json/);
   assert.match(icountSkipReason(doc(counts()), doc({ ...counts(), node: 'v22.1.0' }), files)!, /^node 'v20\.20\.2' in b\.json, 'v22\.1\.0' in c\.json/);
   assert.match(icountSkipReason(doc(counts()), doc(counts(), (d) => (d.environment.cpuModel = 'Intel Xeon')), files)!, /^cpuModel '.*' in b\.json, 'Intel Xeon' in c\.json/);
+  // A baseline counted before the heap set-up (bench/icount-heap.ts) records none: not comparable.
+  const heap = 'semi-space 128; swept';
+  assert.equal(icountSkipReason(doc({ ...counts(), heap }), doc({ ...counts(), heap }), files), undefined);
+  assert.match(icountSkipReason(doc(counts()), doc({ ...counts(), heap }), files)!, /^heap not recorded in b\.json, 'semi-space 128; swept' in c\.json: .*heap set-up/);
   assert.match(icountSkipReason(doc(counts()), doc(counts(), (d) => (d.benchmarks!.quick = !d.benchmarks!.quick)), files)!, /different kernel inputs/);
   for (const r of [icountSkipReason(doc(counts()), doc(undefined), files)!]) assert.ok(!r.includes('\n'));
 });
