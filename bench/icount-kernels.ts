@@ -3,7 +3,8 @@
  * `valgrind --tool=callgrind … node --predictable --expose-gc bundle.mjs`).
  *
  * For each hot kernel of its group (ICOUNT_GROUPS: tasks of the bench suites, quick
- * inputs; `bundle.mjs <group>`) it makes WARMUP plain calls, then one measured call, wrapped in
+ * inputs; `bundle.mjs <group>`) it makes WARMUP plain calls, then measured calls until two in
+ * a row agree (V8's steady state, STEADY_TOLERANCE; at most MAX_MEASURED), each wrapped in
  * `[0].reduceRight(...)`: callgrind collects only inside the builtin
  * `Builtins_ArrayReduceRight` (`--toggle-collect`) and writes one profile dump when
  * it returns (`--dump-after`), so dump k holds exactly the instructions of the
@@ -31,7 +32,7 @@
 import { readFileSync } from 'node:fs';
 import { plantedSlowdowns, type BenchSuite } from './suite.ts';
 import { sizePlant } from './icount-plant.ts';
-import { medianIndex } from './icount-median.ts';
+import { medianIndex, steadyIndex } from './icount-median.ts';
 import { parseCallgrindDump } from './callgrind-dump.ts';
 import { settleHeap } from './icount-heap.ts';
 import { suite as sts } from './sts.ts';
@@ -41,8 +42,16 @@ import { suite as drbg } from './drbg.ts';
 import { suite as smm } from './smm.ts';
 import { suite as sim } from './sim.ts';
 
-/** Plain calls before the measured one (lazy compilation and the first tier-up stay out of the count). */
-export const WARMUP = 2;
+/** Plain calls before the measured ones (lazy compilation and the first tier-up stay out of the count). */
+export const WARMUP = 3;
+
+/**
+ * Measured calls per kernel: until two in a row agree within STEADY_TOLERANCE (steadyIndex,
+ * bench/icount-median.ts), at most MAX_MEASURED; a kernel that never settles counts as the
+ * median of its MAX_MEASURED calls and is reported as such (`selection: 'median'`).
+ */
+export const STEADY_TOLERANCE = 0.005;
+export const MAX_MEASURED = 7;
 
 /**
  * Which tasks of which suites are counted, in two fixed groups (one valgrind
@@ -88,6 +97,8 @@ function spin(iterations: number): number {
 export interface IcountProcessOutput {
   node: string;
   dumps: string[];
+  /** Per kernel: how many calls were measured, and whether the counted one is a steady-state call or the median. */
+  calls?: Array<{ kernel: string; calls: number; selection: 'steady' | 'median' }>;
   /** Planted slowdowns: the kernel's own count, the instructions to add and those added (the closest of `attempts`). */
   planted?: Array<{ kernel: string; measured: number; target: number; added: number; attempts: number }>;
 }
@@ -99,11 +110,12 @@ async function main(): Promise<void> {
   if (!gc) throw new Error('icount: run with node --expose-gc');
   const plants = plantedSlowdowns();
   const dumpPrefix = process.env.ENTROPY_BENCH_ICOUNT_DUMP;
-  if (plants.size && !dumpPrefix) throw new Error('icount: a planted slowdown needs ENTROPY_BENCH_ICOUNT_DUMP (the callgrind dump prefix)');
+  if (!dumpPrefix) throw new Error('icount: ENTROPY_BENCH_ICOUNT_DUMP (the callgrind dump prefix) is not set; the counts of the measured calls are read back from it');
   const dumps: string[] = [];
   const planted: NonNullable<IcountProcessOutput['planted']> = [];
   const sink: unknown[] = [];
-  let measuredCount: number | undefined;
+  let measuredCount = 0;
+  const calls: NonNullable<IcountProcessOutput['calls']> = [];
   const measured = (label: string, fn: () => unknown): void => {
     settleHeap(gc);
     [0].reduceRight(() => {
@@ -113,7 +125,6 @@ async function main(): Promise<void> {
     dumps.push(label);
   };
   for (const { suite, include, repeat = 1 } of group) {
-    if (repeat > 1 && !dumpPrefix) throw new Error('icount: a repeated kernel needs ENTROPY_BENCH_ICOUNT_DUMP (the callgrind dump prefix)');
     await suite.setup?.({ quick: true });
     for (const task of suite.tasks({ quick: true })) {
       if (!include(task.name)) continue;
@@ -122,40 +133,47 @@ async function main(): Promise<void> {
         // A measured call cannot await (tinybench could); only synchronous kernels are counted.
         if (task.fn() instanceof Promise) throw new Error(`icount: ${name} is asynchronous; only synchronous kernels can be counted`);
       }
+      // Measured calls, each its own dump; the one chosen counts for the kernel, the others for nothing.
+      const first = dumps.length;
+      const counts: number[] = [];
+      let pick: number | undefined;
       if (repeat > 1) {
-        // `repeat` measured calls; the median one counts for the kernel, the others for nothing.
-        const first = dumps.length;
-        const counts: number[] = [];
+        // `repeat` calls, the median one (CTR_DRBG: see ICOUNT_GROUPS).
         for (let r = 0; r < repeat; r++) {
           measured('', task.fn);
-          counts.push(dumpCount(dumpPrefix!, dumps.length));
+          counts.push(dumpCount(dumpPrefix, dumps.length));
         }
-        const m = medianIndex(counts);
-        dumps[first + m] = name;
-        // A plant below reads "the count just measured": make that the median call's.
-        measuredCount = counts[m]!;
       } else {
-        measured(name, task.fn);
-        measuredCount = undefined;
+        while (pick === undefined && counts.length < MAX_MEASURED) {
+          measured('', task.fn);
+          counts.push(dumpCount(dumpPrefix, dumps.length));
+          pick = steadyIndex(counts, STEADY_TOLERANCE);
+        }
       }
+      const selection = pick === undefined ? 'median' : 'steady';
+      pick ??= medianIndex(counts);
+      dumps[first + pick] = name;
+      calls.push({ kernel: name, calls: counts.length, selection });
+      // A plant below reads "the count just measured": make that the chosen call's.
+      measuredCount = counts[pick]!;
       const factor = plants.get(name);
       // The planted extra work: (factor − 1) × the count just measured, sized where it runs;
       // the closest attempt's dump is relabelled to count for this kernel (the parent adds it).
       if (factor !== undefined && factor > 1) {
-        const kernel = measuredCount ?? dumpCount(dumpPrefix!, dumps.length);
+        const kernel = measuredCount;
         const target = Math.round((factor - 1) * kernel);
         const first = dumps.length;
         // First guess: a few instructions per iteration of the optimised loop; the search corrects it.
         const { attempts, best } = sizePlant(target, target / 5, (n) => {
           measured('', () => spin(n));
-          return dumpCount(dumpPrefix!, dumps.length);
+          return dumpCount(dumpPrefix, dumps.length);
         });
         dumps[first + best] = name;
         planted.push({ kernel: name, measured: kernel, target, added: attempts[best]!.instructions, attempts: attempts.length });
       }
     }
   }
-  const out: IcountProcessOutput = { node: process.version, dumps, ...(planted.length ? { planted } : {}) };
+  const out: IcountProcessOutput = { node: process.version, dumps, calls, ...(planted.length ? { planted } : {}) };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -15,3 +15,22 @@ export function medianIndex(counts: readonly number[]): number {
   const order = counts.map((c, i) => [c, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return order[(counts.length - 1) / 2]![1];
 }
+
+/**
+ * Whether a kernel's measured calls so far have reached V8's steady state, and which call
+ * then counts for it: the last two calls within `tolerance` of each other (relative), the
+ * smaller of the two. The first calls of a kernel include V8 compiling it (Sparkplug, then
+ * TurboFan, on the main thread under `--predictable`), and where that lands moves with
+ * anything that changes the process: counted at the third call, as before, raising the
+ * warm-up calls from 2 to 3 moved 23 of 47 kernels by more than 1 % (sts/Frequency's third
+ * call counted 5,054,910 instructions, its fourth and every later one 1,288,408;
+ * RandomExcursions 84.3 M, then 6.74 M ±0.01 %). Undefined: not steady yet.
+ */
+export function steadyIndex(counts: readonly number[], tolerance: number): number | undefined {
+  const n = counts.length;
+  if (n < 2) return undefined;
+  const a = counts[n - 2]!;
+  const b = counts[n - 1]!;
+  if (Math.abs(b - a) > tolerance * Math.min(a, b)) return undefined;
+  return b <= a ? n - 1 : n - 2;
+}

@@ -132,7 +132,11 @@ export async function runIcount(root: string, env: NodeJS.ProcessEnv = process.e
     const kernels: IcountSection['kernels'] = [];
     for (const g of groups) {
       const gc = assignDumps(g.out.dumps, g.dumps.map((d) => d.gc));
-      for (const [name, instructions] of assignDumps(g.out.dumps, g.dumps.map((d) => d.total))) kernels!.push({ name, instructions, gcInstructions: gc.get(name)! });
+      const calls = new Map((g.out.calls ?? []).map((c) => [c.kernel, c]));
+      for (const [name, instructions] of assignDumps(g.out.dumps, g.dumps.map((d) => d.total))) {
+        const c = calls.get(name);
+        kernels!.push({ name, instructions, gcInstructions: gc.get(name)!, ...(c ? { calls: c.calls, selection: c.selection } : {}) });
+      }
     }
     return { tool: 'callgrind', valgrind, node: groups[0]!.out.node, heap: ICOUNT_HEAP, kernels };
   } finally {

@@ -116,7 +116,14 @@ export const IcountSectionSchema = Type.Object(
     kernels: Type.Optional(
       Type.Array(
         Type.Object(
-          { name: Type.String(), instructions: Type.Integer({ minimum: 0 }), gcInstructions: Type.Optional(Type.Integer({ minimum: 0 })) },
+          {
+            name: Type.String(),
+            instructions: Type.Integer({ minimum: 0 }),
+            gcInstructions: Type.Optional(Type.Integer({ minimum: 0 })),
+            /** Calls measured after the warm-up; the counted one is the first steady one, or their median (bench/icount-kernels.ts). */
+            calls: Type.Optional(Type.Integer({ minimum: 1 })),
+            selection: Type.Optional(Type.Union([Type.Literal('steady'), Type.Literal('median')])),
+          },
           { additionalProperties: false },
         ),
       ),
