@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, formatGateTable, type GateConfig } from '../../src/report/gate.ts';
+import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, differingParameters, flattenNumbers, formatGateTable, type GateConfig } from '../../src/report/gate.ts';
 import { InputError } from '../../src/errors.ts';
 import { compareSamples, perProcessRatio } from '../../src/report/gate-wallclock.ts';
 import { FIXTURE_COMMIT, fixtureDocument, fixtureRun } from './fixtures.ts';
@@ -268,4 +268,152 @@ test('reference tasks (node:crypto calls only: drbg/raw-*, drbg/calls-*, smm/nod
   const cfg: GateConfig = { ...DEFAULT_GATE_CONFIG, wallClock: { ...DEFAULT_GATE_CONFIG.wallClock, rules: [...DEFAULT_GATE_CONFIG.wallClock.rules, { match: 'drbg/raw-aes256ctr-4k' }] } };
   const gated = compareReports(rename(fixtureDocument()), rename(fixtureDocument({ overrides: { 'drbg/aes-256-ctr raw': 1 / 1.5 }, sideBySide: {} })), cfg);
   assert.equal(gated.checks.find((c) => c.metric === 'drbg/raw-aes256ctr-4k')!.verdict, 'regression');
+});
+
+/** The message of the InputError that assertComparable throws (or 'comparable'). */
+function refusal(baseline: ReturnType<typeof fixtureDocument>, current: ReturnType<typeof fixtureDocument>, files?: { baseline: string; current: string }): string {
+  try {
+    assertComparable(baseline, current, files);
+  } catch (e) {
+    assert.ok(e instanceof InputError, String(e));
+    return e.message;
+  }
+  return 'comparable';
+}
+
+test('assertComparable: each refusal names the file at fault and both sides (default names baseline/current); comparable documents pass', () => {
+  const doc = fixtureDocument;
+  // Fallback mode, same machine: comparable (each of the three environment fields equal).
+  assert.equal(refusal(doc(), doc()), 'comparable');
+  // A baseline without a scenario run against a current one with it: the run is not compared, the benchmarks are.
+  const noRun = doc();
+  delete noRun.run;
+  assert.equal(refusal(noRun, doc()), 'comparable');
+  assert.equal(refusal(doc(), noRun), "current: has no scenario run but the baseline baseline has one ('fixture-matrix'); expected the same scenario");
+  const renamed = doc();
+  renamed.run!.scenario.name = 'other-matrix';
+  renamed.run!.scenario.sha256 = 'b'.repeat(64);
+  assert.equal(
+    refusal(doc(), renamed, { baseline: 'b.json', current: 'c.json' }),
+    "b.json: baseline is from scenario 'fixture-matrix' (sha256 aaaaaaaaaaaa…) but c.json ran 'other-matrix' (sha256 bbbbbbbbbbbb…); re-baseline with --update if the scenario changed on purpose",
+  );
+  const nameOnly = doc();
+  nameOnly.run!.scenario.name = 'other-matrix';
+  assert.match(refusal(doc(), nameOnly), /^baseline: baseline is from scenario 'fixture-matrix'/);
+  const seed = doc();
+  seed.run!.scenario.seed = 2;
+  assert.equal(refusal(doc(), seed), 'baseline: baseline seed 1 differs from current seed 2; expected the same seed');
+  // Scale: an absent scale is 'default'; 'quick' vs absent differs, absent vs 'default' does not.
+  const noScale = doc();
+  delete noScale.run!.scale;
+  assert.equal(refusal(doc(), noScale), "baseline: baseline scale 'quick' differs from current scale 'default'; compare --quick with --quick");
+  assert.equal(refusal(noScale, doc()), "baseline: baseline scale 'default' differs from current scale 'quick'; compare --quick with --quick");
+  const defaultScale = doc();
+  defaultScale.run!.scale = 'default';
+  assert.equal(refusal(noScale, defaultScale), 'comparable');
+  assert.equal(refusal(defaultScale, noScale), 'comparable');
+  // A shard on either side (only one needs to be).
+  const shard = doc();
+  shard.run!.shard = { index: 1, count: 2 };
+  assert.equal(refusal(shard, doc()), 'baseline: is one shard of a run; merge the shards first (entropy-bench report merge)');
+  assert.equal(refusal(doc(), shard), 'current: is one shard of a run; merge the shards first (entropy-bench report merge)');
+  // Nothing at all to compare.
+  const empty = doc();
+  delete empty.run;
+  delete empty.benchmarks;
+  assert.equal(refusal(empty, empty), 'baseline: has neither a scenario run nor benchmarks; nothing to compare');
+  // ... but a run without benchmarks on both sides is fine, and a baseline with no source recorded is not dirty.
+  const runOnly = doc();
+  delete runOnly.benchmarks;
+  delete runOnly.source;
+  assert.equal(refusal(runOnly, runOnly), 'comparable');
+  const dirty = doc();
+  dirty.source!.dirty = true;
+  assert.equal(refusal(dirty, doc()), 'baseline: /source/dirty: the baseline was produced from a checkout with uncommitted changes to 0123456789ab; re-baseline from a clean checkout (npm run rebaseline)');
+  assert.equal(refusal(doc(), runOnly), "current: has no benchmark section but the baseline baseline has one; expected the same kind of run");
+  const noCal = doc();
+  delete noCal.benchmarks!.calibration;
+  assert.equal(refusal(doc(), noCal), 'current: /benchmarks/calibration: missing; expected the calibration tasks measured in the same run');
+  // Runner settings: a current report without them is described by its clock.
+  const noRunner = doc();
+  delete noRunner.benchmarks!.runner;
+  assert.equal(
+    refusal(doc(), noRunner),
+    'baseline: runner settings {"time":40,"iterations":2,"warmupTime":10,"warmupIterations":1,"clock":"cpu"} differ from current\'s {"clock":"cpu"} (no runner settings recorded); re-baseline with npm run rebaseline',
+  );
+  delete noRunner.benchmarks!.clock;
+  assert.match(refusal(doc(), noRunner), /differ from current's \{"clock":"wall"\} \(no runner settings recorded\)/);
+  // Side by side against a baseline that records no commit.
+  const noSource = doc();
+  delete noSource.source;
+  assert.equal(
+    refusal(noSource, doc({ sideBySide: {} })),
+    "current: /benchmarks/sideBySide/commit 0123456789ab is not the baseline's commit (none recorded); run npm run bench -- --against baseline",
+  );
+  const otherCommit = doc();
+  otherCommit.source!.commit = 'fedcba9876543210fedcba9876543210fedcba98';
+  assert.equal(
+    refusal(otherCommit, doc({ sideBySide: {} })),
+    "current: /benchmarks/sideBySide/commit 0123456789ab is not the baseline's commit fedcba987654; run npm run bench -- --against baseline",
+  );
+  for (const [field, spoil] of [['cpus', (d: ReturnType<typeof doc>) => (d.environment.cpus += 1)], ['node', (d: ReturnType<typeof doc>) => (d.environment.node = 'v0.0.0')]] as const) {
+    const other = doc();
+    spoil(other);
+    assert.match(refusal(doc(), other), new RegExp(`^baseline: /environment/${field} '.*' differs from current's '.*'; calibration ratios are not comparable`), field);
+  }
+});
+
+test('differingParameters lists every parameter, workload, runtime and vCPU count that differs, absent ones included', () => {
+  const base = fixtureRun().cells[4]!;
+  const p = (component: string, name: string, value: number) => ({ component, name, value, unit: '1', source: 'test', overridden: false });
+  const b = { ...base, parametersUsed: [p('x', 'a', 1), p('x', 'b', 2)], workloads: [{ name: 'w0', params: { n: 1 } }, { name: 'w1', params: { rate: 1000 } }], runtimeNs: 1e9, vcpus: 2 };
+  const c = { ...base, parametersUsed: [p('x', 'b', 3), p('x', 'c', 4)], workloads: [{ name: 'w1', params: { rate: 2000 } }, { name: 'w2', params: {} }], runtimeNs: 2e9, vcpus: 4 };
+  assert.deepEqual(differingParameters(b, c), [
+    'x.a 1 → (absent)', 'x.b 2 → 3', 'x.c (absent) → 4',
+    'workload w0 {"n":1} → (absent)', 'workload w1 {"rate":1000} → {"rate":2000}', 'workload w2 (absent) → {}',
+    'runtimeNs 1000000000 → 2000000000', 'vcpus 2 → 4',
+  ]);
+  assert.deepEqual(differingParameters(b, b), []);
+  // A cell recorded without parametersUsed (an older report) on either side.
+  const { parametersUsed: _p, ...bare } = b;
+  assert.deepEqual(differingParameters(bare as typeof b, b), ['x.a (absent) → 1', 'x.b (absent) → 2']);
+  assert.deepEqual(differingParameters(b, bare as typeof b), ['x.a 1 → (absent)', 'x.b 2 → (absent)']);
+  assert.deepEqual(differingParameters(bare as typeof b, bare as typeof b), []);
+});
+
+test('flattenNumbers keeps numeric leaves of nested objects only (not arrays, strings, booleans or null)', () => {
+  assert.deepEqual([...flattenNumbers({ a: 1, b: { c: 2, d: null, e: [3, 4], f: 'x5', g: true, h: { i: 0 } } })], [['a', 1], ['b.c', 2], ['b.h.i', 0]]);
+  assert.deepEqual([...flattenNumbers(7)], [['', 7]]);
+});
+
+test('the table prints numbers with 6 significant digits, exponents from 10^6 and below 10^-3, and 0 as 0', () => {
+  const row = (baseline: number, current: number) =>
+    formatGateTable({ checks: [{ metric: 'm', kind: 'bar', baseline, current, limit: 'l', verdict: 'pass' }], regressions: 0, passed: true }).split('\n')[2]!.split(/\s{2,}/);
+  assert.deepEqual(row(0, 1e6), ['m', '0', '1.000e+6', '+1.000e+6', 'l', 'PASS']);
+  assert.deepEqual(row(999999.4, 0.001), ['m', '999999', '0.001', '-999999', 'l', 'PASS']);
+  assert.deepEqual(row(0.00099, 1234567.8), ['m', '9.900e-4', '1.235e+6', '+1.235e+6', 'l', 'PASS']);
+});
+
+test('defaults: exact virtual comparison but events; side by side 5 %, calibration 25 % (drbg ÷ AES-256-CTR, smm ÷ AES-256-GCM, else js-scan); icount 5 %', () => {
+  assert.deepEqual(DEFAULT_GATE_CONFIG.virtual, { relative: 0, absolute: 0, rules: [{ match: 'events', ignore: true }] });
+  assert.deepEqual(DEFAULT_GATE_CONFIG.wallClock.references, { drbg: 'aes-256-ctr', smm: 'aes-256-gcm' });
+  assert.equal(DEFAULT_GATE_CONFIG.wallClock.defaultReference, 'js-scan');
+  assert.deepEqual([DEFAULT_GATE_CONFIG.wallClock.sideBySide, DEFAULT_GATE_CONFIG.wallClock.calibration], [{ effect: 0.05, confidence: 0.99 }, { effect: 0.25, confidence: 0.99 }]);
+  assert.deepEqual(DEFAULT_GATE_CONFIG.icount, { relative: 0.05 });
+  // The smm suite is divided by aes-256-gcm in fallback mode, and its node-* reference tasks are not time-gated;
+  // neither are drbg's calls-* tasks.
+  const rename = (d: ReturnType<typeof fixtureDocument>) => {
+    const all = [...d.benchmarks!.suites, ...(d.benchmarks!.sideBySide?.suites ?? [])];
+    for (const s of all) if (s.name === 'sts') s.name = 'smm';
+    for (const s of all) for (const t of s.tasks) if (t.name === 'frequency') t.name = 'node-aes-gcm';
+    for (const s of all) for (const t of s.tasks) if (t.name === 'aes-256-ctr raw') t.name = 'calls-aes256ctr';
+    for (const s of all) for (const r of s.ratios) if (r.denominator === 'aes-256-ctr raw') r.denominator = 'calls-aes256ctr';
+    return d;
+  };
+  const fallback = compareReports(rename(fixtureDocument()), rename(fixtureDocument()));
+  assert.deepEqual(fallback.checks.filter((c) => c.kind === 'time').map((c) => c.metric), ['drbg/ctr-drbg ÷ calibration/aes-256-ctr', 'smm/battery ÷ calibration/aes-256-gcm']);
+  // (overrides name the tasks before the renaming: sts/frequency → smm/node-aes-gcm, sts/battery → smm/battery)
+  const slow = { 'sts/frequency': 1 / 1.5, 'drbg/aes-256-ctr raw': 1 / 1.5, 'sts/battery': 1 / 1.5 };
+  const side = compareReports(rename(fixtureDocument()), rename(fixtureDocument({ overrides: slow, sideBySide: {} })));
+  assert.deepEqual(side.checks.filter((c) => c.kind === 'time').map((c) => [c.metric, c.verdict]), [['smm/battery', 'regression'], ['drbg/ctr-drbg', 'pass']]);
 });
