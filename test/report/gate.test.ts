@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, differingParameters, flattenNumbers, formatGateTable, type GateConfig } from '../../src/report/gate.ts';
+import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, differingParameters, flattenNumbers, formatGateMarkdown, formatGateTable, summaryLine, type GateConfig, type GateResult } from '../../src/report/gate.ts';
 import { InputError } from '../../src/errors.ts';
 import { compareSamples, perProcessRatio } from '../../src/report/gate-wallclock.ts';
 import { FIXTURE_COMMIT, fixtureDocument, fixtureRun } from './fixtures.ts';
@@ -416,4 +416,148 @@ test('defaults: exact virtual comparison but events; side by side 5 %, calibrati
   const slow = { 'sts/frequency': 1 / 1.5, 'drbg/aes-256-ctr raw': 1 / 1.5, 'sts/battery': 1 / 1.5 };
   const side = compareReports(rename(fixtureDocument()), rename(fixtureDocument({ overrides: slow, sideBySide: {} })));
   assert.deepEqual(side.checks.filter((c) => c.kind === 'time').map((c) => [c.metric, c.verdict]), [['smm/battery', 'regression'], ['drbg/ctr-drbg', 'pass']]);
+});
+
+test('the Markdown summary: failing and other non-passing checks in a table, passing ones folded, | escaped, skipped comparisons listed', () => {
+  const r: GateResult = {
+    checks: [
+      { metric: 'a|b', kind: 'virtual', baseline: 1, current: 2, change: 1, limit: 'exact', verdict: 'regression', message: 'a|b drifted' },
+      { metric: 'bb', kind: 'bar', current: 0.3, limit: '≥ 0.5', verdict: 'below-bar', message: 'bb below' },
+      { metric: 'i', kind: 'ratio', baseline: 2, current: 1.5, limit: 'l', verdict: 'improved' },
+      { metric: 'n', kind: 'time', limit: 'present', verdict: 'new' },
+      { metric: 'p', kind: 'virtual', baseline: 5, current: 4, limit: 'x|y', verdict: 'pass' },
+    ],
+    regressions: 2,
+    passed: false,
+    skipped: ['icount: a|b'],
+  };
+  const head = '| metric | baseline | current | change | limit | verdict |\n|---|---:|---:|---:|---|---|';
+  assert.equal(
+    formatGateMarkdown(r),
+    '## Performance gate: ❌ FAIL\n\ngate: FAIL: 5 checks, 2 regression(s), 1 improved, 1 below bar, 1 new\n\n- skipped: icount: a\\|b\n\n' +
+      `${head}\n| a\\|b | 1 | 2 | +100.0000 % | exact | regression |\n| bb | — | 0.3 |  | ≥ 0.5 | below-bar |\n| i | 2 | 1.5 | -0.5 | l | improved |\n| n | — | — |  | present | new |\n\n` +
+      `<details><summary>1 passing checks</summary>\n\n${head}\n| p | 5 | 4 | -1 | x\\|y | pass |\n\n</details>\n`,
+  );
+  // Everything passing: no table of failures, no skipped list.
+  const pass: GateResult = { checks: [r.checks[4]!], regressions: 0, passed: true };
+  assert.equal(formatGateMarkdown(pass), `## Performance gate: ✅ pass\n\ngate: PASS: 1 checks, 0 regression(s), 0 improved, 0 below bar, 0 new\n\n<details><summary>1 passing checks</summary>\n\n${head}\n| p | 5 | 4 | -1 | x\\|y | pass |\n\n</details>\n`);
+  assert.equal(formatGateMarkdown({ checks: [], regressions: 0, passed: true }), '## Performance gate: ✅ pass\n\ngate: PASS: 0 checks, 0 regression(s), 0 improved, 0 below bar, 0 new\n');
+  // The plain table: messages of failing checks only, then the skipped comparisons and the summary.
+  assert.equal(
+    formatGateTable(r),
+    'metric  baseline  current       change  limit       verdict\n------  --------  -------  -----------  -------  ----------\n' +
+      'a|b            1        2  +100.0000 %  exact    REGRESSION\nbb             —      0.3               ≥ 0.5     BELOW-BAR\n' +
+      'i              2      1.5         -0.5  l          IMPROVED\nn              —        —               present         NEW\n' +
+      'p              5        4           -1  x|y            PASS\n✗ a|b drifted\n✗ bb below\nskipped: icount: a|b\n' +
+      'gate: FAIL: 5 checks, 2 regression(s), 1 improved, 1 below bar, 1 new\n',
+  );
+  assert.equal(summaryLine(r), 'gate: FAIL: 5 checks, 2 regression(s), 1 improved, 1 below bar, 1 new');
+});
+
+test('cells: a new metric is new, a vanished one missing, a consumer only one side has counts 0 on the other; expectations missing, improved, regressed with the actual value', () => {
+  const run = fixtureRun();
+  run.expectations[0]!.passed = true; // failed in the baseline, passes now
+  run.expectations.splice(2, 1);
+  run.cells[4]!.metrics.bytesByConsumer['newbie'] = 5;
+  delete (run.cells[4]!.metrics as Partial<typeof run.cells[4]['metrics']>).quotaExhaustionEvents;
+  (run.cells[4]!.metrics as unknown as Record<string, number>)['extra'] = 3;
+  const id = 'smm-device/virtio-drain/seed=1';
+  const r = compareReports(fixtureDocument(), fixtureDocument({ run }));
+  assert.deepEqual(r.checks.filter((c) => c.verdict !== 'pass'), [
+    {
+      metric: `${id}: bytesByConsumer.newbie`, kind: 'virtual', baseline: 0, current: 5, limit: 'exact', verdict: 'regression',
+      message: `${id}: bytesByConsumer.newbie changed from 0 to 5; virtual time is deterministic (tolerance exact); no model parameter differs, so the model code changed`,
+    },
+    { metric: `${id}: quotaExhaustionEvents`, kind: 'virtual', baseline: 0, limit: 'exact', verdict: 'missing', message: `${id}: quotaExhaustionEvents: in the baseline, absent now` },
+    {
+      metric: `expectation ${id}: isolation.violations == 0`, kind: 'expectation', baseline: 'pass', limit: 'present', verdict: 'missing',
+      message: `expectation ${id}: isolation.violations == 0: in the baseline, absent now`,
+    },
+    { metric: 'expectation shared-virtio/virtio-drain/seed=1: setvariable.rate >= 50/s', kind: 'expectation', baseline: 'fail', current: 'pass', limit: 'no new failure', verdict: 'improved' },
+    { metric: `${id}: extra`, kind: 'virtual', current: 3, limit: 'exact', verdict: 'new' },
+  ]);
+  assert.equal(r.regressions, 3);
+  const run2 = fixtureRun();
+  run2.expectations[1]!.passed = false;
+  run2.expectations[1]!.actual = 12.5;
+  run2.cells[4]!.metrics.setVariable.completed += 1;
+  run2.cells[4]!.parametersUsed = Array.from({ length: 8 }, (_, i) => ({ component: 'c', name: `p${i}`, value: i, unit: '1', source: 's', overridden: false }));
+  assert.deepEqual(compareReports(fixtureDocument(), fixtureDocument({ run: run2 })).checks.filter((c) => c.verdict !== 'pass').map((c) => c.message), [
+    `${id}: setVariable.completed changed from 198 to 199 (+0.505 %); virtual time is deterministic (tolerance exact); parameters that differ: virtio-rng.max-bytes 1024 → (absent); virtio-rng.period 1000 → (absent); c.p0 (absent) → 0; c.p1 (absent) → 1; c.p2 (absent) → 2; c.p3 (absent) → 3; … 4 more`,
+    `expectation ${id}: setvariable.rate >= 50/s: passed in the baseline, fails now (actual 12.5 >= 50)`,
+  ]);
+  // A rule can name one cell ('cell-id:metric'); other cells keep the default.
+  const cfg: GateConfig = { ...DEFAULT_GATE_CONFIG, virtual: { ...DEFAULT_GATE_CONFIG.virtual, rules: [{ match: `${id}:setVariable.completed`, absolute: 1 }] } };
+  const run3 = fixtureRun();
+  run3.cells[4]!.metrics.setVariable.completed += 1;
+  run3.cells[3]!.metrics.setVariable.completed += 1;
+  assert.deepEqual(compareReports(fixtureDocument(), fixtureDocument({ run: run3 }), cfg).checks.filter((c) => c.verdict !== 'pass').map((c) => c.metric), ['smm-device/none/seed=1: setVariable.completed']);
+});
+
+test('benchmarks: a vanished suite or task is missing (both modes), a new suite new; a reference task absent from calibration is an input error', () => {
+  const cur = fixtureDocument();
+  cur.benchmarks!.suites = cur.benchmarks!.suites.filter((s) => s.name !== 'sts');
+  cur.benchmarks!.suites[0]!.tasks = cur.benchmarks!.suites[0]!.tasks.filter((t) => t.name !== 'ctr-drbg');
+  cur.benchmarks!.suites[0]!.ratios = [];
+  cur.benchmarks!.suites.push({ ...cur.benchmarks!.suites[0]!, name: 'fresh' });
+  assert.deepEqual(compareReports(fixtureDocument(), cur).checks.filter((c) => c.kind === 'time' && c.verdict !== 'pass'), [
+    { metric: 'drbg/ctr-drbg ÷ calibration/aes-256-ctr', kind: 'time', limit: 'present', verdict: 'missing', message: 'benchmark drbg/ctr-drbg: in the baseline, absent now' },
+    { metric: 'sts/*', kind: 'time', limit: 'present', verdict: 'missing', message: 'benchmark suite sts: in the baseline, absent now' },
+    { metric: 'fresh/*', kind: 'time', limit: 'present', verdict: 'new' },
+  ]);
+  const side = fixtureDocument({ sideBySide: {} });
+  side.benchmarks!.suites[0]!.tasks = side.benchmarks!.suites[0]!.tasks.filter((t) => t.name !== 'ctr-drbg');
+  side.benchmarks!.suites[0]!.ratios = [];
+  assert.deepEqual(compareReports(fixtureDocument(), side).checks.filter((c) => c.kind === 'time' && c.verdict !== 'pass'), [
+    { metric: 'drbg/ctr-drbg', kind: 'time', limit: 'present', verdict: 'missing', message: 'benchmark drbg/ctr-drbg: in the baseline, absent now' },
+  ]);
+  // An ignored suite that vanished is not reported.
+  const ignoreSts: GateConfig = { ...DEFAULT_GATE_CONFIG, wallClock: { ...DEFAULT_GATE_CONFIG.wallClock, rules: [{ match: 'sts/*', ignore: true }] } };
+  assert.ok(!compareReports(fixtureDocument(), cur, ignoreSts).checks.some((c) => c.metric === 'sts/*'));
+  const noRef = fixtureDocument();
+  noRef.benchmarks!.calibration!.tasks = noRef.benchmarks!.calibration!.tasks.filter((t) => t.name !== 'js-scan');
+  assert.throws(() => compareReports(fixtureDocument(), noRef), (e: unknown) => e instanceof InputError && e.message === "current: /benchmarks/calibration: no task 'js-scan' to divide sts/frequency by; expected the calibration suite");
+  assert.throws(() => compareReports(noRef, fixtureDocument()), (e: unknown) => e instanceof InputError && e.message.startsWith("baseline: /benchmarks/calibration: no task 'js-scan'"));
+});
+
+test('bars: a median below the bar without the processes to show it is short (passes, says so); without per-process values it is judged on one value', () => {
+  const cur = fixtureDocument();
+  Object.assign(cur.benchmarks!.suites[0]!.ratios[0]!, { value: 0.49, processValues: [0.49, 0.51, 0.48, 0.52, 0.47], range: [0.47, 0.52] });
+  assert.deepEqual(compareReports(fixtureDocument(), cur).checks.filter((c) => c.kind === 'bar'), [
+    { metric: 'drbg/ctr-drbg/raw-aes-ctr bar', kind: 'bar', current: 0.49, limit: '≥ 0.5 (short: 3/5 below)', verdict: 'pass' },
+  ]);
+  const one = fixtureDocument();
+  const r = one.benchmarks!.suites[0]!.ratios[0]!;
+  r.value = 0.2;
+  delete r.processValues;
+  delete r.range;
+  assert.deepEqual(compareReports(fixtureDocument(), one).checks.filter((c) => c.kind === 'bar'), [
+    {
+      metric: 'drbg/ctr-drbg/raw-aes-ctr bar', kind: 'bar', current: 0.2, limit: '≥ 0.5', verdict: 'below-bar',
+      message: 'drbg/ctr-drbg/raw-aes-ctr = 0.2, below the bar 0.5: missed (one process: no spread to judge) (ctr-drbg ÷ aes-256-ctr raw)',
+    },
+  ]);
+});
+
+test('a task whose instructions are counted: its time check informs (a slowdown passes, an improvement stays improved), the count gates; others keep their time gate', () => {
+  const counted = (doc: ReturnType<typeof fixtureDocument>) => {
+    doc.benchmarks!.icount = { tool: 'callgrind', valgrind: 'valgrind-3.19.0', node: 'v20.20.2', kernels: [{ name: 'sts/frequency', instructions: 1000 }] };
+    return doc;
+  };
+  const slow = compareReports(counted(fixtureDocument()), counted(fixtureDocument({ overrides: { 'sts/frequency': 1 / 1.5, 'sts/battery': 1 / 1.5 }, sideBySide: {} })));
+  assert.equal(slow.skipped, undefined);
+  const by = (r: typeof slow, metric: string) => r.checks.find((c) => c.metric === metric)!;
+  assert.deepEqual(by(slow, 'sts/frequency'), {
+    metric: 'sts/frequency', kind: 'time', baseline: 1, current: 1.5, change: 0.5, verdict: 'pass',
+    limit: 'slower < +5.0 % or CI ∋ 0 (99 % CI +45.5 % … +54.6 %); not gated: icount gates sts/frequency',
+  });
+  assert.equal(by(slow, 'sts/battery').verdict, 'regression');
+  assert.deepEqual(by(slow, 'icount sts/frequency'), { metric: 'icount sts/frequency', kind: 'icount', baseline: 1000, current: 1000, change: 0, limit: 'instructions ≤ +5.00 %', verdict: 'pass' });
+  assert.equal(by(slow, 'drbg/ctr-drbg').limit, 'slower < +5.0 % or CI ∋ 0 (99 % CI −3.0 % … +3.1 %)');
+  const fast = compareReports(counted(fixtureDocument()), counted(fixtureDocument({ overrides: { 'sts/frequency': 1.5 }, sideBySide: {} })));
+  assert.equal(by(fast, 'sts/frequency').verdict, 'improved');
+  // A kernel counted only in the baseline covers nothing: its time check gates.
+  const gone = fixtureDocument({ overrides: { 'sts/frequency': 1 / 1.5 }, sideBySide: {} });
+  gone.benchmarks!.icount = { tool: 'callgrind', valgrind: 'valgrind-3.19.0', node: 'v20.20.2', kernels: [] };
+  assert.equal(by(compareReports(counted(fixtureDocument()), gone), 'sts/frequency').verdict, 'regression');
 });
