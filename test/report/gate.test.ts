@@ -392,6 +392,7 @@ test('the table prints numbers with 6 significant digits, exponents from 10^6 an
   assert.deepEqual(row(0, 1e6), ['m', '0', '1.000e+6', '+1.000e+6', 'l', 'PASS']);
   assert.deepEqual(row(999999.4, 0.001), ['m', '999999', '0.001', '-999999', 'l', 'PASS']);
   assert.deepEqual(row(0.00099, 1234567.8), ['m', '9.900e-4', '1.235e+6', '+1.235e+6', 'l', 'PASS']);
+  assert.deepEqual(row(3, 3), ['m', '3', '3', '+0', 'l', 'PASS']);
 });
 
 test('defaults: exact virtual comparison but events; side by side 5 %, calibration 25 % (drbg ÷ AES-256-CTR, smm ÷ AES-256-GCM, else js-scan); icount 5 %', () => {
@@ -551,7 +552,10 @@ test('a task whose instructions are counted: its time check informs (a slowdown 
     metric: 'sts/frequency', kind: 'time', baseline: 1, current: 1.5, change: 0.5, verdict: 'pass',
     limit: 'slower < +5.0 % or CI ∋ 0 (99 % CI +45.5 % … +54.6 %); not gated: icount gates sts/frequency',
   });
-  assert.equal(by(slow, 'sts/battery').verdict, 'regression');
+  assert.equal(
+    by(slow, 'sts/battery').message,
+    'sts/battery: +50.0 % time per call than the baseline build in this job (median of 5 vs 5 processes; 99 % CI +45.5 % … +54.6 %), beyond the +5.0 % allowed',
+  );
   assert.deepEqual(by(slow, 'icount sts/frequency'), { metric: 'icount sts/frequency', kind: 'icount', baseline: 1000, current: 1000, change: 0, limit: 'instructions ≤ +5.00 %', verdict: 'pass' });
   assert.equal(by(slow, 'drbg/ctr-drbg').limit, 'slower < +5.0 % or CI ∋ 0 (99 % CI −3.0 % … +3.1 %)');
   const fast = compareReports(counted(fixtureDocument()), counted(fixtureDocument({ overrides: { 'sts/frequency': 1.5 }, sideBySide: {} })));
@@ -560,4 +564,55 @@ test('a task whose instructions are counted: its time check informs (a slowdown 
   const gone = fixtureDocument({ overrides: { 'sts/frequency': 1 / 1.5 }, sideBySide: {} });
   gone.benchmarks!.icount = { tool: 'callgrind', valgrind: 'valgrind-3.19.0', node: 'v20.20.2', kernels: [] };
   assert.equal(by(compareReports(counted(fixtureDocument()), gone), 'sts/frequency').verdict, 'regression');
+});
+
+test('virtual tolerances: the limit in words, later rules win (a rule without ignore re-enables events), baselineRatio and consumers are compared', () => {
+  const id = 'smm-device/virtio-drain/seed=1';
+  const limitOf = (rules: GateConfig['virtual']['rules'], run = fixtureRun()) => {
+    run.cells[4]!.metrics.setVariable.latency.p99Ns *= 1.5;
+    return compareReports(fixtureDocument(), fixtureDocument({ run }), { ...DEFAULT_GATE_CONFIG, virtual: { relative: 0, absolute: 0, rules } }).checks[0]!.limit;
+  };
+  assert.equal(limitOf([]), 'exact');
+  assert.equal(limitOf([{ match: 'setVariable.*', absolute: 100 }]), '±0 rel + 100');
+  assert.equal(limitOf([{ match: 'setVariable.*', relative: 0.001 }]), '±0.001 rel');
+  assert.equal(limitOf([{ match: 'setVariable.*', relative: 0.001 }, { match: `${id}:setVariable.latency.p99Ns`, absolute: 7 }]), '±0.001 rel + 7');
+  const events = fixtureRun();
+  events.cells[4]!.metrics.events += 1;
+  const cfg = (rules: GateConfig['virtual']['rules']): GateConfig => ({ ...DEFAULT_GATE_CONFIG, virtual: { relative: 0, absolute: 0, rules } });
+  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run: events }), cfg([{ match: 'events', ignore: true }, { match: 'events', relative: 0 }])).passed, false);
+  assert.equal(compareReports(fixtureDocument(), fixtureDocument({ run: events }), cfg([{ match: 'events', ignore: true }])).passed, true);
+  // The baseline ratio is a compared number; a consumer gone from the current cell counts as 0 bytes.
+  const ratio = fixtureRun();
+  ratio.cells[4]!.baselineRatio = 0.5;
+  delete ratio.cells[4]!.metrics.bytesByConsumer['smm-variable'];
+  assert.deepEqual(compareReports(fixtureDocument(), fixtureDocument({ run: ratio })).checks.filter((c) => c.verdict !== 'pass').map((c) => [c.metric, c.baseline, c.current]), [
+    [`${id}: bytesByConsumer.smm-variable`, 6336, 0],
+    [`${id}: baselineRatio`, 0.99, 0.5],
+  ]);
+  const noRatio = fixtureRun();
+  delete noRatio.cells[4]!.baselineRatio;
+  assert.deepEqual(compareReports(fixtureDocument(), fixtureDocument({ run: noRatio })).checks.filter((c) => c.verdict !== 'pass').map((c) => [c.metric, c.verdict]), [[`${id}: baselineRatio`, 'missing']]);
+  assert.deepEqual(compareReports(fixtureDocument({ run: noRatio }), fixtureDocument()).checks.filter((c) => c.verdict !== 'pass').map((c) => [c.metric, c.verdict]), [[`${id}: baselineRatio`, 'new']]);
+  // Exactly six differing parameters are all listed, with no '… more'.
+  const six = fixtureRun();
+  six.cells[4]!.metrics.setVariable.completed += 1;
+  six.cells[4]!.parametersUsed = Array.from({ length: 4 }, (_, i) => ({ component: 'c', name: `p${i}`, value: i, unit: '1', source: 's', overridden: false }));
+  assert.match(compareReports(fixtureDocument(), fixtureDocument({ run: six })).checks[0]!.message!, /; c\.p3 \(absent\) → 3$/);
+});
+
+test('what is compared: a run without benchmarks has no time checks; benchmarks without a run no cell checks and no scenario; ratios without a bar are not bars', () => {
+  const runOnly = fixtureDocument();
+  delete runOnly.benchmarks;
+  const a = compareReports(runOnly, runOnly);
+  assert.deepEqual(a.scenario, { name: 'fixture-matrix', sha256: 'a'.repeat(64), seed: 1 });
+  assert.ok(a.checks.length > 0 && a.checks.every((c) => c.kind === 'virtual' || c.kind === 'verdict' || c.kind === 'expectation'));
+  const benchOnly = fixtureDocument();
+  delete benchOnly.run;
+  benchOnly.benchmarks!.suites[1]!.ratios.push({ name: 'info', numerator: 'frequency', denominator: 'battery', value: 75 });
+  const b = compareReports(benchOnly, benchOnly);
+  assert.equal(b.scenario, undefined);
+  assert.deepEqual([...new Set(b.checks.map((c) => c.kind))].sort(), ['bar', 'time']);
+  assert.deepEqual(b.checks.filter((c) => c.kind === 'bar').map((c) => c.metric), ['drbg/ctr-drbg/raw-aes-ctr bar']);
+  // Identical timings: a zero change and its interval print as +0.0 %.
+  assert.equal(b.checks.find((c) => c.metric === 'drbg/aes-256-ctr raw ÷ calibration/aes-256-ctr')!.limit, 'slower < +25.0 % or CI ∋ 0 (99 % CI +0.0 % … +0.0 %)');
 });
