@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertComparable, compareReports, DEFAULT_GATE_CONFIG, differingParameters, flattenNumbers, formatGateMarkdown, formatGateTable, summaryLine, type GateConfig, type GateResult } from '../../src/report/gate.ts';
 import { InputError } from '../../src/errors.ts';
+import type { CellResult } from '../../src/scenario/result.ts';
 import { compareSamples, perProcessRatio } from '../../src/report/gate-wallclock.ts';
 import { FIXTURE_COMMIT, fixtureDocument, fixtureRun } from './fixtures.ts';
 
@@ -366,8 +367,8 @@ test('assertComparable: each refusal names the file at fault and both sides (def
 test('differingParameters lists every parameter, workload, runtime and vCPU count that differs, absent ones included', () => {
   const base = fixtureRun().cells[4]!;
   const p = (component: string, name: string, value: number) => ({ component, name, value, unit: '1', source: 'test', overridden: false });
-  const b = { ...base, parametersUsed: [p('x', 'a', 1), p('x', 'b', 2)], workloads: [{ name: 'w0', params: { n: 1 } }, { name: 'w1', params: { rate: 1000 } }], runtimeNs: 1e9, vcpus: 2 };
-  const c = { ...base, parametersUsed: [p('x', 'b', 3), p('x', 'c', 4)], workloads: [{ name: 'w1', params: { rate: 2000 } }, { name: 'w2', params: {} }], runtimeNs: 2e9, vcpus: 4 };
+  const b: CellResult = { ...base, parametersUsed: [p('x', 'a', 1), p('x', 'b', 2)], workloads: [{ name: 'w0', params: { n: 1 } }, { name: 'w1', params: { rate: 1000 } }], runtimeNs: 1e9, vcpus: 2 };
+  const c: CellResult = { ...base, parametersUsed: [p('x', 'b', 3), p('x', 'c', 4)], workloads: [{ name: 'w1', params: { rate: 2000 } }, { name: 'w2', params: {} }], runtimeNs: 2e9, vcpus: 4 };
   assert.deepEqual(differingParameters(b, c), [
     'x.a 1 → (absent)', 'x.b 2 → 3', 'x.c (absent) → 4',
     'workload w0 {"n":1} → (absent)', 'workload w1 {"rate":1000} → {"rate":2000}', 'workload w2 (absent) → {}',
