@@ -617,3 +617,102 @@ test('what is compared: a run without benchmarks has no time checks; benchmarks 
   // Identical timings: a zero change and its interval print as +0.0 %.
   assert.equal(b.checks.find((c) => c.metric === 'drbg/aes-256-ctr raw ÷ calibration/aes-256-ctr')!.limit, 'slower < +25.0 % or CI ∋ 0 (99 % CI +0.0 % … +0.0 %)');
 });
+
+test('table and Markdown details: signed changes, no change for a one-sided check, the metric column capped at 70 and others at 60, ✗ lines only for failing checks with a message', () => {
+  const r: GateResult = {
+    checks: [
+      { metric: 'gone', kind: 'virtual', baseline: 4, limit: 'present', verdict: 'missing' },
+      { metric: 'down', kind: 'time', baseline: 4, current: 3, change: -0.25, limit: 'l', verdict: 'improved', message: 'not printed: improved' },
+      { metric: 'flat', kind: 'time', baseline: 4, current: 4, change: 0, limit: 'l', verdict: 'pass' },
+    ],
+    regressions: 1,
+    passed: false,
+  };
+  assert.equal(
+    formatGateTable(r),
+    'metric  baseline  current   change  limit     verdict\n------  --------  -------  -------  -------  --------\n' +
+      'gone           4        —           present   MISSING\ndown           4        3  -25.0 %  l        IMPROVED\nflat           4        4   +0.0 %  l            PASS\n' +
+      'gate: FAIL: 3 checks, 1 regression(s), 1 improved, 0 below bar, 0 new\n',
+  );
+  assert.match(formatGateMarkdown(r), /\| gone \| 4 \| — \|  \| present \| missing \|\n\| down \| 4 \| 3 \| -25\.0 % \| l \| improved \|/);
+  const long: GateResult = { checks: [{ metric: 'm'.repeat(65), kind: 'bar', current: 1, limit: 'l'.repeat(65), verdict: 'pass' }], regressions: 0, passed: true };
+  assert.equal(formatGateTable(long).split('\n')[1], ['-'.repeat(65), '-'.repeat(8), '-'.repeat(7), '-'.repeat(6), '-'.repeat(60), '-'.repeat(7)].join('  '));
+});
+
+test('cells and expectations in full: a vanished and a new cell, a regressed and a vanished failing expectation, document order within a verdict; skipped comparisons are reported', () => {
+  const run = fixtureRun();
+  const removed = run.cells.splice(2, 1)[0]!;
+  run.cells.push({ ...run.cells[0]!, id: 'fresh/none/seed=1' });
+  run.cells[0]!.metrics.setVariable.latency.p99Ns += 1;
+  run.cells[3]!.metrics.setVariable.latency.p99Ns += 1;
+  run.expectations[1]!.passed = false;
+  run.expectations.splice(0, 1);
+  const r = compareReports(fixtureDocument(), fixtureDocument({ run }));
+  assert.deepEqual(r.checks.filter((c) => c.verdict !== 'pass').map((c) => ({ ...c, ...(c.message ? { message: c.message.replace(/;.*/, '') } : {}) })), [
+    { metric: 'shared-virtio/none/seed=1: setVariable.latency.p99Ns', kind: 'virtual', baseline: 200000, current: 200001, change: 200001 / 200000 - 1, limit: 'exact', verdict: 'regression', message: 'shared-virtio/none/seed=1: setVariable.latency.p99Ns changed from 200000 to 200001 (+0.000500 %)' },
+    { metric: 'smm-device/virtio-drain/seed=1: setVariable.latency.p99Ns', kind: 'virtual', baseline: 160000, current: 160001, change: 160001 / 160000 - 1, limit: 'exact', verdict: 'regression', message: 'smm-device/virtio-drain/seed=1: setVariable.latency.p99Ns changed from 160000 to 160001 (+0.000625 %)' },
+    {
+      metric: 'expectation smm-device/virtio-drain/seed=1: setvariable.rate >= 50/s', kind: 'expectation', baseline: 'pass', current: 'fail', limit: 'no new failure', verdict: 'regression',
+      message: 'expectation smm-device/virtio-drain/seed=1: setvariable.rate >= 50/s: passed in the baseline, fails now (actual 99 >= 50)',
+    },
+    { metric: `${removed.id}: *`, kind: 'virtual', limit: 'present', verdict: 'missing', message: `cell ${removed.id}: in the baseline, absent now` },
+    {
+      metric: 'expectation shared-virtio/virtio-drain/seed=1: setvariable.rate >= 50/s', kind: 'expectation', baseline: 'fail', limit: 'present', verdict: 'missing',
+      message: 'expectation shared-virtio/virtio-drain/seed=1: setvariable.rate >= 50/s: in the baseline, absent now',
+    },
+    { metric: 'fresh/none/seed=1: *', kind: 'virtual', limit: 'present', verdict: 'new' },
+  ]);
+  // A passing expectation check in full; no check carries a message unless it fails.
+  const same = compareReports(fixtureDocument(), fixtureDocument());
+  assert.deepEqual(same.checks.find((c) => c.kind === 'expectation'), {
+    metric: 'expectation shared-virtio/virtio-drain/seed=1: setvariable.rate >= 50/s', kind: 'expectation', baseline: 'fail', current: 'fail', limit: 'no new failure', verdict: 'pass',
+  });
+  assert.ok(same.checks.every((c) => c.message === undefined));
+  assert.deepEqual(same.skipped, ['icount: current has no instruction counts (measured without icount)']);
+  assert.match(formatGateTable(same), /\nskipped: icount: current has no instruction counts \(measured without icount\)\ngate: PASS/);
+  const table = formatGateTable({ checks: same.checks.slice(0, 1), regressions: 0, passed: true });
+  assert.ok(!table.includes('skipped') && !table.includes('✗'));
+  assert.ok(!formatGateTable({ checks: [{ metric: 'x', kind: 'bar', limit: 'l', verdict: 'pass', message: 'hidden' }], regressions: 0, passed: true }).includes('hidden'));
+});
+
+test('documents of different kinds: benchmarks only vs a run, a missing side-by-side suite or task, no calibration side by side, tasks without per-process samples', () => {
+  const benchOnly = fixtureDocument();
+  delete benchOnly.run;
+  assert.ok(compareReports(benchOnly, fixtureDocument()).checks.every((c) => c.kind !== 'virtual' && c.kind !== 'verdict' && c.kind !== 'expectation'));
+  const runOnly = fixtureDocument();
+  delete runOnly.benchmarks;
+  assert.ok(compareReports(fixtureDocument(), runOnly).checks.every((c) => c.kind === 'virtual' || c.kind === 'verdict' || c.kind === 'expectation'));
+  // Side by side: the baseline build lacks the sts suite and drbg's ctr-drbg task; no calibration on either side.
+  const side = fixtureDocument({ overrides: { 'sts/battery': 1 / 1.5 }, sideBySide: { overrides: { 'sts/battery': 1 / 1.5 } } });
+  side.benchmarks!.sideBySide!.suites = side.benchmarks!.sideBySide!.suites.filter((s) => s.name !== 'sts');
+  const base = fixtureDocument();
+  delete base.benchmarks!.calibration;
+  delete side.benchmarks!.calibration;
+  assert.deepEqual(compareReports(base, side).checks.filter((c) => c.kind === 'time').map((c) => c.metric), ['drbg/ctr-drbg', 'drbg/aes-256-ctr raw']);
+  const side2 = fixtureDocument({ overrides: { 'sts/battery': 1 / 1.5 }, sideBySide: { overrides: { 'sts/battery': 1 / 1.5 } } });
+  side2.benchmarks!.sideBySide!.suites[0]!.tasks = side2.benchmarks!.sideBySide!.suites[0]!.tasks.filter((t) => t.name !== 'ctr-drbg');
+  // Each task is compared with its own task of the baseline build (battery is slow in both builds: pass).
+  assert.deepEqual(compareReports(fixtureDocument(), side2).checks.filter((c) => c.kind === 'time').map((c) => [c.metric, c.verdict]), [
+    ['drbg/aes-256-ctr raw', 'pass'], ['sts/frequency', 'pass'], ['sts/battery', 'pass'],
+  ]);
+  // Without per-process samples a task is one sample: its median time (else its mean).
+  const strip = (d: ReturnType<typeof fixtureDocument>, median: boolean) => {
+    for (const s of [...d.benchmarks!.suites, d.benchmarks!.calibration!]) for (const t of s.tasks) {
+      delete t.processMs;
+      if (median) t.medianMs = t.meanMs * 2;
+      else delete t.medianMs;
+    }
+    return d;
+  };
+  const m = compareReports(strip(fixtureDocument(), true), strip(fixtureDocument({ overrides: { 'sts/battery': 0.5 } }), true)).checks.find((c) => c.metric === 'sts/battery ÷ calibration/js-scan')!;
+  assert.deepEqual([m.baseline, m.current, m.verdict], [1, 2, 'regression']);
+  const mean = compareReports(strip(fixtureDocument(), false), strip(fixtureDocument({ overrides: { 'sts/battery': 0.5 } }), false)).checks.find((c) => c.metric === 'sts/battery ÷ calibration/js-scan')!;
+  assert.deepEqual([mean.baseline, mean.current, mean.verdict], [1, 2, 'regression']);
+  // A kernel counted only now covers nothing either: its time check gates.
+  const counted = (doc: ReturnType<typeof fixtureDocument>, kernels: Array<{ name: string; instructions: number }>) => {
+    doc.benchmarks!.icount = { tool: 'callgrind', valgrind: 'valgrind-3.19.0', node: 'v20.20.2', kernels };
+    return doc;
+  };
+  const fresh = compareReports(counted(fixtureDocument(), []), counted(fixtureDocument({ overrides: { 'sts/frequency': 1 / 1.5 }, sideBySide: {} }), [{ name: 'sts/frequency', instructions: 1000 }]));
+  assert.equal(fresh.checks.find((c) => c.metric === 'sts/frequency')!.verdict, 'regression');
+});
