@@ -716,3 +716,17 @@ test('documents of different kinds: benchmarks only vs a run, a missing side-by-
   const fresh = compareReports(counted(fixtureDocument(), []), counted(fixtureDocument({ overrides: { 'sts/frequency': 1 / 1.5 }, sideBySide: {} }), [{ name: 'sts/frequency', instructions: 1000 }]));
   assert.equal(fresh.checks.find((c) => c.metric === 'sts/frequency')!.verdict, 'regression');
 });
+
+test('a cell without a baseline ratio on both sides has no ratio check; a bar with a range but no per-process values says so', () => {
+  const noRatio = fixtureRun();
+  for (const c of noRatio.cells) delete c.baselineRatio;
+  const r = compareReports(fixtureDocument({ run: noRatio }), fixtureDocument({ run: structuredClone(noRatio) }));
+  assert.equal(r.passed, true);
+  assert.ok(!r.checks.some((c) => c.metric.endsWith(': baselineRatio')));
+  const cur = fixtureDocument();
+  const ratio = cur.benchmarks!.suites[0]!.ratios[0]!;
+  ratio.value = 0.2;
+  ratio.range = [0.1, 0.3];
+  delete ratio.processValues;
+  assert.match(compareReports(fixtureDocument(), cur).checks.find((c) => c.kind === 'bar')!.message!, /^drbg\/ctr-drbg\/raw-aes-ctr = 0\.2 \(range 0\.1–0\.3 over \? processes\), below the bar 0\.5/);
+});
