@@ -60,7 +60,7 @@ export const SCOPES = {
   },
   gate: {
     gate: { mutate: ['src/report/gate.ts', 'src/report/gate-wallclock.ts'], tests: t('report/gate') },
-    'gate-config': { mutate: ['src/report/gate-config.ts'], tests: t('report/gate', 'cli/gate') },
+    'gate-config': { mutate: ['src/report/gate-config.ts'], tests: t('report/gate-config', 'report/gate', 'cli/gate') },
   },
   // SP 800-22 §4.2 second-level analysis: the proportion bound and P-value uniformity that the
   // quality verdicts rest on (issue 14 names the proportion bound among the bugs to kill).

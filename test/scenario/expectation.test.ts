@@ -264,3 +264,43 @@ test('a metric that is not a finite number fails with actual 0, and error messag
   assert.equal(message('verdict >= fine'), 'expected a verdict (ok, degraded, starved, broken, insecure) after ">=", found "fine"');
   assert.equal(message('keys.bad-share >= 1ms'), 'metric "keys.bad-share" is a ratio, not a time: drop the unit in "keys.bad-share >= 1ms"');
 });
+
+test('the derived metrics are counts (a time unit on one is refused as on a count), and an expectation on an unknown metric fails with actual 0', () => {
+  const counts = [
+    'health.alarms', 'crash.cuts', 'crash.cuts-in-reclaim', 'crash.acked-checked', 'crash.acked-lost', 'crash.half-visible', 'crash.unreadable',
+    'quality.failures', 'quality.streams', 'quality.stream-passes', 'quality.stream-failures', 'quality.short-streams', 'quality.health-alarms',
+  ];
+  for (const name of counts) assert.equal(METRICS[name]?.kind, 'count', name);
+  assert.throws(() => parseExpectation('crash.cuts == 1ms'), { message: 'metric "crash.cuts" is a count, not a time: drop the unit in "crash.cuts == 1ms"' });
+  // An Expectation built by hand (not by parseExpectation) naming no metric: no value, so it fails.
+  const r = evaluateExpectation({ expression: 'gone.metric < 1', metric: 'gone.metric', op: '<', limit: 1 }, 'c', { metrics: metrics(), quality: [] });
+  assert.deepEqual({ actual: r.actual, passed: r.passed }, { actual: 0, passed: false });
+});
+
+test("the report columns: a table metric keeps its column and reads undefined where its section is absent (get reads 0); the ratio is a '×' column", () => {
+  assert.deepEqual(METRICS['setvariable.p99']?.column, { header: 'p99', order: 40 });
+  assert.deepEqual(METRICS['keys.bad-writes']?.column, { header: 'bad-epoch writes', order: 110, of: 'keys.writes' });
+  assert.equal(METRICS['setvariable.failed']?.column, undefined);
+  for (const m of SCALAR_METRICS.filter((x) => x.aggregation !== 'run')) assert.deepEqual(METRICS[m.path]?.column, m.column, m.path);
+  const bare = { metrics: metrics(), quality: [] };
+  assert.equal(METRICS['setvariable.p99']?.read?.(bare), 4e6);
+  assert.equal(METRICS['fail-closed']?.read?.(bare), undefined);
+  assert.equal(METRICS['fail-closed']?.get(bare), 0);
+  const ratio = METRICS['setvariable.ratio']!;
+  assert.deepEqual({ kind: ratio.kind, unit: ratio.unit, column: ratio.column }, { kind: 'ratio', unit: '×', column: { header: 'ratio', order: 20 } });
+});
+
+test('quality.short-streams: a consumed stream is short below 10^5 samples, or (conditioned only) below 10^6 SP 800-22 bits or without SP 800-22 results', () => {
+  const short = (...q: QualityResult[]): number | undefined => lookupMetric('quality.short-streams')?.def.get({ metrics: metrics(), quality: q });
+  assert.equal(short(consumed('a', 'conditioned', 'pass', 1_000_000, 100_000)), 0);
+  assert.equal(short(consumed('a', 'conditioned', 'pass', 999_999, 100_000)), 1);
+  assert.equal(short(consumed('a', 'conditioned', 'pass', 1_000_000, 99_999)), 1);
+  assert.equal(short(consumed('a', 'conditioned', 'pass', undefined, 100_000)), 1);
+  assert.equal(short(consumed('a', 'raw', 'pass', undefined, 100_000)), 0);
+  // A raw stream is held to the SP 800-90B sample count only, whatever SP 800-22 length it carries.
+  assert.equal(short(consumed('a', 'raw', 'pass', 500_000, 100_000)), 0);
+  assert.equal(short(consumed('a', 'raw', 'pass', undefined, 99_999)), 1);
+  assert.equal(short(consumed('a', 'raw', 'pass', undefined, undefined)), 1);
+  const { stream: _s, ...notConsumed } = consumed('a', 'raw', 'pass', undefined, 10);
+  assert.equal(short(notConsumed), 0);
+});

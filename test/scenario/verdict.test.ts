@@ -196,3 +196,27 @@ test('a consumed stream whose quality tap fails: insecure when writes were keyed
   // One honest RCT alarm in 2^17 samples is not a failure of a passing stream, and is not re-judged as a raw tap.
   for (const kind of ['conditioned', 'raw'] as const) assert.deepEqual(cellVerdict(metrics(), 1, [stream('pass', 5, kind)]), { verdict: 'ok', reasons: [] });
 });
+
+test("a power-cut campaign breaks the cell when any of its three failure counts is non-zero; a clean campaign adds nothing", () => {
+  const crash = (ackedLost: number, halfVisible: number, unreadable: number) => ({ cuts: 40, ackedLost, halfVisible, unreadable });
+  assert.deepEqual(cellVerdict(metrics(), 1, [], undefined, crash(2, 3, 4)), {
+    verdict: 'broken',
+    reasons: ['broken: power cuts (40): 2 acknowledged value(s) lost, 3 half-visible record(s), 4 unrecoverable store(s)'],
+  });
+  // Each count alone suffices (a sum that could cancel or a missing term would let one through).
+  for (const [a, h, u] of [[1, 0, 0], [0, 1, 0], [0, 0, 1]] as const) {
+    assert.equal(cellVerdict(metrics(), 1, [], undefined, crash(a, h, u)).verdict, 'broken', `${a}/${h}/${u}`);
+  }
+  assert.deepEqual(cellVerdict(metrics(), 1, [], undefined, crash(0, 0, 0)), { verdict: 'ok', reasons: [] });
+});
+
+test("a failing consumed stream's reason lists all of the tap's reasons, '; '-separated, and names the tap when the source is unknown", () => {
+  const q: QualityResult = {
+    tap: 'smm-variable/stream:x', kind: 'conditioned', consumer: 'smm-variable', bytes: 4096, verdict: 'fail',
+    reasons: ['SP 800-22: battery fails', 'SP 800-90B: estimate 2.000 below 8'],
+    stream: { sha256: 'c'.repeat(64), producedInRun: 1, consumedInRun: 1, drawnAfterRun: 4095, keyedWrites: 2 },
+  };
+  assert.deepEqual(cellVerdict(metrics(), 1, [q]).reasons, [
+    'insecure: 2 SMM write(s) keyed from smm-variable/stream:x, whose output (quality tap smm-variable/stream:x, 4096 bytes) fails: SP 800-22: battery fails; SP 800-90B: estimate 2.000 below 8',
+  ]);
+});
