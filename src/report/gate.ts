@@ -184,10 +184,6 @@ export function differingParameters(b: CellResult, c: CellResult): string[] {
   return out;
 }
 
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)} %`;
-}
-
 /** Throws InputError when the two documents cannot be compared (exit 2). */
 export function assertComparable(baseline: ReportDocument, current: ReportDocument, files = { baseline: 'baseline', current: 'current' }): void {
   const b = baseline.run;
@@ -499,8 +495,8 @@ export function compareReports(baseline: ReportDocument, current: ReportDocument
   }
   const skipped: string[] = [];
   compareBenchmarks(baseline, current, config, checks, skipped);
-  // Regressions first; stable within a verdict (document order).
-  const sorted = checks.map((x, i) => ({ x, i })).sort((p, q) => ORDER[p.x.verdict] - ORDER[q.x.verdict] || p.i - q.i).map((p) => p.x);
+  // Regressions first; document order within a verdict (Array.prototype.sort is stable, ES2019).
+  const sorted = [...checks].sort((p, q) => ORDER[p.verdict] - ORDER[q.verdict]);
   const regressions = sorted.filter((x) => isFailing(x.verdict)).length;
   return {
     ...(c ? { scenario: { name: c.scenario.name, sha256: c.scenario.sha256, seed: c.scenario.seed } } : {}),
