@@ -33,7 +33,7 @@ import { readFileSync } from 'node:fs';
 import { plantedSlowdowns, type BenchSuite } from './suite.ts';
 import { sizePlant } from './icount-plant.ts';
 import { medianIndex, steadyIndex } from './icount-median.ts';
-import { parseCallgrindDump } from './callgrind-dump.ts';
+import { parseCallgrindSummary } from './callgrind-dump.ts';
 import { settleHeap } from './icount-heap.ts';
 import { suite as sts } from './sts.ts';
 import { suite as entropy } from './entropy.ts';
@@ -80,10 +80,13 @@ export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: str
   ],
 ];
 
-/** Callgrind's count of dump `index` (1-based) under `prefix`. */
+/**
+ * Callgrind's count of dump `index` (1-based) under `prefix`: its summary line only. This runs
+ * under valgrind, between measured calls; the parent reads the collector's share afterwards.
+ */
 function dumpCount(prefix: string, index: number): number {
   const file = `${prefix}.${index}`;
-  return parseCallgrindDump(readFileSync(file, 'utf8'), `icount: ${file}`).total;
+  return parseCallgrindSummary(readFileSync(file, 'utf8'), `icount: ${file}`);
 }
 
 /** A counted loop: `spin(n)` runs n iterations of a fixed instruction sequence (its cost per iteration is counted once). */
@@ -114,7 +117,6 @@ async function main(): Promise<void> {
   const dumps: string[] = [];
   const planted: NonNullable<IcountProcessOutput['planted']> = [];
   const sink: unknown[] = [];
-  let measuredCount = 0;
   const calls: NonNullable<IcountProcessOutput['calls']> = [];
   const measured = (label: string, fn: () => unknown): void => {
     settleHeap(gc);
@@ -154,13 +156,11 @@ async function main(): Promise<void> {
       pick ??= medianIndex(counts);
       dumps[first + pick] = name;
       calls.push({ kernel: name, calls: counts.length, selection });
-      // A plant below reads "the count just measured": make that the chosen call's.
-      measuredCount = counts[pick]!;
       const factor = plants.get(name);
-      // The planted extra work: (factor − 1) × the count just measured, sized where it runs;
+      // The planted extra work: (factor − 1) × the chosen call's count, sized where it runs;
       // the closest attempt's dump is relabelled to count for this kernel (the parent adds it).
       if (factor !== undefined && factor > 1) {
-        const kernel = measuredCount;
+        const kernel = counts[pick]!;
         const target = Math.round((factor - 1) * kernel);
         const first = dumps.length;
         // First guess: a few instructions per iteration of the optimised loop; the search corrects it.
