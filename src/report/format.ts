@@ -147,6 +147,25 @@ export interface MatrixGroup {
   verdict: CellResult['verdict'];
   minRatio?: number;
   maxRatio?: number;
+  /**
+   * Verdict classes this group's reasons show and its design's no-adversary group's do not,
+   * other than the group's own verdict, worst first: what the adversary added that the worst
+   * verdict alone hides (issue 14:
+   * every shared-virtio cell reads 'broken' because the OS's driver probe resets the shared
+   * device under SMM even with no adversary, so a drainer's starvation did not show).
+   * Undefined for the no-adversary group itself and when the design has none.
+   */
+  added?: CellResult['verdict'][];
+}
+
+/** The verdict classes named by a cell's reasons (each reason reads `class: why`). */
+export function reasonClasses(c: Pick<CellResult, 'verdictReasons'>): Set<CellResult['verdict']> {
+  const out = new Set<CellResult['verdict']>();
+  for (const r of c.verdictReasons) {
+    const cls = r.slice(0, r.indexOf(':')) as CellResult['verdict'];
+    if (VERDICT_LEVELS.includes(cls)) out.add(cls);
+  }
+  return out;
 }
 
 /** Groups cells by design × adversary, keeping first-appearance order of both axes. */
@@ -173,6 +192,13 @@ export function designMatrix(cells: readonly CellResult[]): { designs: string[];
   }
   // 'none' (the baseline column) first.
   adversaries.sort((a, b) => (a === 'none' ? -1 : b === 'none' ? 1 : 0));
+  for (const g of groups.values()) {
+    const base = groups.get(matrixKey(g.design, 'none'));
+    if (base === undefined || g === base) continue;
+    const had = new Set(base.cells.flatMap((c) => [...reasonClasses(c)]));
+    const now = new Set(g.cells.flatMap((c) => [...reasonClasses(c)]));
+    g.added = [...now].filter((v) => !had.has(v) && v !== g.verdict).sort((a, b) => verdictRank(b) - verdictRank(a));
+  }
   return { designs, adversaries, groups };
 }
 

@@ -89,7 +89,9 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
       parts.push(table(['cell', 'expectation', 'actual', 'limit'], failed.map((e) => [e.cell, e.expression, fmt(e.actual, 4), `${e.op} ${fmt(e.limit, 4)}`]), [2]));
     }
     const m = designMatrix(run.cells);
-    parts.push('<h2>Design × adversary</h2><p>Worst verdict of the cell(s) and SetVariable throughput relative to the same design with no adversary.</p>');
+    parts.push(
+      '<h2>Design × adversary</h2><p>Worst verdict of the cell(s) and SetVariable throughput relative to the same design with no adversary. “+&nbsp;class”: what else the adversary added to the no-adversary cell’s verdict reasons, hidden by the worst verdict.</p>',
+    );
     parts.push(
       table(
         ['design ╲ adversary', ...m.adversaries],
@@ -100,7 +102,7 @@ export async function renderHtml(doc: ReportDocument): Promise<string> {
             if (!g) return '';
             const ratio = g.minRatio === undefined ? '' : g.minRatio === g.maxRatio ? `${fmt(g.minRatio)}×` : `${fmt(g.minRatio)}–${fmt(g.maxRatio)}×`;
             return {
-              html: `${VERDICTS[g.verdict].glyph}&nbsp;${esc(g.verdict)}${ratio ? `<br><small>${esc(ratio)}</small>` : ''}${g.cells.length > 1 ? ` <small>(${g.cells.length} cells)</small>` : ''}`,
+              html: `${VERDICTS[g.verdict].glyph}&nbsp;${esc(g.verdict)}${ratio ? `<br><small>${esc(ratio)}</small>` : ''}${g.added?.length ? `<br><small>+&nbsp;${esc(g.added.join(', '))}</small>` : ''}${g.cells.length > 1 ? ` <small>(${g.cells.length} cells)</small>` : ''}`,
               cls: `v-${g.verdict}`,
             };
           }),

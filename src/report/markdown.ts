@@ -54,14 +54,18 @@ export function renderMarkdown(doc: ReportDocument): string {
 
     const m = designMatrix(run.cells);
     out.push('## Design × adversary', '');
-    out.push('Worst verdict of the cell(s), and SMM SetVariable throughput relative to the same design with no adversary.', '');
+    out.push(
+      "Worst verdict of the cell(s), and SMM SetVariable throughput relative to the same design with no adversary. “+ class”: what else the adversary added to the no-adversary cell's verdict reasons, hidden by the worst verdict.",
+      '',
+    );
     const rows = m.designs.map((d) => [
       d,
       ...m.adversaries.map((a) => {
         const g = m.groups.get(matrixKey(d, a));
         if (!g) return '';
         const ratio = g.minRatio === undefined ? '' : g.minRatio === g.maxRatio ? ` ${fmt(g.minRatio)}×` : ` ${fmt(g.minRatio)}–${fmt(g.maxRatio)}×`;
-        return `${VERDICTS[g.verdict].mark} ${g.verdict}${ratio}${g.cells.length > 1 ? ` (${g.cells.length} cells)` : ''}`;
+        const added = g.added?.length ? ` + ${g.added.join(', ')}` : '';
+        return `${VERDICTS[g.verdict].mark} ${g.verdict}${ratio}${added}${g.cells.length > 1 ? ` (${g.cells.length} cells)` : ''}`;
       }),
     ]);
     out.push(...table(['design ╲ adversary', ...m.adversaries], rows), '');

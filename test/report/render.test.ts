@@ -6,7 +6,7 @@ import { createReportDocument, deterministicPart } from '../../src/report/docume
 import { renderGithubBenchmark } from '../../src/report/github-benchmark.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { compareReports } from '../../src/report/gate.ts';
-import { VERDICT_LIST, VERDICTS, worstVerdict, xmlEscape } from '../../src/report/format.ts';
+import { VERDICT_LIST, VERDICTS, designMatrix, matrixKey, worstVerdict, xmlEscape } from '../../src/report/format.ts';
 import { fixtureDocument, fixtureRun } from './fixtures.ts';
 
 test('markdown: failed expectations come before the design × adversary table, then details', () => {
@@ -43,6 +43,32 @@ test('markdown: several seeds of one design × adversary show the worst verdict 
   const md = renderMarkdown(fixtureDocument({ run }));
   assert.match(md, /\| shared-virtio \| ✅ ok 1× \| ⏳ starved 0\.1× \| ❌ broken 0\.5–0\.95× \(2 cells\) \|/);
   assert.match(md, /\| shared-virtio \| ❌ broken \| rdrand-hammer \| — \|/);
+});
+
+test("design × adversary: what an adversary adds below the worst verdict shows as '+ class' (the no-adversary cell's own reasons do not)", async () => {
+  const run = fixtureRun();
+  const [none, drain, hammer] = [run.cells[0]!, run.cells[1]!, run.cells[2]!];
+  assert.deepEqual([none.id, drain.id, hammer.id], ['shared-virtio/none/seed=1', 'shared-virtio/virtio-drain/seed=1', 'shared-virtio/rdrand-hammer/seed=1']);
+  // Like every shared-virtio cell of the design matrix: broken already with no adversary.
+  none.verdict = 'broken';
+  none.verdictReasons = ['broken: 1 SetVariable call(s) failed', 'degraded: 1 TLS handshake(s) seeded from the timer RngLib'];
+  drain.verdict = 'broken';
+  drain.verdictReasons = ['broken: 1 SetVariable call(s) failed', 'starved: SMM waited 1s at once for entropy', 'degraded: 1 TLS handshake(s) seeded from the timer RngLib'];
+  hammer.verdict = 'insecure';
+  hammer.verdictReasons = ['insecure: 3 isolation violation(s) by non-SMM actors', 'broken: 1 SetVariable call(s) failed', 'starved: x', 'degraded: y', 'not a class: z'];
+  const m = designMatrix(run.cells);
+  const group = (adv: string) => m.groups.get(matrixKey('shared-virtio', adv))!;
+  assert.equal(group('none').added, undefined, 'the baseline column has nothing to compare with');
+  assert.deepEqual(group('virtio-drain').added, ['starved']);
+  // Its own verdict is not repeated; classes the baseline had are not added; worst first.
+  assert.deepEqual(group('rdrand-hammer').added, ['starved']);
+  hammer.verdict = 'degraded';
+  hammer.verdictReasons = ['insecure: a', 'starved: b', 'degraded: c'];
+  assert.deepEqual(designMatrix(run.cells).groups.get(matrixKey('shared-virtio', 'rdrand-hammer'))!.added, ['insecure', 'starved']);
+  const md = renderMarkdown(fixtureDocument({ run }));
+  assert.match(md, /\| shared-virtio \| ❌ broken 1× \| ❌ broken 0\.1× \+ starved \| ⚠️ degraded 0\.95× \+ insecure, starved \|/);
+  const html = await renderHtml(fixtureDocument({ run }));
+  assert.match(html, /✗&nbsp;broken<br><small>0\.1×<\/small><br><small>\+&nbsp;starved<\/small>/);
 });
 
 test('every verdict has its own Markdown mark, HTML glyph and colour, listed worst first', () => {
