@@ -151,8 +151,9 @@ export interface MatrixGroup {
    * Verdict classes this group's reasons show and its design's no-adversary group's do not,
    * other than the group's own verdict, worst first: what the adversary added that the worst
    * verdict alone hides (issue 14:
-   * every shared-virtio cell reads 'broken' because the OS's driver probe resets the shared
-   * device under SMM even with no adversary, so a drainer's starvation did not show).
+   * every shared-virtio cell reads 'broken' even with no adversary: the shared device is
+   * reset at ExitBootServices and SMM writes before the OS's driver brings it back fail, so
+   * a drainer's starvation did not show).
    * Undefined for the no-adversary group itself and when the design has none.
    */
   added?: CellResult['verdict'][];
