@@ -138,18 +138,31 @@ export interface RegisterWindow {
   fwCfgBlob(): Uint8Array;
 }
 
-/** The I/O-port window of the `smm-device` component, from its parameters. */
-export function ioPortWindow(params: ParamValues): RegisterWindow {
-  const base = num(params, 'io-port');
+/**
+ * A window read from a device's parameters: `rows` name its base and exit-cost parameters,
+ * and its fw_cfg file (parameter `fw-cfg-name`) holds the base little-endian in `blobBytes`.
+ */
+export function windowFromParams(
+  params: ParamValues,
+  space: RegisterWindow['space'],
+  rows: { base: string; exitNs: string },
+  accessBytes: number,
+  blobBytes: number,
+): RegisterWindow {
+  const base = num(params, rows.base);
   return {
-    space: 'io',
+    space,
     base,
-    exitNs: num(params, 'pio-exit-ns'),
-    accessBytes: 4,
+    exitNs: num(params, rows.exitNs),
+    accessBytes,
     fwCfgName: str(params, 'fw-cfg-name'),
-    // The port as a little-endian u16.
-    fwCfgBlob: () => new Uint8Array([base & 0xff, base >> 8]),
+    fwCfgBlob: () => Uint8Array.from({ length: blobBytes }, (_, i) => Math.floor(base / 2 ** (8 * i)) & 0xff),
   };
+}
+
+/** The I/O-port window of the `smm-device` component: 32-bit INs, the port in fw_cfg as a u16. */
+export function ioPortWindow(params: ParamValues): RegisterWindow {
+  return windowFromParams(params, 'io', { base: 'io-port', exitNs: 'pio-exit-ns' }, 4, 2);
 }
 
 export interface SmmDeviceRead {
@@ -373,17 +386,40 @@ export function smmDeviceBackend(deps: SmmDeviceDeps, name: string): SmmDeviceBa
   return { name: label, fill: (n) => host.read(n), host };
 }
 
+/** What distinguishes one SMM-only device variant: its name, parameters and bus window. */
+export interface SmmDeviceVariant {
+  readonly name: string;
+  readonly description: string;
+  readonly params: ParamTable;
+  readonly window: (params: ParamValues) => RegisterWindow;
+  readonly addOn?: boolean;
+}
+
+/**
+ * The component descriptor of an SMM-only device variant: the register block, FIFO, gate
+ * and backend of this file behind the variant's window. It fills role 'smm-entropy-device'.
+ */
+export function smmDeviceComponent(v: SmmDeviceVariant): ComponentDef<SmmDeviceDeps, SmmDeviceProvision> {
+  const def: ComponentDef<SmmDeviceDeps, SmmDeviceProvision> = {
+    name: v.name,
+    description: v.description,
+    params: v.params,
+    metrics: ['isolation.blocked', 'isolation.violations', 'bytes'],
+    produces: ['smm-entropy-device'],
+    consumes: ['host-entropy'],
+    create: (deps) => {
+      const params = deps.params[v.name]!;
+      const backend = smmDeviceBackend(deps, v.name);
+      return { 'smm-entropy-device': new SmmEntropyDevice(deps.sim, params, backend, deps.vcpus, deps.metrics, deps.taps, v.window(params), v.name) };
+    },
+  };
+  return v.addOn === true ? { ...def, addOn: true } : def;
+}
+
 /** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
-export const SMM_DEVICE_COMPONENT: ComponentDef<SmmDeviceDeps, SmmDeviceProvision> = {
+export const SMM_DEVICE_COMPONENT = smmDeviceComponent({
   name: SMM_DEVICE_COMPONENT_NAME,
   description: 'the SMM-only platform entropy device on a fixed I/O port (our design, docs/model.md §2.1)',
   params: SMM_DEVICE_PARAMS,
-  metrics: ['isolation.blocked', 'isolation.violations', 'bytes'],
-  produces: ['smm-entropy-device'],
-  consumes: ['host-entropy'],
-  create: (deps) => {
-    const backend = smmDeviceBackend(deps, SMM_DEVICE_COMPONENT_NAME);
-    const params = deps.params[SMM_DEVICE_COMPONENT_NAME]!;
-    return { 'smm-entropy-device': new SmmEntropyDevice(deps.sim, params, backend, deps.vcpus, deps.metrics, deps.taps) };
-  },
-};
+  window: ioPortWindow,
+});
