@@ -28,6 +28,7 @@ import { COUNTER_RNGLIB_COMPONENT } from '../firmware/counter-rnglib.ts';
 import { TIMELINE_COMPONENT } from '../firmware/boot.ts';
 import { TAP_COMPONENT } from '../taps/tap.ts';
 import { LINUX_HWRNG_COMPONENT } from '../os/linux-hwrng.ts';
+import { SMM_MMIO_DEVICE_COMPONENT } from '../devices/smm-mmio-entropy-device/index.ts';
 import {
   COUNTER_SOURCE_COMPONENT,
   RDRAND_SOURCE_COMPONENT,
@@ -80,6 +81,7 @@ export const COMPONENTS: readonly Component[] = [
   SMM_DEVICE_SOURCE_COMPONENT,
   RDRAND_SOURCE_COMPONENT,
   COUNTER_SOURCE_COMPONENT,
+  SMM_MMIO_DEVICE_COMPONENT,
 ];
 
 /**

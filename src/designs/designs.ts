@@ -74,6 +74,13 @@ const TABLE = {
     roles: { 'privileged-source': 'counter-source' },
     rngProducers: ['RngDxe', 'VirtioRngDxe'],
   },
+  'smm-mmio-device': {
+    description: 'The SMM-only device on a fixed MMIO address mapped only for SMM (own host backend); non-SMM reads get all-ones. A variant, not in [all].',
+    compared: false,
+    defaults: {},
+    roles: { 'smm-entropy-device': 'smm-mmio-device', 'privileged-source': 'smm-device-source' },
+    rngProducers: ['VirtioRngDxe'],
+  },
 } as const satisfies Record<string, DesignEntry>;
 
 export type DesignName = keyof typeof TABLE;
