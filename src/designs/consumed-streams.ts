@@ -1,26 +1,24 @@
 /**
  * Which source output stands behind each stream the SMM variable driver consumed in a run,
- * and its quality tap (src/taps/source-stream.ts, docs/model.md §7.5): the design wiring is
- * the one place that knows that SMM's "virtio-rng" is the host backend behind the device,
- * that the SMM-only device is fed by its own host backend (or virtio-rng's), and that the
- * counter RngLib's output is SHA-256 over PM-timer readings.
+ * and its quality tap (src/taps/source-stream.ts, docs/model.md §7.5): the privileged source's
+ * provider says what stands behind it (`SourceOrigin`: the host backend behind virtio-rng or
+ * an SMM-only device, RDRAND, or the counter RngLib, whose output is SHA-256 over PM-timer
+ * readings), and this turns that into streams.
  *
  * Called after the timed run (metrics final, variables verified): extending a stream draws
  * from the source objects, which changes their state.
  */
 import { num } from '../params/get.ts';
-import type { HostSource } from '../devices/host-source.ts';
 import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { CounterRngLib } from '../firmware/counter-rnglib.ts';
+import type { SourceOrigin } from '../firmware/privileged-source.ts';
 import type { SmmVariableDriver } from '../firmware/smm-variable.ts';
 import { QUALITY_STREAM_BYTES, type ConsumedStream, type SourceStream } from '../taps/source-stream.ts';
 import type { ParamValues } from '../params/spec.ts';
 
 export interface StreamSources {
-  /** The design's privileged source (DesignWiring.smmSource in ./designs.ts). */
-  smmSource: 'virtio' | 'smm-device' | 'rdrand' | 'counter';
-  /** The host backend behind SMM's virtio-rng or SMM-only device. */
-  smmHost: HostSource | null;
+  /** What stands behind the design's privileged source (its provider says, src/firmware/privileged-source.ts). */
+  origin: SourceOrigin;
   rdrand: RdrandUnit;
   counter: CounterRngLib;
   driver: SmmVariableDriver;
@@ -38,7 +36,8 @@ export function streamTapName(source: string): string {
 /** The quality streams of every source SMM consumed (none when it obtained no byte), `bytes` long each. */
 export function consumedStreams(s: StreamSources, bytes = QUALITY_STREAM_BYTES): ConsumedStream[] {
   const out: ConsumedStream[] = [];
-  for (const st of [s.smmHost?.output, s.rdrand.output, s.counter.mixedOutput, s.counter.rawOutput]) st?.endRun();
+  const smmHost = s.origin.kind === 'host' ? s.origin.host : null;
+  for (const st of [smmHost?.output, s.rdrand.output, s.counter.mixedOutput, s.counter.rawOutput]) st?.endRun();
   const claim = num(s.driverParams, 'claimed-entropy');
   const prov = s.driver.provenance;
   // Writes keyed from epochs seeded by the named privileged source.
@@ -68,13 +67,13 @@ export function consumedStreams(s: StreamSources, bytes = QUALITY_STREAM_BYTES):
   const primaryName = s.driver.source.name;
   const primary = prov.sourceBytesObserved;
   if (primary > 0) {
-    switch (s.smmSource) {
-      case 'virtio':
-      case 'smm-device':
-        if (s.smmHost !== null) add(s.smmHost.output, (n) => s.smmHost!.drawAfterRun(n), primary, claim, keyed(primaryName));
+    const o = s.origin;
+    switch (o.kind) {
+      case 'host':
+        if (o.host !== null) add(o.host.output, (n) => o.host!.drawAfterRun(n), primary, claim, keyed(primaryName));
         break;
       case 'rdrand':
-        add(s.rdrand.output, (n) => s.rdrand.drawAfterRun(n), primary, claim, keyed(primaryName));
+        add(o.unit.output, (n) => o.unit.drawAfterRun(n), primary, claim, keyed(primaryName));
         break;
       case 'counter':
         counter(primary, keyed(primaryName));

@@ -1,7 +1,8 @@
 /**
  * The platform contract between the model (PLATFORM) and workloads/scenarios (SCENARIO):
  * a design name, a config, the `Platform` object workloads act on, and what a run returns.
- * The wiring of each design lives in ./designs.ts, the run loop in ./run.ts.
+ * The design table lives in ./designs.ts, the registry of components in ./components.ts and
+ * the assembler and run loop in ./run.ts.
  */
 import type { HostSource } from '../devices/host-source.ts';
 import type { ParamValues } from '../params/spec.ts';
@@ -25,38 +26,14 @@ import type { Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapData, TapRegistry } from '../taps/tap.ts';
 import type { ConsumedStream } from '../taps/source-stream.ts';
+import type { DesignName } from './designs.ts';
 
 export type { TapData } from '../taps/tap.ts';
 export type { AccessContext, Privilege } from '../devices/access.ts';
 
-export type DesignName = 'shared-virtio' | 'smm-device' | 'smm-device-shared-backend' | 'rdrand-passthrough' | 'rdrand-smm-only' | 'counter-fallback';
-
-export const DESIGNS: readonly { name: DesignName; description: string }[] = [
-  {
-    name: 'shared-virtio',
-    description: 'SMM draws from the same virtio-rng device (and quota window) as firmware and OS, OVMF-style (VirtioFlush, no timeout).',
-  },
-  {
-    name: 'smm-device',
-    description: 'A dedicated SMM-only platform entropy device (fixed I/O port, own host backend); non-SMM reads get all-ones.',
-  },
-  {
-    name: 'smm-device-shared-backend',
-    description: "The SMM-only device, but backed by virtio-rng's host backend and quota (isolated access, shared availability).",
-  },
-  {
-    name: 'rdrand-passthrough',
-    description: 'SMM uses RDRAND through BaseRngLib; RDRAND exposed natively to everyone (KVM default).',
-  },
-  {
-    name: 'rdrand-smm-only',
-    description: 'RDRAND trapped by the hypervisor: host randomness in SMM, #UD outside SMM (Ersek option; breaks non-SMM users).',
-  },
-  {
-    name: 'counter-fallback',
-    description: 'Nothing else exists: no virtio-rng, RDRAND hidden; SMM mixes PM-timer readings through SHA-256.',
-  },
-];
+// The design list is data (./designs.ts); the contract re-exports its name type and list.
+export type { DesignName } from './designs.ts';
+export { DESIGNS } from './designs.ts';
 
 export interface PlatformConfig {
   design: DesignName;

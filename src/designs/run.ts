@@ -5,26 +5,24 @@
  */
 import type { AccessContext } from '../devices/access.ts';
 import { HostSource } from '../devices/host-source.ts';
-import { bool, num, str } from '../params/get.ts';
-import { COMPONENT_PARAMS, resolveParams } from '../designs/components.ts';
+import { bool, num } from '../params/get.ts';
+import { ADD_ONS, COMPONENT_PARAMS, provide, resolveParams, type PlatformDeps } from './components.ts';
 import type { ParamValues } from '../params/spec.ts';
 import { Pflash } from '../devices/pflash.ts';
 import { RdrandUnit } from '../devices/rdrand.ts';
 import { SmiController } from '../devices/smi.ts';
-import { SmmEntropyDevice, type SmmDeviceBackend } from '../devices/smm-entropy-device.ts';
 import { Smram } from '../devices/smram.ts';
 import { VirtioRng } from '../devices/virtio-rng.ts';
 import { LinuxHwrng } from '../os/linux-hwrng.ts';
 import { InputError } from '../errors.ts';
-import { BaseRngLib } from '../firmware/base-rnglib.ts';
 import { BootPhases, type PhaseName } from '../firmware/boot.ts';
 import { CounterRngLib } from '../firmware/counter-rnglib.ts';
-import { CounterSource, RdrandSource, SmmDeviceSource, VirtioSmmSource, type PrivilegedSource } from '../firmware/privileged-source.ts';
+import { CounterSource, type SourceOrigin } from '../firmware/privileged-source.ts';
 import { RngDxe } from '../firmware/rng-dxe.ts';
 import type { EfiRngProtocol } from '../firmware/rng-protocol.ts';
 import { SmmVariableDriver } from '../firmware/smm-variable.ts';
 import { TlsClient } from '../firmware/tls-client.ts';
-import { VirtioRngClient, VirtioRngDxe } from '../firmware/virtio-rng-dxe.ts';
+import { VirtioRngDxe } from '../firmware/virtio-rng-dxe.ts';
 import { MetricsCollector } from '../metrics/collector.ts';
 import { Prng } from '../sim/prng.ts';
 import { Sim, type Proc } from '../sim/sim.ts';
@@ -43,8 +41,8 @@ export interface BuiltPlatform {
   boot(): Proc<void>;
   /** Virtual time of the nominal boot (sum of phase durations). */
   nominalBootNs: number;
-  /** The host backend behind SMM's source (virtio-rng's, or the SMM-only device's own), if any. */
-  smmHost: HostSource | null;
+  /** What stands behind SMM's privileged source (a host backend, RDRAND, the counter RngLib). */
+  smmOrigin: SourceOrigin;
 }
 
 function checkConfig(config: PlatformConfig): void {
@@ -60,7 +58,11 @@ function checkConfig(config: PlatformConfig): void {
   }
 }
 
-/** Resolves every component: table defaults ← design defaults ← scenario overrides. */
+/**
+ * Resolves every component: table defaults ← design defaults ← scenario overrides. An add-on
+ * component (ComponentDef.addOn) the design does not pick is checked but left out, so it is
+ * neither built nor listed in the run's parametersUsed.
+ */
 export function resolveAll(config: PlatformConfig): Record<string, ParamValues> {
   const wiring = WIRING[config.design];
   for (const c of Object.keys(config.params ?? {})) {
@@ -68,9 +70,11 @@ export function resolveAll(config: PlatformConfig): Record<string, ParamValues> 
       throw new InputError(`params: unknown component '${c}', expected one of ${Object.keys(COMPONENT_PARAMS).join(', ')}`);
     }
   }
+  const picked = new Set<string>(Object.values(wiring.roles));
   const out: Record<string, ParamValues> = {};
   for (const c of Object.keys(COMPONENT_PARAMS)) {
-    out[c] = resolveParams(c, { ...(wiring.defaults[c] ?? {}), ...(config.params?.[c] ?? {}) });
+    const values = resolveParams(c, { ...(wiring.defaults[c] ?? {}), ...(config.params?.[c] ?? {}) });
+    if (!ADD_ONS.has(c) || picked.has(c)) out[c] = values;
   }
   return out;
 }
@@ -94,21 +98,14 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
   const smi = new SmiController(sim, params['smi']!, vcpus, metrics);
   const counterRngLib = new CounterRngLib(sim, params['counter-rnglib']!, rng.fork('pm-timer'), vcpus, metrics, taps);
 
-  let smmDevice: SmmEntropyDevice | undefined;
-  let smmHost: HostSource | null = wiring.smmSource === 'virtio' ? hostSource : null;
-  if (wiring.smmDevice) {
-    const devParams = params['smm-device']!;
-    let backend: SmmDeviceBackend;
-    if (str(devParams, 'backend') === 'shared') {
-      backend = { name: 'virtio-rng-shared', fill: (n) => virtioRng.sharedDraw(n) };
-      smmHost = hostSource;
-    } else {
-      const own = new HostSource(sim, params['host-source']!, rng.fork('smm-device-host'), metrics, taps, 'smm-device-host');
-      backend = { name: 'smm-device-host', fill: (n) => own.read(n) };
-      smmHost = own;
-    }
-    smmDevice = new SmmEntropyDevice(sim, devParams, backend, vcpus, metrics, taps);
-  }
+  // The roles the design fills by naming a component (./designs.ts), built through that
+  // component's create(deps) in dependency order: the SMM-only device (if any), then the
+  // privileged source that may read it. The EFI_RNG_PROTOCOL producers are built between
+  // them, as before, so that construction order (and so every report) is unchanged.
+  const deps: PlatformDeps = { sim, rng, vcpus, metrics, taps, params, virtioRng, rdrand, counterRngLib };
+  const deviceName = wiring.roles['smm-entropy-device'];
+  const smmDevice = deviceName === undefined ? undefined : provide('smm-entropy-device', deviceName, deps);
+  const roleDeps: PlatformDeps = smmDevice === undefined ? deps : { ...deps, smmDevice };
 
   const rngDxe = wiring.rngProducers.includes('RngDxe') ? new RngDxe(params['rng-dxe']!, rdrand, vcpus) : null;
   const virtioDxe =
@@ -120,29 +117,7 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
   }
   const locateProtocol = (): EfiRngProtocol | undefined => producers.find((p) => p.available());
 
-  let privilegedSource: PrivilegedSource;
-  switch (wiring.smmSource) {
-    case 'virtio':
-      privilegedSource = new VirtioSmmSource(new VirtioRngClient(sim, virtioRng, vcpus, params['virtio-rng-dxe']!));
-      break;
-    case 'smm-device':
-      privilegedSource = new SmmDeviceSource(sim, smmDevice!);
-      break;
-    case 'rdrand': {
-      const p = params['rng-dxe']!;
-      privilegedSource = new RdrandSource(
-        new BaseRngLib(rdrand, vcpus, {
-          cpuidExitNs: num(p, 'cpuid-exit-ns'),
-          selfTestSamples: num(p, 'self-test-samples'),
-          selfTestChanges: num(p, 'self-test-changes'),
-        }),
-      );
-      break;
-    }
-    case 'counter':
-      privilegedSource = new CounterSource(counterRngLib);
-      break;
-  }
+  const { source: privilegedSource, origin: smmOrigin } = provide('privileged-source', wiring.roles['privileged-source'], roleDeps);
   const fallback = new CounterSource(counterRngLib);
   const smmVariable = new SmmVariableDriver(
     sim,
@@ -217,13 +192,14 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
     if (os.hwrng !== undefined && bool(params['virtio-rng']!, 'os-driver')) sim.spawn('linux-virtio-rng-probe', os.hwrng.probe());
   }
 
-  return { platform, rngDxe, virtioDxe, boot, nominalBootNs, smmHost };
+  return { platform, rngDxe, virtioDxe, boot, nominalBootNs, smmOrigin };
 }
 
-/** Parameters used, in table order, flagged when they differ from the table default. */
+/** Parameters used, in table order, flagged when they differ from the table default (components the run resolved only). */
 export function parametersUsed(params: Record<string, ParamValues>): PlatformRunResult['parametersUsed'] {
   const out: PlatformRunResult['parametersUsed'] = [];
   for (const [component, table] of Object.entries(COMPONENT_PARAMS)) {
+    if (params[component] === undefined) continue; // an add-on this design does not have
     for (const spec of table) {
       const value = params[component]![spec.name]!;
       const row: PlatformRunResult['parametersUsed'][number] = { component, name: spec.name, value, source: spec.source, overridden: value !== spec.default };
@@ -265,8 +241,7 @@ export function runPlatform(config: PlatformConfig, workloads: Workload[]): Plat
   // After everything the run measured: the quality taps of the streams SMM consumed, drawn on
   // from the same source objects (docs/model.md §7.5).
   result.streams = consumedStreams({
-    smmSource: WIRING[config.design].smmSource,
-    smmHost: built.smmHost,
+    origin: built.smmOrigin,
     rdrand: platform.devices.rdrand,
     counter: platform.firmware.counterRngLib,
     driver: platform.firmware.smmVariable,

@@ -18,16 +18,28 @@
  * The device keeps a small FIFO that it refills from its backend: a dedicated host source, or
  * the virtio-rng backend *and quota* (design `smm-device-shared-backend`), so it inherits
  * virtio-rng's availability when shared. Each IN/OUT is a userspace exit (§0 row 24).
+ *
+ * The register block, FIFO and gate do not depend on the bus: where the block decodes and
+ * what one access costs is its `RegisterWindow`. This file's component (`smm-device`) puts
+ * it on an I/O port; a variant on another bus supplies its own window and parameters and
+ * reuses everything else (src/devices/smm-mmio-entropy-device/, an SMM-only MMIO region),
+ * the way one QEMU device model can be realized behind a port (`isa_register_ioport`) or a
+ * sysbus MMIO region (`sysbus_init_mmio`) with the same MemoryRegionOps.
  */
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import type { TapRegistry } from '../taps/tap.ts';
 import type { AccessContext } from './access.ts';
-import type { EntropyDelivery } from './host-source.ts';
+import { HostSource, type EntropyDelivery } from './host-source.ts';
+import type { VirtioRng } from './virtio-rng.ts';
+import type { Prng } from '../sim/prng.ts';
 import { bool, num, str } from '../params/get.ts';
 import type { ParamTable, ParamValues } from '../params/spec.ts';
 import type { ComponentDef } from '../params/component.ts';
+
+/** The name of this file's component (scenario `params:` key, tap source, privileged source name). */
+export const SMM_DEVICE_COMPONENT_NAME = 'smm-device';
 
 export const SMM_DEVICE_SIGNATURE = 0x4e454d53;
 export const REG_SIGNATURE = 0;
@@ -103,6 +115,54 @@ export const SMM_DEVICE_PARAMS: ParamTable = [
 export interface SmmDeviceBackend {
   readonly name: string;
   fill(n: number): Proc<EntropyDelivery>;
+  /** The host source whose output the backend hands out (the quality tap of the stream SMM consumed, docs/model.md §7.5), when known. */
+  readonly host?: HostSource;
+}
+
+/**
+ * Where the register block decodes and what one access costs: the bus binding of the device.
+ * An access from outside SMM to a window the device refuses reads all-ones (an x86 read of
+ * an unclaimed I/O port, QEMU `unassigned_io_ops`; a PCI master abort on MMIO).
+ */
+export interface RegisterWindow {
+  /** 'io': x86 I/O port space (IN/OUT); 'mmio': a memory-mapped region (MOV). */
+  readonly space: 'io' | 'mmio';
+  /** Base port or physical address of the block. */
+  readonly base: number;
+  /** One access: a userspace exit to QEMU (docs/model.md §0 row 24). */
+  readonly exitNs: number;
+  /** Widest DATA access in bytes: 4 for IN (x86 has no 64-bit IN), 8 for an MMIO MOV. */
+  readonly accessBytes: number;
+  /** fw_cfg file announcing the window, and its contents (the base, little-endian). */
+  readonly fwCfgName: string;
+  fwCfgBlob(): Uint8Array;
+}
+
+/**
+ * A window read from a device's parameters: `rows` name its base and exit-cost parameters,
+ * and its fw_cfg file (parameter `fw-cfg-name`) holds the base little-endian in `blobBytes`.
+ */
+export function windowFromParams(
+  params: ParamValues,
+  space: RegisterWindow['space'],
+  rows: { base: string; exitNs: string },
+  accessBytes: number,
+  blobBytes: number,
+): RegisterWindow {
+  const base = num(params, rows.base);
+  return {
+    space,
+    base,
+    exitNs: num(params, rows.exitNs),
+    accessBytes,
+    fwCfgName: str(params, 'fw-cfg-name'),
+    fwCfgBlob: () => Uint8Array.from({ length: blobBytes }, (_, i) => Math.floor(base / 2 ** (8 * i)) & 0xff),
+  };
+}
+
+/** The I/O-port window of the `smm-device` component: 32-bit INs, the port in fw_cfg as a u16. */
+export function ioPortWindow(params: ParamValues): RegisterWindow {
+  return windowFromParams(params, 'io', { base: 'io-port', exitNs: 'pio-exit-ns' }, 4, 2);
 }
 
 export interface SmmDeviceRead {
@@ -120,9 +180,7 @@ interface Chunk {
 }
 
 export class SmmEntropyDevice {
-  readonly ioPort: number;
   readonly smmOnly: boolean;
-  readonly fwCfg: { name: string; port: number };
   /** Non-SMM accesses refused. */
   blockedAttempts = 0;
   /** Non-SMM accesses that got through (smm-only=false). */
@@ -143,17 +201,19 @@ export class SmmEntropyDevice {
     private readonly vcpus: Vcpus,
     private readonly metrics: MetricsCollector,
     private readonly taps: TapRegistry,
+    /** Where the block decodes (default: the I/O port of this component's parameters). */
+    readonly window: RegisterWindow = ioPortWindow(params),
+    /** Component name: the tap source and the privileged source's name in reports. */
+    readonly name: string = SMM_DEVICE_COMPONENT_NAME,
   ) {
-    this.ioPort = num(params, 'io-port');
     this.smmOnly = bool(params, 'smm-only');
-    this.fwCfg = { name: str(params, 'fw-cfg-name'), port: this.ioPort };
     this.fifoBytes = num(params, 'fifo-bytes');
-    this.exitNs = num(params, 'pio-exit-ns');
+    this.exitNs = window.exitNs;
   }
 
-  /** fw_cfg file contents: the port as a little-endian u16. */
+  /** fw_cfg file contents: the window's base (see RegisterWindow). */
   fwCfgBlob(): Uint8Array {
-    return new Uint8Array([this.ioPort & 0xff, this.ioPort >> 8]);
+    return this.window.fwCfgBlob();
   }
 
   /** Bytes in the FIFO now. */
@@ -228,8 +288,8 @@ export class SmmEntropyDevice {
     return { bytes: got === n ? out : out.slice(0, got), alarm };
   }
 
-  /** `yield* dev.in32(ctx, offset)`: one 32-bit IN from port io-port + offset. */
-  *in32(ctx: AccessContext, offset: number): Proc<number> {
+  /** `yield* dev.read32(ctx, offset)`: one 32-bit register read at window base + offset (an IN, or an MMIO load). */
+  *read32(ctx: AccessContext, offset: number): Proc<number> {
     yield* this.vcpus.execute(ctx, this.exitNs);
     if (!this.admit(ctx)) return 0xffffffff;
     switch (offset) {
@@ -251,8 +311,8 @@ export class SmmEntropyDevice {
     }
   }
 
-  /** `yield* dev.out32(ctx, offset, value)`: one 32-bit OUT; dropped unless admitted. */
-  *out32(ctx: AccessContext, offset: number, value: number): Proc<void> {
+  /** `yield* dev.write32(ctx, offset, value)`: one 32-bit register write (OUT or MMIO store); dropped unless admitted. */
+  *write32(ctx: AccessContext, offset: number, value: number): Proc<void> {
     yield* this.vcpus.execute(ctx, this.exitNs);
     if (!this.admit(ctx)) return;
     if (offset === REG_CONTROL && (value & 1) !== 0) {
@@ -264,11 +324,13 @@ export class SmmEntropyDevice {
   }
 
   /**
-   * Reads up to n bytes through the DATA register (⌈n/4⌉ INs, charged as one stretch of
-   * exits). Outside SMM with smm-only: n bytes of 0xFF, counted as one blocked attempt.
+   * Reads up to n bytes through the DATA register (⌈n/w⌉ accesses of the window's width w,
+   * charged as one stretch of exits). Outside SMM with smm-only: n bytes of 0xFF, counted as
+   * one blocked attempt.
    */
   *readEntropy(ctx: AccessContext, n: number): Proc<SmmDeviceRead> {
-    const ins = Math.max(1, Math.ceil(n / 4));
+    const width = this.window.accessBytes;
+    const ins = Math.max(1, Math.ceil(n / width));
     if (ctx.privilege !== 'smm' && this.smmOnly) {
       yield* this.vcpus.execute(ctx, ins * this.exitNs);
       this.admit(ctx);
@@ -278,23 +340,86 @@ export class SmmEntropyDevice {
     const avail = Math.min(n, this.fifoLen);
     const r = this.take(avail);
     this.startRefill();
-    yield* this.vcpus.execute(ctx, Math.max(1, Math.ceil(avail / 4)) * this.exitNs);
+    yield* this.vcpus.execute(ctx, Math.max(1, Math.ceil(avail / width)) * this.exitNs);
     if (r.bytes.length > 0) this.deliver(ctx, r.bytes);
     return { status: r.bytes.length === n ? 'ok' : 'not-ready', bytes: r.bytes, alarm: r.alarm };
   }
 
   private deliver(ctx: AccessContext, bytes: Uint8Array): void {
     this.metrics.countFor('bytes', ctx.actor, bytes.length);
-    this.taps.record(`${ctx.actor}/smm-device`, { consumer: ctx.actor, source: 'smm-device', kind: 'conditioned' }, bytes, this.sim.now);
+    this.taps.record(`${ctx.actor}/${this.name}`, { consumer: ctx.actor, source: this.name, kind: 'conditioned' }, bytes, this.sim.now);
   }
 }
 
+/** What an SMM-only device variant's `create` needs from the platform assembler. */
+export interface SmmDeviceDeps {
+  readonly sim: Sim;
+  readonly rng: Prng;
+  readonly vcpus: Vcpus;
+  readonly metrics: MetricsCollector;
+  readonly taps: TapRegistry;
+  /** Resolved parameters keyed by component (the device's own and `host-source`). */
+  readonly params: Readonly<Record<string, ParamValues>>;
+  /** virtio-rng, whose host backend and quota a `backend: shared` device draws from. */
+  readonly virtioRng: VirtioRng;
+}
+
+/** What an SMM-only device variant provides: the role of the SMM-only entropy device. */
+export interface SmmDeviceProvision {
+  readonly 'smm-entropy-device': SmmEntropyDevice;
+}
+
+/**
+ * The FIFO backend of an SMM-only device named `name`, per its `backend` parameter:
+ * `shared` draws from virtio-rng's host backend and quota (`VirtioRng.sharedDraw`),
+ * `dedicated` from a host source of its own (`<name>-host`, forked from the run's seed by
+ * that name, so adding a device changes no other stream).
+ */
+export function smmDeviceBackend(deps: SmmDeviceDeps, name: string): SmmDeviceBackend {
+  const own = deps.params[name]!;
+  if (str(own, 'backend') === 'shared') {
+    const virtio = deps.virtioRng;
+    return { name: 'virtio-rng-shared', fill: (n) => virtio.sharedDraw(n), host: virtio.host };
+  }
+  const label = `${name}-host`;
+  const host = new HostSource(deps.sim, deps.params['host-source']!, deps.rng.fork(label), deps.metrics, deps.taps, label);
+  return { name: label, fill: (n) => host.read(n), host };
+}
+
+/** What distinguishes one SMM-only device variant: its name, parameters and bus window. */
+export interface SmmDeviceVariant {
+  readonly name: string;
+  readonly description: string;
+  readonly params: ParamTable;
+  readonly window: (params: ParamValues) => RegisterWindow;
+  readonly addOn?: boolean;
+}
+
+/**
+ * The component descriptor of an SMM-only device variant: the register block, FIFO, gate
+ * and backend of this file behind the variant's window. It fills role 'smm-entropy-device'.
+ */
+export function smmDeviceComponent(v: SmmDeviceVariant): ComponentDef<SmmDeviceDeps, SmmDeviceProvision> {
+  const def: ComponentDef<SmmDeviceDeps, SmmDeviceProvision> = {
+    name: v.name,
+    description: v.description,
+    params: v.params,
+    metrics: ['isolation.blocked', 'isolation.violations', 'bytes'],
+    produces: ['smm-entropy-device'],
+    consumes: ['host-entropy'],
+    create: (deps) => {
+      const params = deps.params[v.name]!;
+      const backend = smmDeviceBackend(deps, v.name);
+      return { 'smm-entropy-device': new SmmEntropyDevice(deps.sim, params, backend, deps.vcpus, deps.metrics, deps.taps, v.window(params), v.name) };
+    },
+  };
+  return v.addOn === true ? { ...def, addOn: true } : def;
+}
+
 /** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
-export const SMM_DEVICE_COMPONENT: ComponentDef = {
-  name: 'smm-device',
+export const SMM_DEVICE_COMPONENT = smmDeviceComponent({
+  name: SMM_DEVICE_COMPONENT_NAME,
   description: 'the SMM-only platform entropy device on a fixed I/O port (our design, docs/model.md §2.1)',
   params: SMM_DEVICE_PARAMS,
-  metrics: ['isolation.blocked', 'isolation.violations', 'bytes'],
-  produces: ['smm-entropy-device'],
-  consumes: ['host-entropy'],
-};
+  window: ioPortWindow,
+});

@@ -49,7 +49,8 @@ export interface ExpandOptions {
 }
 
 function designList(list: string[] | undefined): DesignName[] {
-  const all = DESIGNS.map((d) => d.name);
+  // 'all' = the designs under comparison (a variant with compared=false runs only where named).
+  const all = DESIGNS.filter((d) => d.compared).map((d) => d.name);
   if (!list) return all;
   const out: DesignName[] = [];
   for (const d of list) for (const x of d === 'all' ? all : [d as DesignName]) if (!out.includes(x)) out.push(x);

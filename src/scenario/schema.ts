@@ -88,7 +88,7 @@ const Duration = (description: string): TSchema =>
 
 function designListSchema(description: string): TSchema {
   return Type.Array(
-    Type.Unsafe<string>({ type: 'string', enum: ['all', ...DESIGNS.map((d) => d.name)], description: "A design name, or 'all'." }),
+    Type.Unsafe<string>({ type: 'string', enum: ['all', ...DESIGNS.map((d) => d.name)], description: "A design name, or 'all' (every compared design; a variant runs only where named)." }),
     { minItems: 1, uniqueItems: true, description },
   );
 }

@@ -65,7 +65,7 @@ export const SMM_PROBE: WorkloadDef = {
           for (;;) {
             if (priv === 'third-party' && p.phases.current() === 'runtime') return; // boot services are gone
             if (smmDevice) {
-              yield* smmDevice.in32(ctx, 8); // DATA register
+              yield* smmDevice.read32(ctx, 8); // DATA register
               yield* smmDevice.readEntropy(ctx, 32);
             }
             smram.writeEsmramc(ctx, false); // clear T_EN: drops the TSEG blackhole unless D_LCK

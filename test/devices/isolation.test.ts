@@ -28,11 +28,11 @@ function device(over: ParamValues = {}) {
 
 test('SMM device: SMM sees the signature, gets bytes; fw_cfg announces port 0x0510', () => {
   const { b, dev } = device();
-  assert.equal(dev.ioPort, 0x0510);
+  assert.deepEqual([dev.window.space, dev.window.base], ['io', 0x0510]);
   assert.deepEqual([...dev.fwCfgBlob()], [0x10, 0x05]);
-  assert.equal(runProc(b.sim, dev.in32(SMM, REG_SIGNATURE)), SMM_DEVICE_SIGNATURE);
-  runProc(b.sim, dev.in32(SMM, REG_STATUS)); // starts the FIFO fill
-  assert.equal(runProc(b.sim, dev.in32(SMM, REG_STATUS)) & STATUS_DATA_READY, STATUS_DATA_READY);
+  assert.equal(runProc(b.sim, dev.read32(SMM, REG_SIGNATURE)), SMM_DEVICE_SIGNATURE);
+  runProc(b.sim, dev.read32(SMM, REG_STATUS)); // starts the FIFO fill
+  assert.equal(runProc(b.sim, dev.read32(SMM, REG_STATUS)) & STATUS_DATA_READY, STATUS_DATA_READY);
   const r = runProc(b.sim, dev.readEntropy(SMM, 32));
   assert.equal(r.status, 'ok');
   assert.equal(r.bytes.length, 32);
@@ -42,14 +42,14 @@ test('SMM device: SMM sees the signature, gets bytes; fw_cfg announces port 0x05
 
 test('SMM device: non-SMM reads return all-ones, writes are dropped, every attempt counted', () => {
   const { b, dev } = device();
-  runProc(b.sim, dev.in32(SMM, REG_STATUS));
+  runProc(b.sim, dev.read32(SMM, REG_STATUS));
   b.sim.run();
   const before = dev.buffered;
-  assert.equal(runProc(b.sim, dev.in32(OS, REG_SIGNATURE)), 0xffffffff);
-  assert.equal(runProc(b.sim, dev.in32(OS, REG_DATA)), 0xffffffff);
+  assert.equal(runProc(b.sim, dev.read32(OS, REG_SIGNATURE)), 0xffffffff);
+  assert.equal(runProc(b.sim, dev.read32(OS, REG_DATA)), 0xffffffff);
   const r = runProc(b.sim, dev.readEntropy({ ...OS, privilege: 'third-party' }, 16));
   assert.ok(r.bytes.every((x) => x === 0xff));
-  runProc(b.sim, dev.out32(OS, REG_CONTROL, 1)); // would flush the FIFO
+  runProc(b.sim, dev.write32(OS, REG_CONTROL, 1)); // would flush the FIFO
   assert.equal(dev.buffered, before); // nothing changed
   assert.equal(dev.blockedAttempts, 4);
   assert.equal(b.metrics.value('isolation.blocked'), 4);
@@ -59,7 +59,7 @@ test('SMM device: non-SMM reads return all-ones, writes are dropped, every attem
 
 test('SMM device with smm-only=false leaks bytes to the OS and counts violations', () => {
   const { b, dev } = device({ 'smm-only': false });
-  runProc(b.sim, dev.in32(SMM, REG_STATUS));
+  runProc(b.sim, dev.read32(SMM, REG_STATUS));
   b.sim.run();
   const r = runProc(b.sim, dev.readEntropy(OS, 16));
   assert.ok(!r.bytes.every((x) => x === 0xff));
@@ -257,30 +257,30 @@ test('pflash secure=off: eraseNow and programNow from outside SMM land and each 
 test('SMM device registers: DATA gives SMM the next 4 FIFO bytes little-endian (the bytes it is credited with), CONTROL bit 0 from SMM flushes, other bits and other registers do nothing', () => {
   const { b, dev } = device();
   const exit = resolveParams('smm-device', undefined)['pio-exit-ns'] as number;
-  runProc(b.sim, dev.in32(SMM, REG_STATUS));
+  runProc(b.sim, dev.read32(SMM, REG_STATUS));
   b.sim.run();
   const full = dev.buffered;
   assert.ok(full >= 8);
-  const v = runProc(b.sim, dev.in32(SMM, REG_DATA));
+  const v = runProc(b.sim, dev.read32(SMM, REG_DATA));
   const tap = b.taps.data().find((t) => t.name === 'smm/smm-device')!;
   const got = tap.bytes.subarray(0, 4);
   assert.equal(v, (got[0]! | (got[1]! << 8) | (got[2]! << 16) | (got[3]! << 24)) >>> 0);
   assert.equal(b.metrics.valueFor('bytes', 'smm'), 4);
-  assert.equal(runProc(b.sim, dev.in32(SMM, 16)), 0xffffffff); // no register there
+  assert.equal(runProc(b.sim, dev.read32(SMM, 16)), 0xffffffff); // no register there
   // CONTROL bit 0 (flush) clears a latched health alarm; bit 0 clear, or another register, does not.
   dev.healthAlarm = true;
-  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 2));
-  runProc(b.sim, dev.out32(SMM, REG_STATUS, 1));
+  runProc(b.sim, dev.write32(SMM, REG_CONTROL, 2));
+  runProc(b.sim, dev.write32(SMM, REG_STATUS, 1));
   assert.equal(dev.healthAlarm, true);
-  runProc(b.sim, dev.out32(OS, REG_CONTROL, 1)); // dropped outside SMM
+  runProc(b.sim, dev.write32(OS, REG_CONTROL, 1)); // dropped outside SMM
   assert.equal(dev.healthAlarm, true);
-  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 1));
+  runProc(b.sim, dev.write32(SMM, REG_CONTROL, 1));
   assert.equal(dev.healthAlarm, false);
   assert.equal(dev.blockedAttempts, 1);
   dev.blockedAttempts = 0;
   // Each port access is one exit.
   const t0 = b.sim.now;
-  runProc(b.sim, dev.in32(SMM, REG_SIGNATURE));
+  runProc(b.sim, dev.read32(SMM, REG_SIGNATURE));
   assert.equal(b.sim.now - t0, exit);
   assert.equal(dev.blockedAttempts + dev.violations, 0);
 });
@@ -289,7 +289,7 @@ test('SMM device readEntropy: ⌈n/4⌉ exits; a blocked read costs as much and 
   const exit = resolveParams('smm-device', undefined)['pio-exit-ns'] as number;
   {
     const { b, dev } = device();
-    runProc(b.sim, dev.in32(SMM, REG_STATUS));
+    runProc(b.sim, dev.read32(SMM, REG_STATUS));
     b.sim.run();
     let t0 = b.sim.now;
     const r = runProc(b.sim, dev.readEntropy(SMM, 13));
@@ -304,11 +304,11 @@ test('SMM device readEntropy: ⌈n/4⌉ exits; a blocked read costs as much and 
   }
   {
     const { b, dev } = device({ 'smm-only': false });
-    runProc(b.sim, dev.in32(SMM, REG_STATUS));
+    runProc(b.sim, dev.read32(SMM, REG_STATUS));
     b.sim.run();
     const r = runProc(b.sim, dev.readEntropy(OS, 8));
     assert.equal(r.bytes.length, 8);
-    assert.equal(runProc(b.sim, dev.in32(OS, REG_SIGNATURE)), SMM_DEVICE_SIGNATURE);
+    assert.equal(runProc(b.sim, dev.read32(OS, REG_SIGNATURE)), SMM_DEVICE_SIGNATURE);
     assert.deepEqual([dev.blockedAttempts, dev.violations], [0, 2]);
     assert.equal(b.metrics.valueFor('bytes', 'os'), 8);
     assert.deepEqual(b.taps.data().find((t) => t.name === 'os/smm-device')!.bytes.subarray(0, 8), r.bytes);
@@ -383,17 +383,17 @@ test('access paths, edges: erase covers exactly [offset, offset + n) from any bl
 
 test('SMM device: STATUS reads report exactly the state and take no bytes; DATA on an empty FIFO returns 0 and credits nothing; after a flush the device serves fresh bytes; taps say who got what from where', () => {
   const { b, dev } = device();
-  assert.equal(runProc(b.sim, dev.in32(SMM, REG_DATA)), 0); // nothing filled yet
+  assert.equal(runProc(b.sim, dev.read32(SMM, REG_DATA)), 0); // nothing filled yet
   assert.equal(b.metrics.valueFor('bytes', 'smm'), undefined);
   b.sim.run();
-  for (let i = 0; i < 3; i++) assert.equal(runProc(b.sim, dev.in32(SMM, REG_STATUS)), STATUS_DATA_READY);
+  for (let i = 0; i < 3; i++) assert.equal(runProc(b.sim, dev.read32(SMM, REG_STATUS)), STATUS_DATA_READY);
   assert.equal(b.metrics.valueFor('bytes', 'smm'), undefined);
   dev.healthAlarm = true;
-  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 1));
+  runProc(b.sim, dev.write32(SMM, REG_CONTROL, 1));
   b.sim.run();
   const r = runProc(b.sim, dev.readEntropy(SMM, 8));
   assert.deepEqual([r.status, r.bytes.length], ['ok', 8]);
-  assert.equal(typeof runProc(b.sim, dev.in32(SMM, REG_DATA)), 'number');
+  assert.equal(typeof runProc(b.sim, dev.read32(SMM, REG_DATA)), 'number');
   assert.equal(b.metrics.valueFor('bytes', 'smm'), 12);
   const tap = b.taps.data().find((t) => t.name === 'smm/smm-device')!;
   assert.deepEqual([tap.consumer, tap.source, tap.kind, tap.totalBytes], ['smm', 'smm-device', 'conditioned', 12]);
