@@ -20,8 +20,9 @@ import { SMM_DEVICE_COMPONENT, type SmmDeviceDeps, type SmmDeviceProvision } fro
 import { PFLASH_COMPONENT } from '../devices/pflash.ts';
 import { SMRAM_COMPONENT } from '../devices/smram.ts';
 import { SMI_COMPONENT } from '../devices/smi.ts';
-import { RNG_DXE_COMPONENT } from '../firmware/rng-dxe.ts';
-import { VIRTIO_RNG_DXE_COMPONENT } from '../firmware/virtio-rng-dxe.ts';
+import { RNG_DXE_COMPONENT, type RngDxeDeps } from '../firmware/rng-dxe.ts';
+import { VIRTIO_RNG_DXE_COMPONENT, type VirtioRngDxeDeps } from '../firmware/virtio-rng-dxe.ts';
+import type { EfiRngProducerProvision } from '../firmware/rng-protocol.ts';
 import { SMM_VARIABLE_COMPONENT } from '../firmware/smm-variable.ts';
 import { TLS_COMPONENT } from '../firmware/tls-client.ts';
 import { COUNTER_RNGLIB_COMPONENT } from '../firmware/counter-rnglib.ts';
@@ -40,9 +41,10 @@ import {
 
 /**
  * The roles a design fills by naming a component, and what filling one yields: the
- * SMM-only entropy device, and the SMM variable driver's privileged source with its origin.
+ * SMM-only entropy device, the SMM variable driver's privileged source with its origin, and
+ * each EFI_RNG_PROTOCOL producer its firmware image carries.
  */
-export type RoleValues = SmmDeviceProvision & PrivilegedSourceProvision;
+export type RoleValues = SmmDeviceProvision & PrivilegedSourceProvision & EfiRngProducerProvision;
 export type RoleName = keyof RoleValues;
 
 /**
@@ -52,7 +54,7 @@ export type RoleName = keyof RoleValues;
  * needs (SmmDeviceDeps, PrivilegedSourceDeps); this type must satisfy all of them, which the
  * registry's type below checks.
  */
-export type PlatformDeps = SmmDeviceDeps & PrivilegedSourceDeps;
+export type PlatformDeps = SmmDeviceDeps & PrivilegedSourceDeps & RngDxeDeps & VirtioRngDxeDeps;
 
 /** A registry entry: a descriptor whose `create`, if any, takes PlatformDeps and yields roles. */
 export type Component = ComponentDef<PlatformDeps, Partial<RoleValues>>;

@@ -23,12 +23,15 @@ export interface DesignEntry {
   /** Component parameter defaults of this design (scenario overrides win). */
   defaults: Record<string, ParamValues>;
   /**
-   * The component that fills each role the design chooses, by name: the SMM variable
+   * The component that fills each single role the design chooses, by name: the SMM variable
    * driver's 'privileged-source', and the 'smm-entropy-device' if the design has one.
    */
-  roles: { readonly [R in RoleName]?: string } & { readonly 'privileged-source': string };
-  /** EFI_RNG_PROTOCOL producers the firmware image carries, in LocateProtocol order. */
-  rngProducers: ReadonlyArray<'RngDxe' | 'VirtioRngDxe'>;
+  roles: { readonly [R in Exclude<RoleName, 'efi-rng-protocol'>]?: string } & { readonly 'privileged-source': string };
+  /**
+   * The 'efi-rng-protocol' role, filled several times: the producer components the firmware
+   * image carries, in LocateProtocol order (the first available one answers).
+   */
+  rngProducers: readonly string[];
 }
 
 const TABLE = {
@@ -37,49 +40,49 @@ const TABLE = {
     compared: true,
     defaults: {},
     roles: { 'privileged-source': 'virtio-smm-source' },
-    rngProducers: ['VirtioRngDxe'],
+    rngProducers: ['virtio-rng-dxe'],
   },
   'smm-device': {
     description: 'A dedicated SMM-only platform entropy device (fixed I/O port, own host backend); non-SMM reads get all-ones.',
     compared: true,
     defaults: { 'smm-device': { backend: 'dedicated' } },
     roles: { 'smm-entropy-device': 'smm-device', 'privileged-source': 'smm-device-source' },
-    rngProducers: ['VirtioRngDxe'],
+    rngProducers: ['virtio-rng-dxe'],
   },
   'smm-device-shared-backend': {
     description: "The SMM-only device, but backed by virtio-rng's host backend and quota (isolated access, shared availability).",
     compared: true,
     defaults: { 'smm-device': { backend: 'shared' } },
     roles: { 'smm-entropy-device': 'smm-device', 'privileged-source': 'smm-device-source' },
-    rngProducers: ['VirtioRngDxe'],
+    rngProducers: ['virtio-rng-dxe'],
   },
   'rdrand-passthrough': {
     description: 'SMM uses RDRAND through BaseRngLib; RDRAND exposed natively to everyone (KVM default).',
     compared: true,
     defaults: { rdrand: { policy: 'passthrough' } },
     roles: { 'privileged-source': 'rdrand-source' },
-    rngProducers: ['RngDxe', 'VirtioRngDxe'],
+    rngProducers: ['rng-dxe', 'virtio-rng-dxe'],
   },
   'rdrand-smm-only': {
     description: 'RDRAND trapped by the hypervisor: host randomness in SMM, #UD outside SMM (Ersek option; breaks non-SMM users).',
     compared: true,
     defaults: { rdrand: { policy: 'smm-only', 'smm-exclusive': true } },
     roles: { 'privileged-source': 'rdrand-source' },
-    rngProducers: ['RngDxe', 'VirtioRngDxe'],
+    rngProducers: ['rng-dxe', 'virtio-rng-dxe'],
   },
   'counter-fallback': {
     description: 'Nothing else exists: no virtio-rng, RDRAND hidden; SMM mixes PM-timer readings through SHA-256.',
     compared: true,
     defaults: { 'virtio-rng': { present: false }, rdrand: { policy: 'hidden' } },
     roles: { 'privileged-source': 'counter-source' },
-    rngProducers: ['RngDxe', 'VirtioRngDxe'],
+    rngProducers: ['rng-dxe', 'virtio-rng-dxe'],
   },
   'smm-mmio-device': {
     description: 'The SMM-only device on a fixed MMIO address mapped only for SMM (own host backend); non-SMM reads get all-ones. A variant, not in [all].',
     compared: false,
     defaults: {},
     roles: { 'smm-entropy-device': 'smm-mmio-device', 'privileged-source': 'smm-device-source' },
-    rngProducers: ['VirtioRngDxe'],
+    rngProducers: ['virtio-rng-dxe'],
   },
 } as const satisfies Record<string, DesignEntry>;
 

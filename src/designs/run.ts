@@ -18,11 +18,9 @@ import { InputError } from '../errors.ts';
 import { BootPhases, type PhaseName } from '../firmware/boot.ts';
 import { CounterRngLib } from '../firmware/counter-rnglib.ts';
 import { CounterSource, type SourceOrigin } from '../firmware/privileged-source.ts';
-import { RngDxe } from '../firmware/rng-dxe.ts';
-import type { EfiRngProtocol } from '../firmware/rng-protocol.ts';
+import type { EfiRngProducer, EfiRngProtocol } from '../firmware/rng-protocol.ts';
 import { SmmVariableDriver } from '../firmware/smm-variable.ts';
 import { TlsClient } from '../firmware/tls-client.ts';
-import { VirtioRngDxe } from '../firmware/virtio-rng-dxe.ts';
 import { MetricsCollector } from '../metrics/collector.ts';
 import { Prng } from '../sim/prng.ts';
 import { Sim, type Proc } from '../sim/sim.ts';
@@ -35,8 +33,8 @@ import { DESIGNS, type Platform, type PlatformConfig, type PlatformRunResult, ty
 /** A built platform plus the pieces the run loop drives. */
 export interface BuiltPlatform {
   platform: Platform;
-  rngDxe: RngDxe | null;
-  virtioDxe: VirtioRngDxe | null;
+  /** The EFI_RNG_PROTOCOL producers of the firmware image, in LocateProtocol order. */
+  producers: readonly EfiRngProducer[];
   /** The boot process body (phases in order, then runtime). */
   boot(): Proc<void>;
   /** Virtual time of the nominal boot (sum of phase durations). */
@@ -99,22 +97,15 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
   const counterRngLib = new CounterRngLib(sim, params['counter-rnglib']!, rng.fork('pm-timer'), vcpus, metrics, taps);
 
   // The roles the design fills by naming a component (./designs.ts), built through that
-  // component's create(deps) in dependency order: the SMM-only device (if any), then the
-  // privileged source that may read it. The EFI_RNG_PROTOCOL producers are built between
-  // them, as before, so that construction order (and so every report) is unchanged.
+  // component's create(deps) in dependency order: the SMM-only device (if any), the
+  // EFI_RNG_PROTOCOL producers its firmware image carries (LocateProtocol order), then the
+  // privileged source that may read the device. Construction order is part of what a run
+  // is: it stays as it was before the roles became data, so every report is unchanged.
   const deps: PlatformDeps = { sim, rng, vcpus, metrics, taps, params, virtioRng, rdrand, counterRngLib };
   const deviceName = wiring.roles['smm-entropy-device'];
   const smmDevice = deviceName === undefined ? undefined : provide('smm-entropy-device', deviceName, deps);
   const roleDeps: PlatformDeps = smmDevice === undefined ? deps : { ...deps, smmDevice };
-
-  const rngDxe = wiring.rngProducers.includes('RngDxe') ? new RngDxe(params['rng-dxe']!, rdrand, vcpus) : null;
-  const virtioDxe =
-    wiring.rngProducers.includes('VirtioRngDxe') && virtioRng.present ? new VirtioRngDxe(sim, virtioRng, vcpus, params['virtio-rng-dxe']!) : null;
-  const producers: EfiRngProtocol[] = [];
-  for (const name of wiring.rngProducers) {
-    if (name === 'RngDxe' && rngDxe !== null) producers.push(rngDxe);
-    if (name === 'VirtioRngDxe' && virtioDxe !== null) producers.push(virtioDxe);
-  }
+  const producers: EfiRngProducer[] = wiring.rngProducers.map((name) => provide('efi-rng-protocol', name, roleDeps));
   const locateProtocol = (): EfiRngProtocol | undefined => producers.find((p) => p.available());
 
   const { source: privilegedSource, origin: smmOrigin } = provide('privileged-source', wiring.roles['privileged-source'], roleDeps);
@@ -170,11 +161,11 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
   function* boot(): Proc<void> {
     yield* phase('sec-pei');
     yield* phase('dxe', function* () {
-      if (rngDxe !== null) yield* rngDxe.entry(fw('RngDxe'));
+      for (const p of producers) if (p.entry !== undefined) yield* p.entry(fw(p.name));
     });
     yield* phase('end-of-dxe', () => smmVariable.endOfDxe(fw('smm-variable')));
     yield* phase('bds', function* () {
-      virtioDxe?.connect();
+      for (const p of producers) p.connect?.();
       const names = ['BootOrder', 'Boot0000', 'Boot0001', 'ConOut', 'ConIn', 'ErrOut', 'Timeout', 'PlatformLang'];
       const n = num(params['smm-variable']!, 'boot-variable-writes');
       const size = num(params['smm-variable']!, 'boot-variable-bytes');
@@ -185,14 +176,13 @@ export function buildPlatform(config: PlatformConfig): BuiltPlatform {
     });
     yield* phase('https-boot', () => tls.httpsBoot(fw('tls')));
     yield* phase('exit-boot-services', function* () {
-      virtioDxe?.exitBootServices();
-      if (rngDxe !== null) rngDxe.bootServices = false;
+      for (const p of producers) p.exitBootServices();
     });
     phases.enter('runtime');
     if (os.hwrng !== undefined && bool(params['virtio-rng']!, 'os-driver')) sim.spawn('linux-virtio-rng-probe', os.hwrng.probe());
   }
 
-  return { platform, rngDxe, virtioDxe, boot, nominalBootNs, smmOrigin };
+  return { platform, producers, boot, nominalBootNs, smmOrigin };
 }
 
 /** Parameters used, in table order, flagged when they differ from the table default (components the run resolved only). */

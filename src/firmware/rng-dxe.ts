@@ -19,7 +19,7 @@ import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { Proc } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
 import { BaseRngLib } from './base-rnglib.ts';
-import type { EfiRngProtocol, RngAlgorithm, RngResult } from './rng-protocol.ts';
+import type { EfiRngProducer, EfiRngProducerProvision, RngAlgorithm, RngResult } from './rng-protocol.ts';
 
 export const RNG_DXE_PARAMS: ParamTable = [
   {
@@ -47,7 +47,7 @@ export const RNG_DXE_PARAMS: ParamTable = [
   { name: 'aes-block-ns', type: 'number', unit: 'ns', default: 100, min: 0, description: 'One software AES-128 block in firmware.', source: 'estimate: no docs/model.md figure' },
 ];
 
-export class RngDxe implements EfiRngProtocol {
+export class RngDxe implements EfiRngProducer {
   readonly name = 'RngDxe';
   readonly algorithms: readonly RngAlgorithm[] = ['SP800-90-CTR-256', 'RAW'];
   installed = false;
@@ -70,6 +70,11 @@ export class RngDxe implements EfiRngProtocol {
 
   available(): boolean {
     return this.installed && this.bootServices;
+  }
+
+  /** ExitBootServices: the protocol goes with boot services (RDRAND itself stays). */
+  exitBootServices(): void {
+    this.bootServices = false;
   }
 
   /** Driver entry (DXE dispatch): install only if a 64-bit read works. */
@@ -117,11 +122,19 @@ export class RngDxe implements EfiRngProtocol {
 }
 
 /** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
-export const RNG_DXE_COMPONENT: ComponentDef = {
+export const RNG_DXE_COMPONENT: ComponentDef<RngDxeDeps, EfiRngProducerProvision> = {
   name: 'rng-dxe',
   description: 'SecurityPkg RngDxe over BaseRngLib (RDRAND)',
   params: RNG_DXE_PARAMS,
   metrics: [],
   produces: ['efi-rng-protocol'],
   consumes: ['rdrand'],
+  create: (d) => ({ 'efi-rng-protocol': new RngDxe(d.params['rng-dxe']!, d.rdrand, d.vcpus) }),
 };
+
+/** What RngDxe's `create` needs from the platform. */
+export interface RngDxeDeps {
+  readonly params: Readonly<Record<string, ParamValues>>;
+  readonly rdrand: RdrandUnit;
+  readonly vcpus: Vcpus;
+}

@@ -31,3 +31,24 @@ export interface EfiRngProtocol {
    */
   getRng(ctx: AccessContext, n: number, algorithm?: RngAlgorithm, deadlineNs?: number): Proc<RngResult>;
 }
+
+/**
+ * A driver that produces EFI_RNG_PROTOCOL, with the boot events its lifecycle follows (the
+ * boot timeline, src/designs/run.ts, calls them for every producer a design carries, in its
+ * LocateProtocol order):
+ *  - `entry`: its DXE dispatch (RngDxe installs only if a 64-bit read works);
+ *  - `connect`: BDS connects it to its device (PlatformBootManagerLib; VirtioRngDxe sets
+ *    DRIVER_OK);
+ *  - `exitBootServices`: boot services end (the protocol is gone; VirtioRngDxe resets its device).
+ */
+export interface EfiRngProducer extends EfiRngProtocol {
+  entry?(ctx: AccessContext): Proc<unknown>;
+  connect?(): void;
+  exitBootServices(): void;
+}
+
+/** What a producer component provides: the role of an EFI_RNG_PROTOCOL producer. */
+export interface EfiRngProducerProvision {
+  'efi-rng-protocol': EfiRngProducer;
+}
+

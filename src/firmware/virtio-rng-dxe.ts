@@ -22,7 +22,7 @@ import type { ComponentDef } from '../params/component.ts';
 import type { VirtioRng } from '../devices/virtio-rng.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
-import type { EfiRngProtocol, RngAlgorithm, RngResult } from './rng-protocol.ts';
+import type { EfiRngProducer, EfiRngProducerProvision, RngAlgorithm, RngResult } from './rng-protocol.ts';
 
 const UINT32_MAX = 0xffffffff;
 
@@ -111,7 +111,7 @@ export class VirtioRngClient {
   }
 }
 
-export class VirtioRngDxe implements EfiRngProtocol {
+export class VirtioRngDxe implements EfiRngProducer {
   readonly name = 'VirtioRngDxe';
   readonly algorithms: readonly RngAlgorithm[] = ['RAW'];
   /** Connected by PlatformBootManagerLib in BDS. */
@@ -148,11 +148,22 @@ export class VirtioRngDxe implements EfiRngProtocol {
 }
 
 /** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */
-export const VIRTIO_RNG_DXE_COMPONENT: ComponentDef = {
+export const VIRTIO_RNG_DXE_COMPONENT: ComponentDef<VirtioRngDxeDeps, EfiRngProducerProvision> = {
   name: 'virtio-rng-dxe',
   description: 'OvmfPkg VirtioRngDxe',
   params: VIRTIO_RNG_DXE_PARAMS,
   metrics: [],
   produces: ['efi-rng-protocol'],
   consumes: ['virtio-rng'],
+  // Built whether or not the device is present: without it the driver never binds (connect
+  // does nothing, available() is false), as OVMF's image carries the driver either way.
+  create: (d) => ({ 'efi-rng-protocol': new VirtioRngDxe(d.sim, d.virtioRng, d.vcpus, d.params['virtio-rng-dxe']!) }),
 };
+
+/** What VirtioRngDxe's `create` needs from the platform. */
+export interface VirtioRngDxeDeps {
+  readonly sim: Sim;
+  readonly params: Readonly<Record<string, ParamValues>>;
+  readonly virtioRng: VirtioRng;
+  readonly vcpus: Vcpus;
+}
