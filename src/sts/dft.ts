@@ -7,7 +7,7 @@
  * T = √(2.995732274·n) (ln 20 to the reference's 10 digits), N0 = 0.95·n/2,
  * d = (N1 − N0)/√(n·0.95·0.05/4), P = erfc(|d|/√2).
  *
- * The FFT (./fft.ts) is double precision and mixed radix, so any n works and the
+ * The FFT (../kernels/fft.ts) is double precision and mixed radix, so any n works and the
  * count matches the reference's FFTPACK result. Minimum n: 1000 (§2.6.7).
  *
  * @example the 100-bit ε of §2.6.8 → N1 = 48, P = 0.646355. The document prints N1 = 46 and
@@ -16,7 +16,7 @@
  */
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { erfc } from '../special/erfc.ts';
-import { realFFTPlan } from './fft.ts';
+import { realFFTPlan } from '../kernels/fft.ts';
 import { notApplicable, type TestResult } from './types.ts';
 
 export const DFT_SECTION = 'SP 800-22 Rev 1a §2.6';

@@ -19,7 +19,7 @@
  * reference we only require one block.
  *
  * Speed: Berlekamp–Massey runs bit-sliced: 128 blocks at once in WebAssembly
- * SIMD (berlekamp-massey-simd.ts), else 32 at once in TypeScript
+ * SIMD (../kernels/berlekamp-massey-simd.ts), else 32 at once in TypeScript
  * (`blockComplexities`): one word per polynomial coefficient, lane-wise masks
  * instead of branches (the discrepancy is a coin flip per step, so a
  * per-block branch on it mispredicts half the time). `BerlekampMassey` is the
@@ -32,7 +32,7 @@ import { paddedWords } from './scratch.ts';
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
-import { blockComplexitiesSimd } from './berlekamp-massey-simd.ts';
+import { blockComplexitiesSimd } from '../kernels/berlekamp-massey-simd.ts';
 import { notApplicable, type TestResult } from './types.ts';
 
 const SECTION = 'SP 800-22 Rev 1a §2.10';

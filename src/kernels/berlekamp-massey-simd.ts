@@ -1,6 +1,6 @@
 /**
  * Bit-sliced Berlekamp–Massey over 128 blocks at once in WebAssembly SIMD, for
- * the Linear Complexity test (SP 800-22 Rev 1a §2.10; see linear-complexity.ts
+ * the Linear Complexity test (SP 800-22 Rev 1a §2.10; see ../sts/linear-complexity.ts
  * for the algorithm in TypeScript, which this mirrors and is tested against).
  *
  * Why: BM costs O(M²) bit operations per block (2000 blocks of 500 bits at

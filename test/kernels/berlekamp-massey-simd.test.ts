@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockComplexitiesSimd } from '../../src/sts/berlekamp-massey-simd.ts';
+import { blockComplexitiesSimd } from '../../src/kernels/berlekamp-massey-simd.ts';
 import { blockComplexities } from '../../src/sts/linear-complexity.ts';
 import { BitSequence } from '../../src/bits/bit-sequence.ts';
-import { loadReference } from './helpers.ts';
+import { loadReference } from '../sts/helpers.ts';
 
 function padded(bits: BitSequence): Uint32Array {
   const w = new Uint32Array(bits.words.length + 2);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ComplexFFT, RealFFT, realFFT } from '../../src/sts/fft.ts';
+import { ComplexFFT, RealFFT, realFFT } from '../../src/kernels/fft.ts';
 
 /** Direct O(n²) DFT with exact angle reduction (jk mod n). */
 function naive(re: ArrayLike<number>, im: ArrayLike<number>): [Float64Array, Float64Array] {
