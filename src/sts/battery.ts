@@ -18,7 +18,7 @@
 import { BitSequence } from '../bits/bit-sequence.ts';
 import { InputError } from '../errors.ts';
 import { STS_REGISTRY, testSpec, type TestParams } from './registry.ts';
-import { memorySource, type StreamSource } from './stream-source.ts';
+import { memorySource, type StreamSource } from '../bits/stream-source.ts';
 import { bundledWorkerCode, type WorkerCode } from './worker-code.ts';
 import type { StsTestName, TestResult } from './types.ts';
 
@@ -85,7 +85,7 @@ function checkOptions(length: number, opts: BatteryOptions): { n: number; K: num
 /**
  * Runs the battery over `streams` consecutive n-bit streams of `input`: a
  * sequence in memory or a StreamSource (e.g. a binary file read one stream at
- * a time, ./stream-source.ts).
+ * a time, ../bits/stream-source.ts).
  */
 export async function runBattery(input: BitSequence | StreamSource, opts: BatteryOptions): Promise<StreamResult[]> {
   const source = 'read' in input ? input : memorySource(input);

@@ -6,15 +6,14 @@
  * call src/sts, format the data.
  */
 import type { Command } from 'commander';
-import { DETECT_BYTES, detectFormat } from '../../bits/decoder.ts';
 import { BIT_FORMATS, type BitFormat } from '../../bits/read.ts';
-import { inputName, openInput, readChunk } from '../../io/input.ts';
+import { inputName } from '../../io/input.ts';
 import { InputError } from '../../errors.ts';
 import { runBattery, type StreamResult } from '../../sts/battery.ts';
 import { allParamSpecs, checkParam, parseTestList, STS_REGISTRY, testSpec, type TestParams } from '../../sts/registry.ts';
 import { SECOND_LEVEL_RULES, secondLevel, type SecondLevelEntry, type SecondLevelRule } from '../../sts/second-level.ts';
 import { finalAnalysisReport } from '../../sts/final-analysis-report.ts';
-import { binaryFileSource, sequentialSource, type SequentialSource, type StreamSource } from '../../sts/stream-source.ts';
+import { openStreamSource, type StreamSource } from '../../bits/stream-source.ts';
 import type { StsTestName, TestResult } from '../../sts/types.ts';
 import { batteryVerdict, type BatteryVerdict } from '../../sts/verdict.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
@@ -267,63 +266,11 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
 
   // Read only what is needed; a shorter result tells exactly how many bits there are.
   const want = (explicitBits ?? DEFAULT_BITS) * streams;
-  const bits = openBits(file, format, want, explicitBits ?? DEFAULT_BITS);
+  const bits = openStreamSource(file, format, want, explicitBits ?? DEFAULT_BITS);
   try {
     await runOn(bits, source, format, streams, explicitBits, tests, params, jobs, alpha, familyAlpha, opts, ctx);
   } finally {
     bits.close();
-  }
-}
-
-/**
- * Bits a non-seekable or text input is read ahead before the run starts: all
- * of a run that needs no more (so a short input is reported before any work,
- * with its exact length), else one stream (a longer input is checked as it is
- * read, and memory stays bounded on an endless pipe).
- */
-const READ_AHEAD_BITS = 1 << 26;
-
-/**
- * The input as a StreamSource: a regular binary file (or one that 'auto'
- * detects as binary) is read one stream at a time at its offset; standard
- * input, pipes, devices and the text formats are decoded front to back as the
- * streams are needed (sequentialSource), so memory does not grow with the
- * number of streams.
- */
-function openBits(file: string, format: BitFormat, want: number, perStream: number): StreamSource {
-  const input = openInput(file);
-  try {
-    // Standard input is read front to back even when it is a regular file (`< file`): it has no path to reopen.
-    if (file !== '-' && input.size !== undefined && input.size > 0 && format !== 'ascii' && format !== 'hex') {
-      const head = new Uint8Array(Math.min(input.size, DETECT_BYTES));
-      let got = 0;
-      while (got < head.length) {
-        const r = readChunk(input, head, got);
-        if (r === 0) break;
-        got += r;
-      }
-      if (format === 'binary' || detectFormat(head.subarray(0, got)) === 'binary') {
-        input.close();
-        return binaryFileSource(file, want);
-      }
-      input.close();
-      return prefetched(sequentialSource(openInput(file), format, want, want), want, perStream, input.name);
-    }
-    return prefetched(sequentialSource(input, format, want, want), want, perStream, input.name);
-  } catch (e) {
-    input.close();
-    throw e;
-  }
-}
-
-function prefetched(src: SequentialSource, want: number, perStream: number, name: string): SequentialSource {
-  try {
-    const got = src.prefetch(want <= READ_AHEAD_BITS ? want : perStream);
-    if (got === 0 && src.ended) throw new InputError(`${name}: empty input, expected a bit sequence`);
-    return src;
-  } catch (e) {
-    src.close();
-    throw e;
   }
 }
 

@@ -6,9 +6,9 @@ import { BitSequence } from '../../src/bits/bit-sequence.ts';
 import { readBits } from '../../src/bits/read.ts';
 import { isInputError } from '../../src/errors.ts';
 import { runBattery } from '../../src/sts/battery.ts';
-import { binaryFileSource, copyBits, memorySource, sequentialSource } from '../../src/sts/stream-source.ts';
+import { binaryFileSource, copyBits, memorySource, sequentialSource } from '../../src/bits/stream-source.ts';
 import { openInput } from '../../src/io/input.ts';
-import { loadReference, STS_DATA_DIR } from './helpers.ts';
+import { loadReference, STS_DATA_DIR } from '../sts/helpers.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const SHA1 = `${STS_DATA_DIR}data.sha1`;

@@ -9,13 +9,14 @@
  * with K. Standard input, pipes and the text formats (ascii, hex) are
  * decoded front to back as the streams are asked for (sequentialSource): only
  * the stream being read is held, so an endless pipe runs in bounded memory.
+ * `openStreamSource` picks between them for a path or standard input.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { BitSequence } from '../bits/bit-sequence.ts';
-import { BitDecoder, DETECT_BYTES, detectFormat } from '../bits/decoder.ts';
-import type { BitFormat } from '../bits/read.ts';
+import type { BitSequence } from './bit-sequence.ts';
+import { BitDecoder, DETECT_BYTES, detectFormat } from './decoder.ts';
+import type { BitFormat } from './read.ts';
 import { InputError } from '../errors.ts';
-import { readChunk, type InputFile } from '../io/input.ts';
+import { openInput, readChunk, type InputFile } from '../io/input.ts';
 
 /** A source of bits read by position. */
 export interface StreamSource {
@@ -224,4 +225,57 @@ export function sequentialSource(input: InputFile, format: BitFormat, claimed: n
     },
   };
   return source;
+}
+
+/**
+ * Bits a non-seekable or text input is read ahead before the run starts: all
+ * of a run that needs no more (so a short input is reported before any work,
+ * with its exact length), else one stream (a longer input is checked as it is
+ * read, and memory stays bounded on an endless pipe).
+ */
+const READ_AHEAD_BITS = 1 << 26;
+
+/**
+ * The input as a StreamSource: a regular binary file (or one that 'auto'
+ * detects as binary) is read one stream at a time at its offset; standard
+ * input, pipes, devices and the text formats are decoded front to back as the
+ * streams are needed (sequentialSource), so memory does not grow with the
+ * number of streams. `file` is a path or '-' (standard input); `want` is the
+ * bits the run needs (K·n: more are not read), `perStream` one stream's n.
+ */
+export function openStreamSource(file: string, format: BitFormat, want: number, perStream: number): StreamSource {
+  const input = openInput(file);
+  try {
+    // Standard input is read front to back even when it is a regular file (`< file`): it has no path to reopen.
+    if (file !== '-' && input.size !== undefined && input.size > 0 && format !== 'ascii' && format !== 'hex') {
+      const head = new Uint8Array(Math.min(input.size, DETECT_BYTES));
+      let got = 0;
+      while (got < head.length) {
+        const r = readChunk(input, head, got);
+        if (r === 0) break;
+        got += r;
+      }
+      if (format === 'binary' || detectFormat(head.subarray(0, got)) === 'binary') {
+        input.close();
+        return binaryFileSource(file, want);
+      }
+      input.close();
+      return prefetched(sequentialSource(openInput(file), format, want, want), want, perStream, input.name);
+    }
+    return prefetched(sequentialSource(input, format, want, want), want, perStream, input.name);
+  } catch (e) {
+    input.close();
+    throw e;
+  }
+}
+
+function prefetched(src: SequentialSource, want: number, perStream: number, name: string): SequentialSource {
+  try {
+    const got = src.prefetch(want <= READ_AHEAD_BITS ? want : perStream);
+    if (got === 0 && src.ended) throw new InputError(`${name}: empty input, expected a bit sequence`);
+    return src;
+  } catch (e) {
+    src.close();
+    throw e;
+  }
 }
