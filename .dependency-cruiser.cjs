@@ -7,7 +7,7 @@
 // '(root)' is the single files directly in src/ (errors.ts, glob.ts, entry-points.ts).
 const LAYERS = [
   ['(root)'],
-  ['special', 'kernels', 'io', 'params'],
+  ['special', 'kernels', 'io', 'params', 'workers'],
   ['bits', 'drbg'],
   ['sts', 'entropy'],
   ['sim'],

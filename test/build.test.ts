@@ -79,7 +79,7 @@ test('only src/entry-points.ts locates files from its own place (the compiled co
   // A chunk of dist/ is not where its source was: `new URL('./x', import.meta.url)` elsewhere would
   // name a file that does not exist once compiled. Package resolution (createRequire) is fine, and so
   // is worker-code.ts, whose paths serve only the TypeScript tree.
-  const allowed = new Set(['entry-points.ts', 'sts/worker-code.ts']);
+  const allowed = new Set(['entry-points.ts', 'workers/worker-code.ts']);
   const offenders: string[] = [];
   const walk = (dir: string, rel: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {

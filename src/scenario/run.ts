@@ -6,7 +6,7 @@
  * (per-cell wall time goes to the `onCellTime` callback only), so the same
  * scenario + seed gives byte-identical JSON for any `jobs`.
  */
-import { workerEntry } from '../entry-points.ts';
+import { startWorkerPool } from '../workers/pool.ts';
 import { InputError } from '../errors.ts';
 import type { CellRun } from './cell.ts';
 import { assessStreamTask, powerCutTask, runTimedCell, type TimedCellRun } from './worker.ts';
@@ -146,12 +146,8 @@ async function runPlans(
     const runs = await Promise.all(plans.map(async (p) => finished(p, await ex.cell(p))));
     return { runs: await assessStreams(runs, ex), crash: await crash };
   };
-  const { Piscina } = await import('piscina');
-  const pool = new Piscina({
-    ...workerEntry('scenario-cell-worker'),
-    minThreads: Math.min(jobs, total),
-    maxThreads: Math.min(jobs, total),
-  });
+  const workers = await startWorkerPool('scenario-cell-worker', Math.min(jobs, total));
+  const { pool } = workers;
   try {
     return await work({
       cell: async (p) => (await pool.run(p)) as TimedCellRun,
@@ -159,7 +155,7 @@ async function runPlans(
       powerCuts: async (o) => (await pool.run(o, { name: 'powerCutTask' })) as PowerCutResult,
     });
   } finally {
-    await pool.destroy();
+    await workers.close();
   }
 }
 

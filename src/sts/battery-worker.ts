@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry for `runBattery` with jobs > 1 (piscina loads this file
- * bundled, ./worker-code.ts): runs the chosen tests on one stream (its words
+ * bundled, ../workers/worker-code.ts): runs the chosen tests on one stream (its words
  * in a SharedArrayBuffer) and returns the results.
  * An InputError (e.g. a parameter combination a test refuses) is returned as
  * data, because errors crossing the thread boundary lose their class.

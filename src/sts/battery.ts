@@ -11,7 +11,7 @@
  *
  * With jobs > 1 the streams are shared between this thread and jobs − 1 piscina
  * worker threads (started once per run; the worker code is bundled to plain
- * JavaScript, ./worker-code.ts); a worker reads its stream from a
+ * JavaScript, ../workers/worker-code.ts, the pool ../workers/pool.ts); a worker reads its stream from a
  * SharedArrayBuffer that this thread fills. Each thread keeps its own FFT
  * plan (its tables are small; its one work buffer is n/2 complex doubles). Results do not depend on `jobs`.
  */
@@ -19,7 +19,7 @@ import { BitSequence } from '../bits/bit-sequence.ts';
 import { InputError } from '../errors.ts';
 import { STS_REGISTRY, testSpec, type TestParams } from './registry.ts';
 import { memorySource, type StreamSource } from '../bits/stream-source.ts';
-import { bundledWorkerCode, type WorkerCode } from './worker-code.ts';
+import { startWorkerPool, type WorkerPool } from '../workers/pool.ts';
 import type { StsTestName, TestResult } from './types.ts';
 
 export interface BatteryOptions {
@@ -157,10 +157,7 @@ export async function runBattery(input: BitSequence | StreamSource, opts: Batter
     if (bad) throw bad.reason;
   } finally {
     const p = await started.catch(() => undefined);
-    if (p) {
-      await p.pool.destroy();
-      p.code.dispose();
-    }
+    if (p) await p.close();
   }
   return out;
 }
@@ -178,17 +175,12 @@ function inOrder(emit: (r: StreamResult) => void): (r: StreamResult) => void {
   };
 }
 
-async function startPool(workers: number): Promise<{ pool: import('piscina').Piscina; code: WorkerCode }> {
-  const [{ Piscina }, code] = await Promise.all([import('piscina'), bundledWorkerCode()]);
-  const pool = new Piscina({
-    filename: code.filename,
-    execArgv: code.execArgv,
-    minThreads: workers,
-    maxThreads: workers,
+function startPool(workers: number): Promise<WorkerPool> {
+  return startWorkerPool('sts-battery-worker', workers, {
+    bundle: true,
     concurrentTasksPerWorker: 2,
     // A small young generation: the tests allocate little that survives a stream, and the
     // default (up to 48 MB of semi-spaces per thread) would dominate the worker's footprint.
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
   });
-  return { pool, code };
 }

@@ -10,7 +10,7 @@
  * statistics only ever close), and the results are merged in round order. Batches beyond
  * the round where everything settled are cancelled when the pool is destroyed.
  */
-import { workerEntry } from '../../entry-points.ts';
+import { startWorkerPool } from '../../workers/pool.ts';
 import { roundGenerator, shuffleInPlace } from './shuffle.ts';
 import {
   NUM_STATISTICS,
@@ -87,13 +87,9 @@ async function runOnWorkers(
 ): Promise<void> {
   const shared = new Uint8Array(new SharedArrayBuffer(input.symbols.length));
   shared.set(input.symbols);
-  // Imported here, not at the top: `estimate` without --iid --jobs > 1 never pays for loading piscina.
-  const { Piscina } = await import('piscina');
-  const pool = new Piscina({
-    ...workerEntry('iid-permutation-worker'),
-    minThreads: jobs,
-    maxThreads: jobs,
-  });
+  // piscina is loaded here, not at the top: `estimate` without --iid --jobs > 1 never pays for it.
+  const workers = await startWorkerPool('iid-permutation-worker', jobs);
+  const { pool } = workers;
   // When the ranking settles early, pool.destroy() drops batches still in flight; a worker
   // that finishes one of them afterwards makes piscina emit 'error' ("Unexpected message
   // from Worker"), which would end the process. Only errors before that point count.
@@ -145,7 +141,7 @@ async function runOnWorkers(
     }
   } finally {
     closing = true;
-    await pool.destroy();
+    await workers.close();
   }
   if (poolError !== null) throw poolError;
 }

@@ -1,13 +1,14 @@
 /**
- * The code a battery worker thread runs (./battery-worker.ts), as plain
+ * The code a worker thread runs (one of ../entry-points.ts's workers; the STS
+ * battery's, ../sts/battery-worker.ts, is the one started bundled), as plain
  * JavaScript when possible.
  *
  * Compiled (dist/, what the `entropy-bench` executable runs) that is simply
- * dist/sts-battery-worker.js (see ../entry-points.ts). What follows is for the
+ * dist/<name>.js (see ../entry-points.ts). What follows is for the
  * TypeScript tree that tests and `npm run bench` run through tsx. Why: a worker loaded through tsx (`--import tsx`) compiles nothing once the
  * cache is warm but still starts the tsx loader and, on Node 20, a separate
  * module-hooks thread: ~0.7-1 s and ~20 MB more per worker than plain
- * JavaScript. So the worker's module graph (the 15 tests, the FFT, the special
+ * JavaScript. So the worker's module graph (for the battery: the 15 tests, the FFT, the special
  * functions: no npm packages) is bundled in memory with esbuild, which tsx
  * itself runs on, and written to a temporary .mjs file that the worker imports
  * directly (~0.2 s). The bundle is cached by the hash of its sources' contents
@@ -20,7 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { COMPILED, workerEntry } from '../entry-points.ts';
+import { COMPILED, workerEntry, type WorkerName } from '../entry-points.ts';
 
 export interface WorkerCode {
   /** File URL of the worker module. */
@@ -31,11 +32,9 @@ export interface WorkerCode {
   dispose(): void;
 }
 
-const ENTRY = new URL('./battery-worker.ts', import.meta.url);
-
 /** The worker as the running tree has it: the TypeScript file through tsx, or the compiled one. */
-export function tsxWorkerCode(): WorkerCode {
-  return { ...workerEntry('sts-battery-worker'), dispose() {} };
+export function tsxWorkerCode(name: WorkerName): WorkerCode {
+  return { ...workerEntry(name), dispose() {} };
 }
 
 /**
@@ -45,8 +44,8 @@ export function tsxWorkerCode(): WorkerCode {
  * world-writable temporary directory.
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'entropy-bench-sts-worker');
-const MANIFEST = join(CACHE_DIR, 'inputs.json');
+/** The cache directory of worker `name`'s bundles. */
+const cacheDir = (name: WorkerName): string => join(ROOT, 'node_modules', '.cache', `entropy-bench-${name}`);
 /** Bundles of other source versions older than this are removed when a new one is written. */
 const KEEP_MS = 3_600_000;
 
@@ -60,9 +59,9 @@ function contentHash(files: readonly string[]): string | undefined {
   return h.digest('hex').slice(0, 32);
 }
 
-function readManifest(): string[] | undefined {
+function readManifest(dir: string): string[] | undefined {
   try {
-    const files = (JSON.parse(readFileSync(MANIFEST, 'utf8')) as { files?: unknown }).files;
+    const files = (JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8')) as { files?: unknown }).files;
     return Array.isArray(files) && files.every((f) => typeof f === 'string') ? (files as string[]) : undefined;
   } catch {
     return undefined;
@@ -76,31 +75,32 @@ function writeAtomically(file: string, data: string | Uint8Array): void {
 }
 
 /** Stores a bundle built while no input changed (before = after), and the input list. */
-function store(code: Uint8Array, files: string[], before: string | undefined, previous: string[] | undefined): void {
+function store(dir: string, code: Uint8Array, files: string[], before: string | undefined, previous: string[] | undefined): void {
   try {
-    mkdirSync(CACHE_DIR, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     const after = contentHash(files);
     if (after !== undefined && after === before && JSON.stringify(files) === JSON.stringify(previous)) {
       const name = `${after}.mjs`;
-      writeAtomically(join(CACHE_DIR, name), code);
-      for (const f of readdirSync(CACHE_DIR)) {
-        const path = join(CACHE_DIR, f);
+      writeAtomically(join(dir, name), code);
+      for (const f of readdirSync(dir)) {
+        const path = join(dir, f);
         if (f.endsWith('.mjs') && f !== name && Date.now() - statSync(path).mtimeMs > KEEP_MS) rmSync(path, { force: true });
       }
     }
-    writeAtomically(MANIFEST, JSON.stringify({ files }));
+    writeAtomically(join(dir, 'inputs.json'), JSON.stringify({ files }));
   } catch {
     // No cache (read-only tree, full disk): the next run bundles again.
   }
 }
 
 /** The worker bundled to one JavaScript file, or the tsx worker when bundling is not possible. */
-export async function bundledWorkerCode(): Promise<WorkerCode> {
-  if (COMPILED) return { ...workerEntry('sts-battery-worker'), dispose() {} };
-  const previous = readManifest();
+export async function bundledWorkerCode(name: WorkerName): Promise<WorkerCode> {
+  if (COMPILED) return { ...workerEntry(name), dispose() {} };
+  const cache = cacheDir(name);
+  const previous = readManifest(cache);
   const before = previous ? contentHash(previous) : undefined;
   if (before !== undefined) {
-    const cached = join(CACHE_DIR, `${before}.mjs`);
+    const cached = join(cache, `${before}.mjs`);
     if (existsSync(cached)) return { filename: pathToFileURL(cached).href, execArgv: [], dispose() {} };
   }
   let dir: string | undefined;
@@ -108,7 +108,7 @@ export async function bundledWorkerCode(): Promise<WorkerCode> {
     const esbuild = await import('esbuild');
     try {
       const out = await esbuild.build({
-        entryPoints: [fileURLToPath(ENTRY)],
+        entryPoints: [fileURLToPath(workerEntry(name).filename)],
         absWorkingDir: ROOT,
         bundle: true,
         format: 'esm',
@@ -117,13 +117,13 @@ export async function bundledWorkerCode(): Promise<WorkerCode> {
         write: false,
         metafile: true,
         logLevel: 'silent',
-        // Only reached from runBattery on the main thread, never in the worker.
+        // Only reached on the main thread (pool start), never in the worker.
         external: ['piscina', 'esbuild'],
       });
       const code = out.outputFiles[0]!.contents;
-      store(code, Object.keys(out.metafile.inputs).map((f) => resolve(ROOT, f)), before, previous);
-      dir = mkdtempSync(join(tmpdir(), 'entropy-bench-sts-'));
-      const file = join(dir, 'battery-worker.mjs');
+      store(cache, code, Object.keys(out.metafile.inputs).map((f) => resolve(ROOT, f)), before, previous);
+      dir = mkdtempSync(join(tmpdir(), `entropy-bench-${name}-`));
+      const file = join(dir, `${name}.mjs`);
       writeFileSync(file, code);
       const made = dir;
       return {
@@ -139,6 +139,6 @@ export async function bundledWorkerCode(): Promise<WorkerCode> {
     }
   } catch {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    return tsxWorkerCode();
+    return tsxWorkerCode(name);
   }
 }
