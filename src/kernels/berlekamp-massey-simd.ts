@@ -16,6 +16,7 @@
  * polynomials), then Q (B' = x^{N−m}·B, pre-shifted; its base moves down one
  * v128 per step), then L[lane] (i32). Lane p is bit p & 63 of i64 half p >> 6.
  */
+import { transpose32 } from './bit-transpose.ts';
 
 // ---- a minimal WebAssembly encoder (only what the function below needs) ----
 function uleb(n: number): number[] {
@@ -204,21 +205,6 @@ function wasmModule(): object | null {
     }
   }
   return compiled;
-}
-
-/** In-place transpose of a 32×32 bit matrix (row r = A[r], column 0 = bit 31; Hacker's Delight §7-3). */
-function transpose32(A: Uint32Array): void {
-  let j = 16;
-  let m = 0x0000ffff;
-  while (j !== 0) {
-    for (let r = 0; r < 32; r = (r + j + 1) & ~j) {
-      const t = (A[r]! ^ (A[r + j]! >>> j)) & m;
-      A[r]! ^= t;
-      A[r + j]! ^= t << j;
-    }
-    j >>>= 1;
-    m ^= m << j;
-  }
 }
 
 /**

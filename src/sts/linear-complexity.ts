@@ -33,6 +33,7 @@ import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
 import { blockComplexitiesSimd } from '../kernels/berlekamp-massey-simd.ts';
+import { transpose32 } from '../kernels/bit-transpose.ts';
 import { notApplicable, type TestResult } from './types.ts';
 
 const SECTION = 'SP 800-22 Rev 1a §2.10';
@@ -215,21 +216,6 @@ function complexities32(S: Uint32Array, M: number, out: Int32Array, C: Uint32Arr
     Lmin = lmin;
     q0--;
     Q[q0] = 0;
-  }
-}
-
-/** In-place transpose of a 32×32 bit matrix (row r = A[r], column 0 = bit 31; Hacker's Delight §7-3). */
-function transpose32(A: Uint32Array): void {
-  let j = 16;
-  let m = 0x0000ffff;
-  while (j !== 0) {
-    for (let k = 0; k < 32; k = (k + j + 1) & ~j) {
-      const t = (A[k]! ^ (A[k + j]! >>> j)) & m;
-      A[k]! ^= t;
-      A[k + j]! ^= t << j;
-    }
-    j >>>= 1;
-    m ^= m << j;
   }
 }
 
