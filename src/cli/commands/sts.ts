@@ -9,15 +9,14 @@ import type { Command } from 'commander';
 import { BIT_FORMATS, type BitFormat } from '../../bits/read.ts';
 import { inputName } from '../../io/input.ts';
 import { InputError } from '../../errors.ts';
-import { runBattery, type StreamResult } from '../../sts/battery.ts';
+import { runBatteryDocument } from '../../sts/battery-document.ts';
 import { allParamSpecs, checkParam, parseTestList, STS_REGISTRY, testSpec, type TestParams } from '../../sts/registry.ts';
-import { SECOND_LEVEL_RULES, secondLevel, type SecondLevelEntry, type SecondLevelRule } from '../../sts/second-level.ts';
+import { SECOND_LEVEL_RULES, type SecondLevelRule } from '../../sts/second-level.ts';
 import { finalAnalysisReport } from '../../sts/final-analysis-report.ts';
 import { openStreamSource, type StreamSource } from '../../bits/stream-source.ts';
 import type { StsTestName, TestResult } from '../../sts/types.ts';
-import { batteryVerdict, type BatteryVerdict } from '../../sts/verdict.ts';
+import type { BatteryVerdict } from '../../sts/verdict.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
-import { JsonObjectWriter } from '../../io/json-writer.ts';
 import { boundJobs } from '../jobs.ts';
 
 const DEFAULT_BITS = 1_000_000;
@@ -72,54 +71,6 @@ function collectParams(opts: StsOptions, tests: readonly StsTestName[]): Partial
     (params[test] ??= {})[spec.key] = value;
   }
   return params;
-}
-
-/** JSON replacer: NaN and ±Infinity are printed as null, never as invalid JSON. */
-function finiteOrNull(_key: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
-}
-
-/** One stream's entry of `--json` results. */
-function streamJson(r: StreamResult, alpha: number): unknown {
-  return {
-    stream: r.stream,
-    offset: r.offset,
-    n: r.n,
-    tests: Object.fromEntries(
-      r.results.map((t) => [
-        t.test,
-        {
-          section: t.section,
-          status: t.status,
-          ...(t.reason !== undefined ? { reason: t.reason } : {}),
-          pValues: t.pValues,
-          ...(t.labels !== undefined ? { labels: t.labels } : {}),
-          passed: t.status === 'ok' ? t.pValues.map((p) => p >= alpha) : [],
-          params: t.params,
-          statistics: t.statistics,
-        },
-      ]),
-    ),
-  };
-}
-
-/**
- * What the verdict and the second level read of a result (test, status, reason, n, P-values,
- * labels), without its statistics and parameters; labels equal to the first stream's share its array.
- */
-function essentials(t: TestResult, first: TestResult | undefined): TestResult {
-  const same = first?.labels !== undefined && t.labels !== undefined && first.labels.length === t.labels.length && first.labels.every((l, i) => l === t.labels![i]);
-  return {
-    test: t.test,
-    section: t.section,
-    n: t.n,
-    params: {},
-    status: t.status,
-    ...(t.reason !== undefined ? { reason: t.reason } : {}),
-    pValues: t.pValues,
-    ...(t.labels !== undefined ? { labels: same ? first.labels : t.labels } : {}),
-    statistics: {},
-  };
 }
 
 function fmtP(p: number): string {
@@ -268,26 +219,31 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
   const want = (explicitBits ?? DEFAULT_BITS) * streams;
   const bits = openStreamSource(file, format, want, explicitBits ?? DEFAULT_BITS);
   try {
-    await runOn(bits, source, format, streams, explicitBits, tests, params, jobs, alpha, familyAlpha, opts, ctx);
+    await report({ bits, source, format, streams, explicitBits, tests, params, jobs, alpha, familyAlpha, secondLevel: opts.secondLevel as SecondLevelRule, json: opts.json === true }, ctx);
   } finally {
     bits.close();
   }
 }
 
-async function runOn(
-  bits: StreamSource,
-  source: string,
-  format: BitFormat,
-  streams: number,
-  explicitBits: number | undefined,
-  tests: StsTestName[],
-  params: Partial<Record<StsTestName, TestParams>>,
-  jobs: number,
-  alpha: number,
-  familyAlpha: number,
-  opts: StsOptions,
-  ctx: CliContext,
-): Promise<void> {
+/** What `sts` runs on: the parsed options and the opened input. */
+interface StsRun {
+  bits: StreamSource;
+  source: string;
+  format: BitFormat;
+  streams: number;
+  explicitBits: number | undefined;
+  tests: StsTestName[];
+  params: Partial<Record<StsTestName, TestParams>>;
+  jobs: number;
+  alpha: number;
+  familyAlpha: number;
+  secondLevel: SecondLevelRule;
+  json: boolean;
+}
+
+/** Checks the input is long enough, runs the battery (src/sts/battery-document.ts) and prints its document. */
+async function report(run: StsRun, ctx: CliContext): Promise<void> {
+  const { bits, source, streams, explicitBits, tests, alpha } = run;
   const want = (explicitBits ?? DEFAULT_BITS) * streams;
   let n: number;
   if (bits.length >= want) n = explicitBits ?? DEFAULT_BITS;
@@ -308,46 +264,26 @@ async function runOn(
   const minBits = Math.max(...tests.map((t) => testSpec(t).minBits));
 
   const progress = ctx.isTTY && streams > 1 ? (done: number, total: number) => ctx.err(`\rsts: stream ${done}/${total}`) : undefined;
-  // Each stream's result is printed (--json) as soon as it and the streams before it are done;
-  // only what the verdict and the second level need (status, P-values) is kept, so memory does
-  // not grow with the full results of every stream.
-  const perStream: TestResult[][] = [];
-  let json: JsonObjectWriter | undefined;
-  const onResult = (r: StreamResult): void => {
-    if (opts.json) {
-      if (json === undefined) {
-        json = new JsonObjectWriter(ctx.out, finiteOrNull);
-        json.field('tool', 'entropy-bench sts');
-        json.field('standard', 'NIST SP 800-22 Rev 1a; P-values as NIST sts-2.1.2 computes them');
-        json.field('input', { source, format, bitsRead: bits.length });
-        json.field('n', n);
-        json.field('streams', streams);
-        json.field('alpha', alpha);
-        json.field('tests', tests);
-        json.field('params', Object.fromEntries(tests.map((t) => [t, r.results.find((x) => x.test === t)?.params ?? {}])));
-        json.beginArray('results');
-      }
-      json.item(streamJson(r, alpha));
-    }
-    perStream.push(r.results.map((t, i) => essentials(t, perStream[0]?.[i])));
-  };
-  await runBattery(bits, { n, streams, tests, params, jobs, onProgress: progress, onResult });
+  const { perStream, verdict, secondLevel: entries } = await runBatteryDocument({
+    bits,
+    source,
+    format: run.format,
+    n,
+    streams,
+    tests,
+    params: run.params,
+    jobs: run.jobs,
+    alpha,
+    familyAlpha: run.familyAlpha,
+    minBits,
+    secondLevel: run.secondLevel,
+    ...(progress !== undefined ? { onProgress: progress } : {}),
+    ...(run.json ? { json: ctx.out } : {}),
+  });
   if (progress) ctx.err('\n');
 
-  const verdict = batteryVerdict(perStream, { alpha, familyAlpha, minBits });
-  const entries: SecondLevelEntry[] | undefined =
-    streams > 1
-      ? tests.flatMap((_, t) => secondLevel(perStream.map((rs) => rs[t]!), { alpha, rule: opts.secondLevel as SecondLevelRule }))
-      : undefined;
-
   for (const w of verdict.warnings ?? []) ctx.err(`entropy-bench sts: warning: ${w}\n`);
-  if (json !== undefined) {
-    const { entries: _omit, ...verdictOut } = verdict;
-    json.endArray();
-    if (entries) json.field('secondLevel', entries);
-    json.field('verdict', verdictOut);
-    json.end();
-  } else {
+  if (!run.json) {
     ctx.out(`NIST SP 800-22 Rev 1a battery: ${source}, ${streams} stream(s) × ${n} bits, α = ${alpha}\n\n`);
     if (streams === 1) ctx.out(streamTable(perStream[0]!, alpha));
     else {
@@ -362,7 +298,7 @@ async function runOn(
         ctx.out("'----' under P-VALUE: the uniformity check does not apply, the test's P-values are too discrete at this size (see the warnings).\n");
       }
       ctx.out(
-        opts.secondLevel === 'sts-2.1.2'
+        run.secondLevel === 'sts-2.1.2'
           ? "Rows as NIST sts-2.1.2's finalAnalysisReport.txt computes them (--second-level sp800-22 for §4.2 as written);\n" +
               'multi-valued tests in the reference order (--json labels each row). Informational: the verdict decides.\n'
           : 'Rows by SP 800-22 §4.2 as written (not-applicable streams excluded). Informational: the verdict decides.\n',
