@@ -10,6 +10,7 @@
  * - srbds-slow-rdrand: the SRBDS/CrossTalk microcode mitigation (docs/model.md §5.2,
  *   CVE-2020-0543): RDRAND/RDSEED serialised across CPUs and slower.
  */
+import { str } from '../params/get.ts';
 import type { ParamValues } from '../params/spec.ts';
 import type { WorkloadDef } from './types.ts';
 
@@ -36,7 +37,7 @@ export const HOST_FAULT: WorkloadDef = {
       'fail-after': ['fail-after-bytes'],
       slow: ['slow-factor'],
     };
-    const fault = v.fault as string;
+    const fault = str(v, 'fault');
     const out: ParamValues = { fault };
     for (const k of keep[fault] ?? []) out[k] = v[k]!;
     return { 'host-source': out };

@@ -10,6 +10,7 @@
  * A 3rd-party driver that posts big buffers straight into the queue is a different adversary:
  * virtio-drain mode 'device'.
  */
+import { num } from '../params/get.ts';
 import type { Platform } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';
 import type { WorkloadDef } from './types.ts';
@@ -33,19 +34,19 @@ export const OS_HWRNG: WorkloadDef = {
       start(p: Platform): void {
         const hwrng = p.os.hwrng;
         if (hwrng === undefined) return;
-        const size = v['read-bytes'] as number;
-        const total = v.total as number;
-        const pauseEvery = v['pause-every'] as number;
-        const pauseNs = (v.pause as number) * 1e6;
-        const n = v.readers as number;
+        const size = num(v, 'read-bytes');
+        const total = num(v, 'total');
+        const pauseEvery = num(v, 'pause-every');
+        const pauseNs = num(v, 'pause') * 1e6;
+        const n = num(v, 'readers');
         for (let i = 0; i < n; i++) {
           const name = n === 1 ? 'os-hwrng' : `os-hwrng.${i}`;
           p.sim.spawn(name, (function* () {
             yield* p.phases.waitFor('runtime');
             const t0 = p.sim.now;
             yield* hwrng.waitBound(); // rngd starts once udev has loaded virtio-rng
-            const stopAt = (v.stop as number) > 0 ? t0 + (v.stop as number) * 1e6 : Infinity;
-            if ((v.start as number) > 0) yield (v.start as number) * 1e6;
+            const stopAt = num(v, 'stop') > 0 ? t0 + num(v, 'stop') * 1e6 : Infinity;
+            if (num(v, 'start') > 0) yield num(v, 'start') * 1e6;
             let got = 0;
             let reads = 0;
             while ((total === 0 || got < total) && p.sim.now < stopAt) {

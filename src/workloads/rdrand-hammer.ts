@@ -4,6 +4,7 @@
  * drained). Under the rdrand-smm-only design every instruction outside SMM is a
  * #UD (§4.1); the hammer then backs off and retries, counting faults.
  */
+import { num } from '../params/get.ts';
 import type { Platform } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';
 import { ctxOf } from './common.ts';
@@ -23,10 +24,10 @@ export const RDRAND_HAMMER: WorkloadDef = {
     return {
       name: 'rdrand-hammer',
       start(p: Platform): void {
-        const n = (v.vcpus as number) === 0 ? p.config.vcpus : Math.min(v.vcpus as number, p.config.vcpus);
+        const n = num(v, 'vcpus') === 0 ? p.config.vcpus : Math.min(num(v, 'vcpus'), p.config.vcpus);
         const seed = v.instruction === 'rdseed';
-        const batch = v.batch as number;
-        const backoff = (v['ud-backoff'] as number) * 1e3;
+        const batch = num(v, 'batch');
+        const backoff = num(v, 'ud-backoff') * 1e3;
         for (let cpu = 0; cpu < n; cpu++) {
           const ctx = ctxOf('os', cpu, 'rdrand-hammer');
           p.sim.spawn(`rdrand-hammer.${cpu}`, (function* () {

@@ -13,6 +13,7 @@
  * entropy device decodes non-SMM accesses), `smram-unlocked` (no D_LCK) and
  * `rdrand-passthrough` (RDRAND native where the design assumes trapping).
  */
+import { bool, num } from '../params/get.ts';
 import type { Platform } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';
 import { ctxOf, intervalNs } from './common.ts';
@@ -55,9 +56,9 @@ export const SMM_PROBE: WorkloadDef = {
       name: 'smm-probe',
       start(p: Platform): void {
         const priv = v.privilege as 'os' | 'third-party';
-        const ctx = ctxOf(priv, Math.min(v.cpu as number, p.config.vcpus - 1), 'smm-probe');
-        const step = Math.max(1, intervalNs(v.rate as number));
-        const destructive = v.destructive as boolean;
+        const ctx = ctxOf(priv, Math.min(num(v, 'cpu'), p.config.vcpus - 1), 'smm-probe');
+        const step = Math.max(1, intervalNs(num(v, 'rate')));
+        const destructive = bool(v, 'destructive');
         const fill = destructive ? 0x00 : 0xff;
         const { smmDevice, smram, pflash, rdrand } = p.devices;
         p.sim.spawn('smm-probe', (function* () {

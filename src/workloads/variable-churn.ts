@@ -11,6 +11,7 @@
  * variable writes, a firmware update), so throughput is 1/latency and any added
  * latency moves it.
  */
+import { bool, num, str } from '../params/get.ts';
 import type { Platform } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';
 import { ctxOf, intervalNs } from './common.ts';
@@ -40,11 +41,11 @@ export const VARIABLE_CHURN: WorkloadDef = {
     return {
       name: 'variable-churn',
       start(p: Platform): void {
-        const ctx = ctxOf('os', Math.min(v.cpu as number, p.config.vcpus - 1), 'variable-churn');
-        const step = v.mode === 'back-to-back' ? 0 : intervalNs(v.rate as number);
-        const mean = v['size-bytes'] as number;
-        const dist = v['size-dist'] as string;
-        const names = v.variables as number;
+        const ctx = ctxOf('os', Math.min(num(v, 'cpu'), p.config.vcpus - 1), 'variable-churn');
+        const step = v.mode === 'back-to-back' ? 0 : intervalNs(num(v, 'rate'));
+        const mean = num(v, 'size-bytes');
+        const dist = str(v, 'size-dist');
+        const names = num(v, 'variables');
         const rng = p.rng.fork('variable-churn');
         const size = (): number => {
           if (dist === 'fixed') return mean;
@@ -57,7 +58,7 @@ export const VARIABLE_CHURN: WorkloadDef = {
           for (let i = 0; ; i++) {
             if (next > p.sim.now) yield next - p.sim.now;
             const data = rng.bytes(size());
-            yield* p.firmware.smmVariable.setVariable(ctx, `ChurnVar${i % names}`, data, { authenticated: v.authenticated as boolean });
+            yield* p.firmware.smmVariable.setVariable(ctx, `ChurnVar${i % names}`, data, { authenticated: bool(v, 'authenticated') });
             next = Math.max(next + step, p.sim.now);
           }
         })());

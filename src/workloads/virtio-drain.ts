@@ -12,6 +12,7 @@
  *   rate-limit window (§1.2, §8).
  * Requests of `request-bytes`, at `rate` requests/s or flat out (rate 0).
  */
+import { num } from '../params/get.ts';
 import type { Platform } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';
 import { ctxOf, intervalNs } from './common.ts';
@@ -31,9 +32,9 @@ export const VIRTIO_DRAIN: WorkloadDef = {
     return {
       name: 'virtio-drain',
       start(p: Platform): void {
-        const cpu = Math.min(v.cpu as number, p.config.vcpus - 1);
-        const n = v['request-bytes'] as number;
-        const step = intervalNs(v.rate as number);
+        const cpu = Math.min(num(v, 'cpu'), p.config.vcpus - 1);
+        const n = num(v, 'request-bytes');
+        const step = intervalNs(num(v, 'rate'));
         // A flat-out loop still costs the guest something per call; never spin at zero virtual time.
         const minGapNs = 1000;
         if (v.mode === 'protocol') {
