@@ -15,8 +15,8 @@
  * random-nonce GCM, but only ≈ 0.47–0.53 of the bare cipher — so that one carries no bar.
  *
  * The driver runs with reseed-interval 1024 (one CTR_DRBG reseed, ≈30 µs with its derivation
- * function, per 1024 writes) and the default key-material-batch 64 (key ‖ nonce for 64 writes
- * from one generate request; see SMM_VARIABLE_PARAMS). The model's default reseeds before
+ * function, per 1024 writes), so key ‖ nonce for KEY_MATERIAL_BATCH (64) writes come from one
+ * generate request (src/firmware/smm-variable/key-material.ts). The model's default reseeds before
  * every write (prediction resistance, one 44-byte request per write) —
  * `smm-setvariable-1KiB-reseed-each` measures that, without a bar.
  */
@@ -29,7 +29,7 @@ import { Smram } from '../src/devices/smram.ts';
 import type { AccessContext } from '../src/devices/access.ts';
 import { CounterRngLib } from '../src/firmware/counter-rnglib.ts';
 import { CounterSource, type PrivilegedSource, type SourceResult } from '../src/firmware/privileged-source.ts';
-import { SmmVariableDriver } from '../src/firmware/smm-variable.ts';
+import { SmmVariableDriver } from '../src/firmware/smm-variable/index.ts';
 import { MetricsCollector } from '../src/metrics/collector.ts';
 import { Prng } from '../src/sim/prng.ts';
 import { Sim, type Proc } from '../src/sim/sim.ts';

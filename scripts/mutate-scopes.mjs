@@ -34,14 +34,17 @@ export const SCOPES = {
   },
   firmware: {
     'smm-variable': {
-      mutate: ['src/firmware/smm-variable.ts', 'src/firmware/privileged-source.ts'],
+      mutate: [
+        ...['index', 'params', 'status', 'record', 'ftw', 'key-material', 'entropy-policy', 'driver'].map((f) => `src/firmware/smm-variable/${f}.ts`),
+        'src/firmware/privileged-source.ts',
+      ],
       tests: t('firmware/smm-variable', 'firmware/key-provenance'),
     },
-    // The driver's policy on a failed source (acquire → fail closed or fallback → start-up test)
-    // and the end-of-run read-back (verifyAll): issue 14's unkilled fail-closed path and content
-    // comparison. Line ranges: re-check them after edits.
+    // The driver's policy on a failed source (acquire → fail closed or fallback → start-up test:
+    // the whole of entropy-policy.ts) and the end-of-run read-back (verifyAll): issue 14's
+    // unkilled fail-closed path and content comparison. The verifyAll line range: re-check it after edits.
     'smm-variable-policy': {
-      mutate: ['src/firmware/smm-variable.ts:335-428', 'src/firmware/smm-variable.ts:873-901'],
+      mutate: ['src/firmware/smm-variable/entropy-policy.ts', 'src/firmware/smm-variable/driver.ts:452-474'],
       tests: t('firmware/smm-variable', 'firmware/key-provenance'),
     },
     'power-cut': { mutate: ['src/firmware/power-cut.ts'], tests: t('firmware/power-cut') },

@@ -23,7 +23,7 @@ import { SMI_COMPONENT } from '../devices/smi.ts';
 import { RNG_DXE_COMPONENT, type RngDxeDeps } from '../firmware/rng-dxe.ts';
 import { VIRTIO_RNG_DXE_COMPONENT, type VirtioRngDxeDeps } from '../firmware/virtio-rng-dxe.ts';
 import type { EfiRngProducerProvision } from '../firmware/rng-protocol.ts';
-import { SMM_VARIABLE_COMPONENT } from '../firmware/smm-variable.ts';
+import { SMM_VARIABLE_COMPONENT } from '../firmware/smm-variable/index.ts';
 import { TLS_COMPONENT } from '../firmware/tls-client.ts';
 import { COUNTER_RNGLIB_COMPONENT } from '../firmware/counter-rnglib.ts';
 import { TIMELINE_COMPONENT } from '../firmware/boot.ts';

@@ -12,7 +12,7 @@ import { num } from '../params/get.ts';
 import type { RdrandUnit } from '../devices/rdrand.ts';
 import type { CounterRngLib } from '../firmware/counter-rnglib.ts';
 import type { SourceOrigin } from '../firmware/privileged-source.ts';
-import type { SmmVariableDriver } from '../firmware/smm-variable.ts';
+import type { SmmVariableDriver } from '../firmware/smm-variable/index.ts';
 import { QUALITY_STREAM_BYTES, type ConsumedStream, type SourceStream } from '../taps/source-stream.ts';
 import type { ParamValues } from '../params/spec.ts';
 

@@ -17,7 +17,7 @@ import type { BootPhases } from '../firmware/boot.ts';
 import type { CounterRngLib } from '../firmware/counter-rnglib.ts';
 import type { PrivilegedSource } from '../firmware/privileged-source.ts';
 import type { EfiRngProtocol } from '../firmware/rng-protocol.ts';
-import type { SmmVariableDriver } from '../firmware/smm-variable.ts';
+import type { SmmVariableDriver } from '../firmware/smm-variable/index.ts';
 import type { TlsClient } from '../firmware/tls-client.ts';
 import type { MetricsCollector } from '../metrics/collector.ts';
 import type { CellMetrics } from '../metrics/types.ts';

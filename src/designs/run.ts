@@ -19,7 +19,7 @@ import { BootPhases, type PhaseName } from '../firmware/boot.ts';
 import { CounterRngLib } from '../firmware/counter-rnglib.ts';
 import { CounterSource, type SourceOrigin } from '../firmware/privileged-source.ts';
 import type { EfiRngProducer, EfiRngProtocol } from '../firmware/rng-protocol.ts';
-import { SmmVariableDriver } from '../firmware/smm-variable.ts';
+import { SmmVariableDriver } from '../firmware/smm-variable/index.ts';
 import { TlsClient } from '../firmware/tls-client.ts';
 import { MetricsCollector } from '../metrics/collector.ts';
 import { Prng } from '../sim/prng.ts';

@@ -2,7 +2,7 @@
  * Key provenance of the SMM variable driver: for every write, which DRBG reseed epoch
  * produced its key and nonce, which source bytes seeded that epoch and what state those
  * bytes were in. An observer, not part of the driver's policy: the driver reports what it
- * did (./smm-variable.ts), this records it and judges each epoch after the fact.
+ * did (./smm-variable/driver.ts), this records it and judges each epoch after the fact.
  *
  * An epoch (one SP 800-90A instantiate or reseed, docs/model.md §7.1) is *bad* when any of:
  *  - `unsafe-source`: it was seeded from a source the design declares low-entropy (the

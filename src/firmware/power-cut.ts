@@ -3,7 +3,7 @@
  * seeded workload of SetVariable calls on a small store (so reclaims happen often) is cut at
  * a seeded point of its pflash program/erase sequence (src/devices/pflash.ts `armPowerCut`),
  * the platform reboots on the flash as the cut left it (and the SMRAM key store, see
- * ./smm-variable.ts), the driver recovers (`recover()`: FTW restart, edk2 store init) and
+ * ./smm-variable/), the driver recovers (`recover()`: FTW restart, edk2 store init) and
  * every name is read back. Per cut:
  *  - every acknowledged write must read back exactly (data and attributes), unless the write
  *    in flight at the cut replaced it completely;
@@ -23,7 +23,7 @@ import { Sim, type Proc } from '../sim/sim.ts';
 import { Vcpus } from '../sim/vcpus.ts';
 import { TapRegistry } from '../taps/tap.ts';
 import type { PrivilegedSource, SourceResult } from './privileged-source.ts';
-import { SMM_VARIABLE_PARAMS, SmmVariableDriver, type LedgerEntry } from './smm-variable.ts';
+import { SMM_VARIABLE_PARAMS, SmmVariableDriver, type LedgerEntry } from './smm-variable/index.ts';
 
 export interface PowerCutOptions {
   seed: number;

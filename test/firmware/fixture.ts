@@ -7,7 +7,7 @@ import { Smram } from '../../src/devices/smram.ts';
 import type { AccessContext } from '../../src/devices/access.ts';
 import { CounterRngLib } from '../../src/firmware/counter-rnglib.ts';
 import { CounterSource, type PrivilegedSource, type SourceResult } from '../../src/firmware/privileged-source.ts';
-import { SmmVariableDriver } from '../../src/firmware/smm-variable.ts';
+import { SmmVariableDriver } from '../../src/firmware/smm-variable/index.ts';
 import { MetricsCollector } from '../../src/metrics/collector.ts';
 import { Prng } from '../../src/sim/prng.ts';
 import { Sim, type Proc } from '../../src/sim/sim.ts';

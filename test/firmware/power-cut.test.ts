@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPowerCuts } from '../../src/firmware/power-cut.ts';
 import { PowerLoss } from '../../src/devices/pflash.ts';
-import { VAR_ADDED, VAR_IN_DELETED_TRANSITION } from '../../src/firmware/smm-variable.ts';
+import { VAR_ADDED, VAR_IN_DELETED_TRANSITION } from '../../src/firmware/smm-variable/index.ts';
 import { OS, variableBench } from './fixture.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OS, variableBench } from './fixture.ts';
 import { AdaptiveProportionTest } from '../../src/entropy/health/adaptive-proportion.ts';
-import { VAR_ADDED, VAR_DELETED } from '../../src/firmware/smm-variable.ts';
+import { VAR_ADDED, VAR_DELETED } from '../../src/firmware/smm-variable/index.ts';
+import { KEY_MATERIAL_BATCH } from '../../src/firmware/smm-variable/key-material.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -119,7 +120,7 @@ test('authenticated writes pay the signature check', () => {
   assert.equal(auth.latencyNs - plain.latencyNs, 1e6);
 });
 
-test('key-material-batch: one DRBG request serves several writes, never spans a reseed, and every write still gets its own key', () => {
+test('KEY_MATERIAL_BATCH: one DRBG request serves several writes, never spans a reseed, and every write still gets its own key', () => {
   // Spy on the driver's CTR_DRBG: the order of instantiate / reseed / generate (request bytes).
   const calls = (b: ReturnType<typeof variableBench>): string[] => {
     const log: string[] = [];
@@ -135,16 +136,17 @@ test('key-material-batch: one DRBG request serves several writes, never spans a 
   const write = (b: ReturnType<typeof variableBench>, count: number) => {
     for (let i = 0; i < count; i++) assert.equal(b.run(b.driver.setVariable(OS, `V${i % 3}`, enc(`value ${i}`))).status, 'success');
   };
-  // reseed-interval 5, batch 64: a request covers exactly the 5 writes up to the next reseed (5 × 44 bytes).
-  const a = variableBench({ 'smm-variable': { 'reseed-interval': 5, 'key-material-batch': 64 } });
+  // reseed-interval 5 (< the batch): a request covers exactly the 5 writes up to the next reseed (5 × 44 bytes).
+  assert.equal(KEY_MATERIAL_BATCH, 64);
+  const a = variableBench({ 'smm-variable': { 'reseed-interval': 5 } });
   const la = calls(a);
   write(a, 12);
   assert.deepEqual(la, ['i', 'g220', 'r', 'g220', 'r', 'g220']);
-  // batch 2 with reseed-interval 5, 7 writes: requests of 2, 2, 1 writes, the reseed, then one of 2.
-  const b = variableBench({ 'smm-variable': { 'reseed-interval': 5, 'key-material-batch': 2 } });
+  // reseed-interval 70, 66 writes: a request for the batch (64 writes), then one for the 6 writes left before the reseed.
+  const b = variableBench({ 'smm-variable': { 'reseed-interval': 70 } });
   const lb = calls(b);
-  write(b, 7);
-  assert.deepEqual(lb, ['i', 'g88', 'g88', 'g44', 'r', 'g88']);
+  write(b, 66);
+  assert.deepEqual(lb, ['i', `g${64 * 44}`, `g${6 * 44}`]);
   // Default reseed-interval 1 (prediction resistance): a reseed and a 44-byte request before every write.
   const c = variableBench();
   const lc = calls(c);

@@ -24,7 +24,7 @@ test('an empty run has finite metrics everywhere (no NaN)', () => {
 test('rate counts runtime completions only; starvation keeps the total and the longest wait', () => {
   const c = new MetricsCollector();
   for (const [ok, latency, runtime] of [[true, 100, false], [true, 300, true], [true, 200, true], [false, 0, true]] as const) {
-    // What the SMM variable driver records per SetVariable (src/firmware/smm-variable.ts).
+    // What the SMM variable driver records per SetVariable (src/firmware/smm-variable/driver.ts).
     if (!ok) {
       c.count('setvariable.failed');
       continue;

@@ -57,14 +57,14 @@ test('deterministic: jobs = 2 (campaigns in worker threads) gives byte-identical
 });
 
 test('the campaign follows the cell: its seed and its driver parameters change it, pflash secure (never refused to SMM) does not', () => {
-  const loaded = parseScenarioText(`${SCENARIO}\nparams:\n  smm-variable: { key-material-batch: 4 }\n`, 'c.yaml');
+  const loaded = parseScenarioText(`${SCENARIO}\nparams:\n  smm-variable: { reseed-interval: 4 }\n`, 'c.yaml');
   const cells = expandCells(loaded);
   const spec = { cuts: 30 };
   const none = crashCampaign(cells.find((c) => c.id === 'shared-virtio/none/seed=5')!, spec);
   const probe = crashCampaign(cells.find((c) => c.id === 'shared-virtio/misconfig-pflash/seed=5')!, spec);
   assert.equal(cells.find((c) => c.id === 'shared-virtio/misconfig-pflash/seed=5')!.overrides['pflash']!['secure'], false);
   assert.equal(crashCampaignKey(none), crashCampaignKey(probe));
-  assert.equal(none.smmVariable!['key-material-batch'], 4);
+  assert.equal(none.smmVariable!['reseed-interval'], 4);
   const plain = crashCampaign(expandCells(parseScenarioText(SCENARIO, 'c.yaml'))[0]!, spec);
   assert.notEqual(crashCampaignKey(plain), crashCampaignKey(none));
   assert.equal(crashCampaign({ ...cells[0]!, seed: 6 }, spec).seed, 6);
