@@ -24,17 +24,22 @@ import { serial } from './serial.ts';
 import { STS_TEST_NAMES, type StsTestName, type TestResult } from './types.ts';
 import { universal } from './universal.ts';
 
-export type ParamValue = number | boolean;
-export type TestParams = Record<string, ParamValue>;
+export type TestOptionValue = number | boolean;
+export type TestParams = Record<string, TestOptionValue>;
 
-export interface ParamSpec {
+/**
+ * One option of an SP 800-22 test (a block length, a template length, …): the CLI flag that
+ * sets it and its range. Not a model parameter (src/params/spec.ts ParamSpec): these are the
+ * reference tool's per-test inputs, named and checked on their own.
+ */
+export interface TestOptionSpec {
   /** Key in the test function's params object. */
   key: string;
   /** CLI flag without the dashes, e.g. 'block-frequency-m'. */
   flag: string;
   kind: 'integer' | 'boolean';
   /** The reference's default; undefined when it is derived from n (described in `description`). */
-  default?: ParamValue;
+  default?: TestOptionValue;
   /** Inclusive range for integers. */
   min?: number;
   max?: number;
@@ -53,7 +58,7 @@ export interface StsTestSpec {
    */
   minBits: number;
   run: (bits: BitSequence, params?: TestParams) => TestResult;
-  params: readonly ParamSpec[];
+  params: readonly TestOptionSpec[];
 }
 
 type AnyTest = (bits: BitSequence, params?: never) => TestResult;
@@ -182,7 +187,7 @@ export function parseTestList(list: string, source = '--tests'): StsTestName[] {
 }
 
 /** Checks one parameter value against its spec; errors name the flag and the range. */
-export function checkParam(spec: ParamSpec, value: ParamValue): ParamValue {
+export function checkTestOption(spec: TestOptionSpec, value: TestOptionValue): TestOptionValue {
   if (spec.kind === 'boolean') {
     if (typeof value !== 'boolean') throw new InputError(`--${spec.flag}: expected true or false, got ${String(value)}`);
     return value;
@@ -195,6 +200,6 @@ export function checkParam(spec: ParamSpec, value: ParamValue): ParamValue {
 }
 
 /** Every parameter spec with the test it belongs to (for building CLI flags). */
-export function allParamSpecs(): { test: StsTestName; spec: ParamSpec }[] {
+export function allTestOptionSpecs(): { test: StsTestName; spec: TestOptionSpec }[] {
   return STS_REGISTRY.flatMap((t) => t.params.map((spec) => ({ test: t.name, spec })));
 }

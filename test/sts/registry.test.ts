@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isInputError } from '../../src/errors.ts';
-import { allParamSpecs, checkParam, parseTestList, STS_REGISTRY, testSpec } from '../../src/sts/registry.ts';
+import { allTestOptionSpecs, checkTestOption, parseTestList, STS_REGISTRY, testSpec } from '../../src/sts/registry.ts';
 import { STS_TEST_NAMES } from '../../src/sts/types.ts';
 import { loadReference } from './helpers.ts';
 
@@ -28,7 +28,7 @@ test('parameter defaults equal the reference defaults recorded with the expected
   assert.equal(def('ApproximateEntropy', 'm'), 10);
   assert.equal(def('Serial', 'm'), 16);
   assert.equal(def('LinearComplexity', 'M'), 500);
-  const flags = allParamSpecs().map((p) => p.spec.flag);
+  const flags = allTestOptionSpecs().map((p) => p.spec.flag);
   assert.equal(new Set(flags).size, flags.length, 'flags are unique');
   for (const f of ['block-frequency-m', 'template-m', 'serial-m', 'apen-m', 'linear-complexity-m']) assert.ok(flags.includes(f), f);
 });
@@ -42,9 +42,9 @@ test('parseTestList: case-insensitive, reference order, unknown names rejected w
   assert.throws(() => parseTestList(' , '), (e: unknown) => isInputError(e));
 });
 
-test('checkParam: ranges and types, errors name the flag', () => {
+test('checkTestOption: ranges and types, errors name the flag', () => {
   const serialM = testSpec('Serial').params[0]!;
-  assert.equal(checkParam(serialM, 16), 16);
-  assert.throws(() => checkParam(serialM, 25), (e: unknown) => isInputError(e) && /--serial-m 25: expected an integer in 2\.\.24/.test((e as Error).message));
-  assert.throws(() => checkParam(serialM, 2.5), (e: unknown) => isInputError(e));
+  assert.equal(checkTestOption(serialM, 16), 16);
+  assert.throws(() => checkTestOption(serialM, 25), (e: unknown) => isInputError(e) && /--serial-m 25: expected an integer in 2\.\.24/.test((e as Error).message));
+  assert.throws(() => checkTestOption(serialM, 2.5), (e: unknown) => isInputError(e));
 });

@@ -10,7 +10,7 @@ import { BIT_FORMATS, type BitFormat } from '../../bits/read.ts';
 import { inputName } from '../../io/input.ts';
 import { InputError } from '../../errors.ts';
 import { runBatteryDocument } from '../../sts/battery-document.ts';
-import { allParamSpecs, checkParam, parseTestList, STS_REGISTRY, testSpec, type TestParams } from '../../sts/registry.ts';
+import { allTestOptionSpecs, checkTestOption, parseTestList, STS_REGISTRY, testSpec, type TestParams } from '../../sts/registry.ts';
 import { SECOND_LEVEL_RULES, type SecondLevelRule } from '../../sts/second-level.ts';
 import { finalAnalysisReport } from '../../sts/final-analysis-report.ts';
 import { openStreamSource, type StreamSource } from '../../bits/stream-source.ts';
@@ -56,7 +56,7 @@ interface StsOptions {
 /** Per-test parameters from the flags; every value checked against the registry's range. */
 function collectParams(opts: StsOptions, tests: readonly StsTestName[]): Partial<Record<StsTestName, TestParams>> {
   const params: Partial<Record<StsTestName, TestParams>> = {};
-  for (const { test, spec } of allParamSpecs()) {
+  for (const { test, spec } of allTestOptionSpecs()) {
     const raw = opts[optionKey(spec.flag)];
     let value: number | boolean | undefined;
     if (spec.kind === 'boolean') value = raw === true ? true : undefined;
@@ -66,7 +66,7 @@ function collectParams(opts: StsOptions, tests: readonly StsTestName[]): Partial
       value = Number(t);
     }
     if (value === undefined) continue;
-    checkParam(spec, value);
+    checkTestOption(spec, value);
     if (!tests.includes(test)) continue; // accepted but unused: the test is not selected
     (params[test] ??= {})[spec.key] = value;
   }
@@ -159,7 +159,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--jobs <N>', 'threads for multiple streams: this one and N−1 workers started once per run (results do not depend on N)', '1')
     .option('--json', 'print the full result as JSON (every stream, every test, P-values in the reference order)');
-  for (const { test, spec } of allParamSpecs()) {
+  for (const { test, spec } of allTestOptionSpecs()) {
     if (spec.kind === 'boolean') cmd.option(`--${spec.flag}`, `${test}: ${spec.description}`);
     else {
       const def = spec.default !== undefined ? `default ${spec.default}, ` : '';
