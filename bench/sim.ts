@@ -8,7 +8,7 @@
 import type { BenchSuite } from './suite.ts';
 import { Sim } from '../src/sim/sim.ts';
 import type { Platform, PlatformConfig, Workload } from '../src/designs/platform.ts';
-import { runPlatform } from '../src/designs/run.ts';
+import { runPlatform } from '../src/designs/assemble.ts';
 import type { AccessContext } from '../src/devices/access.ts';
 
 // Concurrent processes in the kernel task: a platform run has tens (boot, devices' backend

@@ -6,7 +6,7 @@
  * DSC picking the library instance behind a class, or a QEMU machine type naming the
  * devices it instantiates), the component defaults it imposes (before the scenario's own
  * overrides) and the EFI_RNG_PROTOCOL producers its firmware image carries. Everything else
- * (the base devices, firmware, boot) is common and built in ./run.ts.
+ * (the base devices, firmware, boot) is common and built in ./assemble.ts.
  */
 import type { ParamValues } from '../params/spec.ts';
 import type { RoleName } from './components.ts';

@@ -2,7 +2,7 @@
  * The platform contract between the model (PLATFORM) and workloads/scenarios (SCENARIO):
  * a design name, a config, the `Platform` object workloads act on, and what a run returns.
  * The design table lives in ./designs.ts, the registry of components in ./components.ts and
- * the assembler and run loop in ./run.ts.
+ * the assembler and run loop in ./assemble.ts.
  */
 import type { HostSource } from '../devices/host-source.ts';
 import type { ParamValues } from '../params/spec.ts';

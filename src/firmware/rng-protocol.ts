@@ -34,7 +34,7 @@ export interface EfiRngProtocol {
 
 /**
  * A driver that produces EFI_RNG_PROTOCOL, with the boot events its lifecycle follows (the
- * boot timeline, src/designs/run.ts, calls them for every producer a design carries, in its
+ * boot timeline, src/designs/assemble.ts, calls them for every producer a design carries, in its
  * LocateProtocol order):
  *  - `entry`: its DXE dispatch (RngDxe installs only if a 64-bit read works);
  *  - `connect`: BDS connects it to its device (PlatformBootManagerLib; VirtioRngDxe sets

@@ -5,7 +5,7 @@
  * expectations; see run.ts). Pure function of the plan: the same plan gives
  * the same result in any thread.
  */
-import { runPlatform } from '../designs/run.ts';
+import { runPlatform } from '../designs/assemble.ts';
 import { findWorkload } from '../workloads/index.ts';
 import { assessTaps } from '../quality/index.ts';
 import type { ConsumedStream } from '../taps/source-stream.ts';

@@ -10,7 +10,7 @@
  * share them share one campaign (the runner runs each distinct one once). pflash `secure` is left
  * out of the key: every flash write of the campaign comes from SMM, which `secure` never refuses.
  */
-import { resolveAll } from '../designs/run.ts';
+import { resolveAll } from '../designs/assemble.ts';
 import { DEFAULT_POWER_CUT, type PowerCutOptions, type PowerCutResult } from '../firmware/power-cut.ts';
 import type { DesignName } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ADD_ONS, COMPONENT_PARAMS, COMPONENTS, provide, type PlatformDeps } from '../../src/designs/components.ts';
 import { DESIGNS, WIRING } from '../../src/designs/designs.ts';
 import { metricLeaf } from '../../src/metrics/table.ts';
-import { buildPlatform } from '../../src/designs/run.ts';
+import { buildPlatform } from '../../src/designs/assemble.ts';
 
 test('component descriptors: unique names, metrics named in the metric table, every consumed role produced', () => {
   const names = COMPONENTS.map((c) => c.name);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESIGNS, type DesignName, type Platform, type PlatformConfig, type Workload } from '../../src/designs/platform.ts';
-import { runPlatform } from '../../src/designs/run.ts';
+import { runPlatform } from '../../src/designs/assemble.ts';
 import type { AccessContext } from '../../src/devices/access.ts';
 
 const S = 1e9;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveParams } from '../../src/designs/components.ts';
 import { DESIGNS, type Platform, type Workload } from '../../src/designs/platform.ts';
-import { runPlatform } from '../../src/designs/run.ts';
+import { runPlatform } from '../../src/designs/assemble.ts';
 import type { AccessContext } from '../../src/devices/access.ts';
 import { SMM_MMIO_DEVICE_COMPONENT } from '../../src/devices/smm-mmio-entropy-device/index.ts';
 import { REG_DATA, REG_SIGNATURE, REG_STATUS, SMM_DEVICE_COMPONENT, SMM_DEVICE_SIGNATURE, type SmmEntropyDevice } from '../../src/devices/smm-entropy-device.ts';

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DesignName, Platform, Workload } from '../../src/designs/platform.ts';
-import { runPlatform } from '../../src/designs/run.ts';
+import { runPlatform } from '../../src/designs/assemble.ts';
 import type { AccessContext } from '../../src/devices/access.ts';
 import { QUALITY_STREAM_BYTES, type ConsumedStream } from '../../src/taps/source-stream.ts';
 import { assessConsumedStream, STREAM_ENTROPY_SAMPLES, STREAM_STS_BITS } from '../../src/quality/consumed.ts';

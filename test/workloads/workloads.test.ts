@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DesignName, PlatformRunResult } from '../../src/designs/platform.ts';
-import { runPlatform } from '../../src/designs/run.ts';
+import { runPlatform } from '../../src/designs/assemble.ts';
 import { resolveParams } from '../../src/designs/components.ts';
 import type { ParamValues } from '../../src/params/spec.ts';
 import { WORKLOADS, findWorkload } from '../../src/workloads/index.ts';
