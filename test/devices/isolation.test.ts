@@ -398,3 +398,14 @@ test('SMM device: STATUS reads report exactly the state and take no bytes; DATA 
   const tap = b.taps.data().find((t) => t.name === 'smm/smm-device')!;
   assert.deepEqual([tap.consumer, tap.source, tap.kind, tap.totalBytes], ['smm', 'smm-device', 'conditioned', 12]);
 });
+
+test('SMRAM: a write across a page boundary keeps what SMM wrote earlier elsewhere on both pages', () => {
+  const b = bench();
+  const s = new Smram(resolveParams('smram', undefined), b.metrics);
+  assert.equal(s.write(SMM, 100, new Uint8Array([1, 2])), true);
+  assert.equal(s.write(SMM, 4096 + 200, new Uint8Array([3, 4])), true);
+  const across = new Uint8Array(20).map((_, i) => 0x40 + i);
+  assert.equal(s.write(SMM, 4090, across), true);
+  assert.deepEqual([...s.read(SMM, 100, 2), ...s.read(SMM, 4096 + 200, 2)], [1, 2, 3, 4]);
+  assert.deepEqual(s.read(SMM, 4090, 20), across);
+});
