@@ -14,7 +14,9 @@ import {
   REG_STATUS,
   SMM_DEVICE_COMPONENT,
   SMM_DEVICE_SIGNATURE,
+  STATUS_BACKEND_FAILED,
   STATUS_DATA_READY,
+  STATUS_HEALTH_ALARM,
   SmmEntropyDevice,
 } from '../../src/devices/smm-entropy-device.ts';
 import { SMRAM_COMPONENT, Smram } from '../../src/devices/smram.ts';
@@ -507,4 +509,78 @@ test('pflash NOR AND, edge paths: a word-wise program ANDs its unaligned tail to
   f.programNow(SMM, 100, new Uint8Array([0xff, 0x00]));
   f.programNow(SMM, 101, new Uint8Array([0xff]));
   assert.deepEqual([...f.read(SMM, 99, 4)], [0xff, 0x00, 0x00, 0xff]);
+});
+
+test('SMRAM allocator and bounds: allocations are 16-byte aligned and end at TSEG exactly; reserveBelow keeps the allocator above records in flash; an access outside TSEG is a RangeError naming it', () => {
+  const b = bench();
+  const s = new Smram(resolveParams('smram', { 'tseg-mbytes': 1 }), b.metrics);
+  const size = 1 << 20;
+  assert.equal(s.sizeBytes, size);
+  assert.deepEqual([s.allocate(1), s.allocate(16), s.allocate(17), s.allocate(0), s.allocate(32)], [0, 16, 32, 64, 64]);
+  s.reserveBelow(50); // below the allocator: nothing changes
+  assert.equal(s.allocate(1), 96);
+  s.reserveBelow(113); // rounded up to 16
+  assert.equal(s.allocate(1), 128);
+  s.reserveBelow(160); // already a multiple of 16
+  assert.equal(s.allocate(1), 160);
+  s.reserveBelow(size - 32);
+  assert.equal(s.allocate(32), size - 32); // ends exactly at the top
+  assert.throws(() => s.allocate(1), { message: 'SMRAM exhausted: 1 bytes requested, 0 left' });
+  const t = new Smram(resolveParams('smram', { 'tseg-mbytes': 1 }), b.metrics);
+  t.reserveBelow(size - 16);
+  assert.throws(() => t.allocate(17), { message: 'SMRAM exhausted: 17 bytes requested, 16 left' });
+  assert.equal(t.allocate(16), size - 16);
+  assert.equal(t.read(SMM, size - 1, 1)[0], 0);
+  assert.equal(t.read(SMM, size, 0).length, 0);
+  for (const [offset, n] of [[size - 1, 2], [-1, 1], [0.5, 1], [0, -1]] as const) {
+    assert.throws(() => t.read(SMM, offset, n), { name: 'RangeError', message: `SMRAM access [${offset}, ${offset + n}) outside TSEG of ${size} bytes` });
+  }
+  assert.throws(() => t.write(SMM, size - 2, new Uint8Array(3)), { name: 'RangeError', message: `SMRAM access [${size - 2}, ${size + 1}) outside TSEG of ${size} bytes` });
+  assert.throws(() => t.write(OS, -2, new Uint8Array(1)), { message: `SMRAM access [-2, -1) outside TSEG of ${size} bytes` });
+});
+
+test('SMM device FIFO: a backend that delivers nothing sets BACKEND_FAILED and is asked again after retry-ns; DATA_READY from 4 bytes; an alarmed chunk latches HEALTH_ALARM and marks the bytes read from it; the FIFO refills to fifo-bytes exactly; dataEvent fires on new data', () => {
+  const b = bench();
+  const answers: Array<{ n: number; alarm?: boolean }> = [{ n: 0 }, { n: 3 }, { n: 5, alarm: true }];
+  const asked: Array<[number, number]> = [];
+  const backend = {
+    name: 'scripted',
+    *fill(n: number) {
+      asked.push([b.sim.now, n]);
+      yield 1000;
+      const a = answers.shift() ?? { n };
+      return { bytes: new Uint8Array(a.n).map((_, i) => 0x10 * asked.length + i), alarm: a.alarm ?? false };
+    },
+  };
+  const dev = new SmmEntropyDevice(b.sim, resolveParams('smm-device', { 'fifo-bytes': 8, 'retry-ns': 50_000, 'pio-exit-ns': 0 }), backend, b.vcpus, b.metrics, b.taps);
+  assert.deepEqual(dev.fwCfg, { name: 'opt/org.entropy-bench/smm-entropy', port: 0x0510 });
+  const ev = dev.dataEvent();
+  assert.equal(dev.dataEvent(), ev, 'one pending event until data comes');
+  const status = () => runProc(b.sim, dev.in32(SMM, REG_STATUS), b.sim.now);
+  assert.equal(status(), 0); // starts the refill
+  b.sim.run(1000);
+  assert.deepEqual([status(), dev.backendFailed, ev.triggered], [STATUS_BACKEND_FAILED, true, false]);
+  b.sim.run(51_000);
+  assert.deepEqual(asked, [[0, 8], [51_000, 8]]);
+  b.sim.run(52_000); // 3 bytes: below one DATA read
+  assert.deepEqual([status(), dev.buffered, dev.backendFailed, ev.triggered], [0, 3, false, true]);
+  assert.notEqual(dev.dataEvent(), ev, 'a fired event is not handed out again');
+  b.sim.run(53_000); // 5 more, alarmed: full
+  assert.deepEqual(asked, [[0, 8], [51_000, 8], [52_000, 5]]);
+  assert.equal(status(), STATUS_DATA_READY | STATUS_HEALTH_ALARM);
+  assert.equal(dev.buffered, 8);
+  b.sim.run(60_000);
+  assert.equal(asked.length, 3, 'a full FIFO asks for nothing');
+  // 2 bytes from the clean chunk: not alarmed; then 4 reaching into the alarmed chunk: alarmed.
+  const r1 = runProc(b.sim, dev.readEntropy(SMM, 2), b.sim.now);
+  assert.deepEqual([[...r1.bytes], r1.alarm], [[0x20, 0x21], false]);
+  const r2 = runProc(b.sim, dev.readEntropy(SMM, 4), b.sim.now);
+  assert.deepEqual([[...r2.bytes], r2.alarm, r2.status], [[0x22, 0x30, 0x31, 0x32], true, 'ok']);
+  b.sim.run(b.sim.now + 2000);
+  assert.deepEqual(asked.slice(3), [[60_000, 2], [61_000, 4]], 'each refill asks for what is missing then');
+  assert.equal(dev.buffered, 8);
+  // The alarm stays latched until SMM flushes.
+  assert.equal(status() & STATUS_HEALTH_ALARM, STATUS_HEALTH_ALARM);
+  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 1), b.sim.now);
+  assert.deepEqual([dev.healthAlarm, dev.buffered], [false, 0]);
 });
