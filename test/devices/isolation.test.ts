@@ -495,6 +495,7 @@ test('pflash, SMRAM and SMM device descriptors: their scenario keys, roles and t
   }
   assert.deepEqual(SMM_DEVICE_COMPONENT.params.find((p) => p.name === 'backend')!.enum, ['dedicated', 'shared']);
   assert.equal(resolveParams('smm-device', undefined)['fw-cfg-name'], 'opt/org.entropy-bench/smm-entropy');
+  assert.equal(resolveParams('smm-device', undefined)['backend'], 'dedicated');
 });
 
 test('pflash NOR AND, edge paths: a word-wise program ANDs its unaligned tail too; a program that starts in written flash and runs past it leaves no byte there that a later program could set back to 1', () => {
@@ -578,6 +579,11 @@ test('SMM device FIFO: a backend that delivers nothing sets BACKEND_FAILED and i
   assert.deepEqual([[...r2.bytes], r2.alarm, r2.status], [[0x22, 0x30, 0x31, 0x32], true, 'ok']);
   b.sim.run(b.sim.now + 2000);
   assert.deepEqual(asked.slice(3), [[60_000, 2], [61_000, 4]], 'each refill asks for what is missing then');
+  assert.equal(dev.buffered, 8);
+  // Exactly 4 bytes left (the refill not back yet): DATA_READY.
+  runProc(b.sim, dev.readEntropy(SMM, 4), b.sim.now);
+  assert.deepEqual([dev.buffered, status() & STATUS_DATA_READY], [4, STATUS_DATA_READY]);
+  b.sim.run(b.sim.now + 1000);
   assert.equal(dev.buffered, 8);
   // The alarm stays latched until SMM flushes.
   assert.equal(status() & STATUS_HEALTH_ALARM, STATUS_HEALTH_ALARM);
