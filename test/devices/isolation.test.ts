@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Pflash } from '../../src/devices/pflash.ts';
+import { PFLASH_COMPONENT, Pflash, PowerLoss } from '../../src/devices/pflash.ts';
 import { resolveParams } from '../../src/designs/components.ts';
 import type { ParamValues } from '../../src/params/spec.ts';
 import {
@@ -12,11 +12,14 @@ import {
   REG_DATA,
   REG_SIGNATURE,
   REG_STATUS,
+  SMM_DEVICE_COMPONENT,
   SMM_DEVICE_SIGNATURE,
+  STATUS_BACKEND_FAILED,
   STATUS_DATA_READY,
+  STATUS_HEALTH_ALARM,
   SmmEntropyDevice,
 } from '../../src/devices/smm-entropy-device.ts';
-import { Smram } from '../../src/devices/smram.ts';
+import { SMRAM_COMPONENT, Smram } from '../../src/devices/smram.ts';
 import { FW, OS, SMM, bench, hostSource, runProc } from './fixture.ts';
 
 function device(over: ParamValues = {}) {
@@ -397,4 +400,193 @@ test('SMM device: STATUS reads report exactly the state and take no bytes; DATA 
   assert.equal(b.metrics.valueFor('bytes', 'smm'), 12);
   const tap = b.taps.data().find((t) => t.name === 'smm/smm-device')!;
   assert.deepEqual([tap.consumer, tap.source, tap.kind, tap.totalBytes], ['smm', 'smm-device', 'conditioned', 12]);
+});
+
+test('SMRAM: a write across a page boundary keeps what SMM wrote earlier elsewhere on both pages', () => {
+  const b = bench();
+  const s = new Smram(resolveParams('smram', undefined), b.metrics);
+  assert.equal(s.write(SMM, 100, new Uint8Array([1, 2])), true);
+  assert.equal(s.write(SMM, 4096 + 200, new Uint8Array([3, 4])), true);
+  const across = new Uint8Array(20).map((_, i) => 0x40 + i);
+  assert.equal(s.write(SMM, 4090, across), true);
+  assert.deepEqual([...s.read(SMM, 100, 2), ...s.read(SMM, 4096 + 200, 2)], [1, 2, 3, 4]);
+  assert.deepEqual(s.read(SMM, 4090, 20), across);
+});
+
+test('pflash layout and bounds: store ‖ FTW working block ‖ FTW spare; an access outside the array, at a negative or fractional offset or with a negative length is a RangeError naming it', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', { 'size-bytes': 16384, 'block-bytes': 4096 }), b.vcpus, b.metrics);
+  assert.deepEqual([f.size, f.workingOffset, f.spareOffset, f.bytes.length], [16384, 16384, 20480, 36864]);
+  assert.equal(f.read(SMM, 36863, 1)[0], 0xff);
+  assert.equal(f.read(SMM, 36864, 0).length, 0);
+  for (const [offset, n] of [[36863, 2], [-1, 1], [0.5, 1], [0, -1]] as const) {
+    assert.throws(() => f.read(SMM, offset, n), { name: 'RangeError', message: `pflash access [${offset}, ${offset + n}) outside 36864 bytes` });
+  }
+  assert.throws(() => f.programNow(SMM, 36863, new Uint8Array(2)), { message: 'pflash access [36863, 36865) outside 36864 bytes' });
+  assert.throws(() => f.eraseNow(SMM, 36864, 1), { message: 'pflash access [36864, 36865) outside 36864 bytes' });
+  assert.throws(() => runProc(b.sim, f.program(SMM, -4, new Uint8Array(1))), { message: 'pflash access [-4, -3) outside 36864 bytes' });
+  assert.throws(() => runProc(b.sim, f.erase(SMM, 0, -2)), { message: 'pflash access [0, -2) outside 36864 bytes' });
+});
+
+test('pflash power cut: armPowerCut(k) lets k byte programs / block erases complete and interrupts the next (a program keeps its first bytes, an erase the given fraction of its block); every later operation throws PowerLoss; flashOps counts what completed', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', { 'size-bytes': 16384, 'block-bytes': 4096 }), b.vcpus, b.metrics);
+  assert.deepEqual([f.powerLost, f.flashOps], [false, 0]);
+  f.programNow(SMM, 0, new Uint8Array(4));
+  assert.equal(f.flashOps, 4);
+  // Exactly the budget: it all lands and the power is still on.
+  f.armPowerCut(2);
+  assert.ok(f.programNow(SMM, 10, new Uint8Array(2)) > 0);
+  assert.deepEqual([f.powerLost, f.flashOps], [false, 6]);
+  assert.throws(() => f.programNow(SMM, 20, new Uint8Array(1)), { name: 'PowerLoss', message: 'power lost during a pflash operation' });
+  assert.equal(f.read(SMM, 20, 1)[0], 0xff);
+  assert.deepEqual([f.powerLost, f.flashOps], [true, 6]);
+  // A program interrupted after 3 of its 5 bytes.
+  const g = new Pflash(resolveParams('pflash', { 'size-bytes': 16384, 'block-bytes': 4096 }), b.vcpus, b.metrics);
+  g.armPowerCut(3);
+  assert.throws(() => g.programNow(SMM, 100, new Uint8Array(5)), PowerLoss);
+  assert.deepEqual([...g.read(SMM, 99, 7)], [0xff, 0, 0, 0, 0xff, 0xff, 0xff]);
+  assert.deepEqual([g.powerLost, g.flashOps], [true, 3]);
+  // After the cut nothing lands: program, erase, generator paths alike.
+  assert.throws(() => g.programNow(SMM, 200, new Uint8Array(0)), PowerLoss); // even nothing to program
+  assert.throws(() => g.eraseNow(SMM, 0, 1), PowerLoss);
+  assert.throws(() => runProc(b.sim, g.program(SMM, 300, new Uint8Array(1))), PowerLoss);
+  assert.deepEqual([...g.read(SMM, 99, 7), g.read(SMM, 300, 1)[0]], [0xff, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+  assert.equal(g.flashOps, 3);
+  // An erase: the first block completes, the second is cut with a quarter of it erased.
+  const e = new Pflash(resolveParams('pflash', { 'size-bytes': 16384, 'block-bytes': 4096 }), b.vcpus, b.metrics);
+  e.programNow(SMM, 0, new Uint8Array(3 * 4096));
+  e.armPowerCut(1, 0.25);
+  assert.throws(() => e.eraseNow(SMM, 0, 3 * 4096), PowerLoss);
+  const erased = (from: number, n: number) => e.read(SMM, from, n).every((x) => x === 0xff);
+  const zero = (from: number, n: number) => e.read(SMM, from, n).every((x) => x === 0);
+  assert.ok(erased(0, 4096 + 1024) && zero(4096 + 1024, 3072) && zero(8192, 4096));
+  assert.deepEqual([e.powerLost, e.flashOps], [true, 3 * 4096 + 1]);
+  // The default fraction is a half; a budget of 0 cuts the first block.
+  const h = new Pflash(resolveParams('pflash', { 'size-bytes': 16384, 'block-bytes': 4096 }), b.vcpus, b.metrics);
+  h.programNow(SMM, 4096, new Uint8Array(4096));
+  h.armPowerCut(0);
+  assert.throws(() => runProc(b.sim, h.erase(SMM, 4096, 1)), PowerLoss);
+  assert.ok(h.read(SMM, 4096, 2048).every((x) => x === 0xff) && h.read(SMM, 6144, 2048).every((x) => x === 0));
+});
+
+test('pflash, SMRAM and SMM device descriptors: their scenario keys, roles and the metrics they record; every parameter row has its type, unit, a description and a source (estimates say so first)', () => {
+  const rows = (c: typeof PFLASH_COMPONENT) => c.params.map((p) => [p.name, p.type, 'unit' in p ? p.unit : null]);
+  assert.deepEqual(
+    [PFLASH_COMPONENT, SMRAM_COMPONENT, SMM_DEVICE_COMPONENT].map((c) => [c.name, c.produces, c.consumes, c.metrics]),
+    [
+      ['pflash', ['pflash'], [], ['isolation.blocked', 'isolation.violations']],
+      ['smram', ['smram'], [], ['isolation.blocked', 'isolation.violations']],
+      ['smm-device', ['smm-entropy-device'], ['host-entropy'], ['isolation.blocked', 'isolation.violations', 'bytes']],
+    ],
+  );
+  assert.deepEqual(rows(PFLASH_COMPONENT), [['secure', 'boolean', null], ['size-bytes', 'integer', 'bytes'], ['block-bytes', 'integer', 'bytes'], ['mmio-exit-ns', 'number', 'ns'], ['writes-per-byte', 'number', null]]);
+  assert.deepEqual(rows(SMRAM_COMPONENT), [['tseg-mbytes', 'integer', 'MiB'], ['d-lck', 'boolean', null]]);
+  assert.deepEqual(rows(SMM_DEVICE_COMPONENT), [
+    ['io-port', 'integer', null], ['fw-cfg-name', 'string', null], ['smm-only', 'boolean', null], ['backend', 'string', null],
+    ['fifo-bytes', 'integer', 'bytes'], ['pio-exit-ns', 'number', 'ns'], ['retry-ns', 'number', 'ns'],
+  ]);
+  for (const c of [PFLASH_COMPONENT, SMRAM_COMPONENT, SMM_DEVICE_COMPONENT]) {
+    assert.ok(c.description.length >= 10, c.name);
+    for (const p of c.params) {
+      assert.ok(p.description.length >= 10 && p.source.length >= 9, `${c.name}.${p.name}`);
+      if (/estimate/i.test(p.source)) assert.match(p.source, /^estimate: /, `${c.name}.${p.name}`);
+    }
+  }
+  assert.deepEqual(SMM_DEVICE_COMPONENT.params.find((p) => p.name === 'backend')!.enum, ['dedicated', 'shared']);
+  assert.equal(resolveParams('smm-device', undefined)['fw-cfg-name'], 'opt/org.entropy-bench/smm-entropy');
+  assert.equal(resolveParams('smm-device', undefined)['backend'], 'dedicated');
+});
+
+test('pflash NOR AND, edge paths: a word-wise program ANDs its unaligned tail too; a program that starts in written flash and runs past it leaves no byte there that a later program could set back to 1', () => {
+  const b = bench();
+  const f = new Pflash(resolveParams('pflash', { 'size-bytes': 16384, 'block-bytes': 4096 }), b.vcpus, b.metrics);
+  // 0x0F everywhere in [0, 80), then 67 bytes of 0x3C at 4 (aligned source and target: the word path, tail of 3).
+  f.programNow(SMM, 0, new Uint8Array(80).fill(0x0f));
+  f.programNow(SMM, 4, new Uint8Array(67).fill(0x3c));
+  assert.deepEqual([...f.read(SMM, 0, 80)], [...Array<number>(4).fill(0x0f), ...Array<number>(67).fill(0x0c), ...Array<number>(9).fill(0x0f)]);
+  // Written [100, 101), then [100, 102) (starts below the known-erased suffix), then 0xFF at 101: stays 0.
+  f.programNow(SMM, 100, new Uint8Array([0x00]));
+  f.programNow(SMM, 100, new Uint8Array([0xff, 0x00]));
+  f.programNow(SMM, 101, new Uint8Array([0xff]));
+  assert.deepEqual([...f.read(SMM, 99, 4)], [0xff, 0x00, 0x00, 0xff]);
+});
+
+test('SMRAM allocator and bounds: allocations are 16-byte aligned and end at TSEG exactly; reserveBelow keeps the allocator above records in flash; an access outside TSEG is a RangeError naming it', () => {
+  const b = bench();
+  const s = new Smram(resolveParams('smram', { 'tseg-mbytes': 1 }), b.metrics);
+  const size = 1 << 20;
+  assert.equal(s.sizeBytes, size);
+  assert.deepEqual([s.allocate(1), s.allocate(16), s.allocate(17), s.allocate(0), s.allocate(32)], [0, 16, 32, 64, 64]);
+  s.reserveBelow(50); // below the allocator: nothing changes
+  assert.equal(s.allocate(1), 96);
+  s.reserveBelow(113); // rounded up to 16
+  assert.equal(s.allocate(1), 128);
+  s.reserveBelow(160); // already a multiple of 16
+  assert.equal(s.allocate(1), 160);
+  s.reserveBelow(size - 32);
+  assert.equal(s.allocate(32), size - 32); // ends exactly at the top
+  assert.throws(() => s.allocate(1), { message: 'SMRAM exhausted: 1 bytes requested, 0 left' });
+  const t = new Smram(resolveParams('smram', { 'tseg-mbytes': 1 }), b.metrics);
+  t.reserveBelow(size - 16);
+  assert.throws(() => t.allocate(17), { message: 'SMRAM exhausted: 17 bytes requested, 16 left' });
+  assert.equal(t.allocate(16), size - 16);
+  assert.equal(t.read(SMM, size - 1, 1)[0], 0);
+  assert.equal(t.read(SMM, size, 0).length, 0);
+  for (const [offset, n] of [[size - 1, 2], [-1, 1], [0.5, 1], [0, -1]] as const) {
+    assert.throws(() => t.read(SMM, offset, n), { name: 'RangeError', message: `SMRAM access [${offset}, ${offset + n}) outside TSEG of ${size} bytes` });
+  }
+  assert.throws(() => t.write(SMM, size - 2, new Uint8Array(3)), { name: 'RangeError', message: `SMRAM access [${size - 2}, ${size + 1}) outside TSEG of ${size} bytes` });
+  assert.throws(() => t.write(OS, -2, new Uint8Array(1)), { message: `SMRAM access [-2, -1) outside TSEG of ${size} bytes` });
+});
+
+test('SMM device FIFO: a backend that delivers nothing sets BACKEND_FAILED and is asked again after retry-ns; DATA_READY from 4 bytes; an alarmed chunk latches HEALTH_ALARM and marks the bytes read from it; the FIFO refills to fifo-bytes exactly; dataEvent fires on new data', () => {
+  const b = bench();
+  const answers: Array<{ n: number; alarm?: boolean }> = [{ n: 0 }, { n: 3 }, { n: 5, alarm: true }];
+  const asked: Array<[number, number]> = [];
+  const backend = {
+    name: 'scripted',
+    *fill(n: number) {
+      asked.push([b.sim.now, n]);
+      yield 1000;
+      const a = answers.shift() ?? { n };
+      return { bytes: new Uint8Array(a.n).map((_, i) => 0x10 * asked.length + i), alarm: a.alarm ?? false };
+    },
+  };
+  const dev = new SmmEntropyDevice(b.sim, resolveParams('smm-device', { 'fifo-bytes': 8, 'retry-ns': 50_000, 'pio-exit-ns': 0 }), backend, b.vcpus, b.metrics, b.taps);
+  assert.deepEqual(dev.fwCfg, { name: 'opt/org.entropy-bench/smm-entropy', port: 0x0510 });
+  const ev = dev.dataEvent();
+  assert.equal(dev.dataEvent(), ev, 'one pending event until data comes');
+  const status = () => runProc(b.sim, dev.in32(SMM, REG_STATUS), b.sim.now);
+  assert.equal(status(), 0); // starts the refill
+  b.sim.run(1000);
+  assert.deepEqual([status(), dev.backendFailed, ev.triggered], [STATUS_BACKEND_FAILED, true, false]);
+  b.sim.run(51_000);
+  assert.deepEqual(asked, [[0, 8], [51_000, 8]]);
+  b.sim.run(52_000); // 3 bytes: below one DATA read
+  assert.deepEqual([status(), dev.buffered, dev.backendFailed, ev.triggered], [0, 3, false, true]);
+  assert.notEqual(dev.dataEvent(), ev, 'a fired event is not handed out again');
+  b.sim.run(53_000); // 5 more, alarmed: full
+  assert.deepEqual(asked, [[0, 8], [51_000, 8], [52_000, 5]]);
+  assert.equal(status(), STATUS_DATA_READY | STATUS_HEALTH_ALARM);
+  assert.equal(dev.buffered, 8);
+  b.sim.run(60_000);
+  assert.equal(asked.length, 3, 'a full FIFO asks for nothing');
+  // 2 bytes from the clean chunk: not alarmed; then 4 reaching into the alarmed chunk: alarmed.
+  const r1 = runProc(b.sim, dev.readEntropy(SMM, 2), b.sim.now);
+  assert.deepEqual([[...r1.bytes], r1.alarm], [[0x20, 0x21], false]);
+  const r2 = runProc(b.sim, dev.readEntropy(SMM, 4), b.sim.now);
+  assert.deepEqual([[...r2.bytes], r2.alarm, r2.status], [[0x22, 0x30, 0x31, 0x32], true, 'ok']);
+  b.sim.run(b.sim.now + 2000);
+  assert.deepEqual(asked.slice(3), [[60_000, 2], [61_000, 4]], 'each refill asks for what is missing then');
+  assert.equal(dev.buffered, 8);
+  // Exactly 4 bytes left (the refill not back yet): DATA_READY.
+  runProc(b.sim, dev.readEntropy(SMM, 4), b.sim.now);
+  assert.deepEqual([dev.buffered, status() & STATUS_DATA_READY], [4, STATUS_DATA_READY]);
+  b.sim.run(b.sim.now + 1000);
+  assert.equal(dev.buffered, 8);
+  // The alarm stays latched until SMM flushes.
+  assert.equal(status() & STATUS_HEALTH_ALARM, STATUS_HEALTH_ALARM);
+  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 1), b.sim.now);
+  assert.deepEqual([dev.healthAlarm, dev.buffered], [false, 0]);
 });

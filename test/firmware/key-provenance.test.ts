@@ -51,4 +51,26 @@ test('KeyProvenance: writes per epoch, bad share and flaws; a write without a kn
     { epochs: 2, badEpochs: 1, writes: 3, badWrites: 2, share: 2 / 3, flaws: { 'unsafe-source': 2, 'repeats-earlier-output': 2 } },
   );
   assert.equal(new KeyProvenance().summary().badWriteShare, 0);
+  // An index with no epoch is not bad (noteWrite ignores it too).
+  assert.equal(p.isBad(7), false);
+});
+
+test('RepeatDetector: a hash collision is no repeat and does not displace the first window; the repeat of that first window is still found', () => {
+  // Two different 8-byte strings with the same FNV-1a hash (0x6cc82d23).
+  const a = new Uint8Array([251, 164, 110, 147, 27, 139, 124, 180]);
+  const b = new Uint8Array([203, 211, 129, 127, 87, 196, 65, 250]);
+  const d = new RepeatDetector();
+  assert.equal(d.observe(a), false);
+  assert.equal(d.observe(b), false, 'same hash, different bytes: not a repeat');
+  assert.equal(d.observe(a), true, 'a again: found against its first occurrence');
+});
+
+test('KeyProvenance.observeSource: each call gets its offset in the source stream; sourceBytesObserved counts every byte', () => {
+  const p = new KeyProvenance();
+  assert.equal(p.sourceBytesObserved, 0);
+  const rng = new Prng(9);
+  assert.deepEqual(p.observeSource(rng.bytes(48)), { offset: 0, repeats: false });
+  assert.deepEqual(p.observeSource(rng.bytes(1024)), { offset: 48, repeats: false });
+  assert.deepEqual(p.observeSource(new Uint8Array(9)), { offset: 1072, repeats: true });
+  assert.equal(p.sourceBytesObserved, 1081);
 });

@@ -85,6 +85,11 @@ test('gate config: a non-finite number is refused by its path; every object is c
     [{ wallClock: { rules: [{ match: 'a', effect: -1 }] } }, '/wallClock/rules/0/effect: expected a number ≥ 0, found number -1'],
     [{ wallClock: { rules: [{ match: 'a', confidence: 1 }] } }, '/wallClock/rules/0/confidence: must be < 1'],
     [{ virtual: { rules: [{}] } }, "/virtual/rules/0: missing required property 'match'"],
+    [{ virtual: null }, '/virtual: expected object, found null'],
+    [{ wallClock: { references: null } }, '/wallClock/references: expected object, found null'],
+    // Several complaints: the deepest one is named (every error is collected, not just the first).
+    [{ icount: { relative: -1, extra: 2 } }, '/icount/relative: expected a number ≥ 0, found number -1'],
+    [{ virtual: { rules: [{ match: 'a', relative: -1, extra: 1 }] } }, '/virtual/rules/0/relative: expected a number ≥ 0, found number -1'],
   ];
   for (const [data, message] of cases) assert.equal(refusal(data), `g.yaml: ${message}`, message);
   // At the bounds: 0 tolerances and effects are allowed, a confidence just inside (0, 1) too.
@@ -107,6 +112,8 @@ test('gate config files: YAML or JSON is read; unparsable text names the file an
   const bad = join(dir, 'bad.yaml');
   writeFileSync(bad, 'virtual: [\n  unclosed\n');
   assert.throws(() => readGateConfig(bad), (e: unknown) => e instanceof InputError && e.message.startsWith(`${bad}: not valid YAML/JSON: `) && !e.message.includes('\n'));
+  // The parser's first line, whole.
+  assert.throws(() => readGateConfig(bad), { message: `${bad}: not valid YAML/JSON: Flow sequence in block collection must be sufficiently indented and end with a ] at line 3, column 1:` });
   const wrong = join(dir, 'wrong.yaml');
   writeFileSync(wrong, 'virtual: { relative: .inf }\n');
   assert.throws(() => readGateConfig(wrong), { message: `${wrong}: /virtual/relative: expected a finite number, found .inf` });
