@@ -23,7 +23,7 @@ export const SCOPES = {
       mutate: [
         'src/devices/pflash.ts:154-192', 'src/devices/pflash.ts:237-284',
         'src/devices/smram.ts:63-91', 'src/devices/smram.ts:113-153',
-        'src/devices/smm-entropy-device.ts:164-174', 'src/devices/smm-entropy-device.ts:231-290',
+        'src/devices/smm-entropy-device.ts:224-234', 'src/devices/smm-entropy-device.ts:291-346',
       ],
       tests: t('devices/isolation'),
     },

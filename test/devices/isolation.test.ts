@@ -471,7 +471,7 @@ test('pflash power cut: armPowerCut(k) lets k byte programs / block erases compl
 });
 
 test('pflash, SMRAM and SMM device descriptors: their scenario keys, roles and the metrics they record; every parameter row has its type, unit, a description and a source (estimates say so first)', () => {
-  const rows = (c: typeof PFLASH_COMPONENT) => c.params.map((p) => [p.name, p.type, 'unit' in p ? p.unit : null]);
+  const rows = (c: { params: typeof PFLASH_COMPONENT.params }) => c.params.map((p) => [p.name, p.type, 'unit' in p ? p.unit : null]);
   assert.deepEqual(
     [PFLASH_COMPONENT, SMRAM_COMPONENT, SMM_DEVICE_COMPONENT].map((c) => [c.name, c.produces, c.consumes, c.metrics]),
     [
@@ -554,10 +554,10 @@ test('SMM device FIFO: a backend that delivers nothing sets BACKEND_FAILED and i
     },
   };
   const dev = new SmmEntropyDevice(b.sim, resolveParams('smm-device', { 'fifo-bytes': 8, 'retry-ns': 50_000, 'pio-exit-ns': 0 }), backend, b.vcpus, b.metrics, b.taps);
-  assert.deepEqual(dev.fwCfg, { name: 'opt/org.entropy-bench/smm-entropy', port: 0x0510 });
+  assert.deepEqual([dev.window.fwCfgName, dev.window.base, [...dev.fwCfgBlob()]], ['opt/org.entropy-bench/smm-entropy', 0x0510, [0x10, 0x05]]);
   const ev = dev.dataEvent();
   assert.equal(dev.dataEvent(), ev, 'one pending event until data comes');
-  const status = () => runProc(b.sim, dev.in32(SMM, REG_STATUS), b.sim.now);
+  const status = () => runProc(b.sim, dev.read32(SMM, REG_STATUS), b.sim.now);
   assert.equal(status(), 0); // starts the refill
   b.sim.run(1000);
   assert.deepEqual([status(), dev.backendFailed, ev.triggered], [STATUS_BACKEND_FAILED, true, false]);
@@ -587,6 +587,6 @@ test('SMM device FIFO: a backend that delivers nothing sets BACKEND_FAILED and i
   assert.equal(dev.buffered, 8);
   // The alarm stays latched until SMM flushes.
   assert.equal(status() & STATUS_HEALTH_ALARM, STATUS_HEALTH_ALARM);
-  runProc(b.sim, dev.out32(SMM, REG_CONTROL, 1), b.sim.now);
+  runProc(b.sim, dev.write32(SMM, REG_CONTROL, 1), b.sim.now);
   assert.deepEqual([dev.healthAlarm, dev.buffered], [false, 0]);
 });
