@@ -25,11 +25,11 @@ import type { SmmEntropyDevice } from '../devices/smm-entropy-device.ts';
 import type { VirtioRng } from '../devices/virtio-rng.ts';
 import { InputError } from '../errors.ts';
 import type { ComponentDef } from '../params/component.ts';
-import { num } from '../params/get.ts';
 import type { ParamValues } from '../params/spec.ts';
 import type { Proc, Sim } from '../sim/sim.ts';
 import type { Vcpus } from '../sim/vcpus.ts';
-import { BaseRngLib } from './base-rnglib.ts';
+import type { BaseRngLib } from './base-rnglib.ts';
+import { baseRngLibOf } from './rng-dxe.ts';
 import type { CounterRngLib } from './counter-rnglib.ts';
 import { VirtioRngClient } from './virtio-rng-dxe.ts';
 
@@ -176,15 +176,9 @@ export const RDRAND_SOURCE_COMPONENT: SourceComponent = {
   metrics: [],
   produces: ['privileged-source'],
   consumes: ['rdrand'],
-  create: (d) => {
-    const p = d.params['rng-dxe']!;
-    const lib = new BaseRngLib(d.rdrand, d.vcpus, {
-      cpuidExitNs: num(p, 'cpuid-exit-ns'),
-      selfTestSamples: num(p, 'self-test-samples'),
-      selfTestChanges: num(p, 'self-test-changes'),
-    });
-    return { 'privileged-source': { source: new RdrandSource(lib), origin: { kind: 'rdrand', unit: d.rdrand } } };
-  },
+  create: (d) => ({
+    'privileged-source': { source: new RdrandSource(baseRngLibOf(d.params['rng-dxe']!, d.rdrand, d.vcpus)), origin: { kind: 'rdrand', unit: d.rdrand } },
+  }),
 };
 
 /** The timer RngLib mixed through SHA-256: what is left when nothing else exists (docs/model.md §3.4). */

@@ -47,6 +47,19 @@ export const RNG_DXE_PARAMS: ParamTable = [
   { name: 'aes-block-ns', type: 'number', unit: 'ns', default: 100, min: 0, description: 'One software AES-128 block in firmware.', source: 'estimate: no docs/model.md figure' },
 ];
 
+/**
+ * BaseRngLib over RDRAND with this table's CPUID-exit and self-test parameters: the library
+ * instance RngDxe links, and the one the SMM variable driver links in the RDRAND designs
+ * (src/firmware/privileged-source.ts), both configured by `rng-dxe`.
+ */
+export function baseRngLibOf(params: ParamValues, rdrand: RdrandUnit, vcpus: Vcpus): BaseRngLib {
+  return new BaseRngLib(rdrand, vcpus, {
+    cpuidExitNs: num(params, 'cpuid-exit-ns'),
+    selfTestSamples: num(params, 'self-test-samples'),
+    selfTestChanges: num(params, 'self-test-changes'),
+  });
+}
+
 export class RngDxe implements EfiRngProducer {
   readonly name = 'RngDxe';
   readonly algorithms: readonly RngAlgorithm[] = ['SP800-90-CTR-256', 'RAW'];
@@ -61,11 +74,7 @@ export class RngDxe implements EfiRngProducer {
     private readonly vcpus: Vcpus,
   ) {
     this.p = params;
-    this.rngLib = new BaseRngLib(rdrand, vcpus, {
-      cpuidExitNs: num(params, 'cpuid-exit-ns'),
-      selfTestSamples: num(params, 'self-test-samples'),
-      selfTestChanges: num(params, 'self-test-changes'),
-    });
+    this.rngLib = baseRngLibOf(params, rdrand, vcpus);
   }
 
   available(): boolean {

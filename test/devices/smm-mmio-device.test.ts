@@ -108,6 +108,11 @@ test('design smm-mmio-device: the assembler builds the MMIO device from the desi
   assert.deepEqual(own, ['mmio-base', 'fw-cfg-name', 'mmio-exit-ns', 'smm-only', 'backend', 'fifo-bytes', 'retry-ns']);
   const other = runPlatform({ design: 'smm-device', seed: 1, vcpus: 2, params: {}, runtimeNs: 10e6 }, []);
   assert.ok(!other.parametersUsed.some((u) => u.component === 'smm-mmio-device'));
+  // Not built there, but a value set for it is still checked.
+  assert.throws(
+    () => runPlatform({ design: 'smm-device', seed: 1, vcpus: 2, params: { 'smm-mmio-device': { 'mmio-exit-ns': -1 } }, runtimeNs: 10e6 }, []),
+    /smm-mmio-device\.mmio-exit-ns: -1 is below the minimum 0/,
+  );
 });
 
 const SCENARIO = `
