@@ -95,8 +95,6 @@ export class SmmVariableDriver {
   /** Every name ever attempted: last attempted and last acknowledged value (the ledger verifyAll checks against). */
   readonly ledger = new Map<string, LedgerEntry>();
   readonly index = new Map<string, RecordRef>();
-  /** The SMM CTR_DRBG (./key-material.ts owns it). */
-  readonly drbg: CtrDrbg;
   /** Epochs, the epoch of every write, and the driver's source-health actions. */
   readonly provenance = new KeyProvenance();
   /** True while a reclaim's fault-tolerant write is in progress (a power cut can tell where it hit). */
@@ -146,17 +144,11 @@ export class SmmVariableDriver {
     this.cryptNsPerByte = num(params, 'crypt-ns-per-byte');
     this.reseedInterval = num(params, 'reseed-interval');
     this.stateByteCost = pflash.programCost(1);
-    this.drbg = this.keys.drbg;
   }
 
-  /** The entropy policy (`policy`): 'wait', 'fail' or 'degrade'. */
-  get policy(): string {
-    return this.entropy.policy;
-  }
-
-  /** `on-health-failure`: 'fail-closed' or 'fallback'. */
-  get onHealthFailure(): string {
-    return this.entropy.onHealthFailure;
+  /** The SMM CTR_DRBG (./key-material.ts owns it). */
+  get drbg(): CtrDrbg {
+    return this.keys.drbg;
   }
 
   /** SP 800-90B §4.3: an alarm fails the source until a start-up test passes. */
