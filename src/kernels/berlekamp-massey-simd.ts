@@ -16,7 +16,7 @@
  * polynomials), then Q (B' = x^{N−m}·B, pre-shifted; its base moves down one
  * v128 per step), then L[lane] (i32). Lane p is bit p & 63 of i64 half p >> 6.
  */
-import { transpose32 } from './bit-transpose.ts';
+import { gatherTransposed } from './bit-transpose.ts';
 
 // ---- a minimal WebAssembly encoder (only what the function below needs) ----
 function uleb(n: number): number[] {
@@ -239,18 +239,7 @@ export function blockComplexitiesSimd(words: Uint32Array, nBlocks: number, M: nu
     // S: u32 (4j + w) bit (31 − l) = bit j of block g0 + 32w + l.
     for (let w = 0; w < 4; w++) {
       for (let j0 = 0; j0 < M; j0 += 32) {
-        for (let r = 0; r < 32; r++) {
-          const blk = g0 + 32 * w + r;
-          if (blk >= nBlocks) {
-            A[r] = 0;
-            continue;
-          }
-          const p = blk * M + j0;
-          const q = p >>> 5;
-          const sh = p & 31;
-          A[r] = (words[q]! << sh) | ((words[q + 1]! >>> 1) >>> (31 - sh));
-        }
-        transpose32(A);
+        gatherTransposed(A, words, g0 + 32 * w, nBlocks, M, j0);
         const top = Math.min(32, M - j0);
         for (let i = 0; i < top; i++) u32[((sBase >>> 2) + 4 * (j0 + i) + w)] = A[i]!;
       }

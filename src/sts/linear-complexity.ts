@@ -33,7 +33,7 @@ import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
 import { blockComplexitiesSimd } from '../kernels/berlekamp-massey-simd.ts';
-import { transpose32 } from '../kernels/bit-transpose.ts';
+import { gatherTransposed } from '../kernels/bit-transpose.ts';
 import { notApplicable, type TestResult } from './types.ts';
 
 const SECTION = 'SP 800-22 Rev 1a §2.10';
@@ -234,18 +234,7 @@ export function blockComplexities(words: Uint32Array, nBlocks: number, M: number
   const out = new Int32Array(32);
   for (let g = 0; g * 32 < nBlocks; g++) {
     for (let j0 = 0; j0 < M; j0 += 32) {
-      for (let lane = 0; lane < 32; lane++) {
-        const b = g * 32 + lane;
-        if (b >= nBlocks) {
-          A[lane] = 0;
-          continue;
-        }
-        const p = b * M + j0;
-        const k = p >>> 5;
-        const sh = p & 31;
-        A[lane] = (words[k]! << sh) | ((words[k + 1]! >>> 1) >>> (31 - sh));
-      }
-      transpose32(A);
+      gatherTransposed(A, words, g * 32, nBlocks, M, j0);
       S.set(A, j0);
     }
     complexities32(S, M, out, C, Q);
