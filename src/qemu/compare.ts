@@ -26,6 +26,17 @@ export const WINDOW_START_TOLERANCE_NS = 2_000_000;
 export const HOST_TIMER_STALL_NS = 1_000_000;
 export const HOST_GAP_STALL_NS = 2_500_000;
 export const THROUGHPUT_TOLERANCE = 0.25;
+/**
+ * Without a rate limit, a reader whose read has been pending less than this at the deadline was
+ * still streaming (a 4096-byte read takes 4–20 ms there), not hung: done on one side and still
+ * streaming on the other is how much each side read by the deadline, which the throughput bar
+ * judges (unlimited-r4096-egd, quiet host: real done at 0.233 MB/s, model 0.196 still reading).
+ */
+export const STREAMING_PENDING_NS = 100_000_000;
+
+function stillStreaming(r: ReaderTrace | undefined): boolean {
+  return r !== undefined && r.end.status === 'pending' && r.end.pendingSinceNs !== null && r.end.t - r.end.pendingSinceNs < STREAMING_PENDING_NS;
+}
 
 export interface WindowRow {
   index: number;
@@ -238,7 +249,10 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
       ok = !timing ? ok : false;
       (timing ? failures : notes).push(`reader ${rr.tag}: throughput real ${(realBps / 1e6).toFixed(3)} MB/s, model ${modelBps === null ? '—' : (modelBps / 1e6).toFixed(3)} MB/s`);
     }
-    if (realStatus !== modelStatus) {
+    const streamingAtDeadline = !limited && new Set([realStatus, modelStatus]).has('done') && (stillStreaming(rr) || stillStreaming(mr));
+    if (realStatus !== modelStatus && streamingAtDeadline) {
+      notes.push(`reader ${rr.tag}: real ${realStatus}, model ${modelStatus} (still streaming at the deadline: the throughput bar judges it)`);
+    } else if (realStatus !== modelStatus) {
       ok = ok && shared;
       fail(`reader ${rr.tag}: real ${realStatus}, model ${modelStatus}`);
     }
@@ -360,6 +374,6 @@ export function formatCompare(r: CompareResult): string {
     );
   }
   for (const f of r.failures) lines.push(`  FAIL ${f}`);
-  for (const n of r.notes) lines.push(/host stall/.test(n) ? `  note ${n}` : `  note (timing not gated) ${n}`);
+  for (const n of r.notes) lines.push(/host stall|still streaming/.test(n) ? `  note ${n}` : `  note (timing not gated) ${n}`);
   return lines.join('\n') + '\n';
 }

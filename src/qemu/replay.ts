@@ -73,6 +73,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   const hwrng = new LinuxHwrng(sim, dev, guestParams, { privilege: 'os', cpu: 0, actor: 'linux' });
   probeAt(trace.params.probeNs);
   const readers: ReaderTrace[] = [];
+  const atEnd: Array<() => void> = [];
   plan.steps.forEach((step, i) => {
     if (step.op === 'reset') {
       const t0 = marks.get(`step${i}`) ?? trace.params.stepStartsNs[i]!;
@@ -122,14 +123,19 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
           rec.end = { t: sim.now, status: rec.reads.some((r) => r.n <= 0) ? 'error' : 'done', pendingSinceNs: null };
         })());
       });
-      at(deadline, () => {
-        if (finished) return;
-        rec.end = { t: deadline, status: pendingSince === null ? 'cut' : 'pending', pendingSinceNs: pendingSince };
+      const cutAt = (t: number): void => {
+        if (finished || kill.triggered) return;
+        rec.end = { t, status: pendingSince === null ? 'cut' : 'pending', pendingSinceNs: pendingSince };
         kill.succeed();
-      });
+      };
+      at(deadline, () => cutAt(deadline));
+      // The real run ended before this reader's deadline (its reader finished sooner): the model's
+      // reader is still reading when the trace ends.
+      atEnd.push(() => cutAt(sim.now));
     }
   });
   sim.run(trace.params.endNs + 1);
+  for (const f of atEnd) f();
   return { device: dev.events.map((e) => ({ t: e.t, kind: e.kind, size: e.size, quota: e.quota })), readers };
 }
 
