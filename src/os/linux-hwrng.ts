@@ -127,6 +127,16 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     source: 'estimate: a distribution kernel loads virtio-rng from udev ~1–3 s after start (the fixtures\' busybox guest: 3.9–4.1 s under TCG)',
   },
   {
+    name: 'jiffies-phase',
+    type: 'integer',
+    unit: 'jiffies',
+    default: 0,
+    min: 0,
+    max: 511,
+    description: 'jiffies − INITIAL_JIFFIES − ⌊uptime / 4 ms⌋ on this boot: where the timer wheel\'s bucket grid sits against guest uptime. khwrngd\'s sleeps end on that grid (8 jiffies = 32 ms for 1–2 s sleeps, 512 for 60 s).',
+    source: `estimate 0 (it differs per boot: 0 and 3 in two captures of the same plan); \`qemu capture\` reads it from /proc/timer_list and the replay uses it. ${MEASURED}l4096-p2000-r64-gaps-builtin, 2 fresh captures: all 5 khwrngd wake-ups after a 1 s or 2 s sleep came 11–24 ms late, each exactly on the 8-jiffy grid this phase gives)`,
+  },
+  {
     name: 'irq-wake-ns',
     type: 'number',
     unit: 'ns',
@@ -182,6 +192,8 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
   },
 ];
 
+/** One jiffy: Debian 6.1 amd64 is built with CONFIG_HZ=250. */
+const JIFFY_NS = 4_000_000;
 const ENODEV = -19;
 /** A fatal signal interrupted the wait (the task dies; nothing is returned to user space). */
 const ERESTARTSYS = -512;
@@ -227,6 +239,7 @@ export class LinuxHwrng {
   /** hwrng_fillfn's entropy_credit (1/1024 bit), kept while a read credits less than one bit. */
   private entropyCredit = 0;
   private readonly uptimeAtProbeNs: number;
+  private readonly jiffiesPhase: number;
   /** Virtual time at which guest uptime is 0 (set by the first probe). */
   private uptimeOriginNs: number | null = null;
   private readonly irqWakeNs: number;
@@ -270,6 +283,7 @@ export class LinuxHwrng {
     this.khwrngdRead = sim.event<void>('khwrngd.read');
     this.crngReady = params['crng-ready-at-probe'] === true;
     this.uptimeAtProbeNs = num(params, 'uptime-at-probe-ns');
+    this.jiffiesPhase = num(params, 'jiffies-phase');
     this.irqWakeNs = num(params, 'irq-wake-ns');
     this.idleWakeNs = num(params, 'idle-wake-ns');
     this.idleAfterNs = num(params, 'idle-after-ns');
@@ -519,11 +533,33 @@ export class LinuxHwrng {
     return ret;
   }
 
+  private uptimeNs(): number {
+    return this.sim.now - (this.uptimeOriginNs ?? this.sim.now - this.uptimeAtProbeNs);
+  }
+
   /** crng_reseed_interval(): max(1 s, ⌊uptime s⌋ / 2 s) before 120 s of uptime, then 60 s. */
   reseedIntervalNs(): number {
-    const uptimeS = Math.floor((this.sim.now - (this.uptimeOriginNs ?? this.sim.now - this.uptimeAtProbeNs)) / 1e9);
+    const uptimeS = Math.floor(this.uptimeNs() / 1e9);
     if (uptimeS >= 120) return 60e9;
     return Math.max(1, Math.floor(uptimeS / 2)) * 1e9;
+  }
+
+  /**
+   * schedule_timeout(): how long a sleep of `ns` (whole jiffies) really lasts. The timer wheel
+   * (kernel/time/timer.c calc_wheel_index) files a timer `delta` jiffies ahead in level 0 below
+   * 63 jiffies, level n (granularity 8^n jiffies) below 63·8^n, and rounds its expiry up to the
+   * next multiple of that granularity: it fires on that tick, never early, up to 32 ms late for
+   * khwrngd's 1–2 s sleeps and 2 s late for the 60 s one.
+   */
+  timerSleepNs(ns: number): number {
+    const now = this.uptimeNs();
+    const nowJ = Math.floor(now / JIFFY_NS) + this.jiffiesPhase;
+    const delta = Math.ceil(ns / JIFFY_NS);
+    let lvl = 0;
+    while (lvl < 8 && delta >= 63 * 8 ** lvl) lvl++;
+    const shift = 3 * lvl;
+    const bucket = (Math.floor((nowJ + delta) / 2 ** shift) + 1) * 2 ** shift;
+    return Math.max(0, (bucket - this.jiffiesPhase) * JIFFY_NS - now);
   }
 
   private startKhwrngd(): void {
@@ -539,7 +575,7 @@ export class LinuxHwrng {
         self.readingMutex.release();
         if (self.removed || self.generation !== gen) return;
         if (rc <= 0) {
-          yield 10e9; // hwrng_msleep(rng, 10000)
+          yield self.timerSleepNs(10e9); // hwrng_msleep(rng, 10000)
           continue;
         }
         self.kernelBytes += rc;
@@ -554,7 +590,7 @@ export class LinuxHwrng {
         self.creditedBits += bits;
         if (self.creditedBits >= CRNG_READY_BITS) self.crngReady = true;
         // add_hwgenerator_randomness(): sleep unless the crng is not ready yet and bits were credited.
-        if (self.crngReady || bits === 0) yield self.reseedIntervalNs();
+        if (self.crngReady || bits === 0) yield self.timerSleepNs(self.reseedIntervalNs());
       }
     })(this));
   }

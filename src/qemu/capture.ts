@@ -178,6 +178,7 @@ export function parseCapture(
   const marks: TraceMark[] = [];
   const readers: ReaderTrace[] = [];
   const notes: string[] = [];
+  let jiffies: number | undefined;
   let uname = '';
   let step = -1;
   const byTag = new Map<string, ReaderTrace>();
@@ -193,6 +194,7 @@ export function parseCapture(
       const s = /^step(\d+)$/.exec(f[1]!);
       if (s !== null) step = Number(s[1]);
     } else if (kind === 'note' || kind === 'quality') notes.push(f.join(' '));
+    else if (kind === 'jiffies' && f.slice(1, 4).every((x) => /^\d+$/.test(x))) jiffies = jiffiesPhase(f[1]!, f[3]!);
     else if (kind === 'start') {
       const r: ReaderTrace = { tag: f[1]!, step, size: Number(f[3]), total: Number(f[4]), startNs: Number(f[2]), reads: [], end: { t: 0, status: 'pending', pendingSinceNs: null } };
       byTag.set(`${step}/${r.tag}`, r);
@@ -232,8 +234,22 @@ export function parseCapture(
     probeNs: marks.some((m) => m.label === 'probe') ? markAt('probe') : markAt('probed'),
     endNs: markAt('end'),
     notes,
+    ...(jiffies === undefined ? {} : { jiffiesPhase: jiffies }),
   };
   return { params, device, readers };
+}
+
+/** include/linux/jiffies.h INITIAL_JIFFIES on 64-bit: (unsigned long)(unsigned int)(-300 * HZ), HZ 250. */
+const INITIAL_JIFFIES = 2n ** 32n - 300n * 250n;
+
+/**
+ * The guest's timer-wheel phase from `hwread jiffies` (jiffies J read between two CLOCK_MONOTONIC
+ * reads in the same 4 ms jiffy, the first N ns): J − INITIAL_JIFFIES − ⌊N / 4 ms⌋, mod 512 (the
+ * coarsest grid khwrngd's sleeps use). BigInt: jiffies are near 2^32 and N is ns.
+ */
+export function jiffiesPhase(nowNs: string, jiffies: string): number {
+  const p = (BigInt(jiffies) - INITIAL_JIFFIES - BigInt(nowNs) / 4_000_000n) % 512n;
+  return Number(p < 0n ? p + 512n : p);
 }
 
 /** Guest CLOCK_MONOTONIC → virtual ns, piecewise linear between synced marks, constant offset outside. */

@@ -151,6 +151,9 @@ export function initScript(plan: CapturePlan, modules: readonly string[], rngBui
       for (const r of s.readers) L.push(`busybox cat /tmp/${r.tag}.out`);
     }
   });
+  // The guest's jiffies against CLOCK_MONOTONIC (its timer-wheel grid: khwrngd's sleeps end on
+  // it), read after the last step so it cannot disturb the run.
+  L.push('hwread jiffies');
   L.push('hwread mark end');
   L.push('echo "EB done"');
   L.push('busybox poweroff -f');

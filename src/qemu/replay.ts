@@ -51,6 +51,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   const guestParams = resolveParamTable('linux-guest', LINUX_HWRNG_PARAMS, {
     kernel: over['linux-guest']?.['kernel'] ?? guestKernel(trace),
     'uptime-at-probe-ns': Math.max(0, trace.params.probeNs - trace.params.alignment.guestOffsetNs),
+    ...(trace.params.jiffiesPhase === undefined ? {} : { 'jiffies-phase': trace.params.jiffiesPhase }),
     ...over['linux-guest'],
   });
   const marks = new Map(trace.params.alignment.marks.map((m) => [m.label, m.virtualNs ?? 0]));

@@ -62,6 +62,12 @@ export interface TraceParams {
   probeNs: number;
   endNs: number;
   notes: string[];
+  /**
+   * jiffies − INITIAL_JIFFIES − ⌊CLOCK_MONOTONIC / 4 ms⌋ in the guest, mod 512 (from
+   * /proc/timer_list): where its timer wheel's grid sits. Absent in traces captured before it was
+   * recorded; the replay then uses the model's default.
+   */
+  jiffiesPhase?: number;
 }
 
 export interface QemuTrace {
@@ -120,6 +126,9 @@ export function readTrace(dir: string): QemuTrace {
   }
   if (!Array.isArray(raw.stepStartsNs) || raw.stepStartsNs.length !== plan.steps.length) {
     throw new InputError(`${pFile}: stepStartsNs: expected one time per plan step (${plan.steps.length})`);
+  }
+  if (raw.jiffiesPhase !== undefined && !(Number.isInteger(raw.jiffiesPhase) && (raw.jiffiesPhase as number) >= 0 && (raw.jiffiesPhase as number) < 512)) {
+    throw new InputError(`${pFile}: jiffiesPhase: ${JSON.stringify(raw.jiffiesPhase)}, expected a whole number 0..511 (or no field)`);
   }
   const params = { ...(raw as unknown as TraceParams), plan };
 

@@ -208,3 +208,26 @@ test('bulk read(4096): 6.1.176, whose chunks each wait for their own refill (the
   assert.ok(Math.abs(a / b - 1) < 0.02, `6.1.176 ${(a / 1e6).toFixed(3)} MB/s, 6.1.192 ${(b / 1e6).toFixed(3)} MB/s`);
   assert.ok(Math.abs(b / 640_000 - 1) < 0.02, `6.1.192 ${(b / 1e6).toFixed(3)} MB/s`);
 });
+
+test('timer wheel (kernel/time/timer.c): a sleep ends on the first tick of its level\'s grid after the expiry — 8 jiffies (32 ms) for 1–2 s, 64 for 2–16 s, 512 (2.048 s) for 60 s', () => {
+  // khwrngd in a gaps capture: awake at uptime 2.049 s with jiffies phase 3 ⇒ jiffy 512 + 3;
+  // 1 s = 250 jiffies ⇒ expiry 765, level 1 ⇒ tick 768 ⇒ uptime jiffy 765 = 3.060 s (as measured)
+  const g = guest('6.1.192', 4096, { 'jiffies-phase': 3, 'uptime-at-probe-ns': 2_049_000_000 });
+  g.b.sim.run(1);
+  const at = (uptimeNs: number, sleepNs: number): number => {
+    g.b.sim.run(uptimeNs - 2_049_000_000);
+    return Math.round((uptimeNs + g.hw.timerSleepNs(sleepNs)) / 1e3) / 1e3;
+  };
+  assert.equal(at(2_049_000_000, 1e9), 3060);
+  assert.equal(at(3_060_000_000, 1e9), 4084);
+  assert.equal(at(4_084_000_000, 2e9), 6100);
+  // 3 s = 750 jiffies: level 2 (64 jiffies); from jiffy 2000 (+3) the expiry 2753 rounds to 2816
+  assert.equal(at(8_000_000_000, 3e9), (2816 - 3) * 4);
+  // 60 s = 15000 jiffies: level 3 (512); from 30000 (+3): 45003 rounds to 45056
+  assert.equal(at(120_000_000_000, 60e9), (45056 - 3) * 4);
+  // never early, at most one grid step (+ the jiffy in progress) late
+  for (let u = 121_000_000_000; u < 122_000_000_000; u += 12_345_678) {
+    const late = at(u, 1e9) - (u + 1e9) / 1e6;
+    assert.ok(late >= 0 && late <= 36, `${late} ms`);
+  }
+});

@@ -8,13 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
-import { parseCapture } from '../../src/qemu/capture.ts';
+import { jiffiesPhase, parseCapture } from '../../src/qemu/capture.ts';
 import { compareTrace } from '../../src/qemu/compare.ts';
 import { FIXTURE_PLANS, findFixturePlan, fixtureKernel } from '../../src/qemu/fixture-plans.ts';
 import { bzImageVersion, hostKernels, MissingToolError, selectKernel } from '../../src/qemu/guest-image.ts';
 import { readTrace } from '../../src/qemu/trace.ts';
 import { inferWindows } from '../../src/qemu/windows.ts';
-import { probeTiming, replay } from '../../src/qemu/replay.ts';
+import { probeTiming, replay, type ReplayOverrides } from '../../src/qemu/replay.ts';
 import { InputError } from '../../src/errors.ts';
 import { LinuxHwrng } from '../../src/os/linux-hwrng.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -67,6 +67,7 @@ test('parseCapture: QEMU trace stamps become virtual ns from vm_state_notify; ma
     'EB start a 1500200000 64 4096',
     'EB r a 1500300000 64',
     'EB end a 1600000000 pending 1 64 1500400000',
+    'EB jiffies 6686283348 6686400000 4294893922',
     'EB done',
   ].join('\r\n');
   const r = parseCapture(plan, { release: '6.1.0-57-amd64', rngBuiltin: false }, '7.2.22', 'tcg', serial, trace);
@@ -76,6 +77,7 @@ test('parseCapture: QEMU trace stamps become virtual ns from vm_state_notify; ma
     [1_000_520_000, 'push', 64, null],
   ]);
   assert.equal(r.params.kernel.version, '6.1.192');
+  assert.equal(r.params.jiffiesPhase, 467);
   // guest 0.5 s ↔ virtual 2 s: offset 1.5 s
   assert.equal(r.params.alignment.guestOffsetNs, 1_500_000_000);
   assert.equal(r.readers[0]!.reads[0]!.t, 3_000_300_000);
@@ -90,6 +92,14 @@ test('readTrace: a malformed line is an InputError naming file and line', () => 
     for (const f of ['params.json', 'readers.tsv']) writeFileSync(join(dir, f), execFileSync('cat', [join(src, f)]));
     writeFileSync(join(dir, 'device.tsv'), 't_ns\tevent\tsize\tquota\n12\trequest\tx\t5\n');
     assert.throws(() => readTrace(dir), (e: unknown) => e instanceof InputError && /device\.tsv: line 2: size "x" is not an integer/.test(e.message));
+    for (const f of ['device.tsv']) writeFileSync(join(dir, f), execFileSync('cat', [join(src, f)]));
+    const params = JSON.parse(execFileSync('cat', [join(src, 'params.json')], { encoding: 'utf8' }));
+    for (const bad of [512, -1, 3.5, '7']) {
+      writeFileSync(join(dir, 'params.json'), JSON.stringify({ ...params, jiffiesPhase: bad }));
+      assert.throws(() => readTrace(dir), (e: unknown) => e instanceof InputError && /params\.json: jiffiesPhase: .*, expected a whole number 0\.\.511/.test(e.message), String(bad));
+    }
+    writeFileSync(join(dir, 'params.json'), JSON.stringify({ ...params, jiffiesPhase: 7 }));
+    assert.equal(readTrace(dir).params.jiffiesPhase, 7);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -155,6 +165,23 @@ test('unlimited, quiet host (unlimited-r4096-egd-quiet): the real reader finishe
   assert.ok(m.end.pendingSinceNs !== null && m.end.t - m.end.pendingSinceNs < 100e6);
 });
 
+test('khwrngd sleeps on the timer wheel: the guest\'s jiffies phase (hwread jiffies, /proc/schedstat) puts window 1 of the gaps plan within 2 ms; a phase one jiffy off misses it by 20–28 ms, as the model without the wheel missed it by 31–43 ms', () => {
+  const trace = readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin-jiffies'));
+  assert.equal(trace.params.jiffiesPhase, 467);
+  const start1 = (over: ReplayOverrides = {}): number => compareTrace(trace, over).windows[1]!.startErrorNs!;
+  assert.ok(Math.abs(start1()) < 2e6, `${start1() / 1e6} ms`);
+  assert.equal(compareTrace(trace).ok, true);
+  // window 1 starts when khwrngd's second 1 s sleep ends (nothing else reads at that refill)
+  for (const wrong of [466, 468]) assert.ok(Math.abs(start1({ 'linux-guest': { 'jiffies-phase': wrong } })) > 3e6, `phase ${wrong}`);
+});
+
+test('jiffiesPhase: jiffies − INITIAL_JIFFIES − ⌊monotonic / 4 ms⌋ mod 512 (HZ 250: INITIAL_JIFFIES = 2^32 − 75000)', () => {
+  // the fixture's capture: monotonic 6686283348 ns = 1671 jiffies; jiffies 4294893922 = INITIAL + 1626
+  assert.equal(jiffiesPhase('6686283348', '4294893922'), 467);
+  assert.equal(jiffiesPhase('4000000', String(2 ** 32 - 75000 + 1)), 0);
+  assert.equal(jiffiesPhase('0', String(2 ** 32 - 75000 + 511)), 511);
+});
+
 test('window starts within 2 ms of the real ones (timing gated): every window up to the first real host stall of its run, and every transition without one', () => {
   let before = 0;
   let transitions = 0;
@@ -180,8 +207,9 @@ test('window starts within 2 ms of the real ones (timing gated): every window up
   }
   // Not vacuous: most windows of the committed runs are judged; the stalls are real-run events
   // (timer 1.6–18 ms late, guest/EGD 10–18 ms late) on the loaded capture host. The three
-  // 6.1.176 captures (a quiet host, load average 2–3) add 5 windows and 5 transitions, no stall.
-  assert.deepEqual([before, transitions, stalls], [14, 19, 9], 'windows before a stall, transitions without one, stalls');
+  // 6.1.176 captures (a quiet host, load average 2–3) add 5 windows and 5 transitions, no stall;
+  // the gaps plan with its jiffies phase recorded adds 1 and 1.
+  assert.deepEqual([before, transitions, stalls], [15, 20, 9], 'windows before a stall, transitions without one, stalls');
 });
 
 test('host stalls are read from the real run alone: a timer fired 3.9 ms late, an EGD reply 10 ms late', () => {
@@ -210,7 +238,7 @@ test('EGD capture: QEMU asked for the prefetch buffer twice at DRIVER_OK (960 by
   assert.equal(r.windows[0]!.modelBytes, 960);
 });
 
-test('probe races read from the device log: the early read found the prefetch filled in 11 of 19 probes (two khwrngd re-posts), not in the three EGD captures, the paused-reader one, the two fresh two-reader captures where khwrngd ran first and the two l100 captures where it found nothing', () => {
+test('probe races read from the device log: the early read found the prefetch filled in 12 of 20 probes (two khwrngd re-posts), not in the three EGD captures, the paused-reader one, the two fresh two-reader captures where khwrngd ran first and the two l100 captures where it found nothing', () => {
   const early = (name: string): boolean[] => {
     const trace = readTrace(join(FIXTURES, name));
     const loads = [trace.params.probeNs, ...trace.params.alignment.marks.filter((m) => /-removed$/.test(m.label)).map((m) => m.virtualNs!)];
@@ -222,8 +250,9 @@ test('probe races read from the device log: the early read found the prefetch fi
   // The re-post count tells only on 6.1.192 (6.1.176 re-posts once either way: the guest's own estimate).
   const on192 = fixtureDirs.filter((d) => readTrace(join(FIXTURES, d)).params.kernel.version === '6.1.192');
   const all = on192.flatMap(early);
-  assert.equal(all.filter(Boolean).length, 11);
-  assert.equal(all.length, 19);
+  assert.equal(all.filter(Boolean).length, 12);
+  assert.equal(all.length, 20);
+  assert.deepEqual(early('l4096-p2000-r64-gaps-builtin-jiffies'), [true]);
   assert.deepEqual(early('unlimited-r4096-egd-quiet'), [false]);
   const k176 = fixtureDirs.filter((d) => d.endsWith('-k6.1.176'));
   assert.equal(k176.length, 3);

@@ -9,6 +9,7 @@
  * killably, so the parent can still end it).
  *
  *   hwread mark LABEL                          prints "EB mark LABEL <ns before> <ns after>"
+ *   hwread jiffies                             prints "EB jiffies <ns before> <ns after> <jiffies>"
  *   hwread read TAG SIZE TOTAL DEADLINE_MS [PAUSE_EVERY PAUSE_MS]
  *
  * A mark also reads 4 bytes at offset 0xfc of the host bridge's PCI config space: QEMU traces that
@@ -84,7 +85,34 @@ static void reader(struct shared *sh, long size, long total, long pause_every, l
   _exit(0);
 }
 
+/*
+ * The guest's jiffies (the "timestamp" line of /proc/schedstat) bracketed by CLOCK_MONOTONIC
+ * reads that fall in the same 4 ms jiffy (HZ 250), so the pair pins where the timer wheel's tick
+ * grid sits against monotonic time: khwrngd's sleeps end on that grid. Retries a read that
+ * straddled a tick; prints nothing if the file is missing (CONFIG_SCHEDSTATS off).
+ */
+static int jiffies(void) {
+  for (int tries = 0; tries < 50; tries++) {
+    char text[256];
+    int64_t before = now_ns();
+    int fd = open("/proc/schedstat", O_RDONLY);
+    if (fd < 0) return 1;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    int64_t after = now_ns();
+    if (n <= 0) return 1;
+    text[n] = 0;
+    const char *ts = strstr(text, "timestamp ");
+    if (ts == NULL) return 1;
+    if (before / 4000000 != after / 4000000) continue;
+    printf("EB jiffies %lld %lld %llu\n", (long long)before, (long long)after, strtoull(ts + 10, NULL, 10));
+    return 0;
+  }
+  return 1;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "jiffies") == 0) return jiffies();
   if (argc >= 3 && strcmp(argv[1], "mark") == 0) {
     uint32_t v = 0;
     int fd = open("/sys/bus/pci/devices/0000:00:00.0/config", O_RDONLY);
@@ -96,7 +124,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc < 6 || strcmp(argv[1], "read") != 0) {
-    fprintf(stderr, "usage: hwread mark LABEL | hwread read TAG SIZE TOTAL DEADLINE_MS [PAUSE_EVERY PAUSE_MS]\n");
+    fprintf(stderr, "usage: hwread mark LABEL | hwread jiffies | hwread read TAG SIZE TOTAL DEADLINE_MS [PAUSE_EVERY PAUSE_MS]\n");
     return 2;
   }
   const char *tag = argv[2];
