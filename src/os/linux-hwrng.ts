@@ -188,7 +188,7 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     default: 100_000,
     min: 0,
     description: 'Between two 64-byte chunks of one large read(2) in rng_dev_read (copy_to_user, mutex, need_resched/schedule).',
-    source: `${MEASURED}unlimited-r4096-builtin: push → next request mean 97 µs inside 4096-byte reads; 0.53 MB/s). A chunk that waits for its own refill (6.1.176) is no slower: fresh captures on one host (4 of 6.1.176, 3 of 6.1.192 between them), median request → request 45 µs vs 46 µs, mean 51–59 vs 59–81 µs, 1.08–1.28 vs 0.81–1.13 MB/s; bulk varies 0.26–1.14 MB/s with host load (the mean is host stalls), so this is an estimate for a host like the fixture's`,
+    source: `${MEASURED}unlimited-r4096-builtin: push → next request mean 97 µs inside 4096-byte reads; 0.53 MB/s). A chunk that waits for its own refill (6.1.176) is no slower: fresh captures on one host (4 of 6.1.176, 3 of 6.1.192 between them), median request → request 45 µs vs 46 µs, mean 51–59 vs 59–81 µs, 1.08–1.28 vs 0.81–1.13 MB/s; bulk varies 0.26–1.14 MB/s with host load (the mean is host stalls): the value holds for a host as loaded as the fixture's`,
   },
 ];
 
