@@ -59,10 +59,10 @@ export const MAX_MEASURED = 7;
  * on what ran before it in its process, so the grouping is part of what a count
  * means and never depends on the machine). Left out: node:crypto-only tasks
  * (`raw-*`, `calls-*`, `node-*`: OpenSSL's work, not ours) and sums of other tasks
- * (the STS battery, the 90B assessment). The 8-bit MultiMMC and LZ78Y come last
- * in their group (≈ 2–4 s per call under callgrind).
+ * (the STS battery, the 90B assessment) and the 8-bit LZ78Y, whose count moved 5 %
+ * between runs (see below). The 8-bit MultiMMC comes last in its group.
  */
-const HEAVY_8BIT = /^8-bit (MultiMMC|LZ78Y)$/;
+const HEAVY_8BIT = /^8-bit MultiMMC$/;
 
 export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: string) => boolean; repeat?: number }>> = [
   [
@@ -75,13 +75,13 @@ export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: str
     { suite: drbg, include: (t) => /^ctr-/.test(t), repeat: 15 },
   ],
   [
-    { suite: entropy, include: (t) => !HEAVY_8BIT.test(t) && !t.includes('assessment') },
+    { suite: entropy, include: (t) => !HEAVY_8BIT.test(t) && t !== '8-bit LZ78Y' && !t.includes('assessment') },
     { suite: smm, include: (t) => t.startsWith('smm-') },
     { suite: sim, include: () => true },
-    // 0.2–0.4·10^9 instructions per call (2·10^4 samples; LZ78Y's native time is mostly page
-    // faults of its 64 MB follower table, which callgrind does not count), ≈ 2–4 s per call under
-    // callgrind: last in the group, so that the kernels before them count as before. With one
-    // warm-up call instead of three, 8-bit LZ78Y was not steady within 7 calls.
+    // 0.43·10^9 instructions per call (2·10^4 samples), ≈ 3 s per call under callgrind: last in
+    // the group, so that the kernels before it count as before (426,299,275 and 426,281,309 in two
+    // runs at two positions). 8-bit LZ78Y is not counted: its count moved 5 % between runs of the
+    // same code (207.0 and 217.5 million), as much as the gate's limit.
     { suite: entropy, include: (t) => HEAVY_8BIT.test(t) },
   ],
 ];
