@@ -427,7 +427,7 @@ test('pushed bytes are tapped and counted per consumer; push events name who pos
   const b = bench();
   const d = virtio(b, { 'ready-kick-latency': 0 });
   d.setDriverOk(true);
-  let r = new Uint8Array(0);
+  let r: Uint8Array = new Uint8Array(0);
   let doneAt = -1;
   b.sim.spawn('guest', (function* () { r = (yield* d.read({ ...OS, actor: 'guest-a' }, 24))!; doneAt = b.sim.now; })());
   b.sim.run(10 * MS);
@@ -547,4 +547,22 @@ test('an OS read started during SMM posts its buffer only after RSM: a refill in
   const push = d.events.filter((e) => e.kind === 'push');
   assert.equal(push.length, 2);
   assert.ok(push[1]!.t >= 1500 * MS, `pushed at ${push[1]!.t}`);
+});
+
+test('rng-random backend: its own fill latency (22 µs measured) from request to push; the OS driver binds by default (§6.1); latencies in ns', () => {
+  const b = bench();
+  const d = virtio(b, { backend: 'random', 'ready-kick-latency': 0 });
+  assert.equal(d.fillLatencyNs, 22_000);
+  d.setDriverOk(true);
+  b.sim.run(1 * MS);
+  d.post(OS, 16);
+  d.notify();
+  b.sim.run(2 * MS);
+  const push = d.events.find((e) => e.kind === 'push')!;
+  assert.equal(push.t, 1 * MS + 22_000 + 2_000 + 16 * 2.5); // + host-source latency 2 µs + 16 B at 400 MB/s
+  assert.equal(resolveParams('virtio-rng', undefined)['os-driver'], true);
+  for (const name of ['fill-latency-builtin', 'fill-latency-random', 'fill-latency-egd', 'timer-latency', 'ready-kick-latency', 'notify-ns']) {
+    assert.throws(() => resolveParams('virtio-rng', { [name]: -1 }), (e: Error) => e.message.endsWith('(ns)'), name);
+  }
+  assert.throws(() => resolveParams('virtio-rng', { 'max-bytes': 0 }), (e: Error) => e.message.endsWith('(bytes)'));
 });
