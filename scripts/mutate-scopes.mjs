@@ -32,7 +32,7 @@ export const SCOPES = {
     },
     params: {
       mutate: ['src/params/spec.ts', 'src/params/get.ts', 'src/designs/components.ts', 'src/devices/access.ts'],
-      tests: t('devices/params', 'devices/isolation'),
+      tests: t('devices/params', 'devices/isolation', 'designs/components'),
     },
   },
   firmware: {
