@@ -5,17 +5,20 @@
 const t = (...files) => files.map((f) => `test/${f}.test.ts`);
 
 export const SCOPES = {
+  // The device units also run devices/params (each parameter table: names, valid defaults, a
+  // description and a source on every row) and designs/components (each component descriptor:
+  // description, metrics named in the metric table, roles produced and consumed).
   devices: {
     pflash: { mutate: ['src/devices/pflash.ts'], tests: t('devices/isolation', 'firmware/smm-variable') },
     smram: { mutate: ['src/devices/smram.ts'], tests: t('devices/isolation', 'firmware/smm-variable') },
     'smm-entropy-device': { mutate: ['src/devices/smm-entropy-device.ts'], tests: t('devices/isolation', 'firmware/smm-variable') },
-    smi: { mutate: ['src/devices/smi.ts'], tests: t('devices/smi', 'firmware/smm-variable') },
+    smi: { mutate: ['src/devices/smi.ts'], tests: t('devices/smi', 'firmware/smm-variable', 'devices/params', 'designs/components') },
     'host-source': {
       mutate: ['src/devices/host-source.ts', 'src/devices/keystream.ts', 'src/devices/health-gate.ts'],
-      tests: t('devices/host-source', 'firmware/smm-variable'),
+      tests: t('devices/host-source', 'firmware/smm-variable', 'devices/params', 'designs/components'),
     },
-    rdrand: { mutate: ['src/devices/rdrand.ts'], tests: t('devices/rdrand', 'firmware/rng-producers') },
-    'virtio-rng': { mutate: ['src/devices/virtio-rng.ts'], tests: t('devices/virtio-rng', 'devices/host-source') },
+    rdrand: { mutate: ['src/devices/rdrand.ts'], tests: t('devices/rdrand', 'firmware/rng-producers', 'devices/params', 'designs/components') },
+    'virtio-rng': { mutate: ['src/devices/virtio-rng.ts'], tests: t('devices/virtio-rng', 'devices/host-source', 'devices/params', 'designs/components') },
     // The access checks alone (pflash admit and its program/erase callers, SMRAM's T_EN write and
     // blackhole, the SMM device's admit and its port/read paths) against the isolation tests: a
     // quick unit for the checks issue 14 found unkilled. Line ranges: re-check them after edits.
@@ -29,7 +32,7 @@ export const SCOPES = {
     },
     params: {
       mutate: ['src/params/spec.ts', 'src/params/get.ts', 'src/designs/components.ts', 'src/devices/access.ts'],
-      tests: t('devices/params', 'devices/isolation'),
+      tests: t('devices/params', 'devices/isolation', 'designs/components'),
     },
   },
   firmware: {

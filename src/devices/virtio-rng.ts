@@ -286,6 +286,8 @@ export class VirtioRng {
       this.readyKick = null;
       // Reset: the ring belongs to the next driver; buffers are not completed.
       this.queue = [];
+      // Readers waiting for a slot see the device go away (waitForSlot returns, read() null).
+      for (const w of this.slotWaiters.splice(0)) w.succeed();
     }
   }
 

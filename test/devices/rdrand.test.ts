@@ -146,3 +146,152 @@ test('smm-exclusive: a design that relies on trapping counts every value non-SMM
   runProc(plain.b.sim, plain.u.rdrandWords(OS, 5));
   assert.equal(plain.b.metrics.value('isolation.violations'), 0);
 });
+
+test('healthyFor: only a fault-free DRNG the caller can execute (no #UD) may be batched', () => {
+  assert.equal(unit().u.healthyFor(OS), true);
+  assert.equal(unit({ fault: 'zero' }).u.healthyFor(OS), false);
+  assert.equal(unit({ policy: 'smm-only' }).u.healthyFor(OS), false);
+  assert.equal(unit({ policy: 'smm-only' }).u.healthyFor(SMM), true);
+  assert.equal(unit({ policy: 'hidden' }).u.healthyFor(SMM), false);
+  assert.equal(unit({ policy: 'trap' }).u.healthyFor(OS), true);
+});
+
+test('#UD: one exit by its reason, always the in-kernel cost (KVM injects it), the batch stops at the first instruction', () => {
+  const { b, u } = unit({ policy: 'hidden', 'trap-handler': 'qemu' });
+  const r = runProc(b.sim, u.rdrandWords(OS, 5, true));
+  assert.deepEqual(r, { ud: true, bytes: new Uint8Array(0), failures: 0 });
+  assert.deepEqual({ exits: u.exits, reasons: u.exitsByReason, insns: u.instructions, ud: u.udCount, t: b.sim.now }, { exits: 1, reasons: { 57: 0, 61: 1 }, insns: 1, ud: 1, t: 1500 });
+  assert.equal(b.metrics.value('ud.nonsmm'), 1);
+  const z = unit();
+  assert.deepEqual(runProc(z.b.sim, z.u.rdrandWords(OS, 0)), { ud: false, bytes: new Uint8Array(0), failures: 0 });
+  assert.deepEqual([z.u.instructions, z.b.sim.now], [0, 0]);
+});
+
+test('RDSEED: the ENRNG pool holds rdseed-pool-bytes, refills at rdseed-bytes-per-s up to that cap, CF=0 on a short pool', () => {
+  const { b, u } = unit({ 'rdseed-bytes-per-s': 1e6, 'rdseed-pool-bytes': 64 }); // 1 byte per µs
+  // 10 back to back at t = 0: 64 bytes in the pool + 1.1 refilled while they run → 8 words
+  assert.equal(runProc(b.sim, u.rdrandWords(OS, 10, true)).failures, 2);
+  assert.equal(b.sim.now, 1100);
+  b.sim.run(1100 + 6000); // 6 µs after the batch (whose own refill was credited): 7.1 bytes, not a word
+  assert.equal(runProc(b.sim, u.rdseed(OS)).cf, false);
+  b.sim.run(b.sim.now + 1000); // 1 µs more: 8.2 bytes
+  const one = runProc(b.sim, u.rdseed(OS));
+  assert.equal(one.cf, true);
+  const none = runProc(b.sim, u.rdseed(OS)); // 0.2 + 0.11 bytes: not a word
+  assert.deepEqual({ cf: none.cf, value: none.value }, { cf: false, value: new Uint8Array(8) });
+  b.sim.run(b.sim.now + 1e9); // a second: capped at 64 bytes, not 1000
+  assert.equal(runProc(b.sim, u.rdrandWords(OS, 10, true)).failures, 2);
+  // RDRAND does not touch the pool
+  assert.equal(runProc(b.sim, u.rdrandWords(OS, 10)).failures, 0);
+});
+
+test('CF=0 gives a zero value of the operand size; word-bytes sets the operand', () => {
+  const { b, u } = unit({ fault: 'cf0', 'word-bytes': 4 });
+  const r = runProc(b.sim, u.rdrand(OS));
+  assert.deepEqual({ cf: r.cf, ud: r.ud, value: r.value }, { cf: false, ud: false, value: new Uint8Array(4) });
+  assert.deepEqual(u.drawAfterRun(16), new Uint8Array(0), 'a cf0 DRNG has nothing after the run either');
+  const w = unit({ 'word-bytes': 4 });
+  assert.equal(runProc(w.b.sim, w.u.rdrandWords(OS, 3)).bytes.length, 12);
+  assert.equal(runProc(w.b.sim, w.u.rdseed(OS)).value.length, 4);
+});
+
+test('the DRNG stream: one keystream for RDRAND and RDSEED, continued after the run; faults replace it', async () => {
+  const { Keystream } = await import('../../src/devices/keystream.ts');
+  const { b, u } = unit();
+  const a = runProc(b.sim, u.rdrandWords(OS, 2)).bytes;
+  const s = runProc(b.sim, u.rdrandWords(OS, 1, true)).bytes;
+  const after = u.drawAfterRun(8);
+  const ref = new Keystream(bench(4).rng.fork('rdrand')).take(32);
+  assert.deepEqual(new Uint8Array([...a, ...s, ...after]), ref);
+  assert.equal(u.output.produced, 24, 'the quality tap notes what executions produced');
+  assert.deepEqual(unit({ fault: 'all-ones' }).u.drawAfterRun(3), new Uint8Array([0xff, 0xff, 0xff]));
+  assert.deepEqual(unit({ fault: 'zero' }).u.drawAfterRun(3), new Uint8Array(3));
+});
+
+test('bytes are counted and tapped per consumer, RDRAND and RDSEED apart; record=false leaves that to the caller', () => {
+  const { b, u } = unit();
+  runProc(b.sim, u.rdrandWords({ ...OS, actor: 'x' }, 2));
+  runProc(b.sim, u.rdrandWords({ ...OS, actor: 'x' }, 1, true));
+  runProc(b.sim, u.rdrand({ ...OS, actor: 'x' }, false));
+  assert.equal(b.metrics.valueFor('bytes', 'x'), 24);
+  assert.deepEqual([b.taps.total('x/rdrand'), b.taps.total('x/rdseed')], [16, 8]);
+  const meta = b.taps.data().map((t) => [t.name, t.consumer, t.source, t.kind]);
+  assert.deepEqual(meta, [['x/rdrand', 'x', 'rdrand', 'conditioned'], ['x/rdseed', 'x', 'rdseed', 'conditioned']]);
+  u.recordBytes({ ...OS, actor: 'x' }, new Uint8Array(4), true);
+  assert.deepEqual([b.metrics.valueFor('bytes', 'x'), b.taps.total('x/rdseed')], [28, 12]);
+});
+
+test('a hammer whose tap is full: bytes counted, produced only when read, the same stream as a full run', async () => {
+  const { Keystream } = await import('../../src/devices/keystream.ts');
+  const { b, u } = unit(); // the bench's taps keep 64 KiB
+  runProc(b.sim, u.rdrandWords(OS, 10_000)); // 80 000 bytes: the os/rdrand tap is now full
+  const lazy = runProc(b.sim, u.rdrandWords(OS, 1_000));
+  assert.equal(b.metrics.valueFor('bytes', 'os'), 88_000);
+  assert.equal(b.taps.total('os/rdrand'), 88_000);
+  assert.equal(u.output.produced, 80_000, 'not produced yet');
+  const ref = new Keystream(bench(4).rng.fork('rdrand')).take(88_000);
+  assert.deepEqual(lazy.bytes, ref.subarray(80_000));
+  assert.deepEqual(lazy.bytes, ref.subarray(80_000), 'read twice: the same bytes');
+  assert.equal(u.output.produced, 88_000);
+  assert.equal(lazy.failures, 0);
+  assert.equal(lazy.ud, false);
+  // record=false (BaseRngLib's discarded self-test samples): neither counted nor tapped, full tap or not
+  runProc(b.sim, u.rdrandWords(OS, 1_000, false, false));
+  assert.equal(b.metrics.valueFor('bytes', 'os'), 88_000);
+  assert.equal(b.taps.total('os/rdrand'), 88_000);
+});
+
+test('an RDSEED hammer whose tap is full is produced lazily too', () => {
+  const { b, u } = unit({ 'rdseed-bytes-per-s': 1e10 }); // refills faster than it drains: every word CF=1
+  assert.equal(runProc(b.sim, u.rdrandWords(OS, 9_000, true)).failures, 0); // 72 000 bytes: os/rdseed is full
+  const lazy = runProc(b.sim, u.rdrandWords(OS, 1_000, true));
+  assert.equal(u.output.produced, 72_000);
+  assert.equal(lazy.bytes.length, 8_000);
+  assert.equal(b.taps.total('os/rdseed'), 80_000);
+});
+
+test('single RDSEEDs: the pool refills between instructions from the end of the previous one', () => {
+  const { b, u } = unit({ 'rdseed-bytes-per-s': 5e7, 'rdseed-pool-bytes': 8 }); // 0.05 B/ns, room for one word
+  const cf: boolean[] = [];
+  for (let i = 0; i < 3; i++) cf.push(runProc(b.sim, u.rdseed(OS)).cf); // at 0, 110, 220 ns: 8, 5.5, 8 (capped) bytes
+  assert.deepEqual(cf, [true, false, true]);
+});
+
+test('a batch may use what refills while it runs (ENRNG at 0.1 B/ns: 10 RDSEEDs over 1.1 µs get 110 bytes more)', () => {
+  const { b, u } = unit({ 'rdseed-bytes-per-s': 1e8, 'rdseed-pool-bytes': 64 });
+  assert.equal(runProc(b.sim, u.rdrandWords(OS, 10, true)).failures, 0);
+});
+
+test('RDRAND is RDRAND (exit reason 57), recorded by default; RDSEED returns its word; recordBytes defaults to RDRAND', async () => {
+  const { Keystream } = await import('../../src/devices/keystream.ts');
+  const { b, u } = unit({ policy: 'trap' });
+  const r = runProc(b.sim, u.rdrand(OS));
+  assert.deepEqual(u.exitsByReason, { 57: 1, 61: 0 });
+  assert.equal(b.metrics.valueFor('bytes', 'os'), 8);
+  const s = runProc(b.sim, u.rdseed(OS));
+  const ref = new Keystream(bench(4).rng.fork('rdrand')).take(16);
+  assert.deepEqual([r.value, s.value], [ref.subarray(0, 8), ref.subarray(8)]);
+  u.recordBytes(OS, new Uint8Array(2));
+  assert.deepEqual([b.taps.total('os/rdrand'), b.taps.total('os/rdseed')], [10, 8]);
+  assert.deepEqual(u.output.meta, { source: 'rdrand', kind: 'conditioned' });
+});
+
+test('CF=0 words give a consumer nothing: no bytes counted, no tap', () => {
+  const { b, u } = unit({ fault: 'cf0' });
+  runProc(b.sim, u.rdrandWords(OS, 4));
+  assert.equal(b.taps.has('os/rdrand'), false);
+  assert.equal(b.metrics.valueFor('bytes', 'os'), undefined);
+  // zero instructions execute nothing, not even a #UD
+  const h = unit({ policy: 'hidden' });
+  assert.deepEqual(runProc(h.b.sim, h.u.rdrandWords(OS, 0)), { ud: false, bytes: new Uint8Array(0), failures: 0 });
+  assert.equal(h.u.udCount, 0);
+});
+
+test('RDRAND parameter units (shown in a refusal)', () => {
+  const units: Record<string, string> = {
+    'trap-kernel-ns': 'ns', 'trap-qemu-ns': 'ns', 'latency-ns': 'ns', 'aggregate-bytes-per-s': 'B/s', 'word-bytes': 'bytes', 'rdseed-bytes-per-s': 'B/s', 'rdseed-pool-bytes': 'bytes',
+  };
+  for (const [name, unit] of Object.entries(units)) {
+    assert.throws(() => resolveParams('rdrand', { [name]: -1 }), (e: Error) => e.message.endsWith(`(${unit})`), name);
+  }
+});

@@ -146,6 +146,8 @@ test('a failed host backend leaves buffers queued (no completion)', () => {
   assert.ok(a.done.triggered);
   assert.equal(c.done.triggered, false);
   assert.equal(d.queued, 1);
+  assert.equal(d.backendRequests, 2, 'an empty delivery is not retried: the buffer waits for the next kick');
+  assert.equal(d.bytesCharged, 32);
 });
 
 test('shared draw (SMM device on the shared backend) waits for the refill of the same window', () => {
@@ -167,14 +169,21 @@ test('device absent: reads return null, nothing is queued', () => {
   assert.equal(d.windowStarts.length, 0);
 });
 
-test('a guest cannot post while every vCPU is in SMM', () => {
-  const b = bench();
-  const d = virtio(b);
-  d.setDriverOk(true);
-  b.vcpus.enterSmm();
-  b.sim.at(5 * MS, () => b.vcpus.exitSmm());
-  runProc(b.sim, d.read(OS, 16));
-  assert.ok(b.sim.now > 5 * MS);
+test('a guest cannot post while every vCPU is in SMM; SMM code can', () => {
+  for (const ctx of [OS, { privilege: 'smm' as const, cpu: 0, actor: 'smm' }]) {
+    const b = bench();
+    const d = virtio(b, { 'ready-kick-latency': 0 });
+    d.setDriverOk(true);
+    b.sim.run(1 * MS);
+    b.vcpus.enterSmm();
+    b.sim.at(5 * MS, () => b.vcpus.exitSmm());
+    let doneAt = -1;
+    b.sim.spawn('reader', (function* () { yield* d.read(ctx, 16); doneAt = b.sim.now; })());
+    b.sim.run(10 * MS);
+    const posted = d.events.filter((e) => e.kind === 'request' && e.size === 16)[0]!.t;
+    if (ctx.privilege === 'smm') assert.ok(posted < 2 * MS && doneAt < 2 * MS, `smm: posted ${posted}, done ${doneAt}`);
+    else assert.ok(posted >= 5 * MS && doneAt > 5 * MS, `os: posted ${posted}, done ${doneAt}`);
+  }
 });
 
 test('inferred (§1.2): two kicks before a delivery both request the queued bytes; the excess is charged', () => {
@@ -284,4 +293,276 @@ test('QEMU get_request_size(): the traced size is whole buffers up to the quota 
   // as in test/fixtures/qemu/l100-p1000-r64-builtin: 64/100, 64/36, 64/0
   assert.deepEqual(req, [[64, 100], [64, 36], [64, 0]]);
   assert.equal(d.bytesCharged, 100);
+});
+
+test('trace-limit keeps the first N device events and allotments and counts them all', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000, 'trace-limit': 2, 'ready-kick-latency': 0 });
+  d.setDriverOk(true);
+  for (let i = 0; i < 3; i++) runProc(b.sim, d.read(OS, 64)); // 3 allotments: the initial one and 2 refills
+  assert.equal(d.events.length, 2);
+  assert.ok(d.eventCount > 2, `${d.eventCount} events`);
+  assert.equal(d.windows.length, 2);
+  assert.equal(d.windowCount, d.refills + 1);
+  assert.ok(d.refills >= 2);
+  const none = bench();
+  const z = virtio(none, { 'trace-limit': 0 });
+  z.setDriverOk(true);
+  runProc(none.sim, z.read(OS, 16));
+  assert.deepEqual([z.events.length, z.windows.length, z.windowCount], [0, 0, z.refills + 1]);
+  assert.ok(z.eventCount >= 2);
+});
+
+test('the traced quota is clamped to UINT32_MAX as QEMU prints it; the start of each allotment is recorded', () => {
+  const b = bench();
+  const d = virtio(b); // max-bytes INT64_MAX
+  d.setDriverOk(true);
+  assert.deepEqual(d.events[0], { t: 0, kind: 'request', size: 0, quota: 0xffffffff });
+  assert.deepEqual(d.windows[0], { refillAt: null, start: 0, expiresAt: 65536 * MS + d.timerLatencyNs, bytes: 0 });
+  assert.equal(d.windowOpen, true);
+});
+
+test('quota exhaustion is counted once per window (metric quota.exhaustions and its series), again in the next window', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000, 'ready-kick-latency': 0 });
+  d.setDriverOk(true);
+  d.post(OS, 64);
+  d.notify();
+  b.sim.run(1 * MS); // quota now 0
+  d.post(OS, 16);
+  d.notify();
+  d.post(OS, 16);
+  d.notify(); // a second exhausted process() in the same window
+  assert.equal(d.quotaExhaustionEvents, 1);
+  assert.equal(b.metrics.value('quota.exhaustions'), 1);
+  b.sim.run(1001 * MS); // the refill serves both (32 of 64), the window stays open
+  assert.equal(d.queued, 0);
+  d.post(OS, 64);
+  d.notify(); // 32 left: a short 32-byte push, the buffer is gone
+  b.sim.run(b.sim.now + 1 * MS);
+  d.post(OS, 16);
+  d.notify(); // quota 0 in the second window: counted again
+  assert.equal(d.quotaExhaustionEvents, 2);
+  assert.equal(b.metrics.value('quota.exhaustions'), 2);
+  const series = b.metrics.seriesData().find((s) => s.name === 'virtio-rng/quota-exhausted');
+  assert.deepEqual(series?.points.map(([, v]) => v), [1, 1]);
+});
+
+test('DRIVER_OK twice before the ioeventfd kick is served: one eventfd, read once', () => {
+  const b = bench();
+  const d = virtio(b, { 'ready-kick-latency': 200_000 });
+  d.setDriverOk(true);
+  d.setDriverOk(true);
+  b.sim.run(10 * MS);
+  assert.deepEqual(d.events.map((e) => e.t), [0, 0, 200_000]);
+});
+
+test('reset before the ioeventfd kick is served: the kick is dropped and guest kicks are served again', () => {
+  const b = bench();
+  const d = virtio(b, { 'ready-kick-latency': 200_000 });
+  d.setDriverOk(true);
+  d.setDriverOk(false);
+  b.sim.run(10 * MS);
+  assert.deepEqual(d.events.map((e) => e.t), [0]); // set_status' own process() only
+  // DRIVER_OK again before the dropped kick would have been served: only the new kick is served
+  const e = bench();
+  const x = virtio(e, { 'ready-kick-latency': 200_000 });
+  x.setDriverOk(true);
+  x.setDriverOk(false);
+  e.sim.at(100_000, () => x.setDriverOk(true));
+  e.sim.run(10 * MS);
+  assert.deepEqual(x.events.map((ev) => ev.t), [0, 100_000, 300_000]);
+  // A later DRIVER_OK and its kick: after that kick is served, the guest's own kick is a process()
+  b.sim.at(20 * MS, () => d.setDriverOk(true));
+  b.sim.run(21 * MS);
+  const r = d.post(OS, 16)!;
+  d.notify();
+  b.sim.run(30 * MS);
+  assert.equal(r.done.value!.length, 16);
+});
+
+test('a delivery that arrives after the device was reset is dropped and not charged (QEMU chr_read: guest not ready)', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 1000, period: 1000, 'ready-kick-latency': 0 });
+  d.setDriverOk(true);
+  b.sim.run(1 * MS);
+  const r = d.post(OS, 100)!;
+  d.notify(); // asks the backend for 100; the fill takes 12 µs
+  d.setDriverOk(false);
+  b.sim.run(10 * MS);
+  assert.equal(r.done.triggered, false);
+  assert.equal(d.bytesCharged, 0);
+  assert.equal(d.quotaRemaining, 1000);
+});
+
+test('a full ring: a 9th reader waits for a free slot and is served after the first completion', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000 });
+  d.setDriverOk(true);
+  const got: number[] = [];
+  for (let i = 0; i < 9; i++) b.sim.spawn(`r${i}`, (function* () { got.push((yield* d.read(OS, 8))!.length); })());
+  b.sim.run();
+  assert.deepEqual(got, [8, 8, 8, 8, 8, 8, 8, 8, 8]);
+  assert.equal(d.bytesCharged, 72);
+  assert.equal(d.refills, 1); // 64 bytes per window: the 9th buffer waited for the refill
+});
+
+test('the OS sees a completion only outside SMM; an SMM reader sees it at once', () => {
+  for (const ctx of [OS, { privilege: 'smm' as const, cpu: 0, actor: 'smm' }]) {
+    const b = bench();
+    const d = virtio(b, { 'ready-kick-latency': 0 });
+    d.setDriverOk(true);
+    b.sim.run(1 * MS);
+    let doneAt = -1;
+    b.sim.spawn('reader', (function* () { yield* d.read(ctx, 16); doneAt = b.sim.now; })());
+    b.sim.at(1 * MS + 5_000, () => b.vcpus.enterSmm()); // an SMI while the backend fills the buffer
+    b.sim.at(3 * MS, () => b.vcpus.exitSmm());
+    b.sim.run();
+    if (ctx.privilege === 'smm') assert.ok(doneAt < 2 * MS, `smm reader done at ${doneAt}`);
+    else assert.equal(doneAt, 3 * MS);
+  }
+});
+
+test('pushed bytes are tapped and counted per consumer; push events name who posted', () => {
+  const b = bench();
+  const d = virtio(b, { 'ready-kick-latency': 0 });
+  d.setDriverOk(true);
+  let r: Uint8Array = new Uint8Array(0);
+  let doneAt = -1;
+  b.sim.spawn('guest', (function* () { r = (yield* d.read({ ...OS, actor: 'guest-a' }, 24))!; doneAt = b.sim.now; })());
+  b.sim.run(10 * MS);
+  assert.equal(b.taps.total('guest-a/virtio-rng'), 24);
+  assert.equal(b.metrics.valueFor('bytes', 'guest-a'), 24);
+  const push = d.events.filter((e) => e.kind === 'push');
+  assert.deepEqual(push.map(({ kind, size, quota, actor }) => ({ kind, size, quota, actor })), [{ kind: 'push', size: 24, quota: null, actor: 'guest-a' }]);
+  assert.equal(push[0]!.t, doneAt); // the push completes the read
+  assert.equal(r.length, 24);
+});
+
+test('shared draw takes at most the quota left, charges it to the window, waits for the refill at quota 0, opens a window lazily', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000 });
+  d.setDriverOk(true);
+  b.sim.run(1 * MS); // window 1 opened at DRIVER_OK
+  const draw = (n: number) => {
+    const p = b.sim.spawn('smm-device', d.sharedDraw(n));
+    b.sim.run(b.sim.now + 1 * MS);
+    assert.ok(p.triggered);
+    return p.value!;
+  };
+  assert.equal(draw(100).bytes.length, 64);
+  assert.deepEqual([d.quotaRemaining, d.bytesCharged, d.windows[0]!.bytes], [0, 64, 64]);
+  const waiting = b.sim.spawn('smm-device', d.sharedDraw(8)); // quota 0: waits for the refill
+  b.sim.run(999 * MS);
+  assert.equal(waiting.triggered, false);
+  b.sim.run(1001 * MS);
+  assert.equal(waiting.value!.bytes.length, 8);
+  assert.equal(d.quotaExhaustionEvents, 1);
+  const refill = d.windows[1]!.refillAt!;
+  assert.deepEqual(d.windowStarts, [0, refill]); // the draw at the refill opened window 2
+  assert.deepEqual([d.quotaRemaining, d.bytesCharged, d.windows[1]!.bytes], [56, 72, 8]);
+  b.sim.run(2001 * MS); // window 2's refill; nobody draws: no window open
+  assert.equal(d.windowOpen, false);
+  const t = b.sim.now;
+  assert.equal(draw(16).bytes.length, 16);
+  assert.equal(d.windowOpen, true);
+  assert.deepEqual(d.windowStarts, [0, refill, t]);
+  assert.deepEqual([d.quotaRemaining, d.windows[2]!.bytes], [48, 16]);
+});
+
+test('before DRIVER_OK: no posts, reads return null at once (even during SMM), a kick does nothing', () => {
+  const b = bench();
+  const d = virtio(b);
+  assert.equal(d.post(OS, 16), null);
+  d.notify();
+  assert.deepEqual([d.events.length, d.windowStarts.length], [0, 0]);
+  b.vcpus.enterSmm();
+  let doneAt = -1;
+  b.sim.spawn('reader', (function* () { assert.equal(yield* d.read(OS, 16), null); doneAt = b.sim.now; })());
+  b.sim.at(5 * MS, () => b.vcpus.exitSmm());
+  b.sim.run();
+  assert.equal(doneAt, 0);
+});
+
+test('a reset while readers wait for a ring slot wakes them: the device went away, their reads return null', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000 });
+  d.setDriverOk(true);
+  d.post(OS, 64);
+  d.notify();
+  b.sim.run(1 * MS); // quota 0 from now to the refill at 1 s
+  const got: Array<number | null> = [];
+  for (let i = 0; i < 9; i++) b.sim.spawn(`r${i}`, (function* () { const r = yield* d.read(OS, 8); got.push(r === null ? null : r.length); })());
+  b.sim.run(10 * MS); // 8 posted and waiting for quota, the 9th waits for a slot
+  assert.equal(d.queued, 8);
+  d.setDriverOk(false);
+  b.sim.run(20 * MS);
+  assert.deepEqual(got, [null]);
+});
+
+test('QEMU get_request_size(): whole buffers are added until they reach the quota (virtqueue_get_avail_bytes stops at >= max_in_bytes)', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 100, period: 1000, 'ready-kick-latency': 0 });
+  d.setDriverOk(true);
+  b.sim.run(1 * MS);
+  for (let i = 0; i < 3; i++) d.post(OS, 64);
+  d.notify();
+  assert.deepEqual(d.events.at(-1), { t: 1 * MS, kind: 'request', size: 128, quota: 100 }); // 64 < 100, 128 ≥ 100
+  const e = bench();
+  const x = virtio(e, { 'max-bytes': 64, period: 1000, 'ready-kick-latency': 0 });
+  x.setDriverOk(true);
+  e.sim.run(1 * MS);
+  x.post(OS, 64);
+  x.post(OS, 64);
+  x.notify();
+  assert.deepEqual(x.events.at(-1), { t: 1 * MS, kind: 'request', size: 64, quota: 64 }); // the first buffer reaches it exactly
+});
+
+test('a delivery covering one and a half buffers: the first completes whole, the second short with the rest', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 150, period: 1000, 'ready-kick-latency': 0 });
+  d.setDriverOk(true);
+  b.sim.run(1 * MS);
+  const a = d.post({ ...OS, actor: 'a' }, 100)!;
+  const c = d.post({ ...OS, actor: 'c' }, 100)!;
+  d.notify(); // asks for min(200, 150)
+  b.sim.run(2 * MS);
+  assert.deepEqual([a.done.value!.length, c.done.value!.length], [100, 50]);
+  assert.deepEqual(d.events.filter((e) => e.kind === 'push').map((e) => [e.actor, e.size]), [['a', 100], ['c', 50]]);
+  const tap = b.taps.data().find((t) => t.name === 'c/virtio-rng')!;
+  assert.deepEqual({ consumer: tap.consumer, source: tap.source, kind: tap.kind, total: tap.totalBytes }, { consumer: 'c', source: 'virtio-rng', kind: 'conditioned', total: 50 });
+});
+
+test('an OS read started during SMM posts its buffer only after RSM: a refill inside the SMI does not serve it', () => {
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000, 'ready-kick-latency': 0 });
+  d.setDriverOk(true);
+  d.post(OS, 64);
+  d.notify();
+  b.sim.run(500 * MS); // quota 0 until the refill at 1000.08 ms
+  b.vcpus.enterSmm();
+  b.sim.at(1500 * MS, () => b.vcpus.exitSmm());
+  b.sim.at(600 * MS, () => void b.sim.spawn('os', d.read(OS, 16)));
+  b.sim.run(1600 * MS);
+  const push = d.events.filter((e) => e.kind === 'push');
+  assert.equal(push.length, 2);
+  assert.ok(push[1]!.t >= 1500 * MS, `pushed at ${push[1]!.t}`);
+});
+
+test('rng-random backend: its own fill latency (22 µs measured) from request to push; the OS driver binds by default (§6.1); latencies in ns', () => {
+  const b = bench();
+  const d = virtio(b, { backend: 'random', 'ready-kick-latency': 0 });
+  assert.equal(d.fillLatencyNs, 22_000);
+  d.setDriverOk(true);
+  b.sim.run(1 * MS);
+  d.post(OS, 16);
+  d.notify();
+  b.sim.run(2 * MS);
+  const push = d.events.find((e) => e.kind === 'push')!;
+  assert.equal(push.t, 1 * MS + 22_000 + 2_000 + 16 * 2.5); // + host-source latency 2 µs + 16 B at 400 MB/s
+  assert.equal(resolveParams('virtio-rng', undefined)['os-driver'], true);
+  for (const name of ['fill-latency-builtin', 'fill-latency-random', 'fill-latency-egd', 'timer-latency', 'ready-kick-latency', 'notify-ns']) {
+    assert.throws(() => resolveParams('virtio-rng', { [name]: -1 }), (e: Error) => e.message.endsWith('(ns)'), name);
+  }
+  assert.throws(() => resolveParams('virtio-rng', { 'max-bytes': 0 }), (e: Error) => e.message.endsWith('(bytes)'));
 });
