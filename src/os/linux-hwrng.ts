@@ -45,6 +45,12 @@ export type LinuxKernel = (typeof LINUX_KERNELS)[number];
 
 const MEASURED = 'measured on QEMU 7.2 TCG, kernel 6.1.192 (test/fixtures/qemu/';
 
+/**
+ * The jiffies phase matters modulo the coarsest timer-wheel grid khwrngd's sleeps use (level 3,
+ * 512 jiffies, for the 60 s reseed interval), so it is kept in 0..511.
+ */
+export const JIFFIES_PHASE_GRID = 512;
+
 export const LINUX_HWRNG_PARAMS: ParamTable = [
   {
     name: 'kernel',
@@ -132,9 +138,9 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     unit: 'jiffies',
     default: 0,
     min: 0,
-    max: 511,
+    max: JIFFIES_PHASE_GRID - 1,
     description: 'jiffies − INITIAL_JIFFIES − ⌊uptime / 4 ms⌋ on this boot: where the timer wheel\'s bucket grid sits against guest uptime. khwrngd\'s sleeps end on that grid (8 jiffies = 32 ms for 1–2 s sleeps, 512 for 60 s).',
-    source: `estimate 0 (it differs per boot: 0 and 3 in two captures of the same plan); \`qemu capture\` reads it from /proc/timer_list and the replay uses it. ${MEASURED}l4096-p2000-r64-gaps-builtin, 2 fresh captures: all 5 khwrngd wake-ups after a 1 s or 2 s sleep came 11–24 ms late, each exactly on the 8-jiffy grid this phase gives)`,
+    source: `estimate 0 (it differs per boot: 0, 444–469 in fresh captures); \`qemu capture\` reads it (hwread jiffies: /proc/schedstat) and the replay uses it. ${MEASURED}l4096-p2000-r64-gaps-builtin, 2 fresh captures: all 6 khwrngd wake-ups after a 1 s or 2 s sleep came 11–24 ms late, each exactly on the 8-jiffy grid this phase gives)`,
   },
   {
     name: 'irq-wake-ns',
@@ -193,7 +199,7 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
 ];
 
 /** One jiffy: Debian 6.1 amd64 is built with CONFIG_HZ=250. */
-const JIFFY_NS = 4_000_000;
+export const JIFFY_NS = 4_000_000;
 const ENODEV = -19;
 /** A fatal signal interrupted the wait (the task dies; nothing is returned to user space). */
 const ERESTARTSYS = -512;

@@ -19,6 +19,7 @@ import { startEgdServer, type EgdServer } from './egd-server.ts';
 import { buildInitramfs, compileReader, findHostParts, type HostGuestParts } from './guest-image.ts';
 import { checkPlan, maxBytesArg, planGuestMs, type CapturePlan } from './plan.ts';
 import { TRACE_FORMAT, TRACE_VERSION, writeTrace, type DeviceEvent, type ReaderTrace, type TraceMark, type TraceParams } from './trace.ts';
+import { JIFFIES_PHASE_GRID, JIFFY_NS } from '../os/linux-hwrng.ts';
 
 export interface CaptureOptions {
   /** Force an accelerator; default: KVM when /dev/kvm opens and boots, TCG otherwise. */
@@ -248,8 +249,9 @@ const INITIAL_JIFFIES = 2n ** 32n - 300n * 250n;
  * coarsest grid khwrngd's sleeps use). BigInt: jiffies are near 2^32 and N is ns.
  */
 export function jiffiesPhase(nowNs: string, jiffies: string): number {
-  const p = (BigInt(jiffies) - INITIAL_JIFFIES - BigInt(nowNs) / 4_000_000n) % 512n;
-  return Number(p < 0n ? p + 512n : p);
+  const grid = BigInt(JIFFIES_PHASE_GRID);
+  const p = (BigInt(jiffies) - INITIAL_JIFFIES - BigInt(nowNs) / BigInt(JIFFY_NS)) % grid;
+  return Number(p < 0n ? p + grid : p);
 }
 
 /** Guest CLOCK_MONOTONIC → virtual ns, piecewise linear between synced marks, constant offset outside. */

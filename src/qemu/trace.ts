@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { checkPlan, type CapturePlan } from './plan.ts';
+import { JIFFIES_PHASE_GRID } from '../os/linux-hwrng.ts';
 
 export const TRACE_FORMAT = 'entropy-bench-qemu-trace';
 export const TRACE_VERSION = 1;
@@ -63,8 +64,8 @@ export interface TraceParams {
   endNs: number;
   notes: string[];
   /**
-   * jiffies − INITIAL_JIFFIES − ⌊CLOCK_MONOTONIC / 4 ms⌋ in the guest, mod 512 (from
-   * /proc/timer_list): where its timer wheel's grid sits. Absent in traces captured before it was
+   * jiffies − INITIAL_JIFFIES − ⌊CLOCK_MONOTONIC / 4 ms⌋ in the guest, mod 512 (`hwread
+   * jiffies`, capture.ts jiffiesPhase()): where its timer wheel's grid sits. Absent in traces captured before it was
    * recorded; the replay then uses the model's default.
    */
   jiffiesPhase?: number;
@@ -127,8 +128,8 @@ export function readTrace(dir: string): QemuTrace {
   if (!Array.isArray(raw.stepStartsNs) || raw.stepStartsNs.length !== plan.steps.length) {
     throw new InputError(`${pFile}: stepStartsNs: expected one time per plan step (${plan.steps.length})`);
   }
-  if (raw.jiffiesPhase !== undefined && !(Number.isInteger(raw.jiffiesPhase) && (raw.jiffiesPhase as number) >= 0 && (raw.jiffiesPhase as number) < 512)) {
-    throw new InputError(`${pFile}: jiffiesPhase: ${JSON.stringify(raw.jiffiesPhase)}, expected a whole number 0..511 (or no field)`);
+  if (raw.jiffiesPhase !== undefined && !(Number.isInteger(raw.jiffiesPhase) && (raw.jiffiesPhase as number) >= 0 && (raw.jiffiesPhase as number) < JIFFIES_PHASE_GRID)) {
+    throw new InputError(`${pFile}: jiffiesPhase: ${JSON.stringify(raw.jiffiesPhase)}, expected a whole number 0..${JIFFIES_PHASE_GRID - 1} (or no field)`);
   }
   const params = { ...(raw as unknown as TraceParams), plan };
 
