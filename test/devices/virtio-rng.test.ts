@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtioRngClient } from '../../src/firmware/virtio-rng-dxe.ts';
 import { resolveParams } from '../../src/designs/components.ts';
-import { FW, OS, bench, runProc, virtio } from './fixture.ts';
+import { FW, OS, SMM, bench, runProc, virtio } from './fixture.ts';
 
 const MS = 1e6;
 
@@ -170,7 +170,7 @@ test('device absent: reads return null, nothing is queued', () => {
 });
 
 test('a guest cannot post while every vCPU is in SMM; SMM code can', () => {
-  for (const ctx of [OS, { privilege: 'smm' as const, cpu: 0, actor: 'smm' }]) {
+  for (const ctx of [OS, SMM]) {
     const b = bench();
     const d = virtio(b, { 'ready-kick-latency': 0 });
     d.setDriverOk(true);
@@ -408,7 +408,7 @@ test('a full ring: a 9th reader waits for a free slot and is served after the fi
 });
 
 test('the OS sees a completion only outside SMM; an SMM reader sees it at once', () => {
-  for (const ctx of [OS, { privilege: 'smm' as const, cpu: 0, actor: 'smm' }]) {
+  for (const ctx of [OS, SMM]) {
     const b = bench();
     const d = virtio(b, { 'ready-kick-latency': 0 });
     d.setDriverOk(true);
