@@ -107,7 +107,7 @@ export const IcountSectionSchema = Type.Object(
     valgrind: Type.Optional(Type.String()),
     /** process.version of the counted process. */
     node: Type.Optional(Type.String()),
-    /** The counted process's heap set-up (bench/icount-heap.ts); counts from different set-ups are not compared. */
+    /** The counted process's heap set-up (bench/icount-heap.ts) and fixed V8 seeds (bench/icount.ts); counts from different set-ups are not compared. */
     heap: Type.Optional(Type.String()),
     /**
      * Instructions of one call of each kernel ('suite/task'), and how many of them V8's garbage

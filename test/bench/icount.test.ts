@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assignDumps, callgrindArgs, valgrindVersion } from '../../bench/icount.ts';
+import { assignDumps, callgrindArgs, ICOUNT_V8_SEED_FLAGS, valgrindVersion } from '../../bench/icount.ts';
 import { parseCallgrindDump, parseCallgrindSummary } from '../../bench/callgrind-dump.ts';
 import { ICOUNT_NODE_HEAP_FLAGS } from '../../bench/icount-heap.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -131,6 +131,7 @@ for (let k = 0; k < 2; k++) { globalThis.gc(); v8.getHeapCodeStatistics(); [0].r
 console.log(r);\n`,
     );
     assert.ok(ICOUNT_NODE_HEAP_FLAGS.every((f) => callgrindArgs('x').includes(f)), 'the counted process gets the heap flags');
+    assert.ok(ICOUNT_V8_SEED_FLAGS.every((f) => callgrindArgs('x').includes(f)), 'the counted process gets fixed V8 seeds');
     const run = (junk: number): Array<{ total: number; gc: number }> => {
       const prefix = join(dir, `j${junk}`);
       execFileSync('valgrind', [...callgrindArgs(prefix), script, String(junk)], { stdio: ['ignore', 'pipe', 'pipe'] });
