@@ -68,11 +68,11 @@ const HEAVY_8BIT = '8-bit MultiMMC';
 
 export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: string) => boolean; repeat?: number }>> = [
   [
-    // Hash/HMAC_DRBG first: their counts are mostly node:crypto's JavaScript wrappers, whose V8
-    // tier at the measured call followed what ran before them. After the STS and health kernels,
-    // Hash_DRBG 64 KiB counted 19.22 million in some processes (part of the wrapper still in
-    // Sparkplug code) and 18.08 million in others, 2 of 4 each; first in the process, 18.08–18.10
-    // million in 4 of 4.
+    // Hash/HMAC_DRBG first, where what ran before cannot move V8's choices for them. Hash_DRBG
+    // 64 KiB counted 19.22 million in some processes and 18.08 million in others (2 of 4 each):
+    // Hashgen's loop, then inside generateAlgorithm, shared that function's deoptimisation in
+    // the warm-up and ran in V8's baseline tier at the measured calls in some processes. The loop
+    // is now a function of its own (src/drbg/hash-drbg.ts hashgen): 18.09–18.10 million in 4 of 4.
     { suite: drbg, include: (t) => /^(hash|hmac)-/.test(t) },
     { suite: sts, include: (t) => t !== 'battery' },
     { suite: health, include: () => true },

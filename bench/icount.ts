@@ -71,8 +71,8 @@ async function bundle(root: string): Promise<string> {
  * V8's seeds, fixed for the counted process. `--predictable` leaves the hash seed (property-key
  * and Map hashing) and the random seed random in each process; a count should depend on the
  * bundle and the kernel only. (Hash_DRBG 64 KiB counted 19.22 or 18.08 million, 2 of 4 processes
- * each, and 19.22–19.23 million in 6 of 6 with these seeds; the rest of that split was V8's tier
- * for node:crypto's wrappers, which bench/icount-kernels.ts settles by counting those kernels first.)
+ * each, and 19.22–19.23 million in 6 of 6 with these seeds; what was left of that split after the
+ * seeds, the Hashgen loop's V8 tier, src/drbg/hash-drbg.ts hashgen now settles.)
  */
 export const ICOUNT_V8_SEED_FLAGS = ['--random-seed=1', '--hash-seed=1'];
 
