@@ -123,3 +123,23 @@ test('TLS with a protocol: OVMF X64 timer RngLib still degrades; DxeRngLib does 
     assert.equal(b.taps.total('fw/virtio-rng'), fromDevice); // DxeNetLib 16 B (+ the OpenSSL seed)
   }
 });
+
+test('BaseRngLib with a narrower RDRAND operand: a 64-bit number takes ⌈8 / word-bytes⌉ RDRANDs (IA32: two 32-bit reads), never zero padding', () => {
+  for (const wordBytes of [8, 4, 2]) {
+    const { b, u, dxe } = rngDxe({ 'word-bytes': wordBytes });
+    const before = u.instructions;
+    const v = runProc(b.sim, dxe.rngLib.getRandomNumber64(FW))!;
+    // 8 self-test samples, then the payload words
+    assert.equal(u.instructions - before, 8 + 8 / wordBytes, `word-bytes ${wordBytes}`);
+    // the payload is the unit's next words after the samples (a twin unit reads the same stream)
+    const twin = rngDxe({ 'word-bytes': wordBytes });
+    const words = runProc(twin.b.sim, twin.u.rdrandWords(FW, 8 + 8 / wordBytes)).bytes;
+    assert.deepEqual(v, words.subarray(8 * wordBytes), `word-bytes ${wordBytes}`);
+    // GetRandomNumber128 and the CTR-256 protocol path: all bytes from RDRAND
+    const r = runProc(b.sim, dxe.rngLib.getBytes(FW, 64))!;
+    assert.equal(r.length, 64);
+    let zeros = 0;
+    for (let i = 0; i + 4 <= 64; i += 4) if (r[i] === 0 && r[i + 1] === 0 && r[i + 2] === 0 && r[i + 3] === 0) zeros++;
+    assert.equal(zeros, 0, `word-bytes ${wordBytes}: ${Buffer.from(r).toString('hex')}`);
+  }
+});
