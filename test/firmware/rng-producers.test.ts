@@ -356,16 +356,19 @@ test('timer RngLib mixed output: SHA-256(raw-per-output readings ‖ 64-bit LE b
 });
 
 test('BaseRngLib with a narrower RDRAND operand: a 64-bit number takes ⌈8 / word-bytes⌉ RDRANDs (IA32: two 32-bit reads), never zero padding', () => {
-  for (const wordBytes of [8, 4, 2]) {
+  for (const wordBytes of [8, 4, 3, 2]) {
     const { b, u, dxe } = rngDxe({ 'word-bytes': wordBytes });
     const before = u.instructions;
     const v = runProc(b.sim, dxe.rngLib.getRandomNumber64(FW))!;
     // 8 self-test samples, then the payload words
-    assert.equal(u.instructions - before, 8 + 8 / wordBytes, `word-bytes ${wordBytes}`);
+    const payloadWords = Math.ceil(8 / wordBytes);
+    assert.equal(u.instructions - before, 8 + payloadWords, `word-bytes ${wordBytes}`);
     // the payload is the unit's next words after the samples (a twin unit reads the same stream)
     const twin = rngDxe({ 'word-bytes': wordBytes });
-    const words = runProc(twin.b.sim, twin.u.rdrandWords(FW, 8 + 8 / wordBytes)).bytes;
-    assert.deepEqual(v, words.subarray(8 * wordBytes), `word-bytes ${wordBytes}`);
+    const words = runProc(twin.b.sim, twin.u.rdrandWords(FW, 8 + payloadWords)).bytes;
+    assert.deepEqual(v, words.subarray(8 * wordBytes, 8 * wordBytes + 8), `word-bytes ${wordBytes}`);
+    // counted for the consumer: the 8 payload bytes only
+    assert.equal(b.metrics.valueFor('bytes', 'fw'), 8, `word-bytes ${wordBytes}`);
     // GetRandomNumber128 and the CTR-256 protocol path: all bytes from RDRAND
     const r = runProc(b.sim, dxe.rngLib.getBytes(FW, 64))!;
     assert.equal(r.length, 64);
@@ -421,6 +424,15 @@ test('BaseRngLib GetRandomNumber128: two checked 64-bit numbers, in order; getBy
   const expected = [0, 1, 2].flatMap((c) => [...all.subarray((c * 26 + 24) * 8, (c * 26 + 26) * 8)]).slice(0, 40);
   assert.deepEqual(drained, Uint8Array.from(expected));
   assert.equal(dxe.rngLib.lastFailure, null);
+  // payload bytes are counted and tapped for their consumer: GetRandomNumber128's 16, the batch's 40
+  assert.equal(b.metrics.valueFor('bytes', 'fw'), 56);
+  assert.equal(b.taps.total('fw/rdrand'), 56);
+  // a batch after a failed call reports no failure
+  const smm = rngDxe({ policy: 'smm-only' });
+  assert.equal(runProc(smm.b.sim, smm.dxe.rngLib.getRandomNumber64(FW)), null);
+  assert.equal(smm.dxe.rngLib.lastFailure, 'ud');
+  assert.equal(runProc(smm.b.sim, smm.dxe.rngLib.getBytes(SMM, 40))!.length, 40);
+  assert.equal(smm.dxe.rngLib.lastFailure, null);
   // an unhealthy unit is read call by call, and fails
   const bad = rngDxe({ fault: 'all-ones' });
   assert.equal(runProc(bad.b.sim, bad.dxe.rngLib.getBytes(FW, 40)), null);
