@@ -369,9 +369,14 @@ test('BaseRngLib with a narrower RDRAND operand: a 64-bit number takes ⌈8 / wo
     assert.deepEqual(v, words.subarray(8 * wordBytes, 8 * wordBytes + 8), `word-bytes ${wordBytes}`);
     // counted for the consumer: the 8 payload bytes only
     assert.equal(b.metrics.valueFor('bytes', 'fw'), 8, `word-bytes ${wordBytes}`);
-    // GetRandomNumber128 and the CTR-256 protocol path: all bytes from RDRAND
+    // GetRandomNumber128 and the CTR-256 protocol path: all bytes from RDRAND; 64 bytes are 4 calls
+    // of 3 checks (8 samples each) and 2 payloads
+    const n0 = u.instructions;
     const r = runProc(b.sim, dxe.rngLib.getBytes(FW, 64))!;
     assert.equal(r.length, 64);
+    assert.equal(u.instructions - n0, 4 * (3 * 8 + 2 * payloadWords), `word-bytes ${wordBytes}`);
+    // a partial last call (not batched unless word-bytes is 8): 20 bytes
+    assert.equal(runProc(b.sim, dxe.rngLib.getBytes(FW, 20))!.length, 20);
     let zeros = 0;
     for (let i = 0; i + 4 <= 64; i += 4) if (r[i] === 0 && r[i + 1] === 0 && r[i + 2] === 0 && r[i + 3] === 0) zeros++;
     assert.equal(zeros, 0, `word-bytes ${wordBytes}: ${Buffer.from(r).toString('hex')}`);
@@ -427,6 +432,10 @@ test('BaseRngLib GetRandomNumber128: two checked 64-bit numbers, in order; getBy
   // payload bytes are counted and tapped for their consumer: GetRandomNumber128's 16, the batch's 40
   assert.equal(b.metrics.valueFor('bytes', 'fw'), 56);
   assert.equal(b.taps.total('fw/rdrand'), 56);
+  // the batch executes RDRAND (VMX exit reason 57 when trapped), not RDSEED
+  const trapped = rngDxe({ policy: 'trap' });
+  runProc(trapped.b.sim, trapped.dxe.rngLib.getBytes(FW, 40));
+  assert.deepEqual(trapped.u.exitsByReason, { 57: 78, 61: 0 });
   // a batch after a failed call reports no failure
   const smm = rngDxe({ policy: 'smm-only' });
   assert.equal(runProc(smm.b.sim, smm.dxe.rngLib.getRandomNumber64(FW)), null);
