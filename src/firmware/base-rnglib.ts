@@ -4,7 +4,8 @@
  * 8 samples (each with up to 10 tries) that must change value at least 5 times — the
  * Zen-era all-ones guard, same constants as Linux (§5.2). No caching since edb312d5d0.
  * GetRandomNumber128 = check + two GetRandomNumber64, i.e. 3 CPUID + 24 test RDRANDs +
- * 2 payload RDRANDs (§3.2).
+ * 2 payload RDRANDs (§3.2). A 64-bit number is ⌈8 / word-bytes⌉ RDRANDs (IA32: two 32-bit
+ * reads), so a narrower operand never leaves part of it zero.
  */
 import type { AccessContext } from '../devices/access.ts';
 import type { RdrandUnit } from '../devices/rdrand.ts';
@@ -84,11 +85,26 @@ export class BaseRngLib {
     return true;
   }
 
-  /** GetRandomNumber64: check + one word; null on failure. */
+  /**
+   * The 64-bit payload: ⌈8 / word-bytes⌉ words, each with up to retry-limit tries (one RDRAND
+   * on X64; two 32-bit reads on IA32, as BaseLib's InternalX86RdRand64); null on failure.
+   */
+  private *number64(ctx: AccessContext): Proc<Uint8Array | null> {
+    const w = this.rdrand.wordBytes;
+    const out = new Uint8Array(8);
+    for (let off = 0; off < 8; off += w) {
+      const v = yield* this.word(ctx);
+      if (v === null) return null;
+      out.set(v.subarray(0, Math.min(w, 8 - off)), off);
+    }
+    return out;
+  }
+
+  /** GetRandomNumber64: check + one 64-bit payload; null on failure. */
   *getRandomNumber64(ctx: AccessContext): Proc<Uint8Array | null> {
     this.lastFailure = null;
     if (!(yield* this.isSupported(ctx))) return null;
-    const w = yield* this.word(ctx);
+    const w = yield* this.number64(ctx);
     if (w !== null) this.rdrand.recordBytes(ctx, w);
     return w;
   }

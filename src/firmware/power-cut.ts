@@ -93,6 +93,9 @@ interface Machine {
   driver: SmmVariableDriver;
 }
 
+/** What a cut leaves: the driver that was writing (its ledger), the flash and the SMRAM key store. */
+export type CutPlatform = Pick<Machine, 'pflash' | 'smram' | 'driver'>;
+
 /** One platform boot: a driver on `flash` (fresh, or the bytes a cut left) and `smram`. */
 function boot(o: PowerCutOptions, rng: Prng, smram: Smram | null, flash: Uint8Array | null): Machine {
   const sim = new Sim();
@@ -115,7 +118,7 @@ function run<T>(sim: Sim, gen: Proc<T>): T {
 }
 
 /** The workload: names round-robin, seeded sizes and contents, every other write authenticated. */
-function workload(o: PowerCutOptions): Array<{ name: string; data: Uint8Array; authenticated: boolean }> {
+export function powerCutWorkload(o: PowerCutOptions): Array<{ name: string; data: Uint8Array; authenticated: boolean }> {
   const rng = new Prng(o.seed).fork('power-cut/workload');
   return Array.from({ length: o.writes }, (_, i) => ({
     name: `Var${i % o.variables}`,
@@ -130,7 +133,7 @@ function same(a: { data: Uint8Array | null; attributes: number }, b: { data: Uin
 
 export function runPowerCuts(opts: Partial<PowerCutOptions> = {}): PowerCutResult {
   const o = { ...DEFAULT_POWER_CUT, ...opts };
-  const writes = workload(o);
+  const writes = powerCutWorkload(o);
   // The uncut run: how long the flash sequence is and how many reclaims it holds.
   const dry = boot(o, new Prng(o.seed).fork('power-cut/source'), null, null);
   for (const w of writes) {
@@ -162,8 +165,12 @@ export function runPowerCuts(opts: Partial<PowerCutOptions> = {}): PowerCutResul
   return res;
 }
 
-/** Reboots on what the cut left and checks the ledger of the cut run against the recovered store. */
-function checkAfterReboot(o: PowerCutOptions, cut: Machine, res: PowerCutResult): void {
+/**
+ * Reboots on what the cut left and checks the ledger of the cut run against the recovered store,
+ * adding to `res`'s counts (ftwRedone, recoveryReclaims, ackedChecked, ackedLost, pendingVisible,
+ * halfVisible, unreadable). `o` gives the store and block size the reboot's flash has.
+ */
+export function checkAfterReboot(o: PowerCutOptions, cut: CutPlatform, res: PowerCutResult): void {
   const ledger: Map<string, LedgerEntry> = cut.driver.ledger;
   const m = boot(o, new Prng(o.seed).fork('power-cut/reboot'), cut.smram, cut.pflash.bytes);
   try {
