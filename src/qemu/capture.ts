@@ -12,7 +12,7 @@
  * interpolated linearly.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEgdServer, type EgdServer } from './egd-server.ts';
@@ -59,7 +59,22 @@ function backendArgs(plan: CapturePlan, egdPath: string): string[] {
   return ['-chardev', `socket,id=egd0,path=${egdPath}`, '-object', 'rng-egd,id=rng0,chardev=egd0'];
 }
 
-function runQemu(args: string[], qemu: string, timeoutMs: number): Promise<{ code: number | null; timedOut: boolean; stderr: string }> {
+/**
+ * How long a KVM guest may stay silent on its serial port before the capture gives KVM up and
+ * boots the plan under TCG. /dev/kvm can open and still not boot: under nested KVM on the VMs
+ * this runs on, QEMU read the chipset's PCI configuration and then nothing more happened (the
+ * serial log still empty after 90 s), where the same guest under TCG ran its whole plan in ~8 s.
+ * Waiting for the plan's timeout instead cost ~2.5 min per capture.
+ */
+export const KVM_SILENCE_MS = 20_000;
+
+/** Runs QEMU (exported for tests): killed after `timeoutMs`, or after `silence.ms` if `silence.file` is still empty. */
+export function runQemu(
+  args: string[],
+  qemu: string,
+  timeoutMs: number,
+  silence?: { file: string; ms: number },
+): Promise<{ code: number | null; timedOut: boolean; silent: boolean; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(qemu, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     // QEMU's own complaints (e.g. no KVM), kept short for the log line.
@@ -68,13 +83,25 @@ function runQemu(args: string[], qemu: string, timeoutMs: number): Promise<{ cod
       if (stderr.length < 2000) stderr += d.toString('utf8');
     });
     let timedOut = false;
+    let silent = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
+    // A guest that has written nothing to its serial port by then is not booting.
+    const quiet =
+      silence === undefined
+        ? undefined
+        : setTimeout(() => {
+            if (!existsSync(silence.file) || statSync(silence.file).size === 0) {
+              silent = true;
+              child.kill('SIGKILL');
+            }
+          }, silence.ms);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, timedOut, stderr });
+      if (quiet !== undefined) clearTimeout(quiet);
+      resolve({ code, timedOut, silent, stderr });
     });
   });
 }
@@ -111,12 +138,13 @@ export async function capture(planIn: CapturePlan, outDir: string, opts: Capture
       ];
       log(`qemu: ${plan.name}: booting (${accel}, kernel ${parts.release}, ${plan.backend}, max-bytes ${plan.maxBytes}, period ${plan.periodMs} ms)`);
       const t0 = Date.now();
-      const r = await runQemu(args, parts.qemu, timeoutMs);
+      const r = await runQemu(args, parts.qemu, timeoutMs, accel === 'kvm' ? { file: serial, ms: KVM_SILENCE_MS } : undefined);
       const wallMs = Date.now() - t0;
       const serialText = existsSync(serial) ? readFileSync(serial, 'utf8') : '';
       if (!serialText.includes('EB done')) {
         const said = r.stderr.trim().split('\n').filter((l) => l !== '').slice(0, 2).join(' / ');
-        log(`qemu: ${plan.name}: ${accel} run did not finish (exit ${r.code}${r.timedOut ? ', timed out' : ''})${said === '' ? '' : `: ${said}`}`);
+        const why = r.silent ? `, nothing on the serial port after ${KVM_SILENCE_MS / 1000} s` : r.timedOut ? ', timed out' : '';
+        log(`qemu: ${plan.name}: ${accel} run did not finish (exit ${r.code}${why})${said === '' ? '' : `: ${said}`}`);
         continue;
       }
       const traceText = readFileSync(traceLog, 'utf8');

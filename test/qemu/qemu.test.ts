@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
-import { jiffiesPhase, parseCapture } from '../../src/qemu/capture.ts';
+import { jiffiesPhase, parseCapture, runQemu } from '../../src/qemu/capture.ts';
 import { compareTrace } from '../../src/qemu/compare.ts';
 import { FIXTURE_PLANS, findFixturePlan, fixtureKernel } from '../../src/qemu/fixture-plans.ts';
 import { bzImageVersion, hostKernels, MissingToolError, selectKernel } from '../../src/qemu/guest-image.ts';
@@ -505,4 +505,23 @@ test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable 
   assert.equal(missing.code, 2);
   assert.equal(missing.err.trim().split('\n').length, 1);
   assert.match(missing.err, /not a trace directory/);
+});
+
+test('runQemu gives up on a guest silent on its serial port (a nested-KVM boot that never starts), not on one that wrote', async () => {
+  const dir = tempDir('eb-runqemu-');
+  const serial = join(dir, 'serial.log');
+  // /bin/sleep stands in for QEMU: it never writes the serial file.
+  const t0 = Date.now();
+  const silent = await runQemu(['30'], '/bin/sleep', 60_000, { file: serial, ms: 300 });
+  assert.equal(silent.silent, true);
+  assert.equal(silent.timedOut, false);
+  assert.ok(Date.now() - t0 < 10_000, 'killed at the silence limit, not at the timeout');
+  // A guest that has written something is left to finish.
+  writeFileSync(serial, 'EB start\n');
+  const spoke = await runQemu(['1'], '/bin/sleep', 60_000, { file: serial, ms: 300 });
+  assert.deepEqual([spoke.silent, spoke.timedOut, spoke.code], [false, false, 0]);
+  // Without a silence rule only the timeout applies.
+  const plain = await runQemu(['30'], '/bin/sleep', 300);
+  assert.deepEqual([plain.silent, plain.timedOut], [false, true]);
+  rmSync(dir, { recursive: true, force: true });
 });
