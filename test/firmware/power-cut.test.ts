@@ -114,35 +114,41 @@ function twoNames() {
   return { b, rec };
 }
 
+/** A write: a name and its value's text. */
+type Write = readonly [name: string, value: string];
+/** The flash operations `second` costs after `first` was acknowledged, measured on a bench of its own. */
+function opsOfSecond(first: Write, second: Write): number {
+  const twin = variableBench(SMALL);
+  twin.run(twin.driver.setVariable(OS, first[0], enc(first[1])));
+  const before = twin.pflash.flashOps;
+  twin.run(twin.driver.setVariable(OS, second[0], enc(second[1])));
+  return twin.pflash.flashOps - before;
+}
+/** A bench where `first` was acknowledged and the power failed at flash operation `cutAt` of `second`. */
+function cutDuringSecond(first: Write, second: Write, cutAt: number) {
+  const b = variableBench(SMALL);
+  assert.equal(b.run(b.driver.setVariable(OS, first[0], enc(first[1]))).status, 'success');
+  b.pflash.armPowerCut(cutAt);
+  assert.throws(() => b.run(b.driver.setVariable(OS, second[0], enc(second[1]))), PowerLoss);
+  return b;
+}
+
 test('reboot check, nothing cut: every acknowledged value reads back, nothing in flight, no recovery work', () => {
   const { b } = twoNames();
   assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2 });
 });
 
 test('reboot check, a cut before the new value landed: the acknowledged old value is what counts; a name never acknowledged is not checked', () => {
-  const b = variableBench(SMALL);
-  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
-  b.pflash.armPowerCut(1);
-  assert.throws(() => b.run(b.driver.setVariable(OS, 'V', enc('new'))), PowerLoss);
+  const b = cutDuringSecond(['V', 'old'], ['V', 'new'], 1);
   assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 1 });
-  const h = variableBench(SMALL);
-  assert.equal(h.run(h.driver.setVariable(OS, 'A', enc('alpha'))).status, 'success');
-  h.pflash.armPowerCut(5);
-  assert.throws(() => h.run(h.driver.setVariable(OS, 'B', enc('beta'))), PowerLoss);
+  const h = cutDuringSecond(['A', 'alpha'], ['B', 'beta'], 5);
   assert.deepEqual(checked(h), { ...CLEAN, recoveryReclaims: 1, ackedChecked: 1 });
 });
 
 test('reboot check, a cut on the last mark of an overwrite: the new value is visible unacknowledged (allowed, counted)', () => {
   // The overwrite's flash operations, measured on a twin; the cut takes the last one (the old record's DELETED mark).
-  const twin = variableBench(SMALL);
-  twin.run(twin.driver.setVariable(OS, 'V', enc('old')));
-  const before = twin.pflash.flashOps;
-  twin.run(twin.driver.setVariable(OS, 'V', enc('new')));
-  const ops = twin.pflash.flashOps - before;
-  const b = variableBench(SMALL);
-  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('old'))).status, 'success');
-  b.pflash.armPowerCut(ops - 1);
-  assert.throws(() => b.run(b.driver.setVariable(OS, 'V', enc('new'))), PowerLoss);
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const b = cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1);
   assert.deepEqual(b.driver.scan().map((x) => x.state), [VAR_ADDED & VAR_IN_DELETED_TRANSITION, VAR_ADDED]);
   assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 1, pendingVisible: 1 });
 });
@@ -180,16 +186,9 @@ test('reboot check, a name never acknowledged whose record verifies but holds ne
 });
 
 test('reboot check, a first write cut on its VAR_ADDED mark: invisible; complete if the mark landed; half-visible (not lost) if it does not verify', () => {
-  const twin = variableBench(SMALL);
-  twin.run(twin.driver.setVariable(OS, 'A', enc('alpha')));
-  const before = twin.pflash.flashOps;
-  twin.run(twin.driver.setVariable(OS, 'B', enc('beta')));
-  const ops = twin.pflash.flashOps - before;
+  const ops = opsOfSecond(['A', 'alpha'], ['B', 'beta']);
   const cutB = () => {
-    const b = variableBench(SMALL);
-    assert.equal(b.run(b.driver.setVariable(OS, 'A', enc('alpha'))).status, 'success');
-    b.pflash.armPowerCut(ops - 1);
-    assert.throws(() => b.run(b.driver.setVariable(OS, 'B', enc('beta'))), PowerLoss);
+    const b = cutDuringSecond(['A', 'alpha'], ['B', 'beta'], ops - 1);
     return { b, rec: b.driver.scan().find((x) => x.name === 'B')! };
   };
   const cut = cutB();
