@@ -53,7 +53,7 @@ function addNumber(target: Uint8Array, n: number): void {
  * feedback: inside generateAlgorithm it shared that function's deoptimisations (a property
  * access on a path the warm-up calls had not taken), and whether the loop then ran optimised
  * or in V8's baseline tier at a given call moved its instruction count by 6 % (bench/icount.ts:
-19.22 or 18.08 million per 64 KiB by process; on its own, 18.09–18.10 million in 4 processes of 4).
+ * 19.22 or 18.08 million per 64 KiB by process; on its own, 18.09–18.10 million in 4 processes of 4).
  */
 function hashgen(nodeName: string, outBytes: number, seedBytes: number, v: Uint8Array, m: number): Buffer {
   const out = Buffer.allocUnsafe(m * outBytes);
