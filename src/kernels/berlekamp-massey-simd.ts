@@ -17,77 +17,7 @@
  * v128 per step), then L[lane] (i32). Lane p is bit p & 63 of i64 half p >> 6.
  */
 import { gatherTransposed } from './bit-transpose.ts';
-
-// ---- a minimal WebAssembly encoder (only what the function below needs) ----
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-
-const I32 = 0x7f;
-const I64 = 0x7e;
-const V128 = 0x7b;
-// Opcodes.
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (l: number) => [0x0c, ...uleb(l)],
-  brIf: (l: number) => [0x0d, ...uleb(l)],
-  select: [0x1b],
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32Load: [0x28, 2, 0],
-  i32Store: [0x36, 2, 0],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  i64: (v: number) => [0x42, ...sleb(v)],
-  i32GeS: [0x4e],
-  i32LtU: [0x49],
-  i32LtS: [0x48],
-  i32GtS: [0x4a],
-  i32LeS: [0x4c],
-  i32Add: [0x6a],
-  i32Sub: [0x6b],
-  i32And: [0x71],
-  i32Shl: [0x74],
-  i32ShrU: [0x76],
-  i64Or: [0x84],
-  i64Shl: [0x86],
-  i64ShrU: [0x88],
-  i32WrapI64: [0xa7],
-  i64ExtendI32U: [0xad],
-  v128Load: [0xfd, ...uleb(0), 4, 0],
-  v128Store: [0xfd, ...uleb(11), 4, 0],
-  v128Zero: [0xfd, ...uleb(12), ...new Array<number>(16).fill(0)],
-  i64x2Splat: [0xfd, ...uleb(18)],
-  i64x2Extract: (lane: number) => [0xfd, ...uleb(29), lane],
-  i64x2Replace: (lane: number) => [0xfd, ...uleb(30), lane],
-  v128And: [0xfd, ...uleb(78)],
-  v128Xor: [0xfd, ...uleb(81)],
-  v128Bitselect: [0xfd, ...uleb(82)],
-};
+import { I32, I64, op, SimdKernel, V128, type KernelFunction } from './wasm-encoder.ts';
 
 // Locals: params 0..4, then i32, i64 and v128 locals.
 const [pM, pS, pC, pQ, pL] = [0, 1, 2, 3, 4];
@@ -158,54 +88,16 @@ function body(): number[] {
     ...op.br(0),
     ...op.end,
     ...op.end,
-    ...op.end,
   ];
 }
 
-function moduleBytes(): Uint8Array {
-  const type = vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])]]);
-  const imports = vec([[...str('m'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]);
-  const funcs = vec([uleb(0)]);
-  const exports = vec([[...str('bm'), 0x00, ...uleb(0)]]);
-  const locals = vec([
-    [...uleb(13), I32],
-    [...uleb(6), I64],
-    [...uleb(6), V128],
-  ]);
-  const fn = [...locals, ...body()];
-  const code = vec([[...uleb(fn.length), ...fn]]);
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, type),
-    ...section(2, imports),
-    ...section(3, funcs),
-    ...section(7, exports),
-    ...section(10, code),
-  ]);
+/** bm(M, S, C, Q, L): no result; 13 i32, 6 i64 and 6 v128 locals after the parameters. */
+function kernel(): KernelFunction {
+  return { name: 'bm', params: [I32, I32, I32, I32, I32], results: [], locals: [[13, I32], [6, I64], [6, V128]], body: body() };
 }
 
-/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (mod: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
 type BmFunction = (M: number, S: number, C: number, Q: number, L: number) => void;
-let instance: { pages: number; memory: { buffer: ArrayBuffer }; bm: BmFunction } | undefined;
-
-function wasmModule(): object | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasm ? new wasm.Module(moduleBytes()) : null;
-    } catch {
-      compiled = null; // no WebAssembly SIMD: callers fall back to TypeScript
-    }
-  }
-  return compiled;
-}
+const bmKernel = new SimdKernel<BmFunction>(kernel);
 
 /**
  * Linear complexity of each of the `nBlocks` consecutive M-bit blocks of
@@ -213,22 +105,14 @@ function wasmModule(): object | null {
  * 128 blocks per call of the WASM function; undefined without WASM SIMD.
  */
 export function blockComplexitiesSimd(words: Uint32Array, nBlocks: number, M: number): Int32Array | undefined {
-  const mod = wasmModule();
-  if (!mod || !wasm) return undefined;
   const sBase = 0;
   const cBase = 16 * (M + 33);
   const qBase = cBase + 16 * (M + 2);
   const lBase = qBase + 16 * (2 * M + 6);
   const bytes = lBase + 4 * 128;
-  // One memory and instance per thread, replaced only when a larger M needs more pages: a
-  // new one per stream would leave a 64 KiB page per call for the garbage collector.
-  const pages = Math.ceil(bytes / 65536);
-  if (!instance || instance.pages < pages) {
-    const memory = new wasm.Memory({ initial: pages });
-    const bm = new wasm.Instance(mod, { m: { mem: memory } }).exports.bm as BmFunction;
-    instance = { pages, memory, bm };
-  }
-  const { memory, bm } = instance;
+  const instance = bmKernel.instance(Math.ceil(bytes / 65536));
+  if (!instance) return undefined;
+  const { memory, fn: bm } = instance;
   const u32 = new Uint32Array(memory.buffer);
   const L = new Int32Array(memory.buffer, lBase, 128);
   const res = new Int32Array(nBlocks);

@@ -12,6 +12,7 @@
  */
 import { AdaptiveProportionTest } from './adaptive-proportion.ts';
 import { RepetitionCountTest } from './repetition-count.ts';
+import { HEALTH_SCAN_CHUNK, HEALTH_SCAN_DATA, healthScanSimd } from '../../kernels/health-scan-simd.ts';
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 /** Bit 7 of every byte of a 32-bit word, as a signed int (what `&` yields). */
@@ -83,11 +84,109 @@ export class HealthMonitor {
 
   /**
    * Feeds a buffer; returns the index in `samples` of the first alarm of either test, or −1.
-   * Both tests run in one pass over the buffer (≈ 1.4× faster than two passes), four samples
-   * at a time where no sample repeats its predecessor; the result is the same as feeding each
-   * test on its own.
+   * Both tests run in one pass over the buffer, 16 samples at a time in WebAssembly SIMD
+   * (../../kernels/health-scan-simd.ts), or where that is unavailable four at a time
+   * (`feedAllPortable`); the result is the same as feeding each test on its own.
    */
   feedAll(samples: Uint8Array): number {
+    const simd = this.rct.cutoff >= 2 && samples.length >= 64 ? healthScanSimd() : undefined;
+    return simd ? this.feedAllSimd(samples, simd) : this.feedAllPortable(samples);
+  }
+
+  /**
+   * `feedAll` through the SIMD kernel: chunk by chunk into its memory, each APT window's
+   * segment there as whole 16-sample blocks (the kernel) and a tail of < 16 (here). The
+   * window's first sample (A), the tail and the alarms' bookkeeping stay in TypeScript.
+   */
+  private feedAllSimd(samples: Uint8Array, { bytes, results, scan }: NonNullable<ReturnType<typeof healthScanSimd>>): number {
+    const rct = this.rct;
+    const apt = this.apt;
+    const base = rct.samplesSeen;
+    const n = samples.length;
+    const rctCutoff = rct.cutoff;
+    const trigger = apt._trigger;
+    const window = apt.window;
+    let last = rct._last;
+    let run = rct._run;
+    let ref = apt._ref;
+    let count = apt._count;
+    let pos = apt._pos;
+    let firstR = -1;
+    let firstA = -1;
+    for (let c0 = 0; c0 < n; c0 += HEALTH_SCAN_CHUNK) {
+      const c1 = Math.min(n, c0 + HEALTH_SCAN_CHUNK);
+      bytes.set(samples.subarray(c0, c1), HEALTH_SCAN_DATA);
+      // The kernel compares a block's first sample with the byte before it. Before any sample
+      // `last` is −1 (stored as 255): the run is then 0, and 0 · (s = last) + 1 = 0 + 1 either way.
+      bytes[HEALTH_SCAN_DATA - 1] = last & 0xff;
+      let i = c0;
+      while (i < c1) {
+        if (pos === 0) {
+          // A window's first sample: the RCT sees it as usual, the APT takes it as A (B = 1).
+          const s = samples[i]!;
+          run = run * +(s === last) + 1;
+          last = s;
+          if (run >= rctCutoff) {
+            run = 0;
+            rct._recordAlarm(base + i);
+            if (firstR < 0) firstR = i;
+          }
+          ref = s;
+          count = 1;
+          pos = 1;
+          i++;
+          continue;
+        }
+        const start = i;
+        const end = Math.min(c1, i + (window - pos));
+        const before = count;
+        while (end - i >= 16) {
+          const took = scan(HEALTH_SCAN_DATA + (i - c0), (end - i) & ~15, ref, run, rctCutoff);
+          count += results[0]!;
+          run = results[1]!;
+          i += took;
+          if (results[2] !== 1) break;
+          rct._recordAlarm(base + i - 1);
+          if (firstR < 0) firstR = i - 1;
+        }
+        if (i > start) last = samples[i - 1]!;
+        for (; i < end; i++) {
+          const s = samples[i]!;
+          run = run * +(s === last) + 1;
+          last = s;
+          if (run >= rctCutoff) {
+            run = 0;
+            rct._recordAlarm(base + i);
+            if (firstR < 0) firstR = i;
+          }
+          count += +(s === ref);
+        }
+        if (before < trigger && count >= trigger) {
+          let b = before;
+          let j = start;
+          for (; j < end; j++) if (samples[j] === ref && ++b === trigger) break;
+          apt._recordAlarm(base + j);
+          if (firstA < 0) firstA = j;
+        }
+        pos += end - start;
+        if (pos === window) pos = 0;
+      }
+    }
+    rct._last = last;
+    rct._run = run;
+    apt._ref = ref;
+    apt._count = count;
+    apt._pos = pos;
+    rct.samplesSeen += n;
+    apt.samplesSeen += n;
+    return firstR < 0 ? firstA : firstA < 0 ? firstR : Math.min(firstR, firstA);
+  }
+
+  /**
+   * `feedAll` in TypeScript alone (no WebAssembly SIMD): four samples at a time where no
+   * sample repeats its predecessor (≈ 1.4× faster than two passes of the single tests).
+   */
+  feedAllPortable(samples: Uint8Array): number {
     const rct = this.rct;
     const apt = this.apt;
     const base = rct.samplesSeen;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdaptiveProportionTest, HealthMonitor, RepetitionCountTest } from '../../../src/entropy/health/index.ts';
 import { chunked, stuckThenRandom, xorshiftBytes } from './streams.ts';
+import { healthScanSimd } from '../../../src/kernels/health-scan-simd.ts';
 
 test('the doc-comment example: RCT alarms at 20 on a stuck binary source', () => {
   const m = new HealthMonitor({ entropyPerSample: 1, binary: true });
@@ -72,7 +73,17 @@ test('the fused one-pass feedAll equals running each test on its own, any chunki
   }
 });
 
-test('four-at-a-time path: mostly random 8-bit data with planted repeats, at every alignment, equals each test alone', () => {
+/** The two ways through a buffer: the SIMD kernel (feedAll on Node 20) and the TypeScript-only path. */
+const PATHS = [
+  ['simd', (m: HealthMonitor, b: Uint8Array) => m.feedAll(b)],
+  ['portable', (m: HealthMonitor, b: Uint8Array) => m.feedAllPortable(b)],
+] as const;
+
+test('WebAssembly SIMD is available on this Node, so feedAll exercises the kernel', () => {
+  assert.ok(healthScanSimd(), 'healthScanSimd() returned undefined: the SIMD tests below would test the portable path twice');
+});
+
+test('both paths: mostly random 8-bit data with planted repeats, at every alignment and in pieces across the kernel chunk, equal each test alone', () => {
   // Random bytes take the word path; planted runs of 2..6 equal samples and bursts of one
   // value force the per-sample path in some words. Offsets 0..3 shift the word alignment.
   const base = xorshiftBytes(200_003, 99, 8);
@@ -84,27 +95,29 @@ test('four-at-a-time path: mostly random 8-bit data with planted repeats, at eve
     const at = (k * 4801 + 17) % 199_000;
     for (let j = 0; j < 1200; j += 2) base[at + j] = 7;
   }
-  for (const offset of [0, 1, 2, 3]) {
+  for (const [path, feed] of PATHS) for (const [offset, piece] of [[0, 5000], [1, 5000], [2, 70_001], [3, 1 << 20]] as const) {
     const data = base.subarray(offset);
     for (const h of [2, 6, 8]) {
       const opts = { entropyPerSample: h, maxRecordedAlarms: 1e6 };
       const m = new HealthMonitor(opts);
-      for (const part of chunked(data, 5000)) m.feedAll(part);
+      for (const part of chunked(data, piece)) feed(m, part);
       const rct = new RepetitionCountTest(opts);
       const apt = new AdaptiveProportionTest(opts);
       for (const s of data) {
         rct.feed(s);
         apt.feed(s);
       }
-      assert.deepEqual(m.rct.alarmIndices, rct.alarmIndices, `RCT, H = ${h}, offset ${offset}`);
-      assert.deepEqual(m.apt.alarmIndices, apt.alarmIndices, `APT, H = ${h}, offset ${offset}`);
+      assert.deepEqual(m.rct.alarmIndices, rct.alarmIndices, `RCT, ${path}, H = ${h}, offset ${offset}`);
+      assert.deepEqual(m.apt.alarmIndices, apt.alarmIndices, `APT, ${path}, H = ${h}, offset ${offset}`);
+      assert.equal(m.rct._run, rct._run, `final run, ${path}, H = ${h}, offset ${offset}`);
+      assert.equal(m.apt._count, apt._count, `final APT count, ${path}, H = ${h}, offset ${offset}`);
       assert.ok(apt.alarms > 0, `H = ${h}: the APT must alarm somewhere`);
       if (h >= 6) assert.ok(rct.alarms > 0, `H = ${h}: the RCT must alarm somewhere`);
     }
   }
 });
 
-test('four-at-a-time path with runs: random bits and 4-bit samples with planted runs around the RCT cutoff, at every alignment, equal each test alone', () => {
+test('both paths with runs: random bits and 4-bit samples with planted runs around the RCT cutoff, at every alignment, equal each test alone', () => {
   // Random bits repeat their predecessor half the time, so the word path's run arithmetic
   // (run + 4 below the cutoff) does the work; planted runs of cutoff − 3 … cutoff + 3 equal
   // samples cross word boundaries at every offset and push the run near and past the cutoff.
@@ -115,18 +128,18 @@ test('four-at-a-time path with runs: random bits and 4-bit samples with planted 
       const at = 250 + ((k * 4993) % 149_000);
       base.fill(base[at]!, at, at + cutoff - 3 + (k % 7));
     }
-    for (const offset of [0, 1, 2, 3]) {
+    for (const [path, feed] of PATHS) for (const [offset, piece] of [[0, 5000], [1, 5000], [2, 70_001], [3, 1 << 20]] as const) {
       const data = base.subarray(offset);
       const opts = { entropyPerSample: h, binary, maxRecordedAlarms: 1e6 };
       const m = new HealthMonitor(opts);
-      for (const part of chunked(data, 5000)) m.feedAll(part);
+      for (const part of chunked(data, piece)) feed(m, part);
       const rct = new RepetitionCountTest(opts);
       const apt = new AdaptiveProportionTest(opts);
       for (const s of data) {
         rct.feed(s);
         apt.feed(s);
       }
-      const what = `${width}-bit, H = ${h}, offset ${offset}`;
+      const what = `${path}, ${width}-bit, H = ${h}, offset ${offset}`;
       assert.deepEqual(m.rct.alarmIndices, rct.alarmIndices, `RCT, ${what}`);
       assert.deepEqual(m.apt.alarmIndices, apt.alarmIndices, `APT, ${what}`);
       assert.ok(rct.alarms > 100, `${what}: the planted runs must make the RCT alarm`);

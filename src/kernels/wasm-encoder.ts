@@ -1,0 +1,172 @@
+/**
+ * A minimal WebAssembly binary encoder for our hand-written SIMD kernels
+ * (./berlekamp-massey-simd.ts, ./health-scan-simd.ts): each kernel is one function
+ * over one imported memory, assembled here from its opcodes (WebAssembly Core
+ * Specification 2.0 §5, binary format; SIMD opcodes from the fixed-width SIMD
+ * proposal, in Node 20 without flags). No build step and no dependency: the
+ * modules are a few hundred bytes.
+ */
+
+/** Unsigned LEB128 (§5.2.2). */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (§5.2.2). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+
+/** Value types (§5.3.1). */
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const V128 = 0x7b;
+
+/** A SIMD instruction: the 0xfd prefix and its LEB128 sub-opcode. */
+const simd = (sub: number): number[] => [0xfd, ...uleb(sub)];
+/** A memory access's memarg: alignment exponent and offset 0. */
+const memarg = (align: number): number[] => [align, 0];
+
+/** The opcodes our kernels use (§5.4). */
+export const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  else: [0x05],
+  end: [0x0b],
+  br: (l: number) => [0x0c, ...uleb(l)],
+  brIf: (l: number) => [0x0d, ...uleb(l)],
+  return: [0x0f],
+  select: [0x1b],
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32Load: [0x28, ...memarg(2)],
+  i32Load8U: [0x2d, ...memarg(0)],
+  i32Store: [0x36, ...memarg(2)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  i64: (v: number) => [0x42, ...sleb(v)],
+  i32Eqz: [0x45],
+  i32Eq: [0x46],
+  i32Ne: [0x47],
+  i32LtS: [0x48],
+  i32LtU: [0x49],
+  i32GtS: [0x4a],
+  i32LeS: [0x4c],
+  i32GeS: [0x4e],
+  i32Clz: [0x67],
+  i32Popcnt: [0x69],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32And: [0x71],
+  i32Or: [0x72],
+  i32Xor: [0x73],
+  i32Shl: [0x74],
+  i32ShrU: [0x76],
+  i64Or: [0x84],
+  i64Shl: [0x86],
+  i64ShrU: [0x88],
+  i32WrapI64: [0xa7],
+  i64ExtendI32U: [0xad],
+  v128Load: [...simd(0), ...memarg(4)],
+  v128Store: [...simd(11), ...memarg(4)],
+  v128Zero: [...simd(12), ...new Array<number>(16).fill(0)],
+  i8x16Splat: simd(15),
+  i64x2Splat: simd(18),
+  i64x2Extract: (lane: number) => [...simd(29), lane],
+  i64x2Replace: (lane: number) => [...simd(30), lane],
+  i8x16Eq: simd(35),
+  v128And: simd(78),
+  v128Xor: simd(81),
+  v128Bitselect: simd(82),
+  i8x16Bitmask: simd(100),
+};
+
+/** One exported function over one imported memory `m.mem`: its signature, locals (count, type) and body. */
+export interface KernelFunction {
+  name: string;
+  params: number[];
+  results: number[];
+  locals: Array<[count: number, type: number]>;
+  body: number[];
+}
+
+/** The module's bytes: type, import (memory `m.mem`, ≥ 1 page), function, export and code sections. */
+export function kernelModuleBytes(f: KernelFunction): Uint8Array {
+  const type = vec([[0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]]);
+  const imports = vec([[...str('m'), ...str('mem'), 0x02, 0x00, ...uleb(1)]]);
+  const funcs = vec([uleb(0)]);
+  const exports = vec([[...str(f.name), 0x00, ...uleb(0)]]);
+  const locals = vec(f.locals.map(([count, t]) => [...uleb(count), t]));
+  const fn = [...locals, ...f.body, ...op.end];
+  const code = vec([[...uleb(fn.length), ...fn]]);
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, type),
+    ...section(2, imports),
+    ...section(3, funcs),
+    ...section(7, exports),
+    ...section(10, code),
+  ]);
+}
+
+/** The part of the WebAssembly JS API used here (the project's TypeScript libs do not declare it). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (mod: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  Memory: new (desc: { initial: number }) => { buffer: ArrayBuffer };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/**
+ * A kernel compiled once per thread, instantiated on demand over a memory of at least `pages`
+ * 64 KiB pages (a new instance only when more pages are needed: one per call would leave a
+ * memory per call for the garbage collector). `instance(pages)` is undefined without
+ * WebAssembly SIMD; callers fall back to TypeScript.
+ */
+export class SimdKernel<F> {
+  private compiled: object | null | undefined;
+  private name = '';
+  private current: { pages: number; memory: { buffer: ArrayBuffer }; fn: F } | undefined;
+
+  constructor(private readonly build: () => KernelFunction) {}
+
+  instance(pages: number): { memory: { buffer: ArrayBuffer }; fn: F } | undefined {
+    if (this.compiled === undefined) {
+      try {
+        const f = this.build();
+        this.name = f.name;
+        this.compiled = wasm ? new wasm.Module(kernelModuleBytes(f)) : null;
+      } catch {
+        this.compiled = null; // no WebAssembly SIMD
+      }
+    }
+    if (!this.compiled || !wasm) return undefined;
+    if (!this.current || this.current.pages < pages) {
+      const memory = new wasm.Memory({ initial: pages });
+      const fn = new wasm.Instance(this.compiled, { m: { mem: memory } }).exports[this.name] as F;
+      this.current = { pages, memory, fn };
+    }
+    return this.current;
+  }
+}
