@@ -41,6 +41,7 @@ import { suite as health } from './health.ts';
 import { suite as drbg } from './drbg.ts';
 import { suite as smm } from './smm.ts';
 import { suite as sim } from './sim.ts';
+import { suite as matrix } from './matrix.ts';
 
 /** Plain calls before the measured ones (lazy compilation and the first tier-up stay out of the count). */
 export const WARMUP = 3;
@@ -61,12 +62,23 @@ export const MAX_MEASURED = 7;
  * the sums of other tasks too (the STS battery, the two 90B assessments: last in
  * their groups, so the kernels before them count as before); left out are only the
  * node:crypto-only tasks (`raw-*`, `calls-*`, `node-*`: OpenSSL's work, not ours, the
- * denominators of the DRBG ratios) and the scenario matrix (its virtual-time results
- * are gated exactly; its kernels, sim/*, are counted).
+ * denominators of the DRBG ratios). The scenario-matrix task is counted through its
+ * synchronous runner (bench/matrix.ts).
  */
 const HEAVY_8BIT = '8-bit MultiMMC';
 
-export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: string) => boolean; repeat?: number }>> = [
+/**
+ * One entry of a group: the tasks of `suite` that `include` picks, counted as `repeat` calls' median
+ * (repeat > 1) or the first steady call; `warmup` plain calls before (default WARMUP).
+ */
+export interface IcountEntry {
+  suite: BenchSuite;
+  include: (task: string) => boolean;
+  repeat?: number;
+  warmup?: number;
+}
+
+export const ICOUNT_GROUPS: IcountEntry[][] = [
   [
     // Hash/HMAC_DRBG first, where what ran before cannot move V8's choices for them. Hash_DRBG
     // 64 KiB counted 19.22 million in some processes and 18.08 million in others (2 of 4 each):
@@ -80,12 +92,21 @@ export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: str
     // call's count moved 5–25 % with what ran before it, the median of 15 calls ±0.2 %
     // (bench/icount-median.ts). Last of the single kernels in the group.
     { suite: drbg, include: (t) => /^ctr-/.test(t), repeat: 15 },
-    // The sums: the whole battery (~0.06 s a call natively) and the 8-bit assessment (both
-    // tracks, ~0.24 s, ~10^9 instructions).
+    // The sums: the whole battery (~0.06 s a call natively) and the 8-bit and 1-bit assessments
+    // (both tracks; 8-bit ~0.24 s, ~10^9 instructions).
     { suite: sts, include: (t) => t === 'battery' },
     { suite: entropy, include: (t) => t === '8-bit assessment (both tracks)' },
+    // The 1-bit assessment here since the matrix task joined the other group (~1 min under callgrind).
+    { suite: entropy, include: (t) => t === '1-bit assessment (both tracks)' },
   ],
   [
+    // The quick scenario-matrix task (bench/matrix.ts: the simulation of 16 cells, ~0.3 s a call
+    // natively, ~3.6·10^9 instructions, ~25 s a call under callgrind), first in its process so that
+    // no other kernel's code moves its count. It never settles: calls 2–5 counted 3.73, 3.79, 3.68
+    // and 3.53·10^9 (identically, ±0.005 %, in two processes: V8 keeps re-optimising some of its
+    // thousands of functions), so it counts as the median of 3 calls after one plain call, as
+    // 7 calls until two agree would take ~4 min.
+    { suite: matrix, include: () => true, warmup: 1, repeat: 3 },
     { suite: entropy, include: (t) => t !== HEAVY_8BIT && !t.includes('assessment') },
     { suite: smm, include: (t) => t.startsWith('smm-') },
     { suite: sim, include: () => true },
@@ -94,7 +115,6 @@ export const ICOUNT_GROUPS: Array<Array<{ suite: BenchSuite; include: (task: str
     // The 8-bit LZ78Y (before it, with the other estimators) moved 5 % between processes (207.0 and
     // 217.5 million) until V8's seeds were fixed (ICOUNT_V8_SEED_FLAGS): 249.60 and 249.87 million.
     { suite: entropy, include: (t) => t === HEAVY_8BIT },
-    { suite: entropy, include: (t) => t === '1-bit assessment (both tracks)' },
   ],
 ];
 
@@ -144,12 +164,12 @@ async function main(): Promise<void> {
     }, 0);
     dumps.push(label);
   };
-  for (const { suite, include, repeat = 1 } of group) {
+  for (const { suite, include, repeat = 1, warmup = WARMUP } of group) {
     await suite.setup?.({ quick: true });
     for (const task of suite.tasks({ quick: true })) {
       if (!include(task.name)) continue;
       const name = `${suite.name}/${task.name}`;
-      for (let w = 0; w < WARMUP; w++) {
+      for (let w = 0; w < warmup; w++) {
         // A measured call cannot await (tinybench could); only synchronous kernels are counted.
         if (task.fn() instanceof Promise) throw new Error(`icount: ${name} is asynchronous; only synchronous kernels can be counted`);
       }
@@ -158,7 +178,7 @@ async function main(): Promise<void> {
       const counts: number[] = [];
       let pick: number | undefined;
       if (repeat > 1) {
-        // `repeat` calls, the median one (CTR_DRBG: see ICOUNT_GROUPS).
+        // `repeat` calls, the median one (CTR_DRBG, the matrix: see ICOUNT_GROUPS).
         for (let r = 0; r < repeat; r++) {
           measured('', task.fn);
           counts.push(dumpCount(dumpPrefix, dumps.length));

@@ -60,7 +60,7 @@ export function cpuNow(): number {
  * `ENTROPY_BENCH_SLOWDOWN='suite/task=1.1[,suite/task=1.5]'` makes those tasks that
  * many times slower (after each call, spin for (factor − 1) × the call's CPU time).
  * It exists to measure the gate's power (README "Gate"); never set in CI. A task name
- * may itself contain commas ('matrix/design-matrix cells (quick, shard 1/6, no crash campaign, 1 thread)'), so
+ * may itself contain commas ('matrix/design-matrix cells (quick, shard 1/6, simulation only, 1 thread)'), so
  * an entry ends at the comma after its `=factor`, not at any comma.
  */
 export function plantedSlowdowns(env = process.env.ENTROPY_BENCH_SLOWDOWN): Map<string, number> {

@@ -40,6 +40,36 @@ export async function runScenarioFile(path: string, opts: RunOptions = {}): Prom
 }
 
 export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions = {}): Promise<RunResult> {
+  const jobs = opts.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${jobs}`);
+  const { seed, scale, all, plans } = planRun(loaded, opts);
+  if (jobs === 1 || plans.length <= 1) return assembleResult(loaded, opts, seed, scale, all.length, plans, runPlansInline(plans, loaded.spec.crashConsistency, opts));
+  return assembleResult(loaded, opts, seed, scale, all.length, plans, await runPlansPooled(plans, loaded.spec.crashConsistency, jobs, opts));
+}
+
+/**
+ * The same run in this thread, synchronously (`jobs` 1): what the instruction-count process
+ * measures (bench/icount-kernels.ts can count only a call that does not await). Byte-identical
+ * to `runLoadedScenario` with any `jobs`.
+ */
+export function runLoadedScenarioSync(loaded: LoadedScenario, opts: Omit<RunOptions, 'jobs'> = {}): RunResult {
+  const { seed, scale, all, plans } = planRun(loaded, opts);
+  return assembleResult(loaded, opts, seed, scale, all.length, plans, runPlansInline(plans, loaded.spec.crashConsistency, opts));
+}
+
+/**
+ * The cells of a run alone, in this thread: each cell's simulation, without what follows it
+ * (the consumed streams' SP 800-22/90B assessments, the power-cut campaigns, verdicts). The
+ * quick bench's matrix task (bench/matrix.ts): those parts are counted as kernels of their own.
+ */
+export function simulateCellsSync(loaded: LoadedScenario, opts: Omit<RunOptions, 'jobs'> = {}): CellRun[] {
+  const { plans } = planRun(loaded, opts);
+  const finished = progressReporter(plans.length, opts);
+  return plans.map((p) => finished(p, runTimedCell(p)));
+}
+
+/** The seed, the scale, every cell of the matrix and the ones this run (shard) runs. */
+function planRun(loaded: LoadedScenario, opts: RunOptions): { seed: number; scale: 'default' | 'quick'; all: CellPlan[]; plans: CellPlan[] } {
   const seed = opts.seed ?? loaded.spec.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new InputError(`--seed: expected an integer 0…4294967295, found ${seed}`);
   const scale = opts.scale ?? 'default';
@@ -52,7 +82,19 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
     }
     plans = shardCells(all, opts.shard);
   }
-  const { runs, crash } = await runPlans(plans, loaded.spec.crashConsistency, opts.jobs ?? 1, opts.onProgress, opts.onCellTime);
+  return { seed, scale, all, plans };
+}
+
+/** Baseline ratios, verdicts and expectations over the cells' runs, in expansion order. */
+function assembleResult(
+  loaded: LoadedScenario,
+  opts: RunOptions,
+  seed: number,
+  scale: 'default' | 'quick',
+  totalCells: number,
+  plans: CellPlan[],
+  { runs, crash }: PlanRuns,
+): RunResult {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const cells: CellResult[] = [];
   const expectations: ExpectationOutcome[] = [];
@@ -100,12 +142,12 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
     cells,
     expectations,
     ...(opts.shard ? { shard: { index: opts.shard.index, count: opts.shard.count } } : {}),
-    totalCells: all.length,
+    totalCells,
     scale,
   };
 }
 
-/** Runs cells, stream assessments and power-cut campaigns, in this thread or in a pool of `jobs` worker threads. */
+/** Runs cells, stream assessments and power-cut campaigns in a pool of worker threads. */
 interface Executor {
   cell(p: CellPlan): Promise<TimedCellRun>;
   stream(s: StreamToAssess): Promise<StreamAssessment>;
@@ -118,57 +160,73 @@ interface PlanRuns {
   crash: Array<CrashConsistencyResult | undefined>;
 }
 
-async function runPlans(
-  plans: CellPlan[],
-  crashSpec: CrashConsistencySpec | undefined,
-  jobs: number,
-  onProgress: RunOptions['onProgress'],
-  onCellTime: RunOptions['onCellTime'],
-): Promise<PlanRuns> {
-  if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${jobs}`);
-  const total = plans.length;
+/** Reports each cell's wall time and the progress as it ends, and returns its run. */
+function progressReporter(total: number, opts: RunOptions): (p: CellPlan, t: TimedCellRun) => CellRun {
   let done = 0;
-  const finished = (p: CellPlan, { run, wallMs }: TimedCellRun): CellRun => {
-    onCellTime?.(p.id, wallMs);
-    onProgress?.(++done, total, p.id);
+  return (p, { run, wallMs }) => {
+    opts.onCellTime?.(p.id, wallMs);
+    opts.onProgress?.(++done, total, p.id);
     return run;
   };
-  if (jobs === 1 || total <= 1) {
-    // One after another, reporting progress as each cell ends.
-    const runs = plans.map((p) => finished(p, runTimedCell(p)));
-    const ex: Executor = { cell: async (p) => runTimedCell(p), stream: async (s) => assessStreamTask(s), powerCuts: async (o) => powerCutTask(o) };
-    const assessed = await assessStreams(runs, ex);
-    return { runs: assessed, crash: await runCampaigns(plans, crashSpec, ex) };
-  }
-  const work = async (ex: Executor): Promise<PlanRuns> => {
-    // Campaigns are queued first: each is one long task that overlaps the cells on the other threads.
-    const crash = runCampaigns(plans, crashSpec, ex);
-    const runs = await Promise.all(plans.map(async (p) => finished(p, await ex.cell(p))));
-    return { runs: await assessStreams(runs, ex), crash: await crash };
-  };
-  const workers = await startWorkerPool('scenario-cell-worker', Math.min(jobs, total));
+}
+
+/** Every cell, stream assessment and campaign in this thread, one after another (progress as each cell ends). */
+function runPlansInline(plans: CellPlan[], crashSpec: CrashConsistencySpec | undefined, opts: RunOptions): PlanRuns {
+  const finished = progressReporter(plans.length, opts);
+  const runs = plans.map((p) => finished(p, runTimedCell(p)));
+  const streams = distinctStreams(runs);
+  const assessed = withAssessments(runs, streams, streams.entries.map(([, u]) => assessStreamTask(u.stream)));
+  const campaigns = distinctCampaigns(plans, crashSpec);
+  return { runs: assessed, crash: campaignResults(campaigns, campaigns.entries.map(([, o]) => powerCutTask(o))) };
+}
+
+/** The same work in a pool of `jobs` worker threads; results in expansion order whatever thread finished first. */
+async function runPlansPooled(plans: CellPlan[], crashSpec: CrashConsistencySpec | undefined, jobs: number, opts: RunOptions): Promise<PlanRuns> {
+  const finished = progressReporter(plans.length, opts);
+  const workers = await startWorkerPool('scenario-cell-worker', Math.min(jobs, plans.length));
   const { pool } = workers;
+  const ex: Executor = {
+    cell: async (p) => (await pool.run(p)) as TimedCellRun,
+    stream: async (st) => (await pool.run(st, { name: 'assessStreamTask' })) as StreamAssessment,
+    powerCuts: async (o) => (await pool.run(o, { name: 'powerCutTask' })) as PowerCutResult,
+  };
   try {
-    return await work({
-      cell: async (p) => (await pool.run(p)) as TimedCellRun,
-      stream: async (st) => (await pool.run(st, { name: 'assessStreamTask' })) as StreamAssessment,
-      powerCuts: async (o) => (await pool.run(o, { name: 'powerCutTask' })) as PowerCutResult,
-    });
+    // Campaigns are queued first: each is one long task that overlaps the cells on the other threads.
+    const campaigns = distinctCampaigns(plans, crashSpec);
+    const cuts = Promise.all(campaigns.entries.map(([, o]) => ex.powerCuts(o)));
+    const runs = await Promise.all(plans.map(async (p) => finished(p, await ex.cell(p))));
+    const streams = distinctStreams(runs);
+    const assessed = withAssessments(runs, streams, await Promise.all(streams.entries.map(([, u]) => ex.stream(u.stream))));
+    return { runs: assessed, crash: campaignResults(campaigns, await cuts) };
   } finally {
     await workers.close();
   }
 }
 
-/** Runs each distinct power-cut campaign of the cells once (./crash-consistency.ts); per cell its result. */
-async function runCampaigns(plans: CellPlan[], spec: CrashConsistencySpec | undefined, ex: Executor): Promise<Array<CrashConsistencyResult | undefined>> {
-  if (spec === undefined) return plans.map(() => undefined);
-  const campaigns = plans.map((p) => crashCampaign(p, spec));
+/** Each distinct power-cut campaign of the cells (./crash-consistency.ts), to be run once, and each cell's campaign. */
+interface Campaigns {
+  perCell: Array<PowerCutOptions | undefined>;
+  entries: Array<[string, PowerCutOptions]>;
+}
+
+function distinctCampaigns(plans: CellPlan[], spec: CrashConsistencySpec | undefined): Campaigns {
+  if (spec === undefined) return { perCell: plans.map(() => undefined), entries: [] };
+  const perCell = plans.map((p) => crashCampaign(p, spec));
   const unique = new Map<string, PowerCutOptions>();
-  for (const o of campaigns) unique.set(crashCampaignKey(o), o);
-  const entries = [...unique];
-  const results = await Promise.all(entries.map(([, o]) => ex.powerCuts(o)));
-  const byKey = new Map(entries.map(([key], i) => [key, results[i]!]));
-  return campaigns.map((o) => crashConsistencyResult(o, byKey.get(crashCampaignKey(o))!));
+  for (const o of perCell) unique.set(crashCampaignKey(o), o);
+  return { perCell, entries: [...unique] };
+}
+
+/** Per cell, the result of its campaign (`results` in the order of `entries`). */
+function campaignResults(c: Campaigns, results: PowerCutResult[]): Array<CrashConsistencyResult | undefined> {
+  const byKey = new Map(c.entries.map(([key], i) => [key, results[i]!]));
+  return c.perCell.map((o) => (o === undefined ? undefined : crashConsistencyResult(o, byKey.get(crashCampaignKey(o))!)));
+}
+
+/** Each distinct consumed stream, to be assessed once, and per run the key of each of its streams. */
+interface Streams {
+  entries: Array<[string, { stream: StreamToAssess }]>;
+  keys: string[][];
 }
 
 /**
@@ -178,7 +236,7 @@ async function runCampaigns(plans: CellPlan[], spec: CrashConsistencySpec | unde
  * pure function of the stream, so sharing it changes nothing but the time, whatever the jobs or
  * shard.
  */
-async function assessStreams(runs: CellRun[], ex: Executor): Promise<CellRun[]> {
+function distinctStreams(runs: CellRun[]): Streams {
   const unique = new Map<string, { stream: StreamToAssess }>();
   const keys = runs.map((r) =>
     r.streams.map((s) => {
@@ -187,8 +245,11 @@ async function assessStreams(runs: CellRun[], ex: Executor): Promise<CellRun[]> 
       return key;
     }),
   );
-  const entries = [...unique];
-  const assessed = await Promise.all(entries.map(([, u]) => ex.stream(u.stream)));
+  return { entries: [...unique], keys };
+}
+
+/** The runs with each stream's assessment (`assessed` in the order of `entries`) appended to the quality of every cell that consumed it. */
+function withAssessments(runs: CellRun[], { entries, keys }: Streams, assessed: StreamAssessment[]): CellRun[] {
   const results = new Map<string, StreamAssessment>(entries.map(([key], i) => [key, assessed[i]!]));
   return runs.map((r, i) => {
     const extra: QualityResult[] = r.streams.map((s, j) => {

@@ -6,10 +6,10 @@ test('plantedSlowdowns: entries split at the comma after =factor, so a task name
   assert.deepEqual([...plantedSlowdowns(undefined)], []);
   assert.deepEqual([...plantedSlowdowns('drbg/ctr-aes256-4k=1.1')], [['drbg/ctr-aes256-4k', 1.1]]);
   assert.deepEqual(
-    [...plantedSlowdowns('drbg/ctr-aes256-4k=1.1, matrix/design-matrix cells (quick, shard 1/6, no crash campaign, 1 thread)=1.5,sts/Rank = 2')],
+    [...plantedSlowdowns('drbg/ctr-aes256-4k=1.1, matrix/design-matrix cells (quick, shard 1/6, simulation only, 1 thread)=1.5,sts/Rank = 2')],
     [
       ['drbg/ctr-aes256-4k', 1.1],
-      ['matrix/design-matrix cells (quick, shard 1/6, no crash campaign, 1 thread)', 1.5],
+      ['matrix/design-matrix cells (quick, shard 1/6, simulation only, 1 thread)', 1.5],
       ['sts/Rank', 2],
     ],
   );

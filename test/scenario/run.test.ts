@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScenarioFile } from '../../src/scenario/run.ts';
+import { runLoadedScenario, runLoadedScenarioSync, runScenarioFile, simulateCellsSync } from '../../src/scenario/run.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 import { main } from '../../src/cli/index.ts';
 
 import { join } from 'node:path';
@@ -41,4 +42,22 @@ test('the progress line goes to stderr only on a TTY', async () => {
   });
   assert.equal(code, 0);
   assert.match(err, /\[1\/2\] /);
+});
+
+test('the synchronous runner equals the pooled one, and simulateCellsSync is its cells before assessment', async () => {
+  const loaded = loadScenario(baseline);
+  const sync = runLoadedScenarioSync(loaded, { scale: 'quick' });
+  const pooled = await runLoadedScenario(loaded, { scale: 'quick', jobs: 2 });
+  assert.equal(JSON.stringify(sync), JSON.stringify(pooled));
+  const progress: string[] = [];
+  const cells = simulateCellsSync(loaded, { scale: 'quick', shard: { index: 1, count: 3 }, onProgress: (done, total, id) => progress.push(`${done}/${total} ${id}`) });
+  const shardIds = (await runLoadedScenario(loaded, { scale: 'quick', shard: { index: 1, count: 3 } })).cells.map((c) => c.id);
+  assert.deepEqual(cells.map((c) => c.id), shardIds);
+  assert.deepEqual(progress, shardIds.map((id, i) => `${i + 1}/${shardIds.length} ${id}`));
+  for (const c of cells) {
+    const full = sync.cells.find((x) => x.id === c.id)!;
+    assert.equal(JSON.stringify(c.metrics), JSON.stringify(full.metrics), `${c.id}: the same simulation`);
+    assert.ok(c.streams.length > 0, `${c.id}: consumed streams not yet assessed`);
+    assert.ok(full.quality.length > c.quality.length, `${c.id}: the full run appends the streams' assessments`);
+  }
 });
