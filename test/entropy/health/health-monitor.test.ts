@@ -47,7 +47,7 @@ test('recording is capped but counts stay complete', () => {
   assert.equal(r.truncated, true);
 });
 
-test('the fused one-pass feedAll equals running each test on its own, any chunking', () => {
+test('the one-pass SIMD feedAll equals running each test on its own, any chunking', () => {
   const data = stuckThenRandom(250_000, 77);
   for (const binary of [false, true]) {
     for (const h of [0.5, 2, 5]) {
