@@ -230,3 +230,87 @@ test('reboot check, a driver whose probe write reads back other (verified) bytes
   t.mock.restoreAll();
   assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2 });
 });
+
+// ---------------------------------------------------------------- deletes (UEFI 2.10 §8.2: DataSize 0)
+
+test('300 seeded power cuts over a workload where every 4th call is a delete: acknowledged deletes stay deleted, a delete cut mid-way leaves the old value or nothing', () => {
+  const r = runPowerCuts({ seed: 2, cuts: 300, deleteEvery: 4 });
+  assert.ok(r.reclaims >= 1 && r.cutsInReclaim > 0, JSON.stringify(r));
+  assert.ok(r.pendingVisible > 0 && r.ackedChecked >= 300, JSON.stringify(r));
+  assert.deepEqual({ lost: r.ackedLost, half: r.halfVisible, unreadable: r.unreadable }, { lost: 0, half: 0, unreadable: 0 }, JSON.stringify(r));
+  // The deletes cost flash operations of their own: the sequence differs from the same workload without them.
+  assert.notEqual(runPowerCuts({ seed: 2, cuts: 0, deleteEvery: 4 }).sequenceOps, runPowerCuts({ seed: 2, cuts: 0 }).sequenceOps);
+});
+
+test('the workload with deleteEvery: every n-th call has no data, the others are those of the workload without deletes', () => {
+  const o = { ...DEFAULT_POWER_CUT, writes: 9, variables: 4, maxDataBytes: 5 };
+  const plain = powerCutWorkload(o);
+  const w = powerCutWorkload({ ...o, deleteEvery: 3 });
+  assert.deepEqual(w.map((x) => x.data.length === 0), [false, false, true, false, false, true, false, false, true]);
+  assert.deepEqual(w.filter((_, i) => (i + 1) % 3 !== 0), plain.filter((_, i) => (i + 1) % 3 !== 0));
+  assert.deepEqual(w.map((x) => x.name), plain.map((x) => x.name));
+  assert.deepEqual(powerCutWorkload({ ...o, deleteEvery: 0 }), plain);
+});
+
+test('a delete of a name already deleted (EFI_NOT_FOUND) does not fail the uncut workload', () => {
+  // 2 names, a delete every 2nd call: Var1 is deleted at every visit; the second time it is already gone.
+  const r = runPowerCuts({ seed: 1, cuts: 0, writes: 6, variables: 2, deleteEvery: 2 });
+  assert.ok(r.sequenceOps > 0);
+});
+
+test('reboot check, an acknowledged delete: absent after the reboot is right; the old value back is lost and half-visible', () => {
+  const { b, rec } = twoNames();
+  const a = rec('A');
+  const key = b.smram.read({ ...OS, privilege: 'smm' }, a.slot, 32);
+  assert.equal(b.run(b.driver.setVariable(OS, 'A', new Uint8Array(0))).status, 'success');
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2 });
+  // A store that resurrects it: the mark undone and the key still there (the test copies it back).
+  b.pflash.bytes[a.offset + 2] = VAR_ADDED;
+  b.smram.write({ ...OS, privilege: 'smm' }, a.slot, key);
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2, ackedLost: 1, halfVisible: 1 });
+});
+
+test('reboot check, a delete cut before its mark: the old value stays, nothing lost; a delete in flight that completed: visible (allowed)', () => {
+  const b = cutDuringSecond(['V', 'old'], ['V', ''], 0);
+  assert.deepEqual(b.driver.scan().map((x) => x.state), [VAR_ADDED]);
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 1 });
+  // The delete landed but was not acknowledged (as if the power went before RSM).
+  const { b: c } = twoNames();
+  const e = c.driver.ledger.get('A')!;
+  const acked = e.acked;
+  assert.equal(c.run(c.driver.setVariable(OS, 'A', new Uint8Array(0))).status, 'success');
+  e.acked = acked;
+  assert.deepEqual(checked(c), { ...CLEAN, ackedChecked: 2, pendingVisible: 1 });
+  // The same store with a write (not a delete) in flight: the acknowledged value is gone, lost.
+  e.attempted = { data: enc('other'), attributes: ATTR_NV_BS_RT };
+  assert.deepEqual(checked(c), { ...CLEAN, ackedChecked: 2, ackedLost: 1 });
+});
+
+test('a cut on the last mark of an overwrite leaves a stale copy in delete transition: the next delete marks it deleted first (edk2 InDeletedTransitionPtr), so the old value never comes back', () => {
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const b = cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1);
+  const { fresh } = reboot(b);
+  assert.deepEqual(fresh.driver.readBack('V'), enc('new'));
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.deepEqual(fresh.driver.scan().map((x) => x.state), [VAR_ADDED & VAR_IN_DELETED_TRANSITION & VAR_DELETED, VAR_ADDED & VAR_DELETED]);
+  assert.equal(fresh.driver.readRecord('V'), undefined);
+  assert.equal(reboot(fresh).fresh.driver.readRecord('V'), undefined);
+  // Cut between the two marks of that delete: the stale copy is deleted, the VAR_ADDED one still holds the value.
+  const c = cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1);
+  const again = reboot(c).fresh;
+  again.pflash.armPowerCut(1);
+  assert.throws(() => again.run(again.driver.setVariable(OS, 'V', new Uint8Array(0))), PowerLoss);
+  assert.deepEqual(reboot(again).fresh.driver.readBack('V'), enc('new'));
+});
+
+test('the stale copy is also marked deleted by the next update (edk2 order: after the new VAR_ADDED), so deleting later leaves nothing live', () => {
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1));
+  const before = fresh.pflash.flashOps;
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', enc('newer'))).status, 'success');
+  // One flash operation (the stale copy's deleted mark) more than the same overwrite without a stale copy.
+  assert.equal(fresh.pflash.flashOps - before, opsOfSecond(['V', 'new'], ['V', 'newer']) + 1);
+  assert.deepEqual(fresh.driver.scan().map((x) => x.state), [VAR_ADDED & VAR_IN_DELETED_TRANSITION & VAR_DELETED, VAR_ADDED & VAR_IN_DELETED_TRANSITION & VAR_DELETED, VAR_ADDED]);
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.equal(fresh.driver.readRecord('V'), undefined);
+});
