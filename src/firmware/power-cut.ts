@@ -132,7 +132,8 @@ export function powerCutWorkload(o: PowerCutOptions): Array<{ name: string; data
   const every = o.deleteEvery ?? 0;
   return Array.from({ length: o.writes }, (_, i) => {
     const data = rng.bytes(1 + Math.floor(rng.next() * o.maxDataBytes));
-    return { name: `Var${i % o.variables}`, data: every > 0 && (i + 1) % every === 0 ? new Uint8Array(0) : data, authenticated: i % 2 === 1 };
+    // every = 0: (i + 1) % 0 is NaN, never 0: no deletes.
+    return { name: `Var${i % o.variables}`, data: (i + 1) % every === 0 ? new Uint8Array(0) : data, authenticated: i % 2 === 1 };
   });
 }
 

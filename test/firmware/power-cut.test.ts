@@ -314,3 +314,53 @@ test('the stale copy is also marked deleted by the next update (edk2 order: afte
   assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
   assert.equal(fresh.driver.readRecord('V'), undefined);
 });
+
+test('a delete with a stale copy costs one state byte more (two marks); after it, or after an update, the next delete costs one mark', () => {
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const deleteAfterReboot = (cutAt: number) => {
+    const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], cutAt));
+    const before = fresh.pflash.flashOps;
+    const r = fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0)));
+    assert.equal(r.status, 'success');
+    return { latency: r.latencyNs, ops: fresh.pflash.flashOps - before };
+  };
+  const stale = deleteAfterReboot(ops - 1); // VAR_ADDED 'new' and a stale 'old' in transition
+  const clean = deleteAfterReboot(1); // only 'old', in transition: no stale copy
+  // A complete overwrite (old VAR_DELETED) and a cut new header (VAR_HEADER_VALID_ONLY): no stale copy either.
+  const b2 = variableBench(SMALL);
+  b2.run(b2.driver.setVariable(OS, 'V', enc('old')));
+  b2.run(b2.driver.setVariable(OS, 'V', enc('new')));
+  b2.pflash.armPowerCut(ops - 3); // the third overwrite stops after its header-valid mark
+  assert.throws(() => b2.run(b2.driver.setVariable(OS, 'V', enc('nex'))), PowerLoss);
+  assert.deepEqual(b2.driver.scan().map((x) => x.state), [VAR_ADDED & VAR_IN_DELETED_TRANSITION & VAR_DELETED, VAR_ADDED & VAR_IN_DELETED_TRANSITION, 0x7f]);
+  const settled = reboot(b2).fresh;
+  const mark = settled.pflash.flashOps;
+  assert.equal(settled.run(settled.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.deepEqual([stale.ops, clean.ops, settled.pflash.flashOps - mark], [2, 1, 1]);
+  const b = variableBench(SMALL);
+  assert.equal(stale.latency - clean.latency, b.pflash.programCost(1));
+  // An update drops the stale copy: its latency has one mark more than the next update's, and a delete after it one mark.
+  const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1));
+  const first = fresh.run(fresh.driver.setVariable(OS, 'V', enc('newer')));
+  const second = fresh.run(fresh.driver.setVariable(OS, 'V', enc('newe2'))); // same size: same crypto and program cost
+  assert.equal(first.latencyNs - second.latencyNs, b.pflash.programCost(1));
+  const before = fresh.pflash.flashOps;
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.equal(fresh.pflash.flashOps - before, 1);
+});
+
+test('a reclaim drops the stale copy: a later delete marks only the live record, every other variable stays intact', () => {
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1));
+  const reclaims = fresh.driver.reclaims;
+  for (let i = 0; fresh.driver.reclaims === reclaims; i++) assert.equal(fresh.run(fresh.driver.setVariable(OS, `W${i % 3}`, new Uint8Array(150).fill(i))).status, 'success');
+  const flash = Buffer.from(fresh.pflash.bytes);
+  const before = fresh.pflash.flashOps;
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.equal(fresh.pflash.flashOps - before, 1);
+  const changed = [...flash.keys()].filter((i) => flash[i] !== fresh.pflash.bytes[i]);
+  const v = fresh.driver.scan().find((x) => x.name === 'V')!;
+  assert.deepEqual(changed, [v.offset + 2]);
+  assert.deepEqual(fresh.driver.verifyAll().lost, 0);
+  assert.equal(fresh.driver.readRecord('V'), undefined);
+});

@@ -584,3 +584,21 @@ test('isDeleteRequest: DataSize 0 without APPEND_WRITE, or no access bit (edk2 U
   assert.equal(isDeleteRequest(0x03, 5), false); // BOOTSERVICE_ACCESS alone is access
   assert.equal(isDeleteRequest(0x05, 5), false); // RUNTIME_ACCESS alone too (edk2 refuses it earlier, not here)
 });
+
+test('an append pays the decryption of the old data on top of the write of the merged value', () => {
+  const CRYPT = 7; // ns per byte, distinct from every other cost
+  const latency = (attributes: number, first: Uint8Array, second: Uint8Array) => {
+    const b = variableBench({ 'smm-variable': { 'crypt-ns-per-byte': CRYPT } });
+    b.run(b.driver.setVariable(OS, 'V', first));
+    const r = b.run(b.driver.setVariable(OS, 'V', second, { attributes }));
+    assert.equal(r.status, 'success');
+    return { r, b };
+  };
+  const old = new Uint8Array(1000).fill(0x41);
+  const tail = new Uint8Array(24).fill(0x42);
+  const merged = new Uint8Array([...old, ...tail]);
+  const append = latency(ATTR_NV_BS_RT | ATTR_APPEND_WRITE, old, tail);
+  const plain = latency(ATTR_NV_BS_RT, old, merged);
+  assert.deepEqual(append.b.driver.readBack('V'), merged);
+  assert.equal(append.r.latencyNs - plain.r.latencyNs, CRYPT * old.length);
+});

@@ -332,10 +332,7 @@ export class SmmVariableDriver {
     const append = (requested & ATTR_APPEND_WRITE) !== 0;
     // An append of nothing leaves the variable as it is (or absent): EFI_SUCCESS. (edk2 rewrites
     // an existing one with the same data; nothing a caller can read changes, so the model skips it.)
-    if (append && data.length === 0) {
-      yield this.smi.foldRsm();
-      return { status: 'success', degraded: false };
-    }
+    if (append && data.length === 0) return { status: 'success', degraded: false };
     const attributes = requested & ~ATTR_APPEND_WRITE;
     if (append && old !== undefined) {
       // EFI_VARIABLE_APPEND_WRITE: the new record holds the old data with this data after it.
