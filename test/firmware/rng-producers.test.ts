@@ -559,3 +559,16 @@ test('VirtioRngClient notices a completion on VirtioFlush poll points (poll-star
   const r = runProc(b.sim, new VirtioRngClient(b.sim, d, b.vcpus, resolveParams('virtio-rng-dxe', undefined)).read(FW, 100));
   assert.deepEqual([r.status, r.bytes.length, d.bytesCharged], ['success', 100, 100]);
 });
+
+test('BaseRngLib GetRandomNumber64 trapped: the 8 self-test samples and the payload are all RDRAND (VMX exit reason 57), none RDSEED', () => {
+  const trapped = rngDxe({ policy: 'trap' });
+  assert.notEqual(runProc(trapped.b.sim, trapped.dxe.rngLib.getRandomNumber64(FW)), null);
+  assert.deepEqual(trapped.u.exitsByReason, { 57: 9, 61: 0 });
+});
+
+test("timer RngLib quality streams are labelled: raw PM-timer bytes, conditioned counter-rnglib output; the timeline's stall budget is its own parameter", () => {
+  const { c } = timerLib();
+  assert.deepEqual(c.rawOutput.meta, { source: 'pm-timer', kind: 'raw' });
+  assert.deepEqual(c.mixedOutput.meta, { source: 'counter-rnglib', kind: 'conditioned' });
+  assert.equal(resolveParams('timeline', { 'boot-stall-budget-ns': 5 })['boot-stall-budget-ns'], 5);
+});
