@@ -492,6 +492,12 @@ test('VirtioFlush poll points: none before the first stall; a completion at or b
   // doubling stops at the cap: 512 → 1000 (not 1024)
   assert.equal(pollPoint(3, 500 * us, 1000 * us, 0), 2500 * us);
   assert.equal(noticeTime(2400 * us, 500 * us, 1000 * us, 0), 2500 * us);
+  // a completion exactly on a poll point is noticed at that poll
+  assert.equal(noticeTime(6 * us, us, 1024 * us, 5 * us), 6 * us);
+  // past the cap every poll costs cap + overhead: 1+5, then 2+5, 2+5
+  assert.equal(pollPoint(3, us, 2 * us, 5 * us), 20 * us);
+  assert.equal(noticeTime(20 * us, us, 2 * us, 5 * us), 20 * us);
+  assert.equal(noticeTime(14 * us, us, 2 * us, 5 * us), 20 * us);
 });
 
 test('timer RngLib called later in the run: the readings start at the call, the caller waits exactly their time; the raw side notes them, the after-run raw draw does not', () => {
