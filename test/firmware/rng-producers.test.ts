@@ -578,3 +578,30 @@ test("timer RngLib quality streams are labelled: raw PM-timer bytes, conditioned
   assert.deepEqual(c.mixedOutput.meta, { source: 'counter-rnglib', kind: 'conditioned' });
   assert.equal(resolveParams('timeline', { 'boot-stall-budget-ns': 5 })['boot-stall-budget-ns'], 5);
 });
+
+test('VirtioRngClient: guest code sees a completion only after the SMM episode in progress ends (all vCPUs are in SMM); the SMM caller does not wait', () => {
+  const MS = 1e6;
+  const done = (ctx: typeof FW) => {
+    const b = bench();
+    const d = virtio(b);
+    d.setDriverOk(true);
+    const client = new VirtioRngClient(b.sim, d, b.vcpus, resolveParams('virtio-rng-dxe', undefined));
+    // An SMI holds every vCPU in SMM from 0 to 5 ms (the caller's code runs on, as SMM code or not).
+    b.vcpus.enterSmm();
+    b.sim.spawn('rsm', (function* () {
+      yield 5 * MS;
+      b.vcpus.exitSmm();
+    })());
+    let at = -1;
+    b.sim.spawn('reader', (function* () {
+      const r = yield* client.read(ctx, 8);
+      assert.equal(r.status, 'success');
+      at = b.sim.now;
+    })());
+    b.sim.run();
+    return at;
+  };
+  const smm = done(SMM);
+  assert.ok(smm > 0 && smm < 5 * MS, `SMM read done at ${smm} ns`);
+  assert.ok(done(FW) >= 5 * MS, 'the guest read waits for RSM');
+});
