@@ -8,7 +8,8 @@ import { DEFAULT_POWER_CUT, checkAfterReboot, powerCutWorkload, runPowerCuts, ty
 import { PowerLoss } from '../../src/devices/pflash.ts';
 import { InputError } from '../../src/errors.ts';
 import { SmmVariableDriver, VAR_ADDED, VAR_IN_DELETED_TRANSITION } from '../../src/firmware/smm-variable/index.ts';
-import { ATTR_NV_BS_RT, ATTR_TIME_BASED_AUTH, HEADER, VAR_DELETED } from '../../src/firmware/smm-variable/record.ts';
+import { ATTR_APPEND_WRITE, ATTR_NV_BS_RT, ATTR_TIME_BASED_AUTH, HEADER, VAR_DELETED } from '../../src/firmware/smm-variable/record.ts';
+import { ftwRestart, ftwWrite } from '../../src/firmware/smm-variable/ftw.ts';
 import { OS, variableBench } from './fixture.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -363,4 +364,79 @@ test('a reclaim drops the stale copy: a later delete marks only the live record,
   assert.deepEqual(changed, [v.offset + 2]);
   assert.deepEqual(fresh.driver.verifyAll().lost, 0);
   assert.equal(fresh.driver.readRecord('V'), undefined);
+});
+
+// ---------------------------------------------------------------- the FTW journal and the record format, piece by piece
+
+test('ftwWrite from outside SMM is refused at its first step: −1, the store, spare and journal untouched', () => {
+  const b = variableBench(SMALL);
+  assert.equal(b.run(b.driver.setVariable(OS, 'A', enc('alpha'))).status, 'success');
+  const before = Buffer.from(b.pflash.bytes);
+  assert.equal(ftwWrite(b.pflash, OS, new Uint8Array(8), new Uint8Array(1)), -1);
+  assert.equal(Buffer.compare(before, b.pflash.bytes), 0);
+});
+
+test('a reclaim with no live record (every variable deleted) compacts to an empty store, and the write that needed it succeeds', () => {
+  const b = variableBench(SMALL);
+  // 10 records of 196 bytes and 10 of 200 (names of 2 and 3 bytes, 150 data bytes): 3960 of 4096.
+  for (let i = 0; i < 20; i++) assert.equal(b.run(b.driver.setVariable(OS, `V${i}`, new Uint8Array(150).fill(i))).status, 'success');
+  for (let i = 0; i < 20; i++) assert.equal(b.run(b.driver.setVariable(OS, `V${i}`, new Uint8Array(0))).status, 'success');
+  assert.equal(b.driver.reclaims, 0);
+  assert.equal(b.run(b.driver.setVariable(OS, 'W', new Uint8Array(150).fill(0x57))).status, 'success');
+  assert.equal(b.driver.reclaims, 1);
+  assert.deepEqual(b.driver.scan().map((x) => [x.name, x.offset, x.state]), [['W', 0, VAR_ADDED]]);
+  assert.deepEqual(b.driver.verifyAll(), { checked: 21, ok: 21, lost: 0, lostNames: [] });
+});
+
+test('the attributes are authenticated (AAD): a record whose attribute bits were cleared in flash no longer verifies; lost and half-visible after a reboot', () => {
+  const { b, rec } = twoNames();
+  b.pflash.bytes[rec('A').offset + 40] &= ~0x04; // NV | BS | RT → NV | BS (NOR can clear bits)
+  assert.deepEqual(b.driver.readRecord('A'), { data: null, attributes: 0x03 });
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2, ackedLost: 1, halfVisible: 1, unreadable: 1 });
+});
+
+test('an append after a reboot reads the recovered record (live in delete transition) and writes old ‖ new', () => {
+  const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], 1));
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', enc('+x'), { attributes: ATTR_NV_BS_RT | ATTR_APPEND_WRITE })).status, 'success');
+  assert.deepEqual(fresh.driver.readBack('V'), enc('old+x'));
+});
+
+test('FTW restart after "spare complete": the store is rewritten from the spare exactly, trailing erased bytes not programmed (cost), journal "destination complete"', () => {
+  const restart = (len: number) => {
+    const b = variableBench(SMALL);
+    const image = new Uint8Array(len).fill(0x5a);
+    image[len - 1] = 0x01; // the image's last byte is data, not erased
+    const scratch = new Uint8Array(1);
+    assert.ok(ftwWrite(b.pflash, { ...OS, privilege: 'smm' }, image, scratch) > 0);
+    // The power went after "spare complete": the store half erased, the journal not yet at "destination complete".
+    b.pflash.bytes.fill(0xff, 0, b.pflash.size);
+    b.pflash.bytes[b.pflash.workingOffset] = 0xfc;
+    const cost = ftwRestart(b.pflash, { ...OS, privilege: 'smm' }, scratch);
+    assert.deepEqual(b.pflash.bytes.subarray(0, len), image);
+    assert.ok(b.pflash.bytes.subarray(len, b.pflash.size).every((x) => x === 0xff));
+    assert.equal(b.pflash.bytes[b.pflash.workingOffset], 0xf8);
+    assert.equal(ftwRestart(b.pflash, { ...OS, privilege: 'smm' }, scratch), null, 'nothing left to finish');
+    return { cost: cost!, b };
+  };
+  const long = restart(100);
+  const short = restart(60);
+  assert.equal(long.cost - short.cost, long.b.pflash.programCost(40));
+  // All of it: the store's erase, the image's 100 bytes and the journal byte.
+  const f = long.b.pflash;
+  assert.equal(long.cost, f.eraseNow({ ...OS, privilege: 'smm' }, 0, f.size) + f.programCost(100) + f.programCost(1));
+});
+
+test('record padding stays erased in flash; a scan stops at the first bytes without the record magic, and a full store scans without reading past its end', () => {
+  const { b, rec } = twoNames();
+  const a = rec('A'); // 44 + 1 + 5 = 50 bytes, padded to 52
+  assert.deepEqual([...b.pflash.bytes.subarray(a.offset + 50, a.offset + 52)], [0xff, 0xff]);
+  // Zeros after the last record (not the magic): no third record.
+  const end = b.driver.scan().at(-1)!;
+  b.pflash.bytes.fill(0, end.offset + end.size, end.offset + end.size + HEADER);
+  assert.deepEqual(b.driver.scan().map((x) => x.name), ['A', 'B']);
+  // 27 records of 148 bytes and one of 100 fill the 4096-byte store exactly.
+  const full = variableBench(SMALL);
+  for (let i = 0; i < 27; i++) full.run(full.driver.setVariable(OS, `F${i}`, new Uint8Array(100)));
+  full.run(full.driver.setVariable(OS, 'F27', new Uint8Array(53)));
+  assert.equal(full.driver.scan().length, 28);
 });

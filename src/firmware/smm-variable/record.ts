@@ -74,14 +74,13 @@ export function recordSizeOf(hdr: Uint8Array): number {
   return recordSize(hdr[3]!, new DataView(hdr.buffer).getUint32(4, true));
 }
 
-/** AAD = header without state byte and tag (they change / are the output) ‖ name, into out; returns its length. */
-function buildAad(header: Uint8Array, nameBytes: Uint8Array, out: Uint8Array): number {
+/** AAD = header without state byte and tag (they change / are the output) ‖ name, into out (AAD_FIXED + name bytes long). */
+function buildAad(header: Uint8Array, nameBytes: Uint8Array, out: Uint8Array): void {
   out[0] = header[0]!;
   out[1] = header[1]!;
   for (let i = 3; i < 24; i++) out[i - 1] = header[i]!;
   for (let i = 40; i < HEADER; i++) out[i - 17] = header[i]!;
   out.set(nameBytes, AAD_FIXED);
-  return AAD_FIXED + nameBytes.length;
 }
 
 /**
