@@ -47,7 +47,7 @@ export const SCOPES = {
     // the whole of entropy-policy.ts) and the end-of-run read-back (verifyAll): issue 14's
     // unkilled fail-closed path and content comparison. The verifyAll line range: re-check it after edits.
     'smm-variable-policy': {
-      mutate: ['src/firmware/smm-variable/entropy-policy.ts', 'src/firmware/smm-variable/driver.ts:452-474'],
+      mutate: ['src/firmware/smm-variable/entropy-policy.ts', 'src/firmware/smm-variable/driver.ts:555-578'],
       tests: t('firmware/smm-variable', 'firmware/key-provenance'),
     },
     'power-cut': { mutate: ['src/firmware/power-cut.ts'], tests: t('firmware/power-cut') },

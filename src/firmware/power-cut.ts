@@ -9,6 +9,9 @@
  *    in flight at the cut replaced it completely;
  *  - the write in flight (unacknowledged) is either fully visible or not at all: never a
  *    record that fails to verify or holds other data ("half-visible");
+ *  - a delete (SetVariable with DataSize 0, UEFI 2.10 §8.2) is a write whose value is
+ *    "absent": acknowledged, the name must read as not found; cut mid-way, the name reads as
+ *    its old value or not at all;
  *  - the store stays readable: recovery completes, every live record verifies, and a new
  *    write after recovery succeeds and reads back.
  */
@@ -23,7 +26,7 @@ import { Sim, type Proc } from '../sim/sim.ts';
 import { Vcpus } from '../sim/vcpus.ts';
 import { TapRegistry } from '../taps/tap.ts';
 import type { PrivilegedSource, SourceResult } from './privileged-source.ts';
-import { SMM_VARIABLE_PARAMS, SmmVariableDriver, type LedgerEntry } from './smm-variable/index.ts';
+import { SMM_VARIABLE_PARAMS, SmmVariableDriver, type LedgerEntry, type LedgerValue } from './smm-variable/index.ts';
 
 export interface PowerCutOptions {
   seed: number;
@@ -39,6 +42,8 @@ export interface PowerCutOptions {
   blockBytes: number;
   /** Data sizes are drawn from 1…maxDataBytes. */
   maxDataBytes: number;
+  /** Every deleteEvery-th call is a delete (DataSize 0) of its name instead of a write; 0: none. */
+  deleteEvery?: number;
   /**
    * The platform's pflash and SMM variable driver parameters (e.g. a design's resolved
    * tables): the campaign runs on them, except what it sets itself: the store and block size
@@ -117,18 +122,24 @@ function run<T>(sim: Sim, gen: Proc<T>): T {
   return p.value as T;
 }
 
-/** The workload: names round-robin, seeded sizes and contents, every other write authenticated. */
+/**
+ * The workload: names round-robin, seeded sizes and contents, every other write authenticated,
+ * and with `deleteEvery` every deleteEvery-th call a delete (empty data; the others stay as
+ * they would be without deletes).
+ */
 export function powerCutWorkload(o: PowerCutOptions): Array<{ name: string; data: Uint8Array; authenticated: boolean }> {
   const rng = new Prng(o.seed).fork('power-cut/workload');
-  return Array.from({ length: o.writes }, (_, i) => ({
-    name: `Var${i % o.variables}`,
-    data: rng.bytes(1 + Math.floor(rng.next() * o.maxDataBytes)),
-    authenticated: i % 2 === 1,
-  }));
+  const every = o.deleteEvery ?? 0;
+  return Array.from({ length: o.writes }, (_, i) => {
+    const data = rng.bytes(1 + Math.floor(rng.next() * o.maxDataBytes));
+    // every = 0: (i + 1) % 0 is NaN, never 0: no deletes.
+    return { name: `Var${i % o.variables}`, data: (i + 1) % every === 0 ? new Uint8Array(0) : data, authenticated: i % 2 === 1 };
+  });
 }
 
-function same(a: { data: Uint8Array | null; attributes: number }, b: { data: Uint8Array; attributes: number }): boolean {
-  return a.data !== null && a.attributes === b.attributes && Buffer.compare(a.data, b.data) === 0;
+/** Whether a read-back is exactly a ledger value (an "absent" value is never read back). */
+function same(a: { data: Uint8Array | null; attributes: number }, b: LedgerValue): boolean {
+  return a.data !== null && b.data !== null && a.attributes === b.attributes && Buffer.compare(a.data, b.data) === 0;
 }
 
 export function runPowerCuts(opts: Partial<PowerCutOptions> = {}): PowerCutResult {
@@ -138,7 +149,8 @@ export function runPowerCuts(opts: Partial<PowerCutOptions> = {}): PowerCutResul
   const dry = boot(o, new Prng(o.seed).fork('power-cut/source'), null, null);
   for (const w of writes) {
     const r = run(dry.sim, dry.driver.setVariable(OS, w.name, w.data, { authenticated: w.authenticated }));
-    if (r.status !== 'success') throw new Error(`power-cut: uncut workload failed (${r.status})`);
+    // A delete of a name already deleted is EFI_NOT_FOUND (edk2 UpdateVariable): not a failure.
+    if (r.status !== 'success' && !(w.data.length === 0 && r.status === 'not-found')) throw new Error(`power-cut: uncut workload failed (${r.status})`);
   }
   const reclaims = dry.driver.reclaims;
   const sequenceOps = dry.pflash.flashOps;
@@ -183,7 +195,11 @@ export function checkAfterReboot(o: PowerCutOptions, cut: CutPlatform, res: Powe
       const pending = e.attempted !== e.acked ? e.attempted : null;
       if (e.acked !== null) res.ackedChecked++;
       if (got === undefined) {
-        if (e.acked !== null) res.ackedLost++;
+        // Absent is right when nothing was acknowledged or the last acknowledged write was a
+        // delete, and allowed when a delete was in flight (it completed); else the value is lost.
+        if (e.acked === null || e.acked.data === null) continue;
+        if (pending !== null && pending.data === null) pendingSeen = true;
+        else res.ackedLost++;
         continue;
       }
       if (pending !== null && same(got, pending)) {

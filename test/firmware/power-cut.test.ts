@@ -8,7 +8,8 @@ import { DEFAULT_POWER_CUT, checkAfterReboot, powerCutWorkload, runPowerCuts, ty
 import { PowerLoss } from '../../src/devices/pflash.ts';
 import { InputError } from '../../src/errors.ts';
 import { SmmVariableDriver, VAR_ADDED, VAR_IN_DELETED_TRANSITION } from '../../src/firmware/smm-variable/index.ts';
-import { ATTR_NV_BS_RT, ATTR_TIME_BASED_AUTH, HEADER, VAR_DELETED } from '../../src/firmware/smm-variable/record.ts';
+import { ATTR_APPEND_WRITE, ATTR_NV_BS_RT, ATTR_TIME_BASED_AUTH, HEADER, VAR_DELETED } from '../../src/firmware/smm-variable/record.ts';
+import { ftwRestart, ftwWrite } from '../../src/firmware/smm-variable/ftw.ts';
 import { OS, variableBench } from './fixture.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -229,4 +230,213 @@ test('reboot check, a driver whose probe write reads back other (verified) bytes
   assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2, unreadable: 1 });
   t.mock.restoreAll();
   assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2 });
+});
+
+// ---------------------------------------------------------------- deletes (UEFI 2.10 §8.2: DataSize 0)
+
+test('300 seeded power cuts over a workload where every 4th call is a delete: acknowledged deletes stay deleted, a delete cut mid-way leaves the old value or nothing', () => {
+  const r = runPowerCuts({ seed: 2, cuts: 300, deleteEvery: 4 });
+  assert.ok(r.reclaims >= 1 && r.cutsInReclaim > 0, JSON.stringify(r));
+  assert.ok(r.pendingVisible > 0 && r.ackedChecked >= 300, JSON.stringify(r));
+  assert.deepEqual({ lost: r.ackedLost, half: r.halfVisible, unreadable: r.unreadable }, { lost: 0, half: 0, unreadable: 0 }, JSON.stringify(r));
+  // The deletes cost flash operations of their own: the sequence differs from the same workload without them.
+  assert.notEqual(runPowerCuts({ seed: 2, cuts: 0, deleteEvery: 4 }).sequenceOps, runPowerCuts({ seed: 2, cuts: 0 }).sequenceOps);
+});
+
+test('the workload with deleteEvery: every n-th call has no data, the others are those of the workload without deletes', () => {
+  const o = { ...DEFAULT_POWER_CUT, writes: 9, variables: 4, maxDataBytes: 5 };
+  const plain = powerCutWorkload(o);
+  const w = powerCutWorkload({ ...o, deleteEvery: 3 });
+  assert.deepEqual(w.map((x) => x.data.length === 0), [false, false, true, false, false, true, false, false, true]);
+  assert.deepEqual(w.filter((_, i) => (i + 1) % 3 !== 0), plain.filter((_, i) => (i + 1) % 3 !== 0));
+  assert.deepEqual(w.map((x) => x.name), plain.map((x) => x.name));
+  assert.deepEqual(powerCutWorkload({ ...o, deleteEvery: 0 }), plain);
+});
+
+test('a delete of a name already deleted (EFI_NOT_FOUND) does not fail the uncut workload', () => {
+  // 2 names, a delete every 2nd call: Var1 is deleted at every visit; the second time it is already gone.
+  const r = runPowerCuts({ seed: 1, cuts: 0, writes: 6, variables: 2, deleteEvery: 2 });
+  assert.ok(r.sequenceOps > 0);
+});
+
+test('reboot check, an acknowledged delete: absent after the reboot is right; the old value back is lost and half-visible', () => {
+  const { b, rec } = twoNames();
+  const a = rec('A');
+  const key = b.smram.read({ ...OS, privilege: 'smm' }, a.slot, 32);
+  assert.equal(b.run(b.driver.setVariable(OS, 'A', new Uint8Array(0))).status, 'success');
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2 });
+  // A store that resurrects it: the mark undone and the key still there (the test copies it back).
+  b.pflash.bytes[a.offset + 2] = VAR_ADDED;
+  b.smram.write({ ...OS, privilege: 'smm' }, a.slot, key);
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2, ackedLost: 1, halfVisible: 1 });
+});
+
+test('reboot check, a delete cut before its mark: the old value stays, nothing lost; a delete in flight that completed: visible (allowed)', () => {
+  const b = cutDuringSecond(['V', 'old'], ['V', ''], 0);
+  assert.deepEqual(b.driver.scan().map((x) => x.state), [VAR_ADDED]);
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 1 });
+  // The delete landed but was not acknowledged (as if the power went before RSM).
+  const { b: c } = twoNames();
+  const e = c.driver.ledger.get('A')!;
+  const acked = e.acked;
+  assert.equal(c.run(c.driver.setVariable(OS, 'A', new Uint8Array(0))).status, 'success');
+  e.acked = acked;
+  assert.deepEqual(checked(c), { ...CLEAN, ackedChecked: 2, pendingVisible: 1 });
+  // The same store with a write (not a delete) in flight: the acknowledged value is gone, lost.
+  e.attempted = { data: enc('other'), attributes: ATTR_NV_BS_RT };
+  assert.deepEqual(checked(c), { ...CLEAN, ackedChecked: 2, ackedLost: 1 });
+});
+
+test('a cut on the last mark of an overwrite leaves a stale copy in delete transition: the next delete marks it deleted first (edk2 InDeletedTransitionPtr), so the old value never comes back', () => {
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const b = cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1);
+  const { fresh } = reboot(b);
+  assert.deepEqual(fresh.driver.readBack('V'), enc('new'));
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.deepEqual(fresh.driver.scan().map((x) => x.state), [VAR_ADDED & VAR_IN_DELETED_TRANSITION & VAR_DELETED, VAR_ADDED & VAR_DELETED]);
+  assert.equal(fresh.driver.readRecord('V'), undefined);
+  assert.equal(reboot(fresh).fresh.driver.readRecord('V'), undefined);
+  // Cut between the two marks of that delete: the stale copy is deleted, the VAR_ADDED one still holds the value.
+  const c = cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1);
+  const again = reboot(c).fresh;
+  again.pflash.armPowerCut(1);
+  assert.throws(() => again.run(again.driver.setVariable(OS, 'V', new Uint8Array(0))), PowerLoss);
+  assert.deepEqual(reboot(again).fresh.driver.readBack('V'), enc('new'));
+});
+
+test('the stale copy is also marked deleted by the next update (edk2 order: after the new VAR_ADDED), so deleting later leaves nothing live', () => {
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1));
+  const before = fresh.pflash.flashOps;
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', enc('newer'))).status, 'success');
+  // One flash operation (the stale copy's deleted mark) more than the same overwrite without a stale copy.
+  assert.equal(fresh.pflash.flashOps - before, opsOfSecond(['V', 'new'], ['V', 'newer']) + 1);
+  assert.deepEqual(fresh.driver.scan().map((x) => x.state), [VAR_ADDED & VAR_IN_DELETED_TRANSITION & VAR_DELETED, VAR_ADDED & VAR_IN_DELETED_TRANSITION & VAR_DELETED, VAR_ADDED]);
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.equal(fresh.driver.readRecord('V'), undefined);
+});
+
+test('a delete with a stale copy costs one state byte more (two marks); after it, or after an update, the next delete costs one mark', () => {
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const deleteAfterReboot = (cutAt: number) => {
+    const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], cutAt));
+    const before = fresh.pflash.flashOps;
+    const r = fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0)));
+    assert.equal(r.status, 'success');
+    return { latency: r.latencyNs, ops: fresh.pflash.flashOps - before };
+  };
+  const stale = deleteAfterReboot(ops - 1); // VAR_ADDED 'new' and a stale 'old' in transition
+  const clean = deleteAfterReboot(1); // only 'old', in transition: no stale copy
+  // A complete overwrite (old VAR_DELETED) and a cut new header (VAR_HEADER_VALID_ONLY): no stale copy either.
+  const b2 = variableBench(SMALL);
+  b2.run(b2.driver.setVariable(OS, 'V', enc('old')));
+  b2.run(b2.driver.setVariable(OS, 'V', enc('new')));
+  b2.pflash.armPowerCut(ops - 3); // the third overwrite stops after its header-valid mark
+  assert.throws(() => b2.run(b2.driver.setVariable(OS, 'V', enc('nex'))), PowerLoss);
+  assert.deepEqual(b2.driver.scan().map((x) => x.state), [VAR_ADDED & VAR_IN_DELETED_TRANSITION & VAR_DELETED, VAR_ADDED & VAR_IN_DELETED_TRANSITION, 0x7f]);
+  const settled = reboot(b2).fresh;
+  const mark = settled.pflash.flashOps;
+  assert.equal(settled.run(settled.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.deepEqual([stale.ops, clean.ops, settled.pflash.flashOps - mark], [2, 1, 1]);
+  const b = variableBench(SMALL);
+  assert.equal(stale.latency - clean.latency, b.pflash.programCost(1));
+  // An update drops the stale copy: its latency has one mark more than the next update's, and a delete after it one mark.
+  const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1));
+  const first = fresh.run(fresh.driver.setVariable(OS, 'V', enc('newer')));
+  const second = fresh.run(fresh.driver.setVariable(OS, 'V', enc('newe2'))); // same size: same crypto and program cost
+  assert.equal(first.latencyNs - second.latencyNs, b.pflash.programCost(1));
+  const before = fresh.pflash.flashOps;
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.equal(fresh.pflash.flashOps - before, 1);
+});
+
+test('a reclaim drops the stale copy: a later delete marks only the live record, every other variable stays intact', () => {
+  const ops = opsOfSecond(['V', 'old'], ['V', 'new']);
+  const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], ops - 1));
+  const reclaims = fresh.driver.reclaims;
+  for (let i = 0; fresh.driver.reclaims === reclaims; i++) assert.equal(fresh.run(fresh.driver.setVariable(OS, `W${i % 3}`, new Uint8Array(150).fill(i))).status, 'success');
+  const flash = Buffer.from(fresh.pflash.bytes);
+  const before = fresh.pflash.flashOps;
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.equal(fresh.pflash.flashOps - before, 1);
+  const changed = [...flash.keys()].filter((i) => flash[i] !== fresh.pflash.bytes[i]);
+  const v = fresh.driver.scan().find((x) => x.name === 'V')!;
+  assert.deepEqual(changed, [v.offset + 2]);
+  assert.deepEqual(fresh.driver.verifyAll().lost, 0);
+  assert.equal(fresh.driver.readRecord('V'), undefined);
+});
+
+// ---------------------------------------------------------------- the FTW journal and the record format, piece by piece
+
+test('ftwWrite from outside SMM is refused at its first step: −1, the store, spare and journal untouched', () => {
+  const b = variableBench(SMALL);
+  assert.equal(b.run(b.driver.setVariable(OS, 'A', enc('alpha'))).status, 'success');
+  const before = Buffer.from(b.pflash.bytes);
+  assert.equal(ftwWrite(b.pflash, OS, new Uint8Array(8), new Uint8Array(1)), -1);
+  assert.equal(Buffer.compare(before, b.pflash.bytes), 0);
+});
+
+test('a reclaim with no live record (every variable deleted) compacts to an empty store, and the write that needed it succeeds', () => {
+  const b = variableBench(SMALL);
+  // 10 records of 196 bytes and 10 of 200 (names of 2 and 3 bytes, 150 data bytes): 3960 of 4096.
+  for (let i = 0; i < 20; i++) assert.equal(b.run(b.driver.setVariable(OS, `V${i}`, new Uint8Array(150).fill(i))).status, 'success');
+  for (let i = 0; i < 20; i++) assert.equal(b.run(b.driver.setVariable(OS, `V${i}`, new Uint8Array(0))).status, 'success');
+  assert.equal(b.driver.reclaims, 0);
+  assert.equal(b.run(b.driver.setVariable(OS, 'W', new Uint8Array(150).fill(0x57))).status, 'success');
+  assert.equal(b.driver.reclaims, 1);
+  assert.deepEqual(b.driver.scan().map((x) => [x.name, x.offset, x.state]), [['W', 0, VAR_ADDED]]);
+  assert.deepEqual(b.driver.verifyAll(), { checked: 21, ok: 21, lost: 0, lostNames: [] });
+});
+
+test('the attributes are authenticated (AAD): a record whose attribute bits were cleared in flash no longer verifies; lost and half-visible after a reboot', () => {
+  const { b, rec } = twoNames();
+  b.pflash.bytes[rec('A').offset + 40] &= ~0x04; // NV | BS | RT → NV | BS (NOR can clear bits)
+  assert.deepEqual(b.driver.readRecord('A'), { data: null, attributes: 0x03 });
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2, ackedLost: 1, halfVisible: 1, unreadable: 1 });
+});
+
+test('an append after a reboot reads the recovered record (live in delete transition) and writes old ‖ new', () => {
+  const { fresh } = reboot(cutDuringSecond(['V', 'old'], ['V', 'new'], 1));
+  assert.equal(fresh.run(fresh.driver.setVariable(OS, 'V', enc('+x'), { attributes: ATTR_NV_BS_RT | ATTR_APPEND_WRITE })).status, 'success');
+  assert.deepEqual(fresh.driver.readBack('V'), enc('old+x'));
+});
+
+test('FTW restart after "spare complete": the store is rewritten from the spare exactly, trailing erased bytes not programmed (cost), journal "destination complete"', () => {
+  const restart = (len: number) => {
+    const b = variableBench(SMALL);
+    const image = new Uint8Array(len).fill(0x5a);
+    image[len - 1] = 0x01; // the image's last byte is data, not erased
+    const scratch = new Uint8Array(1);
+    assert.ok(ftwWrite(b.pflash, { ...OS, privilege: 'smm' }, image, scratch) > 0);
+    // The power went after "spare complete": the store half erased, the journal not yet at "destination complete".
+    b.pflash.bytes.fill(0xff, 0, b.pflash.size);
+    b.pflash.bytes[b.pflash.workingOffset] = 0xfc;
+    const cost = ftwRestart(b.pflash, { ...OS, privilege: 'smm' }, scratch);
+    assert.deepEqual(b.pflash.bytes.subarray(0, len), image);
+    assert.ok(b.pflash.bytes.subarray(len, b.pflash.size).every((x) => x === 0xff));
+    assert.equal(b.pflash.bytes[b.pflash.workingOffset], 0xf8);
+    assert.equal(ftwRestart(b.pflash, { ...OS, privilege: 'smm' }, scratch), null, 'nothing left to finish');
+    return { cost: cost!, b };
+  };
+  const long = restart(100);
+  const short = restart(60);
+  assert.equal(long.cost - short.cost, long.b.pflash.programCost(40));
+  // All of it: the store's erase, the image's 100 bytes and the journal byte.
+  const f = long.b.pflash;
+  assert.equal(long.cost, f.eraseNow({ ...OS, privilege: 'smm' }, 0, f.size) + f.programCost(100) + f.programCost(1));
+});
+
+test('record padding stays erased in flash; a scan stops at the first bytes without the record magic, and a full store scans without reading past its end', () => {
+  const { b, rec } = twoNames();
+  const a = rec('A'); // 44 + 1 + 5 = 50 bytes, padded to 52
+  assert.deepEqual([...b.pflash.bytes.subarray(a.offset + 50, a.offset + 52)], [0xff, 0xff]);
+  // Zeros after the last record (not the magic): no third record.
+  const end = b.driver.scan().at(-1)!;
+  b.pflash.bytes.fill(0, end.offset + end.size, end.offset + end.size + HEADER);
+  assert.deepEqual(b.driver.scan().map((x) => x.name), ['A', 'B']);
+  // 27 records of 148 bytes and one of 100 fill the 4096-byte store exactly.
+  const full = variableBench(SMALL);
+  for (let i = 0; i < 27; i++) full.run(full.driver.setVariable(OS, `F${i}`, new Uint8Array(100)));
+  full.run(full.driver.setVariable(OS, 'F27', new Uint8Array(53)));
+  assert.equal(full.driver.scan().length, 28);
 });

@@ -492,4 +492,116 @@ test('VirtioFlush poll points: none before the first stall; a completion at or b
   // doubling stops at the cap: 512 → 1000 (not 1024)
   assert.equal(pollPoint(3, 500 * us, 1000 * us, 0), 2500 * us);
   assert.equal(noticeTime(2400 * us, 500 * us, 1000 * us, 0), 2500 * us);
+  // a completion exactly on a poll point is noticed at that poll
+  assert.equal(noticeTime(6 * us, us, 1024 * us, 5 * us), 6 * us);
+  // past the cap every poll costs cap + overhead: 1+5, then 2+5, 2+5
+  assert.equal(pollPoint(3, us, 2 * us, 5 * us), 20 * us);
+  assert.equal(noticeTime(20 * us, us, 2 * us, 5 * us), 20 * us);
+  assert.equal(noticeTime(14 * us, us, 2 * us, 5 * us), 20 * us);
+});
+
+test('timer RngLib called later in the run: the readings start at the call, the caller waits exactly their time; the raw side notes them, the after-run raw draw does not', () => {
+  const w = timerLib();
+  const raw = runProc(w.b.sim, (function* () {
+    yield 1000;
+    return yield* w.c.rawBytes(FW, 3);
+  })());
+  // exit 10 µs, delay 1 µs < one read: 20 µs per byte from t = 1 µs
+  assert.deepEqual(raw, Uint8Array.from([6000, 26000, 46000].map((t) => t & 0xff)));
+  assert.equal(w.b.sim.now, 1000 + 60_000);
+  assert.equal(w.c.rawOutput.produced, 3);
+  w.c.drawRawAfterRun(2, w.b.sim.now);
+  assert.equal(w.c.rawOutput.produced, 3, 'the after-run draw is noted by rawOutput.extend, not here');
+});
+
+test('timer RngLib mixed output in whole blocks: 32 bytes take one block of raw-per-output readings; an after-run draw of 40 bytes ends with a partial block', () => {
+  const m = timerLib({ 'raw-per-output': 2 });
+  const out = runProc(m.b.sim, m.c.mixedBytes(FW, 32));
+  assert.deepEqual(out, new Uint8Array(sha([5000 & 0xff, 25000 & 0xff], 0)));
+  assert.equal(m.b.taps.total('counter-rnglib/raw'), 2);
+  assert.equal(m.b.sim.now, 40_000);
+  const after = m.c.drawMixedAfterRun(40, 1_000_000);
+  assert.deepEqual(after, new Uint8Array(Buffer.concat([sha([1_005_000 & 0xff, 1_025_000 & 0xff], 1), sha([1_045_000 & 0xff, 1_065_000 & 0xff], 2).subarray(0, 8)])));
+});
+
+test('timer RngLib jitter, read by read: each read costs max(0, exit + round((2u − 1) · jitter)) for the library\'s own uniform draws u', () => {
+  const j = timerLib({ 'read-exit-ns': 10_000, 'read-jitter-ns': 4000, 'delay-us': 0 });
+  // The library draws from b.rng.fork('pm') (bench seed 1): the same fork gives the same u.
+  const u = bench().rng.fork('pm');
+  let expected = 0;
+  for (let i = 0; i < 2 * 5; i++) expected += Math.max(0, 10_000 + Math.round((u.next() * 2 - 1) * 4000));
+  runProc(j.b.sim, j.c.rawBytes(FW, 5));
+  assert.equal(j.b.sim.now, expected);
+});
+
+test('VirtioRngClient notices a completion on VirtioFlush poll points (poll-start-us/poll-cap-us in µs), measured from its own kick', () => {
+  // max-bytes 64 per 1000 ms, the window open from DRIVER_OK at 0: a first read takes its 64 bytes,
+  // a second one kicked at 550 ms completes at the refill at 1000 ms (450 ms after its kick).
+  const MS = 1e6;
+  const finish = (poll: ParamValues) => {
+    const b = bench();
+    const d = virtio(b, { 'max-bytes': 64, period: 1000 });
+    d.setDriverOk(true);
+    const client = new VirtioRngClient(b.sim, d, b.vcpus, resolveParams('virtio-rng-dxe', { 'stall-overhead-ns': 0, ...poll }));
+    const r = runProc(b.sim, (function* () {
+      assert.equal((yield* client.read(FW, 64)).status, 'success');
+      yield 550 * MS - b.sim.now;
+      return yield* client.read(FW, 36);
+    })());
+    assert.deepEqual([r.status, r.bytes.length], ['success', 36]);
+    return { at: b.sim.now, client };
+  };
+  // Stalls of 400 ms from the start (start = cap): the refill is seen at the second poll, 800 ms after the kick.
+  const slow = finish({ 'poll-start-us': 400_000, 'poll-cap-us': 400_000 });
+  assert.deepEqual([slow.client.startNs, slow.client.capNs, slow.client.overheadNs], [400 * MS, 400 * MS, 0]);
+  assert.ok(slow.at >= 1350 * MS && slow.at < 1351 * MS, `finished at ${slow.at} ns`);
+  // 1 µs stalls: seen within a microsecond of the refill.
+  const fast = finish({ 'poll-start-us': 1, 'poll-cap-us': 1 });
+  assert.ok(fast.at >= 1000 * MS && fast.at < 1001 * MS, `finished at ${fast.at} ns`);
+  // One read across the refill: 64 bytes, then a request for the 36 still missing (not more).
+  const b = bench();
+  const d = virtio(b, { 'max-bytes': 64, period: 1000 });
+  d.setDriverOk(true);
+  const r = runProc(b.sim, new VirtioRngClient(b.sim, d, b.vcpus, resolveParams('virtio-rng-dxe', undefined)).read(FW, 100));
+  assert.deepEqual([r.status, r.bytes.length, d.bytesCharged], ['success', 100, 100]);
+});
+
+test('BaseRngLib GetRandomNumber64 trapped: the 8 self-test samples and the payload are all RDRAND (VMX exit reason 57), none RDSEED', () => {
+  const trapped = rngDxe({ policy: 'trap' });
+  assert.notEqual(runProc(trapped.b.sim, trapped.dxe.rngLib.getRandomNumber64(FW)), null);
+  assert.deepEqual(trapped.u.exitsByReason, { 57: 9, 61: 0 });
+});
+
+test("timer RngLib quality streams are labelled: raw PM-timer bytes, conditioned counter-rnglib output; the timeline's stall budget is its own parameter", () => {
+  const { c } = timerLib();
+  assert.deepEqual(c.rawOutput.meta, { source: 'pm-timer', kind: 'raw' });
+  assert.deepEqual(c.mixedOutput.meta, { source: 'counter-rnglib', kind: 'conditioned' });
+  assert.equal(resolveParams('timeline', { 'boot-stall-budget-ns': 5 })['boot-stall-budget-ns'], 5);
+});
+
+test('VirtioRngClient: guest code sees a completion only after the SMM episode in progress ends (all vCPUs are in SMM); the SMM caller does not wait', () => {
+  const MS = 1e6;
+  const done = (ctx: typeof FW) => {
+    const b = bench();
+    const d = virtio(b);
+    d.setDriverOk(true);
+    const client = new VirtioRngClient(b.sim, d, b.vcpus, resolveParams('virtio-rng-dxe', undefined));
+    // An SMI holds every vCPU in SMM from 0 to 5 ms (the caller's code runs on, as SMM code or not).
+    b.vcpus.enterSmm();
+    b.sim.spawn('rsm', (function* () {
+      yield 5 * MS;
+      b.vcpus.exitSmm();
+    })());
+    let at = -1;
+    b.sim.spawn('reader', (function* () {
+      const r = yield* client.read(ctx, 8);
+      assert.equal(r.status, 'success');
+      at = b.sim.now;
+    })());
+    b.sim.run();
+    return at;
+  };
+  const smm = done(SMM);
+  assert.ok(smm > 0 && smm < 5 * MS, `SMM read done at ${smm} ns`);
+  assert.ok(done(FW) >= 5 * MS, 'the guest read waits for RSM');
 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OS, variableBench } from './fixture.ts';
 import { AdaptiveProportionTest } from '../../src/entropy/health/adaptive-proportion.ts';
-import { VAR_ADDED, VAR_DELETED } from '../../src/firmware/smm-variable/index.ts';
+import { ATTR_APPEND_WRITE, ATTR_NV_BS_RT, ATTR_TIME_BASED_AUTH, VAR_ADDED, VAR_DELETED, isDeleteRequest } from '../../src/firmware/smm-variable/index.ts';
 import { KEY_MATERIAL_BATCH } from '../../src/firmware/smm-variable/key-material.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -225,9 +225,9 @@ test('verifyAll compares contents and attributes: a ledger value that differs fr
   b.run(b.driver.setVariable(OS, 'A', enc('alpha')));
   b.run(b.driver.setVariable(OS, 'B', enc('beta'), { authenticated: true }));
   assert.deepEqual(b.driver.verifyAll(), { checked: 2, ok: 2, lost: 0, lostNames: [] });
-  b.driver.ledger.get('A')!.acked!.data[0] ^= 1;
+  b.driver.ledger.get('A')!.acked!.data![0] ^= 1;
   assert.deepEqual(b.driver.verifyAll().lostNames, ['A']);
-  b.driver.ledger.get('A')!.acked!.data[0] ^= 1;
+  b.driver.ledger.get('A')!.acked!.data![0] ^= 1;
   b.driver.ledger.get('B')!.acked!.attributes = 0x07; // the flash says time-based authenticated (0x27)
   assert.deepEqual(b.driver.verifyAll().lostNames, ['B']);
   b.driver.ledger.get('B')!.acked = null; // as if B's write had never been acknowledged: it must not be readable
@@ -466,4 +466,139 @@ test('SP 800-90B §4.3: after a passing start-up test the continuous APT starts 
   assert.equal(b.metrics.value('health.apt') - apt0, 1);
   assert.equal(b.driver.sourceFailed, true);
   assert.deepEqual(b.driver.readBack('V'), enc(`after ${alarmAt - 1}`));
+});
+
+// ---------------------------------------------------------------- deletes (UEFI 2.10 §8.2, edk2 UpdateVariable)
+
+const SMM_CTX = { ...OS, privilege: 'smm' as const };
+
+test('SetVariable with DataSize 0 deletes: the record is marked VAR_DELETED, GetVariable returns NOT_FOUND, its key is zeroised, verifyAll wants it absent', () => {
+  const b = variableBench();
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('doomed'))).status, 'success');
+  assert.equal(b.run(b.driver.setVariable(OS, 'K', enc('kept'))).status, 'success');
+  const [rec] = b.driver.scan();
+  const r = b.run(b.driver.setVariable(OS, 'V', new Uint8Array(0)));
+  assert.deepEqual([r.status, r.degraded], ['success', false]);
+  // No new record: edk2 only clears state bits of the live one (VAR_ADDED → VAR_ADDED & VAR_DELETED).
+  assert.deepEqual(b.driver.scan().map((x) => [x.name, x.state]), [['V', VAR_ADDED & VAR_DELETED], ['K', VAR_ADDED]]);
+  assert.deepEqual(b.run(b.driver.getVariable(OS, 'V')), { status: 'not-found', data: null });
+  assert.equal(b.driver.readRecord('V'), undefined);
+  assert.ok(b.smram.read(SMM_CTX, rec!.slot, 32).every((x) => x === 0), 'the deleted record key is zeroised');
+  assert.deepEqual(b.driver.ledger.get('V')!.acked, { data: null, attributes: ATTR_NV_BS_RT });
+  assert.deepEqual(b.driver.verifyAll(), { checked: 2, ok: 2, lost: 0, lostNames: [] });
+  // The freed key slot is the next write's; the name can be created again.
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('reborn'))).status, 'success');
+  assert.equal(b.driver.scan().at(-1)!.slot, rec!.slot);
+  assert.deepEqual(b.driver.readBack('V'), enc('reborn'));
+  assert.equal(b.metrics.value('setvariable.completed'), 4);
+});
+
+test('an acknowledged delete whose record is live again (state bits restored) is lost for verifyAll', () => {
+  const b = variableBench();
+  b.run(b.driver.setVariable(OS, 'V', enc('old')));
+  const rec = b.driver.scan()[0]!;
+  const key = b.smram.read(SMM_CTX, rec.slot, 32);
+  b.run(b.driver.setVariable(OS, 'V', new Uint8Array(0)));
+  assert.deepEqual(b.driver.verifyAll().lost, 0);
+  // A driver that forgot the mark and kept the key: the old value verifies and reads back.
+  b.pflash.bytes[rec.offset + 2] = VAR_ADDED;
+  b.smram.write(SMM_CTX, rec.slot, key);
+  assert.deepEqual(b.driver.readBack('V'), enc('old'));
+  assert.deepEqual(b.driver.verifyAll(), { checked: 1, ok: 0, lost: 1, lostNames: ['V'] });
+});
+
+test('Attributes without an access bit delete whatever the DataSize; an authenticated delete pays the signature check', () => {
+  for (const attributes of [0, 0x01, ATTR_TIME_BASED_AUTH | 0x01]) {
+    const b = variableBench();
+    b.run(b.driver.setVariable(OS, 'V', enc('value')));
+    const r = b.run(b.driver.setVariable(OS, 'V', enc('ignored data'), { attributes }));
+    assert.equal(r.status, 'success', `attributes ${attributes}`);
+    assert.equal(b.driver.readRecord('V'), undefined, `attributes ${attributes}`);
+    assert.equal(b.driver.scan().length, 1, 'nothing written');
+    assert.deepEqual(b.driver.verifyAll().lost, 0);
+  }
+  // Time-based authenticated: + auth-verify-ns (1 ms) over the same delete without it.
+  const lat = (attributes: number) => {
+    const b = variableBench();
+    b.run(b.driver.setVariable(OS, 'V', enc('value')));
+    return b.run(b.driver.setVariable(OS, 'V', new Uint8Array(0), { attributes })).latencyNs;
+  };
+  assert.equal(lat(ATTR_NV_BS_RT | ATTR_TIME_BASED_AUTH) - lat(ATTR_NV_BS_RT), 1e6);
+});
+
+test('a delete costs the SMI, the handler and one state byte; it needs no entropy (succeeds with the source starved)', () => {
+  const b = variableBench({ 'smm-variable': { policy: 'fail' } });
+  b.run(b.driver.setVariable(OS, 'V', enc('value')));
+  b.source.mode = 'not-ready';
+  const calls = b.source.calls;
+  const r = b.run(b.driver.setVariable(OS, 'V', new Uint8Array(0)));
+  assert.equal(r.status, 'success');
+  assert.equal(b.source.calls, calls);
+  // SMI: 10 µs APM exit + 2 vCPUs × 10 µs + 5 µs RSM; handler 50 µs; one state byte × 2 writes × 10 µs.
+  assert.equal(r.latencyNs, 10000 + 2 * 10000 + 5000 + 50000 + 2 * 10000);
+});
+
+test('deleting a variable that does not exist is EFI_NOT_FOUND and writes nothing; the name stays absent', () => {
+  const b = variableBench();
+  const r = b.run(b.driver.setVariable(OS, 'Ghost', new Uint8Array(0)));
+  assert.equal(r.status, 'not-found');
+  assert.equal(b.driver.scan().length, 0);
+  assert.equal(b.metrics.value('setvariable.failed'), 1);
+  assert.deepEqual(b.driver.ledger.get('Ghost'), { attempts: 1, attempted: { data: null, attributes: ATTR_NV_BS_RT }, acked: null });
+  // Deleted twice: the second is not found, the acknowledged delete still stands.
+  b.run(b.driver.setVariable(OS, 'V', enc('v')));
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'success');
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', new Uint8Array(0))).status, 'not-found');
+  assert.deepEqual(b.driver.verifyAll(), { checked: 2, ok: 2, lost: 0, lostNames: [] });
+});
+
+test('EFI_VARIABLE_APPEND_WRITE: 0 bytes change nothing (existing or not); data is appended to the old value, the flag is not stored', () => {
+  const APPEND = ATTR_NV_BS_RT | ATTR_APPEND_WRITE;
+  const b = variableBench();
+  b.run(b.driver.setVariable(OS, 'V', enc('abc')));
+  const before = Buffer.from(b.pflash.bytes);
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', new Uint8Array(0), { attributes: APPEND })).status, 'success');
+  assert.equal(b.run(b.driver.setVariable(OS, 'New', new Uint8Array(0), { attributes: APPEND })).status, 'success');
+  assert.equal(Buffer.compare(before, b.pflash.bytes), 0, 'the flash is untouched');
+  assert.equal(b.driver.readRecord('New'), undefined);
+  assert.deepEqual(b.driver.verifyAll(), { checked: 2, ok: 2, lost: 0, lostNames: [] });
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('def'), { attributes: APPEND })).status, 'success');
+  assert.deepEqual(b.driver.readRecord('V'), { data: enc('abcdef'), attributes: ATTR_NV_BS_RT });
+  // Appending to a name that does not exist creates it with the data.
+  assert.equal(b.run(b.driver.setVariable(OS, 'New', enc('xyz'), { attributes: APPEND })).status, 'success');
+  assert.deepEqual(b.driver.readRecord('New'), { data: enc('xyz'), attributes: ATTR_NV_BS_RT });
+  assert.deepEqual(b.driver.ledger.get('V')!.acked, { data: enc('abcdef'), attributes: ATTR_NV_BS_RT });
+  assert.deepEqual(b.driver.verifyAll(), { checked: 2, ok: 2, lost: 0, lostNames: [] });
+  // Appending to a record that no longer verifies is refused (nothing to append to), the old record stays.
+  const rec = b.driver.scan().find((x) => x.name === 'V' && x.state === VAR_ADDED)!;
+  b.pflash.bytes[rec.offset + 44 + 1] ^= 1;
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('ghi'), { attributes: APPEND })).status, 'security-violation');
+  assert.equal(b.driver.scan().filter((x) => x.name === 'V' && x.state === VAR_ADDED).length, 1);
+});
+
+test('isDeleteRequest: DataSize 0 without APPEND_WRITE, or no access bit (edk2 UpdateVariable)', () => {
+  assert.equal(isDeleteRequest(ATTR_NV_BS_RT, 0), true);
+  assert.equal(isDeleteRequest(ATTR_NV_BS_RT, 1), false);
+  assert.equal(isDeleteRequest(ATTR_NV_BS_RT | ATTR_APPEND_WRITE, 0), false);
+  assert.equal(isDeleteRequest(0x01 | ATTR_APPEND_WRITE, 5), true); // NV only: no access bit
+  assert.equal(isDeleteRequest(0x03, 5), false); // BOOTSERVICE_ACCESS alone is access
+  assert.equal(isDeleteRequest(0x05, 5), false); // RUNTIME_ACCESS alone too (edk2 refuses it earlier, not here)
+});
+
+test('an append pays the decryption of the old data on top of the write of the merged value', () => {
+  const CRYPT = 7; // ns per byte, distinct from every other cost
+  const latency = (attributes: number, first: Uint8Array, second: Uint8Array) => {
+    const b = variableBench({ 'smm-variable': { 'crypt-ns-per-byte': CRYPT } });
+    b.run(b.driver.setVariable(OS, 'V', first));
+    const r = b.run(b.driver.setVariable(OS, 'V', second, { attributes }));
+    assert.equal(r.status, 'success');
+    return { r, b };
+  };
+  const old = new Uint8Array(1000).fill(0x41);
+  const tail = new Uint8Array(24).fill(0x42);
+  const merged = new Uint8Array([...old, ...tail]);
+  const append = latency(ATTR_NV_BS_RT | ATTR_APPEND_WRITE, old, tail);
+  const plain = latency(ATTR_NV_BS_RT, old, merged);
+  assert.deepEqual(append.b.driver.readBack('V'), merged);
+  assert.equal(append.r.latencyNs - plain.r.latencyNs, CRYPT * old.length);
 });

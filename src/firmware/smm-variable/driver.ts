@@ -24,10 +24,17 @@
  * a real reset clears: across `recover()` the model keeps the SMRAM key store (standing for
  * sealed key storage) and tests what the flash protocol guarantees.
  *
- * The ledger records every attempted write (name, data, attributes) and the last acknowledged
- * one per name; `verifyAll()` re-scans the flash from scratch, decrypts every variable and
- * compares data and attributes byte for byte with the acknowledged value (a name never
- * acknowledged must not be readable).
+ * Deletes are real deletes (UEFI 2.10 §8.2 SetVariable; edk2 UpdateVariable): DataSize 0
+ * without EFI_VARIABLE_APPEND_WRITE, or Attributes without an access bit, marks the live record
+ * VAR_DELETED (after any stale copy still in delete transition, edk2's order), zeroises its key
+ * and drops it from the index: GetVariable returns EFI_NOT_FOUND afterwards, and deleting a
+ * variable that does not exist returns EFI_NOT_FOUND. An append of 0 bytes changes nothing.
+ *
+ * The ledger records every attempted write (name, intended value, attributes) and the last
+ * acknowledged one per name; a delete's intended value is "absent" (data null). `verifyAll()`
+ * re-scans the flash from scratch, decrypts every variable and compares data and attributes
+ * byte for byte with the acknowledged value (a name never acknowledged, or whose acknowledged
+ * write was a delete, must not be readable).
  */
 import type { CtrDrbg } from '../../drbg/ctr-drbg.ts';
 import type { AccessContext } from '../../devices/access.ts';
@@ -47,6 +54,8 @@ import { KeyMaterial } from './key-material.ts';
 import {
   AAD_FIXED,
   ADDED_BYTE,
+  ATTR_ACCESS,
+  ATTR_APPEND_WRITE,
   ATTR_NV_BS_RT,
   ATTR_TIME_BASED_AUTH,
   HEADER,
@@ -59,6 +68,7 @@ import {
   VAR_IN_DELETED_TRANSITION,
   liveRecords,
   openRecord,
+  parseRecord,
   parseRecords,
   recordSize,
   recordSizeOf,
@@ -79,13 +89,44 @@ interface RecordRef {
    * rebuilt for every write, see `sealRecord`).
    */
   readonly aad: Uint8Array;
+  /**
+   * Offset of a stale copy still in delete transition next to this VAR_ADDED record (a cut
+   * before an update's last mark; recover() finds it), or −1. edk2 UpdateVariable marks such a
+   * copy (InDeletedTransitionPtr) VAR_DELETED first on the next update or delete: left alone,
+   * it would be live again once this record is deleted.
+   */
+  stale: number;
+}
+
+/** A value in the ledger: data and stored attributes; data null is "absent" (a delete's intended result). */
+export interface LedgerValue {
+  data: Uint8Array | null;
+  attributes: number;
 }
 
 /** One name's ledger entry: what was last attempted and what was last acknowledged (success returned). */
 export interface LedgerEntry {
   attempts: number;
-  attempted: { data: Uint8Array; attributes: number };
-  acked: { data: Uint8Array; attributes: number } | null;
+  attempted: LedgerValue;
+  acked: LedgerValue | null;
+}
+
+/**
+ * UEFI 2.10 §8.2 SetVariable / edk2 UpdateVariable: DataSize 0 without EFI_VARIABLE_APPEND_WRITE,
+ * or Attributes without BOOTSERVICE_ACCESS and RUNTIME_ACCESS, deletes the variable.
+ */
+export function isDeleteRequest(attributes: number, dataSize: number): boolean {
+  return ((attributes & ATTR_APPEND_WRITE) === 0 && dataSize === 0) || (attributes & ATTR_ACCESS) === 0;
+}
+
+const NO_DATA = new Uint8Array(0);
+
+/** a ‖ b as a plain Uint8Array (the ledger compares values structurally). */
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 export class SmmVariableDriver {
@@ -198,16 +239,21 @@ export class SmmVariableDriver {
 
   // ---------------------------------------------------------------- SetVariable
 
-  /** SetVariable(name, data) from guest code: an SMI, then the SMM handler. */
-  *setVariable(ctx: AccessContext, name: string, data: Uint8Array, opts: { authenticated?: boolean } = {}): Proc<SetVariableResult> {
+  /**
+   * SetVariable(name, data) from guest code: an SMI, then the SMM handler. `attributes` is the
+   * caller's Attributes (EFI_VARIABLE_APPEND_WRITE included); without it NV | BS | RT, plus
+   * TIME_BASED_AUTHENTICATED_WRITE_ACCESS when `authenticated`.
+   */
+  *setVariable(ctx: AccessContext, name: string, data: Uint8Array, opts: { authenticated?: boolean; attributes?: number } = {}): Proc<SetVariableResult> {
     const t0 = this.sim.now;
-    const auth = opts.authenticated === true;
+    const attributes = opts.attributes ?? ATTR_NV_BS_RT | (opts.authenticated === true ? ATTR_TIME_BASED_AUTH : 0);
+    const auth = (attributes & ATTR_TIME_BASED_AUTH) !== 0;
     const nameBytes = this.index.get(name)?.nameBytes ?? UTF8.encode(name);
-    // The handler's fixed work (and a time-based authenticated variable's PKCS#7 check) is
-    // charged with the SMI entry; a name the handler rejects at once costs nothing extra.
+    // The handler's fixed work (and a time-based authenticated variable's PKCS#7 check, which
+    // an authenticated delete needs too) is charged with the SMI entry; a name the handler
+    // rejects at once costs nothing extra.
     const valid = nameBytes.length > 0 && nameBytes.length <= 255;
     const leadNs = valid ? (auth ? this.handlerNs + this.authVerifyNs : this.handlerNs) : 0;
-    const attributes = ATTR_NV_BS_RT | (auth ? ATTR_TIME_BASED_AUTH : 0);
     const entry = this.noteAttempt(name, data, attributes);
     const r = yield* this.smi.trigger(ctx, (smm) => this.handleSet(this.asDriver(smm), name, nameBytes, data, attributes), leadNs);
     const latencyNs = this.sim.now - t0;
@@ -225,10 +271,22 @@ export class SmmVariableDriver {
     return { status: r.status, degraded: r.degraded, latencyNs };
   }
 
-  /** Ledger: an attempted write (its own copy of the data: the caller may reuse its buffer). */
+  /**
+   * Ledger: an attempted write and the value it means to leave (its own copy of the data: the
+   * caller may reuse its buffer). A delete means "absent"; an append, the acknowledged value
+   * with the data after it (absent stays absent on an append of nothing); the stored
+   * attributes never hold EFI_VARIABLE_APPEND_WRITE.
+   */
   private noteAttempt(name: string, data: Uint8Array, attributes: number): LedgerEntry {
-    const attempted = { data: data.slice(), attributes };
     const e = this.ledger.get(name);
+    const stored = attributes & ~ATTR_APPEND_WRITE;
+    let attempted: LedgerValue;
+    if (isDeleteRequest(attributes, data.length)) attempted = { data: null, attributes: stored };
+    else if ((attributes & ATTR_APPEND_WRITE) === 0) attempted = { data: data.slice(), attributes: stored };
+    else {
+      const base = e?.acked?.data ?? null;
+      attempted = base === null && data.length === 0 ? { data: null, attributes: stored } : { data: concat(base ?? NO_DATA, data), attributes: stored };
+    }
     if (e === undefined) {
       const fresh: LedgerEntry = { attempts: 1, attempted, acked: null };
       this.ledger.set(name, fresh);
@@ -260,10 +318,30 @@ export class SmmVariableDriver {
    * time-based authenticated variable, checked before anything else) has already been
    * charged by `setVariable` as the SMI's lead time.
    */
-  private *handleSet(smm: AccessContext, name: string, nameBytes: Uint8Array, data: Uint8Array, attributes: number): Proc<{ status: VariableStatus; degraded: boolean }> {
+  private *handleSet(smm: AccessContext, name: string, nameBytes: Uint8Array, data: Uint8Array, requested: number): Proc<{ status: VariableStatus; degraded: boolean }> {
     if (nameBytes.length === 0 || nameBytes.length > 255) return { status: 'security-violation', degraded: false };
     // Looked up inside SMM: another SetVariable may have run (or reclaimed) since the call.
     const old = this.index.get(name);
+    // edk2 UpdateVariable: a delete request marks the live record deleted (no key, no
+    // entropy needed); there being none is EFI_NOT_FOUND.
+    if (isDeleteRequest(requested, data.length)) {
+      if (old === undefined) return { status: 'not-found', degraded: false };
+      yield* this.deleteVariable(smm, name, old);
+      return { status: 'success', degraded: false };
+    }
+    const append = (requested & ATTR_APPEND_WRITE) !== 0;
+    // An append of nothing leaves the variable as it is (or absent): EFI_SUCCESS. (edk2 rewrites
+    // an existing one with the same data; nothing a caller can read changes, so the model skips it.)
+    if (append && data.length === 0) return { status: 'success', degraded: false };
+    const attributes = requested & ~ATTR_APPEND_WRITE;
+    if (append && old !== undefined) {
+      // EFI_VARIABLE_APPEND_WRITE: the new record holds the old data with this data after it.
+      const rec = parseRecord((offset, length) => this.pflash.read(smm, old.offset + offset, length), this.pflash.size - old.offset);
+      const prev = rec === undefined ? null : this.decrypt(smm, rec);
+      if (prev === null) return { status: 'security-violation', degraded: false };
+      yield this.cryptNsPerByte * prev.length;
+      data = concat(prev, data);
+    }
     if (!this.seeded || this.writesSinceReseed >= this.reseedInterval) {
       const seeded = yield* this.ensureSeeded(smm);
       if (seeded.fail !== null) return { status: seeded.fail, degraded: false };
@@ -296,7 +374,8 @@ export class SmmVariableDriver {
       // bytes, the old record's two); the flash changes land at the end, all at once, so a run
       // that stops mid-write leaves the previous value live and the ledger consistent.
       // (The SMI's RSM is folded into this last wait: the commit below lands as RSM completes.)
-      yield this.cryptNsPerByte * (data.length + aad.length) + this.pflash.programCost(size) + this.stateByteCost * (old === undefined ? 2 : 4) + this.smi.foldRsm();
+      const oldMarks = old === undefined ? 0 : old.stale < 0 ? 2 : 3;
+      yield this.cryptNsPerByte * (data.length + aad.length) + this.pflash.programCost(size) + this.stateByteCost * (2 + oldMarks) + this.smi.foldRsm();
       // edk2 order: key into SMRAM; old → IN_DELETED_TRANSITION; header; HEADER_VALID_ONLY;
       // name ‖ ciphertext; ADDED (commit); old → DELETED. A power cut anywhere leaves either
       // the old value or the new one live (recover()).
@@ -310,17 +389,40 @@ export class SmmVariableDriver {
       this.pflash.programNow(smm, at + HEADER, record.subarray(HEADER));
       this.pflash.programNow(smm, at + 2, ADDED_BYTE);
       if (old !== undefined) {
+        // edk2: a stale copy in delete transition is marked deleted first, then the old record.
+        this.dropStale(smm, old);
         this.setState(smm, old.offset, VAR_DELETED);
         this.smram.write(smm, old.slot, ZERO_KEY); // zeroise the old key
         this.freeSlots.push(old.slot);
         old.offset = at;
         old.slot = slot;
       } else {
-        this.index.set(name, { offset: at, slot, nameBytes, aad });
+        this.index.set(name, { offset: at, slot, nameBytes, aad, stale: -1 });
       }
       this.provenance.noteWrite(this.epoch);
       return { status: 'success', degraded };
     }
+  }
+
+  /**
+   * The delete (edk2 UpdateVariable, delete branch): a stale copy in delete transition → VAR_DELETED,
+   * then the live record → VAR_DELETED (one state byte each: a cut leaves the old value or
+   * nothing, never another); then its key is zeroised and the name leaves the index.
+   */
+  private *deleteVariable(smm: AccessContext, name: string, ref: RecordRef): Proc<void> {
+    yield this.stateByteCost * (ref.stale < 0 ? 1 : 2) + this.smi.foldRsm();
+    this.dropStale(smm, ref);
+    this.setState(smm, ref.offset, VAR_DELETED);
+    this.smram.write(smm, ref.slot, ZERO_KEY);
+    this.freeSlots.push(ref.slot);
+    this.index.delete(name);
+  }
+
+  /** Marks `ref`'s stale copy in delete transition (if any) VAR_DELETED. */
+  private dropStale(smm: AccessContext, ref: RecordRef): void {
+    if (ref.stale < 0) return;
+    this.setState(smm, ref.stale, VAR_DELETED);
+    ref.stale = -1;
   }
 
   /** Clears the bits of `mask` in the state byte of the record at `offset` (NOR: AND). */
@@ -359,6 +461,7 @@ export class SmmVariableDriver {
     at = 0;
     for (const img of images) {
       img.ref.offset = at;
+      img.ref.stale = -1; // reclaim keeps only the live records: a stale copy is gone
       at += img.bytes.length;
     }
     this.writePtr = total;
@@ -385,10 +488,17 @@ export class SmmVariableDriver {
     const records = this.scan();
     this.index.clear();
     this.freeSlots = [];
-    for (const rec of liveRecords(records).values()) {
+    const live = liveRecords(records);
+    for (const rec of live.values()) {
       this.smram.reserveBelow(rec.slot + KEY_BYTES); // its key slot stays taken
       const nameBytes = UTF8.encode(rec.name);
-      this.index.set(rec.name, { offset: rec.offset, slot: rec.slot, nameBytes, aad: new Uint8Array(AAD_FIXED + nameBytes.length) });
+      this.index.set(rec.name, { offset: rec.offset, slot: rec.slot, nameBytes, aad: new Uint8Array(AAD_FIXED + nameBytes.length), stale: -1 });
+    }
+    // edk2 FindVariableEx keeps an IN_DELETED_TRANSITION copy next to the VAR_ADDED one
+    // (InDeletedTransitionPtr): the next update or delete of the name marks it deleted.
+    for (const rec of records) {
+      const ref = this.index.get(rec.name);
+      if (rec.state === (VAR_ADDED & VAR_IN_DELETED_TRANSITION) && ref !== undefined && ref.offset !== rec.offset) ref.stale = rec.offset;
     }
     const last = records.at(-1);
     this.writePtr = last === undefined ? 0 : last.offset + last.size;
@@ -439,7 +549,8 @@ export class SmmVariableDriver {
   /**
    * Reads back every name ever attempted (fresh flash scan, key from SMRAM, AES-GCM verify) and
    * compares data and attributes byte for byte with the last acknowledged write; a name never
-   * acknowledged must read as not found. Fills metrics.variables.
+   * acknowledged, or whose last acknowledged write was a delete, must read as not found.
+   * Fills metrics.variables.
    */
   verifyAll(): { checked: number; ok: number; lost: number; lostNames: string[] } {
     const smm: AccessContext = { privilege: 'smm', cpu: 0, actor: 'smm-variable' };
@@ -450,7 +561,8 @@ export class SmmVariableDriver {
       const rec = live.get(name);
       const want = entry.acked;
       let good: boolean;
-      if (want === null) good = rec === undefined;
+      // Never acknowledged, or an acknowledged delete: the name must be absent.
+      if (want === null || want.data === null) good = rec === undefined;
       else {
         const got = rec === undefined ? null : this.decrypt(smm, rec);
         good = got !== null && rec!.attributes === want.attributes && Buffer.compare(got, want.data) === 0;

@@ -15,8 +15,8 @@ import type { ComponentDef } from '../../params/component.ts';
 import { SMM_VARIABLE_PARAMS } from './params.ts';
 
 export { SMM_VARIABLE_PARAMS } from './params.ts';
-export { SmmVariableDriver, type LedgerEntry } from './driver.ts';
-export { ATTR_NV_BS_RT, ATTR_TIME_BASED_AUTH, VAR_ADDED, VAR_DELETED, VAR_HEADER_VALID_ONLY, VAR_IN_DELETED_TRANSITION, type ParsedRecord } from './record.ts';
+export { SmmVariableDriver, isDeleteRequest, type LedgerEntry, type LedgerValue } from './driver.ts';
+export { ATTR_ACCESS, ATTR_APPEND_WRITE, ATTR_NV_BS_RT, ATTR_TIME_BASED_AUTH, VAR_ADDED, VAR_DELETED, VAR_HEADER_VALID_ONLY, VAR_IN_DELETED_TRANSITION, type ParsedRecord } from './record.ts';
 export type { SetVariableResult, VariableStatus } from './status.ts';
 
 /** Its component descriptor (src/params/component.ts): scenario key, parameters, metrics it records, roles. */

@@ -28,6 +28,10 @@ export const ADDED_BYTE = new Uint8Array([VAR_ADDED]);
 /** EFI_VARIABLE_NON_VOLATILE | BOOTSERVICE_ACCESS | RUNTIME_ACCESS, and TIME_BASED_AUTHENTICATED_WRITE_ACCESS. */
 export const ATTR_NV_BS_RT = 0x07;
 export const ATTR_TIME_BASED_AUTH = 0x20;
+/** The access bits (BOOTSERVICE_ACCESS | RUNTIME_ACCESS): a SetVariable without either deletes (UEFI 2.10 §8.2). */
+export const ATTR_ACCESS = 0x06;
+/** EFI_VARIABLE_APPEND_WRITE: a request flag, never stored (edk2 UpdateVariable clears it in the record). */
+export const ATTR_APPEND_WRITE = 0x40;
 /** AES-256-GCM key and nonce sizes of a record. */
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 12;
@@ -70,14 +74,13 @@ export function recordSizeOf(hdr: Uint8Array): number {
   return recordSize(hdr[3]!, new DataView(hdr.buffer).getUint32(4, true));
 }
 
-/** AAD = header without state byte and tag (they change / are the output) ‖ name, into out; returns its length. */
-function buildAad(header: Uint8Array, nameBytes: Uint8Array, out: Uint8Array): number {
+/** AAD = header without state byte and tag (they change / are the output) ‖ name, into out (AAD_FIXED + name bytes long). */
+function buildAad(header: Uint8Array, nameBytes: Uint8Array, out: Uint8Array): void {
   out[0] = header[0]!;
   out[1] = header[1]!;
   for (let i = 3; i < 24; i++) out[i - 1] = header[i]!;
   for (let i = 40; i < HEADER; i++) out[i - 17] = header[i]!;
   out.set(nameBytes, AAD_FIXED);
-  return AAD_FIXED + nameBytes.length;
 }
 
 /**
@@ -127,36 +130,43 @@ export function openRecord(key: Uint8Array, rec: ParsedRecord): Uint8Array | nul
   }
 }
 
+/** The complete record at `off` of a store of `size` bytes read through `read`, or undefined where none is. */
+function recordAt(read: (offset: number, length: number) => Uint8Array, off: number, size: number): ParsedRecord | undefined {
+  if (off + HEADER > size) return undefined;
+  const header = read(off, HEADER);
+  const dv = new DataView(header.buffer, header.byteOffset);
+  if (dv.getUint16(0, true) !== MAGIC) return undefined;
+  const nameLen = header[3]!;
+  const dataLen = dv.getUint32(4, true);
+  // A header cut while being programmed has erased (0xFF…) length bytes: no record fits.
+  if (dataLen > size - off - HEADER - nameLen) return undefined;
+  const recSize = recordSize(nameLen, dataLen);
+  if (off + recSize > size) return undefined;
+  const body = read(off + HEADER, nameLen + dataLen);
+  return {
+    offset: off,
+    state: header[2]!,
+    name: UTF8_DECODE.decode(body.subarray(0, nameLen)),
+    attributes: dv.getUint32(40, true),
+    dataLen,
+    slot: dv.getUint32(8, true),
+    nonce: header.slice(12, 24),
+    tag: header.slice(24, 40),
+    ciphertext: body.slice(nameLen),
+    header,
+    size: recSize,
+  };
+}
+
+/** The record at offset 0 of `read` (`size` bytes from there), or undefined (one record, no scan). */
+export function parseRecord(read: (offset: number, length: number) => Uint8Array, size: number): ParsedRecord | undefined {
+  return recordAt(read, 0, size);
+}
+
 /** Parses every record from offset 0 of a store of `size` bytes read through `read` (fresh read-back). */
 export function parseRecords(read: (offset: number, length: number) => Uint8Array, size: number): ParsedRecord[] {
   const out: ParsedRecord[] = [];
-  let off = 0;
-  while (off + HEADER <= size) {
-    const header = read(off, HEADER);
-    const dv = new DataView(header.buffer, header.byteOffset);
-    if (dv.getUint16(0, true) !== MAGIC) break;
-    const nameLen = header[3]!;
-    const dataLen = dv.getUint32(4, true);
-    // A header cut while being programmed has erased (0xFF…) length bytes: no record fits.
-    if (dataLen > size - off - HEADER - nameLen) break;
-    const recSize = recordSize(nameLen, dataLen);
-    if (off + recSize > size) break;
-    const body = read(off + HEADER, nameLen + dataLen);
-    out.push({
-      offset: off,
-      state: header[2]!,
-      name: UTF8_DECODE.decode(body.subarray(0, nameLen)),
-      attributes: dv.getUint32(40, true),
-      dataLen,
-      slot: dv.getUint32(8, true),
-      nonce: header.slice(12, 24),
-      tag: header.slice(24, 40),
-      ciphertext: body.slice(nameLen),
-      header,
-      size: recSize,
-    });
-    off += recSize;
-  }
+  for (let rec = recordAt(read, 0, size); rec !== undefined; rec = recordAt(read, rec.offset + rec.size, size)) out.push(rec);
   return out;
 }
 
