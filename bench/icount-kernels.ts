@@ -101,7 +101,7 @@ export const ICOUNT_GROUPS: IcountEntry[][] = [
   ],
   [
     // The quick scenario-matrix task (bench/matrix.ts: the simulation of 16 cells, ~0.3 s a call
-    // natively, ~3.6·10^9 instructions, ~25 s a call under callgrind), first in its process so that
+    // natively, ~3.9·10^9 instructions, ~25 s a call under callgrind), first in its process so that
     // no other kernel's code moves its count. It never settles: calls 2–5 counted 3.73, 3.79, 3.68
     // and 3.53·10^9 (identically, ±0.005 %, in two processes: V8 keeps re-optimising some of its
     // thousands of functions), so it counts as the median of 3 calls after one plain call, as

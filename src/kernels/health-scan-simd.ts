@@ -91,9 +91,20 @@ export const HEALTH_SCAN_DATA = 16;
 /** Samples copied into the kernel's memory per chunk. */
 export const HEALTH_SCAN_CHUNK = 65536;
 
+/** The kernel over its memory and the views the caller uses (made once per instance: feedAll runs per buffer). */
+export interface HealthScan {
+  bytes: Uint8Array;
+  results: Int32Array;
+  scan: ScanFunction;
+}
+let views: { fn: ScanFunction; scan: HealthScan } | undefined;
+
 /** The kernel over its memory (2 pages: results, the previous sample, one chunk), or undefined without WebAssembly SIMD. */
-export function healthScanSimd(): { bytes: Uint8Array; results: Int32Array; scan: ScanFunction } | undefined {
-  const inst = scanKernel.instance(Math.ceil((HEALTH_SCAN_DATA + HEALTH_SCAN_CHUNK) / 65536) + 1);
+export function healthScanSimd(): HealthScan | undefined {
+  const inst = scanKernel.instance(Math.ceil((HEALTH_SCAN_DATA + HEALTH_SCAN_CHUNK) / 65536));
   if (!inst) return undefined;
-  return { bytes: new Uint8Array(inst.memory.buffer), results: new Int32Array(inst.memory.buffer, 0, 3), scan: inst.fn };
+  if (views?.fn !== inst.fn) {
+    views = { fn: inst.fn, scan: { bytes: new Uint8Array(inst.memory.buffer), results: new Int32Array(inst.memory.buffer, 0, 3), scan: inst.fn } };
+  }
+  return views.scan;
 }

@@ -31,8 +31,8 @@
  *    supported in the KVM guests this runs on: no PMU). Deterministic, so a
  *    growth beyond 5 % fails. Where a task is counted, its wall-clock check is
  *    shown but does not fail the gate: the count is the precise detector there,
- *    and time is left to gate what is not counted (node:crypto calls, the
- *    scenario matrix). Without comparable counts (no valgrind,
+ *    and time is left to gate what is not counted (the node:crypto reference
+ *    calls). Without comparable counts (no valgrind,
  *    another Node or valgrind) the comparison is skipped with the reason and
  *    every time check gates as before.
  */

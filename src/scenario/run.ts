@@ -42,9 +42,10 @@ export async function runScenarioFile(path: string, opts: RunOptions = {}): Prom
 export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions = {}): Promise<RunResult> {
   const jobs = opts.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: expected an integer ≥ 1, found ${jobs}`);
-  const { seed, scale, all, plans } = planRun(loaded, opts);
-  if (jobs === 1 || plans.length <= 1) return assembleResult(loaded, opts, seed, scale, all.length, plans, runPlansInline(plans, loaded.spec.crashConsistency, opts));
-  return assembleResult(loaded, opts, seed, scale, all.length, plans, await runPlansPooled(plans, loaded.spec.crashConsistency, jobs, opts));
+  const planned = planRun(loaded, opts);
+  const crashSpec = loaded.spec.crashConsistency;
+  const runs = jobs === 1 || planned.plans.length <= 1 ? runPlansInline(planned.plans, crashSpec, opts) : await runPlansPooled(planned.plans, crashSpec, jobs, opts);
+  return assembleResult(loaded, opts, planned, runs);
 }
 
 /**
@@ -53,8 +54,8 @@ export async function runLoadedScenario(loaded: LoadedScenario, opts: RunOptions
  * to `runLoadedScenario` with any `jobs`.
  */
 export function runLoadedScenarioSync(loaded: LoadedScenario, opts: Omit<RunOptions, 'jobs'> = {}): RunResult {
-  const { seed, scale, all, plans } = planRun(loaded, opts);
-  return assembleResult(loaded, opts, seed, scale, all.length, plans, runPlansInline(plans, loaded.spec.crashConsistency, opts));
+  const planned = planRun(loaded, opts);
+  return assembleResult(loaded, opts, planned, runPlansInline(planned.plans, loaded.spec.crashConsistency, opts));
 }
 
 /**
@@ -63,13 +64,18 @@ export function runLoadedScenarioSync(loaded: LoadedScenario, opts: Omit<RunOpti
  * quick bench's matrix task (bench/matrix.ts): those parts are counted as kernels of their own.
  */
 export function simulateCellsSync(loaded: LoadedScenario, opts: Omit<RunOptions, 'jobs'> = {}): CellRun[] {
-  const { plans } = planRun(loaded, opts);
-  const finished = progressReporter(plans.length, opts);
-  return plans.map((p) => finished(p, runTimedCell(p)));
+  return simulateInline(planRun(loaded, opts).plans, opts);
 }
 
-/** The seed, the scale, every cell of the matrix and the ones this run (shard) runs. */
-function planRun(loaded: LoadedScenario, opts: RunOptions): { seed: number; scale: 'default' | 'quick'; all: CellPlan[]; plans: CellPlan[] } {
+/** What a run runs: the seed, the scale, every cell of the matrix and the ones this run (shard) runs. */
+interface PlannedRun {
+  seed: number;
+  scale: 'default' | 'quick';
+  all: CellPlan[];
+  plans: CellPlan[];
+}
+
+function planRun(loaded: LoadedScenario, opts: RunOptions): PlannedRun {
   const seed = opts.seed ?? loaded.spec.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new InputError(`--seed: expected an integer 0…4294967295, found ${seed}`);
   const scale = opts.scale ?? 'default';
@@ -86,15 +92,7 @@ function planRun(loaded: LoadedScenario, opts: RunOptions): { seed: number; scal
 }
 
 /** Baseline ratios, verdicts and expectations over the cells' runs, in expansion order. */
-function assembleResult(
-  loaded: LoadedScenario,
-  opts: RunOptions,
-  seed: number,
-  scale: 'default' | 'quick',
-  totalCells: number,
-  plans: CellPlan[],
-  { runs, crash }: PlanRuns,
-): RunResult {
+function assembleResult(loaded: LoadedScenario, opts: RunOptions, { seed, scale, all, plans }: PlannedRun, { runs, crash }: PlanRuns): RunResult {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const cells: CellResult[] = [];
   const expectations: ExpectationOutcome[] = [];
@@ -142,16 +140,9 @@ function assembleResult(
     cells,
     expectations,
     ...(opts.shard ? { shard: { index: opts.shard.index, count: opts.shard.count } } : {}),
-    totalCells,
+    totalCells: all.length,
     scale,
   };
-}
-
-/** Runs cells, stream assessments and power-cut campaigns in a pool of worker threads. */
-interface Executor {
-  cell(p: CellPlan): Promise<TimedCellRun>;
-  stream(s: StreamToAssess): Promise<StreamAssessment>;
-  powerCuts(o: PowerCutOptions): Promise<PowerCutResult>;
 }
 
 /** The cells' runs and, per cell, its crash-consistency result (when the scenario asks for one). */
@@ -170,10 +161,15 @@ function progressReporter(total: number, opts: RunOptions): (p: CellPlan, t: Tim
   };
 }
 
+/** Every cell's simulation in this thread, one after another, reporting progress as each ends. */
+function simulateInline(plans: CellPlan[], opts: RunOptions): CellRun[] {
+  const finished = progressReporter(plans.length, opts);
+  return plans.map((p) => finished(p, runTimedCell(p)));
+}
+
 /** Every cell, stream assessment and campaign in this thread, one after another (progress as each cell ends). */
 function runPlansInline(plans: CellPlan[], crashSpec: CrashConsistencySpec | undefined, opts: RunOptions): PlanRuns {
-  const finished = progressReporter(plans.length, opts);
-  const runs = plans.map((p) => finished(p, runTimedCell(p)));
+  const runs = simulateInline(plans, opts);
   const streams = distinctStreams(runs);
   const assessed = withAssessments(runs, streams, streams.entries.map(([, u]) => assessStreamTask(u.stream)));
   const campaigns = distinctCampaigns(plans, crashSpec);
@@ -185,18 +181,13 @@ async function runPlansPooled(plans: CellPlan[], crashSpec: CrashConsistencySpec
   const finished = progressReporter(plans.length, opts);
   const workers = await startWorkerPool('scenario-cell-worker', Math.min(jobs, plans.length));
   const { pool } = workers;
-  const ex: Executor = {
-    cell: async (p) => (await pool.run(p)) as TimedCellRun,
-    stream: async (st) => (await pool.run(st, { name: 'assessStreamTask' })) as StreamAssessment,
-    powerCuts: async (o) => (await pool.run(o, { name: 'powerCutTask' })) as PowerCutResult,
-  };
   try {
     // Campaigns are queued first: each is one long task that overlaps the cells on the other threads.
     const campaigns = distinctCampaigns(plans, crashSpec);
-    const cuts = Promise.all(campaigns.entries.map(([, o]) => ex.powerCuts(o)));
-    const runs = await Promise.all(plans.map(async (p) => finished(p, await ex.cell(p))));
+    const cuts = Promise.all(campaigns.entries.map(async ([, o]) => (await pool.run(o, { name: 'powerCutTask' })) as PowerCutResult));
+    const runs = await Promise.all(plans.map(async (p) => finished(p, (await pool.run(p)) as TimedCellRun)));
     const streams = distinctStreams(runs);
-    const assessed = withAssessments(runs, streams, await Promise.all(streams.entries.map(([, u]) => ex.stream(u.stream))));
+    const assessed = withAssessments(runs, streams, await Promise.all(streams.entries.map(async ([, u]) => (await pool.run(u.stream, { name: 'assessStreamTask' })) as StreamAssessment)));
     return { runs: assessed, crash: campaignResults(campaigns, await cuts) };
   } finally {
     await workers.close();

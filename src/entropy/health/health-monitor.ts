@@ -12,7 +12,7 @@
  */
 import { AdaptiveProportionTest } from './adaptive-proportion.ts';
 import { RepetitionCountTest } from './repetition-count.ts';
-import { HEALTH_SCAN_CHUNK, HEALTH_SCAN_DATA, healthScanSimd } from '../../kernels/health-scan-simd.ts';
+import { HEALTH_SCAN_CHUNK, HEALTH_SCAN_DATA, healthScanSimd, type HealthScan } from '../../kernels/health-scan-simd.ts';
 
 
 export interface HealthMonitorOptions {
@@ -58,6 +58,11 @@ export interface HealthReport {
   pass: boolean;
 }
 
+/** The earlier of two alarm indices, −1 meaning none. */
+function earliest(a: number, b: number): number {
+  return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+}
+
 export class HealthMonitor {
   readonly rct: RepetitionCountTest;
   readonly apt: AdaptiveProportionTest;
@@ -95,7 +100,7 @@ export class HealthMonitor {
    * segment there as whole 16-sample blocks (the kernel) and a tail of < 16 (here). The
    * tail and the alarms' bookkeeping stay in TypeScript.
    */
-  private feedAllSimd(samples: Uint8Array, { bytes, results, scan }: NonNullable<ReturnType<typeof healthScanSimd>>): number {
+  private feedAllSimd(samples: Uint8Array, { bytes, results, scan }: HealthScan): number {
     const rct = this.rct;
     const apt = this.apt;
     const base = rct.samplesSeen;
@@ -165,7 +170,7 @@ export class HealthMonitor {
     apt._pos = pos;
     rct.samplesSeen += n;
     apt.samplesSeen += n;
-    return firstR < 0 ? firstA : firstA < 0 ? firstR : Math.min(firstR, firstA);
+    return earliest(firstR, firstA);
   }
 
   /**
@@ -174,8 +179,7 @@ export class HealthMonitor {
    */
   feedAllPortable(samples: Uint8Array): number {
     const r = this.rct.feedAll(samples);
-    const a = this.apt.feedAll(samples);
-    return r < 0 ? a : a < 0 ? r : Math.min(r, a);
+    return earliest(r, this.apt.feedAll(samples));
   }
 
   get samplesSeen(): number {
@@ -187,9 +191,7 @@ export class HealthMonitor {
   }
 
   get firstAlarmIndex(): number {
-    const r = this.rct.firstAlarmIndex;
-    const a = this.apt.firstAlarmIndex;
-    return r < 0 ? a : a < 0 ? r : Math.min(r, a);
+    return earliest(this.rct.firstAlarmIndex, this.apt.firstAlarmIndex);
   }
 
   /** Everything the two tests found so far, as data. */
