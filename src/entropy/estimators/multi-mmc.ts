@@ -156,19 +156,19 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
 }
 
 /**
- * The reference's binary version: a prefix of d+1 bits indexes a pair of
- * counts directly (order d's table at offset 2^(d+2) - 4 of one flat array).
+ * The reference's binary version: a prefix of d+1 bits indexes order d's table
+ * directly.
  *
  * The sixteen orders are independent of each other except through the
- * scoreboard, so they run one order at a time over chunks of CHUNK steps, each
- * order a tight loop over its own table, recording per step whether it
- * predicted (`found`) and whether it predicted right, 32 steps per word. The
- * scoreboard then replays the chunk 32 steps at a time as ./lag.ts does: the
- * winner always holds the top score H (it takes the lead only by reaching it),
- * so an order more than 32 below H at the start of 32 steps cannot take the
- * lead inside them; its score is brought up to date by a popcount, and only the
- * orders near the top are followed step by step, in increasing order as the
- * reference updates them.
+ * scoreboard, so they run apart over chunks of CHUNK steps, each order's table
+ * updates in a tight loop, recording per step whether it predicted (`found`)
+ * and whether it predicted right, 32 steps per word. The scoreboard then
+ * replays the chunk 32 steps at a time as ./lag.ts does: the winner always
+ * holds the top score H (it takes the lead only by reaching it), so an order
+ * more than 32 below H at the start of 32 steps cannot take the lead inside
+ * them; its score is brought up to date by a popcount, and only the orders near
+ * the top are followed step by step, in increasing order as the reference
+ * updates them.
  *
  * Why the orders can run apart: order d's prefix of d+1 bits is in its table
  * exactly when it occurred before (orders 0..14 have at most 2^(d+2) <= 65,536
@@ -176,22 +176,35 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
  * has), so a longer prefix is found only when every shorter one is, and the
  * reference's "look up the next order only after a hit" gives the same answers
  * as looking every order up.
+ *
+ * Orders 0..14 never reach the cap, so a prefix needs only whether it was seen
+ * and which follower leads: one word, 0 = not seen, else 2·(c1 − c0) + 1 (odd;
+ * ≥ 1 exactly when 1 is predicted, ties going to the larger symbol). A step
+ * reads and writes one word per order where the reference's pair of counts
+ * takes two reads, and the table is half the size. Order 15 keeps the pair of
+ * counts, since its cap counts (prefix, follower) entries.
  */
 const CHUNK = 4096; // steps per chunk, a multiple of 32
 const CHUNK_WORDS = CHUNK / 32;
+const LAST = D - 1; // the capped order
+
+/** Order d's slot for prefix p (d + 1 bits) in the one-word table of orders 0..14. */
+const slot = (d: number, p: number): number => (2 << d) - 2 + p;
 
 function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
   const L = S.length;
-  const dict = new Int32Array((1 << (D + 2)) - 4);
+  const lead = new Int32Array(slot(LAST, 0));
+  const pairs = new Int32Array(4 << LAST); // order 15: (prefix, follower) counts at 2·prefix + follower
+  // The initial entries ((S[0..d]), S[d+1]) (step 4 for the first prefix).
   let pattern = 0;
-  for (let d = 0; d < D; d++) {
+  for (let d = 0; d < LAST; d++) {
     pattern = (pattern << 1) | (S[d]! & 1);
-    const loc = (1 << (d + 2)) - 4 + ((pattern & ((1 << (d + 1)) - 1)) << 1);
-    dict[loc + (S[d + 1]! & 1)] = 1;
+    lead[slot(d, pattern & ((2 << d) - 1))] = 4 * (S[d + 1]! & 1) - 1;
   }
-  // Entries of order 15, the only order that can reach the cap (one initial entry).
+  pattern = (pattern << 1) | (S[LAST]! & 1);
+  pairs[2 * (pattern & ((2 << LAST) - 1)) + (S[LAST + 1]! & 1)] = 1;
+  // Entries of order 15 (one initial entry).
   const elems15 = Int32Array.of(1);
-  const uncounted = new Int32Array(1); // the other orders' entries (never near the cap)
   // Per chunk and order: bit 31 - (i & 31) of word (i mod CHUNK) >> 5 is step i.
   const hit = new Int32Array(D * CHUNK_WORDS); // found and right
   const found = new Int32Array(D * CHUNK_WORDS);
@@ -201,20 +214,20 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
   const state = new Float64Array(4);
   for (let a = 0; a < L; a += CHUNK) {
     const b = Math.min(L, a + CHUNK);
-    // The first 32 steps one order at a time (order d starts at step d + 2), then four
-    // orders per loop: four independent chains of table updates run side by side.
+    // Order d starts at step d + 2: the first 32 steps one order at a time, then three
+    // orders per loop (three independent chains of table updates side by side).
     const start = a === 0 ? Math.min(32, b) : a;
     if (a === 0) {
-      for (let d = 0; d < D; d++) {
-        const from = d + 2;
-        if (from >= start) {
-          hit.fill(0, d * CHUNK_WORDS, (d + 1) * CHUNK_WORDS);
-          found.fill(0, d * CHUNK_WORDS, (d + 1) * CHUNK_WORDS);
-        } else if (d === D - 1) orderSteps(S, dict, d, from, start, hit, found, MAX_ENTRIES, elems15);
-        else orderSteps(S, dict, d, from, start, hit, found, 0x7fffffff, uncounted);
+      for (let d = 0; d < LAST; d++) {
+        hit.fill(0, d * CHUNK_WORDS, (d + 1) * CHUNK_WORDS);
+        found.fill(0, d * CHUNK_WORDS, (d + 1) * CHUNK_WORDS);
+        for (let i = d + 2; i < start; i++) leadStep(S, lead, d, i, hit, found);
       }
+      hit.fill(0, LAST * CHUNK_WORDS);
+      found.fill(0, LAST * CHUNK_WORDS);
     }
-    if (start < b) for (let d0 = 0; d0 < D; d0 += 4) fourOrderSteps(S, dict, d0, a, start, b, hit, found, elems15);
+    if (start < b) for (let d0 = 0; d0 < LAST; d0 += 3) threeLeadOrders(S, lead, d0, a, start, b, hit, found);
+    pairSteps(S, pairs, a, Math.max(a, LAST + 2), b, hit, found, elems15);
     scoreChunk(a, Math.max(a, 2), b, hit, found, score, cand, state);
   }
   return predictionEstimate('MultiMMC', '6.3.9', state[0]!, L - 2, state[2]!, 2);
@@ -227,86 +240,69 @@ function prefixBefore(S: Uint8Array, d: number, from: number): number {
   return ctx;
 }
 
+/** Step i (< 32, in the first chunk) of order d < 15: look up, record found/right, count. */
+function leadStep(S: Uint8Array, lead: Int32Array, d: number, i: number, hit: Int32Array, found: Int32Array): void {
+  // The d + 1 bits S[i-d-1 .. i-1] (what prefixBefore gives one order up, one step on).
+  const at = slot(d, prefixBefore(S, d + 1, i + 1));
+  const v = lead[at]!;
+  const y = S[i]! & 1;
+  // Right when seen (v odd) and the prediction (1 iff v > 0) is y.
+  hit[d * CHUNK_WORDS] |= ((v >>> 31) ^ y) & v & 1 ? 1 << (31 - i) : 0;
+  found[d * CHUNK_WORDS] |= (v & 1) << (31 - i);
+  lead[at] = (v | 1) + 4 * y - 2;
+}
+
 /**
- * Steps from .. b-1 (from a multiple of 32, at least 32) of orders d0 .. d0+3, as
- * orderSteps; order 15 (the last of the last four) stops taking new entries at
- * 100,000 (branch-free: which step makes a new entry is unpredictable).
+ * Steps from .. b-1 (from a multiple of 32, at least 32) of orders d0 .. d0+2
+ * (all below 15), as leadStep.
  */
-function fourOrderSteps(
-  S: Uint8Array, dict: Int32Array, d0: number, a: number, from: number, b: number, hit: Int32Array, found: Int32Array,
-  elems15: Int32Array,
+function threeLeadOrders(
+  S: Uint8Array, lead: Int32Array, d0: number, a: number, from: number, b: number, hit: Int32Array, found: Int32Array,
 ): void {
   const mA = (2 << d0) - 1;
   const mB = (4 << d0) - 1;
   const mC = (8 << d0) - 1;
-  const mD = (16 << d0) - 1;
-  const bA = (1 << (d0 + 2)) - 4;
-  const bB = (1 << (d0 + 3)) - 4;
-  const bC = (1 << (d0 + 4)) - 4;
-  const bD = (1 << (d0 + 5)) - 4;
+  const bA = mA - 1;
+  const bB = mB - 1;
+  const bC = mC - 1;
   const oA = d0 * CHUNK_WORDS - (a >> 5);
   const oB = oA + CHUNK_WORDS;
   const oC = oB + CHUNK_WORDS;
-  const oD = oC + CHUNK_WORDS;
-  // Only order 15 has a cap; the others never reach one.
-  const limit = d0 + 3 === D - 1 ? MAX_ENTRIES : 0x7fffffff;
-  let n = elems15[0]!;
   // The last 16 bits before step `from`, S[from-1] in bit 0 (added at the step).
-  let hist = prefixBefore(S, 15, from);
+  let hist = prefixBefore(S, LAST, from);
   let hA = 0;
   let hB = 0;
   let hC = 0;
-  let hD = 0;
   let fA = 0;
   let fB = 0;
   let fC = 0;
-  let fD = 0;
   for (let i = from; i < b; i++) {
     hist = (hist << 1) | (S[i - 1]! & 1);
     const y = S[i]! & 1;
-    const ny = -y;
-    const lA = bA + ((hist & mA) << 1);
-    const lB = bB + ((hist & mB) << 1);
-    const lC = bC + ((hist & mC) << 1);
-    const lD = bD + ((hist & mD) << 1);
-    const a0 = dict[lA]!;
-    const a1 = dict[lA + 1]!;
-    const b0 = dict[lB]!;
-    const b1 = dict[lB + 1]!;
-    const c0 = dict[lC]!;
-    const c1 = dict[lC + 1]!;
-    const e0 = dict[lD]!;
-    const e1 = dict[lD + 1]!;
-    const fa = +((a0 | a1) !== 0);
-    const fb = +((b0 | b1) !== 0);
-    const fc = +((c0 | c1) !== 0);
-    const fd = +((e0 | e1) !== 0);
-    hA = (hA << 1) | ((((a1 - a0) >>> 31) ^ y) & fa);
-    hB = (hB << 1) | ((((b1 - b0) >>> 31) ^ y) & fb);
-    hC = (hC << 1) | ((((c1 - c0) >>> 31) ^ y) & fc);
-    hD = (hD << 1) | ((((e1 - e0) >>> 31) ^ y) & fd);
-    fA = (fA << 1) | fa;
-    fB = (fB << 1) | fb;
-    fC = (fC << 1) | fc;
-    fD = (fD << 1) | fd;
-    dict[lA + y] = a0 + ((a1 - a0) & ny) + 1;
-    dict[lB + y] = b0 + ((b1 - b0) & ny) + 1;
-    dict[lC + y] = c0 + ((c1 - c0) & ny) + 1;
-    const e = e0 + ((e1 - e0) & ny);
-    // A count goes up; an absent entry is made only below the cap.
-    const inc = +(e !== 0) | +(n < limit);
-    dict[lD + y] = e + inc;
-    n += inc & +(e === 0);
+    const inc = 4 * y - 2;
+    const lA = bA + (hist & mA);
+    const lB = bB + (hist & mB);
+    const lC = bC + (hist & mC);
+    const vA = lead[lA]!;
+    const vB = lead[lB]!;
+    const vC = lead[lC]!;
+    hA = (hA << 1) | (((vA >>> 31) ^ y) & vA & 1);
+    hB = (hB << 1) | (((vB >>> 31) ^ y) & vB & 1);
+    hC = (hC << 1) | (((vC >>> 31) ^ y) & vC & 1);
+    fA = (fA << 1) | (vA & 1);
+    fB = (fB << 1) | (vB & 1);
+    fC = (fC << 1) | (vC & 1);
+    lead[lA] = (vA | 1) + inc;
+    lead[lB] = (vB | 1) + inc;
+    lead[lC] = (vC | 1) + inc;
     if ((i & 31) === 31) {
       const w = i >> 5;
       hit[oA + w] = hA;
       hit[oB + w] = hB;
       hit[oC + w] = hC;
-      hit[oD + w] = hD;
       found[oA + w] = fA;
       found[oB + w] = fB;
       found[oC + w] = fC;
-      found[oD + w] = fD;
     }
   }
   const r = b & 31;
@@ -315,48 +311,53 @@ function fourOrderSteps(
     hit[oA + w] = hA << (32 - r);
     hit[oB + w] = hB << (32 - r);
     hit[oC + w] = hC << (32 - r);
-    hit[oD + w] = hD << (32 - r);
     found[oA + w] = fA << (32 - r);
     found[oB + w] = fB << (32 - r);
     found[oC + w] = fC << (32 - r);
-    found[oD + w] = fD << (32 - r);
   }
-  if (limit === MAX_ENTRIES) elems15[0] = n;
 }
 
 /**
- * Steps from .. b-1 (b <= 32) of order d, one at a time: look up the prefix, record
- * found/right, count the next bit (a new entry only while the order has fewer than
- * `limit`; `elems` holds order 15's count).
+ * Steps from .. b-1 of the chunk starting at a, for order 15: the pair of counts,
+ * and no new (prefix, follower) entry once the order has 100,000 (`elems`).
  */
-function orderSteps(
-  S: Uint8Array, dict: Int32Array, d: number, from: number, b: number, hit: Int32Array, found: Int32Array,
-  limit: number, elems: Int32Array,
+function pairSteps(
+  S: Uint8Array, pairs: Int32Array, a: number, from: number, b: number, hit: Int32Array, found: Int32Array, elems: Int32Array,
 ): void {
-  const mask = (2 << d) - 1;
-  const base = (1 << (d + 2)) - 4;
-  let ctx = prefixBefore(S, d, from);
+  const mask = (2 << LAST) - 1;
+  const o = LAST * CHUNK_WORDS - (a >> 5);
+  let n = elems[0]!;
+  let ctx = prefixBefore(S, LAST, from);
   let h = 0;
   let f = 0;
   for (let i = from; i < b; i++) {
     ctx = ((ctx << 1) | (S[i - 1]! & 1)) & mask;
-    const loc = base + (ctx << 1);
-    const c0 = dict[loc]!;
-    const c1 = dict[loc + 1]!;
+    const loc = ctx << 1;
+    const c0 = pairs[loc]!;
+    const c1 = pairs[loc + 1]!;
     const y = S[i]! & 1;
     const isFound = +((c0 | c1) !== 0);
     // The prediction is 1 unless c0 > c1 (ties predict the larger symbol, as the reference).
-    h |= ((((c1 - c0) >>> 31) ^ y) & isFound) << (31 - i);
-    f |= isFound << (31 - i);
-    const e = y === 0 ? c0 : c1;
-    if (e !== 0) dict[loc + y] = e + 1;
-    else if (elems[0]! < limit) {
-      dict[loc + y] = 1;
-      elems[0]!++;
+    h = (h << 1) | ((((c1 - c0) >>> 31) ^ y) & isFound);
+    f = (f << 1) | isFound;
+    // A count goes up; an absent entry is made only below the cap (branch-free: which
+    // step makes a new entry is unpredictable).
+    const e = c0 + ((c1 - c0) & -y);
+    const inc = +(e !== 0) | +(n < MAX_ENTRIES);
+    pairs[loc + y] = e + inc;
+    n += inc & +(e === 0);
+    if ((i & 31) === 31) {
+      hit[o + (i >> 5)] = h;
+      found[o + (i >> 5)] = f;
     }
   }
-  hit[d * CHUNK_WORDS] = h;
-  found[d * CHUNK_WORDS] = f;
+  const r = b & 31;
+  if (r !== 0) {
+    // The chunk's last, partial word (steps before `from` in it are zero bits).
+    hit[o + (b >> 5)] = h << (32 - r);
+    found[o + (b >> 5)] = f << (32 - r);
+  }
+  elems[0] = n;
 }
 
 /**
