@@ -153,44 +153,51 @@ function binaryPredictions(S: Uint8Array, frequentInit: Int32Array, N: number): 
   let C = 0;
   let run = 0;
   let maxRun = 0;
+  // Branch-free: on random bits every "predicted right?" is a coin toss, which a branch
+  // would mispredict half the time. `best` is the winner's score (the winner always
+  // holds the top score: it takes the lead only by reaching it).
+  let best = 0;
   for (let i = w0; i < len; i++) {
     const s = S[i]!;
-    const pred = winner === 0 ? f0 : winner === 1 ? f1 : winner === 2 ? f2 : f3;
-    if (pred === s) {
-      C++;
-      if (++run > maxRun) maxRun = run;
-    } else run = 0;
+    const F = f0 | (f1 << 1) | (f2 << 2) | (f3 << 3);
+    const right = ((F >>> winner) & 1) ^ s ^ 1;
+    C += right;
+    run = (run + 1) & -right;
+    if (run > maxRun) maxRun = run;
     // Scoreboard, in window order (ties go to the later window).
-    let best = winner === 0 ? s0 : winner === 1 ? s1 : winner === 2 ? s2 : s3;
-    if (f0 === s && ++s0 >= best) {
-      winner = 0;
-      best = s0;
-    }
-    if (i >= w1 && f1 === s && ++s1 >= best) {
-      winner = 1;
-      best = s1;
-    }
-    if (i >= w2 && f2 === s && ++s2 >= best) {
-      winner = 2;
-      best = s2;
-    }
-    if (i >= w3 && f3 === s && ++s3 >= best) {
-      winner = 3;
-      best = s3;
-    }
+    const h0 = f0 ^ s ^ 1;
+    s0 += h0;
+    let lead = h0 & +(s0 >= best);
+    winner += (0 - winner) & -lead;
+    best += (s0 - best) & -lead;
     o0 += s - S[i - w0]!;
-    f0 = 2 * o0 > w0 ? 1 : 0;
+    f0 = +(2 * o0 > w0);
     if (i >= w1) {
+      const h1 = f1 ^ s ^ 1;
+      s1 += h1;
+      lead = h1 & +(s1 >= best);
+      winner += (1 - winner) & -lead;
+      best += (s1 - best) & -lead;
       o1 += s - S[i - w1]!;
-      f1 = 2 * o1 > w1 ? 1 : 0;
+      f1 = +(2 * o1 > w1);
     }
     if (i >= w2) {
+      const h2 = f2 ^ s ^ 1;
+      s2 += h2;
+      lead = h2 & +(s2 >= best);
+      winner += (2 - winner) & -lead;
+      best += (s2 - best) & -lead;
       o2 += s - S[i - w2]!;
-      f2 = 2 * o2 > w2 ? 1 : 0;
+      f2 = +(2 * o2 > w2);
     }
     if (i >= w3) {
+      const h3 = f3 ^ s ^ 1;
+      s3 += h3;
+      lead = h3 & +(s3 >= best);
+      winner += (3 - winner) & -lead;
+      best += (s3 - best) & -lead;
       o3 += s - S[i - w3]!;
-      f3 = 2 * o3 > w3 ? 1 : 0;
+      f3 = +(2 * o3 > w3);
     }
   }
   return predictionEstimate('MultiMCW', '6.3.7', C, N, maxRun, 2);
