@@ -15,18 +15,29 @@ import { DEFAULT_POWER_CUT, type PowerCutOptions, type PowerCutResult } from '..
 import type { DesignName } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';
 
+/**
+ * Every fifth call of a scenario's campaign workload is a delete (unless the scenario says
+ * otherwise), so that cuts also land in a delete's header state change (UEFI §8.2: SetVariable
+ * with DataSize 0; edk2 UpdateVariable marks the record deleted) besides writes and reclaims.
+ */
+export const DEFAULT_DELETE_EVERY = 5;
+
 /** The scenario file's `crashConsistency` section. */
 export interface CrashConsistencySpec {
   /** Seeded cut points per campaign. */
   cuts: number;
   /** SetVariable calls in the campaign's workload (default: DEFAULT_POWER_CUT.writes). */
   writes?: number;
+  /** Every n-th call is a delete (DataSize 0); 0: none (default DEFAULT_DELETE_EVERY). */
+  deleteEvery?: number;
 }
 
 /** What a cell reports: the campaign's size and store, then its counts (PowerCutResult). */
 export type CrashConsistencyResult = {
   seed: number;
   writes: number;
+  /** Of the writes, deletes (DataSize 0). */
+  deletes: number;
   variables: number;
   storeBytes: number;
   blockBytes: number;
@@ -49,6 +60,7 @@ export function crashCampaign(plan: CrashCell, spec: CrashConsistencySpec): Powe
     seed: plan.seed,
     cuts: spec.cuts,
     writes: spec.writes ?? DEFAULT_POWER_CUT.writes,
+    deleteEvery: spec.deleteEvery ?? DEFAULT_DELETE_EVERY,
     pflash: { ...params['pflash']!, secure: true },
     smmVariable: { ...params['smm-variable']! },
   };
@@ -60,7 +72,9 @@ export function crashCampaignKey(o: PowerCutOptions): string {
 }
 
 export function crashConsistencyResult(o: PowerCutOptions, r: PowerCutResult): CrashConsistencyResult {
-  return { seed: o.seed, writes: o.writes, variables: o.variables, storeBytes: o.storeBytes, blockBytes: o.blockBytes, ...r };
+  const every = o.deleteEvery ?? 0;
+  const deletes = every > 0 ? Math.floor(o.writes / every) : 0;
+  return { seed: o.seed, writes: o.writes, deletes, variables: o.variables, storeBytes: o.storeBytes, blockBytes: o.blockBytes, ...r };
 }
 
 /** True when nothing acknowledged was lost, nothing was half-visible and every store recovered. */

@@ -60,6 +60,7 @@ const DERIVED: Record<string, MetricDef> = {
   },
   'health.alarms': { kind: 'count', description: 'RCT + APT alarms raised by devices', get: (s) => s.metrics.healthAlarms.rct + s.metrics.healthAlarms.apt },
   'crash.cuts': { kind: 'count', description: "power cuts injected into the cell's variable store (scenario crashConsistency)", get: (s) => s.crash?.cuts },
+  'crash.deletes': { kind: 'count', description: "deletes (DataSize 0) among the campaign workload's SetVariable calls", get: (s) => s.crash?.deletes },
   'crash.cuts-in-reclaim': { kind: 'count', description: "power cuts that hit a reclaim's fault-tolerant write", get: (s) => s.crash?.cutsInReclaim },
   'crash.acked-checked': { kind: 'count', description: 'acknowledged values read back after the reboots', get: (s) => s.crash?.ackedChecked },
   'crash.acked-lost': { kind: 'count', description: 'acknowledged values that did not read back exactly after a cut', get: (s) => s.crash?.ackedLost },

@@ -102,6 +102,7 @@ const VirtioRngSchema = Type.Object({
 const CrashConsistencySchema = Type.Object({
   seed: Num,
   writes: Count,
+  deletes: Count,
   variables: Count,
   storeBytes: Count,
   blockBytes: Count,

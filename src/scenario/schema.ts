@@ -130,6 +130,9 @@ export function buildScenarioSchema(): TSchema {
           {
             cuts: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Seeded power cuts per campaign (each replays the workload up to its cut).' }),
             writes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'SetVariable calls in the campaign workload (default 60).' })),
+            deleteEvery: Type.Optional(
+              Type.Integer({ minimum: 0, maximum: 10_000, description: 'Every n-th call of the workload is a delete (DataSize 0) of its name; 0: no deletes (default 5).' }),
+            ),
           },
           {
             additionalProperties: false,

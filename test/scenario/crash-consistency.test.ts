@@ -9,7 +9,7 @@ import { DEFAULT_POWER_CUT, runPowerCuts } from '../../src/firmware/power-cut.ts
 import { parseScenarioText } from '../../src/scenario/load.ts';
 import { expandCells } from '../../src/scenario/matrix.ts';
 import { runLoadedScenario } from '../../src/scenario/run.ts';
-import { crashCampaign, crashCampaignKey } from '../../src/scenario/crash-consistency.ts';
+import { DEFAULT_DELETE_EVERY, crashCampaign, crashCampaignKey, crashConsistencyResult } from '../../src/scenario/crash-consistency.ts';
 import { evaluateExpectation, parseExpectation } from '../../src/scenario/expectation.ts';
 import { cellVerdict } from '../../src/scenario/verdict.ts';
 import { createReportDocument } from '../../src/report/document.ts';
@@ -38,12 +38,13 @@ const runSmall = () => (small ??= runLoadedScenario(parseScenarioText(SCENARIO, 
 test("every cell carries the campaign of its own seed and store: the same counts as running it directly, and the expectations on it hold", async () => {
   const r = await runSmall();
   assert.equal(r.cells.length, 4);
-  const direct = runPowerCuts({ ...DEFAULT_POWER_CUT, seed: 5, cuts: 30 });
+  // The scenario's campaign deletes every DEFAULT_DELETE_EVERY-th call (12 of 60).
+  const direct = runPowerCuts({ ...DEFAULT_POWER_CUT, seed: 5, cuts: 30, deleteEvery: DEFAULT_DELETE_EVERY });
   assert.ok(direct.ackedChecked > 0 && direct.sequenceOps > 0);
   for (const c of r.cells) {
     assert.ok(c.crashConsistency, c.id);
-    const { seed, writes, variables, storeBytes, blockBytes, ...counts } = c.crashConsistency;
-    assert.deepEqual({ seed, writes, variables, storeBytes, blockBytes }, { seed: 5, writes: DEFAULT_POWER_CUT.writes, variables: DEFAULT_POWER_CUT.variables, storeBytes: DEFAULT_POWER_CUT.storeBytes, blockBytes: DEFAULT_POWER_CUT.blockBytes });
+    const { seed, writes, deletes, variables, storeBytes, blockBytes, ...counts } = c.crashConsistency;
+    assert.deepEqual({ seed, writes, deletes, variables, storeBytes, blockBytes }, { seed: 5, writes: DEFAULT_POWER_CUT.writes, deletes: 12, variables: DEFAULT_POWER_CUT.variables, storeBytes: DEFAULT_POWER_CUT.storeBytes, blockBytes: DEFAULT_POWER_CUT.blockBytes });
     assert.deepEqual(counts, direct, c.id);
   }
   assert.equal(r.expectations.length, 16);
@@ -71,11 +72,31 @@ test('the campaign follows the cell: its seed and its driver parameters change i
   assert.equal(crashCampaign(cells[0]!, { cuts: 30, writes: 7 }).writes, 7);
 });
 
+test('the campaign deletes every fifth call unless the scenario says otherwise, and the result counts the deletes', () => {
+  const cell = expandCells(parseScenarioText(SCENARIO, 'c.yaml'))[0]!;
+  const usual = crashCampaign(cell, { cuts: 3 });
+  assert.equal(usual.deleteEvery, DEFAULT_DELETE_EVERY);
+  assert.equal(DEFAULT_DELETE_EVERY, 5);
+  const none = crashCampaign(cell, { cuts: 3, deleteEvery: 0 });
+  assert.notEqual(crashCampaignKey(none), crashCampaignKey(usual));
+  assert.equal(crashCampaign(cell, { cuts: 3, deleteEvery: 7 }).deleteEvery, 7);
+  // 60 calls: 12 deletes at every fifth, 8 at every seventh, none at 0.
+  for (const [o, deletes] of [[usual, 12], [{ ...usual, deleteEvery: 7 }, 8], [none, 0]] as const) {
+    const r = runPowerCuts({ ...o, cuts: 0 });
+    assert.equal(crashConsistencyResult(o, r).deletes, deletes);
+  }
+  // The deletes change the flash sequence the cuts land in.
+  assert.notEqual(runPowerCuts({ ...usual, cuts: 0 }).sequenceOps, runPowerCuts({ ...none, cuts: 0 }).sequenceOps);
+  // A scenario can set it; a negative count is refused by the schema.
+  assert.deepEqual(parseScenarioText(SCENARIO.replace(/crashConsistency: \{ cuts: (\d+) \}/, 'crashConsistency: { cuts: $1, deleteEvery: 0 }'), 'c.yaml').spec.crashConsistency, { cuts: 30, deleteEvery: 0 });
+  assert.throws(() => parseScenarioText(SCENARIO.replace(/crashConsistency: \{ cuts: (\d+) \}/, 'crashConsistency: { cuts: $1, deleteEvery: -1 }'), 'c.yaml'), /deleteEvery/);
+});
+
 test('crash.* expectations need a campaign: without one they fail with no value, with one they compare its counts', () => {
   const e = parseExpectation('crash.acked-lost == 0');
   const base = { metrics: undefined as never, quality: [] };
   assert.equal(evaluateExpectation(e, 'c', base).passed, false);
-  const crash = { seed: 1, writes: 60, variables: 6, storeBytes: 4096, blockBytes: 512, ...runPowerCuts({ cuts: 3 }) };
+  const crash = { seed: 1, writes: 60, deletes: 0, variables: 6, storeBytes: 4096, blockBytes: 512, ...runPowerCuts({ cuts: 3 }) };
   assert.equal(evaluateExpectation(e, 'c', { ...base, crash }).passed, true);
   assert.equal(evaluateExpectation(e, 'c', { ...base, crash: { ...crash, ackedLost: 1 } }).passed, false);
   for (const [metric, field] of [['crash.cuts', 'cuts'], ['crash.cuts-in-reclaim', 'cutsInReclaim'], ['crash.acked-checked', 'ackedChecked'], ['crash.half-visible', 'halfVisible'], ['crash.unreadable', 'unreadable']] as const) {

@@ -166,7 +166,7 @@ test('every metric reads its own field of the cell (each field set to a distinct
     consumed('i', 'conditioned', 'insufficient-data', 500_000, 100_000),
     consumed('j', 'raw', 'insufficient-data', undefined, undefined),
   ];
-  const crash = { seed: 1, writes: 60, variables: 6, storeBytes: 4096, blockBytes: 512, cuts: 52, sequenceOps: 53, reclaims: 54, cutsInReclaim: 55, ftwRedone: 56, recoveryReclaims: 57, ackedChecked: 58, ackedLost: 59, pendingVisible: 60, halfVisible: 61, unreadable: 62 };
+  const crash = { seed: 1, writes: 60, deletes: 51, variables: 6, storeBytes: 4096, blockBytes: 512, cuts: 52, sequenceOps: 53, reclaims: 54, cutsInReclaim: 55, ftwRedone: 56, recoveryReclaims: 57, ackedChecked: 58, ackedLost: 59, pendingVisible: 60, halfVisible: 61, unreadable: 62 };
   const src = { metrics: m, quality, baselineRatio: 0.52, verdict: 'starved' as const, crash };
   const want: Record<string, number> = {
     'setvariable.completed': 11, 'setvariable.failed': 12, 'setvariable.rate': 13, 'setvariable.ratio': 0.52, 'setvariable.samples': 14,
@@ -178,7 +178,7 @@ test('every metric reads its own field of the cell (each field set to a distinct
     'keys.source-failures': 47, 'keys.startup-tests': 48, 'keys.fallback-seeds': 51, verdict: 2, smis: 36,
     'keys.writes': 42, 'keys.startup-passes': 49, 'keys.fail-closed': 50, 'smm-time': 37,
     'quality.failures': 4, 'quality.health-alarms': 17,
-    'crash.cuts': 52, 'crash.cuts-in-reclaim': 55, 'crash.acked-checked': 58, 'crash.acked-lost': 59, 'crash.half-visible': 61, 'crash.unreadable': 62,
+    'crash.cuts': 52, 'crash.deletes': 51, 'crash.cuts-in-reclaim': 55, 'crash.acked-checked': 58, 'crash.acked-lost': 59, 'crash.half-visible': 61, 'crash.unreadable': 62,
     'quality.streams': 5, 'quality.stream-passes': 1, 'quality.stream-failures': 2, 'quality.short-streams': 3, 'bytes.drainer': 22, 'bytes.nobody': 0,
   };
   for (const [name, value] of Object.entries(want)) {

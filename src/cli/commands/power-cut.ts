@@ -6,12 +6,14 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { DEFAULT_POWER_CUT, runPowerCuts, type PowerCutResult } from '../../firmware/power-cut.ts';
+import { DEFAULT_DELETE_EVERY } from '../../scenario/crash-consistency.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
 
 interface PowerCutCliOptions {
   cuts?: string;
   seed?: string;
   writes?: string;
+  deleteEvery?: string;
   json?: boolean;
 }
 
@@ -47,14 +49,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--cuts <n>', `seeded cut points (default ${DEFAULT_POWER_CUT.cuts})`)
     .option('--seed <n>', `seed of the workload and the cut points (default ${DEFAULT_POWER_CUT.seed})`)
     .option('--writes <n>', `SetVariable calls in the workload (default ${DEFAULT_POWER_CUT.writes})`)
+    .option('--delete-every <n>', `every n-th call of the workload deletes its variable (DataSize 0); 0 = no deletes (default ${DEFAULT_DELETE_EVERY}, as the design matrix)`)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  entropy-bench power-cut\n  entropy-bench power-cut --cuts 200 --seed 7 --json\n\nExit status: 0 = every cut recovered cleanly, 1 = a value was lost or half-visible, 2 = bad options.')
+    .addHelpText('after', '\nExamples:\n  entropy-bench power-cut\n  entropy-bench power-cut --cuts 200 --seed 7 --json\n  entropy-bench power-cut --delete-every 0   (writes only)\n\nExit status: 0 = every cut recovered cleanly, 1 = a value was lost or half-visible, 2 = bad options.')
     .exitOverride()
     .action((opts: PowerCutCliOptions) => {
       const r = runPowerCuts({
         cuts: whole(opts.cuts, '--cuts', 1, 1_000_000, DEFAULT_POWER_CUT.cuts),
         seed: whole(opts.seed, '--seed', 0, 4294967295, DEFAULT_POWER_CUT.seed),
         writes: whole(opts.writes, '--writes', 1, 100_000, DEFAULT_POWER_CUT.writes),
+        deleteEvery: whole(opts.deleteEvery, '--delete-every', 0, 100_000, DEFAULT_DELETE_EVERY),
       });
       ctx.out(opts.json ? JSON.stringify(r, null, 2) + '\n' : summary(r));
       if (r.ackedLost + r.halfVisible + r.unreadable > 0) setExit(ctx, EXIT_FAILED);
