@@ -121,23 +121,22 @@ function directional(seq: Uint8Array, out: Float64Array, need: Uint8Array): void
     out[3] = 0;
     return;
   }
+  // Branch-free (a shuffle makes every step's direction a coin toss): the longest run is
+  // the largest value the current run's length takes.
   let runs = 1;
-  let longest = 0;
   let run = 1;
-  let up = seq[0]! > seq[1]! ? 0 : 1;
+  let longest = 1;
+  let up = +(seq[0]! <= seq[1]!);
   let ups = up;
   for (let i = 1; i < m; i++) {
-    const u = seq[i]! > seq[i + 1]! ? 0 : 1;
+    const u = +(seq[i]! <= seq[i + 1]!);
+    const change = u ^ up;
     ups += u;
-    if (u === up) run++;
-    else {
-      runs++;
-      if (run > longest) longest = run;
-      run = 1;
-      up = u;
-    }
+    runs += change;
+    run = ((run + 1) & (change - 1)) + change; // 1 at a change, else one longer
+    if (run > longest) longest = run;
+    up = u;
   }
-  if (run > longest) longest = run;
   if (need[1]) out[1] = runs;
   if (need[2]) out[2] = longest;
   if (need[3]) out[3] = Math.max(ups, m - ups);
@@ -151,21 +150,19 @@ function medianRuns(seq: Uint8Array, median: number, out: Float64Array): void {
     out[5] = 0;
     return;
   }
+  // Branch-free, as directional().
   let runs = 1;
-  let longest = 0;
   let run = 1;
-  let prev = seq[0]! < median;
+  let longest = 1;
+  let prev = +(seq[0]! < median);
   for (let i = 1; i < n; i++) {
-    const cur = seq[i]! < median;
-    if (cur === prev) run++;
-    else {
-      runs++;
-      if (run > longest) longest = run;
-      run = 1;
-      prev = cur;
-    }
+    const cur = +(seq[i]! < median);
+    const change = cur ^ prev;
+    runs += change;
+    run = ((run + 1) & (change - 1)) + change;
+    if (run > longest) longest = run;
+    prev = cur;
   }
-  if (run > longest) longest = run;
   out[4] = runs;
   out[5] = longest;
 }
@@ -231,8 +228,11 @@ export async function createStatisticsComputer(input: PermutationInput): Promise
   const valueList = values.slice();
 
   const compute = (data: Uint8Array, need: Uint8Array, out: Float64Array): void => {
-    // Masked values in this order (excursion, covariance of non-binary data).
-    for (let i = 0; i < n; i++) raw[i] = rawTable[data[i]!]!;
+    // Masked values in this order, when a statistic reads them (excursion, covariance of
+    // non-binary data): late rounds often have only a run statistic still open.
+    let covariance = false;
+    for (let j = 13; j <= 17; j++) if (need[j]) covariance = true;
+    if (need[0] || (covariance && !binary)) for (let i = 0; i < n; i++) raw[i] = rawTable[data[i]!]!;
     if (need[0]) {
       let sum = 0;
       let max = 0;
