@@ -2,10 +2,11 @@
  * Suffix array and LCP array for the t-Tuple (SP 800-90B §6.3.5) and LRS
  * (§6.3.6) estimators, which need the number of occurrences of every tuple.
  *
- * The estimators need only the LCP array in suffix order (`tupleStats`). When
- * repeats are short (noise), it comes from a radix sort of 20-bit prefixes for
- * binary text (`binaryLcp`) or a native sort of 58-bit suffix keys
- * (`windowLcp`); otherwise from a suffix array built with SA-IS (Nong, Zhang &
+ * The estimators need only the tuple counts (`tupleStats`). When repeats are
+ * short (noise), a binary text's come straight from counting its windows
+ * (`binaryTupleStats`), and other texts' from the LCP array in suffix order by
+ * a native sort of 58-bit suffix keys (`windowLcp`); otherwise the LCP array
+ * comes from a suffix array built with SA-IS (Nong, Zhang &
  * Chan, "Two Efficient Algorithms for Linear Time Suffix Array Construction",
  * IEEE TC 2011: linear time, typed arrays only, no string comparisons) and the
  * LCP algorithm of Kasai et al. ("Linear-Time Longest-Common-Prefix Computation
@@ -177,7 +178,11 @@ export interface TupleStats {
 export function tupleStats(text: IntText, upper?: number): TupleStats {
   let up = upper ?? 0;
   if (upper === undefined) for (let i = 0; i < text.length; i++) if (text[i]! > up) up = text[i]!;
-  const fast = up === 1 && text.length >= 64 ? binaryLcp(text) : text.length >= 2 && up < 256 ? windowLcp(text, up) : null;
+  if (up === 1 && text.length >= 64) {
+    const direct = binaryTupleStats(text);
+    if (direct !== null) return direct;
+  }
+  const fast = up !== 1 && text.length >= 2 && up < 256 ? windowLcp(text, up) : null;
   if (fast !== null) return tupleStatsFromLcp(text.length, fast);
   const sa = suffixArray(text, up);
   return tupleStatsFromLcp(text.length, lcpArray(text, sa));
@@ -343,45 +348,165 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
 }
 
 /**
- * The LCP array in suffix order of a binary text whose repeats are short (a
- * noise bit stream), without 64-bit keys: the suffixes are sorted by their
- * first B bits (B = 20 at 10^6 bits, 23 at 8 x 10^6; zero-padded at the end)
- * with a two-pass LSD radix sort (small digit tables, so the passes stay in
- * cache; keys are recomputed from the packed bits rather than stored), each group
- * of equal keys (about one suffix on average) is ordered by comparing its
- * suffixes 32 bits at a time (a suffix before the longer ones it is a prefix
- * of), and the adjacent common prefixes are the LCP array. The order of all
- * suffixes is unique, so the result is the same array the suffix array gives.
- * Returns null when the groups are too uneven for this to be fast (long runs,
- * strong bias); the caller then takes the general path.
+ * The tuple statistics of a binary text whose repeats are short (a noise bit
+ * stream) without sorting its suffixes. K is the first width with 2^K > n (20
+ * at 10^6 bits, 23 at 8·10^6), so a K-bit window occurs about once.
+ *
+ * - t ≤ K: every t-tuple's count, directly. Positions are split by their first
+ *   P bits (P = 8: 256 bins, one cache-friendly pass); the P-bit counts give
+ *   t ≤ P, and within each bin the next K − P bits are counted in a table that
+ *   stays in cache (4 K entries at 10^6 bits, 32 K at 8·10^6); folding a table
+ *   in pairs gives the counts one bit shorter (a t-tuple's (t−1)-prefix). A
+ *   position whose suffix is shorter than K bits counts only for the shorter t.
+ *   Q[t] is the largest count, the pair sum Σ C(count, 2).
+ * - t > K: positions share a t-tuple only within a K-bit group, about one
+ *   position in two on noise. Each group holding two or more is ordered by
+ *   comparing its suffixes 32 bits at a time from bit K on, and its adjacent
+ *   common prefixes, taken as an LCP array with K at both ends, give the
+ *   intervals of lcp above K and their sizes, as tupleStatsFromLcp does for the
+ *   whole text.
+ *
+ * The numbers are those of the suffix array: the same tuples counted in two
+ * parts. Returns null when the groups are too uneven for this to be fast (long
+ * runs, strong bias, long repeats); the caller then builds the suffix array.
  */
-function binaryLcp(text: IntText): Int32Array | null {
+function binaryTupleStats(text: IntText): TupleStats | null {
   const n = text.length;
-  let B = 8;
-  while (B < 24 && 1 << B <= n) B++;
-  // One loop per function below: V8 then optimizes each loop once, on its first run.
+  let K = 8;
+  while (K < 24 && 1 << K <= n) K++;
+  const P = Math.min(8, K >> 1);
+  const R = K - P;
   const W = packBits(text);
-  const shift = 32 - B;
-  // Long runs of one bit make big groups of equal keys: leave them to the general path
-  // before allocating anything large.
-  if (constantWindows(W, n, shift) > n / 16) return null;
-  const sa = new Int32Array(n);
-  const tmp = new Int32Array(n);
-  radixByPrefix(W, n, B, sa, tmp);
-  // Long repeats (periodic stretches) make word-by-word comparisons quadratic:
-  // past 8 equal words per suffix on average, the general path is faster.
+  const m = n - K + 1; // positions with a whole K-bit window
+  // The P-bit bins: counts, then positions (in text order within a bin).
+  const binCount = new Int32Array((1 << P) + 1);
+  for (let i = 0; i < m; i++) binCount[window32(W, i) >>> (32 - P)]!++;
+  const binStart = new Int32Array((1 << P) + 1);
+  let biggest = 0;
+  for (let k = 0; k < 1 << P; k++) {
+    binStart[k + 1] = binStart[k]! + binCount[k]!;
+    if (binCount[k]! > biggest) biggest = binCount[k]!;
+  }
+  // Each position with the rest of its K-bit window (R ≤ 16 bits), so that the bins are
+  // read in order afterwards, not through the packed bits at scattered positions.
+  const pos = new Int32Array(m);
+  const rest = new Uint16Array(m);
+  const fill = binStart.slice();
+  const shiftK = 32 - K;
+  const rMask = (1 << R) - 1;
+  scatterToBins(W, m, P, shiftK, rMask, fill, pos, rest);
+  // t ≤ P: the bins' counts plus the positions n−K+1 .. n−P, whose suffixes are shorter than K.
+  const maxLow = new Float64Array(K + 1);
+  const pairsLow = new Float64Array(K + 1);
+  const low = binCount.subarray(0, 1 << P);
+  for (let i = m; i <= n - P; i++) low[window32(W, i) >>> (32 - P)]!++;
+  levelStats(low, 1 << P, P, maxLow, pairsLow);
+  for (let t = P - 1; t >= 1; t--) {
+    foldCounts(low, 1 << t);
+    low[window32(W, n - t) >>> (32 - t)]!++; // position n − t: its suffix is exactly t bits
+    levelStats(low, 1 << t, t, maxLow, pairsLow);
+  }
+  // P < t ≤ K within each bin, and the groups of equal K-bit windows for t > K.
   equalWordBudget = 8 * n;
-  if (!sortGroups(W, n, sa, shift)) return null;
-  const lcp = tmp; // reused
-  if (!adjacentLcp(W, n, sa, lcp)) return null;
-  return lcp;
+  let squares = 0;
+  const hi = new LongTuples();
+  const cnt = new Int32Array(1 << R);
+  const start = new Int32Array((1 << R) + 1);
+  const group = new Int32Array(biggest);
+  const pairLengths = new Float64Array(K + 64);
+  for (let b = 0; b < 1 << P; b++) {
+    const lo = binStart[b]!;
+    const size = binStart[b + 1]! - lo;
+    cnt.fill(0);
+    for (let r = lo; r < lo + size; r++) cnt[rest[r]!]!++;
+    // The bin's positions ordered by their K-bit window (a counting sort): each group is contiguous.
+    start[0] = 0;
+    for (let k = 0; k < 1 << R; k++) {
+      const c = cnt[k]!;
+      start[k + 1] = start[k]! + c;
+      squares += c * c;
+    }
+    if (squares > 16 * n) return null; // big groups: insertion sorts would be slow
+    for (let r = lo; r < lo + size; r++) group[start[rest[r]!]!++] = pos[r]!;
+    // start[k] now ends group k. A pair (most groups of two or more on noise) only needs
+    // its common prefix: counted per length, added to `hi` at the end.
+    for (let k = 0; k < 1 << R; k++) {
+      const c = cnt[k]!;
+      if (c < 2) continue;
+      if (c === 2) {
+        const l = commonBits(W, n, group[start[k]! - 2]!, group[start[k]! - 1]!, K);
+        if (l < pairLengths.length) pairLengths[l]!++;
+        else hi.add(l, K, 2);
+      } else if (!longTuples(W, n, K, group, start[k]! - c, c, hi)) return null;
+    }
+    // P < t ≤ K: this bin's counts, folded; a position n − t (suffix exactly t bits) of this bin counts at t.
+    levelStats(cnt, 1 << R, K, maxLow, pairsLow);
+    for (let t = K - 1; t > P; t--) {
+      foldCounts(cnt, 1 << (t - P));
+      const w = window32(W, n - t);
+      if (w >>> (32 - P) === b) cnt[(w >>> (32 - t)) & ((1 << (t - P)) - 1)]!++;
+      levelStats(cnt, 1 << (t - P), t, maxLow, pairsLow);
+    }
+  }
+  if (equalWordBudget < 0) return null;
+  for (let l = K + 1; l < pairLengths.length; l++) if (pairLengths[l]! > 0) hi.add(l, K, 2, pairLengths[l]!);
+  let v = hi.v;
+  if (v === 0) for (let t = K; t >= 1 && v === 0; t--) if (maxLow[t]! >= 2) v = t;
+  const maxCount = new Float64Array(v + 2).fill(1);
+  const pairSum = new Float64Array(v + 1);
+  for (let t = v; t > K; t--) maxCount[t] = Math.max(hi.maxAt[t]!, maxCount[t + 1]!);
+  let acc = 0;
+  for (let t = K + 1; t <= v; t++) {
+    acc += hi.diff[t]!;
+    pairSum[t] = acc;
+  }
+  for (let t = 1; t <= Math.min(v, K); t++) {
+    maxCount[t] = Math.max(1, maxLow[t]!);
+    pairSum[t] = pairsLow[t]!;
+  }
+  return { n, v, maxCount, pairSum };
+}
+
+/** Scatters positions 0 .. m−1 to their P-bit bins (`fill`: each bin's next slot), with the low R bits of their K-bit windows. */
+function scatterToBins(
+  W: Int32Array, m: number, P: number, shiftK: number, rMask: number, fill: Int32Array, pos: Int32Array, rest: Uint16Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    const w = window32(W, i);
+    const at = fill[w >>> (32 - P)]!++;
+    pos[at] = i;
+    rest[at] = (w >>> shiftK) & rMask;
+  }
+}
+
+/** Adds a table of t-tuple counts (`size` entries) to level t's largest count and pair sum. */
+function levelStats(cnt: Int32Array, size: number, t: number, maxLow: Float64Array, pairsLow: Float64Array): void {
+  let max = maxLow[t]!;
+  let pairs = 0;
+  for (let k = 0; k < size; k++) {
+    const c = cnt[k]!;
+    if (c > max) max = c;
+    pairs += (c * (c - 1)) / 2;
+  }
+  maxLow[t] = max;
+  pairsLow[t]! += pairs;
+}
+
+/** The (t−1)-bit counts from the t-bit ones (2·size of them), in place. */
+function foldCounts(cnt: Int32Array, size: number): void {
+  for (let k = 0; k < size; k++) cnt[k] = cnt[2 * k]! + cnt[2 * k + 1]!;
 }
 
 /** The bits MSB first in 32-bit words, with zero words of padding for windows past the end. */
 function packBits(text: IntText): Int32Array {
   const n = text.length;
   const W = new Int32Array((n >> 5) + 6);
-  for (let i = 0; i < n; i++) if (text[i]! & 1) W[i >> 5]! |= 1 << (31 - (i & 31));
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    w = (w << 1) | (text[i]! & 1);
+    if ((i & 31) === 31) W[i >> 5] = w;
+  }
+  if (n & 31) W[n >> 5] = w << (32 - (n & 31));
   return W;
 }
 
@@ -392,62 +517,92 @@ function window32(W: Int32Array, p: number): number {
   return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
 }
 
-/** Positions whose first 32 - shift bits are all zeros or all ones. */
-function constantWindows(W: Int32Array, n: number, shift: number): number {
-  const ones = -1 >>> shift;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const k = window32(W, i) >>> shift;
-    if (k === 0 || k === ones) c++;
-  }
-  return c;
-}
+/** The intervals of lcp above K: their pair-sum differences, largest size per lcp, and the largest lcp. */
+class LongTuples {
+  v = 0;
+  diff = new Float64Array(64);
+  maxAt = new Float64Array(64);
+  // Scratch for one group: its positions ordered, adjacent LCPs, the interval stack.
+  readonly ord = new Int32Array(MAX_GROUP);
+  readonly lcp = new Int32Array(MAX_GROUP);
+  readonly stLcp = new Int32Array(MAX_GROUP + 2);
+  readonly stLb = new Int32Array(MAX_GROUP + 2);
 
-/** Sorts the positions by their first B bits (stable, LSD radix in two digits of at most 12 bits: small tables). */
-function radixByPrefix(W: Int32Array, n: number, B: number, sa: Int32Array, tmp: Int32Array): void {
-  const loBits = B >> 1;
-  const cLo = new Int32Array((1 << loBits) + 1);
-  const cHi = new Int32Array((1 << (B - loBits)) + 1);
-  const shift = 32 - B;
-  digitCounts(W, n, shift, loBits, cLo, cHi);
-  prefixSums(cLo);
-  prefixSums(cHi);
-  // Pass 1 by the low digit (positions in text order), pass 2 by the high digit.
-  scatterLow(W, n, shift, (1 << loBits) - 1, cLo, tmp);
-  scatterHigh(W, tmp, n, shift + loBits, cHi, sa);
-}
-
-function digitCounts(W: Int32Array, n: number, shift: number, loBits: number, cLo: Int32Array, cHi: Int32Array): void {
-  const loMask = (1 << loBits) - 1;
-  for (let i = 0; i < n; i++) {
-    const k = window32(W, i) >>> shift;
-    cLo[(k & loMask) + 1]!++;
-    cHi[(k >>> loBits) + 1]!++;
+  /** `times` intervals of lcp l (> K) and size c whose parent interval has lcp p (≥ K). */
+  add(l: number, p: number, c: number, times = 1): void {
+    if (l + 2 > this.diff.length) {
+      const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
+        const b = new Float64Array(2 * (l + 2));
+        b.set(a);
+        return b;
+      };
+      this.diff = grow(this.diff);
+      this.maxAt = grow(this.maxAt);
+    }
+    const pairs = times * ((c * (c - 1)) / 2);
+    this.diff[p + 1]! += pairs;
+    this.diff[l + 1]! -= pairs;
+    if (c > this.maxAt[l]!) this.maxAt[l] = c;
+    if (l > this.v) this.v = l;
   }
 }
 
-function scatterLow(W: Int32Array, n: number, shift: number, loMask: number, cLo: Int32Array, tmp: Int32Array): void {
-  for (let i = 0; i < n; i++) tmp[cLo[(window32(W, i) >>> shift) & loMask]!++] = i;
-}
+/** Largest group of equal K-bit windows ordered by insertion sort; a bigger one goes to the suffix array. */
+const MAX_GROUP = 64;
 
-function scatterHigh(W: Int32Array, tmp: Int32Array, n: number, hiShift: number, cHi: Int32Array, sa: Int32Array): void {
-  for (let r = 0; r < n; r++) {
-    const i = tmp[r]!;
-    sa[cHi[window32(W, i) >>> hiShift]!++] = i;
+/**
+ * One group of c ≥ 2 positions with equal K-bit windows (group[from .. from+c)):
+ * ordered, its intervals of lcp above K added to `hi`. False when the group is too
+ * big or the comparisons exceed their budget (long repeats).
+ */
+function longTuples(W: Int32Array, n: number, K: number, group: Int32Array, from: number, c: number, hi: LongTuples): boolean {
+  if (c === 2) {
+    const l = commonBits(W, n, group[from]!, group[from + 1]!, K);
+    if (l > K) hi.add(l, K, 2);
+    return equalWordBudget >= 0;
   }
+  if (c > MAX_GROUP) return false;
+  const { ord, lcp, stLcp, stLb } = hi;
+  // Insertion sort by suffix (a group holds a few positions), then the adjacent LCPs.
+  for (let r = 0; r < c; r++) {
+    const x = group[from + r]!;
+    let q = r - 1;
+    while (q >= 0 && suffixLess(W, n, x, ord[q]!, K)) {
+      ord[q + 1] = ord[q]!;
+      q--;
+    }
+    ord[q + 1] = x;
+  }
+  for (let r = 1; r < c; r++) lcp[r] = commonBits(W, n, ord[r - 1]!, ord[r]!, K);
+  // The intervals, as tupleStatsFromLcp, with lcp K at both ends of the group.
+  let top = 0;
+  stLcp[0] = K;
+  stLb[0] = 0;
+  for (let r = 1; r <= c; r++) {
+    const cur = r < c ? lcp[r]! : K;
+    let lb = r - 1;
+    while (cur < stLcp[top]!) {
+      const l = stLcp[top]!;
+      lb = stLb[top]!;
+      top--;
+      hi.add(l, cur > stLcp[top]! ? cur : stLcp[top]!, r - lb);
+    }
+    if (cur > stLcp[top]!) {
+      top++;
+      stLcp[top] = cur;
+      stLb[top] = lb;
+    }
+  }
+  return equalWordBudget >= 0;
 }
 
-function prefixSums(c: Int32Array): void {
-  for (let d = 1; d < c.length; d++) c[d]! += c[d - 1]!;
-}
-
-/** Equal 32-bit words binaryLcp may still compare before it gives up. */
+/** Equal 32-bit words binaryTupleStats may still compare before it gives up. */
 let equalWordBudget = 0;
 
-/** Common prefix (in bits) of suffixes i and j of the packed n-bit text. */
-function commonBits(W: Int32Array, n: number, i: number, j: number): number {
+/** Common prefix (in bits) of suffixes i and j of the packed n-bit text, known to share their first `from` bits. */
+function commonBits(W: Int32Array, n: number, i: number, j: number, from: number): number {
   const len = n - (i > j ? i : j);
-  for (let c = 0; c < len; c += 32) {
+  for (let c = from; c < len; c += 32) {
     const x = window32(W, i + c) ^ window32(W, j + c);
     if (x !== 0) {
       const at = c + Math.clz32(x);
@@ -459,50 +614,10 @@ function commonBits(W: Int32Array, n: number, i: number, j: number): number {
 }
 
 /** Suffix i sorts before suffix j (a proper prefix, i.e. the later and shorter suffix, first). */
-function suffixLess(W: Int32Array, n: number, i: number, j: number): boolean {
-  const l = commonBits(W, n, i, j);
+function suffixLess(W: Int32Array, n: number, i: number, j: number, from: number): boolean {
+  const l = commonBits(W, n, i, j, from);
   if (l === n - (i > j ? i : j)) return i > j;
   return window32(W, i + l) >= 0; // the first differing bit of suffix i is 0
-}
-
-/**
- * Orders each group of equal keys by insertion sort (groups hold about one
- * suffix each). Returns false, leaving the order unfinished, when the sum of
- * squared group sizes (which bounds the work) grows far above n.
- */
-function sortGroups(W: Int32Array, n: number, sa: Int32Array, shift: number): boolean {
-  let lo = 0;
-  let key = window32(W, sa[0]!) >>> shift;
-  let work = 0;
-  while (lo < n) {
-    let hi = lo + 1;
-    let next = -1;
-    while (hi < n) {
-      next = window32(W, sa[hi]!) >>> shift;
-      if (next !== key) break;
-      hi++;
-    }
-    work += (hi - lo) * (hi - lo);
-    if (work > 16 * n || equalWordBudget < 0) return false;
-    for (let r = lo + 1; r < hi; r++) {
-      const v = sa[r]!;
-      let q = r - 1;
-      while (q >= lo && suffixLess(W, n, v, sa[q]!)) {
-        sa[q + 1] = sa[q]!;
-        q--;
-      }
-      sa[q + 1] = v;
-    }
-    lo = hi;
-    key = next;
-  }
-  return equalWordBudget >= 0;
-}
-
-function adjacentLcp(W: Int32Array, n: number, sa: Int32Array, lcp: Int32Array): boolean {
-  lcp[0] = 0;
-  for (let r = 1; r < n; r++) lcp[r] = commonBits(W, n, sa[r - 1]!, sa[r]!);
-  return equalWordBudget >= 0;
 }
 
 export function tupleStatsFromLcp(n: number, lcp: Int32Array): TupleStats {

@@ -91,7 +91,7 @@ test('sorted-key LCPs with a few long repeats (tie groups) equal the suffix-arra
   }
 });
 
-test('binary tuple statistics (prefix buckets) equal those of the suffix array, on noise, bias and long repeats', () => {
+test('binary tuple statistics (window counts, groups of equal K-bit windows) equal those of the suffix array, on noise, bias and long repeats', () => {
   const r = rng(77);
   const viaSa = (t: Uint8Array) => tupleStatsFromLcp(t.length, lcpArray(t, suffixArray(t, 1)));
   const cases: Uint8Array[] = [];
@@ -101,6 +101,12 @@ test('binary tuple statistics (prefix buckets) equal those of the suffix array, 
   const repeated = new Uint8Array(50000);
   for (let k = 0; k < 4; k++) repeated.set(block, k * 12500); // a long repeat: the fast path must give up
   cases.push(repeated);
+  // Widths at and around a power of two (K steps up), mild biases (bigger groups of equal
+  // K-bit windows, still on the direct path), and a noise stream long enough for a second
+  // level of P-bit bins with R > 8.
+  for (const n of [255, 256, 257, 65535, 65536, 65537]) cases.push(Uint8Array.from({ length: n }, () => r() & 1));
+  for (const p of [0.6, 0.7]) cases.push(Uint8Array.from({ length: 200000 }, () => (r() % 1000 < p * 1000 ? 1 : 0)));
+  cases.push(Uint8Array.from({ length: 600000 }, () => r() & 1));
   const rows = new Uint8Array(100000);
   for (let i = 0; i < 100; i++) for (let j = 0; j < 1000; j++) rows[i * 1000 + j] = (i + j) & 1; // periodic
   cases.push(rows);
