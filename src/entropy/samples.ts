@@ -122,3 +122,28 @@ export function unpackBits(packed: Uint8Array): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The low bits of one-bit samples packed 32 to a word, the first sample in the most significant
+ * bit, then zero words up to (length >> 5) + `padWords` words in all (room for a 32-bit window
+ * starting at any sample, which reads the word after its own). Branch-free: on noise a branch
+ * per bit is a coin toss.
+ */
+export function packSampleBits(S: ArrayLike<number>, padWords: number): Int32Array {
+  const n = S.length;
+  const W = new Int32Array((n >> 5) + padWords);
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    w = (w << 1) | (S[i]! & 1);
+    if ((i & 31) === 31) W[i >> 5] = w;
+  }
+  if (n & 31) W[n >> 5] = w << (32 - (n & 31));
+  return W;
+}
+
+/** Samples p .. p+31 of packSampleBits' words, the first in the most significant bit. */
+export function window32(W: Int32Array, p: number): number {
+  const q = p >> 5;
+  const r = p & 31;
+  return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
+}

@@ -14,6 +14,8 @@
  * (cpp/shared/lrs_test.h) does.
  */
 
+import { packSampleBits, window32 } from './samples.ts';
+
 type IntText = Uint8Array | Int32Array;
 
 /**
@@ -376,7 +378,7 @@ function binaryTupleStats(text: IntText): TupleStats | null {
   while (K < 24 && 1 << K <= n) K++;
   const P = Math.min(8, K >> 1);
   const R = K - P;
-  const W = packBits(text);
+  const W = packSampleBits(text, 6);
   const m = n - K + 1; // positions with a whole K-bit window
   // The P-bit bins: counts, then positions (in text order within a bin).
   const binCount = new Int32Array((1 << P) + 1);
@@ -495,26 +497,6 @@ function levelStats(cnt: Int32Array, size: number, t: number, maxLow: Float64Arr
 /** The (t−1)-bit counts from the t-bit ones (2·size of them), in place. */
 function foldCounts(cnt: Int32Array, size: number): void {
   for (let k = 0; k < size; k++) cnt[k] = cnt[2 * k]! + cnt[2 * k + 1]!;
-}
-
-/** The bits MSB first in 32-bit words, with zero words of padding for windows past the end. */
-function packBits(text: IntText): Int32Array {
-  const n = text.length;
-  const W = new Int32Array((n >> 5) + 6);
-  let w = 0;
-  for (let i = 0; i < n; i++) {
-    w = (w << 1) | (text[i]! & 1);
-    if ((i & 31) === 31) W[i >> 5] = w;
-  }
-  if (n & 31) W[n >> 5] = w << (32 - (n & 31));
-  return W;
-}
-
-/** Bits p .. p+31 of the packed text. */
-function window32(W: Int32Array, p: number): number {
-  const q = p >> 5;
-  const r = p & 31;
-  return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
 }
 
 /** The intervals of lcp above K: their pair-sum differences, largest size per lcp, and the largest lcp. */

@@ -14,6 +14,7 @@
  * N = 1,165,665, r = 22, P_global' = 0.56981495344368849,
  * H = 0.81143461261488992.
  */
+import { packSampleBits, window32 } from '../samples.ts';
 import { notApplicablePredictor, predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
 
@@ -111,7 +112,7 @@ function binaryLag(S: Uint8Array): PredictorEstimate {
     }
   }
   if (L <= D) return predictionEstimate('Lag', '6.3.8', C, L - 1, maxRun, 2);
-  const W = packBits(S);
+  const W = packSampleBits(S, 3);
   const cand = new Int32Array(D);
   const agree = new Int32Array(D);
   // C, run, maxRun, H, winner carried across blocks.
@@ -122,19 +123,6 @@ function binaryLag(S: Uint8Array): PredictorEstimate {
     lagBlock(S, t0, n, cand, agree, nc, score, state);
   }
   return predictionEstimate('Lag', '6.3.8', state[0]!, L - 1, state[2]!, 2);
-}
-
-/** Bits MSB first, with zero words of padding for windows past the end. */
-function packBits(S: Uint8Array): Int32Array {
-  const W = new Int32Array((S.length >> 5) + 3);
-  for (let t = 0; t < S.length; t++) if (S[t]! & 1) W[t >> 5]! |= 1 << (31 - (t & 31));
-  return W;
-}
-
-function window32(W: Int32Array, t: number): number {
-  const q = t >> 5;
-  const r = t & 31;
-  return r === 0 ? W[q]! : (W[q]! << r) | (W[q + 1]! >>> (32 - r));
 }
 
 /**
