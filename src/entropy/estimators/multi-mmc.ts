@@ -368,6 +368,7 @@ function scoreChunk(
   a: number, from: number, b: number, hit: Int32Array, found: Int32Array, score: Int32Array, cand: Int32Array,
   state: Float64Array,
 ): void {
+  const candHit = candWords;
   let C = state[0]!;
   let run = state[1]!;
   let maxRun = state[2]!;
@@ -381,23 +382,24 @@ function scoreChunk(
       if (top - score[d]! <= 32) cand[nc++] = d;
       else score[d]! += popcount32(hit[d * CHUNK_WORDS + w]!);
     }
+    for (let c = 0; c < nc; c++) candHit[c] = hit[cand[c]! * CHUNK_WORDS + w]!;
     const kEnd = Math.min(32, b - t0);
+    // Branch-free: on noise each "right?" is a coin toss, which a branch would mispredict.
     for (let k = Math.max(0, from - t0); k < kEnd; k++) {
       const sh = 31 - k;
-      const cur = winner;
-      if ((found[cur * CHUNK_WORDS + w]! >>> sh) & 1) {
-        if ((hit[cur * CHUNK_WORDS + w]! >>> sh) & 1) {
-          C++;
-          if (++run > maxRun) maxRun = run;
-        } else run = 0;
-      }
+      // The winner's prediction: counted when it predicted (found), the run broken when wrong.
+      const f = (found[winner * CHUNK_WORDS + w]! >>> sh) & 1;
+      const right = f & (hit[winner * CHUNK_WORDS + w]! >>> sh);
+      C += right;
+      run = (run + right) & ((f & (right ^ 1)) - 1);
+      if (run > maxRun) maxRun = run;
       for (let c = 0; c < nc; c++) {
         const d = cand[c]!;
-        if ((hit[d * CHUNK_WORDS + w]! >>> sh) & 1) {
-          const sc = score[d]! + 1;
-          score[d] = sc;
-          if (score[winner]! <= sc) winner = d;
-        }
+        const bit = (candHit[c]! >>> sh) & 1;
+        const sc = score[d]! + bit;
+        score[d] = sc;
+        const lead = bit & +(score[winner]! <= sc);
+        winner += (d - winner) & -lead;
       }
     }
   }
@@ -406,6 +408,9 @@ function scoreChunk(
   state[2] = maxRun;
   state[3] = winner;
 }
+
+/** The candidates' right-prediction words of one 32-step block (scoreChunk). */
+const candWords = new Int32Array(D);
 
 function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
