@@ -38,38 +38,42 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
   const len = S.length;
   const N = len - B - 1;
   // Node ids: 0 = the empty prefix, 1..K = one-symbol prefixes (no look-up),
-  // longer prefixes from a hash table keyed parent*K + oldest symbol. A node
-  // is a dictionary entry when slotOf[node] >= 0.
-  // The trie's tables start small and double as needed.
-  // A new prefix brings at most B nodes and there are at most 65,536 prefixes.
-  const maxNodes = 1 + K + B * Math.min(MAX_DICTIONARY_SIZE, len);
-  const children = new IntMap(Math.max(10, Math.ceil(Math.log2(2 * maxNodes + 1))));
+  // longer prefixes from hash tables keyed parent*K + oldest symbol, one per
+  // prefix length (once the dictionary is full a step mostly looks up two-symbol
+  // prefixes, whose table then stays in cache). A node is a dictionary entry
+  // when slotOf[node] >= 0. The tables start small and double as needed.
+  const children: IntMap[] = [];
+  for (let j = 0; j <= B; j++) children.push(new IntMap(j >= 2 ? 12 : 1));
   let slotOf = new Int32Array(1 << 14).fill(-1);
   let nodes = 1 + K;
   // Follower counts by dictionary slot; best[2s] = highest count, best[2s+1] = its follower.
-  // Sized once for every slot the input can create (a dictionary entry per slot, at most 65,536,
-  // at most B per step): a large typed array is mapped lazily, so rows never used cost nothing,
-  // where growing by doubling touched and copied every row again (~0.3 s of the 8-bit estimate).
-  const slotCap = Math.min(MAX_DICTIONARY_SIZE, B * (len - B));
+  // Slots 0..K-1 are the one-symbol prefixes' (counted at nearly every step: their rows stay
+  // together in cache), the others are handed out in order. Sized once for every slot the
+  // input can create (at most 65,536 entries, at most B per step): a large typed array is
+  // mapped lazily, so rows never used cost nothing, where growing by doubling touched and
+  // copied every row again (~0.3 s of the 8-bit estimate).
+  const slotCap = K + Math.min(MAX_DICTIONARY_SIZE, B * (len - B));
   const counts = new Int32Array(slotCap * K);
   const best = new Int32Array(2 * slotCap);
-  let slots = 0;
+  let slots = K;
   let dictSize = 0;
 
-  const child = (parent: number, sym: number): number =>
-    parent === 0 ? 1 + sym : children.get(parent * K + sym);
-  const childOrCreate = (parent: number, sym: number): number => {
+  /** The node of prefix length j below `parent`, or -1. */
+  const child = (parent: number, sym: number, j: number): number =>
+    parent === 0 ? 1 + sym : children[j]!.get(parent * K + sym);
+  const childOrCreate = (parent: number, sym: number, j: number): number => {
     if (parent === 0) return 1 + sym;
+    const table = children[j]!;
     const key = parent * K + sym;
-    const slot = children.find(key);
-    if (slot >= 0) return children.table[2 * slot + 1]!;
+    const slot = table.find(key);
+    if (slot >= 0) return table.table[2 * slot + 1]!;
     const node = nodes++;
     if (nodes > slotOf.length) {
       const grown = new Int32Array(slotOf.length * 2).fill(-1);
       grown.set(slotOf);
       slotOf = grown;
     }
-    children.insert(key, node);
+    table.insert(key, node);
     return node;
   };
   const increment = (di: number, y: number): void => {
@@ -84,7 +88,7 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
   const dictAdd = (node: number, y: number): void => {
     let di = slotOf[node]!;
     if (di < 0) {
-      di = slots++;
+      di = node <= K ? node - 1 : slots++;
       slotOf[node] = di;
     }
     increment(di, y);
@@ -94,7 +98,7 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
   // Initial entries ((S[16-j .. 15]), S[16]) for j = 1..16.
   for (let j = 1; j <= B; j++) {
     let n = 0;
-    for (let p = B - 1; p >= B - j; p--) n = childOrCreate(n, S[p]!);
+    for (let p = B - 1, d = 1; p >= B - j; p--, d++) n = childOrCreate(n, S[p]!, d);
     dictAdd(n, S[B]!);
     dictSize++;
   }
@@ -108,7 +112,7 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
     let depth = 0;
     for (let j = 1; j <= B; j++) {
       const parent = path[j - 1]!;
-      const n = parent >= 0 ? child(parent, S[i - j]!) : -1;
+      const n = parent >= 0 ? child(parent, S[i - j]!, j) : -1;
       path[j] = n;
       if (n >= 0) depth = j;
     }
@@ -128,7 +132,7 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
         increment(di, y);
       } else if (dictSize < MAX_DICTIONARY_SIZE) {
         for (let jj = 1; jj <= j; jj++) {
-          if (path[jj]! < 0) path[jj] = childOrCreate(path[jj - 1]!, S[i - jj]!);
+          if (path[jj]! < 0) path[jj] = childOrCreate(path[jj - 1]!, S[i - jj]!, jj);
         }
         if (j > depth) depth = j;
         dictAdd(path[j]!, y);

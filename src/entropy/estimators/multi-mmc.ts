@@ -38,44 +38,50 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   const len = S.length;
   const N = len - 2;
   // Node ids: 0 = the empty prefix, 1..K = one-symbol prefixes, K+1..K+K^2 =
-  // two-symbol prefixes (computed, no look-up), then longer prefixes from a
-  // hash table keyed parent*K + oldest symbol.
+  // two-symbol prefixes (computed, no look-up), then longer prefixes from hash
+  // tables keyed parent*K + oldest symbol.
   const level1 = 1 + K;
   const firstHashed = level1 + K * K;
-  // Sized up front for the most entries the input can make (each order gains at
-  // most one entry per step and stops at 100,000): rehashing a table of millions
-  // of entries costs more than zeroing it.
-  const maxEntries = D * Math.min(MAX_ENTRIES, len) + D * D;
-  const log2Cap = Math.max(10, Math.ceil(Math.log2(2 * maxEntries + 1)));
-  const children = new IntMap(log2Cap);
-  const counts = new IntMap(log2Cap); // node*K + next symbol -> count (nodes >= K+1)
+  // One table per order (children of order d: the nodes of d+1 symbols; counts of order d:
+  // node*K + next symbol), each sized for one order's 100,000 entries: once the orders are
+  // full a step looks up only the lowest orders, whose tables then stay in cache, where one
+  // table for all orders (millions of entries) missed it at every look-up.
+  const log2Cap = Math.max(10, Math.ceil(Math.log2(2 * Math.min(MAX_ENTRIES, len) + 1)));
+  const children: IntMap[] = [];
+  const counts: IntMap[] = [];
+  for (let d = 0; d < D; d++) {
+    children.push(new IntMap(d >= 2 ? log2Cap : 1));
+    counts.push(new IntMap(d >= 1 ? log2Cap : 1));
+  }
   const counts0 = new Int32Array(K * K); // one-symbol prefixes: (sym)*K + next
   // meta[2n] = best follower count (0 = prefix not in the dictionary), meta[2n+1] = that follower.
-  let meta = new Int32Array(2 * (firstHashed + maxEntries + 1));
+  let meta = new Int32Array(2 * (firstHashed + D * Math.min(MAX_ENTRIES, len) + D * D + 1));
   let nodes = firstHashed;
   const entries = new Int32Array(D);
 
-  const child = (parent: number, sym: number): number => {
+  /** The node of order d (d+1 symbols) below `parent`, or -1. */
+  const child = (parent: number, sym: number, d: number): number => {
     if (parent === 0) return 1 + sym;
     if (parent <= K) return level1 + (parent - 1) * K + sym;
-    return children.get(parent * K + sym);
+    return children[d]!.get(parent * K + sym);
   };
-  const childOrCreate = (parent: number, sym: number): number => {
-    if (parent <= K) return child(parent, sym);
+  const childOrCreate = (parent: number, sym: number, d: number): number => {
+    if (parent <= K) return child(parent, sym, d);
+    const table = children[d]!;
     const key = parent * K + sym;
-    const slot = children.find(key);
-    if (slot >= 0) return children.table[2 * slot + 1]!;
+    const slot = table.find(key);
+    if (slot >= 0) return table.table[2 * slot + 1]!;
     const node = nodes++;
     if (2 * nodes > meta.length) {
       const grown = new Int32Array(meta.length * 2);
       grown.set(meta);
       meta = grown;
     }
-    children.insert(key, node);
+    table.insert(key, node);
     return node;
   };
-  /** PostfixDictionary::incrementPostfix: true when a new (prefix, y) entry was made. */
-  const incrementPostfix = (node: number, y: number, makeNew: boolean): boolean => {
+  /** PostfixDictionary::incrementPostfix for a node of order d: true when a new (prefix, y) entry was made. */
+  const incrementPostfix = (node: number, y: number, makeNew: boolean, d: number): boolean => {
     let c: number;
     let made = false;
     if (node <= K) {
@@ -85,11 +91,12 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
       made = c === 0;
       counts0[at] = ++c;
     } else {
+      const table = counts[d]!;
       const key = node * K + y;
-      const slot = counts.find(key);
-      if (slot >= 0) c = ++counts.table[2 * slot + 1]!;
+      const slot = table.find(key);
+      if (slot >= 0) c = ++table.table[2 * slot + 1]!;
       else if (makeNew) {
-        counts.insert(key, 1);
+        table.insert(key, 1);
         c = 1;
         made = true;
       } else return false;
@@ -104,14 +111,14 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   /** Node of the prefix S[i-d-1 .. i-1], creating the path. */
   const pathTo = (i: number, d: number): number => {
     let n = 0;
-    for (let p = i - 1; p >= i - d - 1; p--) n = childOrCreate(n, S[p]!);
+    for (let p = i - 1, k = 0; p >= i - d - 1; p--, k++) n = childOrCreate(n, S[p]!, k);
     return n;
   };
 
   // Initial entries ((S[0..d]), S[d+1]) for every order (step 4 for the first prefix).
   for (let d = 0; d < D; d++) {
     if (d < N) {
-      incrementPostfix(pathTo(d + 1, d), S[d + 1]!, true);
+      incrementPostfix(pathTo(d + 1, d), S[d + 1]!, true, d);
       entries[d] = 1;
     }
   }
@@ -131,7 +138,7 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
       const sym = S[i - d - 1]!;
       let node = -1;
       if (d === 0 || found) {
-        node = parent >= 0 ? child(parent, sym) : -1;
+        node = parent >= 0 ? child(parent, sym, d) : -1;
         found = node >= 0 && meta[2 * node]! > 0;
       }
       if (found) {
@@ -142,11 +149,11 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
             if (++run > maxRun) maxRun = run;
           }
         } else if (d === curWinner) run = 0;
-        if (incrementPostfix(node, y, entries[d]! < MAX_ENTRIES)) entries[d]!++;
+        if (incrementPostfix(node, y, entries[d]! < MAX_ENTRIES, d)) entries[d]!++;
       } else if (entries[d]! < MAX_ENTRIES) {
         // M[d][x].incrementPostfix(y, true): creates the prefix when absent.
-        if (node < 0) node = parent >= 0 ? childOrCreate(parent, sym) : pathTo(i, d);
-        incrementPostfix(node, y, true);
+        if (node < 0) node = parent >= 0 ? childOrCreate(parent, sym, d) : pathTo(i, d);
+        incrementPostfix(node, y, true, d);
         entries[d]!++;
       }
       parent = node;
