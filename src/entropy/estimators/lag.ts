@@ -14,6 +14,7 @@
  * N = 1,165,665, r = 22, P_global' = 0.56981495344368849,
  * H = 0.81143461261488992.
  */
+import { laggedAgreement } from '../../kernels/lagged-agreement.ts';
 import { packSampleBits, window32 } from '../samples.ts';
 import { notApplicablePredictor, predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
@@ -74,6 +75,11 @@ export function lagEstimate(symbols: Uint8Array, k: number): PredictorEstimate {
   return predictionEstimate('Lag', '6.3.8', C, L - 1, maxRun, K);
 }
 
+/** The binary path without WebAssembly (the fallback where it is missing), for the tests that check both paths agree. */
+export function binaryLagPortable(symbols: Uint8Array): PredictorEstimate {
+  return binaryLag(symbols, true);
+}
+
 /**
  * The same predictor for bits, 32 steps at a time. Let H be the top score. At
  * a step only lags whose score is H or H - 1 can become the winner: the winner
@@ -85,7 +91,7 @@ export function lagEstimate(symbols: Uint8Array, k: number): PredictorEstimate {
  * score is brought up to date once per block, by a popcount of the agreeing
  * bits (the packed stream against itself shifted by the lag).
  */
-function binaryLag(S: Uint8Array): PredictorEstimate {
+function binaryLag(S: Uint8Array, portable = false): PredictorEstimate {
   const L = S.length;
   const score = new Int32Array(D);
   // The first 128 steps (not every lag predicts yet) as the reference walks them.
@@ -113,14 +119,27 @@ function binaryLag(S: Uint8Array): PredictorEstimate {
   }
   if (L <= D) return predictionEstimate('Lag', '6.3.8', C, L - 1, maxRun, 2);
   const W = packSampleBits(S, 3);
-  const cand = new Int32Array(D);
-  const agree = new Int32Array(D);
   // C, run, maxRun, H, winner carried across blocks.
   const state = Float64Array.of(C, run, maxRun, H, winner);
-  for (let t0 = D; t0 < L; t0 += 32) {
-    const n = Math.min(32, L - t0);
-    const nc = pickCandidates(W, t0, n, score, state[3]!, cand, agree);
-    lagBlock(S, t0, n, cand, agree, nc, score, state);
+  // The per-block pass over the 128 lags in WebAssembly (one popcount instruction per lag),
+  // else in TypeScript; the scores live where the pass reads them.
+  const wasm = portable ? undefined : laggedAgreement(W.length);
+  if (wasm) {
+    wasm.words.set(W);
+    wasm.score.set(score);
+    for (let t0 = D; t0 < L; t0 += 32) {
+      const n = Math.min(32, L - t0);
+      const nc = wasm.pick(t0, n, state[3]!);
+      lagBlock(S, t0, n, wasm.cand, wasm.agree, nc, wasm.score, state);
+    }
+  } else {
+    const cand = new Int32Array(D);
+    const agree = new Int32Array(D);
+    for (let t0 = D; t0 < L; t0 += 32) {
+      const n = Math.min(32, L - t0);
+      const nc = pickCandidates(W, t0, n, score, state[3]!, cand, agree);
+      lagBlock(S, t0, n, cand, agree, nc, score, state);
+    }
   }
   return predictionEstimate('Lag', '6.3.8', state[0]!, L - 1, state[2]!, 2);
 }
