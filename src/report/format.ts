@@ -423,7 +423,7 @@ export function crashSummaries(cells: readonly CellResult[]): CrashSummary[] {
       pendingVisible: sum((r) => r.pendingVisible),
       ftwRedone: sum((r) => r.ftwRedone),
       recoveryReclaims: sum((r) => r.recoveryReclaims),
-      setup: [...new Set(rs.map((r) => `${r.writes} SetVariable calls (${r.deletes} of them deletes) on ${r.variables} names, ${r.storeBytes}-byte store, ${r.blockBytes}-byte blocks, ${r.sequenceOps} flash operations, ${r.reclaims} reclaims, seed ${r.seed}`))],
+      setup: [...new Set(rs.map((r) => `${r.writes} SetVariable calls (${r.deletes ?? 0} of them deletes) on ${r.variables} names, ${r.storeBytes}-byte store, ${r.blockBytes}-byte blocks, ${r.sequenceOps} flash operations, ${r.reclaims} reclaims, seed ${r.seed}`))],
     };
     return { ...s, passed: s.ackedLost === 0 && s.halfVisible === 0 && s.unreadable === 0 };
   });

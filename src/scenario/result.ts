@@ -102,7 +102,8 @@ const VirtioRngSchema = Type.Object({
 const CrashConsistencySchema = Type.Object({
   seed: Num,
   writes: Count,
-  deletes: Count,
+  // Optional: reports from before deletes were part of the campaign have none (and had none).
+  deletes: Type.Optional(Count),
   variables: Count,
   storeBytes: Count,
   blockBytes: Count,
