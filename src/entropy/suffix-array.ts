@@ -382,7 +382,7 @@ function binaryTupleStats(text: IntText): TupleStats | null {
   const m = n - K + 1; // positions with a whole K-bit window
   // The P-bit bins: counts, then positions (in text order within a bin).
   const binCount = new Int32Array((1 << P) + 1);
-  for (let i = 0; i < m; i++) binCount[window32(W, i) >>> (32 - P)]!++;
+  countBins(W, 0, m, 32 - P, binCount);
   const binStart = new Int32Array((1 << P) + 1);
   let biggest = 0;
   for (let k = 0; k < 1 << P; k++) {
@@ -401,7 +401,7 @@ function binaryTupleStats(text: IntText): TupleStats | null {
   const maxLow = new Float64Array(K + 1);
   const pairsLow = new Float64Array(K + 1);
   const low = binCount.subarray(0, 1 << P);
-  for (let i = m; i <= n - P; i++) low[window32(W, i) >>> (32 - P)]!++;
+  countBins(W, m, n - P + 1, 32 - P, low);
   levelStats(low, 1 << P, P, maxLow, pairsLow);
   for (let t = P - 1; t >= 1; t--) {
     foldCounts(low, 1 << t);
@@ -410,46 +410,18 @@ function binaryTupleStats(text: IntText): TupleStats | null {
   }
   // P < t ≤ K within each bin, and the groups of equal K-bit windows for t > K.
   equalWordBudget = 8 * n;
-  let squares = 0;
-  const hi = new LongTuples();
-  const cnt = new Int32Array(1 << R);
-  const start = new Int32Array((1 << R) + 1);
-  const group = new Int32Array(biggest);
-  const pairLengths = new Float64Array(K + 64);
-  for (let b = 0; b < 1 << P; b++) {
-    const lo = binStart[b]!;
-    const size = binStart[b + 1]! - lo;
-    cnt.fill(0);
-    for (let r = lo; r < lo + size; r++) cnt[rest[r]!]!++;
-    // The bin's positions ordered by their K-bit window (a counting sort): each group is contiguous.
-    start[0] = 0;
-    for (let k = 0; k < 1 << R; k++) {
-      const c = cnt[k]!;
-      start[k + 1] = start[k]! + c;
-      squares += c * c;
-    }
-    if (squares > 16 * n) return null; // big groups: insertion sorts would be slow
-    for (let r = lo; r < lo + size; r++) group[start[rest[r]!]!++] = pos[r]!;
-    // start[k] now ends group k. A pair (most groups of two or more on noise) only needs
-    // its common prefix: counted per length, added to `hi` at the end.
-    for (let k = 0; k < 1 << R; k++) {
-      const c = cnt[k]!;
-      if (c < 2) continue;
-      if (c === 2) {
-        const l = commonBits(W, n, group[start[k]! - 2]!, group[start[k]! - 1]!, K);
-        if (l < pairLengths.length) pairLengths[l]!++;
-        else hi.add(l, K, 2);
-      } else if (!longTuples(W, n, K, group, start[k]! - c, c, hi)) return null;
-    }
-    // P < t ≤ K: this bin's counts, folded; a position n − t (suffix exactly t bits) of this bin counts at t.
-    levelStats(cnt, 1 << R, K, maxLow, pairsLow);
-    for (let t = K - 1; t > P; t--) {
-      foldCounts(cnt, 1 << (t - P));
-      const w = window32(W, n - t);
-      if (w >>> (32 - P) === b) cnt[(w >>> (32 - t)) & ((1 << (t - P)) - 1)]!++;
-      levelStats(cnt, 1 << (t - P), t, maxLow, pairsLow);
-    }
-  }
+  const bins: Bins = {
+    W, n, K, P, R, binStart, pos, rest, maxLow, pairsLow, squares: 0,
+    hi: new LongTuples(),
+    cnt: new Int32Array(1 << R),
+    start: new Int32Array((1 << R) + 1),
+    group: new Int32Array(biggest),
+    pairLengths: new Float64Array(K + 64),
+  };
+  // One call per bin, each loop in a function of its own: V8 optimizes them as functions,
+  // where loops in one long function were compiled on the stack and thrown away in turn.
+  for (let b = 0; b < 1 << P; b++) if (!binTuples(bins, b)) return null;
+  const { hi, pairLengths } = bins;
   if (equalWordBudget < 0) return null;
   for (let l = K + 1; l < pairLengths.length; l++) if (pairLengths[l]! > 0) hi.add(l, K, 2, pairLengths[l]!);
   let v = hi.v;
@@ -467,6 +439,100 @@ function binaryTupleStats(text: IntText): TupleStats | null {
     pairSum[t] = pairsLow[t]!;
   }
   return { n, v, maxCount, pairSum };
+}
+
+/** bin[first 32 − shift bits of position i]++ for positions from .. to−1. */
+function countBins(W: Int32Array, from: number, to: number, shift: number, bin: Int32Array): void {
+  for (let i = from; i < to; i++) bin[window32(W, i) >>> shift]!++;
+}
+
+/** What binaryTupleStats' bins share: the packed bits, the bins, the per-level results. */
+interface Bins {
+  W: Int32Array;
+  n: number;
+  K: number;
+  P: number;
+  R: number;
+  binStart: Int32Array;
+  pos: Int32Array;
+  rest: Uint16Array;
+  maxLow: Float64Array;
+  pairsLow: Float64Array;
+  /** Σ c² over the groups of equal K-bit windows so far. */
+  squares: number;
+  hi: LongTuples;
+  cnt: Int32Array;
+  start: Int32Array;
+  group: Int32Array;
+  pairLengths: Float64Array;
+}
+
+/**
+ * Bin b: P < t ≤ K from its counts, folded; t > K from its groups of equal K-bit windows.
+ * False when the groups are too big (the caller gives up).
+ */
+function binTuples(x: Bins, b: number): boolean {
+  const { W, n, K, P, R, cnt, start, group } = x;
+  const lo = x.binStart[b]!;
+  const size = x.binStart[b + 1]! - lo;
+  countRests(x.rest, lo, size, cnt);
+  // The bin's positions ordered by their K-bit window (a counting sort): each group is contiguous.
+  x.squares += groupStarts(cnt, start);
+  if (x.squares > 16 * n) return false; // big groups: insertion sorts would be slow
+  scatterGroups(x.rest, x.pos, lo, size, start, group);
+  if (!groupTuples(W, n, K, cnt, start, group, x.hi, x.pairLengths)) return false;
+  // A position n − t (its suffix exactly t bits) of this bin counts at t.
+  levelStats(cnt, 1 << R, K, x.maxLow, x.pairsLow);
+  for (let t = K - 1; t > P; t--) {
+    foldCounts(cnt, 1 << (t - P));
+    const w = window32(W, n - t);
+    if (w >>> (32 - P) === b) cnt[(w >>> (32 - t)) & ((1 << (t - P)) - 1)]!++;
+    levelStats(cnt, 1 << (t - P), t, x.maxLow, x.pairsLow);
+  }
+  return true;
+}
+
+/** The bin's positions into their groups (start[k]: group k's next slot; its end afterwards). */
+function scatterGroups(rest: Uint16Array, pos: Int32Array, lo: number, size: number, start: Int32Array, group: Int32Array): void {
+  for (let r = lo; r < lo + size; r++) group[start[rest[r]!]!++] = pos[r]!;
+}
+
+/**
+ * The bin's groups of two or more (group k ends at start[k]): a pair, most of them on noise,
+ * only needs its common prefix, counted per length (added to `hi` at the end); bigger ones
+ * go to longTuples. False when one is too big.
+ */
+function groupTuples(
+  W: Int32Array, n: number, K: number, cnt: Int32Array, start: Int32Array, group: Int32Array, hi: LongTuples, pairLengths: Float64Array,
+): boolean {
+  for (let k = 0; k < cnt.length; k++) {
+    const c = cnt[k]!;
+    if (c < 2) continue;
+    if (c === 2) {
+      const l = commonBits(W, n, group[start[k]! - 2]!, group[start[k]! - 1]!, K);
+      if (l < pairLengths.length) pairLengths[l]!++;
+      else hi.add(l, K, 2);
+    } else if (!longTuples(W, n, K, group, start[k]! - c, c, hi)) return false;
+  }
+  return true;
+}
+
+/** cnt[k] = how many of rest[lo .. lo+size) are k (cnt zeroed first). */
+function countRests(rest: Uint16Array, lo: number, size: number, cnt: Int32Array): void {
+  cnt.fill(0);
+  for (let r = lo; r < lo + size; r++) cnt[rest[r]!]!++;
+}
+
+/** start[k] = where group k begins (the counts' prefix sums); returns Σ c². */
+function groupStarts(cnt: Int32Array, start: Int32Array): number {
+  let squares = 0;
+  start[0] = 0;
+  for (let k = 0; k < cnt.length; k++) {
+    const c = cnt[k]!;
+    start[k + 1] = start[k]! + c;
+    squares += c * c;
+  }
+  return squares;
 }
 
 /** Scatters positions 0 .. m−1 to their P-bit bins (`fill`: each bin's next slot), with the low R bits of their K-bit windows. */
