@@ -599,16 +599,11 @@ class LongTuples {
 const MAX_GROUP = 64;
 
 /**
- * One group of c ≥ 2 positions with equal K-bit windows (group[from .. from+c)):
+ * One group of c ≥ 3 positions with equal K-bit windows (group[from .. from+c)):
  * ordered, its intervals of lcp above K added to `hi`. False when the group is too
  * big or the comparisons exceed their budget (long repeats).
  */
 function longTuples(W: Int32Array, n: number, K: number, group: Int32Array, from: number, c: number, hi: LongTuples): boolean {
-  if (c === 2) {
-    const l = commonBits(W, n, group[from]!, group[from + 1]!, K);
-    if (l > K) hi.add(l, K, 2);
-    return equalWordBudget >= 0;
-  }
   if (c > MAX_GROUP) return false;
   const { ord, lcp, stLcp, stLb } = hi;
   // Insertion sort by suffix (a group holds a few positions), then the adjacent LCPs.
