@@ -226,9 +226,12 @@ function windowLcp(text: IntText, upper: number): Int32Array | null {
   if (b === 1) {
     for (let i = 0; i < n; i++) if (text[i]! & 1) W[i >> 5]! |= 1 << (31 - (i & 31));
   } else {
-    for (let i = 0, pos = 0; i < n; i++, pos += b) {
-      const v = text[i]!;
-      for (let j = b - 1, p = pos; j >= 0; j--, p++) if ((v >> j) & 1) W[p >> 5]! |= 1 << (31 - (p & 31));
+    // Each symbol's b bits moved to the top of a word, then into the word(s) they fall in.
+    for (let i = 0, p = 0; i < n; i++, p += b) {
+      const v = text[i]! << (32 - b);
+      const r = p & 31;
+      W[p >> 5]! |= v >>> r;
+      if (r + b > 32) W[(p >> 5) + 1]! |= v << (32 - r);
     }
   }
   const window32 = (p: number): number => {
