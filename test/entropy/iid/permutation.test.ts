@@ -100,3 +100,30 @@ test('the result does not depend on jobs (worker threads) for a seed', async () 
   assert.deepEqual(two, one);
   assert.ok(one.rounds > 6 && one.rounds <= 40);
 });
+
+test('statistics 8–17: the one-pass sums (three or more open) equal the per-lag loops (one or two open), on bits and bytes, at any length', async () => {
+  let x = 2463534242;
+  const next = (): number => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+  for (const [n, bits] of [[20, 8], [33, 8], [5000, 8], [5000, 1], [4099, 4]] as const) {
+    const raw = Uint8Array.from({ length: n }, () => next() & ((1 << bits) - 1));
+    const s = prepareSamples(raw, bits);
+    const base = baselineStatistics(s.symbols, s.symbolValue, s.k);
+    const c = await createStatisticsComputer({ symbols: s.symbols, values: s.symbolValue, k: s.k, ...base });
+    const all = new Float64Array(NUM_STATISTICS);
+    c.compute(s.symbols, new Uint8Array(NUM_STATISTICS).fill(1), all);
+    for (let j = 8; j <= 17; j++) {
+      const need = new Uint8Array(NUM_STATISTICS);
+      need[j] = 1;
+      const one = new Float64Array(NUM_STATISTICS).fill(Number.NaN);
+      c.compute(s.symbols, need, one);
+      assert.equal(one[j], all[j], `${PERMUTATION_STATISTICS[j]}, n = ${n}, ${bits}-bit`);
+    }
+  }
+});
