@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { binaryLagPortable, lagEstimate } from '../../../src/entropy/estimators/lag.ts';
 import { laggedAgreement } from '../../../src/kernels/lagged-agreement.ts';
+import { xorshift32 } from '../../helpers/xorshift.ts';
 import { PREDICTOR_FIELDS, QUICK_SAMPLES, loadSample, trackMismatches, trackSymbols } from './reference.ts';
 
 test('Lag (§6.3.8) worked example: data.pi.bin as ea_non_iid 1.1.7', () => {
@@ -24,15 +25,8 @@ test('Lag: a perfectly predictable sequence has (near) zero entropy and no NaN',
 });
 
 test('Lag on bits: the WebAssembly block pass and the TypeScript one give the same C, N, r (block edges, bias, repeats, the data.pi track)', () => {
-  let x = 88172645;
-  const next = (): number => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
+  const draw = xorshift32(88172645);
+  const next = (): number => draw() / 4294967296;
   const inputs: Uint8Array[] = [];
   for (const n of [129, 160, 161, 191, 4096, 4129, 70001]) for (const p of [0.5, 0.8]) inputs.push(Uint8Array.from({ length: n }, () => +(next() < p)));
   inputs.push(Uint8Array.from({ length: 30000 }, (_, i) => ((i * 7) % 13 < 6 ? 1 : 0))); // periodic: one lag wins outright

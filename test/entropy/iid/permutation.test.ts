@@ -10,6 +10,7 @@ import {
 } from '../../../src/entropy/iid/permutation.ts';
 import { runPermutationTests } from '../../../src/entropy/iid/permutation-runner.ts';
 import { IID_SAMPLES, IID_SAMPLE_NAMES, close, loadSamples, printed, transcript } from './reference.ts';
+import { xorshift32 } from '../../helpers/xorshift.ts';
 
 /** The 19 statistics of the unshuffled data. */
 async function originalStatistics(name: keyof typeof IID_SAMPLES): Promise<Float64Array> {
@@ -102,15 +103,7 @@ test('the result does not depend on jobs (worker threads) for a seed', async () 
 });
 
 test('statistics 8–17: the one-pass sums (three or more open) equal the per-lag loops (one or two open), on bits and bytes, at any length', async () => {
-  let x = 2463534242;
-  const next = (): number => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
+  const next = xorshift32(2463534242);
   for (const [n, bits] of [[20, 8], [33, 8], [5000, 8], [5000, 1], [4099, 4]] as const) {
     const raw = Uint8Array.from({ length: n }, () => next() & ((1 << bits) - 1));
     const s = prepareSamples(raw, bits);
