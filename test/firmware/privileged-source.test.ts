@@ -62,15 +62,16 @@ function scriptedDevice(answers: Array<{ n: number; alarm?: boolean }>, over: Pa
 test('SmmDeviceSource: reads on while the FIFO refilled during the IN exits, waits on dataEvent when it is dry, ORs the alarms of every read', () => {
   // 0: a read of nothing starts the refill (8 bytes, alarmed, in at 1 µs), 5 µs of exits; the
   // FIFO holds 8 by then (no wait): 8 bytes, 5 → 10 µs; at 5 µs the refill asks again (nothing
-  // at 6 µs: the backend failed, retry at 56 µs: 4 clean bytes at 57 µs). The source waits for
-  // them, then one read of 4 (57 → 62 µs).
-  const { b, dev, source } = scriptedDevice([{ n: 8, alarm: true }, { n: 0 }, { n: 4 }]);
+  // at 6 µs: the backend failed, retry at 56 µs: 8 clean bytes at 57 µs). The source waits for
+  // them, then one read of the 4 it still needs (57 → 62 µs), leaving 4 in the FIFO.
+  const { b, dev, source } = scriptedDevice([{ n: 8, alarm: true }, { n: 0 }, { n: 8 }]);
   assert.deepEqual([source.name, source.unsafe], [dev.name, false]);
   const [r, at] = timed(b, source.getEntropy(SMM, 12, Infinity));
   assert.equal(r.status, 'ok');
   assert.deepEqual([...r.bytes], [0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x30, 0x31, 0x32, 0x33]);
   assert.equal(r.alarm, true, 'the first read was alarmed, the last was not: the answer is alarmed');
   assert.equal(at, 62_000);
+  assert.equal(dev.buffered, 4);
 });
 
 test('SmmDeviceSource: a FIFO still dry at the deadline answers not-ready with what it read, at the deadline (absolute time)', () => {
