@@ -724,3 +724,35 @@ test('SetVariable charges crypt-ns-per-byte for the data and the AAD (header fie
   };
   assert.equal(lat(1000) - lat(0), 1000 * (100 + AAD_FIXED + 4));
 });
+
+test('GetVariable reads the record the index names (not the first in flash), charges crypt-ns-per-byte per data byte, and is a device error when that record is gone', () => {
+  const get = (crypt: number) => {
+    const b = variableBench({ 'smm-variable': { 'crypt-ns-per-byte': crypt } });
+    b.run(b.driver.setVariable(OS, 'A', enc('alpha')));
+    b.run(b.driver.setVariable(OS, 'B', enc('bravo!')));
+    const t0 = b.sim.now;
+    const r = b.run(b.driver.getVariable(OS, 'B'));
+    return { b, r, ns: b.sim.now - t0 };
+  };
+  const { b, r, ns } = get(1000);
+  assert.deepEqual(r, { status: 'success', data: enc('bravo!') });
+  assert.equal(ns - get(0).ns, 1000 * 6);
+  // B's magic cleared in flash: the index still names it, the scan no longer finds it.
+  const rec = b.driver.scan().find((x) => x.name === 'B')!;
+  b.pflash.bytes[rec.offset] = 0;
+  assert.deepEqual(b.run(b.driver.getVariable(OS, 'B')), { status: 'device-error', data: null });
+  assert.deepEqual(b.run(b.driver.getVariable(OS, 'A')), { status: 'success', data: enc('alpha') });
+});
+
+test('a reclaim whose live records and new record fill the store exactly succeeds; reclaiming is false again after it; free MMIO exits (a zero-cost FTW) are no failure', () => {
+  for (const exit of [undefined, 0]) {
+    const b = variableBench({ pflash: { 'size-bytes': 4096, 'block-bytes': 512, ...(exit === undefined ? {} : { 'mmio-exit-ns': exit }) } });
+    b.run(b.driver.setVariable(OS, 'A', new Uint8Array(96))); // 144 bytes
+    b.run(b.driver.setVariable(OS, 'A', new Uint8Array(96))); // the first copy is garbage now
+    // 44 + 1 + 3904 → 3952 bytes: with A's 144, exactly the store; it does not fit after the garbage.
+    const r = b.run(b.driver.setVariable(OS, 'B', new Uint8Array(3904)));
+    assert.deepEqual([r.status, b.driver.reclaims, b.driver.reclaiming], ['success', 1, false], `mmio-exit-ns ${exit}`);
+    assert.deepEqual(b.driver.scan().map((x) => [x.name, x.offset, x.size]), [['A', 0, 144], ['B', 144, 3952]]);
+    assert.equal(b.driver.verifyAll().lost, 0);
+  }
+});
