@@ -23,6 +23,7 @@ import {
   VirtioSmmSource,
   type PrivilegedSourceDeps,
 } from '../../src/firmware/privileged-source.ts';
+import type { Proc } from '../../src/sim/sim.ts';
 import { SMM, bench, hostSource, runProc, virtio } from '../devices/fixture.ts';
 
 const MS = 1_000_000;
@@ -31,10 +32,10 @@ const MS = 1_000_000;
  * Runs a source's getEntropy to completion: the result and the virtual time it returned at. The
  * simulation stops at 10 ms (a failing backend's device retries for ever).
  */
-function timed<T>(b: ReturnType<typeof bench>, gen: Generator<unknown, T, any>): [T, number] {
-  return runProc(b.sim, (function* () {
-    const r = yield* gen as never as Generator<never, T, never>;
-    return [r, b.sim.now] as [T, number];
+function timed<T>(b: ReturnType<typeof bench>, gen: Proc<T>): [T, number] {
+  return runProc(b.sim, (function* (): Proc<[T, number]> {
+    const r = yield* gen;
+    return [r, b.sim.now];
   })(), 10 * MS);
 }
 
