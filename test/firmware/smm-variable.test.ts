@@ -756,3 +756,17 @@ test('a reclaim whose live records and new record fill the store exactly succeed
     assert.equal(b.driver.verifyAll().lost, 0);
   }
 });
+
+test('a reclaim keeps the live records in their flash order (not the order the names were first written)', () => {
+  const b = variableBench({ pflash: { 'size-bytes': 4096, 'block-bytes': 512 } });
+  for (const name of ['A', 'B', 'C']) b.run(b.driver.setVariable(OS, name, new Uint8Array(96)));
+  b.run(b.driver.setVariable(OS, 'A', new Uint8Array(96))); // A now after C
+  b.run(b.driver.setVariable(OS, 'B', new Uint8Array(96))); // B after A
+  const live = () => b.driver.scan().filter((x) => x.state === VAR_ADDED).map((x) => x.name);
+  assert.deepEqual(live(), ['C', 'A', 'B']);
+  // 144 × 3 live + 3520 → 3952: fits only after compacting the two garbage copies.
+  b.run(b.driver.setVariable(OS, 'D', new Uint8Array(3520 - 44 - 1 - 3)));
+  assert.equal(b.driver.reclaims, 1);
+  assert.deepEqual(b.driver.scan().map((x) => x.name), ['C', 'A', 'B', 'D']);
+  assert.equal(b.driver.verifyAll().lost, 0);
+});
