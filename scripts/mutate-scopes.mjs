@@ -35,29 +35,50 @@ export const SCOPES = {
       tests: t('devices/params', 'devices/isolation', 'designs/components'),
     },
   },
+  // The firmware units partition their sources: each file, or line range of driver.ts, is mutated
+  // by exactly one unit, so the scope's sum counts every mutant once. The SMM variable driver's
+  // units all run the power-cut tests too (its write, delete, reclaim and recover paths are what a
+  // cut breaks). driver.ts's line ranges: re-check them after edits (they follow its sections).
   firmware: {
-    'smm-variable': {
-      mutate: [
-        ...['index', 'params', 'status', 'record', 'ftw', 'key-material', 'entropy-policy', 'driver'].map((f) => `src/firmware/smm-variable/${f}.ts`),
-        'src/firmware/privileged-source.ts',
-      ],
-      tests: t('firmware/smm-variable', 'firmware/key-provenance'),
+    // The driver's seeding, SetVariable (ledger and handler: the write protocol's order of
+    // marks) and its helpers: driver.ts up to the end of handleSet.
+    'smm-variable-driver-set': {
+      mutate: ['src/firmware/smm-variable/driver.ts:1-405'],
+      tests: t('firmware/smm-variable', 'firmware/key-provenance', 'firmware/power-cut'),
+    },
+    // The driver's delete, reclaim (the FTW caller), recover, scan and GetVariable, and the
+    // test read-backs: driver.ts after handleSet, except verifyAll (smm-variable-policy).
+    'smm-variable-driver-store': {
+      mutate: ['src/firmware/smm-variable/driver.ts:406-554', 'src/firmware/smm-variable/driver.ts:579-597'],
+      tests: t('firmware/smm-variable', 'firmware/key-provenance', 'firmware/power-cut'),
     },
     // The driver's policy on a failed source (acquire → fail closed or fallback → start-up test:
     // the whole of entropy-policy.ts) and the end-of-run read-back (verifyAll): issue 14's
-    // unkilled fail-closed path and content comparison. The verifyAll line range: re-check it after edits.
+    // unkilled fail-closed path and content comparison.
     'smm-variable-policy': {
       mutate: ['src/firmware/smm-variable/entropy-policy.ts', 'src/firmware/smm-variable/driver.ts:555-578'],
-      tests: t('firmware/smm-variable', 'firmware/key-provenance'),
+      tests: t('firmware/smm-variable', 'firmware/key-provenance', 'firmware/power-cut'),
     },
-    'power-cut': { mutate: ['src/firmware/power-cut.ts'], tests: t('firmware/power-cut') },
-    // The store's crash consistency alone (the FTW journal and the record format / edk2 state
-    // protocol, both whole files) against the power-cut campaign and its recovery tests: a quick
-    // unit for the part of smm-variable a cut can break (the whole folder is one slow unit).
+    // The store's crash consistency (the FTW journal and the record format / edk2 state
+    // protocol, both whole files) against the power-cut campaign, its recovery tests and the
+    // driver's tamper tests.
     'smm-variable-crash': {
       mutate: ['src/firmware/smm-variable/ftw.ts', 'src/firmware/smm-variable/record.ts'],
-      tests: t('firmware/power-cut'),
+      tests: t('firmware/power-cut', 'firmware/smm-variable'),
     },
+    // The rest of the folder: the key material (DRBG, key ‖ nonce per write), the parameter
+    // table and component descriptor, the status names.
+    'smm-variable': {
+      mutate: ['index', 'params', 'status', 'key-material'].map((f) => `src/firmware/smm-variable/${f}.ts`),
+      tests: t('firmware/smm-variable', 'firmware/key-provenance', 'firmware/power-cut', 'devices/params', 'designs/components'),
+    },
+    // The four privileged sources (virtio-rng client, SMM-only device, RDRAND, counter) and
+    // their component descriptors.
+    'privileged-source': {
+      mutate: ['src/firmware/privileged-source.ts'],
+      tests: t('firmware/privileged-source', 'firmware/smm-variable', 'devices/params', 'designs/components'),
+    },
+    'power-cut': { mutate: ['src/firmware/power-cut.ts'], tests: t('firmware/power-cut') },
     'key-provenance': { mutate: ['src/firmware/key-provenance.ts'], tests: t('firmware/key-provenance', 'firmware/smm-variable') },
     // BaseRngLib's payload paths alone (GetRandomNumber64's ⌈8 / word-bytes⌉ words, GetRandomNumber128,
     // getBytes batched and call by call): the library RngDxe and the SMM driver's RDRAND source link;
@@ -65,9 +86,10 @@ export const SCOPES = {
     'base-rnglib-payload': { mutate: ['src/firmware/base-rnglib.ts:88-154'], tests: t('firmware/rng-producers', 'devices/rdrand') },
     producers: {
       mutate: [
-        'src/firmware/boot.ts', 'src/firmware/rng-protocol.ts', 'src/firmware/counter-rnglib.ts', 'src/firmware/base-rnglib.ts',
+        'src/firmware/boot.ts', 'src/firmware/rng-protocol.ts', 'src/firmware/counter-rnglib.ts', 'src/firmware/base-rnglib.ts:1-87',
         'src/firmware/rng-dxe.ts', 'src/firmware/tls-client.ts', 'src/firmware/virtio-rng-dxe.ts',
       ],
+      // base-rnglib.ts up to its payload paths (lines 88-154 are base-rnglib-payload's).
       // devices/params and designs/components check the producers' parameter tables and descriptors.
       tests: t('firmware/rng-producers', 'devices/rdrand', 'devices/virtio-rng', 'devices/params', 'designs/components'),
     },

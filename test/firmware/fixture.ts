@@ -81,7 +81,7 @@ export class ScriptedSource implements PrivilegedSource {
  * (a fallback the test can starve too), or none (null: the counter-fallback design, whose own
  * source is the unsafe one).
  */
-export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: ParamValues; fallback?: 'counter' | 'scripted' | null } = {}) {
+export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: ParamValues; fallback?: 'counter' | 'scripted' | null; isRuntime?: () => boolean } = {}) {
   const sim = new Sim();
   const vcpus = new Vcpus(sim, 2);
   const metrics = new MetricsCollector();
@@ -107,7 +107,7 @@ export function variableBench(over: { 'smm-variable'?: ParamValues; pflash?: Par
     fallback,
     metrics,
     taps,
-    () => true,
+    over.isRuntime ?? (() => true),
   );
   const run = <T>(gen: Proc<T>): T => {
     const p = sim.spawn('t', gen);

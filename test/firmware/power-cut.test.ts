@@ -440,3 +440,32 @@ test('record padding stays erased in flash; a scan stops at the first bytes with
   full.run(full.driver.setVariable(OS, 'F27', new Uint8Array(53)));
   assert.equal(full.driver.scan().length, 28);
 });
+
+test('recovery of an empty store: nothing to redo, nothing live, and the store takes writes', () => {
+  const b = variableBench(SMALL);
+  assert.deepEqual(b.run(b.driver.recover(OS)), { ftwRedone: false, reclaimed: false, live: 0 });
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('v'))).status, 'success');
+  assert.deepEqual(b.driver.scan().map((x) => x.offset), [0]);
+});
+
+test('recovery that finishes an FTW from the spare takes the FTW time on top of the scan', () => {
+  const recoverNs = (cut: boolean) => {
+    const b = variableBench(SMALL);
+    b.run(b.driver.setVariable(OS, 'A', enc('alpha')));
+    const smm = { ...OS, privilege: 'smm' as const };
+    const image = b.pflash.bytes.slice(0, b.driver.scan()[0]!.size);
+    assert.ok(ftwWrite(b.pflash, smm, image, new Uint8Array(1)) > 0);
+    if (cut) {
+      // The power went after "spare complete": the store erased, the journal not at "destination complete".
+      b.pflash.bytes.fill(0xff, 0, b.pflash.size);
+      b.pflash.bytes[b.pflash.workingOffset] = 0xfc;
+    }
+    const t0 = b.sim.now;
+    const r = b.run(b.driver.recover(OS));
+    assert.deepEqual(r, { ftwRedone: cut, reclaimed: false, live: 1 });
+    assert.deepEqual(b.driver.readBack('A'), enc('alpha'));
+    return { ns: b.sim.now - t0, f: b.pflash, len: image.length };
+  };
+  const redo = recoverNs(true);
+  assert.ok(redo.ns - recoverNs(false).ns >= redo.f.programCost(redo.len), 'at least the image programmed back');
+});

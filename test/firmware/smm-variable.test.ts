@@ -8,6 +8,7 @@ import { OS, variableBench } from './fixture.ts';
 import { AdaptiveProportionTest } from '../../src/entropy/health/adaptive-proportion.ts';
 import { ATTR_APPEND_WRITE, ATTR_NV_BS_RT, ATTR_TIME_BASED_AUTH, VAR_ADDED, VAR_DELETED, isDeleteRequest } from '../../src/firmware/smm-variable/index.ts';
 import { KEY_MATERIAL_BATCH } from '../../src/firmware/smm-variable/key-material.ts';
+import { AAD_FIXED } from '../../src/firmware/smm-variable/record.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -601,4 +602,171 @@ test('an append pays the decryption of the old data on top of the write of the m
   const plain = latency(ATTR_NV_BS_RT, old, merged);
   assert.deepEqual(append.b.driver.readBack('V'), merged);
   assert.equal(append.r.latencyNs - plain.r.latencyNs, CRYPT * old.length);
+});
+
+test('a first SetVariable the source cannot seed returns its status and instantiates nothing; the next write instantiates; an append to a name never acknowledged writes its data alone', () => {
+  const b = variableBench({ 'smm-variable': { policy: 'fail' } });
+  b.source.next = ['not-ready'];
+  assert.deepEqual(b.run(b.driver.setVariable(OS, 'V', enc('first'))).status, 'not-ready');
+  assert.deepEqual([b.driver.seeded, b.driver.provenance.epochs.length, b.driver.scan().length], [false, 0, 0]);
+  assert.equal(b.driver.ledger.get('V')!.acked, null);
+  const r = b.run(b.driver.setVariable(OS, 'V', enc('tail'), { attributes: ATTR_NV_BS_RT | ATTR_APPEND_WRITE }));
+  assert.deepEqual([r.status, r.degraded], ['success', false]);
+  assert.deepEqual(b.driver.readRecord('V'), { data: enc('tail'), attributes: ATTR_NV_BS_RT });
+  assert.deepEqual(b.driver.provenance.epochs.map((e) => e.kind), ['instantiate']);
+  assert.deepEqual(b.driver.verifyAll(), { checked: 1, ok: 1, lost: 0, lostNames: [] });
+});
+
+test('EndOfDxe instantiates the DRBG through an SMI when seed-at-end-of-dxe is set; once seeded, or with it unset, it does nothing; a starved source leaves it unseeded', () => {
+  const b = variableBench();
+  assert.equal(b.run(b.driver.endOfDxe(OS)), true);
+  assert.deepEqual([b.driver.seeded, b.source.calls, b.driver.provenance.epochs.map((e) => e.kind)], [true, 1, ['instantiate']]);
+  const t = b.sim.now;
+  assert.ok(t > 0, 'the SMI takes time');
+  assert.equal(b.run(b.driver.endOfDxe(OS)), true);
+  assert.deepEqual([b.source.calls, b.sim.now], [1, t], 'already seeded: no SMI, no source call');
+  const off = variableBench({ 'smm-variable': { 'seed-at-end-of-dxe': false } });
+  assert.equal(off.run(off.driver.endOfDxe(OS)), false);
+  assert.deepEqual([off.driver.seeded, off.source.calls, off.sim.now], [false, 0, 0]);
+  const starved = variableBench({ 'smm-variable': { policy: 'fail' } });
+  starved.source.mode = 'not-ready';
+  assert.equal(starved.run(starved.driver.endOfDxe(OS)), false);
+  assert.deepEqual([starved.driver.seeded, starved.source.calls], [false, 1]);
+});
+
+test('variable names: empty or longer than 255 UTF-8 bytes are a security violation charged no handler time; 255 bytes is a name, charged as any other', () => {
+  const HANDLER = 5e6; // far above everything else a write costs (flash programming is free here)
+  const bench = () => variableBench({ 'smm-variable': { 'handler-ns': HANDLER }, pflash: { 'mmio-exit-ns': 0 } });
+  const b = bench();
+  for (const name of ['', 'A'.repeat(256), 'é'.repeat(128)]) {
+    const r = b.run(b.driver.setVariable(OS, name, enc('x')));
+    assert.deepEqual([r.status, r.degraded], ['security-violation', false], `${name.length} chars`);
+    assert.ok(r.latencyNs < HANDLER, `${name.length} chars: ${r.latencyNs} ns`);
+  }
+  assert.deepEqual([b.driver.scan().length, b.source.calls], [0, 0]);
+  const long = b.run(b.driver.setVariable(OS, 'A'.repeat(255), enc('x')));
+  assert.equal(long.status, 'success');
+  assert.deepEqual(b.driver.readBack('A'.repeat(255)), enc('x'));
+  const short = bench();
+  const one = short.run(short.driver.setVariable(OS, 'A', enc('x')));
+  assert.ok(Math.abs(long.latencyNs - one.latencyNs) < 1e6, `${long.latencyNs} vs ${one.latencyNs} ns`);
+});
+
+test('SetVariable metrics: completed, latency samples and series (one per acknowledged write), the rate only at runtime; bytes taken counted for the driver', () => {
+  const finish = (m: ReturnType<typeof variableBench>['metrics']) => m.finish({ virtualDurationNs: 1e9, runtimeNs: 1e9, events: 0 });
+  for (const runtime of [true, false]) {
+    const b = variableBench({ isRuntime: () => runtime, 'smm-variable': { policy: 'degrade' } });
+    const lat = [b.run(b.driver.setVariable(OS, 'V', enc('a'))).latencyNs, b.run(b.driver.setVariable(OS, 'W', enc('b'))).latencyNs];
+    b.source.mode = 'not-ready'; // degraded: the counter RngLib seeds, with the driver's context
+    b.run(b.driver.setVariable(OS, 'V', enc('c')));
+    const m = finish(b.metrics);
+    assert.deepEqual([m.setVariable.completed, m.setVariable.perVirtualSecond, m.setVariable.latency.count], [3, runtime ? 3 : 0, 3]);
+    const series = b.metrics.seriesData().find((s) => s.name === 'smm-variable/setvariable-latency-ns')!;
+    assert.deepEqual(series.points.slice(0, 2).map((p) => p[1]), lat);
+    assert.ok((m.bytesByConsumer['smm-variable'] ?? 0) > 0, 'the fallback read with the driver as consumer');
+  }
+});
+
+test('the ledger keeps its own copy of the data: a caller reusing its buffer changes nothing verifyAll compares', () => {
+  const b = variableBench();
+  const buf = enc('value');
+  b.run(b.driver.setVariable(OS, 'V', buf));
+  buf.fill(0);
+  assert.deepEqual(b.driver.ledger.get('V')!.acked!.data, enc('value'));
+  assert.deepEqual(b.driver.verifyAll(), { checked: 1, ok: 1, lost: 0, lostNames: [] });
+});
+
+test('not degraded: a delete of nothing, an append of nothing, an append to a record that does not verify or whose length runs past the store', () => {
+  const APPEND = ATTR_NV_BS_RT | ATTR_APPEND_WRITE;
+  const b = variableBench({ pflash: { 'size-bytes': 4096, 'block-bytes': 512 } });
+  const status = (name: string, data: Uint8Array, attributes = ATTR_NV_BS_RT) => {
+    const r = b.run(b.driver.setVariable(OS, name, data, { attributes }));
+    return [r.status, r.degraded];
+  };
+  assert.deepEqual(status('Nope', new Uint8Array(0)), ['not-found', false]);
+  assert.deepEqual(status('Nope', new Uint8Array(0), APPEND), ['success', false]);
+  b.run(b.driver.setVariable(OS, 'Fill', new Uint8Array(3000)));
+  b.run(b.driver.setVariable(OS, 'V', enc('abc')));
+  const rec = b.driver.scan().find((x) => x.name === 'V')!;
+  assert.ok(rec.offset > 3000);
+  // A data length that fits a store of 4096 bytes from offset 0 but not from the record (it
+  // would run past the whole device, spare included): refused, not read.
+  new DataView(b.pflash.bytes.buffer).setUint32(rec.offset + 4, 4096 + rec.offset - 60, true);
+  assert.deepEqual(status('V', enc('def'), APPEND), ['security-violation', false]);
+  new DataView(b.pflash.bytes.buffer).setUint32(rec.offset + 4, 3, true);
+  b.pflash.bytes[rec.offset + 44 + 1] ^= 1; // the ciphertext: no longer verifies
+  assert.deepEqual(status('V', enc('def'), APPEND), ['security-violation', false]);
+});
+
+test('a record that fills the store to its last byte is written without a reclaim', () => {
+  const b = variableBench({ pflash: { 'size-bytes': 4096, 'block-bytes': 512 } });
+  assert.equal(b.driver.reclaiming, false);
+  b.run(b.driver.setVariable(OS, 'A', new Uint8Array(96)));
+  const used = b.driver.scan()[0]!.size;
+  // header 44 + name 1 + data, padded to 4: exactly the rest of the store
+  const r = b.run(b.driver.setVariable(OS, 'B', new Uint8Array(4096 - used - 44 - 1 - 3)));
+  assert.deepEqual([r.status, b.driver.reclaims, b.driver.reclaiming], ['success', 0, false]);
+  const last = b.driver.scan().at(-1)!;
+  assert.equal(last.offset + last.size, 4096);
+  assert.deepEqual(b.driver.verifyAll().lost, 0);
+});
+
+test('pflash with free MMIO exits (mmio-exit-ns 0): a write programs at no cost and succeeds', () => {
+  const b = variableBench({ pflash: { 'mmio-exit-ns': 0 } });
+  assert.equal(b.run(b.driver.setVariable(OS, 'V', enc('free'))).status, 'success');
+  assert.deepEqual(b.driver.readBack('V'), enc('free'));
+});
+
+test('SetVariable charges crypt-ns-per-byte for the data and the AAD (header fields ‖ name)', () => {
+  const lat = (crypt: number) => {
+    const b = variableBench({ 'smm-variable': { 'crypt-ns-per-byte': crypt } });
+    return b.run(b.driver.setVariable(OS, 'Name', new Uint8Array(100))).latencyNs;
+  };
+  assert.equal(lat(1000) - lat(0), 1000 * (100 + AAD_FIXED + 4));
+});
+
+test('GetVariable reads the record the index names (not the first in flash), charges crypt-ns-per-byte per data byte, and is a device error when that record is gone', () => {
+  const get = (crypt: number) => {
+    const b = variableBench({ 'smm-variable': { 'crypt-ns-per-byte': crypt } });
+    b.run(b.driver.setVariable(OS, 'A', enc('alpha')));
+    b.run(b.driver.setVariable(OS, 'B', enc('bravo!')));
+    const t0 = b.sim.now;
+    const r = b.run(b.driver.getVariable(OS, 'B'));
+    return { b, r, ns: b.sim.now - t0 };
+  };
+  const { b, r, ns } = get(1000);
+  assert.deepEqual(r, { status: 'success', data: enc('bravo!') });
+  assert.equal(ns - get(0).ns, 1000 * 6);
+  // B's magic cleared in flash: the index still names it, the scan no longer finds it.
+  const rec = b.driver.scan().find((x) => x.name === 'B')!;
+  b.pflash.bytes[rec.offset] = 0;
+  assert.deepEqual(b.run(b.driver.getVariable(OS, 'B')), { status: 'device-error', data: null });
+  assert.deepEqual(b.run(b.driver.getVariable(OS, 'A')), { status: 'success', data: enc('alpha') });
+});
+
+test('a reclaim whose live records and new record fill the store exactly succeeds; reclaiming is false again after it; free MMIO exits (a zero-cost FTW) are no failure', () => {
+  for (const exit of [undefined, 0]) {
+    const b = variableBench({ pflash: { 'size-bytes': 4096, 'block-bytes': 512, ...(exit === undefined ? {} : { 'mmio-exit-ns': exit }) } });
+    b.run(b.driver.setVariable(OS, 'A', new Uint8Array(96))); // 144 bytes
+    b.run(b.driver.setVariable(OS, 'A', new Uint8Array(96))); // the first copy is garbage now
+    // 44 + 1 + 3904 → 3952 bytes: with A's 144, exactly the store; it does not fit after the garbage.
+    const r = b.run(b.driver.setVariable(OS, 'B', new Uint8Array(3904)));
+    assert.deepEqual([r.status, b.driver.reclaims, b.driver.reclaiming], ['success', 1, false], `mmio-exit-ns ${exit}`);
+    assert.deepEqual(b.driver.scan().map((x) => [x.name, x.offset, x.size]), [['A', 0, 144], ['B', 144, 3952]]);
+    assert.equal(b.driver.verifyAll().lost, 0);
+  }
+});
+
+test('a reclaim keeps the live records in their flash order (not the order the names were first written)', () => {
+  const b = variableBench({ pflash: { 'size-bytes': 4096, 'block-bytes': 512 } });
+  for (const name of ['A', 'B', 'C']) b.run(b.driver.setVariable(OS, name, new Uint8Array(96)));
+  b.run(b.driver.setVariable(OS, 'A', new Uint8Array(96))); // A now after C
+  b.run(b.driver.setVariable(OS, 'B', new Uint8Array(96))); // B after A
+  const live = () => b.driver.scan().filter((x) => x.state === VAR_ADDED).map((x) => x.name);
+  assert.deepEqual(live(), ['C', 'A', 'B']);
+  // 144 × 3 live + 3520 → 3952: fits only after compacting the two garbage copies.
+  b.run(b.driver.setVariable(OS, 'D', new Uint8Array(3520 - 44 - 1 - 3)));
+  assert.equal(b.driver.reclaims, 1);
+  assert.deepEqual(b.driver.scan().map((x) => x.name), ['C', 'A', 'B', 'D']);
+  assert.equal(b.driver.verifyAll().lost, 0);
 });
