@@ -23,8 +23,8 @@ import type { PredictorEstimate } from '../types.ts';
 
 const D = 16;
 const MAX_ENTRIES = 100000;
-/** log2 of the bits per order of generalMultiMmc's look-up filter (2^20 bits = 128 KB for ≤ 100,000 keys). */
-const FILTER_BITS = 20;
+/** log2 of the most bits per order of generalMultiMmc's look-up filter (2^20 bits = 128 KB for ≤ 100,000 keys). */
+const MAX_FILTER_BITS = 20;
 
 export function multiMmcEstimate(symbols: Uint8Array, k: number): PredictorEstimate {
   const K = Math.max(k, 2);
@@ -55,8 +55,10 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
     children.push(new IntMap(d >= 2 ? log2Cap : 1));
     counts.push(new IntMap(d >= 1 ? log2Cap : 1));
   }
-  // Per order, one bit per hash of its children's keys (set on insert): 2^FILTER_BITS bits each.
-  const filter = new Int32Array(D << (FILTER_BITS - 5));
+  // Per order, one bit per hash of its children's keys (set on insert): 2^filterBits bits each,
+  // about 8 per key the order can hold (a short input needs a small filter, quickly zeroed).
+  const filterBits = Math.min(MAX_FILTER_BITS, Math.max(10, Math.ceil(Math.log2(8 * Math.min(MAX_ENTRIES, len)))));
+  const filter = new Int32Array(D << (filterBits - 5));
   const counts0 = new Int32Array(K * K); // one-symbol prefixes: (sym)*K + next
   // meta[2n] = best follower count (0 = prefix not in the dictionary), meta[2n+1] = that follower.
   let meta = new Int32Array(2 * (firstHashed + D * Math.min(MAX_ENTRIES, len) + D * D + 1));
@@ -69,8 +71,8 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
     if (parent <= K) return level1 + (parent - 1) * K + sym;
     const key = parent * K + sym;
     // Most look-ups miss (a longer prefix than any seen): a bit per hashed key, in cache, says so first.
-    const h = Math.imul(key, 0x2c1b3c6d) >>> (32 - FILTER_BITS);
-    if ((filter[(d << (FILTER_BITS - 5)) + (h >>> 5)]! & (1 << (h & 31))) === 0) return -1;
+    const h = Math.imul(key, 0x2c1b3c6d) >>> (32 - filterBits);
+    if ((filter[(d << (filterBits - 5)) + (h >>> 5)]! & (1 << (h & 31))) === 0) return -1;
     return children[d]!.get(key);
   };
   const childOrCreate = (parent: number, sym: number, d: number): number => {
@@ -86,8 +88,8 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
       meta = grown;
     }
     table.insert(key, node);
-    const h = Math.imul(key, 0x2c1b3c6d) >>> (32 - FILTER_BITS);
-    filter[(d << (FILTER_BITS - 5)) + (h >>> 5)]! |= 1 << (h & 31);
+    const h = Math.imul(key, 0x2c1b3c6d) >>> (32 - filterBits);
+    filter[(d << (filterBits - 5)) + (h >>> 5)]! |= 1 << (h & 31);
     return node;
   };
   /** PostfixDictionary::incrementPostfix for a node of order d: true when a new (prefix, y) entry was made. */
