@@ -72,12 +72,7 @@ export class Xoshiro128 {
     let s1 = this.s1;
     let s2 = this.s2;
     let s3 = this.s3;
-    let mask = data.length - 1;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
+    let mask = coveringMask(data.length - 1);
     for (let i = data.length - 1; i > 0; i--) {
       if (i <= mask >>> 1) mask >>>= 1;
       let j: number;
@@ -103,18 +98,24 @@ export class Xoshiro128 {
 
   /** Uniform integer in [0, bound] (inclusive), without modulo bias. */
   below(bound: number): number {
-    // Smallest all-ones mask covering `bound`; reject draws above it (< 2 draws on average).
-    let mask = bound;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
+    // Reject draws above `bound` under its covering mask (< 2 draws on average).
+    const mask = coveringMask(bound);
     let r: number;
     do r = this.nextU32() & mask;
     while (r > bound);
     return r;
   }
+}
+
+/** The smallest all-ones value (2^k − 1) at least `x`. */
+function coveringMask(x: number): number {
+  let mask = x;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  return mask;
 }
 
 function rotl(x: number, k: number): number {

@@ -48,3 +48,22 @@ test('below(bound) stays in [0, bound] and reaches both ends', () => {
   }
   assert.ok(lo && hi);
 });
+
+test('the shuffle draws j as below(i) does, draw for draw: the same permutation and the generator left in the same state', () => {
+  for (const n of [0, 1, 2, 3, 5, 16, 17, 1000, 65537]) {
+    const a = Uint8Array.from({ length: n }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+    const b = a.slice();
+    const g1 = roundGenerator(11, 5);
+    const g2 = roundGenerator(11, 5);
+    shuffleInPlace(a, g1);
+    // Textbook Fisher–Yates (Durstenfeld) with the unbiased below().
+    for (let i = b.length - 1; i > 0; i--) {
+      const j = g2.below(i);
+      const t = b[i]!;
+      b[i] = b[j]!;
+      b[j] = t;
+    }
+    assert.deepEqual(a, b, `n = ${n}`);
+    assert.equal(g1.nextU32(), g2.nextU32(), `generator state after n = ${n}`);
+  }
+});
