@@ -201,23 +201,23 @@ function collisions(seq: Uint8Array, stamp: Int32Array, out: Float64Array): void
   out[7] = max;
 }
 
-/** Statistic 8 + li: the number of i with seq[i] = seq[i + p] (branch-free: on noise a coin toss). */
-function periodicityCount(seq: Uint8Array, p: number): number {
+/** Statistic 8 + li: the number of i ≥ from with seq[i] = seq[i + p] (branch-free: on noise a coin toss). */
+function periodicityCount(seq: Uint8Array, p: number, from = 0): number {
   let t = 0;
-  for (let i = 0; i + p < seq.length; i++) t += +(seq[i] === seq[i + p]);
+  for (let i = from; i + p < seq.length; i++) t += +(seq[i] === seq[i + p]);
   return t;
 }
 
-/** Statistic 13 + li: Σ seq[i]·seq[i + p]. */
-function covarianceSum(seq: Uint8Array, p: number): number {
+/** Statistic 13 + li: Σ seq[i]·seq[i + p] over i ≥ from. */
+function covarianceSum(seq: Uint8Array, p: number, from = 0): number {
   let t = 0;
-  for (let i = 0; i + p < seq.length; i++) t += seq[i]! * seq[i + p]!;
+  for (let i = from; i + p < seq.length; i++) t += seq[i]! * seq[i + p]!;
   return t;
 }
 
 /**
  * Statistics 8–17 (periodicity and covariance at the five lags) in one pass over the
- * sequence instead of ten, with the same sums in the same order. Used when three or
+ * sequence instead of ten, with the same sums. Used when three or
  * more of them are still open: on data the tests reject, all ten stay open for all
  * 10,000 rounds.
  */
@@ -233,9 +233,8 @@ function lagSums(pseq: Uint8Array, cseq: Uint8Array, out: Float64Array): void {
   let c8 = 0;
   let c16 = 0;
   let c32 = 0;
-  const end = m - 32; // below it every lag's partner is in range
-  let i = 0;
-  for (; i < end; i++) {
+  const end = Math.max(0, m - 32); // below it every lag's partner is in range
+  for (let i = 0; i < end; i++) {
     const a = pseq[i]!;
     const x = cseq[i]!;
     p1 += +(a === pseq[i + 1]);
@@ -249,27 +248,18 @@ function lagSums(pseq: Uint8Array, cseq: Uint8Array, out: Float64Array): void {
     c16 += x * cseq[i + 16]!;
     c32 += x * cseq[i + 32]!;
   }
-  // The last 32 (or all, for a short sequence): each lag while its partner exists.
-  for (i = Math.max(0, end); i < m; i++) {
-    const a = pseq[i]!;
-    const x = cseq[i]!;
-    if (i + 1 < m) {
-      p1 += +(a === pseq[i + 1]);
-      c1 += x * cseq[i + 1]!;
-    }
-    if (i + 2 < m) {
-      p2 += +(a === pseq[i + 2]);
-      c2 += x * cseq[i + 2]!;
-    }
-    if (i + 8 < m) {
-      p8 += +(a === pseq[i + 8]);
-      c8 += x * cseq[i + 8]!;
-    }
-    if (i + 16 < m) {
-      p16 += +(a === pseq[i + 16]);
-      c16 += x * cseq[i + 16]!;
-    }
-  }
+  // The last 32 positions (or all, for a short sequence): each lag while its partner exists.
+  // The sums are of integers below 2^53, so adding the tail apart changes no bit.
+  p1 += periodicityCount(pseq, 1, end);
+  p2 += periodicityCount(pseq, 2, end);
+  p8 += periodicityCount(pseq, 8, end);
+  p16 += periodicityCount(pseq, 16, end);
+  p32 += periodicityCount(pseq, 32, end);
+  c1 += covarianceSum(cseq, 1, end);
+  c2 += covarianceSum(cseq, 2, end);
+  c8 += covarianceSum(cseq, 8, end);
+  c16 += covarianceSum(cseq, 16, end);
+  c32 += covarianceSum(cseq, 32, end);
   out[8] = p1;
   out[9] = p2;
   out[10] = p8;
