@@ -124,22 +124,16 @@ function binaryLag(S: Uint8Array, portable = false): PredictorEstimate {
   // The per-block pass over the 128 lags in WebAssembly (one popcount instruction per lag),
   // else in TypeScript; the scores live where the pass reads them.
   const wasm = portable ? undefined : laggedAgreement(W.length);
-  if (wasm) {
-    wasm.words.set(W);
-    wasm.score.set(score);
-    for (let t0 = D; t0 < L; t0 += 32) {
-      const n = Math.min(32, L - t0);
-      const nc = wasm.pick(t0, n, state[3]!);
-      lagBlock(S, t0, n, wasm.cand, wasm.agree, nc, wasm.score, state);
-    }
-  } else {
-    const cand = new Int32Array(D);
-    const agree = new Int32Array(D);
-    for (let t0 = D; t0 < L; t0 += 32) {
-      const n = Math.min(32, L - t0);
-      const nc = pickCandidates(W, t0, n, score, state[3]!, cand, agree);
-      lagBlock(S, t0, n, cand, agree, nc, score, state);
-    }
+  wasm?.words.set(W);
+  wasm?.score.set(score);
+  const scores = wasm?.score ?? score;
+  const cand = wasm?.cand ?? new Int32Array(D);
+  const agree = wasm?.agree ?? new Int32Array(D);
+  const pick = wasm?.pick ?? ((t0: number, n: number, top: number) => pickCandidates(W, t0, n, score, top, cand, agree));
+  for (let t0 = D; t0 < L; t0 += 32) {
+    const n = Math.min(32, L - t0);
+    const nc = pick(t0, n, state[3]!);
+    lagBlock(S, t0, n, cand, agree, nc, scores, state);
   }
   return predictionEstimate('Lag', '6.3.8', state[0]!, L - 1, state[2]!, 2);
 }
