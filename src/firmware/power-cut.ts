@@ -129,12 +129,23 @@ function run<T>(sim: Sim, gen: Proc<T>): T {
  */
 export function powerCutWorkload(o: PowerCutOptions): Array<{ name: string; data: Uint8Array; authenticated: boolean }> {
   const rng = new Prng(o.seed).fork('power-cut/workload');
-  const every = o.deleteEvery ?? 0;
   return Array.from({ length: o.writes }, (_, i) => {
     const data = rng.bytes(1 + Math.floor(rng.next() * o.maxDataBytes));
-    // every = 0: (i + 1) % 0 is NaN, never 0: no deletes.
-    return { name: `Var${i % o.variables}`, data: (i + 1) % every === 0 ? new Uint8Array(0) : data, authenticated: i % 2 === 1 };
+    return { name: `Var${i % o.variables}`, data: isDeleteCall(o, i) ? new Uint8Array(0) : data, authenticated: i % 2 === 1 };
   });
+}
+
+/** Whether call i (from 0) of the workload is a delete: every deleteEvery-th call, none for 0. */
+function isDeleteCall(o: PowerCutOptions, i: number): boolean {
+  const every = o.deleteEvery ?? 0;
+  return every > 0 && (i + 1) % every === 0;
+}
+
+/** How many of the workload's calls are deletes. */
+export function workloadDeletes(o: PowerCutOptions): number {
+  let deletes = 0;
+  for (let i = 0; i < o.writes; i++) if (isDeleteCall(o, i)) deletes++;
+  return deletes;
 }
 
 /** Whether a read-back is exactly a ledger value (an "absent" value is never read back). */

@@ -11,7 +11,7 @@
  * out of the key: every flash write of the campaign comes from SMM, which `secure` never refuses.
  */
 import { resolveAll } from '../designs/assemble.ts';
-import { DEFAULT_POWER_CUT, type PowerCutOptions, type PowerCutResult } from '../firmware/power-cut.ts';
+import { DEFAULT_POWER_CUT, workloadDeletes, type PowerCutOptions, type PowerCutResult } from '../firmware/power-cut.ts';
 import type { DesignName } from '../designs/platform.ts';
 import type { ParamValues } from '../params/spec.ts';
 
@@ -72,9 +72,7 @@ export function crashCampaignKey(o: PowerCutOptions): string {
 }
 
 export function crashConsistencyResult(o: PowerCutOptions, r: PowerCutResult): CrashConsistencyResult {
-  const every = o.deleteEvery ?? 0;
-  const deletes = every > 0 ? Math.floor(o.writes / every) : 0;
-  return { seed: o.seed, writes: o.writes, deletes, variables: o.variables, storeBytes: o.storeBytes, blockBytes: o.blockBytes, ...r };
+  return { seed: o.seed, writes: o.writes, deletes: workloadDeletes(o), variables: o.variables, storeBytes: o.storeBytes, blockBytes: o.blockBytes, ...r };
 }
 
 /** True when nothing acknowledged was lost, nothing was half-visible and every store recovered. */
