@@ -70,20 +70,20 @@ const DIGITS: Uint8Array[] = Array.from({ length: 256 }, (_, v) => new TextEncod
  * no trailing space. `scratch` is reused when large enough.
  */
 export function decimalText(symbols: Uint8Array, values: ArrayLike<number>, scratch?: Uint8Array): Uint8Array {
-  let width = 2;
-  for (let s = 0; s < values.length; s++) width = Math.max(width, DIGITS[values[s]!]!.length);
   // Every symbol writes four bytes and moves on by its text's length (2 to 4: "7 ", "255 "),
   // one store pattern for all (a round writes ~3.5 MB; a loop per digit mispredicted its end).
-  const need = symbols.length * width + 3;
-  const buf = scratch && scratch.length >= need ? scratch : new Uint8Array(need);
   const k = values.length;
   const bytes = new Uint8Array(4 * k);
   const lengths = new Uint8Array(k);
+  let width = 2;
   for (let s = 0; s < k; s++) {
     const d = DIGITS[values[s]!]!;
     bytes.set(d, 4 * s);
     lengths[s] = d.length;
+    if (d.length > width) width = d.length;
   }
+  const need = symbols.length * width + 3;
+  const buf = scratch && scratch.length >= need ? scratch : new Uint8Array(need);
   let o = 0;
   for (let i = 0; i < symbols.length; i++) {
     const s = symbols[i]!;

@@ -13,6 +13,7 @@
 import { startWorkerPool } from '../../workers/pool.ts';
 import { roundGenerator, shuffleInPlace } from './shuffle.ts';
 import {
+  COMPRESSION,
   NUM_STATISTICS,
   PermutationRanking,
   createStatisticsComputer,
@@ -43,8 +44,6 @@ export interface PermutationTestsResult {
 export const DEFAULT_SHUFFLES = 10_000;
 export const DEFAULT_SEED = 0x5eed5;
 const BATCH = 4;
-/** Index of the compression statistic (§5.1.11) among the 19. */
-const COMPRESSION = 18;
 
 let jobCounter = 0;
 
@@ -59,7 +58,7 @@ export async function runPermutationTests(
   const original = new Float64Array(NUM_STATISTICS);
   computer.compute(input.symbols, new Uint8Array(NUM_STATISTICS).fill(1), original);
   const ranking = new PermutationRanking(original);
-  computer.rankAgainst(original[18]!);
+  computer.rankAgainst(original[COMPRESSION]!);
 
   if (jobs === 1 || shuffles <= BATCH) {
     const work = new Uint8Array(input.symbols.length);
@@ -121,7 +120,7 @@ async function runOnWorkers(
       start: nextStart,
       count,
       need: Uint8Array.from(ranking.open),
-      compressionOriginal: ranking.original[18]!,
+      compressionOriginal: ranking.original[COMPRESSION]!,
     };
     const p = pool.run(task) as Promise<Float64Array>;
     // Batches still in flight when everything has settled (or a batch failed) are rejected

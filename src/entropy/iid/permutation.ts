@@ -54,6 +54,8 @@ export const PERMUTATION_STATISTICS = [
 ] as const;
 export type PermutationStatistic = (typeof PERMUTATION_STATISTICS)[number];
 export const NUM_STATISTICS = PERMUTATION_STATISTICS.length;
+/** Index of the compression statistic (§5.1.11), the costly one (a bzip2 run per round). */
+export const COMPRESSION = PERMUTATION_STATISTICS.indexOf('compression');
 const LAGS = [1, 2, 8, 16, 32] as const;
 
 /** What the statistics need besides the (shuffled) symbol order. */
@@ -333,9 +335,9 @@ export async function createStatisticsComputer(input: PermutationInput): Promise
         }
       }
     }
-    if (need[18]) {
+    if (need[COMPRESSION]) {
       const text = decimalText(data, valueList, textBuf);
-      out[18] = ranked ? ranked.length(text) : bzip2Length(bz, text);
+      out[COMPRESSION] = ranked ? ranked.length(text) : bzip2Length(bz, text);
     }
   };
   let ranked: RankedBzip2Length | undefined;
