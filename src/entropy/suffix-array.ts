@@ -183,9 +183,10 @@ export function tupleStats(text: IntText, upper?: number): TupleStats {
   if (up === 1 && text.length >= 64) {
     const direct = binaryTupleStats(text);
     if (direct !== null) return direct;
+  } else {
+    const fast = text.length >= 2 && up < 256 ? windowLcp(text, up) : null;
+    if (fast !== null) return tupleStatsFromLcp(text.length, fast);
   }
-  const fast = up !== 1 && text.length >= 2 && up < 256 ? windowLcp(text, up) : null;
-  if (fast !== null) return tupleStatsFromLcp(text.length, fast);
   const sa = suffixArray(text, up);
   return tupleStatsFromLcp(text.length, lcpArray(text, sa));
 }
