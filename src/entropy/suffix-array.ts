@@ -385,7 +385,7 @@ function binaryTupleStats(text: IntText): TupleStats | null {
   const W = packSampleBits(text, 6);
   const m = n - K + 1; // positions with a whole K-bit window
   // The P-bit bins: counts, then positions (in text order within a bin).
-  const binCount = new Int32Array((1 << P) + 1);
+  const binCount = new Int32Array(1 << P);
   countBins(W, 0, m, 32 - P, binCount);
   const binStart = new Int32Array((1 << P) + 1);
   let biggest = 0;
@@ -404,7 +404,8 @@ function binaryTupleStats(text: IntText): TupleStats | null {
   // t ≤ P: the bins' counts plus the positions n−K+1 .. n−P, whose suffixes are shorter than K.
   const maxLow = new Float64Array(K + 1);
   const pairsLow = new Float64Array(K + 1);
-  const low = binCount.subarray(0, 1 << P);
+  // The bins' counts are not needed any more: they become the P-bit counts of all positions.
+  const low = binCount;
   countBins(W, m, n - P + 1, 32 - P, low);
   levelStats(low, 1 << P, P, maxLow, pairsLow);
   for (let t = P - 1; t >= 1; t--) {
