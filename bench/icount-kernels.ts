@@ -33,7 +33,7 @@ import { readFileSync } from 'node:fs';
 import { plantedSlowdowns, type BenchSuite } from './suite.ts';
 import { sizePlant } from './icount-plant.ts';
 import { medianIndex, steadyIndex } from './icount-median.ts';
-import { parseCallgrindSummary } from './callgrind-dump.ts';
+import { parseCallgrindDump } from './callgrind-dump.ts';
 import { settleHeap } from './icount-heap.ts';
 import { suite as sts } from './sts.ts';
 import { suite as entropy } from './entropy.ts';
@@ -119,12 +119,14 @@ export const ICOUNT_GROUPS: IcountEntry[][] = [
 ];
 
 /**
- * Callgrind's count of dump `index` (1-based) under `prefix`: its summary line only. This runs
+ * The kernel's count in dump `index` (1-based) under `prefix`: the dump's instructions less V8's
+ * just-in-time work in it (bench/callgrind-dump.ts JIT_ENTRY), as the parent reports it. This runs
  * under valgrind, between measured calls; the parent reads the collector's share afterwards.
  */
 function dumpCount(prefix: string, index: number): number {
   const file = `${prefix}.${index}`;
-  return parseCallgrindSummary(readFileSync(file, 'utf8'), `icount: ${file}`);
+  const d = parseCallgrindDump(readFileSync(file, 'utf8'), `icount: ${file}`);
+  return d.total - d.jit;
 }
 
 /** A counted loop: `spin(n)` runs n iterations of a fixed instruction sequence (its cost per iteration is counted once). */

@@ -9,7 +9,8 @@
  *   valgrind --tool=callgrind --collect-atstart=no --toggle-collect=Builtins_ArrayReduceRight
  *            --dump-after=Builtins_ArrayReduceRight node --predictable --expose-gc bundle.mjs G
  * once per kernel group G (the groups run at the same time, one per core). Each dump
- * is one measured call; its `summary:` line is that call's instruction count.
+ * is one measured call; its `summary:` line less V8's just-in-time work in it (compiling and
+ * deoptimising, bench/callgrind-dump.ts JIT_ENTRY) is that call's instruction count.
  * How far the counts moved between runs, and so the gate's tolerance: src/report/gate-icount.ts.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -19,7 +20,7 @@ import { join } from 'node:path';
 import type { IcountProcessOutput } from './icount-kernels.ts';
 import type { IcountSection } from '../src/report/benchmark-result.ts';
 import { ICOUNT_GROUP_COUNT } from '../src/report/gate-icount.ts';
-import { parseCallgrindDump } from './callgrind-dump.ts';
+import { parseCallgrindDump, type CallgrindDump } from './callgrind-dump.ts';
 import { ICOUNT_HEAP, ICOUNT_NODE_HEAP_FLAGS } from './icount-heap.ts';
 
 /** The valgrind on PATH, as `valgrind --version` prints it (e.g. 'valgrind-3.19.0'), or undefined. */
@@ -76,6 +77,12 @@ async function bundle(root: string): Promise<string> {
  */
 export const ICOUNT_V8_SEED_FLAGS = ['--random-seed=1', '--hash-seed=1'];
 
+/**
+ * What a kernel's `instructions` are (recorded in the report; counts that say otherwise are not
+ * compared): a call's instructions less V8's just-in-time work inside it.
+ */
+export const ICOUNT_COUNTED = 'instructions less V8 just-in-time work (compiling, deoptimising: bench/callgrind-dump.ts JIT_ENTRY)';
+
 /** valgrind's arguments up to the script node runs: count inside reduceRight only, one dump per call, deterministic V8. */
 export function callgrindArgs(prefix: string): string[] {
   return [
@@ -93,7 +100,7 @@ export function callgrindArgs(prefix: string): string[] {
   ];
 }
 
-function runGroup(bundleFile: string, group: number, dir: string, env: NodeJS.ProcessEnv): Promise<{ out: IcountProcessOutput; dumps: Array<{ total: number; gc: number }> }> {
+function runGroup(bundleFile: string, group: number, dir: string, env: NodeJS.ProcessEnv): Promise<{ out: IcountProcessOutput; dumps: CallgrindDump[] }> {
   const prefix = join(dir, `cg${group}`);
   const args = [...callgrindArgs(prefix), bundleFile, String(group)];
   return new Promise((resolve, reject) => {
@@ -142,13 +149,14 @@ export async function runIcount(root: string, env: NodeJS.ProcessEnv = process.e
     const kernels: IcountSection['kernels'] = [];
     for (const g of groups) {
       const gc = assignDumps(g.out.dumps, g.dumps.map((d) => d.gc));
+      const jit = assignDumps(g.out.dumps, g.dumps.map((d) => d.jit));
       const calls = new Map((g.out.calls ?? []).map((c) => [c.kernel, c]));
-      for (const [name, instructions] of assignDumps(g.out.dumps, g.dumps.map((d) => d.total))) {
+      for (const [name, instructions] of assignDumps(g.out.dumps, g.dumps.map((d) => d.total - d.jit))) {
         const c = calls.get(name);
-        kernels!.push({ name, instructions, gcInstructions: gc.get(name)!, ...(c ? { calls: c.calls, selection: c.selection } : {}) });
+        kernels!.push({ name, instructions, gcInstructions: gc.get(name)!, jitInstructions: jit.get(name)!, ...(c ? { calls: c.calls, selection: c.selection } : {}) });
       }
     }
-    return { tool: 'callgrind', valgrind, node: groups[0]!.out.node, heap: `${ICOUNT_HEAP}; ${ICOUNT_V8_SEED_FLAGS.join(' ')}`, kernels };
+    return { tool: 'callgrind', valgrind, node: groups[0]!.out.node, heap: `${ICOUNT_HEAP}; ${ICOUNT_V8_SEED_FLAGS.join(' ')}`, counted: ICOUNT_COUNTED, kernels };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

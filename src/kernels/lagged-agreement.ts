@@ -90,16 +90,28 @@ export interface LaggedAgreement {
   words: Int32Array;
 }
 
-/** The kernel with room for `words` stream words, or undefined without WebAssembly. */
+/** The views of the current instance, made once per instance: a call allocates nothing, so V8's code for the caller stays as it was compiled. */
+let views: { buffer: ArrayBuffer; kernel: LaggedAgreement } | undefined;
+
+/**
+ * The kernel with room for `words` stream words, or undefined without WebAssembly. `words` views
+ * all of the memory's room (at least `words`); the caller writes its stream at its start.
+ */
 export function laggedAgreement(words: number): LaggedAgreement | undefined {
   const inst = pickKernel.instance(Math.ceil((LAGGED_WORDS + 4 * words) / 65536));
   if (!inst) return undefined;
   const buf = inst.memory.buffer;
-  return {
-    pick: inst.fn,
-    score: new Int32Array(buf, SCORE, LAGS),
-    cand: new Int32Array(buf, CAND, LAGS),
-    agree: new Int32Array(buf, AGREE, LAGS),
-    words: new Int32Array(buf, LAGGED_WORDS, words),
-  };
+  if (views?.buffer !== buf) {
+    views = {
+      buffer: buf,
+      kernel: {
+        pick: inst.fn,
+        score: new Int32Array(buf, SCORE, LAGS),
+        cand: new Int32Array(buf, CAND, LAGS),
+        agree: new Int32Array(buf, AGREE, LAGS),
+        words: new Int32Array(buf, LAGGED_WORDS, (buf.byteLength - LAGGED_WORDS) >> 2),
+      },
+    };
+  }
+  return views.kernel;
 }

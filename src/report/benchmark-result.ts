@@ -109,9 +109,12 @@ export const IcountSectionSchema = Type.Object(
     node: Type.Optional(Type.String()),
     /** The counted process's heap set-up (bench/icount-heap.ts) and fixed V8 seeds (bench/icount.ts); counts from different set-ups are not compared. */
     heap: Type.Optional(Type.String()),
+    /** What `instructions` count (bench/icount.ts ICOUNT_COUNTED); counts that say otherwise, or nothing, are not compared. */
+    counted: Type.Optional(Type.String()),
     /**
-     * Instructions of one call of each kernel ('suite/task'), and how many of them V8's garbage
-     * collector executed in that call (its own functions; 0 when the heap set-up works).
+     * Instructions of one call of each kernel ('suite/task') less V8's just-in-time work in it
+     * (`jitInstructions`, reported beside), and how many V8's garbage collector executed in that
+     * call (its own functions; 0 when the heap set-up works).
      */
     kernels: Type.Optional(
       Type.Array(
@@ -120,6 +123,7 @@ export const IcountSectionSchema = Type.Object(
             name: Type.String(),
             instructions: Type.Integer({ minimum: 0 }),
             gcInstructions: Type.Optional(Type.Integer({ minimum: 0 })),
+            jitInstructions: Type.Optional(Type.Integer({ minimum: 0 })),
             /** Calls measured after the warm-up; the counted one is the first steady one, or their median (bench/icount-kernels.ts). */
             calls: Type.Optional(Type.Integer({ minimum: 1 })),
             selection: Type.Optional(Type.Union([Type.Literal('steady'), Type.Literal('median')])),

@@ -4,7 +4,9 @@
  * bench/icount.ts counts, under valgrind's callgrind and `node --predictable`, the
  * instructions of one call of each hot kernel (SP 800-22 tests, SP 800-90B
  * estimators and health tests, DRBG generate, SMM SetVariable, the simulation
- * kernel). Those counts do not depend on the machine's load; what moves them is
+ * kernel), less V8's just-in-time work inside it (compiling, deoptimising: where it lands
+ * moved one kernel's count by 38 % between two machines, README "Gate"). Those counts do not
+ * depend on the machine's load; what moves them is
  * what else ran in the process (the heap, V8's compile work, node:crypto's
  * allocations): in 10 runs of unchanged code on the loaded 2-core CI VM the
  * JavaScript kernels' counts stayed within ±0.25 % and Hash_DRBG 64 KiB (mostly
@@ -50,10 +52,11 @@ export function icountSkipReason(baseline: ReportDocument, current: ReportDocume
     ['valgrind', b.valgrind, c.valgrind],
     ['node', b.node, c.node],
     ['heap', b.heap, c.heap],
+    ['counted', b.counted, c.counted],
     ['cpuModel', baseline.environment.cpuModel, current.environment.cpuModel],
   ] as const) {
     const shown = (v: string | undefined): string => (v === undefined ? 'not recorded' : `'${v}'`);
-    if (x !== y) return `${field} ${shown(x)} in ${files.baseline}, ${shown(y)} in ${files.current}: instruction counts are comparable only from the same valgrind, Node, heap set-up and CPU model`;
+    if (x !== y) return `${field} ${shown(x)} in ${files.baseline}, ${shown(y)} in ${files.current}: instruction counts are comparable only from the same valgrind, Node, heap set-up, counting rule and CPU model`;
   }
   if (baseline.benchmarks?.quick !== current.benchmarks?.quick) return `quick=${baseline.benchmarks?.quick} in ${files.baseline}, ${current.benchmarks?.quick} in ${files.current}: different kernel inputs`;
   return undefined;

@@ -56,8 +56,53 @@ fn=(5) v8::internal::Sweeper::RawSweep(v8::internal::Page*)'2
 * 30
 `;
   // self: StarHandler 1000, EnsureSweepingCompleted 100, RawSweep 450 + 50, SizeFromMap 100 (not the collector's own), RawSweep'2 30
-  assert.deepEqual(parseCallgrindDump(dump.replace('summary: 32000961', 'summary: 1730'), 'cg.1'), { total: 1730, gc: 630 });
+  assert.deepEqual(parseCallgrindDump(dump.replace('summary: 32000961', 'summary: 1730'), 'cg.1'), { total: 1730, gc: 630, jit: 0 });
   assert.throws(() => parseCallgrindDump(dump.replace('summary: 32000961', 'summary: 600'), 'cg.2'), /^Error: cg\.2: garbage-collector instructions 630 do not fit the dump's summary 600/);
+});
+
+test('parseCallgrindDump: V8\'s just-in-time work is the inclusive cost of calls into its runtime entries from other functions (an entry calling another counted once)', () => {
+  // As in a real dump of the 1-bit Lag estimator's call: an on-stack-replacement compile under a
+  // bytecode handler, a deopt, and a lazy compile whose callee is named only by its id later.
+  const dump = `${DUMP}fl=(1) ???
+fn=(1) Builtins_JumpLoopHandler
+0 5000
+cfn=(2) v8::internal::Runtime_CompileOptimizedOSR(int, unsigned long*, v8::internal::Isolate*)
+calls=2 0
+0 40465311
+cfn=(3) v8::internal::Runtime_NotifyDeoptimized(int, unsigned long*, v8::internal::Isolate*)
+calls=1 0
+0 9000
+fn=(2)
+0 16
+cfn=(4) v8::internal::Compiler::CompileOptimizedOSR(v8::internal::Isolate*)
+calls=2 0
+0 40465295
+fn=(4)
+0 40465295
+fn=(3)
+0 1000
+cfn=(5) v8::internal::Deoptimizer::ComputeOutputFrames()
+calls=1 0
+0 8000
+fn=(5)
+0 8000
+fn=(6) Builtins_CallFunction_ReceiverIsAny
+0 200
+cfn=(7) v8::internal::Runtime_CompileLazy(int, unsigned long*, v8::internal::Isolate*)
+calls=1 0
+0 700
+cfn=(7)
+calls=1 0
+0 300
+fn=(7)
+0 1000
+`;
+  // jit: 40,465,311 (OSR, once: Compiler:: is not an entry, so its cost is inside) + 9,000 (deopt; the
+  // Deoptimizer:: call from inside it not again) + 700 + 300 (the lazy compile, the second call by id).
+  const summary = 5000 + 16 + 40465295 + 1000 + 8000 + 200 + 1000;
+  const d = parseCallgrindDump(dump.replace('summary: 32000961', `summary: ${summary}`), 'cg.1');
+  assert.deepEqual(d, { total: summary, gc: 0, jit: 40465311 + 9000 + 700 + 300 });
+  assert.throws(() => parseCallgrindDump(dump.replace('summary: 32000961', 'summary: 50000'), 'cg.2'), /^Error: cg\.2: just-in-time instructions 40475311 do not fit the dump's summary 50000/);
 });
 
 test('assignDumps gives each kernel its dumps (a planted extra adds up), ignores unlabelled ones, refuses a count mismatch', () => {

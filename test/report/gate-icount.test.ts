@@ -66,6 +66,10 @@ test('icount: skipped with a one-line reason when the counts are not comparable'
   const heap = 'semi-space 128; swept';
   assert.equal(icountSkipReason(doc({ ...counts(), heap }), doc({ ...counts(), heap }), files), undefined);
   assert.match(icountSkipReason(doc(counts()), doc({ ...counts(), heap }), files)!, /^heap not recorded in b\.json, 'semi-space 128; swept' in c\.json: .*heap set-up/);
+  // A baseline whose counts include V8's just-in-time work (before bench/callgrind-dump.ts JIT_ENTRY) records no rule.
+  const counted = 'instructions less V8 just-in-time work';
+  assert.equal(icountSkipReason(doc({ ...counts(), counted }), doc({ ...counts(), counted }), files), undefined);
+  assert.match(icountSkipReason(doc(counts()), doc({ ...counts(), counted }), files)!, /^counted not recorded in b\.json, 'instructions less V8 just-in-time work' in c\.json: .*counting rule/);
   assert.match(icountSkipReason(doc(counts()), doc(counts(), (d) => (d.benchmarks!.quick = !d.benchmarks!.quick)), files)!, /different kernel inputs/);
   for (const r of [icountSkipReason(doc(counts()), doc(undefined), files)!]) assert.ok(!r.includes('\n'));
 });

@@ -14,7 +14,7 @@
  * N = 1,165,665, r = 22, P_global' = 0.56981495344368849,
  * H = 0.81143461261488992.
  */
-import { laggedAgreement } from '../../kernels/lagged-agreement.ts';
+import { laggedAgreement, type LaggedAgreement } from '../../kernels/lagged-agreement.ts';
 import { packSampleBits, window32 } from '../samples.ts';
 import { notApplicablePredictor, predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
@@ -122,20 +122,34 @@ function binaryLag(S: Uint8Array, portable = false): PredictorEstimate {
   // C, run, maxRun, H, winner carried across blocks.
   const state = Float64Array.of(C, run, maxRun, H, winner);
   // The per-block pass over the 128 lags in WebAssembly (one popcount instruction per lag),
-  // else in TypeScript; the scores live where the pass reads them.
+  // else in TypeScript. Two drivers, so that each call site sees one kind of pass.
   const wasm = portable ? undefined : laggedAgreement(W.length);
-  wasm?.words.set(W);
-  wasm?.score.set(score);
-  const scores = wasm?.score ?? score;
-  const cand = wasm?.cand ?? new Int32Array(D);
-  const agree = wasm?.agree ?? new Int32Array(D);
-  const pick = wasm?.pick ?? ((t0: number, n: number, top: number) => pickCandidates(W, t0, n, score, top, cand, agree));
+  if (wasm) wasmBlocks(S, W, wasm, score, state);
+  else portableBlocks(S, W, score, state);
+  return predictionEstimate('Lag', '6.3.8', state[0]!, L - 1, state[2]!, 2);
+}
+
+/** The blocks from step 128 on, each block's pass over the lags in WebAssembly; the scores live where the pass reads them. */
+function wasmBlocks(S: Uint8Array, W: Int32Array, k: LaggedAgreement, score: Int32Array, state: Float64Array): void {
+  k.words.set(W);
+  k.score.set(score);
+  const { pick, cand, agree } = k;
+  const L = S.length;
   for (let t0 = D; t0 < L; t0 += 32) {
     const n = Math.min(32, L - t0);
-    const nc = pick(t0, n, state[3]!);
-    lagBlock(S, t0, n, cand, agree, nc, scores, state);
+    lagBlock(S, t0, n, cand, agree, pick(t0, n, state[3]!), k.score, state);
   }
-  return predictionEstimate('Lag', '6.3.8', state[0]!, L - 1, state[2]!, 2);
+}
+
+/** The same blocks with the pass in TypeScript (pickCandidates). */
+function portableBlocks(S: Uint8Array, W: Int32Array, score: Int32Array, state: Float64Array): void {
+  const cand = new Int32Array(D);
+  const agree = new Int32Array(D);
+  const L = S.length;
+  for (let t0 = D; t0 < L; t0 += 32) {
+    const n = Math.min(32, L - t0);
+    lagBlock(S, t0, n, cand, agree, pickCandidates(W, t0, n, score, state[3]!, cand, agree), score, state);
+  }
 }
 
 /**
