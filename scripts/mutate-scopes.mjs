@@ -70,7 +70,7 @@ export const SCOPES = {
     // table and component descriptor, the status names.
     'smm-variable': {
       mutate: ['index', 'params', 'status', 'key-material'].map((f) => `src/firmware/smm-variable/${f}.ts`),
-      tests: t('firmware/smm-variable', 'firmware/key-provenance', 'firmware/power-cut', 'devices/params', 'designs/components'),
+      tests: t('firmware/key-material', 'firmware/smm-variable', 'firmware/key-provenance', 'firmware/power-cut', 'devices/params', 'designs/components'),
     },
     // The four privileged sources (virtio-rng client, SMM-only device, RDRAND, counter) and
     // their component descriptors.
