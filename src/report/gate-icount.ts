@@ -58,19 +58,22 @@ export function icountSkipReason(baseline: ReportDocument, current: ReportDocume
     const shown = (v: string | undefined): string => (v === undefined ? 'not recorded' : `'${v}'`);
     if (x !== y) return `${field} ${shown(x)} in ${files.baseline}, ${shown(y)} in ${files.current}: instruction counts are comparable only from the same valgrind, Node, heap set-up, counting rule and CPU model`;
   }
-  if (baseline.benchmarks?.quick !== current.benchmarks?.quick) return `quick=${baseline.benchmarks?.quick} in ${files.baseline}, ${current.benchmarks?.quick} in ${files.current}: different kernel inputs`;
+  // Both reports have counts here, so both have a benchmarks section.
+  const [qb, qc] = [baseline.benchmarks!.quick, current.benchmarks!.quick];
+  if (qb !== qc) return `quick=${qb} in ${files.baseline}, ${qc} in ${files.current}: different kernel inputs`;
   return undefined;
 }
 
-function signedPct(x: number): string {
-  return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(2)} %`;
+/** A growth as a percentage (the allowance and a regression's growth are never negative). */
+function plusPct(x: number): string {
+  return `+${(x * 100).toFixed(2)} %`;
 }
 
 /** Compares per-call instruction counts (call icountSkipReason first). */
 export function compareIcount(baseline: IcountSection, current: IcountSection, rule: IcountRule): IcountCheck[] {
   const out: IcountCheck[] = [];
   const cur = new Map((current.kernels ?? []).map((k) => [k.name, k.instructions]));
-  const limit = `instructions ≤ ${signedPct(rule.relative)}`;
+  const limit = `instructions ≤ ${plusPct(rule.relative)}`;
   for (const k of baseline.kernels ?? []) {
     const metric = `icount ${k.name}`;
     const cv = cur.get(k.name);
@@ -90,7 +93,7 @@ export function compareIcount(baseline: IcountSection, current: IcountSection, r
       limit,
       verdict,
       ...(verdict === 'regression'
-        ? { message: `${metric}: ${cv} instructions per call, ${signedPct(change)} over the baseline's ${k.instructions} (callgrind, deterministic; allowed ${signedPct(rule.relative)})` }
+        ? { message: `${metric}: ${cv} instructions per call, ${plusPct(change)} over the baseline's ${k.instructions} (callgrind, deterministic; allowed ${plusPct(rule.relative)})` }
         : {}),
     });
   }

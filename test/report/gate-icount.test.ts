@@ -47,6 +47,33 @@ test('icount: a kernel counted in the baseline and not now is missing; a new one
   ]);
 });
 
+test('icount: the checks spell out each verdict: the allowance, a missing kernel\'s message, a new kernel; no kernels, no checks', () => {
+  const r = compareIcount(counts(), { ...counts(), kernels: [{ name: 'sim/kernel', instructions: 7 }] }, { relative: 0.05 });
+  assert.deepEqual(r[0], { metric: 'icount sts/frequency', baseline: 1_000_000, limit: 'present', verdict: 'missing', message: 'icount sts/frequency: counted in the baseline, not now' });
+  assert.deepEqual(r[2], { metric: 'icount sim/kernel', current: 7, limit: 'present', verdict: 'new' });
+  const pass = compareIcount(counts(), counts(), { relative: 0.05 })[0]!;
+  assert.equal(pass.limit, 'instructions ≤ +5.00 %');
+  assert.equal(pass.message, undefined);
+  assert.equal(compareIcount(counts(), counts({ 'sts/frequency': 1_200_000 }), { relative: 0.05 })[0]!.message,
+    "icount sts/frequency: 1200000 instructions per call, +20.00 % over the baseline's 1000000 (callgrind, deterministic; allowed +5.00 %)");
+  const none: IcountSection = { tool: 'callgrind' };
+  assert.deepEqual(compareIcount(none, none, { relative: 0.05 }), []);
+  assert.deepEqual(compareIcount(none, counts(), { relative: 0.05 }).map((c) => c.verdict), ['new', 'new']);
+  assert.deepEqual(compareIcount(counts(), none, { relative: 0.05 }).map((c) => c.verdict), ['missing', 'missing']);
+});
+
+test('icount: a kernel the baseline counted at 0 instructions: any count now is an infinite growth and a regression; 0 passes', () => {
+  const zero: IcountSection = { ...counts(), kernels: [{ name: 'k', instructions: 0 }] };
+  const grown = compareIcount(zero, { ...counts(), kernels: [{ name: 'k', instructions: 1 }] }, { relative: 0.05 })[0]!;
+  assert.equal(grown.change, Infinity);
+  assert.equal(grown.verdict, 'regression');
+  const same = compareIcount(zero, zero, { relative: 0.05 })[0]!;
+  assert.equal(same.change, 0);
+  assert.equal(same.verdict, 'pass');
+  // Growth is relative to the baseline: 1.5 M over 1 M is +50 %.
+  assert.equal(compareIcount(counts(), counts({ 'sts/frequency': 1_500_000 }), { relative: 0.05 })[0]!.change, 0.5);
+});
+
 test('icount: skipped with a one-line reason when the counts are not comparable', () => {
   const doc = (ic: IcountSection | undefined, f: (d: ReportDocument) => void = () => {}) => {
     const d = withIcount(fixtureDocument(), ic);
@@ -72,6 +99,14 @@ test('icount: skipped with a one-line reason when the counts are not comparable'
   assert.match(icountSkipReason(doc(counts()), doc({ ...counts(), counted }), files)!, /^counted not recorded in b\.json, 'instructions less V8 just-in-time work' in c\.json: .*counting rule/);
   assert.match(icountSkipReason(doc(counts()), doc(counts(), (d) => (d.benchmarks!.quick = !d.benchmarks!.quick)), files)!, /different kernel inputs/);
   for (const r of [icountSkipReason(doc(counts()), doc(undefined), files)!]) assert.ok(!r.includes('\n'));
+  // Without file names the reasons say baseline and current; a report with no benchmarks section has no counts.
+  assert.equal(icountSkipReason(doc(counts()), doc(undefined)), 'current has no instruction counts (measured without icount)');
+  assert.match(icountSkipReason(doc(undefined), doc(counts()))!, /^baseline has no instruction counts/);
+  const bare = fixtureDocument();
+  delete bare.benchmarks;
+  assert.equal(icountSkipReason(doc(counts()), bare, files), 'c.json has no instruction counts (measured without icount)');
+  assert.match(icountSkipReason(bare, doc(counts()), files)!, /^b\.json has no instruction counts/);
+  assert.match(icountSkipReason(doc(counts()), doc(counts(), (d) => (d.benchmarks!.quick = !d.benchmarks!.quick)), files)!, /^quick=(true|false) in b\.json, (true|false) in c\.json: different kernel inputs$/);
 });
 
 test('gate: a 1.10× instruction count fails the gate; its wall-clock check then informs without failing', () => {
