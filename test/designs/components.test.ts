@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADD_ONS, COMPONENT_PARAMS, COMPONENTS, provide, type PlatformDeps } from '../../src/designs/components.ts';
 import { DESIGNS, WIRING } from '../../src/designs/designs.ts';
-import { metricLeaf } from '../../src/metrics/table.ts';
+import { METRIC_LEAVES, metricLeaf } from '../../src/metrics/table.ts';
 import { buildPlatform } from '../../src/designs/assemble.ts';
 
 test('component descriptors: unique names, metrics named in the metric table, every consumed role produced', () => {
@@ -16,6 +16,12 @@ test('component descriptors: unique names, metrics named in the metric table, ev
     for (const m of c.metrics) assert.ok(metricLeaf(m) !== undefined, `${c.name}: metric ${m} is not in src/metrics/table.ts`);
     for (const r of c.consumes) assert.ok(produced.has(r), `${c.name} consumes '${r}', which no component produces`);
   }
+  // And the other way: every metric a component records is declared by one. Left out: the run's
+  // own (virtual duration, event count) and key provenance (keys.*, set after the run from the
+  // driver's epochs by src/firmware/key-provenance.ts).
+  const declared = new Set(COMPONENTS.flatMap((c) => c.metrics));
+  const recorded = METRIC_LEAVES.map((l) => l.spec.path).filter((p) => !p.startsWith('keys.') && p !== 'virtual-duration' && p !== 'events');
+  assert.deepEqual(recorded.filter((p) => !declared.has(p)), []);
   // The parameter tables are the ones the components read (same objects, not copies).
   assert.equal(COMPONENT_PARAMS['smm-device'], COMPONENTS.find((c) => c.name === 'smm-device')!.params);
 });

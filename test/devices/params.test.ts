@@ -14,6 +14,10 @@ test('every component table: unique names, defaults valid, a source and a descri
       assert.equal(checkParam(component, spec, spec.default), spec.default, `${component}.${spec.name} default`);
       assert.ok(spec.source.length > 0 && spec.description.length > 0, `${component}.${spec.name}`);
       if (/estimate/i.test(spec.source)) assert.match(spec.source, /^estimate/, `${component}.${spec.name}: estimates say so first`);
+      // The unit a name promises is the unit the table (and --help, and the docs) gives.
+      const unit = /(^|-)ns(-|$)/.test(spec.name) ? 'ns' : /-mbytes$/.test(spec.name) ? 'MiB' : /-bytes$/.test(spec.name) ? 'bytes'
+        : /-us$/.test(spec.name) ? 'µs' : /-ms$/.test(spec.name) ? 'ms' : /-hz$/.test(spec.name) ? 'Hz' : /-entropy$/.test(spec.name) ? 'bits/byte' : undefined;
+      if (unit !== undefined) assert.equal(spec.unit, unit, `${component}.${spec.name}: unit`);
     }
   }
   for (const c of ['host-source', 'virtio-rng', 'rdrand', 'smm-device', 'pflash', 'smram', 'smi', 'rng-dxe', 'smm-variable', 'tls', 'counter-rnglib', 'timeline']) {
