@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_POWER_CUT, checkAfterReboot, powerCutWorkload, runPowerCuts, type PowerCutResult } from '../../src/firmware/power-cut.ts';
+import { DEFAULT_POWER_CUT, checkAfterReboot, powerCutWorkload, runPowerCuts, workloadDeletes, type PowerCutResult } from '../../src/firmware/power-cut.ts';
 import { PowerLoss } from '../../src/devices/pflash.ts';
 import { InputError } from '../../src/errors.ts';
 import { SmmVariableDriver, VAR_ADDED, VAR_IN_DELETED_TRANSITION } from '../../src/firmware/smm-variable/index.ts';
@@ -230,6 +230,46 @@ test('reboot check, a driver whose probe write reads back other (verified) bytes
   assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2, unreadable: 1 });
   t.mock.restoreAll();
   assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2 });
+});
+
+// Each condition of the probe, alone: a rebooted driver that fails in just one way must read unreadable.
+// (On a real store the ways come together: a refused write also leaves nothing to read back.)
+test('reboot check, the probe fails in one way only: its write reports an error, its record is missing or has no data, a live record has no data', (t) => {
+  const { b } = twoNames();
+  const setVariable = SmmVariableDriver.prototype.setVariable;
+  const readRecord = SmmVariableDriver.prototype.readRecord;
+  // The write lands but reports an error.
+  const set = t.mock.method(SmmVariableDriver.prototype, 'setVariable', function* (this: SmmVariableDriver, ...a: Parameters<SmmVariableDriver['setVariable']>) {
+    const r = yield* setVariable.apply(this, a);
+    return a[1] === 'AfterReboot' ? { ...r, status: 'device-error' as const } : r;
+  });
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2, unreadable: 1 });
+  set.mock.restore();
+  const cases: Array<[string, (name: string, r: ReturnType<SmmVariableDriver['readRecord']>) => ReturnType<SmmVariableDriver['readRecord']>]> = [
+    ['the probe reads back as missing', (name, r) => (name === 'AfterReboot' ? undefined : r)],
+    ['the probe reads back without data', (name, r) => (name === 'AfterReboot' && r ? { ...r, data: null } : r)],
+    ['a live record reads back without data', (name, r) => (name === 'A' && r ? { ...r, data: null } : r)],
+  ];
+  for (const [what, fault] of cases) {
+    const read = t.mock.method(SmmVariableDriver.prototype, 'readRecord', function (this: SmmVariableDriver, name: string) {
+      return fault(name, readRecord.call(this, name));
+    });
+    assert.equal(checked(b).unreadable, 1, what);
+    read.mock.restore();
+  }
+  assert.deepEqual(checked(b), { ...CLEAN, ackedChecked: 2 });
+});
+
+test('workloadDeletes counts the calls isDeleteCall makes deletes: every n-th of the writes, none without deleteEvery', () => {
+  const o = { ...DEFAULT_POWER_CUT, writes: 60 };
+  assert.equal(workloadDeletes({ ...o, deleteEvery: 5 }), 12);
+  assert.equal(workloadDeletes({ ...o, deleteEvery: 7 }), 8);
+  assert.equal(workloadDeletes({ ...o, writes: 4, deleteEvery: 5 }), 0);
+  assert.equal(workloadDeletes({ ...o, writes: 5, deleteEvery: 5 }), 1);
+  assert.equal(workloadDeletes({ ...o, deleteEvery: 0 }), 0);
+  assert.equal(workloadDeletes(o), 0);
+  // The same count as the workload's empty writes.
+  assert.equal(powerCutWorkload({ ...o, deleteEvery: 7 }).filter((w) => w.data.length === 0).length, 8);
 });
 
 // ---------------------------------------------------------------- deletes (UEFI 2.10 §8.2: DataSize 0)
