@@ -84,7 +84,6 @@ function kernel(): KernelFunction {
 }
 
 type ScanFunction = (p: number, n: number, ref: number, run: number, cutoff: number) => number;
-const scanKernel = new SimdKernel<ScanFunction>(kernel);
 
 /** Where the samples go in the kernel's memory; the byte before is the previous sample. */
 export const HEALTH_SCAN_DATA = 16;
@@ -97,14 +96,14 @@ export interface HealthScan {
   results: Int32Array;
   scan: ScanFunction;
 }
-let views: { fn: ScanFunction; scan: HealthScan } | undefined;
+
+const scanKernel = new SimdKernel<ScanFunction, HealthScan>(kernel, ({ memory, fn }) => ({
+  bytes: new Uint8Array(memory.buffer),
+  results: new Int32Array(memory.buffer, 0, 3),
+  scan: fn,
+}));
 
 /** The kernel over its memory (2 pages: results, the previous sample, one chunk), or undefined without WebAssembly SIMD. */
 export function healthScanSimd(): HealthScan | undefined {
-  const inst = scanKernel.instance(Math.ceil((HEALTH_SCAN_DATA + HEALTH_SCAN_CHUNK) / 65536));
-  if (!inst) return undefined;
-  if (views?.fn !== inst.fn) {
-    views = { fn: inst.fn, scan: { bytes: new Uint8Array(inst.memory.buffer), results: new Int32Array(inst.memory.buffer, 0, 3), scan: inst.fn } };
-  }
-  return views.scan;
+  return scanKernel.views(Math.ceil((HEALTH_SCAN_DATA + HEALTH_SCAN_CHUNK) / 65536));
 }

@@ -79,7 +79,6 @@ function kernel(): KernelFunction {
 }
 
 type PickFunction = (t0: number, n: number, H: number) => number;
-const pickKernel = new SimdKernel<PickFunction>(kernel);
 
 /** The kernel over its memory and the views its caller reads and writes. */
 export interface LaggedAgreement {
@@ -87,31 +86,19 @@ export interface LaggedAgreement {
   score: Int32Array;
   cand: Int32Array;
   agree: Int32Array;
+  /** All of the memory's room for stream words (at least what was asked for); the caller writes its stream at its start. */
   words: Int32Array;
 }
 
-/** The views of the current instance, made once per instance: a call allocates nothing, so V8's code for the caller stays as it was compiled. */
-let views: { buffer: ArrayBuffer; kernel: LaggedAgreement } | undefined;
+const pickKernel = new SimdKernel<PickFunction, LaggedAgreement>(kernel, ({ memory: { buffer }, fn }) => ({
+  pick: fn,
+  score: new Int32Array(buffer, SCORE, LAGS),
+  cand: new Int32Array(buffer, CAND, LAGS),
+  agree: new Int32Array(buffer, AGREE, LAGS),
+  words: new Int32Array(buffer, LAGGED_WORDS, (buffer.byteLength - LAGGED_WORDS) >> 2),
+}));
 
-/**
- * The kernel with room for `words` stream words, or undefined without WebAssembly. `words` views
- * all of the memory's room (at least `words`); the caller writes its stream at its start.
- */
+/** The kernel with room for `words` stream words, or undefined without WebAssembly. */
 export function laggedAgreement(words: number): LaggedAgreement | undefined {
-  const inst = pickKernel.instance(Math.ceil((LAGGED_WORDS + 4 * words) / 65536));
-  if (!inst) return undefined;
-  const buf = inst.memory.buffer;
-  if (views?.buffer !== buf) {
-    views = {
-      buffer: buf,
-      kernel: {
-        pick: inst.fn,
-        score: new Int32Array(buf, SCORE, LAGS),
-        cand: new Int32Array(buf, CAND, LAGS),
-        agree: new Int32Array(buf, AGREE, LAGS),
-        words: new Int32Array(buf, LAGGED_WORDS, (buf.byteLength - LAGGED_WORDS) >> 2),
-      },
-    };
-  }
-  return views.kernel;
+  return pickKernel.views(Math.ceil((LAGGED_WORDS + 4 * words) / 65536));
 }

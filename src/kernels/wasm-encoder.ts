@@ -138,20 +138,35 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
+/** One instance of a kernel: its memory and its exported function. */
+export interface KernelInstance<F> {
+  memory: { buffer: ArrayBuffer };
+  fn: F;
+}
+
 /**
  * A kernel compiled once per thread, instantiated on demand over a memory of at least `pages`
  * 64 KiB pages (a new instance only when more pages are needed: one per call would leave a
  * memory per call for the garbage collector). `instance(pages)` is undefined without
  * WebAssembly SIMD; callers fall back to TypeScript.
+ *
+ * `views(pages)` is the same instance seen through what `makeViews` builds over it (typed
+ * arrays on its memory, the function), made once per instance: a caller that made its views
+ * at every call allocated per call, and V8 kept deoptimising the caller's code when the
+ * collector freed them (the Lag estimator, README "Gate").
  */
-export class SimdKernel<F> {
+export class SimdKernel<F, V = never> {
   private compiled: object | null | undefined;
   private name = '';
-  private current: { pages: number; memory: { buffer: ArrayBuffer }; fn: F } | undefined;
+  private current: ({ pages: number } & KernelInstance<F>) | undefined;
+  private made: { of: KernelInstance<F>; views: V } | undefined;
 
-  constructor(private readonly build: () => KernelFunction) {}
+  constructor(
+    private readonly build: () => KernelFunction,
+    private readonly makeViews?: (instance: KernelInstance<F>) => V,
+  ) {}
 
-  instance(pages: number): { memory: { buffer: ArrayBuffer }; fn: F } | undefined {
+  instance(pages: number): KernelInstance<F> | undefined {
     if (this.compiled === undefined) {
       try {
         const f = this.build();
@@ -168,5 +183,13 @@ export class SimdKernel<F> {
       this.current = { pages, memory, fn };
     }
     return this.current;
+  }
+
+  /** The views `makeViews` builds over the instance of at least `pages` pages, made once per instance; undefined without WebAssembly SIMD. */
+  views(pages: number): V | undefined {
+    const inst = this.instance(pages);
+    if (!inst || !this.makeViews) return undefined;
+    if (this.made?.of !== inst) this.made = { of: inst, views: this.makeViews(inst) };
+    return this.made.views;
   }
 }
