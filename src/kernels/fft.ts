@@ -30,6 +30,11 @@ const MAX_DIRECT_PRIME = 61;
 
 /** Largest per-stage twiddle table (doubles) the in-place path keeps; larger stages compute theirs per call. */
 const STAGE_TABLE_LIMIT = 1 << 16;
+/**
+ * Elements (complex, 16 bytes each) of the blocks the in-place path's first stages run on
+ * one at a time: 512 KB, within a core's L2 cache here (2 MB; 256 KB–1 MB is common).
+ */
+const CACHE_BLOCK = 1 << 15;
 /** Twiddles computed per chunk of this many k in the stages without a table. */
 const TWIDDLE_CHUNK = 2048;
 
@@ -200,24 +205,29 @@ export class ComplexFFT {
   }
 
   /**
-   * Calls `visit(j, pos)` for j = 0..n−1 in order, pos being where the in-place
+   * Calls `visit(j, pos)` for pos = 0..n−1 in order, pos being where the in-place
    * path wants input element j (the mixed-radix digit reversal of j over the
    * factors: j's most significant digit becomes pos's least significant).
+   *
+   * In pos order, not j order: the caller writes its (large) arrays at pos and reads
+   * its input at j, so the writes stream and the scattered accesses fall on the input,
+   * which for the spectral test is 10^6 bits packed in 125 KB (in cache) where the
+   * arrays are 8 MB (not). The same pairs, so the same array contents.
    */
   digitReversal(visit: (j: number, pos: number) => void): void {
     const f = this.factors;
     const m = f.length;
-    const weight = new Array<number>(m); // weight of digit i in pos: f_0···f_(i−1)
-    for (let i = 0, w = 1; i < m; w *= f[i]!, i++) weight[i] = w;
+    const weight = new Array<number>(m); // weight of digit i in j: f_(i+1)···f_(m−1)
+    for (let i = m - 1, w = 1; i >= 0; w *= f[i]!, i--) weight[i] = w;
     const digit = new Int32Array(m);
-    let pos = 0;
-    for (let j = 0; j < this.n; j++) {
+    let j = 0;
+    for (let pos = 0; pos < this.n; pos++) {
       visit(j, pos);
-      // Increment j's least significant digit (digit m−1, radix f_(m−1)) with carries.
-      for (let i = m - 1; i >= 0; i--) {
-        pos += weight[i]!;
+      // Increment pos's least significant digit (digit 0, radix f_0) with carries.
+      for (let i = 0; i < m; i++) {
+        j += weight[i]!;
         if (++digit[i]! < f[i]!) break;
-        pos -= f[i]! * weight[i]!;
+        j -= f[i]! * weight[i]!;
         digit[i] = 0;
       }
     }
@@ -251,8 +261,30 @@ export class ComplexFFT {
     // Before a stage of radix p, block b (of sp = n/(l·p)) holds at b·l·p + q·l + k element k of
     // the length-l transforms of the p residue classes its butterflies combine; the stage
     // leaves element k + l·t of their length-l·p transform at b·l·p + t·l + k.
+    //
+    // Stage st works on blocks of l·p elements, each made of whole blocks of the stages
+    // before it. So the first stages, up to a block of CACHE_BLOCK elements, run block by
+    // block (all of them on one block while it is in cache, then the next block) instead of
+    // each sweeping the whole array: the same butterflies on the same values, in another
+    // order, and three sweeps of the arrays at n = 500,000 instead of nine.
     let l = 1;
-    for (let st = 0; st < this.factors.length; st++) {
+    let st = 0;
+    let block = 1;
+    while (st < this.factors.length && block * this.factors[st]! <= CACHE_BLOCK && this.ipTw[st]) block *= this.factors[st++]!;
+    if (st > 1) {
+      for (let off = 0; off < n; off += block) {
+        const r = re.subarray(off, off + block);
+        const i = im.subarray(off, off + block);
+        for (let s = 0, ls = 1; s < st; ls *= this.factors[s++]!) {
+          const p = this.factors[s]!;
+          inPlaceStage(p, r, i, ls, block / (ls * p), this.ipTw[s]!, 0, ls);
+        }
+      }
+      l = block;
+    } else {
+      st = 0;
+    }
+    for (; st < this.factors.length; st++) {
       const p = this.factors[st]!;
       const sp = n / (l * p);
       const tw = this.ipTw[st]!;

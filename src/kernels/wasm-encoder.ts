@@ -1,6 +1,6 @@
 /**
  * A minimal WebAssembly binary encoder for our hand-written kernels
- * (./berlekamp-massey-simd.ts, ./health-scan-simd.ts, ./lagged-agreement.ts): each kernel is one function
+ * (./berlekamp-massey-simd.ts, ./health-scan-simd.ts, ./lagged-agreement.ts, ./mmc-lead-orders.ts): each kernel is one function
  * over one imported memory, assembled here from its opcodes (WebAssembly Core
  * Specification 2.0 §5, binary format; SIMD opcodes from the fixed-width SIMD
  * proposal, in Node 20 without flags). No build step and no dependency: the

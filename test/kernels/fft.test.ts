@@ -88,7 +88,10 @@ test('the in-place path (digit-reversed input) is bit for bit the out-of-place p
     plan.transform(a.re, a.im);
     const b = { re: new Float64Array(n), im: new Float64Array(n) };
     const seen = new Uint8Array(n);
+    let last = -1;
     plan.digitReversal((j, pos) => {
+      assert.equal(pos, last + 1, `n = ${n}: positions visited in order`);
+      last = pos;
       seen[pos]!++;
       b.re[pos] = re[j]!;
       b.im[pos] = im[j]!;

@@ -18,6 +18,7 @@
  * H = 0.81118369680348135.
  */
 import { IntMap } from './int-map.ts';
+import { MMC_CHUNK, MMC_CHUNK_WORDS, mmcLeadOrders } from '../../kernels/mmc-lead-orders.ts';
 import { notApplicablePredictor, predictionEstimate } from './predictor.ts';
 import type { PredictorEstimate } from '../types.ts';
 
@@ -62,6 +63,8 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   const counts0 = new Int32Array(K * K); // one-symbol prefixes: (sym)*K + next
   // meta[2n] = best follower count (0 = prefix not in the dictionary), meta[2n+1] = that follower.
   let meta = new Int32Array(2 * (firstHashed + D * Math.min(MAX_ENTRIES, len) + D * D + 1));
+  // multi[n] = 1 when node n's follower counts are in counts[d] (more than one follower seen).
+  let multi = new Uint8Array(meta.length >> 1);
   let nodes = firstHashed;
   const entries = new Int32Array(D);
 
@@ -86,22 +89,54 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
       const grown = new Int32Array(meta.length * 2);
       grown.set(meta);
       meta = grown;
+      const grownMulti = new Uint8Array(multi.length * 2);
+      grownMulti.set(multi);
+      multi = grownMulti;
     }
     table.insert(key, node);
     const h = Math.imul(key, 0x2c1b3c6d) >>> (32 - filterBits);
     filter[(d << (filterBits - 5)) + (h >>> 5)]! |= 1 << (h & 31);
     return node;
   };
-  /** PostfixDictionary::incrementPostfix for a node of order d: true when a new (prefix, y) entry was made. */
+  /**
+   * PostfixDictionary::incrementPostfix for a node of order d: true when a new (prefix, y) entry was made.
+   *
+   * A prefix with a single follower keeps it in `meta` alone (its count is the best count,
+   * its follower the best follower): most prefixes of a noisy source are seen once, and a
+   * counts-table entry per new prefix was a second cache miss (the tables are megabytes)
+   * at every step of every order until the orders fill. The follower counts move to the
+   * table when a second follower comes; the (prefix, y) entries, and so the cap, are as in
+   * the reference.
+   */
   const incrementPostfix = (node: number, y: number, makeNew: boolean, d: number): boolean => {
     let c: number;
     let made = false;
+    const b = meta[2 * node]!;
     if (node <= K) {
       const at = (node - 1) * K + y;
       c = counts0[at]!;
       if (c === 0 && !makeNew) return false;
       made = c === 0;
       counts0[at] = ++c;
+    } else if (multi[node] === 0) {
+      if (b === 0) {
+        if (!makeNew) return false;
+        meta[2 * node] = 1;
+        meta[2 * node + 1] = y;
+        return true;
+      }
+      const first = meta[2 * node + 1]!;
+      if (first === y) {
+        meta[2 * node] = b + 1;
+        return false;
+      }
+      if (!makeNew) return false;
+      const table = counts[d]!;
+      table.insert(node * K + first, b);
+      table.insert(node * K + y, 1);
+      multi[node] = 1;
+      c = 1;
+      made = true;
     } else {
       const table = counts[d]!;
       const key = node * K + y;
@@ -113,7 +148,6 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
         made = true;
       } else return false;
     }
-    const b = meta[2 * node]!;
     if (c > b || (c === b && y > meta[2 * node + 1]!)) {
       meta[2 * node] = c;
       meta[2 * node + 1] = y;
@@ -203,16 +237,30 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
  * takes two reads, and the table is half the size. Order 15 keeps the pair of
  * counts, since its cap counts (prefix, follower) entries.
  */
-const CHUNK = 4096; // steps per chunk, a multiple of 32
-const CHUNK_WORDS = CHUNK / 32;
+const CHUNK = MMC_CHUNK; // steps per chunk, a multiple of 32
+const CHUNK_WORDS = MMC_CHUNK_WORDS;
 const LAST = D - 1; // the capped order
 
 /** Order d's slot for prefix p (d + 1 bits) in the one-word table of orders 0..14. */
 const slot = (d: number, p: number): number => (2 << d) - 2 + p;
 
-function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
+/** The TypeScript-only path (the one taken without WebAssembly), for tests against the kernel. */
+export function binaryMultiMmcPortable(S: Uint8Array): PredictorEstimate {
+  return binaryMultiMmc(S, true);
+}
+
+function binaryMultiMmc(S: Uint8Array, portable = false): PredictorEstimate {
   const L = S.length;
-  const lead = new Int32Array(slot(LAST, 0));
+  // Orders 0..14: WebAssembly's tables and words (../../kernels/mmc-lead-orders.ts) when it runs here.
+  const kernel = portable ? undefined : mmcLeadOrders(L);
+  const lead = kernel ? kernel.table : new Int32Array(slot(LAST, 0));
+  // Per chunk and order: bit 31 - (i & 31) of word (i mod CHUNK) >> 5 is step i.
+  const hit = kernel ? kernel.hit : new Int32Array(D * CHUNK_WORDS); // found and right
+  const found = kernel ? kernel.found : new Int32Array(D * CHUNK_WORDS);
+  if (kernel) {
+    lead.fill(0);
+    kernel.samples.set(S);
+  }
   const pairs = new Int32Array(4 << LAST); // order 15: (prefix, follower) counts at 2·prefix + follower
   // The initial entries ((S[0..d]), S[d+1]) (step 4 for the first prefix).
   let pattern = 0;
@@ -224,9 +272,6 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
   pairs[2 * (pattern & ((2 << LAST) - 1)) + (S[LAST + 1]! & 1)] = 1;
   // Entries of order 15 (one initial entry).
   const elems15 = Int32Array.of(1);
-  // Per chunk and order: bit 31 - (i & 31) of word (i mod CHUNK) >> 5 is step i.
-  const hit = new Int32Array(D * CHUNK_WORDS); // found and right
-  const found = new Int32Array(D * CHUNK_WORDS);
   const score = new Int32Array(D);
   const cand = new Int32Array(D);
   // C, run, maxRun, winner carried across chunks.
@@ -245,7 +290,12 @@ function binaryMultiMmc(S: Uint8Array): PredictorEstimate {
       hit.fill(0, LAST * CHUNK_WORDS);
       found.fill(0, LAST * CHUNK_WORDS);
     }
-    if (start < b) for (let d0 = 0; d0 < LAST; d0 += 3) threeLeadOrders(S, lead, d0, a, start, b, hit, found);
+    if (start < b) {
+      if (kernel) {
+        const hist = prefixBefore(S, LAST, start);
+        for (let d0 = 0; d0 < LAST; d0 += 3) kernel.lead(a, start, b, d0, hist);
+      } else for (let d0 = 0; d0 < LAST; d0 += 3) threeLeadOrders(S, lead, d0, a, start, b, hit, found);
+    }
     pairSteps(S, pairs, a, Math.max(a, LAST + 2), b, hit, found, elems15);
     scoreChunk(a, Math.max(a, 2), b, hit, found, score, cand, state);
   }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { multiMmcEstimate } from '../../../src/entropy/estimators/multi-mmc.ts';
+import { binaryMultiMmcPortable, multiMmcEstimate } from '../../../src/entropy/estimators/multi-mmc.ts';
+import { mmcLeadOrders } from '../../../src/kernels/mmc-lead-orders.ts';
 import { PREDICTOR_FIELDS, QUICK_SAMPLES, loadSample, trackMismatches, trackSymbols } from './reference.ts';
 
 test('MultiMMC (§6.3.9) worked example: data.pi.bin as ea_non_iid 1.1.7', () => {
@@ -51,6 +52,40 @@ test('MultiMMC: the binary path (orders run apart, 32-step scoreboard) counts as
   for (const s of inputs) {
     const fast = multiMmcEstimate(s, 2);
     const general = multiMmcEstimate(s, 3);
+    const portable = binaryMultiMmcPortable(s);
     assert.deepEqual([fast.C, fast.N, fast.r], [general.C, general.N, general.r], `${s.length} samples`);
+    assert.deepEqual([portable.C, portable.N, portable.r], [general.C, general.N, general.r], `${s.length} samples, TypeScript path`);
   }
+});
+
+test('MultiMMC: the WebAssembly table pass runs here (so the binary path above is the kernel, the portable one its twin)', () => {
+  assert.ok(mmcLeadOrders(100) !== undefined);
+});
+
+test('MultiMMC: a run after a longer one starts from empty tables (the kernel memory is reused)', () => {
+  let x = 7;
+  const bits = Uint8Array.from({ length: 60_000 }, () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x >>> 31;
+  });
+  const short = bits.subarray(0, 5000);
+  const alone = binaryMultiMmcPortable(short);
+  multiMmcEstimate(bits, 2);
+  const after = multiMmcEstimate(short, 2);
+  assert.deepEqual([after.C, after.N, after.r], [alone.C, alone.N, alone.r]);
+});
+
+test('MultiMMC general path: prefixes seen with one follower, then a second (counts move to the table), as the binary path', () => {
+  // k = 3 on a source that repeats long prefixes with changing followers: many prefixes get
+  // a second follower after their first, some a third symbol (2) never seen by the binary path.
+  let x = 99;
+  const rnd = (): number => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 4294967296;
+  };
+  const s = new Uint8Array(30_000);
+  for (let i = 0; i < s.length; i++) s[i] = i >= 20 && rnd() < 0.7 ? s[i - 20]! : rnd() < 0.5 ? 1 : 0;
+  const general = multiMmcEstimate(s, 3);
+  const binary = multiMmcEstimate(s, 2);
+  assert.deepEqual([general.C, general.N, general.r], [binary.C, binary.N, binary.r]);
 });
