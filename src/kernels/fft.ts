@@ -37,6 +37,8 @@ const STAGE_TABLE_LIMIT = 1 << 16;
 const CACHE_BLOCK = 1 << 15;
 /** Twiddles computed per chunk of this many k in the stages without a table. */
 const TWIDDLE_CHUNK = 2048;
+/** Positions per digitReversedChunk call of the in-place path's loaders. */
+const REVERSAL_CHUNK = 4096;
 
 /**
  * cos and sin of the stage twiddle W_n^idx (idx < n), reflected about π to halve
@@ -47,6 +49,35 @@ function stageTwiddle(n: number, idx: number, out: Float64Array, o: number): voi
   const ang = (2 * Math.PI * Math.min(idx, n - idx)) / n;
   out[o] = Math.cos(ang);
   out[o + 1] = 2 * idx <= n ? Math.sin(ang) : -Math.sin(ang);
+}
+
+/**
+ * cos and sin of 2πm/n for m = 0..⌊n/2⌋ (at 2m, 2m + 1): what stageTwiddle computes for
+ * idx = m and, sin negated, for idx = n − m, so a twiddle read from here is bit for bit
+ * the one computed there.
+ */
+function reflectedTable(n: number): Float64Array {
+  const half = Math.floor(n / 2);
+  const t = new Float64Array(2 * (half + 1));
+  for (let m = 0; m <= half; m++) {
+    const ang = (2 * Math.PI * m) / n;
+    t[2 * m] = Math.cos(ang);
+    t[2 * m + 1] = Math.sin(ang);
+  }
+  return t;
+}
+
+/** fillStageTwiddles from a reflectedTable(n): the same values, without a cos and a sin per twiddle. */
+function copyStageTwiddles(n: number, p: number, sp: number, k0: number, k1: number, table: Float64Array, out: Float64Array): void {
+  // q·k·sp < p·l·sp = n for k < l, so the reduction mod n of fillStageTwiddles is the identity.
+  for (let k = k0, o = 0; k < k1; k++) {
+    const step = k * sp;
+    for (let q = 1, idx = step; q < p; q++, o += 2, idx += step) {
+      const m = idx < n - idx ? idx : n - idx;
+      out[o] = table[2 * m]!;
+      out[o + 1] = 2 * idx <= n ? table[2 * m + 1]! : -table[2 * m + 1]!;
+    }
+  }
 }
 
 /** Fills out[(k − k0)·2(p−1) + 2(q−1)] with W_n^(q·k·sp) for k in [k0, k1), q = 1..p−1. */
@@ -128,6 +159,11 @@ export class ComplexFFT {
   // In-place path, built on first use: the stage tables within STAGE_TABLE_LIMIT (null: computed per call).
   private ipTw?: (Float64Array | null)[];
   private chunkTw?: Float64Array;
+  /** reflectedTable(n), for the in-place stages without a table of their own (4 MB at n = 500,000). */
+  private reflected?: Float64Array;
+  /** digitReversedChunk's: the weight of pos's digit i in j, and the digits of the last position. */
+  private jWeight?: Int32Array;
+  private readonly digits: Int32Array;
   private readonly bluestein?: {
     m: number;
     sub: ComplexFFT;
@@ -144,6 +180,7 @@ export class ComplexFFT {
     this.n = n;
     this.factors = factorize(n);
     this.inPlace = n > 1 && this.factors.every((p) => p <= 5);
+    this.digits = new Int32Array(this.factors.length);
     const largest = this.factors.length ? Math.max(...this.factors) : 1;
     if (largest > MAX_DIRECT_PRIME) {
       // Bluestein: X_k = w_k · Σ_j (x_j w_j) conj(w_{k−j}), w_k = e^(−iπk²/n), a circular
@@ -208,21 +245,42 @@ export class ComplexFFT {
    * Calls `visit(j, pos)` for pos = 0..n−1 in order, pos being where the in-place
    * path wants input element j (the mixed-radix digit reversal of j over the
    * factors: j's most significant digit becomes pos's least significant).
-   *
-   * In pos order, not j order: the caller writes its (large) arrays at pos and reads
-   * its input at j, so the writes stream and the scattered accesses fall on the input,
-   * which for the spectral test is 10^6 bits packed in 125 KB (in cache) where the
-   * arrays are 8 MB (not). The same pairs, so the same array contents.
    */
   digitReversal(visit: (j: number, pos: number) => void): void {
+    const js = new Int32Array(Math.min(this.n, REVERSAL_CHUNK));
+    for (let pos0 = 0; pos0 < this.n; pos0 += js.length) {
+      const count = Math.min(js.length, this.n - pos0);
+      this.digitReversedChunk(pos0, count, js);
+      for (let c = 0; c < count; c++) visit(js[c]!, pos0 + c);
+    }
+  }
+
+  /**
+   * js[c] = the input element that position pos0 + c wants (c < count), as digitReversal.
+   * In position order, a chunk at a time into a small array, so that a caller's load loop
+   * writes its (large) arrays in order, and scatters only its reads, without a call per
+   * element: for the spectral test the reads fall on 10^6 bits packed in 125 KB (in cache),
+   * the writes on 8 MB (not).
+   */
+  digitReversedChunk(pos0: number, count: number, js: Int32Array): void {
     const f = this.factors;
     const m = f.length;
-    const weight = new Array<number>(m); // weight of digit i in j: f_(i+1)···f_(m−1)
-    for (let i = m - 1, w = 1; i >= 0; w *= f[i]!, i--) weight[i] = w;
-    const digit = new Int32Array(m);
+    let weight = this.jWeight;
+    if (!weight) {
+      weight = new Int32Array(m); // weight of digit i in j: f_(i+1)···f_(m−1)
+      for (let i = m - 1, w = 1; i >= 0; w *= f[i]!, i--) weight[i] = w;
+      this.jWeight = weight;
+    }
+    const digit = this.digits;
     let j = 0;
-    for (let pos = 0; pos < this.n; pos++) {
-      visit(j, pos);
+    for (let i = 0, rest = pos0; i < m; i++) {
+      const d = rest % f[i]!;
+      rest = (rest - d) / f[i]!;
+      digit[i] = d;
+      j += d * weight[i]!;
+    }
+    for (let c = 0; c < count; c++) {
+      js[c] = j;
       // Increment pos's least significant digit (digit 0, radix f_0) with carries.
       for (let i = 0; i < m; i++) {
         j += weight[i]!;
@@ -253,7 +311,10 @@ export class ComplexFFT {
         if (size <= STAGE_TABLE_LIMIT) {
           tw = new Float64Array(size);
           fillStageTwiddles(n, p, n / (l * p), 0, l, tw);
-        } else this.chunkTw ??= new Float64Array(2 * TWIDDLE_CHUNK * 4);
+        } else {
+          this.chunkTw ??= new Float64Array(2 * TWIDDLE_CHUNK * 4);
+          this.reflected ??= reflectedTable(n);
+        }
         this.ipTw.push(tw);
         l *= p;
       }
@@ -293,7 +354,7 @@ export class ComplexFFT {
         const chunk = this.chunkTw!;
         for (let k0 = 0; k0 < l; k0 += TWIDDLE_CHUNK) {
           const k1 = Math.min(l, k0 + TWIDDLE_CHUNK);
-          fillStageTwiddles(n, p, sp, k0, k1, chunk);
+          copyStageTwiddles(n, p, sp, k0, k1, this.reflected!, chunk);
           inPlaceStage(p, re, im, l, sp, chunk, k0, k1);
         }
       }
@@ -441,6 +502,8 @@ export class RealFFT {
   private readonly full?: ComplexFFT;
   private readonly zr: Float64Array;
   private readonly zi: Float64Array;
+  /** The loaders' chunk of digit-reversed indices. */
+  private readonly js = new Int32Array(REVERSAL_CHUNK);
 
   constructor(n: number) {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`RealFFT: length must be a positive integer, got ${n}`);
@@ -474,7 +537,7 @@ export class RealFFT {
       }
       return;
     }
-    const { re, im, nyquist } = this.halfSpectrum((i) => x[i]!);
+    const { re, im, nyquist } = this.halfSpectrum(x);
     const h = n / 2;
     for (let k = 0; k < h; k++) {
       outRe[k] = re[k]!;
@@ -485,35 +548,80 @@ export class RealFFT {
   }
 
   /**
-   * Even n only: bins 0..n/2 − 1 of the DFT of x_i = value(i) (i < n), computed
+   * Even n only: bins 0..n/2 − 1 of the DFT of x (n values), computed
    * in place in arrays the plan owns (valid until the next call), plus the real
    * Nyquist bin X_{n/2}. No output allocation and no copy: what the DFT test
    * needs at n = 10^6.
    */
-  halfSpectrum(value: (i: number) => number): { re: Float64Array; im: Float64Array; nyquist: number } {
-    const half = this.half;
-    if (!half) throw new Error('RealFFT.halfSpectrum(): only for even lengths');
-    const h = this.n / 2;
+  halfSpectrum(x: ArrayLike<number>): { re: Float64Array; im: Float64Array; nyquist: number } {
+    const half = this.evenHalf();
     const zr = this.zr;
     const zi = this.zi;
     // z_j = x_2j + i·x_(2j+1), stored where the transform wants it.
-    let Zr: Float64Array;
-    let Zi: Float64Array;
     if (half.inPlace) {
-      half.digitReversal((j, pos) => {
-        zr[pos] = value(2 * j);
-        zi[pos] = value(2 * j + 1);
-      });
-      half.transformInPlace(zr, zi);
-      Zr = zr;
-      Zi = zi;
-    } else {
-      for (let j = 0; j < h; j++) {
-        zr[j] = value(2 * j);
-        zi[j] = value(2 * j + 1);
+      const js = this.js;
+      for (let pos0 = 0; pos0 < half.n; pos0 += js.length) {
+        const count = Math.min(js.length, half.n - pos0);
+        half.digitReversedChunk(pos0, count, js);
+        for (let c = 0; c < count; c++) {
+          const j = js[c]!;
+          zr[pos0 + c] = x[2 * j]!;
+          zi[pos0 + c] = x[2 * j + 1]!;
+        }
       }
-      [Zr, Zi] = half.transformAny(zr, zi);
+    } else {
+      for (let j = 0; j < half.n; j++) {
+        zr[j] = x[2 * j]!;
+        zi[j] = x[2 * j + 1]!;
+      }
     }
+    return this.untangle(half);
+  }
+
+  /**
+   * halfSpectrum of x_i = 2ε_i − 1 for the bits ε (bit i at 31 − (i mod 32) of word
+   * i/32), read straight from the packed words: what the spectral test transforms.
+   */
+  halfSpectrumOfBits(words: Uint32Array): { re: Float64Array; im: Float64Array; nyquist: number } {
+    const half = this.evenHalf();
+    const zr = this.zr;
+    const zi = this.zi;
+    // Bits 2j and 2j + 1 are in the same word (31 − (2j mod 32) and the bit below it).
+    if (half.inPlace) {
+      const js = this.js;
+      for (let pos0 = 0; pos0 < half.n; pos0 += js.length) {
+        const count = Math.min(js.length, half.n - pos0);
+        half.digitReversedChunk(pos0, count, js);
+        for (let c = 0; c < count; c++) {
+          const i = 2 * js[c]!;
+          const w = words[i >>> 5]! >>> (30 - (i & 31));
+          zr[pos0 + c] = ((w >>> 1) & 1) * 2 - 1;
+          zi[pos0 + c] = (w & 1) * 2 - 1;
+        }
+      }
+    } else {
+      for (let j = 0; j < half.n; j++) {
+        const i = 2 * j;
+        const w = words[i >>> 5]! >>> (30 - (i & 31));
+        zr[j] = ((w >>> 1) & 1) * 2 - 1;
+        zi[j] = (w & 1) * 2 - 1;
+      }
+    }
+    return this.untangle(half);
+  }
+
+  private evenHalf(): ComplexFFT {
+    if (!this.half) throw new Error('RealFFT.halfSpectrum(): only for even lengths');
+    return this.half;
+  }
+
+  /** Transforms the loaded z (zr, zi) and untangles the half spectrum in place. */
+  private untangle(half: ComplexFFT): { re: Float64Array; im: Float64Array; nyquist: number } {
+    const h = half.n;
+    let Zr = this.zr;
+    let Zi = this.zi;
+    if (half.inPlace) half.transformInPlace(Zr, Zi);
+    else [Zr, Zi] = half.transformAny(Zr, Zi);
     // With Z = FFT(x_even + i·x_odd): E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i),
     // X_k = E_k + W_n^k·O_k for k < h, and X_h = E_0 − O_0. X_k and X_{h−k} depend only on
     // Z_k and Z_{h−k}, so each pair is untangled in place. W_n^k is computed here (k ≤ h/2;

@@ -37,9 +37,8 @@ export function dft(bits: BitSequence, params: DftParams = {}): TestResult {
   let re: Float64Array;
   let im: Float64Array;
   if (n % 2 === 0) {
-    // x_i = 2ε_i − 1 straight from the packed words (bit i at 31 − (i mod 32) of word i/32).
-    const words = bits.words;
-    ({ re, im } = plan.halfSpectrum((i) => ((words[i >>> 5]! >>> (31 - (i & 31))) & 1) * 2 - 1));
+    // x_i = 2ε_i − 1 straight from the packed words.
+    ({ re, im } = plan.halfSpectrumOfBits(bits.words));
   } else {
     const x = new Float64Array(n);
     for (let i = 0; i < n; i++) x[i] = bits.bit(i) * 2 - 1;

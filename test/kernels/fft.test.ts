@@ -108,3 +108,33 @@ test('the in-place path (digit-reversed input) is bit for bit the out-of-place p
     assert.throws(() => plan.transformInPlace(new Float64Array(n), new Float64Array(n)), /no in-place transform/);
   }
 });
+
+test('halfSpectrumOfBits is bit for bit halfSpectrum of the ±1 values, on the in-place and out-of-place paths', () => {
+  const rnd = lcg(11);
+  // 2·(5-smooth) lengths run in place; 2·7·11·13 and 2·101 go through Stockham and Bluestein.
+  for (const n of [2, 6, 64, 70, 1000, 2002, 202, 4096, 24_000, 1_000_000]) {
+    const plan = new RealFFT(n);
+    const words = Uint32Array.from({ length: Math.ceil(n / 32) }, () => (rnd() * 2 ** 32) >>> 0);
+    const x = Float64Array.from({ length: n }, (_, i) => ((words[i >>> 5]! >>> (31 - (i & 31))) & 1) * 2 - 1);
+    const a = plan.halfSpectrum(x);
+    const ref = { re: a.re.slice(0, n / 2), im: a.im.slice(0, n / 2), nyquist: a.nyquist };
+    const b = plan.halfSpectrumOfBits(words);
+    assert.ok(Buffer.from(b.re.buffer, 0, 4 * n).equals(Buffer.from(ref.re.buffer)), `n = ${n}: real parts`);
+    assert.ok(Buffer.from(b.im.buffer, 0, 4 * n).equals(Buffer.from(ref.im.buffer)), `n = ${n}: imaginary parts`);
+    assert.equal(Object.is(b.nyquist, ref.nyquist), true, `n = ${n}: Nyquist bin`);
+  }
+});
+
+test('a plan reused for a second input gives what a fresh plan gives (the loaders overwrite every position)', () => {
+  const rnd = lcg(12);
+  const n = 24_000;
+  const words = (): Uint32Array => Uint32Array.from({ length: n / 32 }, () => (rnd() * 2 ** 32) >>> 0);
+  const first = words();
+  const second = words();
+  const reused = new RealFFT(n);
+  reused.halfSpectrumOfBits(first);
+  const r = reused.halfSpectrumOfBits(second);
+  const f = new RealFFT(n).halfSpectrumOfBits(second);
+  assert.ok(Buffer.from(r.re.buffer).equals(Buffer.from(f.re.buffer)));
+  assert.ok(Buffer.from(r.im.buffer).equals(Buffer.from(f.im.buffer)));
+});
