@@ -26,6 +26,9 @@
  * Sign convention: forward, unnormalized, X_k = Σ_j x_j e^(−2πi jk/n).
  */
 
+import type { KernelInstance } from './wasm-encoder.ts';
+import { fftStagesSimd, pairTwiddles, type StageFunction } from './fft-stages-simd.ts';
+
 const MAX_DIRECT_PRIME = 61;
 
 /** Largest per-stage twiddle table (doubles) the in-place path keeps; larger stages compute theirs per call. */
@@ -158,6 +161,8 @@ export class ComplexFFT {
   private bufIm: Float64Array = new Float64Array(0);
   // In-place path, built on first use: the stage tables within STAGE_TABLE_LIMIT (null: computed per call).
   private ipTw?: (Float64Array | null)[];
+  /** The WebAssembly SIMD stages, their memory and where the twiddles are in it (attachSimd). */
+  private simd?: { kernel: KernelInstance<StageFunction>; mem: Float64Array; tableByte: number[]; chunkByte: number };
   private chunkTw?: Float64Array;
   /** reflectedTable(n), for the in-place stages without a table of their own (4 MB at n = 500,000). */
   private reflected?: Float64Array;
@@ -302,23 +307,7 @@ export class ComplexFFT {
     const n = this.n;
     if (!this.inPlace) throw new Error(`ComplexFFT(${n}): no in-place transform for this length`);
     if (re.length < n || im.length < n) throw new RangeError(`ComplexFFT(${n}): arrays shorter than ${n}`);
-    if (!this.ipTw) {
-      this.ipTw = [];
-      let l = 1;
-      for (const p of this.factors) {
-        const size = 2 * l * (p - 1);
-        let tw: Float64Array | null = null;
-        if (size <= STAGE_TABLE_LIMIT) {
-          tw = new Float64Array(size);
-          fillStageTwiddles(n, p, n / (l * p), 0, l, tw);
-        } else {
-          this.chunkTw ??= new Float64Array(2 * TWIDDLE_CHUNK * 4);
-          this.reflected ??= reflectedTable(n);
-        }
-        this.ipTw.push(tw);
-        l *= p;
-      }
-    }
+    const ipTw = this.inPlaceTables();
     // Before a stage of radix p, block b (of sp = n/(l·p)) holds at b·l·p + q·l + k element k of
     // the length-l transforms of the p residue classes its butterflies combine; the stage
     // leaves element k + l·t of their length-l·p transform at b·l·p + t·l + k.
@@ -331,14 +320,14 @@ export class ComplexFFT {
     let l = 1;
     let st = 0;
     let block = 1;
-    while (st < this.factors.length && block * this.factors[st]! <= CACHE_BLOCK && this.ipTw[st]) block *= this.factors[st++]!;
+    while (st < this.factors.length && block * this.factors[st]! <= CACHE_BLOCK && ipTw[st]) block *= this.factors[st++]!;
     if (st > 1) {
       for (let off = 0; off < n; off += block) {
         const r = re.subarray(off, off + block);
         const i = im.subarray(off, off + block);
         for (let s = 0, ls = 1; s < st; ls *= this.factors[s++]!) {
           const p = this.factors[s]!;
-          inPlaceStage(p, r, i, ls, block / (ls * p), this.ipTw[s]!, 0, ls);
+          this.runStage(p, r, i, ls, block / (ls * p), ipTw[s]!, 0, ls, s);
         }
       }
       l = block;
@@ -348,18 +337,88 @@ export class ComplexFFT {
     for (; st < this.factors.length; st++) {
       const p = this.factors[st]!;
       const sp = n / (l * p);
-      const tw = this.ipTw[st]!;
-      if (tw) inPlaceStage(p, re, im, l, sp, tw, 0, l);
+      const tw = ipTw[st]!;
+      if (tw) this.runStage(p, re, im, l, sp, tw, 0, l, st);
       else {
         const chunk = this.chunkTw!;
         for (let k0 = 0; k0 < l; k0 += TWIDDLE_CHUNK) {
           const k1 = Math.min(l, k0 + TWIDDLE_CHUNK);
           copyStageTwiddles(n, p, sp, k0, k1, this.reflected!, chunk);
-          inPlaceStage(p, re, im, l, sp, chunk, k0, k1);
+          this.runStage(p, re, im, l, sp, chunk, k0, k1, -1);
         }
       }
       l *= p;
     }
+  }
+
+  /** The in-place stages' twiddle tables (null: a stage whose table would be too big), built on first use. */
+  private inPlaceTables(): (Float64Array | null)[] {
+    if (this.ipTw) return this.ipTw;
+    const n = this.n;
+    const tables: (Float64Array | null)[] = [];
+    let l = 1;
+    for (const p of this.factors) {
+      const size = 2 * l * (p - 1);
+      let tw: Float64Array | null = null;
+      if (size <= STAGE_TABLE_LIMIT) {
+        tw = new Float64Array(size);
+        fillStageTwiddles(n, p, n / (l * p), 0, l, tw);
+      } else {
+        this.chunkTw ??= new Float64Array(2 * TWIDDLE_CHUNK * 4);
+        this.reflected ??= reflectedTable(n);
+      }
+      tables.push(tw);
+      l *= p;
+    }
+    this.ipTw = tables;
+    return tables;
+  }
+
+  /**
+   * Doubles the SIMD stages (./fft-stages-simd.ts) need for their twiddles: each stage
+   * table in their layout, and one chunk.
+   */
+  simdTwiddleDoubles(): number {
+    const tables = this.inPlaceTables();
+    let total = 4 * 4 * Math.ceil(TWIDDLE_CHUNK / 2);
+    let l = 1;
+    this.factors.forEach((p, st) => {
+      if (tables[st]) total += 4 * (p - 1) * Math.ceil(l / 2);
+      l *= p;
+    });
+    return total;
+  }
+
+  /**
+   * Runs the radix-2/4/5 stages in WebAssembly SIMD when transformInPlace's arrays are views
+   * of `kernel`'s memory: the twiddles go in that memory from byte `twiddleByte` on
+   * (simdTwiddleDoubles of them).
+   */
+  attachSimd(kernel: KernelInstance<StageFunction>, twiddleByte: number): void {
+    const tables = this.inPlaceTables();
+    const mem = new Float64Array(kernel.memory.buffer);
+    const at: number[] = [];
+    let o = twiddleByte / 8;
+    this.factors.forEach((p, st) => {
+      const tw = tables[st];
+      at.push(8 * o);
+      if (tw) o += pairTwiddles(tw, p, tw.length / (2 * (p - 1)), mem, o);
+    });
+    this.simd = { kernel, mem, tableByte: at, chunkByte: 8 * o };
+  }
+
+  /**
+   * Stage butterflies over blocks b < sp and k0 ≤ k < k1 with twiddles tw (stage table st,
+   * or −1: a chunk of a stage without one), in WebAssembly when the arrays are in its memory.
+   */
+  private runStage(p: number, re: Float64Array, im: Float64Array, l: number, sp: number, tw: Float64Array, k0: number, k1: number, st: number): void {
+    const simd = this.simd;
+    if (simd && re.buffer === simd.mem.buffer && im.buffer === simd.mem.buffer) {
+      const twByte = st >= 0 ? simd.tableByte[st]! : simd.chunkByte;
+      if (st < 0) pairTwiddles(tw, p, k1 - k0, simd.mem, simd.chunkByte / 8);
+      if (simd.kernel.fn(p, re.byteOffset, im.byteOffset, l, sp, twByte, k0, k1 - k0) === 1) return;
+    }
+    inPlaceStage(p, re, im, l, sp, tw, k0, k1);
   }
 
   /**
@@ -505,15 +564,32 @@ export class RealFFT {
   /** The loaders' chunk of digit-reversed indices. */
   private readonly js = new Int32Array(REVERSAL_CHUNK);
 
-  constructor(n: number) {
+  /** True when the transform's in-place stages run in WebAssembly SIMD (./fft-stages-simd.ts). */
+  readonly simd: boolean;
+
+  /** `simd: false` keeps the TypeScript stages (for tests against the WebAssembly ones). */
+  constructor(n: number, opts: { simd?: boolean } = {}) {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`RealFFT: length must be a positive integer, got ${n}`);
     this.n = n;
     this.bins = Math.floor(n / 2) + 1;
     if (n % 2 === 0) {
-      this.half = new ComplexFFT(n / 2);
-      this.zr = new Float64Array(n / 2);
-      this.zi = new Float64Array(n / 2);
+      const h = n / 2;
+      this.half = new ComplexFFT(h);
+      // The in-place stages run in WebAssembly SIMD on z in its memory (re, im, the twiddles,
+      // and 16 bytes the last butterfly's unused lane may read past them).
+      const kernel = this.half.inPlace && opts.simd !== false ? fftStagesSimd(16 * h + 8 * this.half.simdTwiddleDoubles() + 16) : undefined;
+      if (kernel) {
+        this.zr = new Float64Array(kernel.memory.buffer, 0, h);
+        this.zi = new Float64Array(kernel.memory.buffer, 8 * h, h);
+        this.half.attachSimd(kernel, 16 * h);
+        this.simd = true;
+      } else {
+        this.zr = new Float64Array(h);
+        this.zi = new Float64Array(h);
+        this.simd = false;
+      }
     } else {
+      this.simd = false;
       this.full = new ComplexFFT(n);
       this.zr = new Float64Array(n);
       this.zi = new Float64Array(n);

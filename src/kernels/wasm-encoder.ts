@@ -1,6 +1,7 @@
 /**
  * A minimal WebAssembly binary encoder for our hand-written kernels
- * (./berlekamp-massey-simd.ts, ./health-scan-simd.ts, ./lagged-agreement.ts, ./mmc-lead-orders.ts): each kernel is one function
+ * (./berlekamp-massey-simd.ts, ./fft-stages-simd.ts, ./health-scan-simd.ts, ./lagged-agreement.ts,
+ * ./mmc-lead-orders.ts): each kernel is one function
  * over one imported memory, assembled here from its opcodes (WebAssembly Core
  * Specification 2.0 §5, binary format; SIMD opcodes from the fixed-width SIMD
  * proposal, in Node 20 without flags). No build step and no dependency: the
@@ -100,6 +101,18 @@ export const op = {
   v128Xor: simd(81),
   v128Bitselect: simd(82),
   i8x16Bitmask: simd(100),
+  i32Mul: [0x6c],
+  /** f64.const: the value's 8 bytes, little-endian (§5.4.7). */
+  f64: (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)],
+  /** v128 load/store of two doubles at +offset, alignment hint 8 bytes (any address works). */
+  v128LoadAt: (offset: number) => [...simd(0), 3, ...uleb(offset)],
+  v128StoreAt: (offset: number) => [...simd(11), 3, ...uleb(offset)],
+  /** Stores lane 0 (the low double) at +offset. */
+  v128Store64Lane0At: (offset: number) => [...simd(0x5b), 3, ...uleb(offset), 0],
+  f64x2Splat: simd(20),
+  f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
+  f64x2Mul: simd(0xf2),
 };
 
 /** One exported function over one imported memory `m.mem`: its signature, locals (count, type) and body. */
@@ -183,6 +196,19 @@ export class SimdKernel<F, V = never> {
       this.current = { pages, memory, fn };
     }
     return this.current;
+  }
+
+  /**
+   * A new instance with a memory of its own (at least `pages` pages), for a caller that keeps
+   * its data in the memory between calls (`instance` gives every caller the same one); undefined
+   * without WebAssembly SIMD.
+   */
+  own(pages: number): KernelInstance<F> | undefined {
+    const shared = this.instance(1);
+    if (!shared || !wasm) return undefined;
+    const memory = new wasm.Memory({ initial: pages });
+    const fn = new wasm.Instance(this.compiled!, { m: { mem: memory } }).exports[this.name] as F;
+    return { memory, fn };
   }
 
   /** The views `makeViews` builds over the instance of at least `pages` pages, made once per instance; undefined without WebAssembly SIMD. */
