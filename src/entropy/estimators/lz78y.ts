@@ -110,16 +110,20 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
     const y = S[i]!;
     path[0] = 0;
     let depth = 0;
+    // Once the dictionary is full nothing is added, and the second loop reads path[j] only for
+    // j ≤ depth: both loops stop at the longest prefix present (on noise ~2 of the 16 lengths).
+    const full = dictSize >= MAX_DICTIONARY_SIZE;
     for (let j = 1; j <= B; j++) {
       const parent = path[j - 1]!;
       const n = parent >= 0 ? child(parent, S[i - j]!, j) : -1;
       path[j] = n;
       if (n >= 0) depth = j;
+      else if (full) break;
     }
     let havePrediction = false;
     let prediction = 0;
     let maxCount = 0;
-    for (let j = B; j > 0; j--) {
+    for (let j = full ? depth : B; j > 0; j--) {
       const node = j <= depth ? path[j]! : -1;
       const di = node >= 0 ? slotOf[node]! : -1;
       if (di >= 0) {

@@ -174,6 +174,10 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
   let C = 0;
   let run = 0;
   let maxRun = 0;
+  // Orders fullFrom.. have all reached MAX_ENTRIES. Past an order whose prefix was not found,
+  // a full order neither looks up nor adds anything, so a step stops there: on noise the
+  // orders above 2 are full after ~10^5 steps and a step then visits 3 orders, not 16.
+  let fullFrom = D;
   for (let i = 2; i < len; i++) {
     const y = S[i]!;
     const curWinner = winner;
@@ -203,7 +207,9 @@ function generalMultiMmc(S: Uint8Array, K: number): PredictorEstimate {
         entries[d]!++;
       }
       parent = node;
+      if (!found && d + 1 >= fullFrom) break;
     }
+    while (fullFrom > 0 && entries[fullFrom - 1]! >= MAX_ENTRIES) fullFrom--;
   }
   return predictionEstimate('MultiMMC', '6.3.9', C, N, maxRun, K);
 }
