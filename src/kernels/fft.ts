@@ -633,24 +633,13 @@ export class RealFFT {
     const half = this.evenHalf();
     const zr = this.zr;
     const zi = this.zi;
-    // z_j = x_2j + i·x_(2j+1), stored where the transform wants it.
-    if (half.inPlace) {
-      const js = this.js;
-      for (let pos0 = 0; pos0 < half.n; pos0 += js.length) {
-        const count = Math.min(js.length, half.n - pos0);
-        half.digitReversedChunk(pos0, count, js);
-        for (let c = 0; c < count; c++) {
-          const j = js[c]!;
-          zr[pos0 + c] = x[2 * j]!;
-          zi[pos0 + c] = x[2 * j + 1]!;
-        }
+    this.loadChunks(half, (pos0, count, js) => {
+      for (let c = 0; c < count; c++) {
+        const j = js[c]!;
+        zr[pos0 + c] = x[2 * j]!;
+        zi[pos0 + c] = x[2 * j + 1]!;
       }
-    } else {
-      for (let j = 0; j < half.n; j++) {
-        zr[j] = x[2 * j]!;
-        zi[j] = x[2 * j + 1]!;
-      }
-    }
+    });
     return this.untangle(half);
   }
 
@@ -662,28 +651,31 @@ export class RealFFT {
     const half = this.evenHalf();
     const zr = this.zr;
     const zi = this.zi;
-    // Bits 2j and 2j + 1 are in the same word (31 − (2j mod 32) and the bit below it).
-    if (half.inPlace) {
-      const js = this.js;
-      for (let pos0 = 0; pos0 < half.n; pos0 += js.length) {
-        const count = Math.min(js.length, half.n - pos0);
-        half.digitReversedChunk(pos0, count, js);
-        for (let c = 0; c < count; c++) {
-          const i = 2 * js[c]!;
-          const w = words[i >>> 5]! >>> (30 - (i & 31));
-          zr[pos0 + c] = ((w >>> 1) & 1) * 2 - 1;
-          zi[pos0 + c] = (w & 1) * 2 - 1;
-        }
-      }
-    } else {
-      for (let j = 0; j < half.n; j++) {
-        const i = 2 * j;
+    this.loadChunks(half, (pos0, count, js) => {
+      for (let c = 0; c < count; c++) {
+        // Bits 2j and 2j + 1 are in the same word (31 − (2j mod 32) and the bit below it).
+        const i = 2 * js[c]!;
         const w = words[i >>> 5]! >>> (30 - (i & 31));
-        zr[j] = ((w >>> 1) & 1) * 2 - 1;
-        zi[j] = (w & 1) * 2 - 1;
+        zr[pos0 + c] = ((w >>> 1) & 1) * 2 - 1;
+        zi[pos0 + c] = (w & 1) * 2 - 1;
       }
-    }
+    });
     return this.untangle(half);
+  }
+
+  /**
+   * Loading z_j = x_2j + i·x_(2j+1) where the transform wants it: calls fill(pos0, count, js)
+   * for chunks of positions, js[c] being the j that position pos0 + c holds (j = position for
+   * the out-of-place transform, which takes its input in natural order).
+   */
+  private loadChunks(half: ComplexFFT, fill: (pos0: number, count: number, js: Int32Array) => void): void {
+    const js = this.js;
+    for (let pos0 = 0; pos0 < half.n; pos0 += js.length) {
+      const count = Math.min(js.length, half.n - pos0);
+      if (half.inPlace) half.digitReversedChunk(pos0, count, js);
+      else for (let c = 0; c < count; c++) js[c] = pos0 + c;
+      fill(pos0, count, js);
+    }
   }
 
   private evenHalf(): ComplexFFT {
