@@ -73,9 +73,22 @@ function streamJson(r: StreamResult, alpha: number): unknown {
   };
 }
 
+/** The `statistics` of every kept result: the report reads none of them. */
+const NO_STATISTICS: TestResult['statistics'] = Object.freeze({});
+
+/** True when two parameter records have the same keys and values. */
+function sameParams(a: TestResult['params'], b: TestResult['params']): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 /**
- * What the verdict and the second level read of a result (test, status, reason, n, P-values,
- * labels), without its statistics and parameters; labels equal to the first stream's share its array.
+ * What the verdict and the second level read of a result (test, status, reason, n, params,
+ * P-values, labels), without its statistics. Params and labels equal to the first stream's
+ * share its object, and the P-values are copied to an array of their exact length, so that
+ * a stream costs about its P-values (~1.5 KB for the full battery) however many streams run.
+ * The params stay: the second level's uniformity check depends on them (Serial's m,
+ * BlockFrequency's M, ...).
  */
 function essentials(t: TestResult, first: TestResult | undefined): TestResult {
   const same = first?.labels !== undefined && t.labels !== undefined && first.labels.length === t.labels.length && first.labels.every((l, i) => l === t.labels![i]);
@@ -83,12 +96,12 @@ function essentials(t: TestResult, first: TestResult | undefined): TestResult {
     test: t.test,
     section: t.section,
     n: t.n,
-    params: {},
+    params: first !== undefined && sameParams(first.params, t.params) ? first.params : t.params,
     status: t.status,
     ...(t.reason !== undefined ? { reason: t.reason } : {}),
-    pValues: t.pValues,
+    pValues: t.pValues.slice(),
     ...(t.labels !== undefined ? { labels: same ? first.labels : t.labels } : {}),
-    statistics: {},
+    statistics: NO_STATISTICS,
   };
 }
 

@@ -17,6 +17,7 @@ import { openStreamSource, type StreamSource } from '../../bits/stream-source.ts
 import type { StsTestName, TestResult } from '../../sts/types.ts';
 import type { BatteryVerdict } from '../../sts/verdict.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
+import { keepYoungGenerationSmall } from '../heap.ts';
 import { boundJobs } from '../jobs.ts';
 
 const DEFAULT_BITS = 1_000_000;
@@ -218,6 +219,8 @@ async function runSts(file: string, opts: StsOptions, ctx: CliContext): Promise<
   // Read only what is needed; a shorter result tells exactly how many bits there are.
   const want = (explicitBits ?? DEFAULT_BITS) * streams;
   const bits = openStreamSource(file, format, want, explicitBits ?? DEFAULT_BITS);
+  // Memory that does not grow with the number of streams (./heap.ts).
+  keepYoungGenerationSmall();
   try {
     await report({ bits, source, format, streams, explicitBits, tests, params, jobs, alpha, familyAlpha, secondLevel: opts.secondLevel as SecondLevelRule, json: opts.json === true }, ctx);
   } finally {
