@@ -4,7 +4,9 @@
  * numbers separated by single spaces and compresses that text with
  * BZ2_bzBuffToBuffCompress(blockSize100k = 5); the statistic is the compressed length in
  * bytes. Using libbzip2 rather than another compressor makes the statistic equal the
- * reference's byte for byte (rand8_short.bin: 10,987; biased-random-bits.bin: 30,608).
+ * reference's byte for byte (rand8_short.bin: 10,987; biased-random-bits.bin: 30,608). The
+ * permutation rounds ask ./bzip2-decimal.ts first, which computes the same length without
+ * compressing, and come here for texts it does not cover.
  *
  * Memory: the binding allocates the output buffer with `new char[]` and never frees it (its
  * result object's destructor does not own the buffer, so `delete()` does not help); every call
