@@ -105,9 +105,10 @@ export async function assessIid(data: Uint8Array, opts: AssessIidOptions): Promi
 
   const { mcv, bitstringMcv, H_original, H_bitstring, minEntropy } = iidEstimate(prepared);
 
-  const chiSquare = chiSquareTests(symbols, k);
-  const lrs = lrsTest(symbols, k);
   const { rawMean, median } = baselineStatistics(symbols, symbolValue, k);
+  // The chi-square and LRS tests run while worker threads (--jobs > 1) compute the first
+  // permutation rounds; neither depends on the other.
+  let tests: { chiSquare: ChiSquareTests; lrs: LrsTestResult } | undefined;
   const permutation = await runPermutationTests(
     { symbols, values: symbolValue, k, rawMean, median },
     {
@@ -115,8 +116,13 @@ export async function assessIid(data: Uint8Array, opts: AssessIidOptions): Promi
       ...(opts.shuffles !== undefined ? { shuffles: opts.shuffles } : {}),
       ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
       ...(opts.onProgress !== undefined ? { onProgress: opts.onProgress } : {}),
+      alongside: () => {
+        tests = { chiSquare: chiSquareTests(symbols, k), lrs: lrsTest(symbols, k) };
+      },
     },
   );
+  if (tests === undefined) throw new Error('assessIid: the chi-square and LRS tests did not run');
+  const { chiSquare, lrs } = tests;
   return {
     bitsPerSymbol: bits,
     samples: data.length,

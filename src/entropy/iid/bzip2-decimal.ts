@@ -227,6 +227,23 @@ export function bzip2HuffmanBits(mtfv: Uint16Array, nMTF: number, mtfFreq: Int32
   return bits;
 }
 
+/**
+ * A run of `run` zeros (the front symbol repeated) as generateMTFValues codes it: `run` in
+ * bijective base 2, least significant digit first, digit 1 as symbol RUNA (0) and digit 2 as
+ * RUNB (1), so 1 → A, 2 → B, 3 → AA, 4 → BA. Writes at mtfv[wr..], counts the symbols,
+ * returns the new wr.
+ */
+function zeroRun(run: number, mtfv: Uint16Array, wr: number, mtfFreq: Int32Array): number {
+  let z = run - 1;
+  for (;;) {
+    const sym = z & 1;
+    mtfv[wr++] = sym;
+    mtfFreq[sym]!++;
+    if (z < 2) return wr;
+    z = (z - 2) >> 1;
+  }
+}
+
 /** Reusable buffers and the per-block computation. */
 export class DecimalBzip2 {
   private cap = 0;
@@ -536,8 +553,7 @@ export class DecimalBzip2 {
     const mtfv = this.mtfv;
     if (nInUse > 15) return -1; // not decimal text (the list below holds 15 symbols)
     // The move-to-front list as 4-bit symbols, positions 0..7 in lo and 8..14 in hi (unused
-    // positions hold 15, never looked for). zPend counts a run of the front symbol, coded in
-    // bijective base 2 with RUNA = 0 and RUNB = 1 when the run ends.
+    // positions hold 15, never looked for). zPend counts a run of the front symbol (zeroRun).
     let lo = 0;
     let hi = 0;
     for (let pos = 14; pos >= 0; pos--) {
@@ -555,14 +571,7 @@ export class DecimalBzip2 {
         continue;
       }
       if (zPend > 0) {
-        zPend--;
-        for (;;) {
-          const sym = zPend & 1;
-          mtfv[wr++] = sym;
-          mtfFreq[sym]!++;
-          if (zPend < 2) break;
-          zPend = (zPend - 2) >> 1;
-        }
+        wr = zeroRun(zPend, mtfv, wr, mtfFreq);
         zPend = 0;
       }
       // Lowest nibble of lo (or hi) equal to ll: the lowest set bit of the zero-nibble test.
@@ -587,16 +596,7 @@ export class DecimalBzip2 {
       mtfv[wr++] = j + 1;
       mtfFreq[j + 1]!++;
     }
-    if (zPend > 0) {
-      zPend--;
-      for (;;) {
-        const sym = zPend & 1;
-        mtfv[wr++] = sym;
-        mtfFreq[sym]!++;
-        if (zPend < 2) break;
-        zPend = (zPend - 2) >> 1;
-      }
-    }
+    if (zPend > 0) wr = zeroRun(zPend, mtfv, wr, mtfFreq);
     mtfv[wr++] = EOB;
     mtfFreq[EOB]!++;
     return 48 + 32 + 1 + 24 + 16 + 16 * ranges + bzip2HuffmanBits(mtfv, wr, mtfFreq, alphaSize);

@@ -9,11 +9,17 @@
  * statistics still open when it was sent (a superset of those open at its rounds, since
  * statistics only ever close), and the results are merged in round order. Batches beyond
  * the round where everything settled are cancelled when the pool is destroyed.
+ *
+ * With worker threads, this thread's serial work is kept short: the pool starts before the
+ * original's statistics are computed (its threads boot meanwhile), the first
+ * MIN_SETTLE_ROUNDS rounds, which are always counted, are sent at once, and `alongside`
+ * (the caller's other tests) runs here while the workers compute them.
  */
-import { startWorkerPool } from '../../workers/pool.ts';
+import { startWorkerPool, type WorkerPool } from '../../workers/pool.ts';
 import { roundGenerator, shuffleInPlace } from './shuffle.ts';
 import {
   COMPRESSION,
+  MIN_SETTLE_ROUNDS,
   NUM_STATISTICS,
   PermutationRanking,
   createStatisticsComputer,
@@ -30,6 +36,11 @@ export interface PermutationOptions {
   jobs?: number;
   /** Called as rounds are counted (done so far, maximum); results do not depend on it. */
   onProgress?: (done: number, shuffles: number) => void;
+  /**
+   * Other work for this thread, independent of the rounds (the chi-square and LRS tests):
+   * run while worker threads compute the first rounds, or before the rounds with jobs = 1.
+   */
+  alongside?: () => void;
 }
 
 export interface PermutationTestsResult {
@@ -54,28 +65,38 @@ export async function runPermutationTests(
   const seed = (opts.seed ?? DEFAULT_SEED) >>> 0;
   const shuffles = opts.shuffles ?? DEFAULT_SHUFFLES;
   const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
-  const computer = await createStatisticsComputer(input);
-  const original = new Float64Array(NUM_STATISTICS);
-  computer.compute(input.symbols, new Uint8Array(NUM_STATISTICS).fill(1), original);
-  const ranking = new PermutationRanking(original);
-  computer.rankAgainst(original[COMPRESSION]!);
+  const pooled = jobs > 1 && shuffles > BATCH;
+  // Started first, so that the threads boot while this one computes the original's statistics.
+  const starting = pooled ? startWorkerPool('iid-permutation-worker', jobs) : undefined;
+  starting?.catch(() => undefined); // awaited below; a failure before that must not go unhandled
+  try {
+    const computer = await createStatisticsComputer(input);
+    const original = new Float64Array(NUM_STATISTICS);
+    computer.compute(input.symbols, new Uint8Array(NUM_STATISTICS).fill(1), original);
+    const ranking = new PermutationRanking(original);
+    computer.rankAgainst(original[COMPRESSION]!);
 
-  if (jobs === 1 || shuffles <= BATCH) {
-    const work = new Uint8Array(input.symbols.length);
-    const tp = new Float64Array(NUM_STATISTICS);
-    for (let round = 0; round < shuffles && !ranking.settled; round++) {
-      work.set(input.symbols);
-      shuffleInPlace(work, roundGenerator(seed, round));
-      tp.fill(Number.NaN);
-      computer.compute(work, ranking.open, tp);
-      ranking.add(tp);
-      opts.onProgress?.(round + 1, shuffles);
+    if (starting === undefined) {
+      opts.alongside?.();
+      const work = new Uint8Array(input.symbols.length);
+      const tp = new Float64Array(NUM_STATISTICS);
+      for (let round = 0; round < shuffles && !ranking.settled; round++) {
+        work.set(input.symbols);
+        shuffleInPlace(work, roundGenerator(seed, round));
+        tp.fill(Number.NaN);
+        computer.compute(work, ranking.open, tp);
+        ranking.add(tp);
+        opts.onProgress?.(round + 1, shuffles);
+      }
+    } else {
+      await runOnWorkers(input, ranking, seed, shuffles, jobs, await starting, opts);
     }
-  } else {
-    await runOnWorkers(input, ranking, seed, shuffles, jobs, opts.onProgress);
+    const statistics = ranking.results();
+    return { statistics, rounds: ranking.rounds, shuffles, seed, pass: statistics.every((s) => s.pass) };
+  } finally {
+    const workers = await starting?.catch(() => undefined);
+    await workers?.close();
   }
-  const statistics = ranking.results();
-  return { statistics, rounds: ranking.rounds, shuffles, seed, pass: statistics.every((s) => s.pass) };
 }
 
 async function runOnWorkers(
@@ -84,13 +105,13 @@ async function runOnWorkers(
   seed: number,
   shuffles: number,
   jobs: number,
-  onProgress: PermutationOptions['onProgress'],
+  workers: WorkerPool,
+  opts: PermutationOptions,
 ): Promise<void> {
   const shared = new Uint8Array(new SharedArrayBuffer(input.symbols.length));
   shared.set(input.symbols);
-  // piscina is loaded here, not at the top: `estimate` without --iid --jobs > 1 never pays for it.
-  const workers = await startWorkerPool('iid-permutation-worker', jobs);
   const { pool } = workers;
+  let alongside = opts.alongside;
   // When the ranking settles early, pool.destroy() drops batches still in flight; a worker
   // that finishes one of them afterwards makes piscina emit 'error' ("Unexpected message
   // from Worker"), which would end the process. Only errors before that point count.
@@ -130,9 +151,15 @@ async function runOnWorkers(
     nextStart += count;
   };
   try {
-    // Keep every thread busy with one batch queued behind it (none queued while compression is open).
+    // Keep every thread busy with one batch queued behind it (none queued while compression
+    // is open), and the rounds that are always counted sent at once.
     while (merged < shuffles && !ranking.settled) {
-      while (nextStart < shuffles && pending.size < (ranking.open[COMPRESSION]! ? jobs : 2 * jobs)) send();
+      while (nextStart < shuffles && (nextStart < MIN_SETTLE_ROUNDS || pending.size < (ranking.open[COMPRESSION]! ? jobs : 2 * jobs))) send();
+      if (alongside !== undefined) {
+        const run = alongside;
+        alongside = undefined;
+        run();
+      }
       const batch = pending.get(merged);
       if (!batch) break;
       const stats = await batch;
@@ -142,11 +169,11 @@ async function runOnWorkers(
         ranking.add(stats.subarray(r * NUM_STATISTICS, (r + 1) * NUM_STATISTICS));
       }
       merged += count;
-      onProgress?.(merged, shuffles);
+      opts.onProgress?.(merged, shuffles);
     }
+    alongside?.();
   } finally {
     closing = true;
-    await workers.close();
   }
   if (poolError !== null) throw poolError;
 }

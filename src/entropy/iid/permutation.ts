@@ -368,6 +368,13 @@ export interface PermutationStatisticResult {
   pass: boolean;
 }
 
+/**
+ * Rounds every statistic needs before it can settle: C0 + C1 > 5 and C1 + C2 > 5 need at
+ * least 6 counted shuffles (all ties), so rounds 0..5 are always counted and may be
+ * computed before anything is known about the ranking.
+ */
+export const MIN_SETTLE_ROUNDS = 6;
+
 /** Counters of the ranking rule, fed round by round in round order. */
 export class PermutationRanking {
   readonly C = new Int32Array(NUM_STATISTICS * 3);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepareSamples } from '../../../src/entropy/samples.ts';
 import {
+  MIN_SETTLE_ROUNDS,
   NUM_STATISTICS,
   PERMUTATION_STATISTICS,
   PermutationRanking,
@@ -96,10 +97,26 @@ test('the result does not depend on jobs (worker threads) for a seed', async () 
   const s = prepareSamples(loadSamples('rand1_short'), 1);
   const base = baselineStatistics(s.symbols, s.symbolValue, s.k);
   const input = { symbols: s.symbols, values: s.symbolValue, k: s.k, ...base };
-  const one = await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 1 });
-  const two = await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 2 });
+  let calls = 0;
+  const alongside = (): void => {
+    calls++;
+  };
+  const one = await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 1, alongside });
+  const two = await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 2, alongside });
   assert.deepEqual(two, one);
   assert.ok(one.rounds > 6 && one.rounds <= 40);
+  assert.equal(calls, 2, 'the work alongside runs once per call, with or without workers');
+});
+
+test('MIN_SETTLE_ROUNDS: no statistic settles in fewer rounds (all ties is the fastest way)', () => {
+  const original = new Float64Array(NUM_STATISTICS).fill(1);
+  const ranking = new PermutationRanking(original);
+  for (let r = 1; r < MIN_SETTLE_ROUNDS; r++) {
+    ranking.add(new Float64Array(NUM_STATISTICS).fill(1));
+    assert.ok(ranking.open.every((o) => o === 1), `settled after ${r} rounds`);
+  }
+  ranking.add(new Float64Array(NUM_STATISTICS).fill(1));
+  assert.ok(ranking.settled);
 });
 
 test('statistics 8–17: the one-pass sums (three or more open) equal the per-lag loops (one or two open), on bits and bytes, at any length', async () => {
