@@ -390,6 +390,9 @@ export class DecimalBzip2 {
       }
       return out;
     });
+    // The bytes in use: every byte of the block is in one of its words.
+    const inUse = new Uint8Array(256);
+    for (const { start, len } of wordAt) for (let q = 0; q < len; q++) inUse[block[(start + q) % n]!] = 1;
     const sortedRest = [...restKeys.keys()].sort((x, y) => x - y);
     sortedRest.forEach((k, i) => restKeys.set(k, i));
     const count = new Int32Array(sortedRest.length + 1);
@@ -418,24 +421,32 @@ export class DecimalBzip2 {
       const end = base + wordLen[w]!;
       for (let q = base; q < end; q++) L[count[cls[q]!]!++] = before[q]!;
     }
-    return this.codedBits(L.subarray(0, n));
+    return this.codedBits(L.subarray(0, n), inUse);
   }
 
-  /** True when the word of `len` bytes at cyclic offset `start` has 4 equal bytes in a row. */
+  /**
+   * True when the word of `len` bytes at cyclic offset `start` has 4 equal bytes in a row in
+   * the text. Where the word wraps around the block (offset 0) its two parts are not adjacent
+   * in the text, so a run does not continue across.
+   */
   private hasRun(block: Uint8Array, start: number, len: number): boolean {
     const n = block.length;
     let run = 0;
     let prev = -1;
     for (let q = 0; q < len; q++) {
-      const c = block[(start + q) % n]!;
-      run = c === prev ? run + 1 : 1;
+      const p = (start + q) % n;
+      const c = block[p]!;
+      run = c === prev && p !== 0 ? run + 1 : 1;
       prev = c;
       if (run >= 4) return true;
     }
     return false;
   }
 
-  /** Order of the m rotations of the cyclic word sequence W (ranks < a), by prefix doubling. */
+  /**
+   * Order of the m rotations of the cyclic word sequence W (ranks < a): by their first three
+   * words, then ties compared word by word when few, else prefix doubling.
+   */
   private sortWordRotations(m: number, a: number): Int32Array {
     const W = this.W;
     const sa = this.sa;
@@ -538,10 +549,8 @@ export class DecimalBzip2 {
     return sa;
   }
 
-  /** Bits of a block whose BWT output is L: header, then generateMTFValues and sendMTFValues. */
-  private codedBits(L: Uint8Array): number {
-    const inUse = new Uint8Array(256);
-    for (let i = 0; i < L.length; i++) inUse[L[i]!] = 1;
+  /** Bits of a block whose BWT output is L (bytes `inUse`): header, then generateMTFValues and sendMTFValues. */
+  private codedBits(L: Uint8Array, inUse: Uint8Array): number {
     const unseqToSeq = new Uint8Array(256);
     let nInUse = 0;
     let ranges = 0;
@@ -583,7 +592,7 @@ export class DecimalBzip2 {
         j = (31 - Math.clz32(z & -z)) >> 2;
         // Positions 0..j−1 move up one; ll goes to the front.
         const low = (1 << (4 * j)) - 1;
-        lo = j === 7 ? ((lo & 0x0fffffff) << 4) | ll : (lo & ~((low << 4) | 15)) | ((lo & low) << 4) | ll;
+        lo = (lo & ~((low << 4) | 15)) | ((lo & low) << 4) | ll;
       } else {
         x = hi ^ spread;
         z = (x - 0x11111111) & ~x & 0x88888888;

@@ -30,6 +30,8 @@ test("DecimalBzip2: libbzip2's compressed length, byte for byte, on the statisti
   }
   // Long repeats and periods, where the rotations share long prefixes (prefix doubling), and
   // texts of two and more blocks (≥ 499,981 bytes each), whose ends fall in and after words.
+  // The last word "222" joins the first "2 " where the block wraps: "2222 " holds no run of the text.
+  cases.push(['wrap 222|2', samples(3_000, 8, (next, i) => (i === 0 ? 2 : i === 2_999 ? 222 : next() & 255)), VALUES]);
   cases.push(['constant', new Uint8Array(20_000).fill(42), VALUES]);
   cases.push(['period 2', samples(20_001, 1, (_, i) => (i % 2 ? 200 : 3)), VALUES]);
   cases.push(['period 7', samples(20_000, 1, (_, i) => [1, 22, 133, 4, 55, 6, 77][i % 7]!), VALUES]);
