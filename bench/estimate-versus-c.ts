@@ -1,0 +1,101 @@
+/**
+ * `npm run bench:versus-ea`: our SP 800-90B assessment (`entropy-bench estimate`) against
+ * NIST's reference programs (ea_non_iid and ea_iid from SP800-90B_EntropyAssessment), side
+ * by side on the same files: CPU seconds (user + sys of the whole process, every thread and
+ * start-up included), wall seconds and peak RSS, with ours/theirs ratios.
+ *
+ *   EA_DIR   directory holding a built ea_non_iid and ea_iid (`make` in the reference's
+ *            cpp/ folder, its own flags). Unset: only our figures are printed.
+ *
+ * The cases are the bars of issues #16 and #17: 10^6 samples each, fresh random data.
+ *   non-IID 1-bit, non-IID 8-bit         `estimate F b` / `ea_non_iid F b`
+ *   IID 8-bit, one thread                `estimate F 8 --iid` / `ea_iid F 8`, OMP_NUM_THREADS=1
+ *   IID 8-bit, two threads               `--jobs 2` / OMP_NUM_THREADS=2 (compare wall)
+ *   --long: IID track on a random walk   ±1 steps mod 256: non-IID, so all 10,000 shuffles run
+ *                                        (about 15 minutes for each program on one core)
+ * The data are random, so each run's ratios are what a claim is about; a loaded machine
+ * inflates every column: measure on idle cores and say so when publishing.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cell, childCost, ratio, shellQuote as quote, type ChildCost } from './child-cost.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'entropy-bench.js');
+const N = 1_000_000;
+
+const { values } = parseArgs({ options: { long: { type: 'boolean', default: false }, repeat: { type: 'string', default: '1' } } });
+const repeat = Number(values.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  process.stderr.write(`bench:versus-ea: --repeat ${values.repeat}: expected a whole number ≥ 1\n`);
+  process.exit(2);
+}
+if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+  process.stderr.write('bench:versus-ea: dist/cli.js not found: run `npm run build` first (we measure what users run)\n');
+  process.exit(2);
+}
+const eaDir = process.env.EA_DIR;
+let ea: string | undefined;
+if (eaDir === undefined || eaDir === '') console.log('ea: skipped (set EA_DIR to the directory of a built ea_non_iid and ea_iid to compare)');
+else if (!existsSync(join(eaDir, 'ea_non_iid')) || !existsSync(join(eaDir, 'ea_iid'))) console.log(`ea: skipped (EA_DIR=${eaDir} lacks ea_non_iid or ea_iid: build them there first)`);
+else ea = eaDir;
+
+interface Case {
+  label: string;
+  file: string;
+  bits: number;
+  ours: string;
+  theirs: string;
+  threads: number;
+}
+
+/** The cheapest of `repeat` runs (the least disturbed by the rest of the machine). */
+function best(command: string, env: NodeJS.ProcessEnv): ChildCost {
+  let out: ChildCost | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const c = childCost(command, ROOT, work, env);
+    if (c.cpu === undefined) return c;
+    if (out === undefined || c.cpu < out.cpu!) out = c;
+  }
+  return out!;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'entropy-bench-versus-ea-'));
+try {
+  const bytes = randomBytes(N);
+  const files = { bits: join(work, 'bits.bin'), bytes: join(work, 'bytes.bin'), walk: join(work, 'walk.bin') };
+  writeFileSync(files.bits, bytes.map((b) => b & 1));
+  writeFileSync(files.bytes, bytes);
+  const walk = new Uint8Array(N);
+  for (let i = 1; i < N; i++) walk[i] = (walk[i - 1]! + (bytes[i]! & 1 ? 1 : 255)) & 255;
+  writeFileSync(files.walk, walk);
+
+  const cases: Case[] = [
+    { label: 'non-IID 1-bit', file: files.bits, bits: 1, ours: '', theirs: 'ea_non_iid', threads: 1 },
+    { label: 'non-IID 8-bit', file: files.bytes, bits: 8, ours: '', theirs: 'ea_non_iid', threads: 1 },
+    { label: 'IID 8-bit, 1 thread', file: files.bytes, bits: 8, ours: '--iid --jobs 1', theirs: 'ea_iid', threads: 1 },
+    { label: 'IID 8-bit, 2 threads', file: files.bytes, bits: 8, ours: '--iid --jobs 2', theirs: 'ea_iid', threads: 2 },
+  ];
+  if (values.long) cases.push({ label: 'IID track, random walk', file: files.walk, bits: 8, ours: '--iid --jobs 1', theirs: 'ea_iid', threads: 1 });
+
+  console.log(`\n10^6 samples each, fresh random data; best of ${repeat}; CPU = user+sys of the whole process; ratio = ours / theirs\n`);
+  const header = ['case', 'ours cpu', 'wall', 'MB', ...(ea ? ['ea cpu', 'wall', 'MB', 'cpu ratio', 'wall ratio'] : [])];
+  console.log(header.map((h, i) => (i === 0 ? h.padEnd(26) : h.padStart(11))).join(''));
+  const mb = (c: ChildCost): string => (c.rssKb !== undefined ? (c.rssKb / 1024).toFixed(0) : '—');
+  for (const c of cases) {
+    const ours = best(`${quote(process.execPath)} ${quote(BIN)} estimate ${quote(c.file)} ${c.bits} ${c.ours}`, {});
+    const cells = [cell(ours.cpu, ours.error), cell(ours.wall, undefined, 2), mb(ours)];
+    if (ea) {
+      // OpenMP runs the reference's permutation rounds on as many threads as it is allowed.
+      const theirs = best(`${quote(join(ea, c.theirs))} ${quote(c.file)} ${c.bits}`, { OMP_NUM_THREADS: String(c.threads) });
+      cells.push(cell(theirs.cpu, theirs.error), cell(theirs.wall, undefined, 2), mb(theirs), ratio(ours.cpu, theirs.cpu), ratio(ours.wall, theirs.wall));
+    }
+    console.log(c.label.padEnd(26) + cells.map((x) => x.padStart(11)).join(''));
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
