@@ -1,7 +1,7 @@
 /**
  * A minimal WebAssembly binary encoder for our hand-written kernels
- * (./berlekamp-massey-simd.ts, ./fft-stages-simd.ts, ./health-scan-simd.ts, ./lagged-agreement.ts,
- * ./mmc-lead-orders.ts): each kernel is one function
+ * (./berlekamp-massey-simd.ts, ./fft-stages-simd.ts, ./fisher-yates.ts, ./health-scan-simd.ts,
+ * ./lag-sums-simd.ts, ./lagged-agreement.ts, ./mmc-lead-orders.ts): each kernel is one function
  * over one imported memory, assembled here from its opcodes (WebAssembly Core
  * Specification 2.0 §5, binary format; SIMD opcodes from the fixed-width SIMD
  * proposal, in Node 20 without flags). No build step and no dependency: the
@@ -91,6 +91,8 @@ export const op = {
   i64Shl: [0x86],
   i64ShrU: [0x88],
   i64Mul: [0x7e],
+  i64Add: [0x7c],
+  i64Store: [0x37, ...memarg(3)],
   i32WrapI64: [0xa7],
   i64ExtendI32U: [0xad],
   v128Load: [...simd(0), ...memarg(4)],
@@ -105,6 +107,13 @@ export const op = {
   v128Xor: simd(81),
   v128Bitselect: simd(82),
   i8x16Bitmask: simd(100),
+  i16x8ExtendLowI8x16U: simd(0x89),
+  i16x8ExtendHighI8x16U: simd(0x8a),
+  i32x4Add: simd(0xae),
+  i32x4DotI16x8S: simd(0xba),
+  i64x2ExtendLowI32x4U: simd(0xc9),
+  i64x2ExtendHighI32x4U: simd(0xca),
+  i64x2Add: simd(0xce),
   i32Mul: [0x6c],
   /** f64.const: the value's 8 bytes, little-endian (§5.4.7). */
   f64: (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)],
