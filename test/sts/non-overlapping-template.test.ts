@@ -74,3 +74,21 @@ test('bad parameters are InputErrors naming the field', () => {
   assert.throws(() => nonOverlappingTemplate(bits, { m: 22 }), InputError);
   assert.throws(() => nonOverlappingTemplate(bits, { blocks: 0 }), InputError);
 });
+
+test('the WebAssembly scan counts what the TypeScript scan counts (m = 2..17, blocks 1..100, lengths off the word size, custom templates)', () => {
+  const e = loadReference('data.e').bits;
+  const pattern = Array.from({ length: 50_021 }, (_, i) => ((i * i) >> 7) & 1 || (i % 97 < 20 ? 1 : 0));
+  for (const bits of [e.slice(0, 100_003), BitSequence.fromBitArray(pattern), e.slice(17, 1000)]) {
+    for (const m of [2, 3, 5, 8, 9, 12, 16, 17]) {
+      for (const blocks of [1, 8, 100]) {
+        if (Math.floor(bits.length / blocks) < m) continue;
+        const wasm = nonOverlappingTemplate(bits, { m, blocks });
+        const ts = nonOverlappingTemplate(bits, { m, blocks }, true);
+        assert.deepEqual(wasm.statistics.W, ts.statistics.W, `n = ${bits.length}, m = ${m}, blocks = ${blocks}`);
+        assert.deepEqual(wasm.pValues, ts.pValues);
+      }
+    }
+    const custom = nonOverlappingTemplate(bits, { m: 6, templates: [0b000001, 0b111110, 0b010011] });
+    assert.deepEqual(custom.statistics.W, nonOverlappingTemplate(bits, { m: 6, templates: [0b000001, 0b111110, 0b010011] }, true).statistics.W);
+  }
+});
