@@ -7,7 +7,8 @@
  * in TypeScript and is tested equal to its all-TypeScript sums.
  *
  * Why: a permutation round on data the tests reject keeps all ten open for all 10,000
- * rounds; the TypeScript pass over 10^6 samples takes ~14 ms a round, this one ~1 ms.
+ * rounds; the TypeScript pass over 10^6 samples took 14.6 ms a round, this one with its
+ * copies in and the masked values made 1.8 ms.
  *
  * Exactness: a dot lane adds two products ≤ 255² per step, so 4096 steps stay below
  * 2^31 in its i32 lane; every 4096 steps the lanes are added to i64 sums.
