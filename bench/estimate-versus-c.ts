@@ -13,8 +13,12 @@
  *   IID 8-bit, two threads               `--jobs 2` / OMP_NUM_THREADS=2 (compare wall)
  *   --long: IID track on a random walk   ±1 steps mod 256: non-IID, so all 10,000 shuffles run
  *                                        (about 15 minutes for each program on one core)
- * The data are random, so each run's ratios are what a claim is about; a loaded machine
- * inflates every column: measure on idle cores and say so when publishing.
+ * The IID track's cost is itself random: it stops once every statistic has settled, which
+ * takes from about a hundred to all 10,000 shuffles depending on the data and, for the
+ * reference, on its unseeded shuffles (one file: ours 10.9 s, ea 7.3 s with one thread and
+ * 15.9 s CPU with two). `--files k` runs every case on k fresh files and sums their costs,
+ * which is what a claim should rest on. A loaded machine inflates every column: measure on
+ * idle cores and say so when publishing.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,12 +32,17 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'entropy-bench.js');
 const N = 1_000_000;
 
-const { values } = parseArgs({ options: { long: { type: 'boolean', default: false }, repeat: { type: 'string', default: '1' } } });
-const repeat = Number(values.repeat);
-if (!Number.isInteger(repeat) || repeat < 1) {
-  process.stderr.write(`bench:versus-ea: --repeat ${values.repeat}: expected a whole number ≥ 1\n`);
-  process.exit(2);
-}
+const { values } = parseArgs({ options: { long: { type: 'boolean', default: false }, repeat: { type: 'string', default: '1' }, files: { type: 'string', default: '1' } } });
+const whole = (name: string, v: string): number => {
+  const x = Number(v);
+  if (!Number.isInteger(x) || x < 1) {
+    process.stderr.write(`bench:versus-ea: --${name} ${v}: expected a whole number ≥ 1\n`);
+    process.exit(2);
+  }
+  return x;
+};
+const repeat = whole('repeat', values.repeat);
+const fileCount = whole('files', values.files);
 if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
   process.stderr.write('bench:versus-ea: dist/cli.js not found: run `npm run build` first (we measure what users run)\n');
   process.exit(2);
@@ -46,7 +55,7 @@ else ea = eaDir;
 
 interface Case {
   label: string;
-  file: string;
+  kind: 'bits' | 'bytes' | 'walk';
   bits: number;
   ours: string;
   theirs: string;
@@ -64,34 +73,49 @@ function best(command: string, env: NodeJS.ProcessEnv): ChildCost {
   return out!;
 }
 
+/** The costs of several files added up (the largest RSS); the first failure if any failed. */
+function total(costs: ChildCost[]): ChildCost {
+  const failed = costs.find((c) => c.cpu === undefined);
+  if (failed) return failed;
+  return {
+    cpu: costs.reduce((a, c) => a + c.cpu!, 0),
+    wall: costs.reduce((a, c) => a + (c.wall ?? 0), 0),
+    ...(costs.every((c) => c.rssKb !== undefined) ? { rssKb: Math.max(...costs.map((c) => c.rssKb!)) } : {}),
+  };
+}
+
 const work = mkdtempSync(join(tmpdir(), 'entropy-bench-versus-ea-'));
 try {
-  const bytes = randomBytes(N);
-  const files = { bits: join(work, 'bits.bin'), bytes: join(work, 'bytes.bin'), walk: join(work, 'walk.bin') };
-  writeFileSync(files.bits, bytes.map((b) => b & 1));
-  writeFileSync(files.bytes, bytes);
-  const walk = new Uint8Array(N);
-  for (let i = 1; i < N; i++) walk[i] = (walk[i - 1]! + (bytes[i]! & 1 ? 1 : 255)) & 255;
-  writeFileSync(files.walk, walk);
+  // Per file: 10^6 random bits (one per byte), the random bytes, and a ±1 random walk mod 256.
+  const files = Array.from({ length: fileCount }, (_, f) => {
+    const bytes = randomBytes(N);
+    const names = { bits: join(work, `bits${f}.bin`), bytes: join(work, `bytes${f}.bin`), walk: join(work, `walk${f}.bin`) };
+    writeFileSync(names.bits, bytes.map((b) => b & 1));
+    writeFileSync(names.bytes, bytes);
+    const walk = new Uint8Array(N);
+    for (let i = 1; i < N; i++) walk[i] = (walk[i - 1]! + (bytes[i]! & 1 ? 1 : 255)) & 255;
+    writeFileSync(names.walk, walk);
+    return names;
+  });
 
   const cases: Case[] = [
-    { label: 'non-IID 1-bit', file: files.bits, bits: 1, ours: '', theirs: 'ea_non_iid', threads: 1 },
-    { label: 'non-IID 8-bit', file: files.bytes, bits: 8, ours: '', theirs: 'ea_non_iid', threads: 1 },
-    { label: 'IID 8-bit, 1 thread', file: files.bytes, bits: 8, ours: '--iid --jobs 1', theirs: 'ea_iid', threads: 1 },
-    { label: 'IID 8-bit, 2 threads', file: files.bytes, bits: 8, ours: '--iid --jobs 2', theirs: 'ea_iid', threads: 2 },
+    { label: 'non-IID 1-bit', kind: 'bits', bits: 1, ours: '', theirs: 'ea_non_iid', threads: 1 },
+    { label: 'non-IID 8-bit', kind: 'bytes', bits: 8, ours: '', theirs: 'ea_non_iid', threads: 1 },
+    { label: 'IID 8-bit, 1 thread', kind: 'bytes', bits: 8, ours: '--iid --jobs 1', theirs: 'ea_iid', threads: 1 },
+    { label: 'IID 8-bit, 2 threads', kind: 'bytes', bits: 8, ours: '--iid --jobs 2', theirs: 'ea_iid', threads: 2 },
   ];
-  if (values.long) cases.push({ label: 'IID track, random walk', file: files.walk, bits: 8, ours: '--iid --jobs 1', theirs: 'ea_iid', threads: 1 });
+  if (values.long) cases.push({ label: 'IID track, random walk', kind: 'walk', bits: 8, ours: '--iid --jobs 1', theirs: 'ea_iid', threads: 1 });
 
-  console.log(`\n10^6 samples each, fresh random data; best of ${repeat}; CPU = user+sys of the whole process; ratio = ours / theirs\n`);
+  console.log(`\n10^6 samples a file, ${fileCount} fresh random file${fileCount > 1 ? 's (costs summed)' : ''}; best of ${repeat}; CPU = user+sys of the whole process; ratio = ours / theirs\n`);
   const header = ['case', 'ours cpu', 'wall', 'MB', ...(ea ? ['ea cpu', 'wall', 'MB', 'cpu ratio', 'wall ratio'] : [])];
   console.log(header.map((h, i) => (i === 0 ? h.padEnd(26) : h.padStart(11))).join(''));
   const mb = (c: ChildCost): string => (c.rssKb !== undefined ? (c.rssKb / 1024).toFixed(0) : '—');
   for (const c of cases) {
-    const ours = best(`${quote(process.execPath)} ${quote(BIN)} estimate ${quote(c.file)} ${c.bits} ${c.ours}`, {});
+    const ours = total(files.map((f) => best(`${quote(process.execPath)} ${quote(BIN)} estimate ${quote(f[c.kind])} ${c.bits} ${c.ours}`, {})));
     const cells = [cell(ours.cpu, ours.error), cell(ours.wall, undefined, 2), mb(ours)];
     if (ea) {
       // OpenMP runs the reference's permutation rounds on as many threads as it is allowed.
-      const theirs = best(`${quote(join(ea, c.theirs))} ${quote(c.file)} ${c.bits}`, { OMP_NUM_THREADS: String(c.threads) });
+      const theirs = total(files.map((f) => best(`${quote(join(ea, c.theirs))} ${quote(f[c.kind])} ${c.bits}`, { OMP_NUM_THREADS: String(c.threads) })));
       cells.push(cell(theirs.cpu, theirs.error), cell(theirs.wall, undefined, 2), mb(theirs), ratio(ours.cpu, theirs.cpu), ratio(ours.wall, theirs.wall));
     }
     console.log(c.label.padEnd(26) + cells.map((x) => x.padStart(11)).join(''));
