@@ -30,9 +30,8 @@ import { cell, childCost, ratio, shellQuote as quote, type ChildCost } from './c
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'entropy-bench.js');
-const N = 1_000_000;
 
-const { values } = parseArgs({ options: { long: { type: 'boolean', default: false }, repeat: { type: 'string', default: '1' }, files: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { long: { type: 'boolean', default: false }, repeat: { type: 'string', default: '1' }, files: { type: 'string', default: '1' }, samples: { type: 'string', default: '1000000' } } });
 const whole = (name: string, v: string): number => {
   const x = Number(v);
   if (!Number.isInteger(x) || x < 1) {
@@ -43,6 +42,8 @@ const whole = (name: string, v: string): number => {
 };
 const repeat = whole('repeat', values.repeat);
 const fileCount = whole('files', values.files);
+/** Samples a file (10^6, the bars' size; fewer only to try the bench out). */
+const N = whole('samples', values.samples);
 if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
   process.stderr.write('bench:versus-ea: dist/cli.js not found: run `npm run build` first (we measure what users run)\n');
   process.exit(2);
@@ -106,7 +107,7 @@ try {
   ];
   if (values.long) cases.push({ label: 'IID track, random walk', kind: 'walk', bits: 8, ours: '--iid --jobs 1', theirs: 'ea_iid', threads: 1 });
 
-  console.log(`\n10^6 samples a file, ${fileCount} fresh random file${fileCount > 1 ? 's (costs summed)' : ''}; best of ${repeat}; CPU = user+sys of the whole process; ratio = ours / theirs\n`);
+  console.log(`\n${N} samples a file, ${fileCount} fresh random file${fileCount > 1 ? 's (costs summed)' : ''}; best of ${repeat}; CPU = user+sys of the whole process; ratio = ours / theirs\n`);
   const header = ['case', 'ours cpu', 'wall', 'MB', ...(ea ? ['ea cpu', 'wall', 'MB', 'cpu ratio', 'wall ratio'] : [])];
   console.log(header.map((h, i) => (i === 0 ? h.padEnd(26) : h.padStart(11))).join(''));
   const mb = (c: ChildCost): string => (c.rssKb !== undefined ? (c.rssKb / 1024).toFixed(0) : '—');
@@ -118,7 +119,7 @@ try {
       const theirs = total(files.map((f) => best(`${quote(join(ea, c.theirs))} ${quote(f[c.kind])} ${c.bits}`, { OMP_NUM_THREADS: String(c.threads) })));
       cells.push(cell(theirs.cpu, theirs.error), cell(theirs.wall, undefined, 2), mb(theirs), ratio(ours.cpu, theirs.cpu), ratio(ours.wall, theirs.wall));
     }
-    console.log(c.label.padEnd(26) + cells.map((x) => x.padStart(11)).join(''));
+    console.log(c.label.padEnd(26) + cells.map((x) => ` ${x}`.padStart(11)).join(''));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -106,7 +106,7 @@ try {
       cells.push(cell(theirs.cpu, theirs.error));
       cells.push(ratio(ours.cpu, theirs.cpu));
     }
-    console.log(row.label.padEnd(30) + cells.map((c) => c.padStart(16)).join(''));
+    console.log(row.label.padEnd(30) + cells.map((c) => ` ${c}`.padStart(16)).join(''));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

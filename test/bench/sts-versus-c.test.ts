@@ -38,8 +38,13 @@ test('no reference built: each is skipped with the variable to set, ours is stil
 test('a reference directory: assess gets the prompts\' answers and the row has a ratio', () => {
   const dir = tempDir('fake-sts-');
   try {
-    // Records its arguments and standard input, and spends a little CPU like a real run.
-    writeFileSync(join(dir, 'assess'), '#!/bin/sh\necho "$@" >> args.txt\ncat >> answers.txt\ni=0; while [ $i -lt 20000 ]; do i=$((i+1)); done\n');
+    // Records its arguments and standard input, spends a little CPU, writes its final report
+    // and exits 1, like a real sts-2.1.2 run (its main returns 1).
+    writeFileSync(
+      join(dir, 'assess'),
+      '#!/bin/sh\necho "$@" >> args.txt\ncat >> answers.txt\ni=0; while [ $i -lt 20000 ]; do i=$((i+1)); done\n' +
+        'mkdir -p experiments/AlgorithmTesting && echo done > experiments/AlgorithmTesting/finalAnalysisReport.txt\nexit 1\n',
+    );
     chmodSync(join(dir, 'assess'), 0o755);
     const r = bench(['--streams', '2', '--tests', 'runs,serial'], { STS_V5_DIR: dir });
     assert.equal(r.code, 0, r.err);
@@ -51,6 +56,19 @@ test('a reference directory: assess gets the prompts\' answers and the row has a
     assert.deepEqual([asked[0], asked[2], asked[3], asked[4], asked[5]], ['0', '0', '000100000000000', '2', '1']);
     // Serial has parameters: one '0' to leave them as they are.
     assert.deepEqual([asked[6], ...asked.slice(8, 13)], ['0', '0', '000000000000010', '0', '2', '1']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a reference run that writes no final report is a failure in its cell, not a ratio', () => {
+  const dir = tempDir('fake-sts-');
+  try {
+    writeFileSync(join(dir, 'assess'), '#!/bin/sh\ncat > /dev/null\nexit 1\n');
+    chmodSync(join(dir, 'assess'), 0o755);
+    const r = bench(['--streams', '1', '--tests', 'frequency'], { STS_V5_DIR: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Frequency\s+\d+\.\d{3}\s+no finalAnalysisReport\.txt\s+—$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
