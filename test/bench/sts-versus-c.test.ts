@@ -6,25 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/temp-dir.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { runBenchScript } from '../helpers/bench-script.ts';
 
 function bench(args: string[], env: Record<string, string>): { code: number | null; out: string; err: string } {
-  // The bench measures the compiled CLI, as users run it: build it first.
-  const b = spawnSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(b.status, 0, b.stderr);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/sts-versus-c.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, STS_212_DIR: '', STS_V5_DIR: '', ...env },
-    timeout: 300_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+  return runBenchScript('sts-versus-c.ts', args, { STS_212_DIR: '', STS_V5_DIR: '', ...env });
 }
 
 test('no reference built: each is skipped with the variable to set, ours is still measured', () => {
