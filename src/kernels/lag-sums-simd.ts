@@ -13,8 +13,8 @@
  * Exactness: a dot lane adds two products ≤ 255² per step, so 4096 steps stay below
  * 2^31 in its i32 lane; every 4096 steps the lanes are added to i64 sums.
  *
- * lags(p, c, steps): positions 0 .. 16·steps − 1 of the sequences at p and c (each
- * readable up to 32 bytes past them). Results: the five counts as i32 at bytes 0..19,
+ * lags(p, c, steps): positions 0 .. 16·steps − 1 of the sequences at p and c, whose
+ * 16·steps + 32 bytes it reads (a position's partner at lag 32). Results: the five counts as i32 at bytes 0..19,
  * the five sums as i64 at bytes 24..63.
  */
 import { I32, op, SimdKernel, V128, type KernelFunction } from './wasm-encoder.ts';
@@ -113,8 +113,9 @@ const DATA = 64;
 export function lagSumsSimd(pseq: Uint8Array, cseq: Uint8Array, out: Float64Array): number {
   const n = pseq.length;
   const steps = Math.max(0, Math.floor((n - 32) / 16));
-  const cAt = DATA + n + 48; // room for the 32 bytes a last step reads past its 16
-  const k = lagKernel.views(Math.ceil((cAt + n + 48) / 65536));
+  // 16·steps + 32 ≤ n: the kernel reads nothing past either copy.
+  const cAt = DATA + n;
+  const k = lagKernel.views(Math.ceil((cAt + n) / 65536));
   if (!k) return -1;
   k.bytes.set(pseq, DATA);
   k.bytes.set(cseq, cAt);

@@ -291,7 +291,12 @@ export interface StatisticsComputer {
 /** Text length (bytes) from which the compression statistic is computed rather than compressed: one bzip2 block. */
 const COMPUTED_FROM = 500_000;
 
-export async function createStatisticsComputer(input: PermutationInput): Promise<StatisticsComputer> {
+/**
+ * Buffers and the compressor for `input`; `portable` computes statistics 8–17 in TypeScript
+ * even where the WebAssembly SIMD sums (../../kernels/lag-sums-simd.ts) run, for the tests
+ * that compare the two.
+ */
+export async function createStatisticsComputer(input: PermutationInput, portable = false): Promise<StatisticsComputer> {
   const bz = await loadBzip2();
   const decimal = new DecimalBzip2();
   const { values, rawMean, median, k } = input;
@@ -330,21 +335,23 @@ export async function createStatisticsComputer(input: PermutationInput): Promise
       const c1 = binary ? conversion1(data, conv) : null;
       const pseq = c1 ?? data;
       const cseq = c1 ?? raw;
-      let open = 0;
-      for (let j = 8; j <= 17; j++) open += need[j]!;
       // All ten in WebAssembly SIMD (cheaper than even one of them here); with no covariance
       // open, the masked values were not made this round, and out[13..17] are not read.
-      const done = lagSumsSimd(pseq, covariance || binary ? cseq : pseq, out);
+      const done = portable ? -1 : lagSumsSimd(pseq, covariance || binary ? cseq : pseq, out);
       if (done >= 0) {
         for (let li = 0; li < LAGS.length; li++) {
           out[8 + li]! += periodicityCount(pseq, LAGS[li]!, done);
           if (covariance || binary) out[13 + li]! += covarianceSum(cseq, LAGS[li]!, done);
         }
-      } else if (open >= 3) lagSums(pseq, cseq, out);
-      else {
-        for (let li = 0; li < LAGS.length; li++) {
-          if (need[8 + li]) out[8 + li] = periodicityCount(pseq, LAGS[li]!);
-          if (need[13 + li]) out[13 + li] = covarianceSum(cseq, LAGS[li]!);
+      } else {
+        let open = 0;
+        for (let j = 8; j <= 17; j++) open += need[j]!;
+        if (open >= 3) lagSums(pseq, cseq, out);
+        else {
+          for (let li = 0; li < LAGS.length; li++) {
+            if (need[8 + li]) out[8 + li] = periodicityCount(pseq, LAGS[li]!);
+            if (need[13 + li]) out[13 + li] = covarianceSum(cseq, LAGS[li]!);
+          }
         }
       }
     }

@@ -119,21 +119,28 @@ test('MIN_SETTLE_ROUNDS: no statistic settles in fewer rounds (all ties is the f
   assert.ok(ranking.settled);
 });
 
-test('statistics 8–17: the one-pass sums (three or more open) equal the per-lag loops (one or two open), on bits and bytes, at any length', async () => {
+test('statistics 8–17: the one-pass sums (three or more open) equal the per-lag loops (one or two open), in TypeScript and in WebAssembly SIMD, on bits and bytes, at any length', async () => {
   const next = xorshift32(2463534242);
   for (const [n, bits] of [[20, 8], [33, 8], [5000, 8], [5000, 1], [4099, 4]] as const) {
     const raw = Uint8Array.from({ length: n }, () => next() & ((1 << bits) - 1));
     const s = prepareSamples(raw, bits);
     const base = baselineStatistics(s.symbols, s.symbolValue, s.k);
-    const c = await createStatisticsComputer({ symbols: s.symbols, values: s.symbolValue, k: s.k, ...base });
-    const all = new Float64Array(NUM_STATISTICS);
-    c.compute(s.symbols, new Uint8Array(NUM_STATISTICS).fill(1), all);
-    for (let j = 8; j <= 17; j++) {
-      const need = new Uint8Array(NUM_STATISTICS);
-      need[j] = 1;
-      const one = new Float64Array(NUM_STATISTICS).fill(Number.NaN);
-      c.compute(s.symbols, need, one);
-      assert.equal(one[j], all[j], `${PERMUTATION_STATISTICS[j]}, n = ${n}, ${bits}-bit`);
+    const input = { symbols: s.symbols, values: s.symbolValue, k: s.k, ...base };
+    let reference: Float64Array | undefined;
+    for (const portable of [true, false]) {
+      const c = await createStatisticsComputer(input, portable);
+      const all = new Float64Array(NUM_STATISTICS);
+      c.compute(s.symbols, new Uint8Array(NUM_STATISTICS).fill(1), all);
+      for (let j = 8; j <= 17; j++) {
+        const need = new Uint8Array(NUM_STATISTICS);
+        need[j] = 1;
+        const one = new Float64Array(NUM_STATISTICS).fill(Number.NaN);
+        c.compute(s.symbols, need, one);
+        assert.equal(one[j], all[j], `${PERMUTATION_STATISTICS[j]}, n = ${n}, ${bits}-bit, portable ${portable}`);
+      }
+      // The TypeScript sums are the reference for the SIMD ones.
+      if (reference === undefined) reference = all;
+      else assert.deepEqual([...all.subarray(8, 18)], [...reference.subarray(8, 18)], `n = ${n}, ${bits}-bit: SIMD against TypeScript`);
     }
   }
 });
