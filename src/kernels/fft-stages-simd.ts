@@ -14,6 +14,13 @@
  * b·p·l + k + q·l (q < p) of the arrays at byte addresses re and im. Twiddles at
  * byte address tw, per pair of k: for q = 1..p−1 the pair's two cos then its two
  * sin (32 bytes per q). An odd count ends with one k on its own (lane 0 stored).
+ *
+ * gather(table, n, p, sp, k0, count, out): the twiddles of a stage too big for a table of its
+ * own, for k0 ≤ k < k0 + count, in the layout above, from the doubles at byte address table:
+ * cos and sin of 2πm/n at 2m, 2m + 1 for m ≤ n/2 (fft.ts `reflectedTable`). W_n^idx for
+ * idx = q·k·sp is (cos, sin) at m = min(idx, n − idx), sin negated when 2·idx > n: what
+ * `copyStageTwiddles` and then `pairTwiddles` do in TypeScript, the same doubles, without
+ * the two passes in JavaScript per chunk (1.5 ms a transform at n = 500,000).
  */
 import { I32, V128, op, SimdKernel, type KernelFunction, type KernelInstance } from './wasm-encoder.ts';
 
@@ -162,6 +169,64 @@ function kernel(): KernelFunction {
     locals: [[I32_LOCALS, I32], [V128_LOCALS, V128]],
     body: body(),
   };
+}
+
+// gather's parameters and locals.
+const [G_TABLE, G_N, G_P, G_SP, G_K0, G_COUNT, G_OUT] = [0, 1, 2, 3, 4, 5, 6];
+const [G_PAIR, G_Q, G_KA, G_KB, G_IA, G_IB] = [7, 8, 9, 10, 11, 12];
+
+/** The byte address of W_n^idx's cos in the table (local `idx` holds idx), and its sin's sign as ±1.0. */
+function twiddleAt(idx: number): { addr: Code; sign: Code } {
+  const m = i32(g(idx), g(G_N), g(idx), op.i32Sub, g(idx), g(G_N), g(idx), op.i32Sub, op.i32LtS, op.select);
+  // 2·idx > n: −1, else +1 (a multiplication by ±1 is exact, and branch-free).
+  const sign = i32(op.i32(1), g(idx), op.i32(1), op.i32Shl, g(G_N), op.i32GtS, op.i32(1), op.i32Shl, op.i32Sub, op.f64ConvertI32S);
+  return { addr: i32(m, op.i32(4), op.i32Shl, g(G_TABLE), op.i32Add), sign };
+}
+
+function gatherBody(): Code {
+  const a = twiddleAt(G_IA);
+  const b = twiddleAt(G_IB);
+  return i32(
+    op.i32(0), op.set(G_PAIR),
+    op.block,
+    op.loop,
+    g(G_PAIR), g(G_COUNT), op.i32GeS, op.brIf(1),
+    g(G_K0), g(G_PAIR), op.i32Add, op.set(G_KA),
+    // The second lane: k + 1, or k again for an odd count's last k.
+    g(G_KA), op.i32(1), op.i32Add, g(G_KA), g(G_PAIR), op.i32(1), op.i32Add, g(G_COUNT), op.i32LtS, op.select, op.set(G_KB),
+    op.i32(1), op.set(G_Q),
+    op.block,
+    op.loop,
+    g(G_Q), g(G_P), op.i32GeS, op.brIf(1),
+    g(G_Q), g(G_KA), op.i32Mul, g(G_SP), op.i32Mul, op.set(G_IA),
+    g(G_Q), g(G_KB), op.i32Mul, g(G_SP), op.i32Mul, op.set(G_IB),
+    g(G_OUT), a.addr, op.f64LoadAt(0), op.f64StoreAt(0),
+    g(G_OUT), b.addr, op.f64LoadAt(0), op.f64StoreAt(8),
+    g(G_OUT), a.addr, op.f64LoadAt(8), a.sign, op.f64Mul, op.f64StoreAt(16),
+    g(G_OUT), b.addr, op.f64LoadAt(8), b.sign, op.f64Mul, op.f64StoreAt(24),
+    g(G_OUT), op.i32(32), op.i32Add, op.set(G_OUT),
+    g(G_Q), op.i32(1), op.i32Add, op.set(G_Q),
+    op.br(0),
+    op.end,
+    op.end,
+    g(G_PAIR), op.i32(2), op.i32Add, op.set(G_PAIR),
+    op.br(0),
+    op.end,
+    op.end,
+  );
+}
+
+function gatherKernel(): KernelFunction {
+  return { name: 'gather', params: [I32, I32, I32, I32, I32, I32, I32], results: [], locals: [[6, I32]], body: gatherBody() };
+}
+
+export type GatherFunction = (table: number, n: number, p: number, sp: number, k0: number, count: number, out: number) => void;
+
+const gatherTwiddles = new SimdKernel<GatherFunction>(gatherKernel);
+
+/** The twiddle gather over the memory of a stage kernel's instance (`fftStagesSimd`), or undefined without WebAssembly SIMD. */
+export function fftTwiddleGather(memory: { buffer: ArrayBuffer }): GatherFunction | undefined {
+  return gatherTwiddles.on(memory);
 }
 
 export type StageFunction = (p: number, re: number, im: number, l: number, sp: number, tw: number, k0: number, count: number) => number;

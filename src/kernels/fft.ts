@@ -19,15 +19,19 @@
  * FFT of even length whose half length is 5-smooth runs in place on its one
  * pair of input arrays, loaded in digit-reversed order (no second work buffer),
  * and keeps a twiddle table only for the stages where it is small; the largest
- * stages and the untangling compute theirs per call with the same expressions,
- * so the result is bit-for-bit the one of the out-of-place (Stockham) path:
- * 8 MB at n = 10^6 instead of 28 MB, for ~1.5·10^6 extra cos/sin per transform.
+ * stages read theirs from one table of cos/sin(2πm/n), m ≤ n/2, with the same
+ * expressions, so the result is bit-for-bit the one of the out-of-place
+ * (Stockham) path: 8 MB of arrays at n = 10^6 instead of 28 MB. With WebAssembly
+ * the untangling's twiddles are kept too (4 MB at n = 10^6, ./fft-real-simd.ts):
+ * computing their 5·10^5 cos and sin per stream took as long as the loader, the
+ * untangling and the count together take now.
  *
  * Sign convention: forward, unnormalized, X_k = Σ_j x_j e^(−2πi jk/n).
  */
 
 import type { KernelInstance } from './wasm-encoder.ts';
-import { fftStagesSimd, pairTwiddles, type StageFunction } from './fft-stages-simd.ts';
+import { fftStagesSimd, fftTwiddleGather, pairTwiddles, type GatherFunction, type StageFunction } from './fft-stages-simd.ts';
+import { fftRealSimd, untanglePairs, untangleTwiddles, type LoadBitsFunction, type UntangleFunction } from './fft-real-simd.ts';
 
 const MAX_DIRECT_PRIME = 61;
 
@@ -42,6 +46,8 @@ const CACHE_BLOCK = 1 << 15;
 const TWIDDLE_CHUNK = 2048;
 /** Positions per digitReversedChunk call of the in-place path's loaders. */
 const REVERSAL_CHUNK = 4096;
+/** Largest group of positions the WebAssembly bit loader reads through one base (./fft-real-simd.ts). */
+const LOAD_GROUP = 64;
 
 /**
  * cos and sin of the stage twiddle W_n^idx (idx < n), reflected about π to halve
@@ -59,9 +65,8 @@ function stageTwiddle(n: number, idx: number, out: Float64Array, o: number): voi
  * idx = m and, sin negated, for idx = n − m, so a twiddle read from here is bit for bit
  * the one computed there.
  */
-function reflectedTable(n: number): Float64Array {
+function reflectedTable(n: number, t = new Float64Array(reflectedDoubles(n))): Float64Array {
   const half = Math.floor(n / 2);
-  const t = new Float64Array(2 * (half + 1));
   for (let m = 0; m <= half; m++) {
     const ang = (2 * Math.PI * m) / n;
     t[2 * m] = Math.cos(ang);
@@ -69,6 +74,8 @@ function reflectedTable(n: number): Float64Array {
   }
   return t;
 }
+
+const reflectedDoubles = (n: number): number => 2 * (Math.floor(n / 2) + 1);
 
 /** fillStageTwiddles from a reflectedTable(n): the same values, without a cos and a sin per twiddle. */
 function copyStageTwiddles(n: number, p: number, sp: number, k0: number, k1: number, table: Float64Array, out: Float64Array): void {
@@ -146,7 +153,7 @@ function twiddleTable(n: number): { cos: Float64Array; sin: Float64Array } {
 /** A forward, unnormalized complex FFT plan of one length. */
 export class ComplexFFT {
   readonly n: number;
-  private readonly factors: number[];
+  readonly factors: number[];
   /**
    * True when every factor is 2, 3, 4 or 5 (and n > 1): `transformInPlace` is
    * available. Other lengths use the out-of-place path only.
@@ -162,10 +169,23 @@ export class ComplexFFT {
   // In-place path, built on first use: the stage tables within STAGE_TABLE_LIMIT (null: computed per call).
   private ipTw?: (Float64Array | null)[];
   /** The WebAssembly SIMD stages, their memory and where the twiddles are in it (attachSimd). */
-  private simd?: { kernel: KernelInstance<StageFunction>; mem: Float64Array; tableByte: number[]; chunkByte: number };
+  private simd?: {
+    kernel: KernelInstance<StageFunction>;
+    mem: Float64Array;
+    tableByte: number[];
+    chunkByte: number;
+    /** The chunks' twiddles gathered in WebAssembly from the reflected table, at reflectedByte in the memory. */
+    gather?: GatherFunction;
+    reflectedByte: number;
+  };
   private chunkTw?: Float64Array;
-  /** reflectedTable(n), for the in-place stages without a table of their own (4 MB at n = 500,000). */
+  /**
+   * reflectedTable(n), for the in-place stages without a table of their own (4 MB at n = 500,000),
+   * built on first use; in the SIMD kernel's memory once attached.
+   */
   private reflected?: Float64Array;
+  /** True when some in-place stage has no table of its own (inPlaceTables). */
+  private chunked = false;
   /** digitReversedChunk's: the weight of pos's digit i in j, and the digits of the last position. */
   private jWeight?: Int32Array;
   private readonly digits: Int32Array;
@@ -268,6 +288,25 @@ export class ComplexFFT {
    * the writes on 8 MB (not).
    */
   digitReversedChunk(pos0: number, count: number, js: Int32Array): void {
+    this.digitReversedGroups(0, pos0, count, js);
+  }
+
+  /**
+   * The number g of leading factors whose product G is at most `size`: positions
+   * t·G .. t·G + G − 1 then want digitReversedGroups' base for t plus a fixed offset each.
+   */
+  groupDigits(size: number): number {
+    let g = 0;
+    for (let G = 1; g < this.factors.length && G * this.factors[g]! <= size; g++) G *= this.factors[g]!;
+    return g;
+  }
+
+  /**
+   * out[t] = the input element that position (group0 + t)·G wants, for t < count, with
+   * G = f_0···f_(g−1) (g = 0: every position, as digitReversedChunk). The position's first g
+   * digits are zero; the rest are counted as digitReversedChunk counts them, from digit g.
+   */
+  digitReversedGroups(g: number, group0: number, count: number, out: Int32Array): void {
     const f = this.factors;
     const m = f.length;
     let weight = this.jWeight;
@@ -278,16 +317,16 @@ export class ComplexFFT {
     }
     const digit = this.digits;
     let j = 0;
-    for (let i = 0, rest = pos0; i < m; i++) {
+    for (let i = g, rest = group0; i < m; i++) {
       const d = rest % f[i]!;
       rest = (rest - d) / f[i]!;
       digit[i] = d;
       j += d * weight[i]!;
     }
-    for (let c = 0; c < count; c++) {
-      js[c] = j;
-      // Increment pos's least significant digit (digit 0, radix f_0) with carries.
-      for (let i = 0; i < m; i++) {
+    for (let t = 0; t < count; t++) {
+      out[t] = j;
+      // Increment digit g (radix f_g) with carries.
+      for (let i = g; i < m; i++) {
         j += weight[i]!;
         if (++digit[i]! < f[i]!) break;
         j -= f[i]! * weight[i]!;
@@ -343,7 +382,9 @@ export class ComplexFFT {
         const chunk = this.chunkTw!;
         for (let k0 = 0; k0 < l; k0 += TWIDDLE_CHUNK) {
           const k1 = Math.min(l, k0 + TWIDDLE_CHUNK);
-          copyStageTwiddles(n, p, sp, k0, k1, this.reflected!, chunk);
+          if (this.gatheredStage(p, re, im, l, sp, k0, k1)) continue;
+          this.reflected ??= reflectedTable(n);
+          copyStageTwiddles(n, p, sp, k0, k1, this.reflected, chunk);
           this.runStage(p, re, im, l, sp, chunk, k0, k1, -1);
         }
       }
@@ -365,7 +406,7 @@ export class ComplexFFT {
         fillStageTwiddles(n, p, n / (l * p), 0, l, tw);
       } else {
         this.chunkTw ??= new Float64Array(2 * TWIDDLE_CHUNK * 4);
-        this.reflected ??= reflectedTable(n);
+        this.chunked = true;
       }
       tables.push(tw);
       l *= p;
@@ -376,11 +417,11 @@ export class ComplexFFT {
 
   /**
    * Doubles the SIMD stages (./fft-stages-simd.ts) need for their twiddles: each stage
-   * table in their layout, and one chunk.
+   * table in their layout, one chunk, and the reflected table when a stage has none.
    */
   simdTwiddleDoubles(): number {
     const tables = this.inPlaceTables();
-    let total = 4 * 4 * Math.ceil(TWIDDLE_CHUNK / 2);
+    let total = 4 * 4 * Math.ceil(TWIDDLE_CHUNK / 2) + (this.chunked ? reflectedDoubles(this.n) : 0);
     let l = 1;
     this.factors.forEach((p, st) => {
       if (tables[st]) total += 4 * (p - 1) * Math.ceil(l / 2);
@@ -404,7 +445,22 @@ export class ComplexFFT {
       at.push(8 * o);
       if (tw) o += pairTwiddles(tw, p, tw.length / (2 * (p - 1)), mem, o);
     });
-    this.simd = { kernel, mem, tableByte: at, chunkByte: 8 * o };
+    const chunkByte = 8 * o;
+    o += 4 * 4 * Math.ceil(TWIDDLE_CHUNK / 2);
+    const reflectedByte = 8 * o;
+    if (this.chunked) this.reflected = reflectedTable(this.n, mem.subarray(o, o + reflectedDoubles(this.n)));
+    this.simd = { kernel, mem, tableByte: at, chunkByte, gather: fftTwiddleGather(kernel.memory), reflectedByte };
+  }
+
+  /**
+   * A chunk k0 ≤ k < k1 of a stage without a table, twiddles gathered and butterflies run in
+   * WebAssembly; false when the arrays are not in its memory or it does not do radix p.
+   */
+  private gatheredStage(p: number, re: Float64Array, im: Float64Array, l: number, sp: number, k0: number, k1: number): boolean {
+    const simd = this.simd;
+    if (!simd?.gather || re.buffer !== simd.mem.buffer || im.buffer !== simd.mem.buffer) return false;
+    simd.gather(simd.reflectedByte, this.n, p, sp, k0, k1 - k0, simd.chunkByte);
+    return simd.kernel.fn(p, re.byteOffset, im.byteOffset, l, sp, simd.chunkByte, k0, k1 - k0) === 1;
   }
 
   /**
@@ -563,6 +619,22 @@ export class RealFFT {
   private readonly zi: Float64Array;
   /** The loaders' chunk of digit-reversed indices. */
   private readonly js = new Int32Array(REVERSAL_CHUNK);
+  /**
+   * The bit loader and the untangling in WebAssembly (./fft-real-simd.ts), on the stages'
+   * memory: where the untangling's twiddles, the packed bits and the index chunk are in it.
+   */
+  private readonly real?: {
+    untangle: UntangleFunction;
+    loadBits: LoadBitsFunction;
+    pairs: number;
+    twByte: number;
+    words: Uint32Array;
+    /** The loader's groups: g leading digits, G positions each, their offsets, then a chunk of bases. */
+    g: number;
+    size: number;
+    offsetsByte: number;
+    bases: Int32Array;
+  };
 
   /** True when the transform's in-place stages run in WebAssembly SIMD (./fft-stages-simd.ts). */
   readonly simd: boolean;
@@ -577,7 +649,18 @@ export class RealFFT {
       this.half = new ComplexFFT(h);
       // The in-place stages run in WebAssembly SIMD on z in its memory (re, im, the twiddles,
       // and 16 bytes the last butterfly's unused lane may read past them).
-      const kernel = this.half.inPlace && opts.simd !== false ? fftStagesSimd(16 * h + 8 * this.half.simdTwiddleDoubles() + 16) : undefined;
+      // After them: the untangling's twiddles, the packed input bits and the loader's index chunk
+      // (./fft-real-simd.ts).
+      const stagesEnd = 16 * h + 8 * this.half.simdTwiddleDoubles() + 16;
+      const pairs = untanglePairs(h);
+      const wordsByte = stagesEnd + 32 * pairs;
+      const nWords = Math.ceil(n / 32);
+      const g = this.half.groupDigits(LOAD_GROUP);
+      const size = this.half.factors.slice(0, g).reduce((a, b) => a * b, 1);
+      const offsetsByte = wordsByte + 4 * nWords;
+      const jsByte = offsetsByte + 4 * size;
+      const kernel = this.half.inPlace && opts.simd !== false ? fftStagesSimd(jsByte + 4 * REVERSAL_CHUNK) : undefined;
+      const real = kernel ? fftRealSimd(kernel.memory) : undefined;
       if (kernel) {
         this.zr = new Float64Array(kernel.memory.buffer, 0, h);
         this.zi = new Float64Array(kernel.memory.buffer, 8 * h, h);
@@ -587,6 +670,13 @@ export class RealFFT {
         this.zr = new Float64Array(h);
         this.zi = new Float64Array(h);
         this.simd = false;
+      }
+      if (kernel && real) {
+        untangleTwiddles(n, pairs, new Float64Array(kernel.memory.buffer), stagesEnd / 8);
+        this.half.digitReversedChunk(0, size, new Int32Array(kernel.memory.buffer, offsetsByte, size));
+        const words = new Uint32Array(kernel.memory.buffer, wordsByte, nWords);
+        const bases = new Int32Array(kernel.memory.buffer, jsByte, Math.floor(REVERSAL_CHUNK / size));
+        this.real = { ...real, pairs, twByte: stagesEnd, words, g, size, offsetsByte, bases };
       }
     } else {
       this.simd = false;
@@ -645,12 +735,27 @@ export class RealFFT {
 
   /**
    * halfSpectrum of x_i = 2ε_i − 1 for the bits ε (bit i at 31 − (i mod 32) of word
-   * i/32), read straight from the packed words: what the spectral test transforms.
+   * i/32), read straight from the packed words: what the spectral test transforms. With t2,
+   * `below` is the number of bins k < n/2 with re² + im² < t2 (the test's N1), counted as
+   * they are untangled; without, −1.
    */
-  halfSpectrumOfBits(words: Uint32Array): { re: Float64Array; im: Float64Array; nyquist: number } {
+  halfSpectrumOfBits(words: Uint32Array, t2?: number): { re: Float64Array; im: Float64Array; nyquist: number; below: number } {
     const half = this.evenHalf();
     const zr = this.zr;
     const zi = this.zi;
+    const real = this.real;
+    if (real) {
+      real.words.set(words.subarray(0, real.words.length));
+      const { g, size, bases } = real;
+      const groups = half.n / size;
+      for (let t0 = 0; t0 < groups; t0 += bases.length) {
+        const count = Math.min(bases.length, groups - t0);
+        half.digitReversedGroups(g, t0, count, bases);
+        const e = 8 * t0 * size;
+        real.loadBits(real.words.byteOffset, bases.byteOffset, count, real.offsetsByte, size, zr.byteOffset + e, zi.byteOffset + e);
+      }
+      return this.untangle(half, t2);
+    }
     this.loadChunks(half, (pos0, count, js) => {
       for (let c = 0; c < count; c++) {
         // Bits 2j and 2j + 1 are in the same word (31 − (2j mod 32) and the bit below it).
@@ -660,7 +765,7 @@ export class RealFFT {
         zi[pos0 + c] = (w & 1) * 2 - 1;
       }
     });
-    return this.untangle(half);
+    return this.untangle(half, t2);
   }
 
   /**
@@ -684,7 +789,7 @@ export class RealFFT {
   }
 
   /** Transforms the loaded z (zr, zi) and untangles the half spectrum in place. */
-  private untangle(half: ComplexFFT): { re: Float64Array; im: Float64Array; nyquist: number } {
+  private untangle(half: ComplexFFT, t2?: number): { re: Float64Array; im: Float64Array; nyquist: number; below: number } {
     const h = half.n;
     let Zr = this.zr;
     let Zi = this.zi;
@@ -699,7 +804,17 @@ export class RealFFT {
     const z0i = Zi[0]!;
     Zr[0] = z0r + z0i;
     Zi[0] = 0;
-    for (let k = 1; 2 * k <= h; k++) {
+    // The pairs of bins whose mirrors lie above them in WebAssembly (with their count), the
+    // few left in the middle here.
+    const real = this.real && Zr === this.zr ? this.real : undefined;
+    let first = 1;
+    let below = t2 === undefined ? -1 : 0;
+    if (real) {
+      const counted = real.untangle(Zr.byteOffset, Zi.byteOffset, real.twByte, h, 1, real.pairs, t2 ?? 0);
+      if (t2 !== undefined) below = counted;
+      first = 1 + 2 * real.pairs;
+    }
+    for (let k = first; 2 * k <= h; k++) {
       const j = h - k;
       const a = Zr[k]!;
       const b = Zi[k]!;
@@ -728,7 +843,12 @@ export class RealFFT {
       Zr[k] = xkr;
       Zi[k] = xki;
     }
-    return { re: Zr, im: Zi, nyquist: z0r - z0i };
+    if (t2 !== undefined) {
+      // Bin 0 and the bins first .. h − first, untangled here (all of them without the kernel).
+      if (Zr[0]! * Zr[0]! + Zi[0]! * Zi[0]! < t2) below++;
+      for (let k = first; k <= h - first; k++) if (Zr[k]! * Zr[k]! + Zi[k]! * Zi[k]! < t2) below++;
+    }
+    return { re: Zr, im: Zi, nyquist: z0r - z0i, below };
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * A minimal WebAssembly binary encoder for our hand-written kernels
- * (./berlekamp-massey-simd.ts, ./fft-stages-simd.ts, ./fisher-yates.ts, ./health-scan-simd.ts,
+ * (./berlekamp-massey-simd.ts, ./fft-stages-simd.ts, ./fft-real-simd.ts, ./fisher-yates.ts, ./health-scan-simd.ts,
  * ./lag-sums-simd.ts, ./lagged-agreement.ts, ./mmc-lead-orders.ts): each kernel is one function
  * over one imported memory, assembled here from its opcodes (WebAssembly Core
  * Specification 2.0 §5, binary format; SIMD opcodes from the fixed-width SIMD
@@ -41,6 +41,7 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 /** Value types (§5.3.1). */
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** A SIMD instruction: the 0xfd prefix and its LEB128 sub-opcode. */
@@ -94,6 +95,13 @@ export const op = {
   i64Add: [0x7c],
   i64Store: [0x37, ...memarg(3)],
   i32WrapI64: [0xa7],
+  i32ShrS: [0x75],
+  f64ConvertI32S: [0xb7],
+  f64Mul: [0xa2],
+  /** f64.load at +offset, alignment hint 8 bytes. */
+  f64LoadAt: (offset: number) => [0x2b, 3, ...uleb(offset)],
+  /** f64.store at +offset, alignment hint 8 bytes. */
+  f64StoreAt: (offset: number) => [0x39, 3, ...uleb(offset)],
   i64ExtendI32U: [0xad],
   v128Load: [...simd(0), ...memarg(4)],
   v128Store: [...simd(11), ...memarg(4)],
@@ -114,6 +122,9 @@ export const op = {
   i64x2ExtendLowI32x4U: simd(0xc9),
   i64x2ExtendHighI32x4U: simd(0xca),
   i64x2Add: simd(0xce),
+  i64x2Sub: simd(0xd1),
+  /** i8x16.shuffle with its 16 lane indices (0–15 from the first operand, 16–31 from the second). */
+  i8x16Shuffle: (lanes: number[]) => [...simd(13), ...lanes],
   i32Mul: [0x6c],
   /** f64.const: the value's 8 bytes, little-endian (§5.4.7). */
   f64: (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)],
@@ -126,6 +137,8 @@ export const op = {
   f64x2Add: simd(0xf0),
   f64x2Sub: simd(0xf1),
   f64x2Mul: simd(0xf2),
+  f64x2Neg: simd(0xed),
+  f64x2Lt: simd(0x49),
 };
 
 /** One exported function over one imported memory `m.mem`: its signature, locals (count, type) and body. */
@@ -222,6 +235,15 @@ export class SimdKernel<F, V = never> {
     const memory = new wasm.Memory({ initial: pages });
     const fn = new wasm.Instance(this.compiled!, { m: { mem: memory } }).exports[this.name] as F;
     return { memory, fn };
+  }
+
+  /**
+   * The kernel's function over a memory another kernel's instance owns (`own`), so that two
+   * kernels work on the same data; undefined without WebAssembly SIMD.
+   */
+  on(memory: { buffer: ArrayBuffer }): F | undefined {
+    if (!this.instance(1) || !wasm) return undefined;
+    return new wasm.Instance(this.compiled!, { m: { mem: memory } }).exports[this.name] as F;
   }
 
   /** The views `makeViews` builds over the instance of at least `pages` pages, made once per instance; undefined without WebAssembly SIMD. */

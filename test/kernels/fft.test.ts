@@ -149,7 +149,8 @@ test('the WebAssembly SIMD stages are bit for bit the TypeScript stages (pairs, 
   // Half lengths: 4·4·2·5^6 (the spectral test's), 5^5 (odd l everywhere: every block ends
   // with a lone k), 3·5·4·2 (a radix-3 stage among SIMD ones), 2^16 and 4·5^7 (stages
   // without a table, twiddles in chunks), 2 and 4 (one stage).
-  for (const h of [500_000, 3125, 120, 65_536, 312_500, 2, 4]) {
+  // 3^10: a radix-3 stage without a table (the gathered twiddles are not used; TypeScript runs it).
+  for (const h of [500_000, 3125, 120, 65_536, 312_500, 59_049, 2, 4]) {
     const n = 2 * h;
     const x = Float64Array.from({ length: n }, () => rnd() * 2 - 1);
     const simd = new RealFFT(n);
@@ -159,5 +160,26 @@ test('the WebAssembly SIMD stages are bit for bit the TypeScript stages (pairs, 
     assert.ok(bytes(a.re).equals(bytes(b.re)), `n = ${n}: real parts`);
     assert.ok(bytes(a.im).equals(bytes(b.im)), `n = ${n}: imaginary parts`);
     assert.ok(Object.is(a.nyquist, b.nyquist), `n = ${n}: Nyquist bin`);
+  }
+});
+
+test('halfSpectrumOfBits counts the bins below a threshold as the direct count does, with and without WebAssembly', () => {
+  const rnd = lcg(14);
+  // Half lengths 1..9 (no bin pair, or pairs whose mirrors come close), 5^5 (odd), 2^11, and
+  // the spectral test's 500,000 (the untangling's pairs end next to the middle bins).
+  for (const n of [2, 4, 6, 8, 10, 12, 16, 18, 6250, 4096, 1_000_000]) {
+    const words = Uint32Array.from({ length: Math.ceil(n / 32) }, () => (rnd() * 2 ** 32) >>> 0);
+    // The test's threshold, and one that every bin but a few is below, so that both branches are taken.
+    for (const t2 of [2.995732274 * n, 1.5 * n * n]) {
+      const counts = [true, false].map((simd) => {
+        const r = new RealFFT(n, { simd }).halfSpectrumOfBits(words, t2);
+        let direct = 0;
+        for (let k = 0; k < n / 2; k++) if (r.re[k]! * r.re[k]! + r.im[k]! * r.im[k]! < t2) direct++;
+        assert.equal(r.below, direct, `n = ${n}, t2 = ${t2}, simd ${simd}: counted as made = counted after`);
+        return r.below;
+      });
+      assert.equal(counts[0], counts[1], `n = ${n}: both paths count the same`);
+    }
+    assert.equal(new RealFFT(n).halfSpectrumOfBits(words).below, -1, `n = ${n}: no threshold, no count`);
   }
 });
