@@ -21,6 +21,7 @@ import { STS_REGISTRY, testSpec, type TestParams } from './registry.ts';
 import { memorySource, type StreamSource } from '../bits/stream-source.ts';
 import { startWorkerPool, type WorkerPool } from '../workers/pool.ts';
 import type { StsTestName, TestResult } from './types.ts';
+import { releasePatternCounts, sharePatternCounts, SHARED_PATTERN_BITS } from './serial.ts';
 
 export interface BatteryOptions {
   /** Bits per stream. */
@@ -55,7 +56,26 @@ export interface StreamResult {
 
 /** Runs `tests` on one sequence (synchronously, on this thread). */
 export function runTests(bits: BitSequence, tests: readonly StsTestName[], params: Partial<Record<StsTestName, TestParams>> = {}): TestResult[] {
-  return tests.map((name) => testSpec(name).run(bits, params[name] ?? {}));
+  // Serial and ApproximateEntropy count the same circular patterns: once, at the wider length.
+  const width = sharedPatternWidth(bits.length, tests, params);
+  if (width === 0) return tests.map((name) => testSpec(name).run(bits, params[name] ?? {}));
+  sharePatternCounts(bits, width);
+  try {
+    return tests.map((name) => testSpec(name).run(bits, params[name] ?? {}));
+  } finally {
+    releasePatternCounts();
+  }
+}
+
+/** The pattern length Serial and ApproximateEntropy can share on this stream, or 0 (not both run, or too wide, or n too short). */
+function sharedPatternWidth(n: number, tests: readonly StsTestName[], params: Partial<Record<StsTestName, TestParams>>): number {
+  if (!tests.includes('Serial') || !tests.includes('ApproximateEntropy')) return 0;
+  const serialM = params.Serial?.m ?? 16;
+  const apenM = params.ApproximateEntropy?.m ?? 10;
+  if (typeof serialM !== 'number' || typeof apenM !== 'number') return 0;
+  const width = Math.max(serialM, apenM + 1);
+  // The tests check their own m (and say what is wrong); share only what both would count.
+  return Number.isInteger(width) && width >= 2 && width <= SHARED_PATTERN_BITS && width <= n ? width : 0;
 }
 
 /** The task a worker receives: one stream's words, in a SharedArrayBuffer the sender reuses (shared, not copied). */

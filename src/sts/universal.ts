@@ -54,16 +54,13 @@ export function universalL(n: number): number {
 // log2 of small distances, filled lazily; distances are geometric with mean 2^L, so a
 // 32 KiB table (cache-resident) covers practically all of them for L ≤ 9.
 const LOG2_CACHE = 1 << 12;
-let log2Table: Float64Array | undefined;
-function log2Of(d: number): number {
-  if (d < LOG2_CACHE) {
-    if (!log2Table) {
-      log2Table = new Float64Array(LOG2_CACHE);
-      for (let i = 1; i < LOG2_CACHE; i++) log2Table[i] = Math.log(i) / Math.LN2;
-    }
-    return log2Table[d]!;
+let log2Cache: Float64Array | undefined;
+function log2Table(): Float64Array {
+  if (!log2Cache) {
+    log2Cache = new Float64Array(LOG2_CACHE);
+    for (let i = 1; i < LOG2_CACHE; i++) log2Cache[i] = Math.log(i) / Math.LN2;
   }
-  return Math.log(d) / Math.LN2;
+  return log2Cache;
 }
 
 export function universal(bits: BitSequence, params: UniversalParams = {}): TestResult {
@@ -80,25 +77,7 @@ export function universal(bits: BitSequence, params: UniversalParams = {}): Test
   if (!Number.isInteger(Q) || Q < 10 * 2 ** L) throw new RangeError(`Universal: Q must be an integer ≥ 10·2^L = ${10 * 2 ** L}, got ${Q}`);
   const K = Math.floor(n / L) - Q;
   if (K < 1) return notApplicable('Universal', UNIVERSAL_SECTION, n, used, `n = ${n} bits leaves no test blocks after Q = ${Q} blocks of L = ${L}`);
-  const T = new Int32Array(1 << L);
-  const words = bits.words;
-  const shift = 32 - L;
-  // Block i (1-based) starts at bit (i−1)·L; read it from a 32-bit window.
-  const mask = (1 << L) - 1;
-  const block = (pos: number): number => {
-    const w = pos >>> 5;
-    const off = pos & 31;
-    const hi = words[w]! << off;
-    const lo = off === 0 ? 0 : (words[w + 1] ?? 0) >>> (32 - off);
-    return ((hi | lo) >>> shift) & mask;
-  };
-  for (let i = 1; i <= Q; i++) T[block((i - 1) * L)] = i;
-  let sum = 0;
-  for (let i = Q + 1, pos = Q * L; i <= Q + K; i++, pos += L) {
-    const v = block(pos);
-    sum += log2Of(i - T[v]!);
-    T[v] = i;
-  }
+  const sum = universalSum(bits.words, L, Q, K);
   const fn = sum / K;
   const c = 0.7 - 0.8 / L + ((4 + 32 / L) * Math.pow(K, -3 / L)) / 15;
   const sigma = c * Math.sqrt(VARIANCE[L]! / K);
@@ -112,4 +91,37 @@ export function universal(bits: BitSequence, params: UniversalParams = {}): Test
     pValues: [erfc(arg)],
     statistics: { K, sum, f_n: fn, expected: EXPECTED[L]!, variance: VARIANCE[L]!, sigma, discarded: n - (Q + K) * L },
   };
+}
+
+/**
+ * Σ log2(i − T[block i]) over the K test blocks after Q initialisation blocks of L bits (§2.9.4
+ * steps 3–4), in block order as sts-2.1.2 sums it. A function of its own so that V8 optimises
+ * it whole rather than by on-stack replacement of the loops inside `universal`: 1.3 → 0.8 ms
+ * a 10^6-bit stream.
+ */
+function universalSum(words: Uint32Array, L: number, Q: number, K: number): number {
+  const T = new Int32Array(1 << L);
+  const shift = 32 - L;
+  // Block i (1-based) starts at bit (i−1)·L; read it from a 32-bit window.
+  const mask = (1 << L) - 1;
+  const nw = words.length;
+  // No read past the last word: an out-of-bounds typed-array read (`?? 0`) kept V8 on a slow
+  // path, 2.3 ms a 10^6-bit stream instead of 0.8.
+  const block = (pos: number): number => {
+    const w = pos >>> 5;
+    const off = pos & 31;
+    const hi = words[w]! << off;
+    const lo = off === 0 || w + 1 >= nw ? 0 : words[w + 1]! >>> (32 - off);
+    return ((hi | lo) >>> shift) & mask;
+  };
+  for (let i = 1; i <= Q; i++) T[block((i - 1) * L)] = i;
+  let sum = 0;
+  const table = log2Table();
+  for (let i = Q + 1, pos = Q * L; i <= Q + K; i++, pos += L) {
+    const v = block(pos);
+    const d = i - T[v]!;
+    sum += d < LOG2_CACHE ? table[d]! : Math.log(d) / Math.LN2;
+    T[v] = i;
+  }
+  return sum;
 }

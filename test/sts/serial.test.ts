@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { circularPatternCounts, foldPatternCounts, serial } from '../../src/sts/serial.ts';
+import { circularPatternCounts, foldPatternCounts, releasePatternCounts, serial, sharePatternCounts } from '../../src/sts/serial.ts';
+import { approximateEntropy } from '../../src/sts/approximate-entropy.ts';
+import { runTests } from '../../src/sts/battery.ts';
 import { InputError } from '../../src/errors.ts';
 import { assertPValues, bitsOf, loadReference, REFERENCE_NAMES } from './helpers.ts';
 
@@ -46,6 +48,39 @@ test('word-parallel circular counts equal a per-bit count; folding equals counti
       assert.deepEqual(Array.from(c), naive, `n = ${n}, m = ${m}`);
       if (m > 1) assert.deepEqual(Array.from(foldPatternCounts(c)), Array.from(circularPatternCounts(bits, m - 1)));
     }
+  }
+});
+
+test('counts shared at a wider length fold to the counts of a pass of their own, for that stream only', () => {
+  const pi = loadReference('data.pi').bits;
+  for (const n of [16, 33, 1000, 4099]) {
+    const bits = pi.slice(5, n);
+    const other = pi.slice(6, n);
+    const direct = (b: typeof bits, m: number): number[] => Array.from(circularPatternCounts(b, m));
+    const want = [1, 2, 7, 11, 12].map((m) => direct(bits, m));
+    const wantOther = direct(other, 7);
+    sharePatternCounts(bits, 12);
+    try {
+      [1, 2, 7, 11, 12].forEach((m, i) => assert.deepEqual(direct(bits, m), want[i], `n = ${n}, m = ${m} from the shared 12-bit counts`));
+      // Folding twice from the shared counts leaves them intact.
+      assert.deepEqual(direct(bits, 7), want[2]);
+      assert.deepEqual(direct(other, 7), wantOther, `n = ${n}: another stream is counted, not folded`);
+      assert.equal(circularPatternCounts(bits, 13).length, 1 << 13, 'wider than the shared counts: counted');
+    } finally {
+      releasePatternCounts();
+    }
+  }
+  assert.throws(() => sharePatternCounts(pi, 17), /above 16/);
+});
+
+test('the battery shares the counts of Serial and ApproximateEntropy: results equal each test run alone', () => {
+  const pi = loadReference('data.pi').bits;
+  for (const [n, serialM, apenM] of [[1_000_000, 16, 10], [20_000, 5, 10], [20_000, 12, 11], [20_000, 3, 1], [1000, 16, 16], [10, 16, 10]] as const) {
+    const bits = pi.slice(0, n);
+    const params = { Serial: { m: serialM }, ApproximateEntropy: { m: apenM } };
+    const both = runTests(bits, ['ApproximateEntropy', 'Serial'], params);
+    assert.deepEqual(both[0], approximateEntropy(bits, { m: apenM }), `n = ${n}, ApEn m = ${apenM}`);
+    assert.deepEqual(both[1], serial(bits, { m: serialM }), `n = ${n}, Serial m = ${serialM}`);
   }
 });
 
