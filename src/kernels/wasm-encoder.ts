@@ -94,6 +94,7 @@ export const op = {
   i64Mul: [0x7e],
   i64Add: [0x7c],
   i64Store: [0x37, ...memarg(3)],
+  i64Load: [0x29, ...memarg(3)],
   i32WrapI64: [0xa7],
   i32ShrS: [0x75],
   f64ConvertI32S: [0xb7],
