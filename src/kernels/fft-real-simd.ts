@@ -27,7 +27,7 @@
  * position, counted in JavaScript) plus a fixed offset per position in the group (its first
  * digits): counting every position's digits cost more than the loads themselves.
  */
-import { F64, I32, V128, op, SimdKernel, type KernelFunction } from './wasm-encoder.ts';
+import { F64, I32, V128, countedLoop, op, SimdKernel, type KernelFunction } from './wasm-encoder.ts';
 
 type Code = number[];
 const i32 = (...parts: Code[]): Code => parts.flat();
@@ -132,17 +132,7 @@ const [T, BASE, C, I, W, OUT] = [7, 8, 9, 10, 11, 12];
 const plusMinusOne = (bit: Code): Code => i32(bit, op.i32(1), op.i32Shl, op.i32(1), op.i32Sub, op.f64ConvertI32S);
 
 function loadBody(): Code {
-  return i32(
-    op.i32(0), op.set(T),
-    op.i32(0), op.set(OUT), // byte offset of the element being written, from zr / zi
-    op.block,
-    op.loop,
-    g(T), g(GROUPS), op.i32GeS, op.brIf(1),
-    g(T), op.i32(2), op.i32Shl, g(BASES), op.i32Add, op.i32Load, op.set(BASE),
-    op.i32(0), op.set(C),
-    op.block,
-    op.loop,
-    g(C), g(SIZE), op.i32GeS, op.brIf(1),
+  const element = i32(
     // i = 2·(base + offsets[c]); w = words[i >> 5] >>> (30 − (i & 31)): bit 2j at 1, bit 2j + 1 at 0.
     g(C), op.i32(2), op.i32Shl, g(OFFSETS), op.i32Add, op.i32Load, g(BASE), op.i32Add, op.i32(1), op.i32Shl, op.set(I),
     g(I), op.i32(5), op.i32ShrU, op.i32(2), op.i32Shl, g(WORDS), op.i32Add, op.i32Load,
@@ -150,14 +140,16 @@ function loadBody(): Code {
     g(OUT), g(LZR), op.i32Add, plusMinusOne(i32(g(W), op.i32(1), op.i32ShrU, op.i32(1), op.i32And)), op.f64StoreAt(0),
     g(OUT), g(LZI), op.i32Add, plusMinusOne(i32(g(W), op.i32(1), op.i32And)), op.f64StoreAt(0),
     g(OUT), op.i32(8), op.i32Add, op.set(OUT),
-    g(C), op.i32(1), op.i32Add, op.set(C),
-    op.br(0),
-    op.end,
-    op.end,
-    g(T), op.i32(1), op.i32Add, op.set(T),
-    op.br(0),
-    op.end,
-    op.end,
+  );
+  const group = i32(
+    g(T), op.i32(2), op.i32Shl, g(BASES), op.i32Add, op.i32Load, op.set(BASE),
+    op.i32(0), op.set(C),
+    countedLoop(C, g(SIZE), 1, element),
+  );
+  return i32(
+    op.i32(0), op.set(T),
+    op.i32(0), op.set(OUT), // byte offset of the element being written, from zr / zi
+    countedLoop(T, g(GROUPS), 1, group),
   );
 }
 

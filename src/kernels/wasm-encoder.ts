@@ -152,6 +152,20 @@ export const op = {
   f64x2Lt: simd(0x49),
 };
 
+/**
+ * `while (local < end) { body; local += step }` (signed compare): the counted loop most kernels
+ * are made of. The caller sets the local's first value; `end` is code that pushes an i32.
+ */
+export function countedLoop(local: number, end: number[], step: number, body: number[]): number[] {
+  return [
+    ...op.block, ...op.loop,
+    ...op.get(local), ...end, ...op.i32GeS, ...op.brIf(1),
+    ...body,
+    ...op.get(local), ...op.i32(step), ...op.i32Add, ...op.set(local),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+}
+
 /** One exported function over one imported memory `m.mem`: its signature, locals (count, type) and body. */
 export interface KernelFunction {
   name: string;
