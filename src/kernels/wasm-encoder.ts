@@ -230,7 +230,8 @@ export class SimdKernel<F, V = never> {
     private readonly makeViews?: (instance: KernelInstance<F>) => V,
   ) {}
 
-  instance(pages: number): KernelInstance<F> | undefined {
+  /** The compiled module (once per thread), or null without WebAssembly SIMD. */
+  private module(): object | null {
     if (this.compiled === undefined) {
       try {
         const f = this.build();
@@ -240,10 +241,15 @@ export class SimdKernel<F, V = never> {
         this.compiled = null; // no WebAssembly SIMD
       }
     }
-    if (!this.compiled || !wasm) return undefined;
+    return this.compiled ?? null;
+  }
+
+  instance(pages: number): KernelInstance<F> | undefined {
+    const compiled = this.module();
+    if (!compiled || !wasm) return undefined;
     if (!this.current || this.current.pages < pages) {
       const memory = new wasm.Memory({ initial: pages });
-      const fn = new wasm.Instance(this.compiled, { m: { mem: memory } }).exports[this.name] as F;
+      const fn = new wasm.Instance(compiled, { m: { mem: memory } }).exports[this.name] as F;
       this.current = { pages, memory, fn };
     }
     return this.current;
@@ -255,10 +261,10 @@ export class SimdKernel<F, V = never> {
    * without WebAssembly SIMD.
    */
   own(pages: number): KernelInstance<F> | undefined {
-    const shared = this.instance(1);
-    if (!shared || !wasm) return undefined;
+    const compiled = this.module();
+    if (!compiled || !wasm) return undefined;
     const memory = new wasm.Memory({ initial: pages });
-    const fn = new wasm.Instance(this.compiled!, { m: { mem: memory } }).exports[this.name] as F;
+    const fn = new wasm.Instance(compiled, { m: { mem: memory } }).exports[this.name] as F;
     return { memory, fn };
   }
 
@@ -267,8 +273,11 @@ export class SimdKernel<F, V = never> {
    * kernels work on the same data; undefined without WebAssembly SIMD.
    */
   on(memory: { buffer: ArrayBuffer }): F | undefined {
-    if (!this.instance(1) || !wasm) return undefined;
-    return new wasm.Instance(this.compiled!, { m: { mem: memory } }).exports[this.name] as F;
+    // No memory of its own: each WebAssembly memory reserves gigabytes of address space for its
+    // guard region, which valgrind (the gate's instruction counts) cannot give many of.
+    const compiled = this.module();
+    if (!compiled || !wasm) return undefined;
+    return new wasm.Instance(compiled, { m: { mem: memory } }).exports[this.name] as F;
   }
 
   /** The views `makeViews` builds over the instance of at least `pages` pages, made once per instance; undefined without WebAssembly SIMD. */
