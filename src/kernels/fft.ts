@@ -44,6 +44,8 @@ const STAGE_TABLE_LIMIT = 1 << 16;
 const CACHE_BLOCK = 1 << 15;
 /** Twiddles computed per chunk of this many k in the stages without a table. */
 const TWIDDLE_CHUNK = 2048;
+/** Doubles of one chunk's twiddles in the SIMD stages' layout (radix ≤ 5: 4 per q and pair of k). */
+const SIMD_CHUNK_DOUBLES = 4 * 4 * Math.ceil(TWIDDLE_CHUNK / 2);
 /** Positions per digitReversedChunk call of the in-place path's loaders. */
 const REVERSAL_CHUNK = 4096;
 /** Largest group of positions the WebAssembly bit loader reads through one base (./fft-real-simd.ts). */
@@ -153,7 +155,7 @@ function twiddleTable(n: number): { cos: Float64Array; sin: Float64Array } {
 /** A forward, unnormalized complex FFT plan of one length. */
 export class ComplexFFT {
   readonly n: number;
-  readonly factors: number[];
+  private readonly factors: number[];
   /**
    * True when every factor is 2, 3, 4 or 5 (and n > 1): `transformInPlace` is
    * available. Other lengths use the out-of-place path only.
@@ -292,13 +294,14 @@ export class ComplexFFT {
   }
 
   /**
-   * The number g of leading factors whose product G is at most `size`: positions
+   * The most leading factors g whose product G is at most `limit`, and G: positions
    * t·G .. t·G + G − 1 then want digitReversedGroups' base for t plus a fixed offset each.
    */
-  groupDigits(size: number): number {
+  groupDigits(limit: number): { g: number; size: number } {
     let g = 0;
-    for (let G = 1; g < this.factors.length && G * this.factors[g]! <= size; g++) G *= this.factors[g]!;
-    return g;
+    let size = 1;
+    for (; g < this.factors.length && size * this.factors[g]! <= limit; g++) size *= this.factors[g]!;
+    return { g, size };
   }
 
   /**
@@ -421,7 +424,7 @@ export class ComplexFFT {
    */
   simdTwiddleDoubles(): number {
     const tables = this.inPlaceTables();
-    let total = 4 * 4 * Math.ceil(TWIDDLE_CHUNK / 2) + (this.chunked ? reflectedDoubles(this.n) : 0);
+    let total = SIMD_CHUNK_DOUBLES + (this.chunked ? reflectedDoubles(this.n) : 0);
     let l = 1;
     this.factors.forEach((p, st) => {
       if (tables[st]) total += 4 * (p - 1) * Math.ceil(l / 2);
@@ -446,7 +449,7 @@ export class ComplexFFT {
       if (tw) o += pairTwiddles(tw, p, tw.length / (2 * (p - 1)), mem, o);
     });
     const chunkByte = 8 * o;
-    o += 4 * 4 * Math.ceil(TWIDDLE_CHUNK / 2);
+    o += SIMD_CHUNK_DOUBLES;
     const reflectedByte = 8 * o;
     if (this.chunked) this.reflected = reflectedTable(this.n, mem.subarray(o, o + reflectedDoubles(this.n)));
     this.simd = { kernel, mem, tableByte: at, chunkByte, gather: fftTwiddleGather(kernel.memory), reflectedByte };
@@ -655,8 +658,7 @@ export class RealFFT {
       const pairs = untanglePairs(h);
       const wordsByte = stagesEnd + 32 * pairs;
       const nWords = Math.ceil(n / 32);
-      const g = this.half.groupDigits(LOAD_GROUP);
-      const size = this.half.factors.slice(0, g).reduce((a, b) => a * b, 1);
+      const { g, size } = this.half.groupDigits(LOAD_GROUP);
       const offsetsByte = wordsByte + 4 * nWords;
       const jsByte = offsetsByte + 4 * size;
       const kernel = this.half.inPlace && opts.simd !== false ? fftStagesSimd(jsByte + 4 * REVERSAL_CHUNK) : undefined;

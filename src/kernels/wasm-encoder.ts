@@ -96,7 +96,6 @@ export const op = {
   i64Store: [0x37, ...memarg(3)],
   i64Load: [0x29, ...memarg(3)],
   i32WrapI64: [0xa7],
-  i32ShrS: [0x75],
   f64ConvertI32S: [0xb7],
   f64Mul: [0xa2],
   /** f64.load at +offset, alignment hint 8 bytes. */

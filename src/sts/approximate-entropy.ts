@@ -25,6 +25,9 @@ import { notApplicable, type TestResult } from './types.ts';
 
 const SECTION = 'SP 800-22 Rev 1a §2.12';
 
+/** ApproximateEntropy's default block length m, the reference's. */
+export const APEN_DEFAULT_M = 10;
+
 export interface ApproximateEntropyParams {
   /** Block length m (default 10). */
   m?: number;
@@ -41,7 +44,7 @@ function phi(counts: Uint32Array, n: number): number {
 }
 
 export function approximateEntropy(bits: BitSequence, params: ApproximateEntropyParams = {}): TestResult {
-  const m = params.m ?? 10;
+  const m = params.m ?? APEN_DEFAULT_M;
   if (!Number.isInteger(m) || m < 1 || m + 1 > MAX_PATTERN_BITS) {
     throw new InputError(`ApproximateEntropy m = ${m}: expected an integer in 1..${MAX_PATTERN_BITS - 1}`);
   }

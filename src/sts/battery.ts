@@ -21,7 +21,8 @@ import { STS_REGISTRY, testSpec, type TestParams } from './registry.ts';
 import { memorySource, type StreamSource } from '../bits/stream-source.ts';
 import { startWorkerPool, type WorkerPool } from '../workers/pool.ts';
 import type { StsTestName, TestResult } from './types.ts';
-import { releasePatternCounts, sharePatternCounts, SHARED_PATTERN_BITS } from './serial.ts';
+import { releasePatternCounts, SERIAL_DEFAULT_M, sharePatternCounts, SHARED_PATTERN_BITS } from './serial.ts';
+import { APEN_DEFAULT_M } from './approximate-entropy.ts';
 
 export interface BatteryOptions {
   /** Bits per stream. */
@@ -70,8 +71,8 @@ export function runTests(bits: BitSequence, tests: readonly StsTestName[], param
 /** The pattern length Serial and ApproximateEntropy can share on this stream, or 0 (not both run, or too wide, or n too short). */
 function sharedPatternWidth(n: number, tests: readonly StsTestName[], params: Partial<Record<StsTestName, TestParams>>): number {
   if (!tests.includes('Serial') || !tests.includes('ApproximateEntropy')) return 0;
-  const serialM = params.Serial?.m ?? 16;
-  const apenM = params.ApproximateEntropy?.m ?? 10;
+  const serialM = params.Serial?.m ?? SERIAL_DEFAULT_M;
+  const apenM = params.ApproximateEntropy?.m ?? APEN_DEFAULT_M;
   if (typeof serialM !== 'number' || typeof apenM !== 'number') return 0;
   const width = Math.max(serialM, apenM + 1);
   // The tests check their own m (and say what is wrong); share only what both would count.

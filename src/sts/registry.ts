@@ -7,7 +7,7 @@
  */
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { InputError } from '../errors.ts';
-import { approximateEntropy } from './approximate-entropy.ts';
+import { APEN_DEFAULT_M, approximateEntropy } from './approximate-entropy.ts';
 import { blockFrequency } from './block-frequency.ts';
 import { cumulativeSums } from './cumulative-sums.ts';
 import { dft } from './dft.ts';
@@ -20,7 +20,7 @@ import { randomExcursionsVariant } from './random-excursions-variant.ts';
 import { randomExcursions } from './random-excursions.ts';
 import { rank } from './rank.ts';
 import { runs } from './runs.ts';
-import { serial } from './serial.ts';
+import { serial, SERIAL_DEFAULT_M } from './serial.ts';
 import { STS_TEST_NAMES, type StsTestName, type TestResult } from './types.ts';
 import { universal } from './universal.ts';
 
@@ -132,7 +132,7 @@ export const STS_REGISTRY: readonly StsTestSpec[] = [
     minN: 'm < ⌊log2 n⌋ − 5',
     minBits: 100,
     run: fn(approximateEntropy),
-    params: [{ key: 'm', flag: 'apen-m', kind: 'integer', default: 10, min: 1, max: 23, description: 'block length m' }],
+    params: [{ key: 'm', flag: 'apen-m', kind: 'integer', default: APEN_DEFAULT_M, min: 1, max: 23, description: 'block length m' }],
   },
   { name: 'RandomExcursions', section: '§2.14', minN: '10^6 (J ≥ 500 cycles)', minBits: 1000000, run: fn(randomExcursions), params: [] },
   { name: 'RandomExcursionsVariant', section: '§2.15', minN: '10^6 (J ≥ 500 cycles)', minBits: 1000000, run: fn(randomExcursionsVariant), params: [] },
@@ -142,7 +142,7 @@ export const STS_REGISTRY: readonly StsTestSpec[] = [
     minN: 'm < ⌊log2 n⌋ − 2',
     minBits: 100,
     run: fn(serial),
-    params: [{ key: 'm', flag: 'serial-m', kind: 'integer', default: 16, min: 2, max: 24, description: 'block length m' }],
+    params: [{ key: 'm', flag: 'serial-m', kind: 'integer', default: SERIAL_DEFAULT_M, min: 2, max: 24, description: 'block length m' }],
   },
   {
     name: 'LinearComplexity',

@@ -30,6 +30,9 @@ const SECTION = 'SP 800-22 Rev 1a §2.11';
 /** Largest pattern length the counters support (2^24 counters = 64 MiB). */
 export const MAX_PATTERN_BITS = 24;
 
+/** Serial's default pattern length m, the reference's. */
+export const SERIAL_DEFAULT_M = 16;
+
 export interface SerialParams {
   /** Pattern length m (default 16). */
   m?: number;
@@ -128,7 +131,7 @@ function psiSquared(counts: Uint32Array, m: number, n: number): number {
 }
 
 export function serial(bits: BitSequence, params: SerialParams = {}): TestResult {
-  const m = params.m ?? 16;
+  const m = params.m ?? SERIAL_DEFAULT_M;
   if (!Number.isInteger(m) || m < 2 || m > MAX_PATTERN_BITS) {
     throw new InputError(`Serial m = ${m}: expected an integer in 2..${MAX_PATTERN_BITS}`);
   }
