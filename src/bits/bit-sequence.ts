@@ -71,10 +71,7 @@ export class BitSequence {
     const nWords = (nBits + 31) >>> 5;
     const words = new Uint32Array(nWords);
     const fullWords = Math.min(nWords, bytes.length >>> 2);
-    for (let w = 0; w < fullWords; w++) {
-      const b = w << 2;
-      words[w] = ((bytes[b]! << 24) | (bytes[b + 1]! << 16) | (bytes[b + 2]! << 8) | bytes[b + 3]!) >>> 0;
-    }
+    packWords(bytes, fullWords, words);
     for (let w = fullWords; w < nWords; w++) {
       let v = 0;
       for (let k = 0; k < 4; k++) v = (v << 8) | (bytes[(w << 2) + k] ?? 0);
@@ -98,6 +95,30 @@ export class BitSequence {
     const out = new Uint8Array((this.length + 7) >>> 3);
     for (let i = 0; i < out.length; i++) out[i] = (this.words[i >>> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
     return out;
+  }
+}
+
+/** True on a little-endian host (x86, ARM as Node.js runs them), where packWords byte-swaps whole words. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Packs the first 4·count bytes into count words, MSB first (byte 4w in bits 31..24 of
+ * word w), as the battery's bit order wants. On a little-endian host with `bytes` on a
+ * 4-byte boundary it reads each word once and swaps its bytes: a quarter of the loads of
+ * the byte-by-byte loop, which was most of the cost of reading a stream from a file.
+ */
+export function packWords(bytes: Uint8Array, count: number, out: Uint32Array): void {
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    const le = new Uint32Array(bytes.buffer, bytes.byteOffset, count);
+    for (let w = 0; w < count; w++) {
+      const x = le[w]!;
+      out[w] = ((x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+    }
+    return;
+  }
+  for (let w = 0; w < count; w++) {
+    const b = w << 2;
+    out[w] = ((bytes[b]! << 24) | (bytes[b + 1]! << 16) | (bytes[b + 2]! << 8) | bytes[b + 3]!) >>> 0;
   }
 }
 

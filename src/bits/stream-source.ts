@@ -12,7 +12,7 @@
  * `openStreamSource` picks between them for a path or standard input.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { BitSequence } from './bit-sequence.ts';
+import { packWords, type BitSequence } from './bit-sequence.ts';
 import { BitDecoder, DETECT_BYTES, detectFormat } from './decoder.ts';
 import type { BitFormat } from './read.ts';
 import { InputError } from '../errors.ts';
@@ -100,11 +100,15 @@ export function binaryFileSource(path: string, maxBits?: number): StreamSource {
       }
       bytes.fill(0, nBytes, nBytes + 3);
       const words = (nBytes + 3) >>> 2;
-      if (packed.length < words + 1) packed = new Uint32Array(words + 1);
-      for (let w = 0; w < words; w++) {
-        const b = w << 2;
-        packed[w] = ((bytes[b]! << 24) | (bytes[b + 1]! << 16) | (bytes[b + 2]! << 8) | bytes[b + 3]!) >>> 0;
+      if (bitShift === 0) {
+        // A stream on a byte boundary (every stream of n a multiple of 8): its words are `into`.
+        packWords(bytes, words, into);
+        const tail = n & 31;
+        if (tail !== 0) into[words - 1]! &= (0xffffffff << (32 - tail)) >>> 0;
+        return;
       }
+      if (packed.length < words + 1) packed = new Uint32Array(words + 1);
+      packWords(bytes, words, packed);
       packed[words] = 0;
       copyBits(packed, bitShift, n, into);
     },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BitSequence, popcount32 } from '../../src/bits/bit-sequence.ts';
+import { BitSequence, packWords, popcount32 } from '../../src/bits/bit-sequence.ts';
 import { parseBits } from '../../src/bits/read.ts';
 import { InputError } from '../../src/errors.ts';
 
@@ -19,6 +19,23 @@ test('slice at unaligned offsets equals the per-bit slice', () => {
     assert.deepEqual(Array.from(sl.unpack()), Array.from(s.unpack().subarray(start, start + n)));
     assert.equal(sl.popcount(), Array.from(sl.unpack()).reduce((a, b) => a + b, 0));
   }
+});
+
+test('packWords gives the same MSB-first words from aligned and unaligned bytes', () => {
+  const buf = new Uint8Array(4 * 9 + 3).map((_, i) => (i * 151 + 7) & 0xff);
+  for (const offset of [0, 1, 2, 3, 4]) {
+    const bytes = buf.subarray(offset, offset + 32);
+    const out = new Uint32Array(8);
+    packWords(bytes, 8, out);
+    for (let w = 0; w < 8; w++) {
+      const b = bytes.subarray(4 * w, 4 * w + 4);
+      assert.equal(out[w], ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0, `offset ${offset} word ${w}`);
+    }
+  }
+  // 0x12345678 read from bytes 12 34 56 78, whatever the host's byte order.
+  const one = new Uint32Array(1);
+  packWords(new Uint8Array([0x12, 0x34, 0x56, 0x78]), 1, one);
+  assert.equal(one[0], 0x12345678);
 });
 
 test('popcount32 counts ones', () => {
