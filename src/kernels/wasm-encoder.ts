@@ -1,7 +1,7 @@
 /**
  * A minimal WebAssembly binary encoder for our hand-written kernels
  * (./berlekamp-massey-simd.ts, ./fft-stages-simd.ts, ./fft-real-simd.ts, ./fisher-yates.ts, ./health-scan-simd.ts,
- * ./lag-sums-simd.ts, ./lagged-agreement.ts, ./mmc-lead-orders.ts): each kernel is one function
+ * ./lag-sums-simd.ts, ./lagged-agreement.ts, ./mmc-lead-orders.ts, ./pattern-counts.ts): each kernel is one function
  * over one imported memory, assembled here from its opcodes (WebAssembly Core
  * Specification 2.0 §5, binary format; SIMD opcodes from the fixed-width SIMD
  * proposal, in Node 20 without flags). No build step and no dependency: the
@@ -91,6 +91,7 @@ export const op = {
   i64Or: [0x84],
   i64Shl: [0x86],
   i64ShrU: [0x88],
+  i64Rotl: [0x89],
   i64Mul: [0x7e],
   i64Add: [0x7c],
   i64Store: [0x37, ...memarg(3)],

@@ -20,6 +20,7 @@
  * ψ²_1 = 0.4, P1 = 0.808792, P2 = 0.670320.
  */
 import { paddedWords, scratchWords } from './scratch.ts';
+import { MAX_KERNEL_PATTERN_BITS, patternCounter } from '../kernels/pattern-counts.ts';
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
@@ -86,29 +87,49 @@ function foldedCounts(wide: Uint32Array, m: number): Uint32Array {
   return counts;
 }
 
-/** circularPatternCounts by one pass over the stream, into `counts` (zeroed, 2^m entries). */
+/**
+ * circularPatternCounts by one pass over the stream, into `counts` (zeroed, 2^m entries): the
+ * WebAssembly kernel (../kernels/pattern-counts.ts) counts the starts in whole words, up to its
+ * widest pattern; TypeScript counts the rest, and everything without WebAssembly.
+ */
 function countPatterns(bits: BitSequence, m: number, counts: Uint32Array): Uint32Array {
   const n = bits.length;
   if (n === 0) return counts;
   // Bits followed by their first m−1 bits, plus a spare word for two-word reads.
   const total = n + m - 1;
-  const words = paddedWords(bits.words, ((total + 31) >>> 5) + 1 - bits.words.length);
+  const needed = ((total + 31) >>> 5) + 1;
+  const kernel = m <= MAX_KERNEL_PATTERN_BITS ? patternCounter(needed) : undefined;
+  let words: Uint32Array;
+  if (kernel) {
+    words = kernel.words.subarray(0, needed);
+    words.set(bits.words);
+    words.fill(0, bits.words.length);
+  } else {
+    words = paddedWords(bits.words, needed - bits.words.length);
+  }
   for (let i = 0; i < m - 1; i++) {
     const p = n + i;
     if (bits.bit(i % n)) words[p >>> 5]! |= 1 << (31 - (p & 31));
   }
   const out = 32 - m;
   const fullWords = n >>> 5;
-  for (let k = 0; k < fullWords; k++) {
-    const x = words[k]!;
-    const y = words[k + 1]! >>> 1;
-    counts[x >>> out]!++;
-    for (let sh = 1; sh < 32; sh++) counts[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
+  const into = kernel ? kernel.counts.subarray(0, 1 << m) : counts;
+  if (kernel) {
+    into.fill(0);
+    kernel.count(fullWords, m);
+  } else {
+    for (let k = 0; k < fullWords; k++) {
+      const x = words[k]!;
+      const y = words[k + 1]! >>> 1;
+      into[x >>> out]!++;
+      for (let sh = 1; sh < 32; sh++) into[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
+    }
   }
   const k = fullWords;
   const x = words[k]!;
   const y = words[k + 1]! >>> 1;
-  for (let sh = 0; sh < (n & 31); sh++) counts[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
+  for (let sh = 0; sh < (n & 31); sh++) into[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
+  if (kernel) counts.set(into);
   return counts;
 }
 
