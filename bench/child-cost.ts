@@ -59,6 +59,16 @@ export function childCost(command: string, cwd: string, scratch: string, env: No
   return secs.length === 2 ? { cpu: secs[0]! + secs[1]!, wall } : { error: `cannot read times: '${children}'` };
 }
 
+/**
+ * The cheaper of two runs of one command (the one the rest of the machine disturbed less), for
+ * best-of-R figures; a failure wins, so that it is reported rather than hidden by a success.
+ */
+export function cheaper(kept: ChildCost | undefined, run: ChildCost): ChildCost {
+  if (kept === undefined || run.cpu === undefined) return run;
+  if (kept.cpu === undefined) return kept;
+  return run.cpu < kept.cpu ? run : kept;
+}
+
 /** "1.23" or the failure, for a table cell. */
 export const cell = (x: number | undefined, error: string | undefined, digits = 3): string => (x !== undefined ? x.toFixed(digits) : (error ?? '—'));
 

@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cell, childCost, ratio, shellQuote as quote, type ChildCost } from './child-cost.ts';
+import { cell, cheaper, childCost, ratio, shellQuote as quote, type ChildCost } from './child-cost.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'entropy-bench.js');
@@ -66,11 +66,7 @@ interface Case {
 /** The cheapest of `repeat` runs (the least disturbed by the rest of the machine). */
 function best(command: string, env: NodeJS.ProcessEnv): ChildCost {
   let out: ChildCost | undefined;
-  for (let i = 0; i < repeat; i++) {
-    const c = childCost(command, ROOT, work, env);
-    if (c.cpu === undefined) return c;
-    if (out === undefined || c.cpu < out.cpu!) out = c;
-  }
+  for (let i = 0; i < repeat && out?.error === undefined; i++) out = cheaper(out, childCost(command, ROOT, work, env));
   return out!;
 }
 

@@ -10,6 +10,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { runBenchScript } from '../helpers/bench-script.ts';
+import { cheaper } from '../../bench/child-cost.ts';
 
 function bench(args: string[], env: Record<string, string>): { code: number | null; out: string; err: string } {
   return runBenchScript('sts-versus-c.ts', args, { STS_212_DIR: '', STS_V5_DIR: '', ...env });
@@ -60,4 +61,38 @@ test('a reference run that writes no final report is a failure in its cell, not 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('--repeat R runs each side R times in turn and reports the cheapest; a bad R is refused', () => {
+  const dir = tempDir('fake-sts-');
+  try {
+    writeFileSync(
+      join(dir, 'assess'),
+      '#!/bin/sh\necho run >> runs.txt\ncat > /dev/null\n' +
+        'mkdir -p experiments/AlgorithmTesting && echo done > experiments/AlgorithmTesting/finalAnalysisReport.txt\nexit 1\n',
+    );
+    chmodSync(join(dir, 'assess'), 0o755);
+    const r = bench(['--streams', '1', '--tests', 'frequency', '--repeat', '3'], { STS_V5_DIR: dir });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /best of 3/);
+    // (the stand-in spends next to no CPU, so its ratio may be a dash)
+    assert.match(r.out, /^Frequency\s+\d+\.\d{3}\s+\d+\.\d{3}\s+(\d+\.\d{2}×|—)$/m);
+    assert.equal(readFileSync(join(dir, 'runs.txt'), 'utf8').trim().split('\n').length, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const bad = bench(['--repeat', '0'], {});
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--repeat 0: expected a whole number ≥ 1/);
+});
+
+test('cheaper keeps the cheaper run, and a failure once seen', () => {
+  const a = { cpu: 2 };
+  const b = { cpu: 1 };
+  const f = { error: 'exit 3' };
+  assert.equal(cheaper(undefined, a), a);
+  assert.equal(cheaper(a, b), b);
+  assert.equal(cheaper(b, a), b);
+  assert.equal(cheaper(a, f), f);
+  assert.equal(cheaper(f, b), f);
 });
