@@ -3,13 +3,14 @@
  * step, in WebAssembly: the pass SP 800-22 §2.11 (Serial, ν counts) and §2.12
  * (ApproximateEntropy, C_i counts) both make over the stream. ../sts/serial.ts drives it
  * (it sets the circular wrap bits, counts the last partial word's starts and keeps the
- * TypeScript loop as the fallback).
+ * TypeScript loop as the fallback), and so does §2.7 (NonOverlappingTemplate) per block, from
+ * ../sts/non-overlapping-template.ts.
  *
  * Why: per start, the TypeScript loop takes two shifts and an or to assemble the window
  * from two 32-bit words; here one 64-bit load holds both words, so each start is one
  * constant shift, a mask and the counter's increment, and there are no bounds checks.
  *
- * count(words, m) counts the starts 0..32·words − 1. Memory: the 2^m counters (int32,
+ * count(first, words, m) counts the starts 32·first .. 32·(first + words) − 1. Memory: the 2^m counters (int32,
  * incremented, the caller zeroes them) at byte 0, room for 2^MAX_KERNEL_PATTERN_BITS; the
  * stream's words (bit i at 31 − (i mod 32) of word i/32, in the host's order, which must
  * be little-endian like WebAssembly's loads) from byte PATTERN_WORDS, followed by at
@@ -23,9 +24,9 @@ export const MAX_KERNEL_PATTERN_BITS = 16;
 const PATTERN_WORDS = 4 << MAX_KERNEL_PATTERN_BITS;
 
 // Parameters, then locals.
-const [NW, M] = [0, 1];
-const [K, END, MASK4, A] = [2, 3, 4, 5];
-const [V, SHIFT] = [6, 7];
+const [FIRST, NW, M] = [0, 1, 2];
+const [K, END, MASK4, A] = [3, 4, 5, 6];
+const [V, SHIFT] = [7, 8];
 
 /** One start: counters[(V >>> (31 − sh)) & MASK4 / 4]++ (V holds the indices already times 4). */
 const step = (sh: number): number[] => [
@@ -40,8 +41,8 @@ function body(): number[] {
     // MASK4 = (2^m − 1)·4; SHIFT = 33 − m.
     ...op.i32(1), ...op.get(M), ...op.i32Shl, ...op.i32(1), ...op.i32Sub, ...op.i32(2), ...op.i32Shl, ...op.set(MASK4),
     ...op.i32(33), ...op.get(M), ...op.i32Sub, ...op.i64ExtendI32U, ...op.set(SHIFT),
-    ...op.i32(PATTERN_WORDS), ...op.set(K),
-    ...op.get(NW), ...op.i32(2), ...op.i32Shl, ...op.i32(PATTERN_WORDS), ...op.i32Add, ...op.set(END),
+    ...op.get(FIRST), ...op.i32(2), ...op.i32Shl, ...op.i32(PATTERN_WORDS), ...op.i32Add, ...op.tee(K),
+    ...op.get(NW), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(END),
     ...countedLoop(K, op.get(END), 4, [
       // V = ((word k << 32 | word k+1) >>> (33 − m)) << 2: the 31 + m bits the 32 windows
       // from 32k cover, at the bottom, times 4 (the counters' byte stride).
@@ -53,10 +54,10 @@ function body(): number[] {
 }
 
 function kernel(): KernelFunction {
-  return { name: 'count', params: [I32, I32], results: [], locals: [[4, I32], [2, I64]], body: body() };
+  return { name: 'count', params: [I32, I32, I32], results: [], locals: [[4, I32], [2, I64]], body: body() };
 }
 
-type CountFunction = (words: number, m: number) => void;
+type CountFunction = (first: number, words: number, m: number) => void;
 
 /** The kernel over its memory and the views its caller reads and writes. */
 export interface PatternCounter {

@@ -116,7 +116,7 @@ function countPatterns(bits: BitSequence, m: number, counts: Uint32Array): Uint3
   const into = kernel ? kernel.counts.subarray(0, 1 << m) : counts;
   if (kernel) {
     into.fill(0);
-    kernel.count(fullWords, m);
+    kernel.count(0, fullWords, m);
   } else {
     for (let k = 0; k < fullWords; k++) {
       const x = words[k]!;

@@ -28,16 +28,16 @@ test('WebAssembly is available on Node 20 (the pattern-count kernel is used)', (
   assert.ok(patternCounter(4) !== undefined);
 });
 
-test('the kernel counts every m-bit window of whole words, m = 1..16 (per-bit windows as the oracle)', () => {
+test('the kernel counts every m-bit window of whole words from a given word, m = 1..16 (per-bit windows as the oracle)', () => {
   const k = patternCounter(64)!;
   const bits = lcgBits(32 * 40 + 32, 7);
   const seq = BitSequence.fromBitArray(Array.from(bits));
   for (let m = 1; m <= MAX_KERNEL_PATTERN_BITS; m++) {
     k.words.set(seq.words);
     k.counts.subarray(0, 1 << m).fill(0);
-    k.count(40, m);
+    k.count(3, 37, m);
     const expect = new Array<number>(1 << m).fill(0);
-    for (let i = 0; i < 32 * 40; i++) {
+    for (let i = 32 * 3; i < 32 * 40; i++) {
       let v = 0;
       for (let j = 0; j < m; j++) v = (v << 1) | bits[i + j]!;
       expect[v]!++;
