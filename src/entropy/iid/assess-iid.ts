@@ -17,8 +17,8 @@
 import { InputError } from '../../errors.ts';
 import { mostCommonValue, type McvEstimate } from '../estimators/mcv.ts';
 import { checkWidth, prepareSamples, toBitstring, type PreparedSamples } from '../samples.ts';
-import { chiSquareTests, type ChiSquareTests } from './chi-square.ts';
-import { lrsTest, type LrsTestResult } from './lrs-test.ts';
+import type { ChiSquareTests } from './chi-square.ts';
+import type { LrsTestResult } from './lrs-test.ts';
 import { baselineStatistics } from './permutation.ts';
 import { runPermutationTests, type PermutationTestsResult } from './permutation-runner.ts';
 
@@ -106,23 +106,18 @@ export async function assessIid(data: Uint8Array, opts: AssessIidOptions): Promi
   const { mcv, bitstringMcv, H_original, H_bitstring, minEntropy } = iidEstimate(prepared);
 
   const { rawMean, median } = baselineStatistics(symbols, symbolValue, k);
-  // The chi-square and LRS tests run while worker threads (--jobs > 1) compute the first
-  // permutation rounds; neither depends on the other.
-  let tests: { chiSquare: ChiSquareTests; lrs: LrsTestResult } | undefined;
-  const permutation = await runPermutationTests(
+  const { sideTests, ...permutation } = await runPermutationTests(
     { symbols, values: symbolValue, k, rawMean, median },
     {
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.shuffles !== undefined ? { shuffles: opts.shuffles } : {}),
       ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
       ...(opts.onProgress !== undefined ? { onProgress: opts.onProgress } : {}),
-      alongside: () => {
-        tests = { chiSquare: chiSquareTests(symbols, k), lrs: lrsTest(symbols, k) };
-      },
+      sideTests: true,
     },
   );
-  if (tests === undefined) throw new Error('assessIid: the chi-square and LRS tests did not run');
-  const { chiSquare, lrs } = tests;
+  if (sideTests === undefined) throw new Error('assessIid: the chi-square and LRS tests did not run');
+  const { chiSquare, lrs } = sideTests;
   return {
     bitsPerSymbol: bits,
     samples: data.length,

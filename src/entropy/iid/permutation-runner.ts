@@ -11,9 +11,11 @@
  * the round where everything settled are cancelled when the pool is destroyed.
  *
  * With worker threads, this thread's serial work is kept short: the pool starts before the
- * original's statistics are computed (its threads boot meanwhile), the first
- * MIN_SETTLE_ROUNDS rounds, which are always counted, are sent at once, and `alongside`
- * (the caller's other tests) runs here while the workers compute them.
+ * original's statistics are computed (its threads boot meanwhile), and the first
+ * MIN_SETTLE_ROUNDS rounds, which are always counted, are sent at once. The chi-square and
+ * LRS tests (`sideTests`) go to the pool as a task of their own, sent first: one thread runs
+ * them while the other computes rounds. (Run here instead, they kept this thread from
+ * merging and sending rounds for their 1.3 s at 10^6 samples, and the workers waited.)
  */
 import { startWorkerPool, type WorkerPool } from '../../workers/pool.ts';
 import { roundGenerator, shuffleInPlace } from './shuffle.ts';
@@ -26,7 +28,8 @@ import {
   type PermutationInput,
   type PermutationStatisticResult,
 } from './permutation.ts';
-import type { PermutationTask } from './permutation-worker.ts';
+import type { PermutationTask, SideTestsTask } from './permutation-worker.ts';
+import { iidSideTests, type IidSideTests } from './side-tests.ts';
 
 export interface PermutationOptions {
   seed?: number;
@@ -37,10 +40,10 @@ export interface PermutationOptions {
   /** Called as rounds are counted (done so far, maximum); results do not depend on it. */
   onProgress?: (done: number, shuffles: number) => void;
   /**
-   * Other work for this thread, independent of the rounds (the chi-square and LRS tests):
-   * run while worker threads compute the first rounds, or before the rounds with jobs = 1.
+   * Also run the chi-square and LRS tests (./side-tests.ts), independent of the rounds: in this
+   * thread before the rounds with one job, else as a task of the worker pool.
    */
-  alongside?: () => void;
+  sideTests?: boolean;
 }
 
 export interface PermutationTestsResult {
@@ -61,7 +64,7 @@ let jobCounter = 0;
 export async function runPermutationTests(
   input: PermutationInput,
   opts: PermutationOptions = {},
-): Promise<PermutationTestsResult> {
+): Promise<PermutationTestsResult & { sideTests?: IidSideTests }> {
   const seed = (opts.seed ?? DEFAULT_SEED) >>> 0;
   const shuffles = opts.shuffles ?? DEFAULT_SHUFFLES;
   const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
@@ -69,6 +72,9 @@ export async function runPermutationTests(
   // Started first, so that the threads boot while this one computes the original's statistics.
   const starting = pooled ? startWorkerPool('iid-permutation-worker', jobs) : undefined;
   starting?.catch(() => undefined); // awaited below; a failure before that must not go unhandled
+  const sideTask: SideTestsTask = { sideTests: { symbols: input.symbols, k: input.k } };
+  const side = opts.sideTests && starting ? starting.then(({ pool }) => pool.run(sideTask) as Promise<IidSideTests>) : undefined;
+  side?.catch(() => undefined); // awaited after the rounds
   try {
     const computer = await createStatisticsComputer(input);
     const original = new Float64Array(NUM_STATISTICS);
@@ -76,8 +82,9 @@ export async function runPermutationTests(
     const ranking = new PermutationRanking(original);
     computer.rankAgainst(original[COMPRESSION]!);
 
+    let sideTests: IidSideTests | undefined;
     if (starting === undefined) {
-      opts.alongside?.();
+      if (opts.sideTests) sideTests = iidSideTests(input.symbols, input.k);
       const work = new Uint8Array(input.symbols.length);
       const tp = new Float64Array(NUM_STATISTICS);
       for (let round = 0; round < shuffles && !ranking.settled; round++) {
@@ -90,9 +97,10 @@ export async function runPermutationTests(
       }
     } else {
       await runOnWorkers(input, ranking, seed, shuffles, jobs, await starting, opts);
+      sideTests = await side;
     }
     const statistics = ranking.results();
-    return { statistics, rounds: ranking.rounds, shuffles, seed, pass: statistics.every((s) => s.pass) };
+    return { statistics, rounds: ranking.rounds, shuffles, seed, pass: statistics.every((s) => s.pass), ...(sideTests ? { sideTests } : {}) };
   } finally {
     const workers = await starting?.catch(() => undefined);
     await workers?.close();
@@ -111,7 +119,6 @@ async function runOnWorkers(
   const shared = new Uint8Array(new SharedArrayBuffer(input.symbols.length));
   shared.set(input.symbols);
   const { pool } = workers;
-  let alongside = opts.alongside;
   // When the ranking settles early, pool.destroy() drops batches still in flight; a worker
   // that finishes one of them afterwards makes piscina emit 'error' ("Unexpected message
   // from Worker"), which would end the process. Only errors before that point count.
@@ -155,11 +162,6 @@ async function runOnWorkers(
     // is open), and the rounds that are always counted sent at once.
     while (merged < shuffles && !ranking.settled) {
       while (nextStart < shuffles && (nextStart < MIN_SETTLE_ROUNDS || pending.size < (ranking.open[COMPRESSION]! ? jobs : 2 * jobs))) send();
-      if (alongside !== undefined) {
-        const run = alongside;
-        alongside = undefined;
-        run();
-      }
       const batch = pending.get(merged);
       if (!batch) break;
       const stats = await batch;
@@ -171,7 +173,6 @@ async function runOnWorkers(
       merged += count;
       opts.onProgress?.(merged, shuffles);
     }
-    alongside?.();
   } finally {
     closing = true;
   }

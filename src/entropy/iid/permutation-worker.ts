@@ -1,10 +1,11 @@
 /**
- * Worker-thread task for the SP 800-90B §5.1 permutation tests (run by piscina, see
- * permutation-runner.ts): computes the statistics of a fixed range of permutation rounds.
- * Round i's shuffle depends only on (seed, i), so the answer does not depend on which
- * worker runs it or when.
+ * Worker-thread tasks for the SP 800-90B IID track (run by piscina, see
+ * permutation-runner.ts): the statistics of a fixed range of §5.1 permutation rounds, or
+ * the chi-square and LRS tests (./side-tests.ts) once per run. Round i's shuffle depends
+ * only on (seed, i), so the answer does not depend on which worker runs it or when.
  */
 import { roundGenerator, shuffleInPlace } from './shuffle.ts';
+import { iidSideTests, type IidSideTests } from './side-tests.ts';
 import { NUM_STATISTICS, createStatisticsComputer, type StatisticsComputer } from './permutation.ts';
 
 export interface PermutationTask {
@@ -25,10 +26,20 @@ export interface PermutationTask {
   compressionOriginal: number;
 }
 
+/** The chi-square and LRS tests of the symbols (in shared memory). */
+export interface SideTestsTask {
+  sideTests: { symbols: Uint8Array; k: number };
+}
+
 let cached: { key: string; computer: Promise<StatisticsComputer>; work: Uint8Array } | null = null;
 
-/** Returns count × 19 statistics, round by round (NaN where not computed). */
-export default async function runRounds(task: PermutationTask): Promise<Float64Array> {
+/** A side-tests task's results, or count × 19 statistics, round by round (NaN where not computed). */
+export default async function run(task: PermutationTask | SideTestsTask): Promise<Float64Array | IidSideTests> {
+  if ('sideTests' in task) return iidSideTests(task.sideTests.symbols, task.sideTests.k);
+  return runRounds(task);
+}
+
+async function runRounds(task: PermutationTask): Promise<Float64Array> {
   if (!cached || cached.key !== task.jobKey) {
     const { symbols, values, k, rawMean, median } = task;
     const computer = createStatisticsComputer({ symbols, values, k, rawMean, median }).then((c) => {

@@ -10,6 +10,7 @@ import {
   createStatisticsComputer,
 } from '../../../src/entropy/iid/permutation.ts';
 import { runPermutationTests } from '../../../src/entropy/iid/permutation-runner.ts';
+import { iidSideTests } from '../../../src/entropy/iid/side-tests.ts';
 import { IID_SAMPLES, IID_SAMPLE_NAMES, close, loadSamples, printed, transcript } from './reference.ts';
 import { xorshift32 } from '../../helpers/xorshift.ts';
 
@@ -93,19 +94,16 @@ test('strongly non-IID data (a repeating ramp) fails the permutation tests far i
   }
 });
 
-test('the result does not depend on jobs (worker threads) for a seed', async () => {
+test('the result does not depend on jobs (worker threads) for a seed; the side tests run once, in a worker with jobs > 1', async () => {
   const s = prepareSamples(loadSamples('rand1_short'), 1);
   const base = baselineStatistics(s.symbols, s.symbolValue, s.k);
   const input = { symbols: s.symbols, values: s.symbolValue, k: s.k, ...base };
-  let calls = 0;
-  const alongside = (): void => {
-    calls++;
-  };
-  const one = await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 1, alongside });
-  const two = await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 2, alongside });
+  const one = await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 1, sideTests: true });
+  const two = await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 2, sideTests: true });
   assert.deepEqual(two, one);
   assert.ok(one.rounds > 6 && one.rounds <= 40);
-  assert.equal(calls, 2, 'the work alongside runs once per call, with or without workers');
+  assert.deepEqual(one.sideTests, iidSideTests(s.symbols, s.k));
+  assert.equal((await runPermutationTests(input, { seed: 99, shuffles: 40, jobs: 2 })).sideTests, undefined);
 });
 
 test('MIN_SETTLE_ROUNDS: no statistic settles in fewer rounds (all ties is the fastest way)', () => {
