@@ -16,6 +16,15 @@ function bench(args: string[], env: Record<string, string>): { code: number | nu
   return runBenchScript('sts-versus-c.ts', args, { STS_212_DIR: '', STS_V5_DIR: '', ...env });
 }
 
+/** A stand-in `assess` in `dir`: `body` (shell), then the final report and exit 1, as a real sts-2.1.2 run ends (its main returns 1). */
+function fakeAssess(dir: string, body: string): void {
+  writeFileSync(
+    join(dir, 'assess'),
+    `#!/bin/sh\n${body}\nmkdir -p experiments/AlgorithmTesting && echo done > experiments/AlgorithmTesting/finalAnalysisReport.txt\nexit 1\n`,
+  );
+  chmodSync(join(dir, 'assess'), 0o755);
+}
+
 test('no reference built: each is skipped with the variable to set, ours is still measured', () => {
   const r = bench(['--streams', '1', '--tests', 'frequency'], {});
   assert.equal(r.code, 0, r.err);
@@ -27,14 +36,8 @@ test('no reference built: each is skipped with the variable to set, ours is stil
 test('a reference directory: assess gets the prompts\' answers and the row has a ratio', () => {
   const dir = tempDir('fake-sts-');
   try {
-    // Records its arguments and standard input, spends a little CPU, writes its final report
-    // and exits 1, like a real sts-2.1.2 run (its main returns 1).
-    writeFileSync(
-      join(dir, 'assess'),
-      '#!/bin/sh\necho "$@" >> args.txt\ncat >> answers.txt\ni=0; while [ $i -lt 20000 ]; do i=$((i+1)); done\n' +
-        'mkdir -p experiments/AlgorithmTesting && echo done > experiments/AlgorithmTesting/finalAnalysisReport.txt\nexit 1\n',
-    );
-    chmodSync(join(dir, 'assess'), 0o755);
+    // Records its arguments and standard input and spends a little CPU.
+    fakeAssess(dir, 'echo "$@" >> args.txt\ncat >> answers.txt\ni=0; while [ $i -lt 20000 ]; do i=$((i+1)); done');
     const r = bench(['--streams', '2', '--tests', 'runs,serial'], { STS_V5_DIR: dir });
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^Runs\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d{2}×$/m);
@@ -66,12 +69,7 @@ test('a reference run that writes no final report is a failure in its cell, not 
 test('--repeat R runs each side R times in turn and reports the cheapest; a bad R is refused', () => {
   const dir = tempDir('fake-sts-');
   try {
-    writeFileSync(
-      join(dir, 'assess'),
-      '#!/bin/sh\necho run >> runs.txt\ncat > /dev/null\n' +
-        'mkdir -p experiments/AlgorithmTesting && echo done > experiments/AlgorithmTesting/finalAnalysisReport.txt\nexit 1\n',
-    );
-    chmodSync(join(dir, 'assess'), 0o755);
+    fakeAssess(dir, 'echo run >> runs.txt\ncat > /dev/null');
     const r = bench(['--streams', '1', '--tests', 'frequency', '--repeat', '3'], { STS_V5_DIR: dir });
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /best of 3/);
