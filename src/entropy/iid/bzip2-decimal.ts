@@ -133,6 +133,14 @@ export function bzip2CodeLengths(freq: ArrayLike<number>, alphaSize: number, max
   }
 }
 
+/**
+ * bzip2HuffmanBits's group histograms (about 1 MB a 900 kB block), grown when needed and
+ * reused: allocated per block, they were a megabyte of fresh pages per block, and with two
+ * worker threads computing rounds (`estimate --iid --jobs 2`) each thread's rounds ran 1.2–1.3×
+ * slower than alone, where two processes side by side ran at full speed.
+ */
+let histBuf = new Int32Array(0);
+
 /** Bits of sendMTFValues' output (map, selectors, tables, data) for symbols `mtfv[0..nMTF)` over `alphaSize`. */
 export function bzip2HuffmanBits(mtfv: Uint16Array, nMTF: number, mtfFreq: Int32Array, alphaSize: number): number {
   const nGroups = nMTF < 200 ? 2 : nMTF < 600 ? 3 : nMTF < 1200 ? 4 : nMTF < 2400 ? 5 : 6;
@@ -158,7 +166,9 @@ export function bzip2HuffmanBits(mtfv: Uint16Array, nMTF: number, mtfFreq: Int32
   }
   // Each group's histogram, once: its cost under a table is Σ count × length.
   const nSelectors = Math.ceil(nMTF / G_SIZE);
-  const hist = new Int32Array(nSelectors * alphaSize);
+  if (histBuf.length < nSelectors * alphaSize) histBuf = new Int32Array(nSelectors * alphaSize);
+  const hist = histBuf.subarray(0, nSelectors * alphaSize);
+  hist.fill(0);
   for (let g = 0, i = 0; g < nSelectors; g++) {
     const end = Math.min(nMTF, i + G_SIZE);
     const base = g * alphaSize;
@@ -254,6 +264,7 @@ export class DecimalBzip2 {
   private tmp = new Int32Array(0);
   private L = new Uint8Array(0);
   private mtfv = new Uint16Array(0);
+  private starts = new Int32Array(0);
   private readonly hashKey = new Int32Array(HASH_SIZE);
   private readonly hashIdx = new Int32Array(HASH_SIZE);
 
@@ -512,7 +523,10 @@ export class DecimalBzip2 {
       if (K[sa[r]!] !== K[sa[r - 1]!]) classes++;
       rank[sa[r]!] = classes - 1;
     }
-    let starts = new Int32Array(m + 1);
+    // Grow-only, like the arrays above: a fresh megabyte per block cost page faults, and with
+    // worker threads each thread slowed the other (see histBuf).
+    if (this.starts.length < m + 1) this.starts = new Int32Array(m + 1);
+    let starts = this.starts;
     for (let h = span; classes < m && h < m; h *= 2) {
       // Class starts in the current order (sa is sorted by rank).
       if (starts.length < classes + 1) starts = new Int32Array(classes + 1);
