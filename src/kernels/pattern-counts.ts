@@ -74,6 +74,23 @@ const countKernel = new SimdKernel<CountFunction, PatternCounter>(kernel, ({ mem
   words: new Uint32Array(buffer, PATTERN_WORDS, (buffer.byteLength - PATTERN_WORDS) >> 2),
 }));
 
+/**
+ * counts[window]++ for the m-bit window at each start p, from ≤ p < to, of the MSB-first words
+ * (readable one word past the word of the last start): the same count in TypeScript, for the
+ * starts outside the kernel's whole words and for hosts without WebAssembly. Each word pair is
+ * read once per 32 starts.
+ */
+export function countWindowStarts(words: Uint32Array, from: number, to: number, m: number, counts: Uint32Array): void {
+  const out = 32 - m;
+  for (let p = from; p < to; ) {
+    const k = p >>> 5;
+    const x = words[k]!;
+    const y = words[k + 1]! >>> 1; // y >>> (31 − sh) is the next word's lead, 0 for sh = 0
+    const stop = Math.min(to, (k + 1) * 32);
+    for (let sh = p & 31; p < stop; p++, sh++) counts[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
+  }
+}
+
 /** WebAssembly loads little-endian; typed arrays over its memory use the host's order. */
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 

@@ -30,7 +30,7 @@
  * M = 10: W = (2, 1), μ = 1, σ² = 0.46875, χ² = 2.133333, P = 0.344154.
  */
 import { paddedWords } from './scratch.ts';
-import { MAX_KERNEL_PATTERN_BITS, patternCounter } from '../kernels/pattern-counts.ts';
+import { countWindowStarts, MAX_KERNEL_PATTERN_BITS, patternCounter } from '../kernels/pattern-counts.ts';
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
@@ -145,15 +145,6 @@ function countBlockWindows(bits: BitSequence, templates: ArrayLike<number>, m: n
   words.set(bits.words);
   words[nWords] = 0; // the window of the last start reads one word on
   const counts = k.counts.subarray(0, 1 << m);
-  const out = 32 - m;
-  const countStarts = (from: number, to: number): void => {
-    for (let p = from; p < to; p++) {
-      const x = words[p >>> 5]!;
-      const y = words[(p >>> 5) + 1]! >>> 1;
-      const sh = p & 31;
-      counts[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
-    }
-  };
   for (let i = 0; i < N; i++) {
     counts.fill(0);
     const first = i * M;
@@ -161,11 +152,11 @@ function countBlockWindows(bits: BitSequence, templates: ArrayLike<number>, m: n
     const w0 = (first + 31) >>> 5; // first whole word of starts
     const w1 = end >>> 5; // one past the last
     if (w1 > w0) {
-      countStarts(first, 32 * w0);
+      countWindowStarts(words, first, 32 * w0, m, counts);
       k.count(w0, w1 - w0, m);
-      countStarts(32 * w1, end);
+      countWindowStarts(words, 32 * w1, end, m, counts);
     } else {
-      countStarts(first, end);
+      countWindowStarts(words, first, end, m, counts);
     }
     for (let t = 0; t < templates.length; t++) W[t * N + i] = counts[templates[t]!]!;
   }

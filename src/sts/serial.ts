@@ -20,7 +20,7 @@
  * ψ²_1 = 0.4, P1 = 0.808792, P2 = 0.670320.
  */
 import { paddedWords, scratchWords } from './scratch.ts';
-import { MAX_KERNEL_PATTERN_BITS, patternCounter } from '../kernels/pattern-counts.ts';
+import { countWindowStarts, MAX_KERNEL_PATTERN_BITS, patternCounter } from '../kernels/pattern-counts.ts';
 import { InputError } from '../errors.ts';
 import type { BitSequence } from '../bits/bit-sequence.ts';
 import { igamc } from '../special/igamc.ts';
@@ -111,25 +111,16 @@ function countPatterns(bits: BitSequence, m: number, counts: Uint32Array): Uint3
     const p = n + i;
     if (bits.bit(i % n)) words[p >>> 5]! |= 1 << (31 - (p & 31));
   }
-  const out = 32 - m;
   const fullWords = n >>> 5;
-  const into = kernel ? kernel.counts.subarray(0, 1 << m) : counts;
-  if (kernel) {
-    into.fill(0);
-    kernel.count(0, fullWords, m);
-  } else {
-    for (let k = 0; k < fullWords; k++) {
-      const x = words[k]!;
-      const y = words[k + 1]! >>> 1;
-      into[x >>> out]!++;
-      for (let sh = 1; sh < 32; sh++) into[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
-    }
+  if (!kernel) {
+    countWindowStarts(words, 0, n, m, counts);
+    return counts;
   }
-  const k = fullWords;
-  const x = words[k]!;
-  const y = words[k + 1]! >>> 1;
-  for (let sh = 0; sh < (n & 31); sh++) into[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
-  if (kernel) counts.set(into);
+  const into = kernel.counts.subarray(0, 1 << m);
+  into.fill(0);
+  kernel.count(0, fullWords, m);
+  countWindowStarts(words, 32 * fullWords, n, m, into);
+  counts.set(into);
   return counts;
 }
 

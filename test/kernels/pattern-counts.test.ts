@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_KERNEL_PATTERN_BITS, patternCounter } from '../../src/kernels/pattern-counts.ts';
+import { countWindowStarts, MAX_KERNEL_PATTERN_BITS, patternCounter } from '../../src/kernels/pattern-counts.ts';
 import { circularPatternCounts } from '../../src/sts/serial.ts';
 import { BitSequence } from '../../src/bits/bit-sequence.ts';
 
@@ -43,6 +43,28 @@ test('the kernel counts every m-bit window of whole words from a given word, m =
       expect[v]!++;
     }
     assert.deepEqual(Array.from(k.counts.subarray(0, 1 << m)), expect, `m = ${m}`);
+  }
+});
+
+test('countWindowStarts counts the windows at starts from..to−1, ranges inside, across and on word edges', () => {
+  const bits = lcgBits(32 * 12, 3);
+  const seq = BitSequence.fromBitArray(Array.from(bits));
+  const words = new Uint32Array(seq.words.length + 1);
+  words.set(seq.words);
+  for (const m of [1, 5, 16, 20]) {
+    for (const [from, to] of [[0, 0], [0, 32], [5, 6], [31, 33], [7, 200], [64, 128], [100, 384 - m]]) {
+      const counts = new Uint32Array(1 << m);
+      countWindowStarts(words, from, to, m, counts);
+      const expect = new Map<number, number>();
+      for (let p = from; p < to; p++) {
+        let v = 0;
+        for (let j = 0; j < m; j++) v = v * 2 + bits[p + j]!;
+        expect.set(v, (expect.get(v) ?? 0) + 1);
+      }
+      const got = new Map<number, number>();
+      counts.forEach((c, v) => c && got.set(v, c));
+      assert.deepEqual(got, expect, `m = ${m}, starts ${from}..${to - 1}`);
+    }
   }
 });
 
