@@ -168,8 +168,9 @@ function generalLz78y(S: Uint8Array, K: number): PredictorEstimate {
  * then the longest prefix, among those present, whose count equals that of
  * the shortest present one: scanning from short to long can stop at the first
  * smaller count. Tables the scan does not reach are brought up to date only
- * when a later scan reaches them (one tight loop over the skipped steps), so
- * on noise only the one- and two-bit tables are touched at every step.
+ * when a later scan reaches them (one tight loop over the skipped steps); the
+ * table that stops the scan is counted at once. On noise only the one- and
+ * two-bit tables are touched at every step.
  */
 function binaryLz78y(S: Uint8Array): PredictorEstimate {
   const L = S.length;
@@ -260,7 +261,13 @@ function lazyLz78y(S: Uint8Array, dict: Int32Array, state: Float64Array): void {
       const c0 = dict[loc]!;
       const c1 = dict[loc + 1]!;
       const cnt = c0 > c1 ? c0 : c1;
-      if (cnt < maxCount) break;
+      if (cnt < maxCount) {
+        // Counted now, not by the next step's catch-up (this table was reached, so it is up
+        // to date): on noise the scan stops at the two-bit table every step.
+        dict[loc + y]!++;
+        upTo[j] = i + 1;
+        break;
+      }
       maxCount = cnt;
       prediction = c0 > c1 ? 0 : 1;
       dict[loc + y]!++;
