@@ -92,8 +92,14 @@ export function prepareSamples(data: Uint8Array, bitsPerSymbol: number): Prepare
       symbolValue.push(v);
     }
   }
-  const symbols = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) symbols[i] = map[masked[i]!]!;
+  // Values 0..k−1 all present (noise, 1-bit sources) renumber to themselves: a copy.
+  const identity = symbolValue[symbolValue.length - 1] === symbolValue.length - 1;
+  let symbols: Uint8Array;
+  if (identity) symbols = masked.slice();
+  else {
+    symbols = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) symbols[i] = map[masked[i]!]!;
+  }
   return { bitsPerSymbol, masked, symbols, k: symbolValue.length, symbolValue };
 }
 

@@ -36,6 +36,15 @@ test('masking and renumbering: distinct masked values become 0..k-1 in increasin
   assert.equal(p.k, 3);
   const q = prepareSamples(Uint8Array.of(0x13, 0x05), 4);
   assert.deepEqual([...q.masked], [3, 5]);
+  // 0..k−1 all present: the symbols are the masked values, in an array of their own.
+  const r = prepareSamples(Uint8Array.of(0x12, 0, 1, 2, 1), 2);
+  assert.deepEqual([...r.symbols], [2, 0, 1, 2, 1]);
+  assert.equal(r.k, 3);
+  r.symbols[0] = 0;
+  assert.equal(r.masked[0], 2);
+  // 0 missing, or a gap above it: renumbered.
+  assert.deepEqual([...prepareSamples(Uint8Array.of(1, 2, 1), 2).symbols], [0, 1, 0]);
+  assert.deepEqual([...prepareSamples(Uint8Array.of(0, 2, 0), 2).symbols], [0, 1, 0]);
 });
 
 test('bitstring: masked (not renumbered) values, MSB first, optionally truncated', () => {
