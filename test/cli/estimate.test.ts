@@ -57,6 +57,23 @@ test('a byte wider than the declared width is exit 2 naming the offset and value
   assert.match(o.err, /byte 4 is 3/);
 });
 
+test('--bits gives the width as health takes it: the same result as bits_per_symbol; both must agree', async () => {
+  const f = `${DATA_DIR}rand4_short.bin`;
+  // 6 bits, wider than the 4 the data would be inferred to have: the flag is what sets it.
+  const positional = await runCli(['estimate', f, '6', '--json']);
+  const flag = await runCli(['estimate', f, '--bits', '6', '--json']);
+  assert.equal(flag.code, 0);
+  assert.equal(JSON.parse(flag.out).bitsPerSymbol, 6);
+  assert.deepEqual(JSON.parse(flag.out).assessed, JSON.parse(positional.out).assessed);
+  assert.equal((await runCli(['estimate', f, '4', '--bits', '4'])).code, 0);
+  const both = await runCli(['estimate', f, '4', '--bits', '5']);
+  assert.equal(both.code, 2);
+  assert.match(both.err, /bits_per_symbol 4 and --bits 5: give the width once/);
+  const bad = await runCli(['estimate', f, '--bits', '9']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--bits: expected 1\.\.8, found 9/);
+});
+
 test('missing and empty files are exit 2', async () => {
   const missing = await runCli(['estimate', join(tmp, 'nope.bin')]);
   assert.equal(missing.code, 2);

@@ -22,6 +22,7 @@ interface EstimateOptions {
   offset?: string;
   samples?: string;
   packedBits?: boolean;
+  bits?: string;
   json?: boolean;
   verbose?: boolean;
   claimed?: string;
@@ -153,6 +154,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .argument('<file>', 'sample file (one sample per byte, or packed bits with --packed-bits)')
     .argument('[bits_per_symbol]', 'bits per sample, 1..8 (default: inferred from the data)')
+    .option('--bits <n>', 'the same as bits_per_symbol (as `health --bits` takes it)')
     .option('--iid', 'IID track instead: chi-square, LRS and permutation tests, MCV estimate')
     .option('--conditioned', 'conditioned sequential dataset (§3.1.5.2): bitstring estimators only (h\')')
     .option('--truncate', 'use only the first 10^6 bits for the bitstring track')
@@ -188,11 +190,16 @@ export function register(program: Command, ctx: CliContext): void {
       if (claimed !== undefined && !(Number.isFinite(claimed) && claimed >= 0 && claimed <= 8)) {
         throw new InputError(`--claimed: expected a number of bits 0..8, found '${opts.claimed}'`);
       }
+      if (bitsArg !== undefined && opts.bits !== undefined && bitsArg.trim() !== opts.bits.trim()) {
+        throw new InputError(`bits_per_symbol ${bitsArg} and --bits ${opts.bits}: give the width once`);
+      }
+      const width = bitsArg ?? opts.bits;
+      const widthName = bitsArg !== undefined ? 'bits_per_symbol' : '--bits';
       let bits: number | undefined;
-      if (bitsArg !== undefined) {
-        bits = parseWhole(bitsArg, 'bits_per_symbol');
-        if (bits < 1 || bits > 8) throw new InputError(`bits_per_symbol: expected 1..8, found ${bitsArg}`);
-        if (opts.packedBits && bits !== 1) throw new InputError(`bits_per_symbol: --packed-bits is a 1-bit source, found ${bits}`);
+      if (width !== undefined) {
+        bits = parseWhole(width, widthName);
+        if (bits < 1 || bits > 8) throw new InputError(`${widthName}: expected 1..8, found ${width}`);
+        if (opts.packedBits && bits !== 1) throw new InputError(`${widthName}: --packed-bits is a 1-bit source, found ${bits}`);
       }
       const data = readSamples(file, opts);
       if (bits === undefined) bits = opts.packedBits ? 1 : Math.max(1, inferBitsPerSymbol(data));
