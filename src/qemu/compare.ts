@@ -12,6 +12,7 @@
  * merged in time order, the bytes they got per window, how many of them ended hung — and the
  * per-reader rows are information only.
  */
+import { quantileSorted } from 'simple-statistics';
 import { inferWindows, type InferredWindow } from './windows.ts';
 import { replay, type ReplayOverrides } from './replay.ts';
 import type { DeviceEvent, QemuTrace, ReaderTrace } from './trace.ts';
@@ -75,6 +76,15 @@ export interface ReaderRow {
   /** Bytes per second over the reader's reads (real, model) — compared for unlimited devices. */
   realBps: number | null;
   modelBps: number | null;
+  /**
+   * Median and 90th percentile of the time between the device's non-empty requests during the
+   * reader's reads, ns (real, model): one 64-byte round trip of guest, vCPU and QEMU. Host speed
+   * sets the median, host load the tail (QEMU's threads descheduled), neither the device: a
+   * throughput miss whose real periods sit far from the model's is the host's
+   * (docs/qemu-trace.md).
+   */
+  realRequestPeriodNs: [number, number] | null;
+  modelRequestPeriodNs: [number, number] | null;
   /** Largest |model − real| completion time over matching reads, ns. */
   maxTimeErrorNs: number | null;
   /** One of several concurrent readers of its step: judged with them (GroupRow), not alone. */
@@ -145,6 +155,18 @@ function bps(r: ReaderTrace): number | null {
   const bytes = ok.slice(1).reduce((s, x) => s + x.n, 0);
   const dt = ok[ok.length - 1]!.t - ok[0]!.t;
   return dt > 0 ? (bytes * 1e9) / dt : null;
+}
+
+/** ReaderRow.realRequestPeriodNs: median and 90th percentile of the request → request intervals from r's first to its last read. */
+function requestPeriodNs(device: readonly DeviceEvent[], r: ReaderTrace | undefined): [number, number] | null {
+  const ok = r?.reads.filter((x) => x.n > 0) ?? [];
+  if (ok.length < 2) return null;
+  const from = ok[0]!.t;
+  const to = ok[ok.length - 1]!.t;
+  const ts = device.filter((e) => e.kind === 'request' && e.size > 0 && e.t >= from && e.t <= to).map((e) => e.t);
+  if (ts.length < 3) return null;
+  const gaps = ts.slice(1).map((t, i) => t - ts[i]!).sort((a, b) => a - b);
+  return [Math.round(quantileSorted(gaps, 0.5)), Math.round(quantileSorted(gaps, 0.9))];
 }
 
 /** Windows whose allotment ended (a later refill exists) and started before `endNs`. */
@@ -236,6 +258,8 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     const modelStatus = mr === undefined ? 'pending' : readerEnd(mr, model.device, plan.periodMs);
     const realBps = bps(rr);
     const modelBps = mr !== undefined ? bps(mr) : null;
+    const realRequestPeriodNs = limited ? null : requestPeriodNs(trace.device, rr);
+    const modelRequestPeriodNs = limited ? null : requestPeriodNs(model.device, mr);
     let ok = true;
     // Sizes must match exactly; a reader the capture cut at its deadline may have one read more
     // or less in flight at the cut, so the count is compared only for finished readers.
@@ -247,7 +271,8 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     }
     if (!limited && realBps !== null && (modelBps === null || Math.abs(modelBps - realBps) > THROUGHPUT_TOLERANCE * realBps)) {
       ok = !timing ? ok : false;
-      (timing ? failures : notes).push(`reader ${rr.tag}: throughput real ${(realBps / 1e6).toFixed(3)} MB/s, model ${modelBps === null ? '—' : (modelBps / 1e6).toFixed(3)} MB/s`);
+      const period = realRequestPeriodNs !== null && modelRequestPeriodNs !== null ? `; request → request median / 90th percentile real ${us(realRequestPeriodNs[0])} / ${us(realRequestPeriodNs[1])} µs, model ${us(modelRequestPeriodNs[0])} / ${us(modelRequestPeriodNs[1])} µs` : '';
+      (timing ? failures : notes).push(`reader ${rr.tag}: throughput real ${(realBps / 1e6).toFixed(3)} MB/s, model ${modelBps === null ? '—' : (modelBps / 1e6).toFixed(3)} MB/s${period}`);
     }
     const streamingAtDeadline = !limited && (realStatus === 'done' || modelStatus === 'done') && (stillStreaming(rr) || stillStreaming(mr));
     if (realStatus !== modelStatus && streamingAtDeadline) {
@@ -256,7 +281,7 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
       ok = ok && shared;
       fail(`reader ${rr.tag}: real ${realStatus}, model ${modelStatus}`);
     }
-    return { tag: rr.tag, step: rr.step, realReads: realSizes.length, modelReads: modelSizes.length, firstSizeMismatch, realStatus, modelStatus, realBps, modelBps, maxTimeErrorNs, shared, ok };
+    return { tag: rr.tag, step: rr.step, realReads: realSizes.length, modelReads: modelSizes.length, firstSizeMismatch, realStatus, modelStatus, realBps, modelBps, realRequestPeriodNs, modelRequestPeriodNs, maxTimeErrorNs, shared, ok };
   });
   // Reads are put in windows by completion time, at each side's refills. Which window's bytes a
   // read carried is unknowable from the trace for a read that completed between a refill and the
@@ -348,6 +373,7 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
 }
 
 const ms = (ns: number | null): string => (ns === null ? '—' : (ns / 1e6).toFixed(3));
+const us = (ns: number): string => (ns / 1e3).toFixed(0);
 
 export function formatCompare(r: CompareResult): string {
   const lines: string[] = [];
@@ -361,7 +387,10 @@ export function formatCompare(r: CompareResult): string {
     }
   }
   for (const rd of r.readers) {
-    const tp = rd.realBps !== null ? `, real ${(rd.realBps / 1e6).toFixed(3)} MB/s, model ${rd.modelBps === null ? '—' : (rd.modelBps / 1e6).toFixed(3)} MB/s` : '';
+    const periods = rd.realRequestPeriodNs !== null && rd.modelRequestPeriodNs !== null
+      ? ` (request → request median / 90th percentile real ${us(rd.realRequestPeriodNs[0])} / ${us(rd.realRequestPeriodNs[1])} µs, model ${us(rd.modelRequestPeriodNs[0])} / ${us(rd.modelRequestPeriodNs[1])} µs)`
+      : '';
+    const tp = rd.realBps !== null ? `, real ${(rd.realBps / 1e6).toFixed(3)} MB/s, model ${rd.modelBps === null ? '—' : (rd.modelBps / 1e6).toFixed(3)} MB/s${periods}` : '';
     lines.push(
       `  reader ${rd.tag} (step ${rd.step}): ${rd.realReads} reads real, ${rd.modelReads} model; sizes ${rd.firstSizeMismatch === null ? 'identical' : `differ from read ${rd.firstSizeMismatch}`}; ` +
         `end real ${rd.realStatus}, model ${rd.modelStatus}; max completion-time error ${ms(rd.maxTimeErrorNs)} ms${tp}${rd.shared ? ' (shared: information)' : rd.ok ? '' : '  ✗'}`,

@@ -157,7 +157,16 @@ test('unlimited, quiet host (unlimited-r4096-egd-quiet): the real reader finishe
   // a model 40 % too slow is still a miss, now on throughput alone
   const slow = compareTrace(trace, { 'virtio-rng': { 'fill-latency-egd': 480_000 } });
   assert.equal(slow.ok, false);
-  assert.deepEqual(slow.failures.map((f) => f.replace(/[0-9.]+ MB\/s/g, 'x')), ['reader a: throughput real x, model x']);
+  assert.deepEqual(slow.failures.map((f) => f.replace(/[0-9.]+ MB\/s/g, 'x').replace(/[0-9]+ \/ [0-9]+ µs/g, 'y')), [
+    'reader a: throughput real x, model x; request → request median / 90th percentile real y, model y',
+  ]);
+  // The miss is explained by the request period: the real one is the trace's own (180 / 314 µs
+  // here), and each 64-byte request of the model waits one backend fill, so 200 µs more fill
+  // latency is 200 µs more per request.
+  const s = slow.readers[0]!;
+  assert.deepEqual(s.realRequestPeriodNs, a.realRequestPeriodNs);
+  assert.deepEqual(s.realRequestPeriodNs, [180_000, 313_800]);
+  assert.equal(s.modelRequestPeriodNs![0] - a.modelRequestPeriodNs![0], 480_000 - 280_000);
   // and the replayed reader ends pending with the read it was in, not at time 0
   const m = replay(trace).readers[0]!;
   assert.equal(m.end.status, 'pending');
