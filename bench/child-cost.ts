@@ -75,3 +75,13 @@ export const cell = (x: number | undefined, error: string | undefined, digits = 
 /** ours / theirs as "0.52×", or a dash when either is missing. */
 export const ratio = (ours: number | undefined, theirs: number | undefined): string =>
   ours !== undefined && theirs !== undefined && theirs > 0 ? `${(ours / theirs).toFixed(2)}×` : '—';
+
+/** A whole-number option ≥ 1 of a side-by-side bench, or one line naming it and exit 2. */
+export function wholeOption(bench: string, name: string, value: string): number {
+  const x = Number(value);
+  if (!Number.isInteger(x) || x < 1) {
+    process.stderr.write(`${bench}: --${name} ${value}: expected a whole number ≥ 1\n`);
+    process.exit(2);
+  }
+  return x;
+}

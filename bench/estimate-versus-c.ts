@@ -26,20 +26,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cell, cheaper, childCost, ratio, shellQuote as quote, type ChildCost } from './child-cost.ts';
+import { cell, cheaper, childCost, ratio, shellQuote as quote, wholeOption, type ChildCost } from './child-cost.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'entropy-bench.js');
 
 const { values } = parseArgs({ options: { long: { type: 'boolean', default: false }, repeat: { type: 'string', default: '1' }, files: { type: 'string', default: '1' }, samples: { type: 'string', default: '1000000' } } });
-const whole = (name: string, v: string): number => {
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < 1) {
-    process.stderr.write(`bench:versus-ea: --${name} ${v}: expected a whole number ≥ 1\n`);
-    process.exit(2);
-  }
-  return x;
-};
+const whole = (name: string, v: string): number => wholeOption('bench:versus-ea', name, v);
 const repeat = whole('repeat', values.repeat);
 const fileCount = whole('files', values.files);
 /** Samples a file (10^6, the bars' size; fewer only to try the bench out). */

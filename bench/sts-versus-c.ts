@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { STS_TEST_NAMES, type StsTestName } from '../src/sts/types.ts';
-import { cell, cheaper, childCost, ratio, shellQuote as quote, type ChildCost } from './child-cost.ts';
+import { cell, cheaper, childCost, ratio, shellQuote as quote, wholeOption, type ChildCost } from './child-cost.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'entropy-bench.js');
@@ -51,16 +51,8 @@ interface Reference {
 }
 
 const { values } = parseArgs({ options: { streams: { type: 'string', default: '10' }, tests: { type: 'string' }, file: { type: 'string' }, repeat: { type: 'string', default: '1' } } });
-const K = Number(values.streams);
-if (!Number.isInteger(K) || K < 1) {
-  process.stderr.write(`bench:versus-c: --streams ${values.streams}: expected a whole number ≥ 1\n`);
-  process.exit(2);
-}
-const repeat = Number(values.repeat);
-if (!Number.isInteger(repeat) || repeat < 1) {
-  process.stderr.write(`bench:versus-c: --repeat ${values.repeat}: expected a whole number ≥ 1\n`);
-  process.exit(2);
-}
+const K = wholeOption('bench:versus-c', 'streams', values.streams);
+const repeat = wholeOption('bench:versus-c', 'repeat', values.repeat);
 const wanted = values.tests?.split(',').map((s) => s.trim().toLowerCase());
 const tests = STS_TEST_NAMES.filter((t) => wanted === undefined || wanted.includes(t.toLowerCase()));
 if (tests.length === 0) {
