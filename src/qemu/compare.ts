@@ -271,8 +271,8 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     }
     if (!limited && realBps !== null && (modelBps === null || Math.abs(modelBps - realBps) > THROUGHPUT_TOLERANCE * realBps)) {
       ok = !timing ? ok : false;
-      const period = realRequestPeriodNs !== null && modelRequestPeriodNs !== null ? `; request → request median / 90th percentile real ${us(realRequestPeriodNs[0])} / ${us(realRequestPeriodNs[1])} µs, model ${us(modelRequestPeriodNs[0])} / ${us(modelRequestPeriodNs[1])} µs` : '';
-      (timing ? failures : notes).push(`reader ${rr.tag}: throughput real ${(realBps / 1e6).toFixed(3)} MB/s, model ${modelBps === null ? '—' : (modelBps / 1e6).toFixed(3)} MB/s${period}`);
+      const period = requestPeriods(realRequestPeriodNs, modelRequestPeriodNs);
+      (timing ? failures : notes).push(`reader ${rr.tag}: throughput real ${(realBps / 1e6).toFixed(3)} MB/s, model ${modelBps === null ? '—' : (modelBps / 1e6).toFixed(3)} MB/s${period === '' ? '' : `; ${period}`}`);
     }
     const streamingAtDeadline = !limited && (realStatus === 'done' || modelStatus === 'done') && (stillStreaming(rr) || stillStreaming(mr));
     if (realStatus !== modelStatus && streamingAtDeadline) {
@@ -375,6 +375,12 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
 const ms = (ns: number | null): string => (ns === null ? '—' : (ns / 1e6).toFixed(3));
 const us = (ns: number): string => (ns / 1e3).toFixed(0);
 
+/** ReaderRow's request periods as text ('' when either side has none). */
+function requestPeriods(real: [number, number] | null, model: [number, number] | null): string {
+  if (real === null || model === null) return '';
+  return `request → request median / 90th percentile real ${us(real[0])} / ${us(real[1])} µs, model ${us(model[0])} / ${us(model[1])} µs`;
+}
+
 export function formatCompare(r: CompareResult): string {
   const lines: string[] = [];
   lines.push(`${r.trace}: ${r.plan} (kernel ${r.kernel}, ${r.backend}) — ${r.ok ? 'within tolerance' : 'OUTSIDE tolerance'}`);
@@ -387,10 +393,8 @@ export function formatCompare(r: CompareResult): string {
     }
   }
   for (const rd of r.readers) {
-    const periods = rd.realRequestPeriodNs !== null && rd.modelRequestPeriodNs !== null
-      ? ` (request → request median / 90th percentile real ${us(rd.realRequestPeriodNs[0])} / ${us(rd.realRequestPeriodNs[1])} µs, model ${us(rd.modelRequestPeriodNs[0])} / ${us(rd.modelRequestPeriodNs[1])} µs)`
-      : '';
-    const tp = rd.realBps !== null ? `, real ${(rd.realBps / 1e6).toFixed(3)} MB/s, model ${rd.modelBps === null ? '—' : (rd.modelBps / 1e6).toFixed(3)} MB/s${periods}` : '';
+    const periods = requestPeriods(rd.realRequestPeriodNs, rd.modelRequestPeriodNs);
+    const tp = rd.realBps !== null ? `, real ${(rd.realBps / 1e6).toFixed(3)} MB/s, model ${rd.modelBps === null ? '—' : (rd.modelBps / 1e6).toFixed(3)} MB/s${periods === '' ? '' : ` (${periods})`}` : '';
     lines.push(
       `  reader ${rd.tag} (step ${rd.step}): ${rd.realReads} reads real, ${rd.modelReads} model; sizes ${rd.firstSizeMismatch === null ? 'identical' : `differ from read ${rd.firstSizeMismatch}`}; ` +
         `end real ${rd.realStatus}, model ${rd.modelStatus}; max completion-time error ${ms(rd.maxTimeErrorNs)} ms${tp}${rd.shared ? ' (shared: information)' : rd.ok ? '' : '  ✗'}`,
