@@ -10,6 +10,8 @@
  * Bits beyond `length` in the last word are always zero, so whole-word
  * operations (popcount, XOR) need no tail masking.
  */
+import { LITTLE_ENDIAN_HOST } from '../kernels/wasm-encoder.ts';
+
 export class BitSequence {
   /** Number of bits. */
   readonly length: number;
@@ -98,9 +100,6 @@ export class BitSequence {
   }
 }
 
-/** True on a little-endian host (x86, ARM as Node.js runs them), where packWords byte-swaps whole words. */
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
 /**
  * Packs the first 4·count bytes into count words, MSB first (byte 4w in bits 31..24 of
  * word w), as the battery's bit order wants. On a little-endian host with `bytes` on a
@@ -108,7 +107,7 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
  * the byte-by-byte loop, which was most of the cost of reading a stream from a file.
  */
 export function packWords(bytes: Uint8Array, count: number, out: Uint32Array): void {
-  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+  if (LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0) {
     const le = new Uint32Array(bytes.buffer, bytes.byteOffset, count);
     for (let w = 0; w < count; w++) {
       const x = le[w]!;

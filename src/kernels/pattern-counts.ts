@@ -16,7 +16,7 @@
  * be little-endian like WebAssembly's loads) from byte PATTERN_WORDS, followed by at
  * least one word: the window of the last start reads into it.
  */
-import { countedLoop, I32, I64, op, SimdKernel, type KernelFunction } from './wasm-encoder.ts';
+import { countedLoop, I32, I64, LITTLE_ENDIAN_HOST, op, SimdKernel, type KernelFunction } from './wasm-encoder.ts';
 
 /** Widest pattern the kernel counts (2^16 counters, 256 KiB: Serial's default m). */
 export const MAX_KERNEL_PATTERN_BITS = 16;
@@ -90,9 +90,6 @@ export function countWindowStarts(words: Uint32Array, from: number, to: number, 
     for (let sh = p & 31; p < stop; p++, sh++) counts[((x << sh) | (y >>> (31 - sh))) >>> out]!++;
   }
 }
-
-/** WebAssembly loads little-endian; typed arrays over its memory use the host's order. */
-const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /**
  * The kernel with room for `words` stream words, or undefined without WebAssembly or on a

@@ -39,6 +39,14 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 
 /** Value types (§5.3.1). */
+/**
+ * True when the host stores a 32-bit word least significant byte first (x86 and ARM as Node.js
+ * runs them). WebAssembly's loads are little-endian, and typed arrays use the host's order: a
+ * kernel that reads words a typed array wrote into its memory needs this; so does a byte swap
+ * of whole words (../bits/bit-sequence.ts packWords).
+ */
+export const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
 export const I32 = 0x7f;
 export const I64 = 0x7e;
 export const F64 = 0x7c;
