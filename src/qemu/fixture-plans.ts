@@ -7,6 +7,7 @@
  * `entropy-bench qemu capture --fixture NAME` re-captures one.
  */
 import { INT64_MAX, type CapturePlan, type ReaderSpec } from './plan.ts';
+import type { HostKernel } from './guest-image.ts';
 
 const reader = (tag: string, size: number, total: number, deadlineMs: number, extra: Partial<ReaderSpec> = {}): ReaderSpec => ({
   tag,
@@ -59,8 +60,8 @@ const FIXTURE_PLANS_BASE: readonly CapturePlan[] = [
  * the same guest program, the name suffixed with `-k` and the kernel's Debian version. The
  * short-completion plans (l1000, l100) are where 6.1.176 and 6.1.192 differ; l1024 is the control.
  */
-const OTHER_KERNELS: ReadonlyArray<{ kernel: string; plans: readonly string[] }> = [
-  { kernel: '6.1.176', plans: ['l1000-p1000-r64-builtin', 'l100-p1000-r64-builtin', 'l1024-p1000-r64-builtin'] },
+const OTHER_KERNELS: ReadonlyArray<{ kernel: string; release: string; plans: readonly string[] }> = [
+  { kernel: '6.1.176', release: '6.1.0-50-amd64', plans: ['l1000-p1000-r64-builtin', 'l100-p1000-r64-builtin', 'l1024-p1000-r64-builtin'] },
 ];
 
 const KERNEL_PLANS: ReadonlyArray<{ plan: CapturePlan; kernel: string }> = OTHER_KERNELS.flatMap(({ kernel, plans }) =>
@@ -77,4 +78,22 @@ export function findFixturePlan(name: string): CapturePlan | undefined {
 /** The guest kernel (Debian version) a fixture plan is captured on; undefined = the newest installed. */
 export function fixtureKernel(name: string): string | undefined {
   return KERNEL_PLANS.find((x) => x.plan.name === name)?.kernel;
+}
+
+/**
+ * The fixture plans among `plans` whose own guest kernel (a `-kVERSION` plan) is not among the
+ * installed `kernels` (hostKernels()) → why, naming the Debian package that installs it. With no
+ * kernel installed at all nothing is listed: the capture itself then says what to install.
+ */
+export function fixturesWithoutKernel(plans: readonly CapturePlan[], kernels: readonly HostKernel[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (kernels.length === 0) return out;
+  const have = kernels.map((x) => (x.version === null ? x.release : `${x.release} (${x.version})`)).join(', ');
+  for (const plan of plans) {
+    const kernel = fixtureKernel(plan.name);
+    if (kernel === undefined || kernels.some((x) => x.version === kernel || x.release === kernel)) continue;
+    const release = OTHER_KERNELS.find((x) => x.kernel === kernel)!.release;
+    out.set(plan.name, `kernel ${kernel} is not installed (Debian: apt-get install linux-image-${release}); available: ${have}`);
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
 import { jiffiesPhase, parseCapture, runQemu } from '../../src/qemu/capture.ts';
 import { compareTrace } from '../../src/qemu/compare.ts';
-import { FIXTURE_PLANS, findFixturePlan, fixtureKernel } from '../../src/qemu/fixture-plans.ts';
+import { FIXTURE_PLANS, findFixturePlan, fixtureKernel, fixturesWithoutKernel } from '../../src/qemu/fixture-plans.ts';
 import { bzImageVersion, hostKernels, MissingToolError, selectKernel } from '../../src/qemu/guest-image.ts';
 import { readTrace } from '../../src/qemu/trace.ts';
 import { inferWindows } from '../../src/qemu/windows.ts';
@@ -387,6 +387,21 @@ test('fixture plans on another kernel: the 6.1.176 ones are the same guest progr
     assert.equal(t.params.kernel.version, '6.1.176');
   }
   assert.equal(new Set(FIXTURE_PLANS.map((p) => p.name)).size, FIXTURE_PLANS.length);
+});
+
+test('qemu capture --fixture all: a plan whose own kernel is not installed is named with the package to install; the others are not', () => {
+  const k = (release: string, version: string | null) => ({ release, version, kernel: `/boot/vmlinuz-${release}`, modulesDir: `/lib/modules/${release}` });
+  const only192 = [k('6.1.0-57-amd64', '6.1.192')];
+  const missing = fixturesWithoutKernel(FIXTURE_PLANS, only192);
+  assert.deepEqual([...missing.keys()], FIXTURE_PLANS.filter((p) => fixtureKernel(p.name) !== undefined).map((p) => p.name));
+  assert.equal(missing.size, 3);
+  for (const why of missing.values()) {
+    assert.equal(why, 'kernel 6.1.176 is not installed (Debian: apt-get install linux-image-6.1.0-50-amd64); available: 6.1.0-57-amd64 (6.1.192)');
+  }
+  // installed, found by Debian version or by release; no kernel at all is the capture's own error
+  assert.equal(fixturesWithoutKernel(FIXTURE_PLANS, [...only192, k('6.1.0-50-amd64', '6.1.176')]).size, 0);
+  assert.equal(fixturesWithoutKernel(FIXTURE_PLANS, [k('6.1.176', null)]).size, 0);
+  assert.equal(fixturesWithoutKernel(FIXTURE_PLANS, []).size, 0);
 });
 
 test('paused-reader capture: window 0 carries 2176 bytes in both (khwrngd re-posted once: the early read found no data)', () => {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { InputError } from '../../errors.ts';
 import { capture } from '../../qemu/capture.ts';
 import { compareTrace, formatCompare } from '../../qemu/compare.ts';
-import { FIXTURE_PLANS, findFixturePlan, fixtureKernel } from '../../qemu/fixture-plans.ts';
-import { MissingToolError } from '../../qemu/guest-image.ts';
+import { FIXTURE_PLANS, findFixturePlan, fixtureKernel, fixturesWithoutKernel } from '../../qemu/fixture-plans.ts';
+import { hostKernels, MissingToolError } from '../../qemu/guest-image.ts';
 import { checkPlan, INT64_MAX, type CapturePlan } from '../../qemu/plan.ts';
 import { readTrace } from '../../qemu/trace.ts';
 import { EXIT_FAILED, EXIT_USAGE, setExit, type CliContext } from '../context.ts';
@@ -97,12 +97,18 @@ export function register(program: Command, ctx: CliContext): void {
         '  entropy-bench qemu capture out/l1024 --max-bytes 1024 --period 1000\n' +
         '  entropy-bench qemu capture test/fixtures/qemu --fixture all\n' +
         '  entropy-bench qemu capture out/l100-k176 --fixture l100-p1000-r64-builtin --kernel 6.1.176\n' +
-        '\nExit status: 0 = captured, 2 = bad options or a missing tool (the message says what to install).',
+        '\nExit status: 0 = captured, 2 = bad options or a missing tool (the message says what to install;\n' +
+        'with --fixture all, a plan whose kernel is not installed is skipped and the others captured).',
     )
     .action(async (outDir: string, opts: CaptureCliOptions) => {
       if (opts.accel !== undefined && opts.accel !== 'tcg' && opts.accel !== 'kvm') throw new InputError(`--accel: expected tcg or kvm, found '${opts.accel}'`);
       const plans = plansFrom(opts);
+      // `--fixture all` without --kernel: a plan whose own kernel is not installed is skipped,
+      // said before anything boots, so that the others are still captured (exit 2 at the end).
+      const skipped = opts.fixture === 'all' && opts.kernel === undefined ? fixturesWithoutKernel(plans, hostKernels()) : new Map<string, string>();
+      for (const [name, why] of skipped) ctx.err(`entropy-bench qemu capture: skipping ${name}: ${why}\n`);
       for (const plan of plans) {
+        if (skipped.has(plan.name)) continue;
         const dir = opts.fixture === 'all' ? join(outDir, plan.name) : outDir;
         try {
           const kernel = opts.kernel ?? (opts.fixture !== undefined ? fixtureKernel(plan.name) : undefined);
@@ -117,6 +123,10 @@ export function register(program: Command, ctx: CliContext): void {
           }
           throw e;
         }
+      }
+      if (skipped.size > 0) {
+        ctx.err(`entropy-bench qemu capture: captured ${plans.length - skipped.size} of ${plans.length} plans; ${skipped.size} skipped (above)\n`);
+        setExit(ctx, EXIT_USAGE);
       }
     });
   qemu
