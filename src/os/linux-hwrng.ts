@@ -143,6 +143,25 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     source: `estimate 0 (it differs per boot: 0, 444–469 in fresh captures); \`qemu capture\` reads it (hwread jiffies: /proc/schedstat) and the replay uses it. ${MEASURED}l4096-p2000-r64-gaps-builtin, 2 fresh captures: all 6 khwrngd wake-ups after a 1 s or 2 s sleep came 11–24 ms late, each exactly on the 8-jiffy grid this phase gives)`,
   },
   {
+    name: 'khwrngd-credit-ns',
+    type: 'number',
+    unit: 'ns',
+    default: 1_000_000,
+    min: 0,
+    description: 'khwrngd from its read\'s end to its sleep: add_hwgenerator_randomness() mixing and crediting the bytes (the first read also reseeds the crng). Its sleep is timed from the jiffy it starts in.',
+    source: 'estimate, bounded by measurement: QEMU 7.2 TCG, kernel 6.1.192, 17 captures of l4096-p2000-r64-gaps-builtin (2026-12-07): the replays put window 1 within 2 ms in all 17 for 0.65–1.3 ms, 16 of 17 outside it; 1 ms held out 8 of 8 fresh captures (fixture l4096-p2000-r64-gaps-builtin-credit: with 0, 32 ms early)',
+  },
+  {
+    name: 'tick-offset-ns',
+    type: 'integer',
+    unit: 'ns',
+    default: 0,
+    min: 0,
+    max: 3_999_999,
+    description: 'Where the guest\'s 4 ms ticks fall against uptime (uptime mod 4 ms at a tick). The timer wheel fires khwrngd\'s sleeps on a tick, so this moves each wake-up by up to 4 ms.',
+    source: 'estimate 0: Linux aligns its tick period to whole multiples of 4 ms of CLOCK_MONOTONIC (kernel/time/tick-common.c, tick_next_period rounded up to TICK_NSEC), so the offset is only how late a tick is seen. `qemu capture` reads it (hwread jiffies: the tick bracketed by CLOCK_MONOTONIC reads) and the replay uses it. Measured on QEMU 7.2 TCG, kernel 6.1.192, 16 boots of l4096-p2000-r64-gaps-builtin on 2026-12-07: 0.08–0.31 ms',
+  },
+  {
     name: 'irq-wake-ns',
     type: 'number',
     unit: 'ns',
@@ -246,6 +265,8 @@ export class LinuxHwrng {
   private entropyCredit = 0;
   private readonly uptimeAtProbeNs: number;
   private readonly jiffiesPhase: number;
+  private readonly tickOffsetNs: number;
+  private readonly khwrngdCreditNs: number;
   /** Virtual time at which guest uptime is 0 (set by the first probe). */
   private uptimeOriginNs: number | null = null;
   private readonly irqWakeNs: number;
@@ -290,6 +311,8 @@ export class LinuxHwrng {
     this.crngReady = params['crng-ready-at-probe'] === true;
     this.uptimeAtProbeNs = num(params, 'uptime-at-probe-ns');
     this.jiffiesPhase = num(params, 'jiffies-phase');
+    this.tickOffsetNs = num(params, 'tick-offset-ns');
+    this.khwrngdCreditNs = num(params, 'khwrngd-credit-ns');
     this.irqWakeNs = num(params, 'irq-wake-ns');
     this.idleWakeNs = num(params, 'idle-wake-ns');
     this.idleAfterNs = num(params, 'idle-after-ns');
@@ -320,9 +343,13 @@ export class LinuxHwrng {
    * (≥ postNs; the same instant unless the trace shows QEMU serving the kick later),
    * `registerNs` post → hwrng_register, `earlyAfterKhwrngd`: the new khwrngd ran before
    * add_early_randomness() (the early read then comes after khwrngd's first read re-posted the
-   * buffer and it was filled again).
+   * buffer and it was filled again), `khwrngdNs` DRIVER_OK → khwrngd's first read (never before
+   * hwrng_register; else khwrngd-start-ns after it).
    */
-  *probe(probeNs = this.probeNs, timing: { postNs?: number; kickNs?: number; registerNs?: number; earlyAfterKhwrngd?: boolean } = {}): Proc<void> {
+  *probe(
+    probeNs = this.probeNs,
+    timing: { postNs?: number; kickNs?: number; registerNs?: number; earlyAfterKhwrngd?: boolean; khwrngdNs?: number } = {},
+  ): Proc<void> {
     if (!this.dev.present) return;
     this.uptimeOriginNs ??= this.sim.now - this.uptimeAtProbeNs;
     yield probeNs;
@@ -332,6 +359,7 @@ export class LinuxHwrng {
     this.dataIdx = 0;
     this.done = 0;
     this.dev.setDriverOk(true);
+    const driverOkAt = this.sim.now;
     const postNs = timing.postNs ?? this.readyPostNs;
     const kickNs = Math.max(postNs, timing.kickNs ?? postNs);
     yield postNs;
@@ -344,7 +372,7 @@ export class LinuxHwrng {
     ev?.succeed();
     // set_current_rng() starts khwrngd (it first runs khwrngd-start-ns later), then
     // add_early_randomness: reading_mutex, rng_get_data(32, wait = 0), no credit.
-    this.startKhwrngd();
+    this.startKhwrngd(timing.khwrngdNs === undefined ? this.khwrngdStartNs : Math.max(0, driverOkAt + timing.khwrngdNs - this.sim.now));
     if (timing.earlyAfterKhwrngd === true) {
       // kthread_run() woke khwrngd and it ran first (preempting the probing task, which resumes
       // once khwrngd sleeps — after its first read, re-post, and crediting the crng).
@@ -555,25 +583,27 @@ export class LinuxHwrng {
    * (kernel/time/timer.c calc_wheel_index) files a timer `delta` jiffies ahead in level 0 below
    * 63 jiffies, level n (granularity 8^n jiffies) below 63·8^n, and rounds its expiry up to the
    * next multiple of that granularity: it fires on that tick, never early, up to 32 ms late for
-   * khwrngd's 1–2 s sleeps and 2 s late for the 60 s one.
+   * khwrngd's 1–2 s sleeps and 2 s late for the 60 s one. Jiffy j begins at the tick at uptime
+   * (j − jiffies-phase) · 4 ms + tick-offset-ns.
    */
   timerSleepNs(ns: number): number {
     const now = this.uptimeNs();
-    const nowJ = Math.floor(now / JIFFY_NS) + this.jiffiesPhase;
+    const nowJ = Math.floor((now - this.tickOffsetNs) / JIFFY_NS) + this.jiffiesPhase;
     const delta = Math.ceil(ns / JIFFY_NS);
     let lvl = 0;
     while (lvl < 8 && delta >= 63 * 8 ** lvl) lvl++;
     const shift = 3 * lvl;
     const bucket = (Math.floor((nowJ + delta) / 2 ** shift) + 1) * 2 ** shift;
-    return Math.max(0, (bucket - this.jiffiesPhase) * JIFFY_NS - now);
+    return Math.max(0, (bucket - this.jiffiesPhase) * JIFFY_NS + this.tickOffsetNs - now);
   }
 
-  private startKhwrngd(): void {
+  /** set_current_rng() → hwrng_init(): khwrngd's kthread, which first runs `startNs` later. */
+  private startKhwrngd(startNs: number): void {
     if (this.khwrngdGen === this.generation) return;
     const gen = this.generation;
     this.khwrngdGen = gen;
     this.sim.spawn('khwrngd', (function* (self: LinuxHwrng) {
-      yield self.khwrngdStartNs;
+      yield startNs;
       while (!self.removed && self.generation === gen) {
         // hwrng_fillfn(): one rng_buffer_size() read under reading_mutex, waiting.
         yield* self.readingMutex.acquire();
@@ -596,7 +626,10 @@ export class LinuxHwrng {
         self.creditedBits += bits;
         if (self.creditedBits >= CRNG_READY_BITS) self.crngReady = true;
         // add_hwgenerator_randomness(): sleep unless the crng is not ready yet and bits were credited.
-        if (self.crngReady || bits === 0) yield self.timerSleepNs(self.reseedIntervalNs());
+        if (self.crngReady || bits === 0) {
+          if (self.khwrngdCreditNs > 0) yield self.khwrngdCreditNs;
+          yield self.timerSleepNs(self.reseedIntervalNs());
+        }
       }
     })(this));
   }

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { startEgdServer, type EgdServer } from './egd-server.ts';
 import { buildInitramfs, compileReader, findHostParts, type HostGuestParts } from './guest-image.ts';
 import { checkPlan, maxBytesArg, planGuestMs, type CapturePlan } from './plan.ts';
-import { TRACE_FORMAT, TRACE_VERSION, writeTrace, type DeviceEvent, type ReaderTrace, type TraceMark, type TraceParams } from './trace.ts';
+import { guestOffsetNs, TRACE_FORMAT, TRACE_VERSION, writeTrace, type DeviceEvent, type ReaderTrace, type TraceMark, type TraceParams } from './trace.ts';
 import { JIFFIES_PHASE_GRID, JIFFY_NS } from '../os/linux-hwrng.ts';
 
 export interface CaptureOptions {
@@ -207,7 +207,7 @@ export function parseCapture(
   const marks: TraceMark[] = [];
   const readers: ReaderTrace[] = [];
   const notes: string[] = [];
-  let jiffies: number | undefined;
+  let tick: { jiffiesPhase: number; tickOffsetNs: number } | undefined;
   let uname = '';
   let step = -1;
   const byTag = new Map<string, ReaderTrace>();
@@ -223,7 +223,7 @@ export function parseCapture(
       const s = /^step(\d+)$/.exec(f[1]!);
       if (s !== null) step = Number(s[1]);
     } else if (kind === 'note' || kind === 'quality') notes.push(f.join(' '));
-    else if (kind === 'jiffies' && f.slice(1, 4).every((x) => /^\d+$/.test(x))) jiffies = jiffiesPhase(f[1]!, f[3]!);
+    else if (kind === 'tick' && f.slice(1, 4).every((x) => /^\d+$/.test(x))) tick = tickGrid(f[1]!, f[2]!, f[3]!);
     else if (kind === 'start') {
       const r: ReaderTrace = { tag: f[1]!, step, size: Number(f[3]), total: Number(f[4]), startNs: Number(f[2]), reads: [], end: { t: 0, status: 'pending', pendingSinceNs: null } };
       byTag.set(`${step}/${r.tag}`, r);
@@ -258,12 +258,12 @@ export function parseCapture(
     plan,
     qemu: { version: qemuVer, accel, machine: 'q35' },
     kernel: { release: parts.release, version, rngBuiltin: parts.rngBuiltin },
-    alignment: { guestOffsetNs: Math.round(synced[0]!.virtualNs! - (synced[0]!.guestBeforeNs + synced[0]!.guestAfterNs) / 2), uncertaintyNs: Math.round(half), marks },
+    alignment: { guestOffsetNs: guestOffsetNs(synced)!, uncertaintyNs: Math.round(half), marks },
     stepStartsNs: plan.steps.map((_, i) => markAt(`step${i}`)),
     probeNs: marks.some((m) => m.label === 'probe') ? markAt('probe') : markAt('probed'),
     endNs: markAt('end'),
     notes,
-    ...(jiffies === undefined ? {} : { jiffiesPhase: jiffies }),
+    ...(tick === undefined ? {} : tick),
   };
   return { params, device, readers };
 }
@@ -272,14 +272,17 @@ export function parseCapture(
 const INITIAL_JIFFIES = 2n ** 32n - 300n * 250n;
 
 /**
- * The guest's timer-wheel phase from `hwread jiffies` (jiffies J read between two CLOCK_MONOTONIC
- * reads in the same 4 ms jiffy, the first N ns): J − INITIAL_JIFFIES − ⌊N / 4 ms⌋, mod 512 (the
- * coarsest grid khwrngd's sleeps use). BigInt: jiffies are near 2^32 and N is ns.
+ * The guest's tick grid from `hwread jiffies`: jiffies became J at a tick between the monotonic
+ * times LO and HI (ns). Taking the tick at their midpoint T, the grid sits `tickOffsetNs` = T mod
+ * 4 ms into each 4 ms of CLOCK_MONOTONIC, and `jiffiesPhase` = J − INITIAL_JIFFIES − ⌊T / 4 ms⌋
+ * mod 512 (the coarsest grid khwrngd's sleeps use). BigInt: jiffies are near 2^32 and T is ns.
  */
-export function jiffiesPhase(nowNs: string, jiffies: string): number {
+export function tickGrid(loNs: string, hiNs: string, jiffies: string): { jiffiesPhase: number; tickOffsetNs: number } {
   const grid = BigInt(JIFFIES_PHASE_GRID);
-  const p = (BigInt(jiffies) - INITIAL_JIFFIES - BigInt(nowNs) / BigInt(JIFFY_NS)) % grid;
-  return Number(p < 0n ? p + grid : p);
+  const jiffy = BigInt(JIFFY_NS);
+  const t = (BigInt(loNs) + BigInt(hiNs)) / 2n;
+  const p = (BigInt(jiffies) - INITIAL_JIFFIES - t / jiffy) % grid;
+  return { jiffiesPhase: Number(p < 0n ? p + grid : p), tickOffsetNs: Number(t % jiffy) };
 }
 
 /** Guest CLOCK_MONOTONIC → virtual ns, piecewise linear between synced marks, constant offset outside. */

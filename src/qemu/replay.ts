@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { LinuxHwrng, LINUX_HWRNG_PARAMS, LINUX_KERNELS, type LinuxKernel } from '../os/linux-hwrng.ts';
 import { resolveParamTable } from '../params/spec.ts';
-import type { DeviceEvent, QemuTrace, ReaderTrace } from './trace.ts';
+import { guestOffsetNs, type DeviceEvent, type QemuTrace, type ReaderTrace } from './trace.ts';
 import { ARM_STAMP_SLACK_NS, inferWindows } from './windows.ts';
 
 export interface ReplayOverrides {
@@ -50,8 +50,10 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   const dev = new VirtioRng(sim, devParams, host, new Vcpus(sim, 1), metrics, taps);
   const guestParams = resolveParamTable('linux-guest', LINUX_HWRNG_PARAMS, {
     kernel: over['linux-guest']?.['kernel'] ?? guestKernel(trace),
-    'uptime-at-probe-ns': Math.max(0, trace.params.probeNs - trace.params.alignment.guestOffsetNs),
+    // Guest uptime from the best-placed mark, also for traces whose own guestOffsetNs took the first.
+    'uptime-at-probe-ns': Math.max(0, trace.params.probeNs - (guestOffsetNs(trace.params.alignment.marks) ?? trace.params.alignment.guestOffsetNs)),
     ...(trace.params.jiffiesPhase === undefined ? {} : { 'jiffies-phase': trace.params.jiffiesPhase }),
+    ...(trace.params.tickOffsetNs === undefined ? {} : { 'tick-offset-ns': trace.params.tickOffsetNs }),
     ...over['linux-guest'],
   });
   const marks = new Map(trace.params.alignment.marks.map((m) => [m.label, m.virtualNs ?? 0]));
@@ -163,6 +165,8 @@ export interface ProbeTiming {
   registerNs?: number;
   /** khwrngd ran before add_early_randomness() (see probeTiming()). */
   earlyAfterKhwrngd?: boolean;
+  /** DRIVER_OK → khwrngd's first read (its first re-post); undefined: the guest's own. */
+  khwrngdNs?: number;
 }
 
 /**
@@ -200,12 +204,21 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
     ...trace.params.alignment.marks.filter((m) => m.virtualNs !== null && m.virtualNs > e1.t && /^step\d+/.test(m.label)).map((m) => m.virtualNs!),
     trace.params.endNs,
   );
-  const rePosts = push === undefined ? 0 : ev.filter((e) => e.kind === 'request' && e.t > push.t && e.t < nextInput && e.size > 0).length;
+  const rePostEvents = push === undefined ? [] : ev.filter((e) => e.kind === 'request' && e.t > push.t && e.t < nextInput && e.size > 0);
+  const rePosts = rePostEvents.length;
+  // The first re-post before any user input is khwrngd's first read, in every order: it drops
+  // what the early read left and re-posts (6.1.192), or drains the buffer and re-posts; the early
+  // read itself never re-posts. When the kthread first ran is the guest scheduler's choice (5–19 ms
+  // after the probe under TCG), and it sets where khwrngd's sleeps fall on the timer wheel: its
+  // 1 s sleep ends on a 32 ms grid, so a few ms there move its next read, and the window that read
+  // opens, by 32 ms (a fresh capture of the gaps plan, 2026-12-07: the model's default start,
+  // 6 ms after the real one, crossed a grid line).
+  const khwrngd = rePostEvents[0] === undefined ? {} : { khwrngdNs: rePostEvents[0].t - e1.t };
   // 6.1.192: the early read took 32 bytes ⇒ khwrngd's first copy re-posts, then its completed
   // read re-posts again. 6.1.176 re-posts once either way; keep the guest's own estimate there.
   const earlyGotData = trace.params.kernel.version === '6.1.176' ? undefined : rePosts >= 2;
-  if (earlyGotData === undefined || push === undefined) return { readyKickNs, postNs, kickNs };
-  if (earlyGotData) return { readyKickNs, postNs, kickNs, registerNs: Math.max(0, push.t - e1.t - postNs) + 1 };
+  if (earlyGotData === undefined || push === undefined) return { readyKickNs, postNs, kickNs, ...khwrngd };
+  if (earlyGotData) return { readyKickNs, postNs, kickNs, registerNs: Math.max(0, push.t - e1.t - postNs) + 1, ...khwrngd };
   // One re-post: either the early read found nothing (khwrngd then left a full buffer for the
   // first reader), or khwrngd ran first — kthread_run() woke it and it preempted the probing
   // task — and the early read took 32 bytes of the buffer khwrngd's re-post had filled; the
@@ -215,7 +228,7 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   // that followed it, as in the EGD capture. The extra request is, unless its trace lags.)
   const first = trace.readers.filter((r) => r.startNs > t0).sort((a, b) => a.startNs - b.startNs)[0];
   const done = first?.reads[0];
-  if (first === undefined || done === undefined || done.n <= 0) return { readyKickNs, postNs, kickNs, registerNs: 0 };
+  if (first === undefined || done === undefined || done.n <= 0) return { readyKickNs, postNs, kickNs, registerNs: 0, ...khwrngd };
   const need = Math.ceil(Math.min(first.size, first.total) / 64);
   // Only the guest's re-posts count: the timer's own process() at a refill is traced as a
   // request too. Without this, a first read that drained a short completion, re-posted and
@@ -225,7 +238,7 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   const { maxBytes, periodMs } = trace.params.plan;
   const refills = new Set(inferWindows(trace.device.filter((e) => e.t >= e1.t), maxBytes, periodMs).map((w) => w.refillAt));
   const requests = ev.filter((e) => e.kind === 'request' && e.size > 0 && e.t > first.startNs && e.t <= done.t && !refills.has(e.t)).length;
-  return { readyKickNs, postNs, kickNs, registerNs: 0, earlyAfterKhwrngd: requests > need };
+  return { readyKickNs, postNs, kickNs, registerNs: 0, earlyAfterKhwrngd: requests > need, ...khwrngd };
 }
 
 /**

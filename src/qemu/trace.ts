@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { checkPlan, type CapturePlan } from './plan.ts';
-import { JIFFIES_PHASE_GRID } from '../os/linux-hwrng.ts';
+import { JIFFIES_PHASE_GRID, JIFFY_NS } from '../os/linux-hwrng.ts';
 
 export const TRACE_FORMAT = 'entropy-bench-qemu-trace';
 export const TRACE_VERSION = 1;
@@ -49,13 +49,33 @@ export interface TraceMark {
   virtualNs: number | null;
 }
 
+/**
+ * Guest CLOCK_MONOTONIC → virtual ns offset from the synced mark whose guest bracket is narrowest:
+ * its config read is placed best. A mark's bracket can be ms wide (the first pass through a code
+ * path under TCG translates it; the boot mark of one fresh capture spanned 6.2 ms), and its read
+ * may fall anywhere in it: offsets taken from the first mark were 1.9–8 ms off in 6 of 22 fixtures
+ * and in 5 of 14 fresh captures of one plan, which moved khwrngd's timer-wheel grid in the replay
+ * by that much (docs/qemu-trace.md). Ties go to the earliest mark. Undefined without a synced mark.
+ */
+export function guestOffsetNs(marks: readonly TraceMark[]): number | undefined {
+  let best: TraceMark | undefined;
+  for (const m of marks) {
+    if (m.virtualNs === null) continue;
+    if (best === undefined || m.guestAfterNs - m.guestBeforeNs < best.guestAfterNs - best.guestBeforeNs) best = m;
+  }
+  return best === undefined ? undefined : Math.round(best.virtualNs! - (best.guestBeforeNs + best.guestAfterNs) / 2);
+}
+
 export interface TraceParams {
   format: string;
   version: number;
   plan: CapturePlan;
   qemu: { version: string; accel: 'tcg' | 'kvm'; machine: string };
   kernel: { release: string; version: string; rngBuiltin: boolean };
-  /** virtual ns = guest CLOCK_MONOTONIC ns + guestOffsetNs (from the first synced mark). */
+  /**
+   * virtual ns = guest CLOCK_MONOTONIC ns + guestOffsetNs: from the synced mark with the
+   * narrowest bracket (guestOffsetNs(); traces captured before 2026-12-07 took the first mark).
+   */
   alignment: { guestOffsetNs: number; uncertaintyNs: number; marks: TraceMark[] };
   /** Guest time of each step's first mark, virtual ns (where reset/probe happened etc.). */
   stepStartsNs: number[];
@@ -64,11 +84,17 @@ export interface TraceParams {
   endNs: number;
   notes: string[];
   /**
-   * jiffies − INITIAL_JIFFIES − ⌊CLOCK_MONOTONIC / 4 ms⌋ in the guest, mod 512 (`hwread
-   * jiffies`, capture.ts jiffiesPhase()): where its timer wheel's grid sits. Absent in traces captured before it was
-   * recorded; the replay then uses the model's default.
+   * jiffies − INITIAL_JIFFIES − ⌊CLOCK_MONOTONIC / 4 ms⌋ in the guest at a tick, mod 512 (`hwread
+   * jiffies`, capture.ts tickGrid()): where its timer wheel's grid sits, in whole jiffies. Absent in
+   * traces captured before it was recorded; the replay then uses the model's default.
    */
   jiffiesPhase?: number;
+  /**
+   * Where the guest's ticks fall within each 4 ms of CLOCK_MONOTONIC, ns (0 ≤ x < 4 ms; capture.ts
+   * tickGrid()). Absent in traces captured before it was recorded (2026-12-07): the replay then
+   * takes the ticks on whole multiples of 4 ms, as it did.
+   */
+  tickOffsetNs?: number;
 }
 
 export interface QemuTrace {
@@ -130,6 +156,9 @@ export function readTrace(dir: string): QemuTrace {
   }
   if (raw.jiffiesPhase !== undefined && !(Number.isInteger(raw.jiffiesPhase) && (raw.jiffiesPhase as number) >= 0 && (raw.jiffiesPhase as number) < JIFFIES_PHASE_GRID)) {
     throw new InputError(`${pFile}: jiffiesPhase: ${JSON.stringify(raw.jiffiesPhase)}, expected a whole number 0..${JIFFIES_PHASE_GRID - 1} (or no field)`);
+  }
+  if (raw.tickOffsetNs !== undefined && !(Number.isInteger(raw.tickOffsetNs) && (raw.tickOffsetNs as number) >= 0 && (raw.tickOffsetNs as number) < JIFFY_NS)) {
+    throw new InputError(`${pFile}: tickOffsetNs: ${JSON.stringify(raw.tickOffsetNs)}, expected a whole number of ns 0..${JIFFY_NS - 1} (or no field)`);
   }
   const params = { ...(raw as unknown as TraceParams), plan };
 

@@ -231,3 +231,23 @@ test('timer wheel (kernel/time/timer.c): a sleep ends on the first tick of its l
     assert.ok(late >= 0 && late <= 36, `${late} ms`);
   }
 });
+
+test('timer wheel with the ticks 1.5 ms into each 4 ms of uptime (tick-offset-ns): jiffy j begins at (j − phase) · 4 ms + 1.5 ms, so every wake-up moves by 1.5 ms and a sleep starting in the last 1.5 ms of a 4 ms still counts from the jiffy before', () => {
+  const g = guest('6.1.192', 4096, { 'jiffies-phase': 3, 'tick-offset-ns': 1_500_000, 'uptime-at-probe-ns': 2_049_000_000 });
+  g.b.sim.run(1);
+  const at = (uptimeNs: number, sleepNs: number): number => {
+    g.b.sim.run(uptimeNs - 2_049_000_000);
+    return Math.round((uptimeNs + g.hw.timerSleepNs(sleepNs)) / 1e3) / 1e3;
+  };
+  // as in the test above, 1.5 ms later: from 2.049 s (jiffy 511 + 3: 2.0475–2.0515 s) to tick 768
+  assert.equal(at(2_049_000_000, 1e9), 3061.5);
+  // 3.0604 s is still jiffy 764 + 3 (the next tick is at 3.0615 s): expiry 1017 → tick 1024
+  assert.equal(at(3_060_400_000, 1e9), 4085.5);
+  // 3.0616 s is jiffy 765 + 3: expiry 1018, the same tick
+  assert.equal(at(3_061_600_000, 1e9), 4085.5);
+  // 3.0845 s is still jiffy 770 + 3 (the next tick is at 3.0855 s): expiry 1023 → tick 1024; counted
+  // from whole 4 ms it would be 771 + 3, expiry 1024 → tick 1032, 32 ms later
+  assert.equal(at(3_084_500_000, 1e9), 4085.5);
+  // 3.0936 s is jiffy 773 + 3: expiry 1026 → tick 1032
+  assert.equal(at(3_093_600_000, 1e9), 4117.5);
+});

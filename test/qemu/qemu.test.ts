@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
-import { jiffiesPhase, parseCapture, runQemu } from '../../src/qemu/capture.ts';
+import { parseCapture, tickGrid, runQemu } from '../../src/qemu/capture.ts';
 import { compareTrace } from '../../src/qemu/compare.ts';
 import { FIXTURE_PLANS, findFixturePlan, fixtureKernel, fixturesWithoutKernel } from '../../src/qemu/fixture-plans.ts';
 import { bzImageVersion, hostKernels, MissingToolError, selectKernel } from '../../src/qemu/guest-image.ts';
-import { readTrace } from '../../src/qemu/trace.ts';
+import { guestOffsetNs, readTrace } from '../../src/qemu/trace.ts';
 import { inferWindows } from '../../src/qemu/windows.ts';
 import { probeTiming, replay, type ReplayOverrides } from '../../src/qemu/replay.ts';
 import { InputError } from '../../src/errors.ts';
@@ -62,12 +62,12 @@ test('parseCapture: QEMU trace stamps become virtual ns from vm_state_notify; ma
   ].join('\n');
   const serial = [
     'EB uname 6.1.0-57-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3 (2026-11-26)',
-    'EB mark probe 499900000 500100000',
+    'EB mark probe 498000000 501000000',
     'EB mark step0 1499900000 1500100000',
     'EB start a 1500200000 64 4096',
     'EB r a 1500300000 64',
     'EB end a 1600000000 pending 1 64 1500400000',
-    'EB jiffies 6686283348 6686400000 4294893922',
+    'EB tick 6686283348 6686400000 4294893922',
     'EB done',
   ].join('\r\n');
   const r = parseCapture(plan, { release: '6.1.0-57-amd64', rngBuiltin: false }, '7.2.22', 'tcg', serial, trace);
@@ -77,8 +77,11 @@ test('parseCapture: QEMU trace stamps become virtual ns from vm_state_notify; ma
     [1_000_520_000, 'push', 64, null],
   ]);
   assert.equal(r.params.kernel.version, '6.1.192');
+  // the tick between 6686283348 and 6686400000 ns: at 6686341674, 2.341674 ms into its 4 ms
   assert.equal(r.params.jiffiesPhase, 467);
-  // guest 0.5 s ↔ virtual 2 s: offset 1.5 s
+  assert.equal(r.params.tickOffsetNs, 2_341_674);
+  // guest 1.5 s ↔ virtual 3 s (step0, the narrowest bracket): offset 1.5 s; the probe mark's 3 ms
+  // bracket, midpoint 0.4995 s ↔ 2 s, would give 1.5005 s
   assert.equal(r.params.alignment.guestOffsetNs, 1_500_000_000);
   assert.equal(r.readers[0]!.reads[0]!.t, 3_000_300_000);
   assert.equal(r.readers[0]!.end.status, 'pending');
@@ -184,11 +187,60 @@ test('khwrngd sleeps on the timer wheel: the guest\'s jiffies phase (hwread jiff
   for (const wrong of [466, 468]) assert.ok(Math.abs(start1({ 'linux-guest': { 'jiffies-phase': wrong } })) > 3e6, `phase ${wrong}`);
 });
 
-test('jiffiesPhase: jiffies − INITIAL_JIFFIES − ⌊monotonic / 4 ms⌋ mod 512 (HZ 250: INITIAL_JIFFIES = 2^32 − 75000)', () => {
-  // the fixture's capture: monotonic 6686283348 ns = 1671 jiffies; jiffies 4294893922 = INITIAL + 1626
-  assert.equal(jiffiesPhase('6686283348', '4294893922'), 467);
-  assert.equal(jiffiesPhase('4000000', String(2 ** 32 - 75000 + 1)), 0);
-  assert.equal(jiffiesPhase('0', String(2 ** 32 - 75000 + 511)), 511);
+test('khwrngd\'s first read is read from the device log (its first re-post): a fresh gaps capture whose khwrngd ran 11.3 ms after the probe, 6 ms before the model\'s own estimate, which put its next 1 s sleep across a 32 ms timer-wheel grid line (window 1 31.8 ms late)', () => {
+  const trace = readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin-khwrngd-early'));
+  const t0 = trace.params.probeNs;
+  const timing = probeTiming(trace, t0)!;
+  const e1 = trace.device.find((e) => e.t >= t0)!;
+  const push = trace.device.find((e) => e.t >= t0 && e.kind === 'push')!;
+  const firstRePost = trace.device.find((e) => e.kind === 'request' && e.t > push.t && e.size > 0)!;
+  assert.equal(timing.khwrngdNs, firstRePost.t - e1.t);
+  assert.ok(firstRePost.t - t0 < 12e6 && firstRePost.t - t0 > 11e6, `${(firstRePost.t - t0) / 1e6} ms`);
+  // the model's khwrngd re-posts when the real one did
+  assert.ok(replay(trace).device.some((e) => e.kind === 'request' && e.t === firstRePost.t && e.size === 64));
+  const r = compareTrace(trace);
+  assert.equal(r.ok, true, r.failures.join('; '));
+  assert.ok(Math.abs(r.windows[1]!.startErrorNs!) < 0.5e6, `${r.windows[1]!.startErrorNs! / 1e6} ms`);
+});
+
+test('guest ↔ virtual time from the best-placed mark: a boot mark whose bracket spanned 6.2 ms put guest uptime, and with it khwrngd\'s timer-wheel grid, 2.9 ms off (window 1 2.8 ms late); the narrowest mark is right', () => {
+  const trace = readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin-boot-mark'));
+  const marks = trace.params.alignment.marks;
+  const widths = marks.map((m) => m.guestAfterNs - m.guestBeforeNs);
+  assert.equal(marks[0]!.label, 'boot');
+  assert.ok(widths[0]! > 6e6 && Math.max(...widths.slice(1)) < 0.5e6, widths.join(' '));
+  const best = guestOffsetNs(marks)!;
+  const narrowest = marks[widths.indexOf(Math.min(...widths))]!;
+  assert.equal(best, Math.round(narrowest.virtualNs! - (narrowest.guestBeforeNs + narrowest.guestAfterNs) / 2));
+  // every other mark agrees with it to 0.05 ms; the boot mark's midpoint is 2.9 ms off
+  for (const m of marks.slice(1)) assert.ok(Math.abs(m.virtualNs! - (m.guestBeforeNs + m.guestAfterNs) / 2 - best) < 0.05e6, m.label);
+  const first = Math.round(marks[0]!.virtualNs! - (marks[0]!.guestBeforeNs + marks[0]!.guestAfterNs) / 2);
+  assert.ok(Math.abs(first - best) > 2.5e6, `${(first - best) / 1e6} ms`);
+  const r = compareTrace(trace);
+  assert.equal(r.ok, true, r.failures.join('; '));
+  assert.ok(Math.abs(r.windows[1]!.startErrorNs!) < 0.5e6);
+  const fromFirst = compareTrace(trace, { 'linux-guest': { 'uptime-at-probe-ns': trace.params.probeNs - first } });
+  assert.ok(fromFirst.windows[1]!.startErrorNs! > 2e6, `${fromFirst.windows[1]!.startErrorNs! / 1e6} ms`);
+  assert.equal(guestOffsetNs(marks.map((m) => ({ ...m, virtualNs: null }))), undefined);
+});
+
+test('khwrngd sleeps after crediting its bytes (khwrngd-credit-ns): a fresh gaps capture whose khwrngd read ended 0.5 ms before a jiffy edge slept from the next jiffy, so its next read came one 32 ms grid step later', () => {
+  const trace = readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin-credit'));
+  const r = compareTrace(trace);
+  assert.equal(r.ok, true, r.failures.join('; '));
+  assert.ok(Math.abs(r.windows[1]!.startErrorNs!) < 0.5e6);
+  const none = compareTrace(trace, { 'linux-guest': { 'khwrngd-credit-ns': 0 } });
+  assert.ok(none.windows[1]!.startErrorNs! < -30e6, `${none.windows[1]!.startErrorNs! / 1e6} ms`);
+});
+
+test('tickGrid: a tick bracketed by CLOCK_MONOTONIC reads gives jiffies − INITIAL_JIFFIES − ⌊t / 4 ms⌋ mod 512 and t mod 4 ms (HZ 250: INITIAL_JIFFIES = 2^32 − 75000)', () => {
+  // the jiffies fixture's reading: monotonic 6686283348 ns = 1671 jiffies; jiffies 4294893922 = INITIAL + 1626
+  assert.deepEqual(tickGrid('6686283348', '6686283348', '4294893922'), { jiffiesPhase: 467, tickOffsetNs: 2283348 });
+  assert.deepEqual(tickGrid('4000000', '4000000', String(2 ** 32 - 75000 + 1)), { jiffiesPhase: 0, tickOffsetNs: 0 });
+  assert.deepEqual(tickGrid('0', '0', String(2 ** 32 - 75000 + 511)), { jiffiesPhase: 511, tickOffsetNs: 0 });
+  // the tick is taken at the bracket's midpoint
+  assert.deepEqual(tickGrid('7999000', '8003000', String(2 ** 32 - 75000 + 2)), { jiffiesPhase: 0, tickOffsetNs: 1000 });
+  assert.deepEqual(tickGrid('7997000', '7999000', String(2 ** 32 - 75000 + 2)), { jiffiesPhase: 1, tickOffsetNs: 3998000 });
 });
 
 test('window starts within 2 ms of the real ones (timing gated): every window up to the first real host stall of its run, and every transition without one', () => {
@@ -217,8 +269,9 @@ test('window starts within 2 ms of the real ones (timing gated): every window up
   // Not vacuous: most windows of the committed runs are judged; the stalls are real-run events
   // (timer 1.6–18 ms late, guest/EGD 10–18 ms late) on the loaded capture host. The three
   // 6.1.176 captures (a quiet host, load average 2–3) add 5 windows and 5 transitions, no stall;
-  // the gaps plan with its jiffies phase recorded adds 1 and 1.
-  assert.deepEqual([before, transitions, stalls], [15, 20, 9], 'windows before a stall, transitions without one, stalls');
+  // the gaps plan with its jiffies phase recorded adds 1 and 1, and its three 2026-12-07 captures
+  // (khwrngd early, a wide boot mark, khwrngd's sleep in the next jiffy) 3 and 3.
+  assert.deepEqual([before, transitions, stalls], [18, 23, 9], 'windows before a stall, transitions without one, stalls');
 });
 
 test('host stalls are read from the real run alone: a timer fired 3.9 ms late, an EGD reply 10 ms late', () => {
@@ -247,7 +300,7 @@ test('EGD capture: QEMU asked for the prefetch buffer twice at DRIVER_OK (960 by
   assert.equal(r.windows[0]!.modelBytes, 960);
 });
 
-test('probe races read from the device log: the early read found the prefetch filled in 12 of 20 probes (two khwrngd re-posts), not in the three EGD captures, the paused-reader one, the two fresh two-reader captures where khwrngd ran first and the two l100 captures where it found nothing', () => {
+test('probe races read from the device log: the early read found the prefetch filled in 15 of 23 probes (two khwrngd re-posts), not in the three EGD captures, the paused-reader one, the two fresh two-reader captures where khwrngd ran first and the two l100 captures where it found nothing', () => {
   const early = (name: string): boolean[] => {
     const trace = readTrace(join(FIXTURES, name));
     const loads = [trace.params.probeNs, ...trace.params.alignment.marks.filter((m) => /-removed$/.test(m.label)).map((m) => m.virtualNs!)];
@@ -259,8 +312,8 @@ test('probe races read from the device log: the early read found the prefetch fi
   // The re-post count tells only on 6.1.192 (6.1.176 re-posts once either way: the guest's own estimate).
   const on192 = fixtureDirs.filter((d) => readTrace(join(FIXTURES, d)).params.kernel.version === '6.1.192');
   const all = on192.flatMap(early);
-  assert.equal(all.filter(Boolean).length, 12);
-  assert.equal(all.length, 20);
+  assert.equal(all.filter(Boolean).length, 15);
+  assert.equal(all.length, 23);
   assert.deepEqual(early('l4096-p2000-r64-gaps-builtin-jiffies'), [true]);
   assert.deepEqual(early('unlimited-r4096-egd-quiet'), [false]);
   const k176 = fixtureDirs.filter((d) => d.endsWith('-k6.1.176'));

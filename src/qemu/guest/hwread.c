@@ -86,29 +86,41 @@ static void reader(struct shared *sh, long size, long total, long pause_every, l
 }
 
 /*
- * The guest's jiffies (the "timestamp" line of /proc/schedstat) bracketed by CLOCK_MONOTONIC
- * reads that fall in the same 4 ms jiffy (HZ 250), so the pair pins where the timer wheel's tick
- * grid sits against monotonic time: khwrngd's sleeps end on that grid. Retries a read that
- * straddled a tick; prints nothing if the file is missing (CONFIG_SCHEDSTATS off).
+ * One tick of the guest's jiffies clock (the "timestamp" line of /proc/schedstat) against
+ * CLOCK_MONOTONIC: reads the file back to back until jiffies changes, and prints the new value
+ * with the bracket the tick fell in (after the start of the last read that saw the old value,
+ * before the end of the first that saw the new one). That pins the tick grid both in whole
+ * jiffies and within one (HZ 250: 4 ms); khwrngd's sleeps end on it. Prints nothing if the file
+ * is missing (CONFIG_SCHEDSTATS off) or no tick came within a second.
  */
+static int read_jiffies(int fd, unsigned long long *j) {
+  char text[256];
+  ssize_t n = pread(fd, text, sizeof text - 1, 0);
+  if (n <= 0) return -1;
+  text[n] = 0;
+  const char *ts = strstr(text, "timestamp ");
+  if (ts == NULL) return -1;
+  *j = strtoull(ts + 10, NULL, 10);
+  return 0;
+}
+
 static int jiffies(void) {
-  for (int tries = 0; tries < 50; tries++) {
-    char text[256];
-    int64_t before = now_ns();
-    int fd = open("/proc/schedstat", O_RDONLY);
-    if (fd < 0) return 1;
-    ssize_t n = read(fd, text, sizeof text - 1);
-    close(fd);
-    int64_t after = now_ns();
-    if (n <= 0) return 1;
-    text[n] = 0;
-    const char *ts = strstr(text, "timestamp ");
-    if (ts == NULL) return 1;
-    if (before / 4000000 != after / 4000000) continue;
-    printf("EB jiffies %lld %lld %llu\n", (long long)before, (long long)after, strtoull(ts + 10, NULL, 10));
-    return 0;
+  int fd = open("/proc/schedstat", O_RDONLY);
+  if (fd < 0) return 1;
+  unsigned long long j0, j;
+  int64_t before = now_ns();
+  if (read_jiffies(fd, &j0) < 0) return 1;
+  int64_t limit = before + 1000000000LL;
+  for (;;) {
+    int64_t b = now_ns();
+    if (read_jiffies(fd, &j) < 0 || b > limit) return 1;
+    int64_t a = now_ns();
+    if (j != j0) {
+      printf("EB tick %lld %lld %llu\n", (long long)before, (long long)a, j);
+      return 0;
+    }
+    before = b;
   }
-  return 1;
 }
 
 int main(int argc, char **argv) {
