@@ -14,6 +14,7 @@ import { checkWidth, inferBitsPerSymbol, unpackBits } from '../../entropy/sample
 import { ESTIMATOR_NAMES, type EntropyEstimate } from '../../entropy/types.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
 import { boundJobs } from '../jobs.ts';
+import { compileLoopsInline } from '../osr.ts';
 
 interface EstimateOptions {
   iid?: boolean;
@@ -185,6 +186,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .exitOverride()
     .action(async (file: string, bitsArg: string | undefined, opts: EstimateOptions) => {
+      compileLoopsInline();
       if (opts.iid && opts.conditioned) throw new InputError('--iid and --conditioned: choose one track');
       const claimed = opts.claimed === undefined ? undefined : Number(opts.claimed);
       if (claimed !== undefined && !(Number.isFinite(claimed) && claimed >= 0 && claimed <= 8)) {

@@ -19,6 +19,7 @@ import type { BatteryVerdict } from '../../sts/verdict.ts';
 import { EXIT_FAILED, setExit, type CliContext } from '../context.ts';
 import { keepYoungGenerationSmall } from '../heap.ts';
 import { boundJobs } from '../jobs.ts';
+import { compileLoopsInline } from '../osr.ts';
 
 const DEFAULT_BITS = 1_000_000;
 
@@ -195,6 +196,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .exitOverride()
     .action(async (file: string, opts: StsOptions) => {
+      compileLoopsInline();
       await runSts(file, opts, ctx);
     });
 }
