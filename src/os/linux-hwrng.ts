@@ -146,10 +146,10 @@ export const LINUX_HWRNG_PARAMS: ParamTable = [
     name: 'khwrngd-credit-ns',
     type: 'number',
     unit: 'ns',
-    default: 1_000_000,
+    default: 800_000,
     min: 0,
     description: 'khwrngd from its read\'s end to its sleep: add_hwgenerator_randomness() mixing and crediting the bytes (the first read also reseeds the crng). Its sleep is timed from the jiffy it starts in.',
-    source: 'estimate, bounded by measurement: QEMU 7.2 TCG, kernel 6.1.192, 17 captures of l4096-p2000-r64-gaps-builtin (2026-12-07): the replays put window 1 within 2 ms in all 17 for 0.65–1.3 ms, 16 of 17 outside it; 1 ms held out 8 of 8 fresh captures (fixture l4096-p2000-r64-gaps-builtin-credit: with 0, 32 ms early)',
+    source: 'estimate, bounded by measurement: QEMU 7.2 TCG, kernel 6.1.192, 28 captures of l4096-p2000-r64-gaps-builtin (2026-12-07), khwrngd\'s first read end taken from each: window 1 within 2 ms in all 28 for 0.5–1.1 ms, 26–27 of 28 outside it; 0.8 ms, the middle, held out 8 of 8 fresh captures (fixtures l4096-p2000-r64-gaps-builtin-credit and -slow-read: with 0 and 0.4 ms, 32 ms early)',
   },
   {
     name: 'tick-offset-ns',
@@ -344,11 +344,12 @@ export class LinuxHwrng {
    * `registerNs` post → hwrng_register, `earlyAfterKhwrngd`: the new khwrngd ran before
    * add_early_randomness() (the early read then comes after khwrngd's first read re-posted the
    * buffer and it was filled again), `khwrngdNs` DRIVER_OK → khwrngd's first read (never before
-   * hwrng_register; else khwrngd-start-ns after it).
+   * hwrng_register; else khwrngd-start-ns after it), `khwrngdEndNs` DRIVER_OK → the end of that
+   * read (its last re-post: its first sleep is timed from then, if that is later than the model's).
    */
   *probe(
     probeNs = this.probeNs,
-    timing: { postNs?: number; kickNs?: number; registerNs?: number; earlyAfterKhwrngd?: boolean; khwrngdNs?: number } = {},
+    timing: { postNs?: number; kickNs?: number; registerNs?: number; earlyAfterKhwrngd?: boolean; khwrngdNs?: number; khwrngdEndNs?: number } = {},
   ): Proc<void> {
     if (!this.dev.present) return;
     this.uptimeOriginNs ??= this.sim.now - this.uptimeAtProbeNs;
@@ -372,7 +373,10 @@ export class LinuxHwrng {
     ev?.succeed();
     // set_current_rng() starts khwrngd (it first runs khwrngd-start-ns later), then
     // add_early_randomness: reading_mutex, rng_get_data(32, wait = 0), no credit.
-    this.startKhwrngd(timing.khwrngdNs === undefined ? this.khwrngdStartNs : Math.max(0, driverOkAt + timing.khwrngdNs - this.sim.now));
+    this.startKhwrngd(
+      timing.khwrngdNs === undefined ? this.khwrngdStartNs : Math.max(0, driverOkAt + timing.khwrngdNs - this.sim.now),
+      timing.khwrngdEndNs === undefined ? undefined : driverOkAt + timing.khwrngdEndNs,
+    );
     if (timing.earlyAfterKhwrngd === true) {
       // kthread_run() woke khwrngd and it ran first (preempting the probing task, which resumes
       // once khwrngd sleeps — after its first read, re-post, and crediting the crng).
@@ -597,13 +601,17 @@ export class LinuxHwrng {
     return Math.max(0, (bucket - this.jiffiesPhase) * JIFFY_NS + this.tickOffsetNs - now);
   }
 
-  /** set_current_rng() → hwrng_init(): khwrngd's kthread, which first runs `startNs` later. */
-  private startKhwrngd(startNs: number): void {
+  /**
+   * set_current_rng() → hwrng_init(): khwrngd's kthread, which first runs `startNs` later.
+   * `firstEndAt`: when its first read ended in a real run (the replay's input), if later than here.
+   */
+  private startKhwrngd(startNs: number, firstEndAt?: number): void {
     if (this.khwrngdGen === this.generation) return;
     const gen = this.generation;
     this.khwrngdGen = gen;
     this.sim.spawn('khwrngd', (function* (self: LinuxHwrng) {
       yield startNs;
+      let endAt = firstEndAt;
       while (!self.removed && self.generation === gen) {
         // hwrng_fillfn(): one rng_buffer_size() read under reading_mutex, waiting.
         yield* self.readingMutex.acquire();
@@ -626,6 +634,8 @@ export class LinuxHwrng {
         self.creditedBits += bits;
         if (self.creditedBits >= CRNG_READY_BITS) self.crngReady = true;
         // add_hwgenerator_randomness(): sleep unless the crng is not ready yet and bits were credited.
+        if (endAt !== undefined && endAt > self.sim.now) yield endAt - self.sim.now;
+        endAt = undefined;
         if (self.crngReady || bits === 0) {
           if (self.khwrngdCreditNs > 0) yield self.khwrngdCreditNs;
           yield self.timerSleepNs(self.reseedIntervalNs());

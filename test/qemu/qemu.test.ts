@@ -203,6 +203,26 @@ test('khwrngd\'s first read is read from the device log (its first re-post): a f
   assert.ok(Math.abs(r.windows[1]!.startErrorNs!) < 0.5e6, `${r.windows[1]!.startErrorNs! / 1e6} ms`);
 });
 
+test('khwrngd\'s first sleep is timed from the end of its first read as the device log shows it: a capture whose read took 0.75 ms to come back (0.10–0.34 ms in 26 others, 0.06 ms in the model) slept from the next jiffy', () => {
+  const trace = readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin-slow-read'));
+  const t0 = trace.params.probeNs;
+  const timing = probeTiming(trace, t0)!;
+  const e1 = trace.device.find((e) => e.t >= t0)!;
+  const push = trace.device.find((e) => e.t >= t0 && e.kind === 'push')!;
+  const firstReader = Math.min(...trace.readers.map((r) => r.startNs));
+  const rePosts = trace.device.filter((e) => e.kind === 'request' && e.t > push.t && e.t < firstReader && e.size > 0);
+  assert.equal(rePosts.length, 2);
+  assert.equal(timing.khwrngdNs, rePosts[0]!.t - e1.t);
+  assert.equal(timing.khwrngdEndNs, rePosts[1]!.t - e1.t);
+  assert.equal(rePosts[1]!.t - rePosts[0]!.t, 753_000);
+  const r = compareTrace(trace);
+  assert.equal(r.ok, true, r.failures.join('; '));
+  assert.ok(Math.abs(r.windows[1]!.startErrorNs!) < 0.5e6, `${r.windows[1]!.startErrorNs! / 1e6} ms`);
+  // the real read ended 0.48 ms before a jiffy edge: crediting for less than that sleeps a step early
+  const short = compareTrace(trace, { 'linux-guest': { 'khwrngd-credit-ns': 400_000 } });
+  assert.ok(short.windows[1]!.startErrorNs! < -30e6, `${short.windows[1]!.startErrorNs! / 1e6} ms`);
+});
+
 test('guest ↔ virtual time from the best-placed mark: a boot mark whose bracket spanned 6.2 ms put guest uptime, and with it khwrngd\'s timer-wheel grid, 2.9 ms off (window 1 2.8 ms late); the narrowest mark is right', () => {
   const trace = readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin-boot-mark'));
   const marks = trace.params.alignment.marks;
@@ -269,9 +289,9 @@ test('window starts within 2 ms of the real ones (timing gated): every window up
   // Not vacuous: most windows of the committed runs are judged; the stalls are real-run events
   // (timer 1.6–18 ms late, guest/EGD 10–18 ms late) on the loaded capture host. The three
   // 6.1.176 captures (a quiet host, load average 2–3) add 5 windows and 5 transitions, no stall;
-  // the gaps plan with its jiffies phase recorded adds 1 and 1, and its three 2026-12-07 captures
-  // (khwrngd early, a wide boot mark, khwrngd's sleep in the next jiffy) 3 and 3.
-  assert.deepEqual([before, transitions, stalls], [18, 23, 9], 'windows before a stall, transitions without one, stalls');
+  // the gaps plan with its jiffies phase recorded adds 1 and 1, and its four 2026-12-07 captures
+  // (khwrngd early, a wide boot mark, khwrngd's sleep in the next jiffy, its slow first read) 4 and 4.
+  assert.deepEqual([before, transitions, stalls], [19, 24, 9], 'windows before a stall, transitions without one, stalls');
 });
 
 test('host stalls are read from the real run alone: a timer fired 3.9 ms late, an EGD reply 10 ms late', () => {
@@ -300,7 +320,7 @@ test('EGD capture: QEMU asked for the prefetch buffer twice at DRIVER_OK (960 by
   assert.equal(r.windows[0]!.modelBytes, 960);
 });
 
-test('probe races read from the device log: the early read found the prefetch filled in 15 of 23 probes (two khwrngd re-posts), not in the three EGD captures, the paused-reader one, the two fresh two-reader captures where khwrngd ran first and the two l100 captures where it found nothing', () => {
+test('probe races read from the device log: the early read found the prefetch filled in 16 of 24 probes (two khwrngd re-posts), not in the three EGD captures, the paused-reader one, the two fresh two-reader captures where khwrngd ran first and the two l100 captures where it found nothing', () => {
   const early = (name: string): boolean[] => {
     const trace = readTrace(join(FIXTURES, name));
     const loads = [trace.params.probeNs, ...trace.params.alignment.marks.filter((m) => /-removed$/.test(m.label)).map((m) => m.virtualNs!)];
@@ -312,8 +332,8 @@ test('probe races read from the device log: the early read found the prefetch fi
   // The re-post count tells only on 6.1.192 (6.1.176 re-posts once either way: the guest's own estimate).
   const on192 = fixtureDirs.filter((d) => readTrace(join(FIXTURES, d)).params.kernel.version === '6.1.192');
   const all = on192.flatMap(early);
-  assert.equal(all.filter(Boolean).length, 15);
-  assert.equal(all.length, 23);
+  assert.equal(all.filter(Boolean).length, 16);
+  assert.equal(all.length, 24);
   assert.deepEqual(early('l4096-p2000-r64-gaps-builtin-jiffies'), [true]);
   assert.deepEqual(early('unlimited-r4096-egd-quiet'), [false]);
   const k176 = fixtureDirs.filter((d) => d.endsWith('-k6.1.176'));
