@@ -120,7 +120,11 @@ test('window inference recovers the device model\'s own allotments from its even
 });
 
 // The committed real runs (QEMU 7.2 TCG, Debian kernels 6.1.192 and 6.1.176) through the model.
-const KNOWN = new Set<string>([]);
+// Known deviations, each described in docs/qemu-trace.md: replayed and printed, not gated.
+const KNOWN = new Set<string>([
+  // three readers and khwrngd on one vCPU: khwrngd's 64 bytes land a window early in the model
+  'l512-p250-three-readers-builtin',
+]);
 
 for (const name of fixtureDirs) {
   test(`replay ${name}: bytes per window, read sizes and hangs as in the real run`, (t) => {
@@ -320,7 +324,7 @@ test('EGD capture: QEMU asked for the prefetch buffer twice at DRIVER_OK (960 by
   assert.equal(r.windows[0]!.modelBytes, 960);
 });
 
-test('probe races read from the device log: the early read found the prefetch filled in 16 of 24 probes (two khwrngd re-posts), not in the three EGD captures, the paused-reader one, the two fresh two-reader captures where khwrngd ran first and the two l100 captures where it found nothing', () => {
+test('probe races read from the device log: the early read found the prefetch filled in 17 of 25 probes (two khwrngd re-posts), not in the three EGD captures, the paused-reader one, the two fresh two-reader captures where khwrngd ran first and the two l100 captures where it found nothing', () => {
   const early = (name: string): boolean[] => {
     const trace = readTrace(join(FIXTURES, name));
     const loads = [trace.params.probeNs, ...trace.params.alignment.marks.filter((m) => /-removed$/.test(m.label)).map((m) => m.virtualNs!)];
@@ -332,8 +336,8 @@ test('probe races read from the device log: the early read found the prefetch fi
   // The re-post count tells only on 6.1.192 (6.1.176 re-posts once either way: the guest's own estimate).
   const on192 = fixtureDirs.filter((d) => readTrace(join(FIXTURES, d)).params.kernel.version === '6.1.192');
   const all = on192.flatMap(early);
-  assert.equal(all.filter(Boolean).length, 16);
-  assert.equal(all.length, 24);
+  assert.equal(all.filter(Boolean).length, 17);
+  assert.equal(all.length, 25);
   assert.deepEqual(early('l4096-p2000-r64-gaps-builtin-jiffies'), [true]);
   assert.deepEqual(early('unlimited-r4096-egd-quiet'), [false]);
   const k176 = fixtureDirs.filter((d) => d.endsWith('-k6.1.176'));
