@@ -209,15 +209,23 @@ test('bulk read(4096): 6.1.176, whose chunks each wait for their own refill (the
   assert.ok(Math.abs(b / 640_000 - 1) < 0.02, `6.1.192 ${(b / 1e6).toFixed(3)} MB/s`);
 });
 
-test('timer wheel (kernel/time/timer.c): a sleep ends on the first tick of its level\'s grid after the expiry — 8 jiffies (32 ms) for 1–2 s, 64 for 2–16 s, 512 (2.048 s) for 60 s', () => {
-  // khwrngd in a gaps capture: awake at uptime 2.049 s with jiffies phase 3 ⇒ jiffy 512 + 3;
-  // 1 s = 250 jiffies ⇒ expiry 765, level 1 ⇒ tick 768 ⇒ uptime jiffy 765 = 3.060 s (as measured)
-  const g = guest('6.1.192', 4096, { 'jiffies-phase': 3, 'uptime-at-probe-ns': 2_049_000_000 });
+/**
+ * A guest awake from uptime 2.049 s: at(u, sleep) runs it to uptime u (increasing calls) and gives
+ * the uptime in ms at which a schedule_timeout(sleep) started then wakes.
+ */
+function wheelWake(over: Record<string, number>): (uptimeNs: number, sleepNs: number) => number {
+  const g = guest('6.1.192', 4096, { ...over, 'uptime-at-probe-ns': 2_049_000_000 });
   g.b.sim.run(1);
-  const at = (uptimeNs: number, sleepNs: number): number => {
+  return (uptimeNs, sleepNs) => {
     g.b.sim.run(uptimeNs - 2_049_000_000);
     return Math.round((uptimeNs + g.hw.timerSleepNs(sleepNs)) / 1e3) / 1e3;
   };
+}
+
+test('timer wheel (kernel/time/timer.c): a sleep ends on the first tick of its level\'s grid after the expiry — 8 jiffies (32 ms) for 1–2 s, 64 for 2–16 s, 512 (2.048 s) for 60 s', () => {
+  // khwrngd in a gaps capture: awake at uptime 2.049 s with jiffies phase 3 ⇒ jiffy 512 + 3;
+  // 1 s = 250 jiffies ⇒ expiry 765, level 1 ⇒ tick 768 ⇒ uptime jiffy 765 = 3.060 s (as measured)
+  const at = wheelWake({ 'jiffies-phase': 3 });
   assert.equal(at(2_049_000_000, 1e9), 3060);
   assert.equal(at(3_060_000_000, 1e9), 4084);
   assert.equal(at(4_084_000_000, 2e9), 6100);
@@ -233,12 +241,7 @@ test('timer wheel (kernel/time/timer.c): a sleep ends on the first tick of its l
 });
 
 test('timer wheel with the ticks 1.5 ms into each 4 ms of uptime (tick-offset-ns): jiffy j begins at (j − phase) · 4 ms + 1.5 ms, so every wake-up moves by 1.5 ms and a sleep starting in the last 1.5 ms of a 4 ms still counts from the jiffy before', () => {
-  const g = guest('6.1.192', 4096, { 'jiffies-phase': 3, 'tick-offset-ns': 1_500_000, 'uptime-at-probe-ns': 2_049_000_000 });
-  g.b.sim.run(1);
-  const at = (uptimeNs: number, sleepNs: number): number => {
-    g.b.sim.run(uptimeNs - 2_049_000_000);
-    return Math.round((uptimeNs + g.hw.timerSleepNs(sleepNs)) / 1e3) / 1e3;
-  };
+  const at = wheelWake({ 'jiffies-phase': 3, 'tick-offset-ns': 1_500_000 });
   // as in the test above, 1.5 ms later: from 2.049 s (jiffy 511 + 3: 2.0475–2.0515 s) to tick 768
   assert.equal(at(2_049_000_000, 1e9), 3061.5);
   // 3.0604 s is still jiffy 764 + 3 (the next tick is at 3.0615 s): expiry 1017 → tick 1024

@@ -191,13 +191,20 @@ test('khwrngd sleeps on the timer wheel: the guest\'s jiffies phase (hwread jiff
   for (const wrong of [466, 468]) assert.ok(Math.abs(start1({ 'linux-guest': { 'jiffies-phase': wrong } })) > 3e6, `phase ${wrong}`);
 });
 
-test('khwrngd\'s first read is read from the device log (its first re-post): a fresh gaps capture whose khwrngd ran 11.3 ms after the probe, 6 ms before the model\'s own estimate, which put its next 1 s sleep across a 32 ms timer-wheel grid line (window 1 31.8 ms late)', () => {
-  const trace = readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin-khwrngd-early'));
+/** A fixture's probe: its timing as read from the device log, DRIVER_OK's request, and the guest re-posts after the prefetch push before the first reader. */
+function khwrngdProbe(name: string) {
+  const trace = readTrace(join(FIXTURES, name));
   const t0 = trace.params.probeNs;
-  const timing = probeTiming(trace, t0)!;
   const e1 = trace.device.find((e) => e.t >= t0)!;
   const push = trace.device.find((e) => e.t >= t0 && e.kind === 'push')!;
-  const firstRePost = trace.device.find((e) => e.kind === 'request' && e.t > push.t && e.size > 0)!;
+  const firstReader = Math.min(...trace.readers.map((r) => r.startNs));
+  const rePosts = trace.device.filter((e) => e.kind === 'request' && e.t > push.t && e.t < firstReader && e.size > 0);
+  return { trace, t0, timing: probeTiming(trace, t0)!, e1, rePosts };
+}
+
+test('khwrngd\'s first read is read from the device log (its first re-post): a fresh gaps capture whose khwrngd ran 11.3 ms after the probe, 6 ms before the model\'s own estimate, which put its next 1 s sleep across a 32 ms timer-wheel grid line (window 1 31.8 ms late)', () => {
+  const { trace, t0, timing, e1, rePosts } = khwrngdProbe('l4096-p2000-r64-gaps-builtin-khwrngd-early');
+  const firstRePost = rePosts[0]!;
   assert.equal(timing.khwrngdNs, firstRePost.t - e1.t);
   assert.ok(firstRePost.t - t0 < 12e6 && firstRePost.t - t0 > 11e6, `${(firstRePost.t - t0) / 1e6} ms`);
   // the model's khwrngd re-posts when the real one did
@@ -208,13 +215,7 @@ test('khwrngd\'s first read is read from the device log (its first re-post): a f
 });
 
 test('khwrngd\'s first sleep is timed from the end of its first read as the device log shows it: a capture whose read took 0.75 ms to come back (0.10–0.34 ms in 26 others, 0.06 ms in the model) slept from the next jiffy', () => {
-  const trace = readTrace(join(FIXTURES, 'l4096-p2000-r64-gaps-builtin-slow-read'));
-  const t0 = trace.params.probeNs;
-  const timing = probeTiming(trace, t0)!;
-  const e1 = trace.device.find((e) => e.t >= t0)!;
-  const push = trace.device.find((e) => e.t >= t0 && e.kind === 'push')!;
-  const firstReader = Math.min(...trace.readers.map((r) => r.startNs));
-  const rePosts = trace.device.filter((e) => e.kind === 'request' && e.t > push.t && e.t < firstReader && e.size > 0);
+  const { trace, timing, e1, rePosts } = khwrngdProbe('l4096-p2000-r64-gaps-builtin-slow-read');
   assert.equal(rePosts.length, 2);
   assert.equal(timing.khwrngdNs, rePosts[0]!.t - e1.t);
   assert.equal(timing.khwrngdEndNs, rePosts[1]!.t - e1.t);
