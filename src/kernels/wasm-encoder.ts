@@ -38,7 +38,6 @@ const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) =>
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 
-/** Value types (§5.3.1). */
 /**
  * True when the host stores a 32-bit word least significant byte first (x86 and ARM as Node.js
  * runs them). WebAssembly's loads are little-endian, and typed arrays use the host's order: a
@@ -47,6 +46,7 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
  */
 export const LITTLE_ENDIAN_HOST = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+/** Value types (§5.3.1). */
 export const I32 = 0x7f;
 export const I64 = 0x7e;
 export const F64 = 0x7c;

@@ -7,7 +7,7 @@
  * `entropy-bench qemu capture --fixture NAME` re-captures one.
  */
 import { INT64_MAX, type CapturePlan, type ReaderSpec } from './plan.ts';
-import type { HostKernel } from './guest-image.ts';
+import { describeKernels, findKernel, type HostKernel } from './guest-image.ts';
 
 const reader = (tag: string, size: number, total: number, deadlineMs: number, extra: Partial<ReaderSpec> = {}): ReaderSpec => ({
   tag,
@@ -88,12 +88,11 @@ export function fixtureKernel(name: string): string | undefined {
 export function fixturesWithoutKernel(plans: readonly CapturePlan[], kernels: readonly HostKernel[]): Map<string, string> {
   const out = new Map<string, string>();
   if (kernels.length === 0) return out;
-  const have = kernels.map((x) => (x.version === null ? x.release : `${x.release} (${x.version})`)).join(', ');
   for (const plan of plans) {
     const kernel = fixtureKernel(plan.name);
-    if (kernel === undefined || kernels.some((x) => x.version === kernel || x.release === kernel)) continue;
+    if (kernel === undefined || findKernel(kernels, kernel) !== undefined) continue;
     const release = OTHER_KERNELS.find((x) => x.kernel === kernel)!.release;
-    out.set(plan.name, `kernel ${kernel} is not installed (Debian: apt-get install linux-image-${release}); available: ${have}`);
+    out.set(plan.name, `kernel ${kernel} is not installed (Debian: apt-get install linux-image-${release}); available: ${describeKernels(kernels)}`);
   }
   return out;
 }

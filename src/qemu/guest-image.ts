@@ -106,10 +106,19 @@ export function hostKernels(bootDir = '/boot', modulesRoot = '/lib/modules'): Ho
 export function selectKernel(kernels: readonly HostKernel[], wanted?: string): HostKernel {
   if (kernels.length === 0) throw new MissingToolError(`no /boot/vmlinuz-* with its /lib/modules tree: ${INSTALL_HINT}`);
   if (wanted === undefined) return kernels[0]!;
-  const k = kernels.find((x) => x.release === wanted) ?? kernels.find((x) => x.version === wanted);
+  const k = findKernel(kernels, wanted);
   if (k !== undefined) return k;
-  const have = kernels.map((x) => (x.version === null ? x.release : `${x.release} (${x.version})`)).join(', ');
-  throw new MissingToolError(`--kernel ${wanted}: expected a release with /boot/vmlinuz-RELEASE and /lib/modules/RELEASE, or its Debian version; available: ${have}`);
+  throw new MissingToolError(`--kernel ${wanted}: expected a release with /boot/vmlinuz-RELEASE and /lib/modules/RELEASE, or its Debian version; available: ${describeKernels(kernels)}`);
+}
+
+/** The installed kernel `wanted` names: by release first, else by Debian version. */
+export function findKernel(kernels: readonly HostKernel[], wanted: string): HostKernel | undefined {
+  return kernels.find((x) => x.release === wanted) ?? kernels.find((x) => x.version === wanted);
+}
+
+/** The installed kernels for a message: "6.1.0-57-amd64 (6.1.192), …". */
+export function describeKernels(kernels: readonly HostKernel[]): string {
+  return kernels.map((x) => (x.version === null ? x.release : `${x.release} (${x.version})`)).join(', ');
 }
 
 /**
