@@ -10,7 +10,7 @@
  * - readers.tsv: every read(2) completion of every guest reader, plus its start and its end
  *   (done; pending = a read still blocked at the deadline; cut = stopped by the deadline between reads).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { checkPlan, type CapturePlan } from './plan.ts';
@@ -133,6 +133,24 @@ function tsvRows(file: string, header: string): string[][] {
   const rows: string[][] = [];
   for (let i = 1; i < lines.length; i++) if (lines[i] !== '') rows.push(lines[i]!.split('\t'));
   return rows;
+}
+
+/**
+ * The trace directories `dir` names: itself when it holds a params.json, else its immediate
+ * sub-directories that do, in name order (what `qemu capture OUT --fixture all` writes: one per
+ * plan). Neither is an InputError naming the directory.
+ */
+export function traceDirs(dir: string): string[] {
+  if (existsSync(join(dir, 'params.json'))) return [dir];
+  let names: string[] = [];
+  try {
+    if (statSync(dir).isDirectory()) names = readdirSync(dir).sort();
+  } catch {
+    throw new InputError(`${dir}: no such directory`);
+  }
+  const found = names.map((n) => join(dir, n)).filter((d) => existsSync(join(d, 'params.json')));
+  if (found.length === 0) throw new InputError(`${dir}: not a trace directory (no params.json, nor a sub-directory with one)`);
+  return found;
 }
 
 /** Reads and checks a trace directory; bad input is an InputError naming file, line and field. */

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
 import { parseCapture, tickGrid, runQemu } from '../../src/qemu/capture.ts';
@@ -606,7 +606,26 @@ test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable 
   const missing = await run(join(FIXTURES, 'no-such-trace'));
   assert.equal(missing.code, 2);
   assert.equal(missing.err.trim().split('\n').length, 1);
-  assert.match(missing.err, /not a trace directory/);
+  assert.match(missing.err, /no-such-trace: no such directory$/m);
+  // a directory that is neither a trace nor holds one
+  const empty = tempDir('eb-compare-empty-');
+  const none = await run(empty);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /not a trace directory \(no params\.json, nor a sub-directory with one\)$/m);
+  // what `qemu capture OUT --fixture all` writes: every sub-directory holding a trace, in name
+  // order, and one summary line naming those outside tolerance
+  const parent = tempDir('eb-compare-all-');
+  symlinkSync(join(FIXTURES, 'l1024-p1000-r4096-builtin'), join(parent, 'b-r4096'));
+  symlinkSync(join(FIXTURES, 'l1000-p1000-r64-builtin'), join(parent, 'a-l1000'));
+  mkdirSync(join(parent, 'logs'));
+  const all = await run(parent);
+  assert.equal(all.code, 1);
+  assert.deepEqual([...all.out.matchAll(/^(\S+): \S+ \(kernel/gm)].map((m) => m[1]), [join(parent, 'a-l1000'), join(parent, 'b-r4096')]);
+  assert.match(all.out, new RegExp(`\\n1 of 2 traces within tolerance; outside: ${join(parent, 'b-r4096').replace(/[.]/g, '\\.')}\\n$`));
+  const allJson = await run(parent, '--json');
+  assert.equal((JSON.parse(allJson.out) as unknown[]).length, 2);
+  rmSync(empty, { recursive: true, force: true });
+  rmSync(parent, { recursive: true, force: true });
 });
 
 test('runQemu gives up on a guest silent on its serial port (a nested-KVM boot that never starts), not on one that wrote', async () => {

@@ -11,7 +11,7 @@ import { compareTrace, formatCompare } from '../../qemu/compare.ts';
 import { FIXTURE_PLANS, findFixturePlan, fixtureKernel, fixturesWithoutKernel } from '../../qemu/fixture-plans.ts';
 import { hostKernels, MissingToolError } from '../../qemu/guest-image.ts';
 import { checkPlan, INT64_MAX, type CapturePlan } from '../../qemu/plan.ts';
-import { readTrace } from '../../qemu/trace.ts';
+import { readTrace, traceDirs } from '../../qemu/trace.ts';
 import { EXIT_FAILED, EXIT_USAGE, setExit, type CliContext } from '../context.ts';
 
 interface CaptureCliOptions {
@@ -132,7 +132,7 @@ export function register(program: Command, ctx: CliContext): void {
   qemu
     .command('compare')
     .summary('replay trace directories in the model and compare window by window')
-    .argument('<trace-dir...>', 'trace directories written by `qemu capture`')
+    .argument('<trace-dir...>', 'trace directories written by `qemu capture`, or a directory holding them (`capture --fixture all`)')
     .option('--json', 'print the comparisons as JSON')
     .option('--no-timing', 'report window-start and throughput misses without failing on them (host-load sensitive)')
     .addHelpText(
@@ -142,8 +142,10 @@ export function register(program: Command, ctx: CliContext): void {
         '\nExit status: 0 = every trace within tolerance, 1 = some trace outside, 2 = unreadable trace.',
     )
     .action((dirs: string[], opts: { json?: boolean; timing?: boolean }) => {
-      const results = dirs.map((d) => compareTrace(readTrace(d), {}, { timing: opts.timing !== false }));
-      ctx.out(opts.json === true ? JSON.stringify(results, null, 2) + '\n' : results.map(formatCompare).join('\n'));
+      const results = dirs.flatMap(traceDirs).map((d) => compareTrace(readTrace(d), {}, { timing: opts.timing !== false }));
+      const outside = results.filter((r) => !r.ok).map((r) => r.trace);
+      const summary = results.length < 2 ? '' : `\n${results.length - outside.length} of ${results.length} traces within tolerance${outside.length === 0 ? '' : `; outside: ${outside.join(', ')}`}\n`;
+      ctx.out(opts.json === true ? JSON.stringify(results, null, 2) + '\n' : results.map(formatCompare).join('\n') + summary);
       if (results.some((r) => !r.ok)) setExit(ctx, EXIT_FAILED);
     });
 }
