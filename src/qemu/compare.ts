@@ -298,8 +298,12 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
   for (const step of [...new Set(trace.readers.map((r) => r.step))].filter((st) => stepReaders(st) > 1)) {
     const real = trace.readers.filter((r) => r.step === step);
     const mine = real.map((rr) => model.readers.find((m) => m.step === rr.step && m.tag === rr.tag));
-    // Each side's reads up to the real reader's end, merged in time order.
-    const merged = (rs: ReadonlyArray<ReaderTrace['reads']>) => rs.flatMap((reads, k) => reads.filter((x) => x.t <= real[k]!.end.t)).sort((a, b) => a.t - b.t);
+    // Each side's reads up to the last real reader's end, merged in time order. Not each reader's
+    // own end: how the readers split the buffers among themselves is the guest scheduler's call
+    // (information only), so a model reader may finish later than its real namesake while the
+    // readers together got the same bytes.
+    const groupEnd = Math.max(...real.map((r) => r.end.t));
+    const merged = (rs: ReadonlyArray<ReaderTrace['reads']>) => rs.flatMap((reads) => reads.filter((x) => x.t <= groupEnd)).sort((a, b) => a.t - b.t);
     const realReads = merged(real.map((r) => r.reads));
     const modelReads = merged(mine.map((m) => m?.reads ?? []));
     let firstSizeMismatch: number | null = null;

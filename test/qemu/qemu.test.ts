@@ -145,6 +145,9 @@ for (const name of fixtureDirs) {
     }
     if (!r.limited) return;
     for (const w of r.windows) assert.equal(w.modelBytes, w.realBytes, `${name} window ${w.index}`);
+    // concurrent readers, judged together: their merged read sizes and the bytes they got per window
+    const group = r.failures.filter((f) => /^readers \S+: (merged read|bytes per window|ends)/.test(f));
+    assert.deepEqual(group, [], name);
     const errs = r.windows.filter((w) => w.startErrorNs !== null).map((w) => Math.abs(w.startErrorNs!));
     t.diagnostic(`window start |error| ms: ${errs.map((e) => (e / 1e6).toFixed(3)).join(' ')}`);
   });
