@@ -136,19 +136,33 @@ function tsvRows(file: string, header: string): string[][] {
 }
 
 /**
- * The trace directories `dir` names: itself when it holds a params.json, else its immediate
- * sub-directories that do, in name order (what `qemu capture OUT --fixture all` writes: one per
- * plan). Neither is an InputError naming the directory.
+ * The trace directories `dir` names: itself when it holds a params.json, else every directory
+ * below it that does (at any depth, not below a trace), in name order with numbers compared as
+ * numbers: what `qemu capture OUT --fixture all` (OUT/PLAN) and `--repeat` (OUT/1 … OUT/N) write.
+ * Neither is an InputError naming the directory.
  */
 export function traceDirs(dir: string): string[] {
-  if (existsSync(join(dir, 'params.json'))) return [dir];
-  let names: string[] = [];
-  try {
-    if (statSync(dir).isDirectory()) names = readdirSync(dir).sort();
-  } catch {
-    throw new InputError(`${dir}: no such directory`);
-  }
-  const found = names.map((n) => join(dir, n)).filter((d) => existsSync(join(d, 'params.json')));
+  const isDir = (p: string): boolean => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false; // missing, or a dangling link
+    }
+  };
+  if (!isDir(dir)) throw new InputError(`${dir}: no such directory`);
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    if (existsSync(join(d, 'params.json'))) {
+      found.push(d);
+      return;
+    }
+    const subs = readdirSync(d, { withFileTypes: true })
+      .filter((e) => e.isDirectory() || (e.isSymbolicLink() && isDir(join(d, e.name))))
+      .map((e) => e.name)
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    for (const name of subs) walk(join(d, name));
+  };
+  walk(dir);
   if (found.length === 0) throw new InputError(`${dir}: not a trace directory (no params.json, nor a sub-directory with one)`);
   return found;
 }

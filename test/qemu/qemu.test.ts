@@ -12,12 +12,13 @@ import { parseCapture, tickGrid, runQemu } from '../../src/qemu/capture.ts';
 import { compareTrace } from '../../src/qemu/compare.ts';
 import { FIXTURE_PLANS, findFixturePlan, fixtureKernel, fixturesWithoutKernel } from '../../src/qemu/fixture-plans.ts';
 import { bzImageVersion, hostKernels, MissingToolError, selectKernel } from '../../src/qemu/guest-image.ts';
-import { guestOffsetNs, readTrace } from '../../src/qemu/trace.ts';
+import { guestOffsetNs, readTrace, traceDirs } from '../../src/qemu/trace.ts';
 import { inferWindows } from '../../src/qemu/windows.ts';
 import { probeTiming, replay, type ReplayOverrides } from '../../src/qemu/replay.ts';
 import { InputError } from '../../src/errors.ts';
 import { LinuxHwrng } from '../../src/os/linux-hwrng.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { captureDirs } from '../../src/cli/commands/qemu.ts';
 
 const FIXTURES = new URL('../fixtures/qemu/', import.meta.url).pathname;
 const fixtureDirs = readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, 'params.json'))).sort();
@@ -627,8 +628,27 @@ test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable 
   assert.match(all.out, new RegExp(`\\n1 of 2 traces within tolerance; outside: ${join(parent, 'b-r4096').replace(/[.]/g, '\\.')}\\n$`));
   const allJson = await run(parent, '--json');
   assert.equal((JSON.parse(allJson.out) as unknown[]).length, 2);
+  // `capture --repeat`'s OUT/1 … OUT/N, at any depth, numbers in numeric order; a dangling link is skipped
+  const deep = tempDir('eb-compare-repeat-');
+  for (const k of [10, 2, 1]) {
+    mkdirSync(join(deep, 'plan'), { recursive: true });
+    symlinkSync(join(FIXTURES, 'l1000-p1000-r64-builtin'), join(deep, 'plan', String(k)));
+  }
+  symlinkSync(join(deep, 'gone'), join(deep, 'plan', 'dangling'));
+  assert.deepEqual(traceDirs(deep), ['1', '2', '10'].map((k) => join(deep, 'plan', k)));
+  const many = await run(deep);
+  assert.equal(many.code, 0);
+  assert.match(many.out, /\n3 of 3 traces within tolerance\n$/);
+  rmSync(deep, { recursive: true, force: true });
   rmSync(empty, { recursive: true, force: true });
   rmSync(parent, { recursive: true, force: true });
+});
+
+test('capture --repeat: OUT, OUT/PLAN with --fixture all, and 1 … N below either when repeated', () => {
+  assert.deepEqual(captureDirs('out', 'l100', false, 1), ['out']);
+  assert.deepEqual(captureDirs('out', 'l100', true, 1), [join('out', 'l100')]);
+  assert.deepEqual(captureDirs('out', 'l100', false, 3), ['1', '2', '3'].map((k) => join('out', k)));
+  assert.deepEqual(captureDirs('out', 'l100', true, 2), ['1', '2'].map((k) => join('out', 'l100', k)));
 });
 
 test('runQemu gives up on a guest silent on its serial port (a nested-KVM boot that never starts), not on one that wrote', async () => {

@@ -27,6 +27,16 @@ interface CaptureCliOptions {
   accel?: string;
   kernel?: string;
   raw?: boolean;
+  repeat?: string;
+}
+
+/**
+ * Where each capture goes: OUT for one plan captured once, OUT/PLAN with `--fixture all`, and
+ * under that 1 … N with `--repeat N` (N > 1), so that `qemu compare OUT` finds them all.
+ */
+export function captureDirs(outDir: string, planName: string, fixtureAll: boolean, repeat: number): string[] {
+  const dir = fixtureAll ? join(outDir, planName) : outDir;
+  return repeat === 1 ? [dir] : Array.from({ length: repeat }, (_, k) => join(dir, String(k + 1)));
 }
 
 function intOpt(name: string, v: string | undefined, dflt: number, min: number, max: number): number {
@@ -91,37 +101,42 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--accel <kind>', 'force tcg or kvm (default: kvm if /dev/kvm works, else tcg)')
     .option('--kernel <release>', 'guest kernel: a release with /boot/vmlinuz-RELEASE (6.1.0-50-amd64) or its Debian version (6.1.176); default: a fixture plan\'s own kernel, else the newest')
     .option('--raw', 'also keep QEMU\'s raw trace log and the serial console in the directory')
+    .option('--repeat <n>', 'capture each plan n times, into OUT/1 … OUT/n (with --fixture all: OUT/PLAN/1 …): the spread between identical runs (default 1)')
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  entropy-bench qemu capture out/l1024 --max-bytes 1024 --period 1000\n' +
         '  entropy-bench qemu capture test/fixtures/qemu --fixture all\n' +
         '  entropy-bench qemu capture out/l100-k176 --fixture l100-p1000-r64-builtin --kernel 6.1.176\n' +
+        '  entropy-bench qemu capture out/three --max-bytes 512 --period 250 --readers 3 --total 2048 --repeat 6\n' +
+        '  entropy-bench qemu compare out/three\n' +
         '\nExit status: 0 = captured, 2 = bad options or a missing tool (the message says what to install;\n' +
         'with --fixture all, a plan whose kernel is not installed is skipped and the others captured).',
     )
     .action(async (outDir: string, opts: CaptureCliOptions) => {
       if (opts.accel !== undefined && opts.accel !== 'tcg' && opts.accel !== 'kvm') throw new InputError(`--accel: expected tcg or kvm, found '${opts.accel}'`);
       const plans = plansFrom(opts);
+      const repeat = intOpt('repeat', opts.repeat, 1, 1, 1000);
       // `--fixture all` without --kernel: a plan whose own kernel is not installed is skipped,
       // said before anything boots, so that the others are still captured (exit 2 at the end).
       const skipped = opts.fixture === 'all' && opts.kernel === undefined ? fixturesWithoutKernel(plans, hostKernels()) : new Map<string, string>();
       for (const [name, why] of skipped) ctx.err(`entropy-bench qemu capture: skipping ${name}: ${why}\n`);
       for (const plan of plans) {
         if (skipped.has(plan.name)) continue;
-        const dir = opts.fixture === 'all' ? join(outDir, plan.name) : outDir;
-        try {
-          const kernel = opts.kernel ?? (opts.fixture !== undefined ? fixtureKernel(plan.name) : undefined);
-          const r = await capture(plan, dir, { accel: opts.accel as 'tcg' | 'kvm' | undefined, kernel, keepRaw: opts.raw === true, log: (l) => ctx.err(l + '\n') });
-          const reads = r.readers.map((x) => `${x.tag}: ${x.reads.length} reads, ${x.end.status}`).join('; ');
-          ctx.out(`${dir}: QEMU ${r.params.qemu.version} ${r.params.qemu.accel}, kernel ${r.params.kernel.version}; ${r.device.length} device events; ${reads}\n`);
-        } catch (e) {
-          if (e instanceof MissingToolError) {
-            ctx.err(`entropy-bench qemu capture: ${e.message}\n`);
-            setExit(ctx, EXIT_USAGE);
-            return;
+        for (const dir of captureDirs(outDir, plan.name, opts.fixture === 'all', repeat)) {
+          try {
+            const kernel = opts.kernel ?? (opts.fixture !== undefined ? fixtureKernel(plan.name) : undefined);
+            const r = await capture(plan, dir, { accel: opts.accel as 'tcg' | 'kvm' | undefined, kernel, keepRaw: opts.raw === true, log: (l) => ctx.err(l + '\n') });
+            const reads = r.readers.map((x) => `${x.tag}: ${x.reads.length} reads, ${x.end.status}`).join('; ');
+            ctx.out(`${dir}: QEMU ${r.params.qemu.version} ${r.params.qemu.accel}, kernel ${r.params.kernel.version}; ${r.device.length} device events; ${reads}\n`);
+          } catch (e) {
+            if (e instanceof MissingToolError) {
+              ctx.err(`entropy-bench qemu capture: ${e.message}\n`);
+              setExit(ctx, EXIT_USAGE);
+              return;
+            }
+            throw e;
           }
-          throw e;
         }
       }
       if (skipped.size > 0) {
@@ -132,7 +147,7 @@ export function register(program: Command, ctx: CliContext): void {
   qemu
     .command('compare')
     .summary('replay trace directories in the model and compare window by window')
-    .argument('<trace-dir...>', 'trace directories written by `qemu capture`, or a directory holding them (`capture --fixture all`)')
+    .argument('<trace-dir...>', 'trace directories written by `qemu capture`, or a directory holding them at any depth (`capture --fixture all`, `--repeat`)')
     .option('--json', 'print the comparisons as JSON')
     .option('--no-timing', 'report window-start and throughput misses without failing on them (host-load sensitive)')
     .addHelpText(
