@@ -235,13 +235,17 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     };
   });
   const stepReaders = (step: number): number => trace.readers.filter((r) => r.step === step).length;
+  /** When the last real reader of a step ended. */
+  const stepEnd = (step: number): number => Math.max(...trace.readers.filter((r) => r.step === step).map((r) => r.end.t));
   const readers: ReaderRow[] = trace.readers.map((rr) => {
     const shared = stepReaders(rr.step) > 1;
     // A shared reader's own misses are information; its group carries the bars.
     const fail = (what: string): void => void (shared ? notes : failures).push(shared ? `${what} (one of ${stepReaders(rr.step)} concurrent readers: information)` : what);
     const mr = model.readers.find((m) => m.step === rr.step && m.tag === rr.tag);
     const realSizes = rr.reads.map((x) => x.n);
-    const modelSizes = (mr?.reads ?? []).filter((x) => x.t <= rr.end.t).map((x) => x.n);
+    // Up to the real reader's end, or for one of several concurrent readers the last one's (see groups below).
+    const cutAt = shared ? stepEnd(rr.step) : rr.end.t;
+    const modelSizes = (mr?.reads ?? []).filter((x) => x.t <= cutAt).map((x) => x.n);
     let firstSizeMismatch: number | null = null;
     for (let i = 0; i < Math.max(realSizes.length, modelSizes.length); i++) {
       if (realSizes[i] !== modelSizes[i]) {
@@ -302,7 +306,7 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     // own end: how the readers split the buffers among themselves is the guest scheduler's call
     // (information only), so a model reader may finish later than its real namesake while the
     // readers together got the same bytes.
-    const groupEnd = Math.max(...real.map((r) => r.end.t));
+    const groupEnd = stepEnd(step);
     const merged = (rs: ReadonlyArray<ReaderTrace['reads']>) => rs.flatMap((reads) => reads.filter((x) => x.t <= groupEnd)).sort((a, b) => a.t - b.t);
     const realReads = merged(real.map((r) => r.reads));
     const modelReads = merged(mine.map((m) => m?.reads ?? []));
