@@ -28,6 +28,8 @@ export interface CaptureOptions {
   keepRaw?: boolean;
   /** Guest kernel: a release (/boot/vmlinuz-RELEASE) or Debian version (6.1.176); default the newest. */
   kernel?: string;
+  /** Also record the guest's scheduler events (ftrace) into sched.txt. */
+  schedTrace?: boolean;
   log?: (line: string) => void;
 }
 
@@ -117,7 +119,7 @@ export async function capture(planIn: CapturePlan, outDir: string, opts: Capture
     const reader = join(work, 'hwread');
     compileReader(parts, reader);
     const initrd = join(work, 'initrd.cpio');
-    writeFileSync(initrd, buildInitramfs(parts, plan, reader));
+    writeFileSync(initrd, buildInitramfs(parts, plan, reader, { schedTrace: opts.schedTrace === true }));
     const egdPath = join(work, 'egd.sock');
     if (plan.backend === 'egd') egd = await startEgdServer(egdPath);
     const accels: Array<'kvm' | 'tcg'> = opts.accel !== undefined ? [opts.accel] : kvmUsable() ? ['kvm', 'tcg'] : ['tcg'];
@@ -150,6 +152,7 @@ export async function capture(planIn: CapturePlan, outDir: string, opts: Capture
       const traceText = readFileSync(traceLog, 'utf8');
       const parsed = parseCapture(plan, parts, qemuVersion(parts.qemu), accel, serialText, traceText);
       writeTrace(outDir, parsed.params, parsed.device, parsed.readers);
+      if (opts.schedTrace === true) writeFileSync(join(outDir, 'sched.txt'), schedSection(serialText));
       if (opts.keepRaw === true) {
         writeFileSync(join(outDir, 'raw-serial.log'), serialText);
         writeFileSync(join(outDir, 'raw-trace.log'), traceText);
@@ -164,6 +167,15 @@ export async function capture(planIn: CapturePlan, outDir: string, opts: Capture
 }
 
 const TRACE_LINE = /^\d+@(\d+)\.(\d{6}):(\S+) (.*)$/;
+
+/** The guest's ftrace output between the EB sched-begin and EB sched-end lines, as it printed it. */
+export function schedSection(serialText: string): string {
+  const lines = serialText.replace(/\r/g, '').split('\n');
+  const a = lines.indexOf('EB sched-begin');
+  const b = lines.indexOf('EB sched-end');
+  if (a < 0 || b < a) return '';
+  return lines.slice(a + 1, b).join('\n') + '\n';
+}
 
 /**
  * Turns the raw logs into the trace directory's contents. Exported for tests (the parser is

@@ -172,7 +172,7 @@ export function compileReader(parts: HostGuestParts, outPath: string): void {
 }
 
 /** The initramfs for `plan`: busybox, hwread, the virtio modules and a generated /init. */
-export function buildInitramfs(parts: HostGuestParts, plan: CapturePlan, readerBinary: string): Uint8Array {
+export function buildInitramfs(parts: HostGuestParts, plan: CapturePlan, readerBinary: string, opts: { schedTrace?: boolean } = {}): Uint8Array {
   const mods = modulePaths(parts);
   const loaded = VIRTIO_MODULES.filter((m) => mods.has(m));
   const rngBuiltin = parts.rngBuiltin || !mods.has('virtio-rng');
@@ -187,7 +187,7 @@ export function buildInitramfs(parts: HostGuestParts, plan: CapturePlan, readerB
     { path: 'bin/busybox', kind: 'file', perm: 0o755, data: readFileSync(parts.busybox) },
     { path: 'bin/sh', kind: 'symlink', perm: 0o777, data: 'busybox' },
     { path: 'bin/hwread', kind: 'file', perm: 0o755, data: readFileSync(readerBinary) },
-    { path: 'init', kind: 'file', perm: 0o755, data: initScript(plan, loaded, rngBuiltin) },
+    { path: 'init', kind: 'file', perm: 0o755, data: initScript(plan, loaded, rngBuiltin, opts) },
   ];
   for (const [m, p] of mods) entries.push({ path: `mod/${m}.ko`, kind: 'file', perm: 0o644, data: readFileSync(p) });
   return newcArchive(entries);

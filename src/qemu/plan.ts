@@ -114,7 +114,11 @@ const secs = (ms: number): string => (ms / 1000).toFixed(3);
  * time can be aligned and each step located in the trace; readers write to files that are
  * printed after the step, so console output never interleaves with reading.
  */
-export function initScript(plan: CapturePlan, modules: readonly string[], rngBuiltin: boolean): string {
+/** The guest's scheduler events recorded with `--sched-trace` (ftrace, clock CLOCK_MONOTONIC). */
+export const SCHED_TRACE_EVENTS = ['sched/sched_switch', 'sched/sched_wakeup', 'sched/sched_wakeup_new'] as const;
+const TRACEFS = '/sys/kernel/tracing';
+
+export function initScript(plan: CapturePlan, modules: readonly string[], rngBuiltin: boolean, opts: { schedTrace?: boolean } = {}): string {
   const L: string[] = [
     '#!/bin/busybox sh',
     'export PATH=/bin',
@@ -132,6 +136,15 @@ export function initScript(plan: CapturePlan, modules: readonly string[], rngBui
   }
   L.push('hwread mark probed');
   L.push('echo "EB quality $(busybox cat /sys/class/misc/hw_random/rng_quality 2>/dev/null) current $(busybox cat /sys/class/misc/hw_random/rng_current 2>/dev/null)"');
+  if (opts.schedTrace === true) {
+    // Which task the one vCPU runs, and who woke whom, from before the first step to after the
+    // last: stamped with CLOCK_MONOTONIC (trace_clock mono), as hwread stamps its reads.
+    L.push(`busybox mount -t tracefs nodev ${TRACEFS}`);
+    L.push(`echo 16384 > ${TRACEFS}/buffer_size_kb`);
+    L.push(`echo mono > ${TRACEFS}/trace_clock`);
+    for (const e of SCHED_TRACE_EVENTS) L.push(`echo 1 > ${TRACEFS}/events/${e}/enable`);
+    L.push(`echo 1 > ${TRACEFS}/tracing_on`);
+  }
   plan.steps.forEach((s, i) => {
     L.push(`hwread mark step${i}`);
     if (s.op === 'sleep') L.push(`busybox sleep ${secs(s.ms)}`);
@@ -151,6 +164,12 @@ export function initScript(plan: CapturePlan, modules: readonly string[], rngBui
       for (const r of s.readers) L.push(`busybox cat /tmp/${r.tag}.out`);
     }
   });
+  if (opts.schedTrace === true) {
+    L.push(`echo 0 > ${TRACEFS}/tracing_on`);
+    L.push('echo "EB sched-begin"');
+    L.push(`busybox cat ${TRACEFS}/trace`);
+    L.push('echo "EB sched-end"');
+  }
   // The guest's jiffies against CLOCK_MONOTONIC (its timer-wheel grid: khwrngd's sleeps end on
   // it), read after the last step so it cannot disturb the run.
   L.push('hwread jiffies');

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
-import { parseCapture, tickGrid, runQemu } from '../../src/qemu/capture.ts';
+import { parseCapture, schedSection, tickGrid, runQemu } from '../../src/qemu/capture.ts';
 import { compareTrace } from '../../src/qemu/compare.ts';
 import { FIXTURE_PLANS, findFixturePlan, fixtureKernel, fixturesWithoutKernel } from '../../src/qemu/fixture-plans.ts';
 import { bzImageVersion, hostKernels, MissingToolError, selectKernel } from '../../src/qemu/guest-image.ts';
@@ -19,6 +19,7 @@ import { InputError } from '../../src/errors.ts';
 import { LinuxHwrng } from '../../src/os/linux-hwrng.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { captureDirs } from '../../src/cli/commands/qemu.ts';
+import { initScript, SCHED_TRACE_EVENTS } from '../../src/qemu/plan.ts';
 
 const FIXTURES = new URL('../fixtures/qemu/', import.meta.url).pathname;
 const fixtureDirs = readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, 'params.json'))).sort();
@@ -644,6 +645,26 @@ test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable 
   rmSync(deep, { recursive: true, force: true });
   rmSync(empty, { recursive: true, force: true });
   rmSync(parent, { recursive: true, force: true });
+});
+
+test('--sched-trace: the guest records task switches and wake-ups on CLOCK_MONOTONIC from before the first step to after the last, prints them between two markers, and the capture keeps just those lines', () => {
+  const plan = findFixturePlan('l1024-p1000-two-readers-builtin')!;
+  const plain = initScript(plan, ['virtio_pci'], false);
+  assert.ok(!plain.includes('tracefs') && !plain.includes('EB sched-begin'));
+  const lines = initScript(plan, ['virtio_pci'], false, { schedTrace: true }).split('\n');
+  const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
+  const mount = at(/mount -t tracefs/);
+  const on = at(/^echo 1 > \S+\/tracing_on$/);
+  const off = at(/^echo 0 > \S+\/tracing_on$/);
+  assert.ok(mount > at(/hwread mark probed/) && mount < on, 'traced from after the probe');
+  assert.ok(at(/^echo mono > \S+\/trace_clock$/) > mount && at(/^echo mono > \S+\/trace_clock$/) < on);
+  for (const e of SCHED_TRACE_EVENTS) assert.ok(at(new RegExp(`events/${e}/enable$`)) < on, e);
+  assert.ok(on < at(/hwread mark step0/) && off > at(/^wait$/) && off < at(/hwread jiffies/), 'on before the first step, off after the last, before jiffies');
+  assert.ok(at(/EB sched-begin/) === off + 1 && at(/cat \S+\/trace$/) === off + 2 && at(/EB sched-end/) === off + 3);
+  // the capture side: the lines between the markers, carriage returns dropped; nothing if absent
+  const serial = 'EB r a 1 64\r\nEB sched-begin\r\n# tracer: nop\r\n  hwread-99 [000] d..2. 2.1: sched_switch: x\r\nEB sched-end\r\nEB done\r\n';
+  assert.equal(schedSection(serial), '# tracer: nop\n  hwread-99 [000] d..2. 2.1: sched_switch: x\n');
+  assert.equal(schedSection('EB done\n'), '');
 });
 
 test('capture --repeat: OUT, OUT/PLAN with --fixture all, and 1 … N below either when repeated', () => {

@@ -28,6 +28,7 @@ interface CaptureCliOptions {
   kernel?: string;
   raw?: boolean;
   repeat?: string;
+  schedTrace?: boolean;
 }
 
 /**
@@ -101,6 +102,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--accel <kind>', 'force tcg or kvm (default: kvm if /dev/kvm works, else tcg)')
     .option('--kernel <release>', 'guest kernel: a release with /boot/vmlinuz-RELEASE (6.1.0-50-amd64) or its Debian version (6.1.176); default: a fixture plan\'s own kernel, else the newest')
     .option('--raw', 'also keep QEMU\'s raw trace log and the serial console in the directory')
+    .option('--sched-trace', 'also record the guest scheduler\'s task switches and wake-ups (ftrace) into sched.txt')
     .option('--repeat <n>', 'capture each plan n times, into OUT/1 … OUT/n (with --fixture all: OUT/PLAN/1 …): the spread between identical runs (default 1)')
     .addHelpText(
       'after',
@@ -126,7 +128,7 @@ export function register(program: Command, ctx: CliContext): void {
         for (const dir of captureDirs(outDir, plan.name, opts.fixture === 'all', repeat)) {
           try {
             const kernel = opts.kernel ?? (opts.fixture !== undefined ? fixtureKernel(plan.name) : undefined);
-            const r = await capture(plan, dir, { accel: opts.accel as 'tcg' | 'kvm' | undefined, kernel, keepRaw: opts.raw === true, log: (l) => ctx.err(l + '\n') });
+            const r = await capture(plan, dir, { accel: opts.accel as 'tcg' | 'kvm' | undefined, kernel, keepRaw: opts.raw === true, schedTrace: opts.schedTrace === true, log: (l) => ctx.err(l + '\n') });
             const reads = r.readers.map((x) => `${x.tag}: ${x.reads.length} reads, ${x.end.status}`).join('; ');
             ctx.out(`${dir}: QEMU ${r.params.qemu.version} ${r.params.qemu.accel}, kernel ${r.params.kernel.version}; ${r.device.length} device events; ${reads}\n`);
           } catch (e) {
