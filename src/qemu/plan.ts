@@ -109,15 +109,15 @@ export const VIRTIO_MODULES = ['virtio_ring', 'virtio', 'virtio_pci_legacy_dev',
 
 const secs = (ms: number): string => (ms / 1000).toFixed(3);
 
+/** The guest's scheduler events recorded with `--sched-trace` (ftrace, clock CLOCK_MONOTONIC). */
+export const SCHED_TRACE_EVENTS = ['sched/sched_switch', 'sched/sched_wakeup', 'sched/sched_wakeup_new'] as const;
+const TRACEFS = '/sys/kernel/tracing';
+
 /**
  * The guest's /init (busybox sh). Marks ("EB mark …") bracket every step so host and guest
  * time can be aligned and each step located in the trace; readers write to files that are
  * printed after the step, so console output never interleaves with reading.
  */
-/** The guest's scheduler events recorded with `--sched-trace` (ftrace, clock CLOCK_MONOTONIC). */
-export const SCHED_TRACE_EVENTS = ['sched/sched_switch', 'sched/sched_wakeup', 'sched/sched_wakeup_new'] as const;
-const TRACEFS = '/sys/kernel/tracing';
-
 export function initScript(plan: CapturePlan, modules: readonly string[], rngBuiltin: boolean, opts: { schedTrace?: boolean } = {}): string {
   const L: string[] = [
     '#!/bin/busybox sh',
