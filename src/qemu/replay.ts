@@ -221,8 +221,9 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   // 6.1.192: the early read took 32 bytes ⇒ khwrngd's first copy re-posts, then its completed
   // read re-posts again. 6.1.176 re-posts once either way; keep the guest's own estimate there.
   const earlyGotData = trace.params.kernel.version === '6.1.176' ? undefined : rePosts >= 2;
-  if (earlyGotData === undefined || push === undefined) return { readyKickNs, postNs, kickNs, ...khwrngd };
-  if (earlyGotData) return { readyKickNs, postNs, kickNs, registerNs: Math.max(0, push.t - e1.t - postNs) + 1, ...khwrngd };
+  const base = { readyKickNs, postNs, kickNs, ...khwrngd };
+  if (earlyGotData === undefined || push === undefined) return base;
+  if (earlyGotData) return { ...base, registerNs: Math.max(0, push.t - e1.t - postNs) + 1 };
   // One re-post: either the early read found nothing (khwrngd then left a full buffer for the
   // first reader), or khwrngd ran first — kthread_run() woke it and it preempted the probing
   // task — and the early read took 32 bytes of the buffer khwrngd's re-post had filled; the
@@ -232,7 +233,7 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   // that followed it, as in the EGD capture. The extra request is, unless its trace lags.)
   const first = trace.readers.filter((r) => r.startNs > t0).sort((a, b) => a.startNs - b.startNs)[0];
   const done = first?.reads[0];
-  if (first === undefined || done === undefined || done.n <= 0) return { readyKickNs, postNs, kickNs, registerNs: 0, ...khwrngd };
+  if (first === undefined || done === undefined || done.n <= 0) return { ...base, registerNs: 0 };
   const need = Math.ceil(Math.min(first.size, first.total) / 64);
   // Only the guest's re-posts count: the timer's own process() at a refill is traced as a
   // request too. Without this, a first read that drained a short completion, re-posted and
@@ -242,7 +243,7 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   const { maxBytes, periodMs } = trace.params.plan;
   const refills = new Set(inferWindows(trace.device.filter((e) => e.t >= e1.t), maxBytes, periodMs).map((w) => w.refillAt));
   const requests = ev.filter((e) => e.kind === 'request' && e.size > 0 && e.t > first.startNs && e.t <= done.t && !refills.has(e.t)).length;
-  return { readyKickNs, postNs, kickNs, registerNs: 0, earlyAfterKhwrngd: requests > need, ...khwrngd };
+  return { ...base, registerNs: 0, earlyAfterKhwrngd: requests > need };
 }
 
 /**

@@ -186,12 +186,15 @@ export function readTrace(dir: string): QemuTrace {
   if (!Array.isArray(raw.stepStartsNs) || raw.stepStartsNs.length !== plan.steps.length) {
     throw new InputError(`${pFile}: stepStartsNs: expected one time per plan step (${plan.steps.length})`);
   }
-  if (raw.jiffiesPhase !== undefined && !(Number.isInteger(raw.jiffiesPhase) && (raw.jiffiesPhase as number) >= 0 && (raw.jiffiesPhase as number) < JIFFIES_PHASE_GRID)) {
-    throw new InputError(`${pFile}: jiffiesPhase: ${JSON.stringify(raw.jiffiesPhase)}, expected a whole number 0..${JIFFIES_PHASE_GRID - 1} (or no field)`);
-  }
-  if (raw.tickOffsetNs !== undefined && !(Number.isInteger(raw.tickOffsetNs) && (raw.tickOffsetNs as number) >= 0 && (raw.tickOffsetNs as number) < JIFFY_NS)) {
-    throw new InputError(`${pFile}: tickOffsetNs: ${JSON.stringify(raw.tickOffsetNs)}, expected a whole number of ns 0..${JIFFY_NS - 1} (or no field)`);
-  }
+  // Optional whole numbers below a bound (recorded only by newer captures).
+  const optionalBelow = (field: 'jiffiesPhase' | 'tickOffsetNs', bound: number, what: string): void => {
+    const v = raw[field];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0 && (v as number) < bound)) {
+      throw new InputError(`${pFile}: ${field}: ${JSON.stringify(v)}, expected ${what} 0..${bound - 1} (or no field)`);
+    }
+  };
+  optionalBelow('jiffiesPhase', JIFFIES_PHASE_GRID, 'a whole number');
+  optionalBelow('tickOffsetNs', JIFFY_NS, 'a whole number of ns');
   const params = { ...(raw as unknown as TraceParams), plan };
 
   const dFile = join(dir, 'device.tsv');

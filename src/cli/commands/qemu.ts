@@ -125,9 +125,9 @@ export function register(program: Command, ctx: CliContext): void {
       for (const [name, why] of skipped) ctx.err(`entropy-bench qemu capture: skipping ${name}: ${why}\n`);
       for (const plan of plans) {
         if (skipped.has(plan.name)) continue;
+        const kernel = opts.kernel ?? (opts.fixture !== undefined ? fixtureKernel(plan.name) : undefined);
         for (const dir of captureDirs(outDir, plan.name, opts.fixture === 'all', repeat)) {
           try {
-            const kernel = opts.kernel ?? (opts.fixture !== undefined ? fixtureKernel(plan.name) : undefined);
             const r = await capture(plan, dir, { accel: opts.accel as 'tcg' | 'kvm' | undefined, kernel, keepRaw: opts.raw === true, schedTrace: opts.schedTrace === true, log: (l) => ctx.err(l + '\n') });
             const reads = r.readers.map((x) => `${x.tag}: ${x.reads.length} reads, ${x.end.status}`).join('; ');
             ctx.out(`${dir}: QEMU ${r.params.qemu.version} ${r.params.qemu.accel}, kernel ${r.params.kernel.version}; ${r.device.length} device events; ${reads}\n`);
