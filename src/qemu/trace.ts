@@ -10,7 +10,7 @@
  * - readers.tsv: every read(2) completion of every guest reader, plus its start and its end
  *   (done; pending = a read still blocked at the deadline; cut = stopped by the deadline between reads).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { checkPlan, type CapturePlan } from './plan.ts';
@@ -142,6 +142,7 @@ function tsvRows(file: string, header: string): string[][] {
  * Neither is an InputError naming the directory.
  */
 export function traceDirs(dir: string): string[] {
+  const seen = new Set<string>(); // directories searched, by real path: a link back up the tree is not followed round
   const isDir = (p: string): boolean => {
     try {
       return statSync(p).isDirectory();
@@ -156,6 +157,9 @@ export function traceDirs(dir: string): string[] {
       found.push(d);
       return;
     }
+    const real = realpathSync(d);
+    if (seen.has(real)) return;
+    seen.add(real);
     const subs = readdirSync(d, { withFileTypes: true })
       .filter((e) => e.isDirectory() || (e.isSymbolicLink() && isDir(join(d, e.name))))
       .map((e) => e.name)

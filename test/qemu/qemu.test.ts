@@ -631,13 +631,15 @@ test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable 
   assert.match(all.out, new RegExp(`\\n1 of 2 traces within tolerance; outside: ${join(parent, 'b-r4096').replace(/[.]/g, '\\.')}\\n$`));
   const allJson = await run(parent, '--json');
   assert.equal((JSON.parse(allJson.out) as unknown[]).length, 2);
-  // `capture --repeat`'s OUT/1 … OUT/N, at any depth, numbers in numeric order; a dangling link is skipped
+  // `capture --repeat`'s OUT/1 … OUT/N, at any depth, numbers in numeric order; a dangling link is skipped,
+  // a link to an ancestor not followed round
   const deep = tempDir('eb-compare-repeat-');
   for (const k of [10, 2, 1]) {
     mkdirSync(join(deep, 'plan'), { recursive: true });
     symlinkSync(join(FIXTURES, 'l1000-p1000-r64-builtin'), join(deep, 'plan', String(k)));
   }
   symlinkSync(join(deep, 'gone'), join(deep, 'plan', 'dangling'));
+  symlinkSync(deep, join(deep, 'plan', 'up')); // a link back up the tree is walked once
   assert.deepEqual(traceDirs(deep), ['1', '2', '10'].map((k) => join(deep, 'plan', k)));
   const many = await run(deep);
   assert.equal(many.code, 0);
