@@ -43,6 +43,40 @@ import type { Proc, Sim, SimEvent } from '../sim/sim.ts';
 export const LINUX_KERNELS = ['6.1.176', '6.1.192'] as const;
 export type LinuxKernel = (typeof LINUX_KERNELS)[number];
 
+/** What the model does with a guest kernel version: one it was measured on, or a stand-in. */
+export interface ModelledKernel {
+  kernel: LinuxKernel;
+  /** false: `kernel` stands in for a 6.1 release the model was not measured on (an estimate). */
+  measured: boolean;
+}
+
+/**
+ * The measured kernel whose hwrng behaviour the model gives a Linux 6.1 release `version`
+ * ("6.1.N", as `uname -v` shows it on Debian), or undefined for any other series.
+ *
+ * What differs between the two measured releases is copy_data() in virtio-rng.c: 6.1.192 has
+ * the stable backport "hwrng: virtio: clamp device-reported used.len at copy_data()" (posted
+ * April 2026, Cc: stable), whose `data_idx >= avail` test compares an index with the bytes
+ * *left*, so a short completion hangs the next reader; 6.1.176 does not. A later 6.1 release
+ * keeps the backport until a fix of it is backported in turn, so it gets 6.1.192's behaviour;
+ * an earlier one 6.1.176's; one in between the nearer of the two (ties to the newer). Debian
+ * replaces its kernel image every few weeks, and a fresh capture runs what the archive has that
+ * day: without this a new release would make every comparison an error. The result says when
+ * it is a stand-in, so a comparison can say so.
+ */
+export function modelledKernel(version: string): ModelledKernel | undefined {
+  const m = /^6\.1\.(\d{1,4})$/.exec(version);
+  if (m === null) return undefined;
+  const known: readonly string[] = LINUX_KERNELS;
+  if (known.includes(version)) return { kernel: version as LinuxKernel, measured: true };
+  const patch = Number(m[1]);
+  const nearest = [...LINUX_KERNELS].sort((a, b) => {
+    const d = Math.abs(Number(a.split('.')[2]) - patch) - Math.abs(Number(b.split('.')[2]) - patch);
+    return d !== 0 ? d : Number(b.split('.')[2]) - Number(a.split('.')[2]);
+  })[0]!;
+  return { kernel: nearest, measured: false };
+}
+
 const MEASURED = 'measured on QEMU 7.2 TCG, kernel 6.1.192 (test/fixtures/qemu/';
 
 /**

@@ -15,6 +15,7 @@
 import { quantileSorted } from 'simple-statistics';
 import { inferWindows, type InferredWindow } from './windows.ts';
 import { replay, type ReplayOverrides } from './replay.ts';
+import { modelledKernel } from '../os/linux-hwrng.ts';
 import type { DeviceEvent, QemuTrace, ReaderTrace } from './trace.ts';
 
 export const WINDOW_START_TOLERANCE_NS = 2_000_000;
@@ -123,7 +124,12 @@ export interface CompareOptions {
 export interface CompareResult {
   trace: string;
   plan: string;
+  /** The guest kernel the trace was captured on (params.json kernel.version). */
   kernel: string;
+  /** The kernel behaviour the model ran: the trace's own, a stand-in (modelledKernel()) or --model-kernel. */
+  modelKernel: string;
+  /** false: the model was not measured on the trace's kernel, so modelKernel is an estimate of it. */
+  kernelMeasured: boolean;
   backend: string;
   limited: boolean;
   windows: WindowRow[];
@@ -179,6 +185,13 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
   const timing = opts.timing ?? true;
   const notes: string[] = [];
   const model = replay(trace, over);
+  const version = trace.params.kernel.version;
+  const own = modelledKernel(version);
+  const modelKernel = String(over['linux-guest']?.['kernel'] ?? own?.kernel);
+  const kernelMeasured = own?.measured === true;
+  if (modelKernel !== version) {
+    notes.push(`kernel ${version} modelled as ${modelKernel}${kernelMeasured ? ' (--model-kernel)' : ': the model was not measured on this kernel, so its behaviour here is an estimate (docs/qemu-trace.md, Kernels)'}`);
+  }
   const limited = plan.maxBytes < 2 ** 53;
   const failures: string[] = [];
   const realW = closedWindows(inferWindows(trace.device, plan.maxBytes, plan.periodMs));
@@ -369,6 +382,8 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     trace: trace.dir,
     plan: plan.name,
     kernel: trace.params.kernel.version,
+    modelKernel,
+    kernelMeasured,
     backend: plan.backend,
     limited,
     windows,
@@ -391,7 +406,7 @@ function requestPeriods(real: [number, number] | null, model: [number, number] |
 
 export function formatCompare(r: CompareResult): string {
   const lines: string[] = [];
-  lines.push(`${r.trace}: ${r.plan} (kernel ${r.kernel}, ${r.backend}) — ${r.ok ? 'within tolerance' : 'OUTSIDE tolerance'}`);
+  lines.push(`${r.trace}: ${r.plan} (kernel ${r.kernel}${r.modelKernel === r.kernel ? '' : ` modelled as ${r.modelKernel}${r.kernelMeasured ? '' : ', not measured'}`}, ${r.backend}) — ${r.ok ? 'within tolerance' : 'OUTSIDE tolerance'}`);
   if (r.limited) {
     lines.push('  window  real start ms  model start ms  error ms  step error ms  real bytes  model bytes');
     for (const w of r.windows) {
@@ -415,6 +430,6 @@ export function formatCompare(r: CompareResult): string {
     );
   }
   for (const f of r.failures) lines.push(`  FAIL ${f}`);
-  for (const n of r.notes) lines.push(/host stall|still streaming/.test(n) ? `  note ${n}` : `  note (timing not gated) ${n}`);
+  for (const n of r.notes) lines.push(/host stall|still streaming|^kernel /.test(n) ? `  note ${n}` : `  note (timing not gated) ${n}`);
   return lines.join('\n') + '\n';
 }

@@ -18,7 +18,7 @@ import { Vcpus } from '../sim/vcpus.ts';
 import { TapRegistry } from '../taps/tap.ts';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { LinuxHwrng, LINUX_HWRNG_PARAMS, LINUX_KERNELS, type LinuxKernel } from '../os/linux-hwrng.ts';
+import { LinuxHwrng, LINUX_HWRNG_PARAMS, LINUX_KERNELS, modelledKernel, type LinuxKernel, type ModelledKernel } from '../os/linux-hwrng.ts';
 import { resolveParamTable } from '../params/spec.ts';
 import { guestOffsetNs, type DeviceEvent, type QemuTrace, type ReaderTrace } from './trace.ts';
 import { ARM_STAMP_SLACK_NS, inferWindows } from './windows.ts';
@@ -48,8 +48,12 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
     ...over['virtio-rng'],
   });
   const dev = new VirtioRng(sim, devParams, host, new Vcpus(sim, 1), metrics, taps);
+  const kernel = over['linux-guest']?.['kernel'] ?? guestKernel(trace).kernel;
+  // The log is read the way the real kernel wrote it: its own behaviour where the model was
+  // measured on it, else the stand-in the model runs.
+  const logKernel = modelledKernel(trace.params.kernel?.version ?? '')?.kernel ?? (kernel as LinuxKernel);
   const guestParams = resolveParamTable('linux-guest', LINUX_HWRNG_PARAMS, {
-    kernel: over['linux-guest']?.['kernel'] ?? guestKernel(trace),
+    kernel,
     // Guest uptime from the best-placed mark, also for traces whose own guestOffsetNs took the first.
     'uptime-at-probe-ns': Math.max(0, trace.params.probeNs - (guestOffsetNs(trace.params.alignment.marks) ?? trace.params.alignment.guestOffsetNs)),
     ...(trace.params.jiffiesPhase === undefined ? {} : { 'jiffies-phase': trace.params.jiffiesPhase }),
@@ -67,7 +71,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   };
   const ownTiming = over['linux-guest']?.['probe-ns'] !== undefined;
   const probeAt = (t0: number): void => {
-    const timing = ownTiming ? undefined : probeTiming(trace, t0);
+    const timing = ownTiming ? undefined : probeTiming(trace, t0, logKernel);
     at(t0, () => {
       if (timing !== undefined) dev.readyKickLatencyNs = timing.readyKickNs;
       sim.spawn('probe', hwrng.probe(ownTiming ? undefined : driverOkAfter(t0), timing));
@@ -144,14 +148,15 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
 
 /**
  * The model's `linux-guest.kernel` for a trace: the guest kernel it was captured on (params.json
- * kernel.version, from the guest's `uname -v`). A kernel the model has no behaviour for is an
- * InputError rather than a silent stand-in.
+ * kernel.version, from the guest's `uname -v`), or for a 6.1 release the model was not measured
+ * on, the measured one that stands in for it (modelledKernel(); `measured` false, which
+ * `qemu compare` reports). Any other kernel is an InputError rather than a silent stand-in.
  */
-export function guestKernel(trace: QemuTrace): LinuxKernel {
+export function guestKernel(trace: QemuTrace): ModelledKernel {
   const v = trace.params.kernel?.version;
-  const known: readonly string[] = LINUX_KERNELS;
-  if (typeof v === 'string' && known.includes(v)) return v as LinuxKernel;
-  throw new InputError(`${join(trace.dir, 'params.json')}: kernel.version ${JSON.stringify(v ?? null)}, expected one the model knows (${LINUX_KERNELS.join(' or ')})`);
+  const k = typeof v === 'string' ? modelledKernel(v) : undefined;
+  if (k !== undefined) return k;
+  throw new InputError(`${join(trace.dir, 'params.json')}: kernel.version ${JSON.stringify(v ?? null)}, expected a Linux 6.1 release (the model was measured on ${LINUX_KERNELS.join(' and ')}; qemu compare --model-kernel picks one for another kernel)`);
 }
 
 /** What the device log says about one probe: see probeTiming(). */
@@ -179,7 +184,7 @@ export interface ProbeTiming {
  * completed shows as khwrngd's extra re-post on 6.1.192 (two requests after the prefetch push
  * before any user reader, instead of one). Returns undefined when the log has no probe there.
  */
-export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefined {
+export function probeTiming(trace: QemuTrace, t0: number, kernel: LinuxKernel = guestKernel(trace).kernel): ProbeTiming | undefined {
   const ev = trace.device.filter((e) => e.t >= t0);
   const e1 = ev[0];
   const e2 = ev[1];
@@ -220,7 +225,7 @@ export function probeTiming(trace: QemuTrace, t0: number): ProbeTiming | undefin
   const khwrngd = rePostEvents.length === 0 ? {} : { khwrngdNs: rePostEvents[0]!.t - e1.t, khwrngdEndNs: rePostEvents[rePostEvents.length - 1]!.t - e1.t };
   // 6.1.192: the early read took 32 bytes ⇒ khwrngd's first copy re-posts, then its completed
   // read re-posts again. 6.1.176 re-posts once either way; keep the guest's own estimate there.
-  const earlyGotData = trace.params.kernel.version === '6.1.176' ? undefined : rePosts >= 2;
+  const earlyGotData = kernel === '6.1.176' ? undefined : rePosts >= 2;
   const base = { readyKickNs, postNs, kickNs, ...khwrngd };
   if (earlyGotData === undefined || push === undefined) return base;
   if (earlyGotData) return { ...base, registerNs: Math.max(0, push.t - e1.t - postNs) + 1 };

@@ -9,14 +9,14 @@ import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync 
 import { join } from 'node:path';
 import { newcArchive } from '../../src/qemu/cpio.ts';
 import { parseCapture, schedSection, tickGrid, runQemu } from '../../src/qemu/capture.ts';
-import { compareTrace } from '../../src/qemu/compare.ts';
+import { compareTrace, formatCompare } from '../../src/qemu/compare.ts';
 import { FIXTURE_PLANS, findFixturePlan, fixtureKernel, fixturesWithoutKernel } from '../../src/qemu/fixture-plans.ts';
 import { bzImageVersion, hostKernels, MissingToolError, selectKernel } from '../../src/qemu/guest-image.ts';
 import { guestOffsetNs, readTrace, traceDirs } from '../../src/qemu/trace.ts';
 import { inferWindows } from '../../src/qemu/windows.ts';
 import { probeTiming, replay, type ReplayOverrides } from '../../src/qemu/replay.ts';
 import { InputError } from '../../src/errors.ts';
-import { LinuxHwrng } from '../../src/os/linux-hwrng.ts';
+import { LinuxHwrng, modelledKernel } from '../../src/os/linux-hwrng.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { captureDirs } from '../../src/cli/commands/qemu.ts';
 import { initScript, SCHED_TRACE_EVENTS } from '../../src/qemu/plan.ts';
@@ -411,14 +411,40 @@ test('l100 on 6.1.176: the reader keeps reading_mutex across its read(2) loop (m
   assert.deepEqual(sizes(replay(trace, { 'linux-guest': { 'mutex-wake-ns': 0 } }).readers[0]!.reads), [64, 64]);
 });
 
-test('a trace from a kernel the model does not know is an InputError naming params.json and the known kernels', () => {
+test('a kernel the model was not measured on: a 6.1 release gets the nearer measured one as a stand-in, said in the comparison; another series is an InputError naming params.json', () => {
+  // modelledKernel(): measured ones as they are; later releases 6.1.192 (the copy_data backport
+  // stays), earlier ones 6.1.176, in between the nearer (ties to the newer)
+  const k = (v: string) => modelledKernel(v);
+  assert.deepEqual(k('6.1.192'), { kernel: '6.1.192', measured: true });
+  assert.deepEqual(k('6.1.176'), { kernel: '6.1.176', measured: true });
+  assert.deepEqual(k('6.1.200'), { kernel: '6.1.192', measured: false });
+  assert.deepEqual(k('6.1.150'), { kernel: '6.1.176', measured: false });
+  assert.deepEqual(k('6.1.180'), { kernel: '6.1.176', measured: false });
+  assert.deepEqual(k('6.1.184'), { kernel: '6.1.192', measured: false });
+  for (const v of ['6.12.57', '5.10.1', '6.1', '6.1.x', '']) assert.equal(k(v), undefined, v);
+
   const trace = readTrace(join(FIXTURES, 'l1000-p1000-r64-builtin'));
-  const other = { ...trace, params: { ...trace.params, kernel: { ...trace.params.kernel, version: '6.1.180' } } };
-  assert.throws(() => replay(other), (e: unknown) => e instanceof InputError && /params\.json: kernel\.version "6\.1\.180", expected one the model knows \(6\.1\.176 or 6\.1\.192\)$/.test(e.message));
-  // the 6.1.192 capture replayed as 6.1.192 (its own kernel) and, by override, as 6.1.176
+  const as = (version: string) => ({ ...trace, params: { ...trace.params, kernel: { ...trace.params.kernel, version } } });
+  // the 6.1.192 capture replayed as its own kernel, as a later release (the same: it hangs after
+  // 14 reads), and, by override, as 6.1.176 (no hang)
   assert.equal(replay(trace).readers[0]!.reads.length, 14);
-  assert.equal(replay(other, { 'linux-guest': { kernel: '6.1.192' } }).readers[0]!.reads.length, 14);
-  assert.ok(replay(other, { 'linux-guest': { kernel: '6.1.176' } }).readers[0]!.reads.length > 14);
+  const later = compareTrace(as('6.1.200'));
+  assert.equal(later.ok, true, later.failures.join('; '));
+  assert.deepEqual([later.kernel, later.modelKernel, later.kernelMeasured], ['6.1.200', '6.1.192', false]);
+  assert.ok(later.notes.some((n) => /^kernel 6\.1\.200 modelled as 6\.1\.192: the model was not measured on this kernel/.test(n)), later.notes.join('; '));
+  assert.match(formatCompare(later), /\(kernel 6\.1\.200 modelled as 6\.1\.192, not measured, builtin\) — within tolerance/);
+  const own = compareTrace(trace);
+  assert.deepEqual([own.modelKernel, own.kernelMeasured], ['6.1.192', true]);
+  assert.ok(!own.notes.some((n) => n.startsWith('kernel ')));
+  assert.ok(replay(as('6.1.200'), { 'linux-guest': { kernel: '6.1.176' } }).readers[0]!.reads.length > 14);
+  // an earlier release is read and run as 6.1.176: this hung capture is then outside tolerance
+  const earlier = compareTrace(as('6.1.170'));
+  assert.deepEqual([earlier.modelKernel, earlier.kernelMeasured, earlier.ok], ['6.1.176', false, false]);
+  // another series: one line, naming the file and what would do
+  const other = as('6.12.57');
+  assert.throws(() => replay(other), (e: unknown) => e instanceof InputError && /params\.json: kernel\.version "6\.12\.57", expected a Linux 6\.1 release \(the model was measured on 6\.1\.176 and 6\.1\.192; qemu compare --model-kernel picks one for another kernel\)$/.test(e.message));
+  const forced = compareTrace(other, { 'linux-guest': { kernel: '6.1.192' } });
+  assert.deepEqual([forced.modelKernel, forced.kernelMeasured, forced.ok], ['6.1.192', false, true]);
 });
 
 test('guest kernel selection: newest release by default (numeric order), --kernel by release or Debian version, else one line listing the available ones', () => {
@@ -610,6 +636,14 @@ test('cli: qemu compare exits 0 within tolerance, 1 outside, 2 on an unreadable 
   const bad = await run(join(FIXTURES, 'l1024-p1000-r4096-builtin'));
   assert.equal(bad.code, 1);
   assert.match(bad.out, /OUTSIDE tolerance/);
+  // --model-kernel: a measured kernel, whatever the trace's; anything else is one line and exit 2
+  const as176 = await run(join(FIXTURES, 'l1000-p1000-r64-builtin'), '--model-kernel', '6.1.176');
+  assert.equal(as176.code, 1);
+  assert.match(as176.out, /\(kernel 6\.1\.192 modelled as 6\.1\.176, builtin\) — OUTSIDE tolerance/);
+  assert.match(as176.out, /note kernel 6\.1\.192 modelled as 6\.1\.176 \(--model-kernel\)/);
+  const badKernel = await run(join(FIXTURES, 'l1000-p1000-r64-builtin'), '--model-kernel', '6.1.200');
+  assert.equal(badKernel.code, 2);
+  assert.equal(badKernel.err, "entropy-bench: --model-kernel: expected 6.1.176 or 6.1.192 (the kernels the model was measured on), found '6.1.200'\n");
   const missing = await run(join(FIXTURES, 'no-such-trace'));
   assert.equal(missing.code, 2);
   assert.equal(missing.err.trim().split('\n').length, 1);
