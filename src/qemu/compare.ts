@@ -430,6 +430,6 @@ export function formatCompare(r: CompareResult): string {
     );
   }
   for (const f of r.failures) lines.push(`  FAIL ${f}`);
-  for (const n of r.notes) lines.push(/host stall|still streaming|^kernel /.test(n) ? `  note ${n}` : `  note (timing not gated) ${n}`);
+  for (const n of r.notes) lines.push(/host stall|still streaming|^kernel |concurrent readers: information/.test(n) ? `  note ${n}` : `  note (timing not gated) ${n}`);
   return lines.join('\n') + '\n';
 }
