@@ -230,6 +230,25 @@ export class VirtioRng {
   private readonly traceLimit: number;
   /** Settable: the replay of a real trace sets it per probe from the trace. */
   readyKickLatencyNs: number;
+  /**
+   * Settable: how late after its ms deadline the timer of window `index` (0 = the first opened)
+   * fires, if not `timer-latency`; undefined = the usual latency. The replay of a real trace sets
+   * it where the host held QEMU's main loop off the CPU past that deadline (qemu/replay.ts).
+   */
+  timerLateNs: ((index: number) => number | undefined) | null = null;
+  /**
+   * Settable: the shortest time from the refill to the first process() of window `index` (its
+   * start); a process() before then waits (QEMU's threads off the host CPU). Undefined or null:
+   * none. Set by the replay of a real trace where the host stalled the guest after a refill.
+   */
+  startGapNs: ((index: number) => number | undefined) | null = null;
+  private processDeferred = false;
+  /**
+   * Settable: the fill latency of the next backend request only, instead of the backend's own
+   * (null: the usual). The replay of a real trace sets it at a probe whose log shows the race
+   * between that reply and the driver's kick (qemu/replay.ts probeTiming()).
+   */
+  nextFillLatencyNs: number | null = null;
   /** The ioeventfd kick QEMU signalled at DRIVER_OK, not yet served (guest kicks merge into it). */
   private readyKick: TimerHandle | null = null;
   /** Observability (bounded by trace-limit): first N device events and allotments, and totals. */
@@ -348,6 +367,18 @@ export class VirtioRng {
   process(): void {
     if (!this.present || !this.ready) return;
     if (this.activateTimer) {
+      const gap = this.startGapNs?.(this.windowStarts.length);
+      const refillAt = this.current.refillAt;
+      if (gap !== undefined && refillAt !== null && this.sim.now < refillAt + gap) {
+        if (!this.processDeferred) {
+          this.processDeferred = true;
+          this.sim.at(refillAt + gap, () => {
+            this.processDeferred = false;
+            this.process();
+          });
+        }
+        return;
+      }
       this.openWindow();
     }
     let avail = 0;
@@ -370,7 +401,9 @@ export class VirtioRng {
     this.backendRequests++;
     // The request is served in the backend's FIFO order after its fill latency; the delivery
     // (chr_read) runs when the host has produced the bytes.
-    const doneAt = this.host.reserve(size, this.sim.now + this.fillLatencyNs);
+    const latency = this.nextFillLatencyNs ?? this.fillLatencyNs;
+    this.nextFillLatencyNs = null;
+    const doneAt = this.host.reserve(size, this.sim.now + latency);
     this.sim.at(doneAt, () => this.chrRead(this.host.deliver(size).bytes));
   }
 
@@ -379,7 +412,7 @@ export class VirtioRng {
     // timer_mod(rate_limit_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) + period) on a ms timer:
     // the deadline is on the whole-ms grid, not start + period in ns.
     const deadline = (Math.floor(start / 1e6) * 1e6) + this.periodNs;
-    const expiresAt = deadline + this.timerLatencyNs;
+    const expiresAt = deadline + Math.max(0, this.timerLateNs?.(this.windowStarts.length) ?? this.timerLatencyNs);
     this.timer = this.sim.at(expiresAt, () => this.checkRateLimit());
     this.activateTimer = false;
     this.windowStarts.push(start);

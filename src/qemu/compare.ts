@@ -13,20 +13,12 @@
  * per-reader rows are information only.
  */
 import { quantileSorted } from 'simple-statistics';
-import { inferWindows, type InferredWindow } from './windows.ts';
+import { HOST_GAP_STALL_NS, HOST_TIMER_STALL_NS, inferWindows, type InferredWindow } from './windows.ts';
 import { replay, type ReplayOverrides } from './replay.ts';
 import { modelledKernel } from '../os/linux-hwrng.ts';
 import type { DeviceEvent, QemuTrace, ReaderTrace } from './trace.ts';
 
 export const WINDOW_START_TOLERANCE_NS = 2_000_000;
-/**
- * Host stalls in a real run (docs/qemu-trace.md §Window-start timing): QEMU's rate-limit timer
- * fired 24–130 µs after its ms deadline in every capture unless the host held QEMU's main loop
- * off the CPU, and the guest re-posted within 0.25–1.3 ms of a refill when a reader was waiting.
- * Beyond these the host, not the device or guest model, set the window start.
- */
-export const HOST_TIMER_STALL_NS = 1_000_000;
-export const HOST_GAP_STALL_NS = 2_500_000;
 export const THROUGHPUT_TOLERANCE = 0.25;
 /**
  * Without a rate limit, a reader whose read has been pending less than this at the deadline was
@@ -119,6 +111,8 @@ export interface CompareOptions {
    * (they are sensitive to host load; bytes, read sizes and hangs are not).
    */
   timing?: boolean;
+  /** false: the model's own timer latency everywhere, also where the real run's host stalled (ReplayOptions). */
+  hostStalls?: boolean;
 }
 
 export interface CompareResult {
@@ -139,6 +133,8 @@ export interface CompareResult {
   failures: string[];
   /** Timing misses that did not count (CompareOptions.timing false). */
   notes: string[];
+  /** The real run's host stalls the replay took as inputs, by window: timer of window k late, start of window k late (replay()). */
+  hostStallInputs: { timerLate: number[]; startGap: number[] };
 }
 
 /**
@@ -184,7 +180,7 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
   const { plan } = trace.params;
   const timing = opts.timing ?? true;
   const notes: string[] = [];
-  const model = replay(trace, over);
+  const model = replay(trace, over, { hostStalls: opts.hostStalls ?? true });
   const version = trace.params.kernel.version;
   const own = modelledKernel(version);
   const modelKernel = String(over['linux-guest']?.['kernel'] ?? own?.kernel);
@@ -223,13 +219,18 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     const modelTimerLateNs = late(modelW, i);
     const realGapNs = gap(rw);
     const modelGapNs = gap(mw);
+    // A stall the replay took as an input (replay(): the timer of window i − 1, the start of
+    // window i) is named as such; without inputs (hostStalls false) by the same criteria.
+    const timerInput = model.hostStalls.timerLate.includes(i - 1);
+    const gapInput = model.hostStalls.startGap.includes(i);
     let hostStall: string | null = null;
     if (realTimerLateNs !== null && realTimerLateNs > HOST_TIMER_STALL_NS) hostStall = `timer fired ${ms(realTimerLateNs)} ms after its deadline`;
-    else if (realGapNs !== null && realGapNs > HOST_GAP_STALL_NS && modelGapNs !== null && modelGapNs <= HOST_GAP_STALL_NS) {
-      hostStall = `refill → next request ${ms(realGapNs)} ms with a reader waiting`;
+    if (gapInput || (realGapNs !== null && realGapNs > HOST_GAP_STALL_NS && modelGapNs !== null && modelGapNs <= HOST_GAP_STALL_NS)) {
+      hostStall = `${hostStall === null ? '' : `${hostStall}; `}refill → next request ${ms(realGapNs)} ms with a reader waiting`;
     }
     if (hostStall !== null) {
-      notes.push(`window ${i}: real host stall (${hostStall}); model timer ${ms(modelTimerLateNs)} ms, refill → next request ${ms(modelGapNs)} ms`);
+      const input = timerInput || gapInput ? '; the replay took it as an input' : '';
+      notes.push(`window ${i}: real host stall (${hostStall}); model timer ${ms(modelTimerLateNs)} ms, refill → next request ${ms(modelGapNs)} ms${input}`);
     }
     return {
       index: i,
@@ -392,6 +393,7 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
     ok: failures.length === 0,
     failures,
     notes,
+    hostStallInputs: model.hostStalls,
   };
 }
 

@@ -3,9 +3,10 @@
  * the real capture — the Linux hwrng core + virtio-rng driver (os/linux-hwrng.ts) on the
  * QEMU device model (devices/virtio-rng.ts) — with the guest's own inputs taken from the trace:
  * when the driver was loaded, when each reader started, when a reset happened, and the guest's
- * uptime (khwrngd's cadence depends on it), and at each probe the outcome of two races between
- * the guest vCPU and QEMU's main loop that the device log shows (probeTiming()). Everything the
- * device and the driver do after that is the model's.
+ * uptime (khwrngd's cadence depends on it), at each probe the outcome of the races between the
+ * guest vCPU, QEMU's main loop and the backend that the device log shows (probeTiming()), and the
+ * host's stalls (a window timer fired late, a waiting reader restarted late: replay()).
+ * Everything the device and the driver do after that is the model's.
  */
 import { HostSource } from '../devices/host-source.ts';
 import { resolveParams } from '../designs/components.ts';
@@ -21,20 +22,75 @@ import { InputError } from '../errors.ts';
 import { LinuxHwrng, LINUX_HWRNG_PARAMS, LINUX_KERNELS, modelledKernel, type LinuxKernel, type ModelledKernel } from '../os/linux-hwrng.ts';
 import { resolveParamTable } from '../params/spec.ts';
 import { guestOffsetNs, type DeviceEvent, type QemuTrace, type ReaderTrace } from './trace.ts';
-import { ARM_STAMP_SLACK_NS, inferWindows } from './windows.ts';
+import { ARM_STAMP_SLACK_NS, HOST_GAP_STALL_MAX_NS, HOST_GAP_STALL_NS, HOST_TIMER_STALL_NS, inferWindows } from './windows.ts';
 
 export interface ReplayOverrides {
   'virtio-rng'?: ParamValues;
   'linux-guest'?: ParamValues;
 }
 
+export interface ReplayOptions {
+  /**
+   * true (the default): a window timer that fired more than HOST_TIMER_STALL_NS after its ms
+   * deadline in the real run fires as late in the model (see replay()); false: the model's own
+   * `timer-latency` everywhere.
+   */
+  hostStalls?: boolean;
+}
+
 export interface ReplayResult {
   device: DeviceEvent[];
   readers: ReaderTrace[];
+  /** Windows (index among those begun) whose timer lateness / refill → start the replay took from the real run. */
+  hostStalls: { timerLate: number[]; startGap: number[] };
 }
 
 /** Replays `trace`'s plan in the model; deterministic (the host bytes come from a fixed seed). */
-export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResult {
+export function replay(trace: QemuTrace, over: ReplayOverrides = {}, opts: ReplayOptions = {}): ReplayResult {
+  const none: HostStalls = { timerLate: new Map(), startGap: new Map() };
+  if (!(opts.hostStalls ?? true)) return replayWith(trace, over, none);
+  // A host stall is an input, like a reader's start. QEMU's rate-limit timer fires 24–130 µs
+  // after its ms deadline (`timer-latency`) and a waiting reader re-posts 0.25–1.3 ms after a
+  // refill, unless the host keeps QEMU's threads (main loop, vCPU) off the CPU; then it happens
+  // when the host lets it (1–20 ms late on a loaded host), and QEMU arms the next window from
+  // there. Where the real run's timer of window k fired more than HOST_TIMER_STALL_NS after its
+  // deadline, the model's timer of window k fires as long after its own deadline (which may be a
+  // ms off the real one: guest lag slips the grid). Where the real window k began more than
+  // HOST_GAP_STALL_NS (and at most HOST_GAP_STALL_MAX_NS) after a refill that served a posted
+  // buffer, while the model, on its own, had a reader waiting (began within HOST_GAP_STALL_NS),
+  // the model's window k begins no sooner after its refill than the real one did.
+  // Everything else is the model's; `qemu compare` names each stall (ReplayResult.hostStalls).
+  const { plan } = trace.params;
+  const started = (device: readonly DeviceEvent[]) => inferWindows(device, plan.maxBytes, plan.periodMs).filter((w) => w.start !== null);
+  const real = started(trace.device);
+  const timerLate = new Map<number, number>();
+  real.forEach((w, k) => {
+    const refill = real[k + 1]?.refillAt;
+    if (w.deadline !== null && refill != null && refill - w.deadline > HOST_TIMER_STALL_NS) timerLate.set(k, refill - w.deadline);
+  });
+  const first = replayWith(trace, over, { timerLate, startGap: new Map() });
+  const own = started(first.device);
+  const startGap = new Map<number, number>();
+  // A reader was waiting in the real run only if the refill found its buffer posted (its
+  // process() asked for bytes): after a hang, or with every reader paused, nothing is posted
+  // and a late start is the guest's doing, not the host's.
+  const served = new Set(trace.device.filter((e) => e.kind === 'request' && e.size > 0).map((e) => e.t));
+  real.forEach((w, k) => {
+    const m = own[k];
+    if (w.refillAt === null || !served.has(w.refillAt) || m?.refillAt == null) return;
+    const gap = w.start! - w.refillAt;
+    if (gap > HOST_GAP_STALL_NS && gap <= HOST_GAP_STALL_MAX_NS && m.start! - m.refillAt <= HOST_GAP_STALL_NS) startGap.set(k, gap);
+  });
+  return startGap.size === 0 ? first : replayWith(trace, over, { timerLate, startGap });
+}
+
+/** Host stalls the replay takes from the real run, by window index: timer lateness, refill → start. */
+interface HostStalls {
+  timerLate: Map<number, number>;
+  startGap: Map<number, number>;
+}
+
+function replayWith(trace: QemuTrace, over: ReplayOverrides, stalls: HostStalls): ReplayResult {
   const { plan } = trace.params;
   const sim = new Sim();
   const metrics = new MetricsCollector();
@@ -48,6 +104,8 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
     ...over['virtio-rng'],
   });
   const dev = new VirtioRng(sim, devParams, host, new Vcpus(sim, 1), metrics, taps);
+  if (stalls.timerLate.size > 0) dev.timerLateNs = (k) => stalls.timerLate.get(k);
+  if (stalls.startGap.size > 0) dev.startGapNs = (k) => stalls.startGap.get(k);
   const kernel = over['linux-guest']?.['kernel'] ?? guestKernel(trace).kernel;
   // The log is read the way the real kernel wrote it: its own behaviour where the model was
   // measured on it, else the stand-in the model runs.
@@ -74,6 +132,7 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
     const timing = ownTiming ? undefined : probeTiming(trace, t0, logKernel);
     at(t0, () => {
       if (timing !== undefined) dev.readyKickLatencyNs = timing.readyKickNs;
+      if (timing?.firstFillNs !== undefined) dev.nextFillLatencyNs = timing.firstFillNs;
       sim.spawn('probe', hwrng.probe(ownTiming ? undefined : driverOkAfter(t0), timing));
     });
   };
@@ -143,7 +202,11 @@ export function replay(trace: QemuTrace, over: ReplayOverrides = {}): ReplayResu
   });
   sim.run(trace.params.endNs + 1);
   for (const f of atEnd) f();
-  return { device: dev.events.map((e) => ({ t: e.t, kind: e.kind, size: e.size, quota: e.quota })), readers };
+  return {
+    device: dev.events.map((e) => ({ t: e.t, kind: e.kind, size: e.size, quota: e.quota })),
+    readers,
+    hostStalls: { timerLate: [...stalls.timerLate.keys()], startGap: [...stalls.startGap.keys()] },
+  };
 }
 
 /**
@@ -170,6 +233,13 @@ export interface ProbeTiming {
   registerNs?: number;
   /** khwrngd ran before add_early_randomness() (see probeTiming()). */
   earlyAfterKhwrngd?: boolean;
+  /**
+   * The backend's reply to the buffer QEMU's own kick saw (e2 → the first push) when the
+   * driver's kick was served separately before the buffer completed or not (e3): whether that
+   * reply beat e3 decides whether QEMU asked the backend for the buffer twice (an over-request,
+   * charged: 64 bytes fewer in the first window). undefined: no such race.
+   */
+  firstFillNs?: number;
   /** DRIVER_OK → khwrngd's first read (its first re-post) and that read's end (its last); undefined: the guest's own. */
   khwrngdNs?: number;
   khwrngdEndNs?: number;
@@ -193,6 +263,7 @@ export function probeTiming(trace: QemuTrace, t0: number, kernel: LinuxKernel = 
   const readyKickNs = e2.t - e1.t;
   let postNs: number;
   let kickNs: number;
+  let firstFillNs: number | undefined;
   if (e2.size === 0) {
     // The ioeventfd kick came before the buffer: the driver's own kick is e3.
     postNs = kickNs = e3 !== undefined && e3.kind === 'request' ? e3.t - e1.t : readyKickNs + 1;
@@ -200,6 +271,12 @@ export function probeTiming(trace: QemuTrace, t0: number, kernel: LinuxKernel = 
     // The buffer was there at e2 and the driver's kick was served separately, at e3.
     postNs = readyKickNs - 1;
     kickNs = e3.t - e1.t;
+    // Whether e2's reply came before e3 is the backend's race with the guest: an EGD daemon's
+    // first reply took 0.2–81 ms in the captures (the model's mean 0.28 ms), so in a fresh EGD
+    // capture e3 came first and QEMU asked for the buffer twice (960 bytes in window 0), where
+    // the model's reply had beaten it. The reply time is taken from the log, like the kicks.
+    const reply = ev.find((e) => e.kind === 'push');
+    if (reply !== undefined) firstFillNs = reply.t - e2.t;
   } else {
     // Posted and kicked before e2 was served: one eventfd read for both.
     postNs = kickNs = readyKickNs - 1;
@@ -226,7 +303,7 @@ export function probeTiming(trace: QemuTrace, t0: number, kernel: LinuxKernel = 
   // 6.1.192: the early read took 32 bytes ⇒ khwrngd's first copy re-posts, then its completed
   // read re-posts again. 6.1.176 re-posts once either way; keep the guest's own estimate there.
   const earlyGotData = kernel === '6.1.176' ? undefined : rePosts >= 2;
-  const base = { readyKickNs, postNs, kickNs, ...khwrngd };
+  const base = { readyKickNs, postNs, kickNs, ...(firstFillNs === undefined ? {} : { firstFillNs }), ...khwrngd };
   if (earlyGotData === undefined || push === undefined) return base;
   if (earlyGotData) return { ...base, registerNs: Math.max(0, push.t - e1.t - postNs) + 1 };
   // One re-post: either the early read found nothing (khwrngd then left a full buffer for the

@@ -40,6 +40,22 @@ export interface InferredWindow {
   requests: number;
 }
 
+/**
+ * Host stalls in a real run (docs/qemu-trace.md §Window-start timing): QEMU's rate-limit timer
+ * fired 24–130 µs after its ms deadline in every capture unless the host held QEMU's main loop
+ * off the CPU, and the guest re-posted within 0.25–1.3 ms of a refill when a reader was waiting.
+ * Beyond these the host, not the device or guest model, set the window start.
+ */
+export const HOST_TIMER_STALL_NS = 1_000_000;
+export const HOST_GAP_STALL_NS = 2_500_000;
+/**
+ * The longest refill → start the replay takes as a host stall (replay()): stalls of the guest
+ * after a refill ran 5–18 ms in the captures (docs/qemu-trace.md); a start seconds later is the
+ * guest's own doing (a 6.1.192 hang that only khwrngd's next reseed ends: 2.07 s in
+ * l1000-p1000-r64-builtin), which the model must predict, not be given.
+ */
+export const HOST_GAP_STALL_MAX_NS = 50_000_000;
+
 /** How far a trace stamp may lag the virtual-clock read of the timer_mod() before it (see above). */
 export const ARM_STAMP_SLACK_NS = 20_000;
 

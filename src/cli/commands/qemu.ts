@@ -153,6 +153,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<trace-dir...>', 'trace directories written by `qemu capture`, or a directory holding them at any depth (`capture --fixture all`, `--repeat`)')
     .option('--json', 'print the comparisons as JSON')
     .option('--no-timing', 'report window-start and throughput misses without failing on them (host-load sensitive)')
+    .option('--no-host-stalls', "the model alone: do not replay the real run's host stalls (a window timer over 1 ms late, a waiting reader's restart 2.5–50 ms after a refill) as inputs")
     .option('--model-kernel <version>', `run the model as this guest kernel (${LINUX_KERNELS.join(' or ')}) whatever the trace's was; default: the trace's own, or for a 6.1 release the model was not measured on, the nearer measured one (said in the output)`)
     .addHelpText(
       'after',
@@ -162,13 +163,13 @@ export function register(program: Command, ctx: CliContext): void {
         'named in the output ("modelled as …, not measured"; --json: kernelMeasured false).\n' +
         '\nExit status: 0 = every trace within tolerance, 1 = some trace outside, 2 = unreadable trace.',
     )
-    .action((dirs: string[], opts: { json?: boolean; timing?: boolean; modelKernel?: string }) => {
+    .action((dirs: string[], opts: { json?: boolean; timing?: boolean; hostStalls?: boolean; modelKernel?: string }) => {
       const known: readonly string[] = LINUX_KERNELS;
       if (opts.modelKernel !== undefined && !known.includes(opts.modelKernel)) {
         throw new InputError(`--model-kernel: expected ${LINUX_KERNELS.join(' or ')} (the kernels the model was measured on), found '${opts.modelKernel}'`);
       }
       const over = opts.modelKernel === undefined ? {} : { 'linux-guest': { kernel: opts.modelKernel } };
-      const results = dirs.flatMap(traceDirs).map((d) => compareTrace(readTrace(d), over, { timing: opts.timing !== false }));
+      const results = dirs.flatMap(traceDirs).map((d) => compareTrace(readTrace(d), over, { timing: opts.timing !== false, hostStalls: opts.hostStalls !== false }));
       const outside = results.filter((r) => !r.ok).map((r) => r.trace);
       const summary = results.length < 2 ? '' : `\n${results.length - outside.length} of ${results.length} traces within tolerance${outside.length === 0 ? '' : `; outside: ${outside.join(', ')}`}\n`;
       ctx.out(opts.json === true ? JSON.stringify(results, null, 2) + '\n' : results.map(formatCompare).join('\n') + summary);
