@@ -31,9 +31,9 @@ export interface ReplayOverrides {
 
 export interface ReplayOptions {
   /**
-   * true (the default): a window timer that fired more than HOST_TIMER_STALL_NS after its ms
-   * deadline in the real run fires as late in the model (see replay()); false: the model's own
-   * `timer-latency` everywhere.
+   * true (the default): the real run's host stalls are inputs (replay(): a window timer that
+   * fired late, a waiting reader's late restart after a refill); false: the model alone, its own
+   * `timer-latency` and guest wake-ups everywhere.
    */
   hostStalls?: boolean;
 }
@@ -47,8 +47,7 @@ export interface ReplayResult {
 
 /** Replays `trace`'s plan in the model; deterministic (the host bytes come from a fixed seed). */
 export function replay(trace: QemuTrace, over: ReplayOverrides = {}, opts: ReplayOptions = {}): ReplayResult {
-  const none: HostStalls = { timerLate: new Map(), startGap: new Map() };
-  if (!(opts.hostStalls ?? true)) return replayWith(trace, over, none);
+  if (!(opts.hostStalls ?? true)) return replayWith(trace, over, { timerLate: new Map(), startGap: new Map() });
   // A host stall is an input, like a reader's start. QEMU's rate-limit timer fires 24–130 µs
   // after its ms deadline (`timer-latency`) and a waiting reader re-posts 0.25–1.3 ms after a
   // refill, unless the host keeps QEMU's threads (main loop, vCPU) off the CPU; then it happens
