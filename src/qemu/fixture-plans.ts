@@ -1,7 +1,7 @@
 /**
  * The capture plans behind test/fixtures/qemu/ (docs/qemu-trace.md §Fixtures): the rate limits
  * 1024/1000, 4096/2000, 1000/1000 and 100/1000 (bytes/ms), read sizes 64 and 4096, idle gaps and
- * partial windows, two readers, a device reset, the three backends, and unlimited bulk reads;
+ * partial windows, two and three readers, a device reset, the three backends, and unlimited bulk reads;
  * three of them again on guest kernel 6.1.176 (`-k6.1.176`).
  * Each is a few seconds of guest time so a TCG capture stays short.
  * `entropy-bench qemu capture --fixture NAME` re-captures one.
@@ -53,6 +53,14 @@ const FIXTURE_PLANS_BASE: readonly CapturePlan[] = [
   { name: 'l1024-p1000-r64-egd', backend: 'egd', maxBytes: 1024, periodMs: 1000, steps: [{ op: 'read', readers: [reader('a', 64, 3072, 2600)] }] },
   { name: 'unlimited-r4096-builtin', backend: 'builtin', maxBytes: UNLIMITED, periodMs: 65536, steps: [{ op: 'read', readers: [reader('a', 4096, 262144, 2500)] }] },
   { name: 'unlimited-r4096-egd', backend: 'egd', maxBytes: UNLIMITED, periodMs: 65536, steps: [{ op: 'read', readers: [reader('a', 4096, 131072, 2500)] }] },
+  // Three readers and khwrngd on one vCPU (the committed capture named its plan l512-p250-r64-builtin).
+  {
+    name: 'l512-p250-three-readers-builtin',
+    backend: 'builtin',
+    maxBytes: 512,
+    periodMs: 250,
+    steps: [{ op: 'read', readers: [reader('a', 64, 2048, 3000), reader('b', 64, 2048, 3000), reader('c', 64, 2048, 3000)] }],
+  },
 ];
 
 /**

@@ -18,7 +18,7 @@ import { probeTiming, replay, type ReplayOverrides } from '../../src/qemu/replay
 import { InputError } from '../../src/errors.ts';
 import { LinuxHwrng, modelledKernel } from '../../src/os/linux-hwrng.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { captureDirs } from '../../src/cli/commands/qemu.ts';
+import { captureDirs, plansFrom } from '../../src/cli/commands/qemu.ts';
 import { initScript, SCHED_TRACE_EVENTS } from '../../src/qemu/plan.ts';
 
 const FIXTURES = new URL('../fixtures/qemu/', import.meta.url).pathname;
@@ -548,6 +548,25 @@ test('fixture plans on another kernel: the 6.1.176 ones are the same guest progr
     assert.equal(t.params.kernel.version, '6.1.176');
   }
   assert.equal(new Set(FIXTURE_PLANS.map((p) => p.name)).size, FIXTURE_PLANS.length);
+  // the three-reader capture named its plan l512-p250-r64-builtin; `--fixture` knows it by the folder's name
+  const three = readTrace(join(FIXTURES, 'l512-p250-three-readers-builtin'));
+  assert.deepEqual({ ...findFixturePlan('l512-p250-three-readers-builtin')!, name: three.params.plan.name }, three.params.plan);
+});
+
+test('qemu capture --plan takes a plan, or a trace\'s params.json to capture its plan again; a bad one is one line naming the field', () => {
+  const dir = tempDir('eb-plan-');
+  try {
+    const params = join(FIXTURES, 'l512-p250-three-readers-builtin', 'params.json');
+    assert.deepEqual(plansFrom({ plan: params }), [readTrace(join(FIXTURES, 'l512-p250-three-readers-builtin')).params.plan]);
+    const bare = join(dir, 'plan.json');
+    writeFileSync(bare, JSON.stringify(findFixturePlan('l100-p1000-r64-builtin')));
+    assert.deepEqual(plansFrom({ plan: bare }), [findFixturePlan('l100-p1000-r64-builtin')]);
+    const bad = join(dir, 'params.json');
+    writeFileSync(bad, JSON.stringify({ format: 'entropy-bench-qemu-trace', version: 1, plan: { ...findFixturePlan('l100-p1000-r64-builtin'), backend: 'tpm' } }));
+    assert.throws(() => plansFrom({ plan: bad }), (e: unknown) => e instanceof InputError && e.message === `${bad}: plan.backend: "tpm", expected builtin, random or egd`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('qemu capture --fixture all: a plan whose own kernel is not installed is named with the package to install; the others are not', () => {

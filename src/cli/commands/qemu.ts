@@ -15,7 +15,7 @@ import { readTrace, traceDirs } from '../../qemu/trace.ts';
 import { LINUX_KERNELS } from '../../os/linux-hwrng.ts';
 import { EXIT_FAILED, EXIT_USAGE, setExit, type CliContext } from '../context.ts';
 
-interface CaptureCliOptions {
+export interface CaptureCliOptions {
   fixture?: string;
   plan?: string;
   maxBytes?: string;
@@ -48,7 +48,7 @@ function intOpt(name: string, v: string | undefined, dflt: number, min: number, 
 }
 
 /** The plans a capture command line asks for (one or more). */
-function plansFrom(opts: CaptureCliOptions): CapturePlan[] {
+export function plansFrom(opts: CaptureCliOptions): CapturePlan[] {
   if (opts.fixture !== undefined) {
     if (opts.fixture === 'all') return [...FIXTURE_PLANS];
     const p = findFixturePlan(opts.fixture);
@@ -62,7 +62,9 @@ function plansFrom(opts: CaptureCliOptions): CapturePlan[] {
     } catch (e) {
       throw new InputError(`${opts.plan}: cannot read a JSON plan (${(e as Error).message.split('\n')[0]})`);
     }
-    return [checkPlan(opts.plan, raw)];
+    // A trace's own params.json holds its plan: re-capture that run's plan as it is.
+    const trace = typeof raw === 'object' && raw !== null && (raw as { format?: unknown }).format === 'entropy-bench-qemu-trace';
+    return [checkPlan(trace ? `${opts.plan}: plan` : opts.plan, trace ? (raw as { plan?: unknown }).plan : raw)];
   }
   const backend = opts.backend ?? 'builtin';
   if (backend !== 'builtin' && backend !== 'random' && backend !== 'egd') throw new InputError(`--backend: expected builtin, random or egd, found '${backend}'`);
@@ -92,7 +94,7 @@ export function register(program: Command, ctx: CliContext): void {
     .summary('boot the guest under QEMU and write a trace directory')
     .argument('<out-dir>', 'trace directory to write (with --fixture all: one sub-directory per plan)')
     .option('--fixture <name>', "one of the committed fixture plans, or 'all'")
-    .option('--plan <file.json>', 'a capture plan (the "plan" object of params.json)')
+    .option('--plan <file.json>', 'a capture plan (the "plan" object of params.json), or a trace\'s params.json to capture its plan again')
     .option('--max-bytes <n>', 'QEMU virtio-rng max-bytes (default: unlimited)')
     .option('--period <ms>', 'QEMU virtio-rng period, ms (default 65536)')
     .option('--backend <kind>', 'builtin | random | egd (default builtin)')
