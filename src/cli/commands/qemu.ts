@@ -161,6 +161,9 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\nBars: bytes per window exact, window starts within 2 ms, read sizes exact, a pending (hung)\n' +
         'reader exactly when the real one was, bulk throughput within 25 %.\n' +
+        '\nThe real run\'s host stalls (QEMU\'s threads held off the CPU: a timer fired late, a waiting\n' +
+        'reader restarted late) are inputs, like the readers\' starts, and each is named in the output;\n' +
+        '--no-host-stalls shows the model alone (docs/qemu-trace.md, Window-start timing).\n' +
         '\nA trace from a kernel the model was not measured on is compared all the same, with a stand-in\n' +
         'named in the output ("modelled as …, not measured"; --json: kernelMeasured false).\n' +
         '\nExit status: 0 = every trace within tolerance, 1 = some trace outside, 2 = unreadable trace.',
