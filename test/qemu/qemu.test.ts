@@ -303,8 +303,9 @@ test('window starts within 2 ms of the real ones (timing gated): every window up
   // (khwrngd early, a wide boot mark, khwrngd's sleep in the next jiffy, its slow first read) 4 and 4;
   // the three-reader capture of 2026-12-08 (its timer 1.0 ms late at window 2, 3.1 ms at 3) 1 and 9,
   // and 2 stalls; the EGD capture with a late first reply (6.1.176, 2026-12-08) 1 and 1; the two
-  // captures beside CPU hogs (6.1.176, 2026-12-08) 2 and 4, and 2 stalls.
-  assert.deepEqual([before, transitions, stalls], [23, 38, 13], 'windows before a stall, transitions without one, stalls');
+  // captures beside CPU hogs (6.1.176, 2026-12-08) 2 and 4, and 2 stalls; the three-reader capture
+  // whose probe kick came 4.1 ms late (6.1.176, no window stall) 11 and 11.
+  assert.deepEqual([before, transitions, stalls], [34, 49, 13], 'windows before a stall, transitions without one, stalls');
 });
 
 test('after a real host stall, replayed as an input, window starts are still within 2 ms: all 28 such windows but one, where the real grid slipped a ms per window', () => {
@@ -324,6 +325,18 @@ test('after a real host stall, replayed as an input, window starts are still wit
   // l1024-p1000-r4096-builtin: the real reader re-posted 1.2–1.3 ms after each deadline, the
   // model's 0.87 ms, so the real windows slip a ms each time and the model's stay on the grid
   assert.deepEqual([after, outside], [28, ['l1024-p1000-r4096-builtin window 4']]);
+});
+
+test('a probe whose own kick QEMU served 4.1 ms late (host stall): the guest posted the prefetch at its usual time, so the early read ran before the fill and found nothing (6.1.176, three readers: 448 bytes to the readers in window 0, not 384)', () => {
+  const trace = readTrace(join(FIXTURES, 'l512-p250-three-readers-builtin-late-kick'));
+  const timing = probeTiming(trace, trace.params.probeNs)!;
+  assert.deepEqual([timing.readyKickNs, timing.kickNs, timing.postNs], [4_142_000, 4_141_999, 720_000]);
+  const group = (over: ReplayOverrides = {}) => compareTrace(trace, over).groups[0]!;
+  assert.deepEqual(group().realBytesPerWindow.slice(0, 2), [448, 512]);
+  assert.deepEqual(group().modelBytesPerWindow.slice(0, 2), [448, 512]);
+  // taking the post as just before QEMU's late kick (the rule before): the early read found the
+  // prefetch filled and took 32 bytes, and the readers got 384
+  assert.deepEqual(group({ 'linux-guest': { 'ready-post-ns': 1e9 } }).modelBytesPerWindow[0], 384);
 });
 
 test("EGD at probe: whether the backend's first reply beat the driver's separately served kick is read from the log (0.2–81 ms in the captures); when it did not, QEMU asked for the buffer twice and window 0 got 960 bytes, in the model too", () => {
