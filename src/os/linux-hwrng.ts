@@ -70,10 +70,10 @@ export function modelledKernel(version: string): ModelledKernel | undefined {
   const known: readonly string[] = LINUX_KERNELS;
   if (known.includes(version)) return { kernel: version as LinuxKernel, measured: true };
   const patch = Number(m[1]);
-  const nearest = [...LINUX_KERNELS].sort((a, b) => {
-    const d = Math.abs(Number(a.split('.')[2]) - patch) - Math.abs(Number(b.split('.')[2]) - patch);
-    return d !== 0 ? d : Number(b.split('.')[2]) - Number(a.split('.')[2]);
-  })[0]!;
+  const patchOf = (k: LinuxKernel): number => Number(k.split('.')[2]);
+  // The nearer measured release; on a tie the newer (the list is in release order).
+  let nearest: LinuxKernel = LINUX_KERNELS[0];
+  for (const k of LINUX_KERNELS) if (Math.abs(patchOf(k) - patch) <= Math.abs(patchOf(nearest) - patch)) nearest = k;
   return { kernel: nearest, measured: false };
 }
 

@@ -182,9 +182,8 @@ export function compareTrace(trace: QemuTrace, over: ReplayOverrides = {}, opts:
   const notes: string[] = [];
   const model = replay(trace, over, { hostStalls: opts.hostStalls ?? true });
   const version = trace.params.kernel.version;
-  const own = modelledKernel(version);
-  const modelKernel = String(over['linux-guest']?.['kernel'] ?? own?.kernel);
-  const kernelMeasured = own?.measured === true;
+  const modelKernel = model.kernel;
+  const kernelMeasured = modelledKernel(version)?.measured === true;
   if (modelKernel !== version) {
     notes.push(`kernel ${version} modelled as ${modelKernel}${kernelMeasured ? ' (--model-kernel)' : ': the model was not measured on this kernel, so its behaviour here is an estimate (docs/qemu-trace.md, Kernels)'}`);
   }

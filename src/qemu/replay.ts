@@ -44,6 +44,8 @@ export interface ReplayResult {
   readers: ReaderTrace[];
   /** Windows (index among those begun) whose timer lateness / refill → start the replay took from the real run. */
   hostStalls: { timerLate: number[]; startGap: number[] };
+  /** The guest kernel the model ran: the trace's own, its stand-in (guestKernel()), or the override. */
+  kernel: string;
 }
 
 /** Replays `trace`'s plan in the model; deterministic (the host bytes come from a fixed seed). */
@@ -206,6 +208,7 @@ function replayWith(trace: QemuTrace, over: ReplayOverrides, stalls: HostStalls)
     device: dev.events.map((e) => ({ t: e.t, kind: e.kind, size: e.size, quota: e.quota })),
     readers,
     hostStalls: { timerLate: [...stalls.timerLate.keys()], startGap: [...stalls.startGap.keys()] },
+    kernel: String(kernel),
   };
 }
 
@@ -223,7 +226,7 @@ export function guestKernel(trace: QemuTrace): ModelledKernel {
 }
 
 /** The guest's own DRIVER_OK → prefetch post (linux-guest `ready-post-ns`), for probeTiming() called alone. */
-const READY_POST_NS = Number(LINUX_HWRNG_PARAMS.find((p) => p.name === 'ready-post-ns')!.default);
+const READY_POST_NS = num(resolveParamTable('linux-guest', LINUX_HWRNG_PARAMS, undefined), 'ready-post-ns');
 
 /** What the device log says about one probe: see probeTiming(). */
 export interface ProbeTiming {
